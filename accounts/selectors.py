@@ -1,0 +1,74 @@
+"""Reads of teams and accounts, scoped to the asking user."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Account, Membership
+
+
+def membership_get(*, user: AbstractBaseUser, team_slug: str) -> Membership:
+    """The user's membership of the team in the URL; 404 when they are not in it."""
+    return get_object_or_404(
+        Membership.objects.of(user).select_related("team"), team__slug=team_slug
+    )
+
+
+def membership_list(*, user: AbstractBaseUser) -> QuerySet[Membership]:
+    return Membership.objects.of(user).select_related("team").order_by("team__name")
+
+
+def account_list(
+    *,
+    user: AbstractBaseUser,
+    membership: Membership,
+    kind: str = "",
+    search: str = "",
+    include_archived: bool = False,
+) -> QuerySet[Account]:
+    accounts = Account.objects.visible_to(user).filter(team=membership.team)
+    if not include_archived:
+        accounts = accounts.active()
+    if kind:
+        accounts = accounts.filter(kind=kind)
+    if search:
+        accounts = accounts.filter(handle__icontains=search.strip().removeprefix("@"))
+    managers = Prefetch("managers", queryset=_users().order_by("username"))
+    return accounts.prefetch_related(managers).order_by("handle")
+
+
+def account_get(*, user: AbstractBaseUser, membership: Membership, handle: str) -> Account:
+    accounts = Account.objects.visible_to(user).filter(team=membership.team)
+    try:
+        return (
+            accounts.select_related("team").prefetch_related("managers").get(handle=handle.lower())
+        )
+    except Account.DoesNotExist as exc:
+        raise Http404("No such account in this team.") from exc
+
+
+def member_list(*, membership: Membership) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(team=membership.team)
+        .select_related("user")
+        .prefetch_related(
+            Prefetch(
+                "user__managed_accounts",
+                queryset=Account.objects.filter(team=membership.team).order_by("handle"),
+            )
+        )
+        .order_by("role", "user__username")
+    )
+
+
+def team_users(*, membership: Membership) -> QuerySet:
+    return _users().filter(memberships__team=membership.team).order_by("username")
+
+
+def _users() -> QuerySet:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.all()

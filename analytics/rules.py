@@ -1,0 +1,551 @@
+"""The scorecard rules of shared/spec/scoring.md as plain functions.
+
+This module deliberately imports nothing from Django: every rule can be checked with
+numbers alone, and the ORM code (selectors, services) only gathers `Totals` and stores
+the resulting `Score`. The user-facing explanation of the same rules is docs/scoring.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
+
+OFFICIAL = "official"
+MARKETING = "marketing"
+KINDS = (OFFICIAL, MARKETING)
+
+# Every division runs in this context, so results never depend on whatever global decimal
+# context the caller happens to have. 28 significant digits is far more than any score or
+# exported rate needs, and the rounding only matters in the 28th digit.
+_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
+
+_HUNDRED = Decimal(100)
+_ZERO = Decimal(0)
+_SCORE_PLACES = Decimal("0.1")
+_RATE_PLACES = Decimal("0.000001")
+_MONEY_PLACES = Decimal("0.01")
+
+# Targets are stored per 28 days for follower growth (spec section 4).
+TARGET_BASE_DAYS = 28
+
+
+@contextmanager
+def _exact() -> Iterator[None]:
+    with localcontext(_CONTEXT):
+        yield
+
+
+@dataclass(frozen=True)
+class Targets:
+    engagement_rate: Decimal
+    follower_growth: Decimal
+    ctr: Decimal
+    conversion_rate: Decimal
+    roi: Decimal
+
+
+DEFAULT_TARGETS: dict[str, Targets] = {
+    OFFICIAL: Targets(
+        engagement_rate=Decimal("0.05"),
+        follower_growth=Decimal("0.03"),
+        ctr=Decimal("0.01"),
+        conversion_rate=Decimal("0.02"),
+        roi=Decimal("1.00"),
+    ),
+    MARKETING: Targets(
+        engagement_rate=Decimal("0.03"),
+        follower_growth=Decimal("0.02"),
+        ctr=Decimal("0.01"),
+        conversion_rate=Decimal("0.02"),
+        roi=Decimal("1.00"),
+    ),
+}
+
+# (engagement weight, roi weight) per kind, spec section 5.
+WEIGHTS: dict[str, tuple[Decimal, Decimal]] = {
+    OFFICIAL: (Decimal("0.8"), Decimal("0.2")),
+    MARKETING: (Decimal("0.3"), Decimal("0.7")),
+}
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Sums over the rows of one account in one window (what one SQL aggregate returns).
+
+    `followers_end` is the followers value on the latest day in the window that has one.
+    `followers_base` is the value on the latest day before the window that has one, or
+    else on the earliest day in the window that has one; `resolve_followers_base` applies
+    that rule once the caller has both candidates.
+    """
+
+    days_with_rows: int
+    days_with_spend: int
+    video_views: int
+    interactions: int
+    impressions: int
+    clicks: int
+    conversions: int
+    spend: Decimal
+    revenue: Decimal
+    followers_end: int | None
+    followers_base: int | None
+
+
+EMPTY_TOTALS = Totals(
+    days_with_rows=0,
+    days_with_spend=0,
+    video_views=0,
+    interactions=0,
+    impressions=0,
+    clicks=0,
+    conversions=0,
+    spend=Decimal("0.00"),
+    revenue=Decimal("0.00"),
+    followers_end=None,
+    followers_base=None,
+)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The raw figures of spec section 3; None stands for a null figure."""
+
+    views: int
+    interactions: int
+    impressions: int
+    clicks: int
+    conversions: int
+    spend: Decimal
+    revenue: Decimal
+    engagement_rate: Decimal | None
+    follower_growth: Decimal | None
+    ctr: Decimal | None
+    conversion_rate: Decimal | None
+    cpa: Decimal | None
+    roas: Decimal | None
+    roi: Decimal | None
+
+
+@dataclass(frozen=True)
+class SubScores:
+    """Unrounded sub-scores from 0 to 100; None where the figure or its target rules it out."""
+
+    engagement_rate: Decimal | None
+    follower_growth: Decimal | None
+    ctr: Decimal | None
+    conversion_rate: Decimal | None
+    roi: Decimal | None
+
+
+@dataclass(frozen=True)
+class Score:
+    """The whole scorecard result for one account and one window."""
+
+    figures: Figures
+    sub_scores: SubScores
+    engagement_score: Decimal | None
+    roi_score: Decimal | None
+    overall_score: Decimal | None
+    grade: str
+    quadrant: str
+    flags: tuple[str, ...]
+
+
+NO_DATA = "no_data"
+DATA_GAP = "data_gap"
+UNVERIFIED_OFFICIAL = "unverified_official"
+PAID_HEAVY_OFFICIAL = "paid_heavy_official"
+NO_PAID_MARKETING = "no_paid_marketing"
+DECLINING = "declining"
+
+# In the order of spec section 7, which is also the order flags are listed and exported in.
+FLAGS = (
+    NO_DATA,
+    DATA_GAP,
+    UNVERIFIED_OFFICIAL,
+    PAID_HEAVY_OFFICIAL,
+    NO_PAID_MARKETING,
+    DECLINING,
+)
+
+FLAG_EXPLANATIONS: dict[str, str] = {
+    NO_DATA: "There is no metric row for this account in the period, so nothing can be scored.",
+    DATA_GAP: (
+        "Fewer than 80% of the days in the period have a metric row, "
+        "so the figures may be incomplete."
+    ),
+    UNVERIFIED_OFFICIAL: (
+        "This official account is not verified, although official accounts usually are "
+        "and verification is a best practice."
+    ),
+    PAID_HEAVY_OFFICIAL: (
+        "This official account paid for promotion on more than half of the days in the "
+        "period, which is unusual for an official account."
+    ),
+    NO_PAID_MARKETING: (
+        "This marketing account spent nothing on paid promotion in the period, "
+        "so its return on investment cannot be measured."
+    ),
+    DECLINING: (
+        "The overall score fell by 10 points or more against the previous period "
+        "of the same length."
+    ),
+}
+
+GRADES = ("A", "B", "C", "D", "F")
+
+# Lowest overall score for each grade above F, best first (spec section 6).
+GRADE_THRESHOLDS: tuple[tuple[Decimal, str], ...] = (
+    (Decimal(85), "A"),
+    (Decimal(70), "B"),
+    (Decimal(55), "C"),
+    (Decimal(40), "D"),
+)
+
+STAR = "star"
+ENGAGING = "engaging"
+CONVERTING = "converting"
+AT_RISK = "at_risk"
+QUADRANTS = (STAR, ENGAGING, CONVERTING, AT_RISK)
+QUADRANT_THRESHOLD = Decimal(70)
+
+QUADRANT_LABELS: dict[str, str] = {
+    STAR: "Star",
+    ENGAGING: "Engaging, not converting",
+    CONVERTING: "Converting, not engaging",
+    AT_RISK: "At risk",
+}
+
+DECLINE_POINTS = Decimal(10)
+
+EXPORT_COLUMNS: tuple[str, ...] = (
+    "handle",
+    "kind",
+    "period_start",
+    "period_end",
+    "views",
+    "interactions",
+    "engagement_rate",
+    "follower_growth",
+    "impressions",
+    "clicks",
+    "conversions",
+    "spend",
+    "revenue",
+    "ctr",
+    "conversion_rate",
+    "cpa",
+    "roas",
+    "roi",
+    "engagement_score",
+    "roi_score",
+    "overall_score",
+    "grade",
+    "quadrant",
+    "flags",
+)
+
+# How each export column is written (spec section 8); the rest are text, written as they are.
+_DATE_COLUMNS = frozenset({"period_start", "period_end"})
+_COUNT_COLUMNS = frozenset({"views", "interactions", "impressions", "clicks", "conversions"})
+_RATE_COLUMNS = frozenset(
+    {"engagement_rate", "follower_growth", "ctr", "conversion_rate", "roas", "roi"}
+)
+_MONEY_COLUMNS = frozenset({"spend", "revenue", "cpa"})
+_SCORE_COLUMNS = frozenset({"engagement_score", "roi_score", "overall_score"})
+
+
+def period(end: date, days: int) -> tuple[date, date]:
+    """The window of `days` whole days ending on `end`, both ends inclusive."""
+    _check_days(days)
+    return end - timedelta(days=days - 1), end
+
+
+def previous_period(end: date, days: int) -> tuple[date, date]:
+    """The window of the same length that ends the day before `period(end, days)` starts."""
+    start, _ = period(end, days)
+    return period(start - timedelta(days=1), days)
+
+
+def resolve_followers_base(
+    latest_before_start: int | None, earliest_in_window: int | None
+) -> int | None:
+    """F_base of spec section 3: the last value before the window wins over the window's first."""
+    if latest_before_start is not None:
+        return latest_before_start
+    return earliest_in_window
+
+
+def follower_growth(followers_end: int | None, followers_base: int | None) -> Decimal | None:
+    if followers_end is None or followers_base is None or followers_base == 0:
+        return None
+    with _exact():
+        return (Decimal(followers_end) - Decimal(followers_base)) / Decimal(followers_base)
+
+
+def figures(totals: Totals) -> Figures:
+    spend = _as_decimal(totals.spend)
+    revenue = _as_decimal(totals.revenue)
+    with _exact():
+        profit = revenue - spend
+    return Figures(
+        views=totals.video_views,
+        interactions=totals.interactions,
+        impressions=totals.impressions,
+        clicks=totals.clicks,
+        conversions=totals.conversions,
+        spend=spend,
+        revenue=revenue,
+        engagement_rate=_ratio(totals.interactions, totals.video_views),
+        follower_growth=follower_growth(totals.followers_end, totals.followers_base),
+        ctr=_ratio(totals.clicks, totals.impressions),
+        conversion_rate=_ratio(totals.conversions, totals.clicks),
+        cpa=_ratio(spend, totals.conversions),
+        roas=_ratio(revenue, spend),
+        roi=_ratio(profit, spend),
+    )
+
+
+def sub_score(figure: Decimal | None, target: Decimal) -> Decimal | None:
+    """clamp(100 * figure / target, 0, 100), unrounded; None for a null figure or a 0 target."""
+    if figure is None or target == 0:
+        return None
+    with _exact():
+        value = _HUNDRED * figure / target
+    return min(max(value, _ZERO), _HUNDRED)
+
+
+def scaled_targets(targets: Targets, days: int) -> Targets:
+    """The targets for a window of `days` days; only follower growth depends on the length."""
+    _check_days(days)
+    with _exact():
+        # Multiplying before dividing keeps the common lengths (7, 14, 28 days) exact.
+        growth = targets.follower_growth * days / TARGET_BASE_DAYS
+    return Targets(
+        engagement_rate=targets.engagement_rate,
+        follower_growth=growth,
+        ctr=targets.ctr,
+        conversion_rate=targets.conversion_rate,
+        roi=targets.roi,
+    )
+
+
+def round_score(value: Decimal | None) -> Decimal | None:
+    """A score as it is stored and shown: one decimal place, half to even."""
+    if value is None:
+        return None
+    with _exact():
+        return value.quantize(_SCORE_PLACES, rounding=ROUND_HALF_EVEN)
+
+
+def grade(overall: Decimal | None) -> str:
+    if overall is None:
+        return ""
+    for threshold, letter in GRADE_THRESHOLDS:
+        if overall >= threshold:
+            return letter
+    return "F"
+
+
+def quadrant(engagement: Decimal | None, roi: Decimal | None) -> str:
+    # A null score counts as 0 here (spec section 6): an account nobody can measure is
+    # treated as at risk rather than left out of the map.
+    engaging = engagement is not None and engagement >= QUADRANT_THRESHOLD
+    converting = roi is not None and roi >= QUADRANT_THRESHOLD
+    if engaging and converting:
+        return STAR
+    if engaging:
+        return ENGAGING
+    if converting:
+        return CONVERTING
+    return AT_RISK
+
+
+def score(
+    *,
+    kind: str,
+    verified: bool,
+    days: int,
+    totals: Totals,
+    targets: Targets,
+    previous_overall: Decimal | None,
+) -> Score:
+    """Score one account over one window.
+
+    `targets` are the account's targets as stored, with follower growth per 28 days;
+    they are scaled to `days` here. `previous_overall` is the stored overall score of the
+    previous period, or None when there is none.
+    """
+    if kind not in WEIGHTS:
+        raise ValueError(f"Unknown account kind {kind!r}; expected one of {KINDS}.")
+    _check_days(days)
+    figs = figures(totals)
+    window_targets = scaled_targets(targets, days)
+    subs = SubScores(
+        engagement_rate=sub_score(figs.engagement_rate, window_targets.engagement_rate),
+        follower_growth=sub_score(figs.follower_growth, window_targets.follower_growth),
+        ctr=sub_score(figs.ctr, window_targets.ctr),
+        conversion_rate=sub_score(figs.conversion_rate, window_targets.conversion_rate),
+        roi=sub_score(figs.roi, window_targets.roi),
+    )
+    engagement = _mean((subs.engagement_rate, subs.follower_growth))
+    roi = _mean((subs.ctr, subs.conversion_rate, subs.roi))
+    overall = _overall(kind, engagement, roi)
+
+    # Rounding happens once, on the way out, so no score is computed from another rounded
+    # score. Grade, quadrant and the decline flag then read the rounded values, so they
+    # always agree with the numbers the user sees (an 85.0 on screen is an A).
+    engagement_score = round_score(engagement)
+    roi_score = round_score(roi)
+    overall_score = round_score(overall)
+    return Score(
+        figures=figs,
+        sub_scores=subs,
+        engagement_score=engagement_score,
+        roi_score=roi_score,
+        overall_score=overall_score,
+        grade=grade(overall_score),
+        quadrant=quadrant(engagement_score, roi_score),
+        flags=_flags(
+            kind=kind,
+            verified=verified,
+            days=days,
+            totals=totals,
+            overall_score=overall_score,
+            previous_overall=round_score(previous_overall),
+        ),
+    )
+
+
+def export_value(name: str, value: object) -> str:
+    """One cell of the scorecard export, formatted as spec section 8 says."""
+    if name not in EXPORT_COLUMNS:
+        raise ValueError(f"{name!r} is not a scorecard export column.")
+    if value is None:
+        return ""
+    if name == "flags":
+        return _export_flags(value)
+    if name in _DATE_COLUMNS:
+        # A datetime is a date too, but its isoformat() would carry a time of day.
+        if isinstance(value, datetime) or not isinstance(value, date):
+            raise TypeError(f"{name} must be a date, not {type(value).__name__}.")
+        return value.isoformat()
+    if name in _COUNT_COLUMNS:
+        return _export_count(name, value)
+    if name in _RATE_COLUMNS:
+        return _fixed(_as_decimal(value), _RATE_PLACES)
+    if name in _MONEY_COLUMNS:
+        return _fixed(_as_decimal(value), _MONEY_PLACES)
+    if name in _SCORE_COLUMNS:
+        return _fixed(_as_decimal(value), _SCORE_PLACES)
+    return str(value)
+
+
+def _check_days(days: int) -> None:
+    if days < 1:
+        raise ValueError(f"A period has at least one day, not {days}.")
+
+
+def _as_decimal(value: object) -> Decimal:
+    # Floats are refused rather than converted: a float has already lost the exact value,
+    # and every figure here must be recomputable to the last digit.
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    if isinstance(value, str):
+        return Decimal(value)
+    raise TypeError(f"Expected a Decimal or an int, not {type(value).__name__}.")
+
+
+def _ratio(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
+    # A figure whose denominator is 0 is null, never 0 and never an error (spec section 3).
+    if denominator == 0:
+        return None
+    with _exact():
+        return Decimal(numerator) / Decimal(denominator)
+
+
+def _mean(values: Iterable[Decimal | None]) -> Decimal | None:
+    present = [value for value in values if value is not None]
+    if not present:
+        return None
+    with _exact():
+        return sum(present, _ZERO) / len(present)
+
+
+def _overall(kind: str, engagement: Decimal | None, roi: Decimal | None) -> Decimal | None:
+    # When one side cannot be measured the overall score is the other side alone, not a
+    # weighted share of it, so an official account without paid data is not capped at 80.
+    if engagement is None:
+        return roi
+    if roi is None:
+        return engagement
+    weight_engagement, weight_roi = WEIGHTS[kind]
+    with _exact():
+        return weight_engagement * engagement + weight_roi * roi
+
+
+def _flags(
+    *,
+    kind: str,
+    verified: bool,
+    days: int,
+    totals: Totals,
+    overall_score: Decimal | None,
+    previous_overall: Decimal | None,
+) -> tuple[str, ...]:
+    spend = _as_decimal(totals.spend)
+    raised = {
+        NO_DATA: totals.days_with_rows == 0,
+        # Integer form of "fewer than 80% of the days", so no fraction is ever rounded.
+        # A window without rows is also a gap; both flags are listed then.
+        DATA_GAP: totals.days_with_rows * 5 < days * 4,
+        UNVERIFIED_OFFICIAL: kind == OFFICIAL and not verified,
+        PAID_HEAVY_OFFICIAL: kind == OFFICIAL and totals.days_with_spend * 2 > days,
+        NO_PAID_MARKETING: kind == MARKETING and spend == 0,
+        DECLINING: (
+            previous_overall is not None
+            and overall_score is not None
+            and previous_overall - overall_score >= DECLINE_POINTS
+        ),
+    }
+    return tuple(flag for flag in FLAGS if raised[flag])
+
+
+def _fixed(value: Decimal, places: Decimal) -> str:
+    with _exact():
+        rounded = value.quantize(places, rounding=ROUND_HALF_EVEN)
+    # A tiny negative value rounds to -0.000000; the sign carries no meaning there.
+    if rounded == 0:
+        rounded = rounded.copy_abs()
+    # The "f" format never switches to exponent notation and adds no thousands separators.
+    return f"{rounded:f}"
+
+
+def _export_count(name: str, value: object) -> str:
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be a count, not a bool.")
+    if isinstance(value, int):
+        return str(value)
+    number = _as_decimal(value)
+    if number != number.to_integral_value():
+        raise ValueError(f"{name} must be a whole number, not {number}.")
+    return str(int(number))
+
+
+def _export_flags(value: object) -> str:
+    # Flags may arrive as the tuple of a Score or as the ";"-joined text of a stored one.
+    if isinstance(value, str):
+        names = [flag for flag in value.split(";") if flag]
+    elif isinstance(value, Iterable):
+        names = [str(flag) for flag in value]
+    else:
+        raise TypeError(f"flags must be a sequence of flag names, not {type(value).__name__}.")
+    unknown = [flag for flag in names if flag not in FLAGS]
+    if unknown:
+        raise ValueError(f"Unknown scorecard flags: {unknown}.")
+    return ";".join(flag for flag in FLAGS if flag in names)

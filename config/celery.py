@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+app = Celery("playbook")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "nightly-scorecards": {
+        "task": "analytics.tasks.recompute_nightly",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    "monday-checklists": {
+        "task": "strategy.tasks.open_weekly_checklists",
+        "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
+    },
+}

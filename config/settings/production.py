@@ -1,0 +1,5 @@
+"""Production: everything comes from the environment; nothing differs but the values."""
+
+from __future__ import annotations
+
+from config.settings.base import *  # noqa: F403

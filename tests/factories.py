@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import factory
+from django.contrib.auth import get_user_model
+
+from accounts.models import DEFAULT_GOAL, DEFAULT_TARGETS, Account, Kind, Membership, Role, Team
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("secret-pass-123")
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    slug = factory.Sequence(lambda n: f"team-{n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    team = factory.SubFactory(TeamFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.LEAD
+
+
+class AccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Account
+        skip_postgeneration_save = True
+
+    team = factory.SubFactory(TeamFactory)
+    handle = factory.Sequence(lambda n: f"account_{n}")
+    display_name = factory.LazyAttribute(lambda o: o.handle.title())
+    kind = Kind.OFFICIAL
+    verified = True
+    primary_goal = factory.LazyAttribute(lambda o: DEFAULT_GOAL[o.kind])
+    target_engagement_rate = factory.LazyAttribute(
+        lambda o: DEFAULT_TARGETS[o.kind]["target_engagement_rate"]
+    )
+    target_follower_growth = factory.LazyAttribute(
+        lambda o: DEFAULT_TARGETS[o.kind]["target_follower_growth"]
+    )
+    target_ctr = factory.LazyAttribute(lambda o: DEFAULT_TARGETS[o.kind]["target_ctr"])
+    target_conversion_rate = factory.LazyAttribute(
+        lambda o: DEFAULT_TARGETS[o.kind]["target_conversion_rate"]
+    )
+    target_roi = factory.LazyAttribute(lambda o: DEFAULT_TARGETS[o.kind]["target_roi"])
+
+    @factory.post_generation
+    def managers(self, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.managers.set(extracted)
