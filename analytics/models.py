@@ -1,0 +1,309 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import Account, Membership, Role, Team
+
+COUNT_FIELDS = (
+    "video_views",
+    "profile_views",
+    "likes",
+    "comments",
+    "shares",
+    "impressions",
+    "clicks",
+    "conversions",
+)
+MONEY_FIELDS = ("spend", "revenue")
+PAID_FIELDS = ("spend", "impressions", "clicks", "conversions", "revenue")
+METRIC_FIELDS = (*COUNT_FIELDS[:5], "followers", "spend", *COUNT_FIELDS[5:], "revenue")
+
+
+def _money(**kwargs: object) -> models.DecimalField:
+    return models.DecimalField(max_digits=14, decimal_places=2, default=0, **kwargs)
+
+
+def _rate() -> models.DecimalField:
+    return models.DecimalField(max_digits=24, decimal_places=12, null=True, blank=True)
+
+
+def _score() -> models.DecimalField:
+    return models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+
+
+class TeamScopedQuerySet(models.QuerySet):
+    """For rows that belong to an account: visible when the account is."""
+
+    account_path = "account"
+
+    def visible_to(self, user: object) -> TeamScopedQuerySet:
+        return self.filter(
+            **{f"{self.account_path}__in": Account.objects.visible_to(user).values("pk")}
+        )
+
+    def editable_by(self, user: object) -> TeamScopedQuerySet:
+        return self.filter(
+            **{f"{self.account_path}__in": Account.objects.editable_by(user).values("pk")}
+        )
+
+
+class DailyMetric(models.Model):
+    """One account's figures for one day (shared/spec/scoring.md section 1)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="daily_metrics")
+    date = models.DateField()
+    video_views = models.BigIntegerField(default=0)
+    profile_views = models.BigIntegerField(default=0)
+    likes = models.BigIntegerField(default=0)
+    comments = models.BigIntegerField(default=0)
+    shares = models.BigIntegerField(default=0)
+    followers = models.BigIntegerField(null=True, blank=True)
+    spend = _money()
+    impressions = models.BigIntegerField(default=0)
+    clicks = models.BigIntegerField(default=0)
+    conversions = models.BigIntegerField(default=0)
+    revenue = _money()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "date"], name="dailymetric_unique_day"),
+            models.CheckConstraint(
+                condition=Q(video_views__gte=0)
+                & Q(profile_views__gte=0)
+                & Q(likes__gte=0)
+                & Q(comments__gte=0)
+                & Q(shares__gte=0)
+                & (Q(followers__isnull=True) | Q(followers__gte=0))
+                & Q(spend__gte=0)
+                & Q(impressions__gte=0)
+                & Q(clicks__gte=0)
+                & Q(conversions__gte=0)
+                & Q(revenue__gte=0),
+                name="dailymetric_non_negative",
+            ),
+        ]
+        ordering = ["account", "date"]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.date}"
+
+
+class Campaign(models.Model):
+    """A paid campaign named by an Ads Manager report."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="campaigns")
+    name = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "name"], name="campaign_unique_name")
+        ]
+        ordering = ["account", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignDay(models.Model):
+    """A campaign's paid figures for one day; the account's paid fields are their sum."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField()
+    spend = _money()
+    impressions = models.BigIntegerField(default=0)
+    clicks = models.BigIntegerField(default=0)
+    conversions = models.BigIntegerField(default=0)
+    revenue = _money()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "date"], name="campaignday_unique_day")
+        ]
+        ordering = ["campaign", "date"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} {self.date}"
+
+
+class ImportRunQuerySet(models.QuerySet):
+    def visible_to(self, user: object) -> ImportRunQuerySet:
+        """Leads see their teams' imports; managers the imports they made."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        lead_of = Membership.objects.filter(user=user, role=Role.LEAD).values("team")
+        member_of = Membership.objects.filter(user=user).values("team")
+        return self.filter(Q(team__in=lead_of) | Q(team__in=member_of, user=user))
+
+
+class ImportRun(models.Model):
+    """One import: its files, what it found, and what it wrote."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "Waiting for confirmation"
+        APPLIED = "applied", "Imported"
+        FAILED = "failed", "Rejected"
+        DISCARDED = "discarded", "Discarded"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="import_runs")
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_runs"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    source = models.CharField(max_length=10, default="web")  # web | command
+    file_names = models.JSONField(default=list)
+    format = models.CharField(max_length=40, blank=True)
+    as_of = models.DateField(null=True, blank=True)
+    date_from = models.DateField(null=True, blank=True)
+    date_to = models.DateField(null=True, blank=True)
+    rows_created = models.PositiveIntegerField(default=0)
+    rows_updated = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+    account_handles = models.JSONField(default=list)
+    ignored_columns = models.JSONField(default=list)
+    errors = models.JSONField(default=list)
+    error_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"import {self.public_id} ({self.status})"
+
+
+class ImportFile(models.Model):
+    """An uploaded file kept between the preview and the confirmation, then deleted."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=255)
+    content = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScorecardQuerySet(TeamScopedQuerySet):
+    pass
+
+
+class Scorecard(models.Model):
+    """Every figure, score, grade, quadrant and flag of the spec for one account and window."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="scorecards")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    days = models.PositiveSmallIntegerField()
+    days_with_rows = models.PositiveSmallIntegerField(default=0)
+    days_with_spend = models.PositiveSmallIntegerField(default=0)
+    views = models.BigIntegerField(default=0)
+    interactions = models.BigIntegerField(default=0)
+    impressions = models.BigIntegerField(default=0)
+    clicks = models.BigIntegerField(default=0)
+    conversions = models.BigIntegerField(default=0)
+    spend = _money()
+    revenue = _money()
+    followers_base = models.BigIntegerField(null=True, blank=True)
+    followers_end = models.BigIntegerField(null=True, blank=True)
+    engagement_rate = _rate()
+    follower_growth = _rate()
+    ctr = _rate()
+    conversion_rate = _rate()
+    cpa = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    roas = _rate()
+    roi = _rate()
+    engagement_score = _score()
+    roi_score = _score()
+    overall_score = _score()
+    previous_overall_score = _score()
+    grade = models.CharField(max_length=1, blank=True)
+    quadrant = models.CharField(max_length=12, blank=True)
+    # Flags in the spec's order, joined with ';' (the export's own form).
+    flags = models.CharField(max_length=200, blank=True)
+    computed_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True)
+
+    objects = ScorecardQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "period_start", "period_end"], name="scorecard_unique_period"
+            )
+        ]
+        indexes = [models.Index(fields=["period_end", "days"])]
+        ordering = ["account", "-period_end"]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.period_start}..{self.period_end}"
+
+    @property
+    def flag_list(self) -> list[str]:
+        return [flag for flag in self.flags.split(";") if flag]
+
+
+class ScorecardRun(models.Model):
+    """A recompute asked for by the nightly schedule, an import, a lead or a command."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    class Scope(models.TextChoices):
+        TEAM = "team", "Team"
+        ACCOUNTS = "accounts", "Accounts"
+        ALL = "all", "All teams"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="scorecard_runs"
+    )
+    account_ids = models.JSONField(default=list, blank=True)
+    end = models.DateField()
+    days = models.JSONField(default=list)  # window lengths, e.g. [7, 28]
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    task_id = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    # Accounts whose scorecard could not be computed, with the reason; the rest still are.
+    account_errors = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"scorecard run {self.public_id} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
