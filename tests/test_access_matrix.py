@@ -1,7 +1,9 @@
 """Every URL of the project against every role: a new URL missing from the table fails.
 
-Statuses are for GET unless the entry names POST. 302 for anonymous users is the
-redirect to the login page; other teams' objects are 404, never 403.
+Each app lists its URLs in tests/access/<app>.py: the expected status per role (for GET
+unless the entry names POST) and a url_kwargs(cast) that builds URL arguments naming
+objects the manager may see. 302 for anonymous users is the redirect to the login page;
+other teams' objects are 404, never 403.
 """
 
 from __future__ import annotations
@@ -10,51 +12,13 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-ROLES = ("anonymous", "manager", "lead", "other_lead", "superuser")
+from tests.access import accounts, analytics, strategy
+from tests.access.roles import ROLES, Cast
 
-# name: (method, {role: status})
-EXPECTED: dict[str, tuple[str, dict[str, int]]] = {
-    "login": (
-        "GET",
-        dict.fromkeys(ROLES, 200)
-        | {"manager": 302, "lead": 302, "other_lead": 302, "superuser": 302},
-    ),
-    "logout": ("POST", dict.fromkeys(ROLES, 302)),
-    "password_change": ("GET", dict.fromkeys(ROLES, 200) | {"anonymous": 302}),
-    "password_change_done": ("GET", dict.fromkeys(ROLES, 200) | {"anonymous": 302}),
-    "home": (
-        "GET",
-        {"anonymous": 302, "manager": 302, "lead": 302, "other_lead": 302, "superuser": 200},
-    ),
-    "team_home": (
-        "GET",
-        {"anonymous": 302, "manager": 200, "lead": 200, "other_lead": 404, "superuser": 404},
-    ),
-    "member_list": (
-        "GET",
-        {"anonymous": 302, "manager": 403, "lead": 200, "other_lead": 404, "superuser": 404},
-    ),
-    "account_create": (
-        "GET",
-        {"anonymous": 302, "manager": 403, "lead": 200, "other_lead": 404, "superuser": 404},
-    ),
-    "account_form_defaults": (
-        "GET",
-        {"anonymous": 302, "manager": 403, "lead": 200, "other_lead": 404, "superuser": 404},
-    ),
-    "account_detail": (
-        "GET",
-        {"anonymous": 302, "manager": 200, "lead": 200, "other_lead": 404, "superuser": 404},
-    ),
-    "account_edit": (
-        "GET",
-        {"anonymous": 302, "manager": 403, "lead": 200, "other_lead": 404, "superuser": 404},
-    ),
-    "account_archive": (
-        "POST",
-        {"anonymous": 302, "manager": 403, "lead": 302, "other_lead": 404, "superuser": 404},
-    ),
-}
+APPS = (accounts, analytics, strategy)
+EXPECTED: dict[str, tuple[str, dict[str, int]]] = {}
+for app in APPS:
+    EXPECTED.update(app.EXPECTED)
 
 
 def project_url_names() -> set[str]:
@@ -75,9 +39,12 @@ def project_url_names() -> set[str]:
 
 
 @pytest.fixture
-def url_kwargs(acme, acmecoffee) -> dict[str, str]:
-    """Values for every URL argument; each names an object the manager may see."""
-    return {"team_slug": acme.slug, "handle": acmecoffee.handle}
+def url_kwargs(acme, globex, alice, bob, charlie, root, acmecoffee, acme_deals) -> dict[str, str]:
+    cast = Cast(acme, globex, alice, bob, charlie, root, acmecoffee, acme_deals)
+    values: dict[str, str] = {}
+    for app in APPS:
+        values.update(app.url_kwargs(cast))
+    return values
 
 
 @pytest.fixture
