@@ -98,6 +98,7 @@ class AccountForm(StyledFormMixin, forms.ModelForm):
         self.fields["managers"].queryset = team_users(membership=membership)
         self.fields["managers"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["handle"].widget.attrs.update({"autocapitalize": "none", "spellcheck": "false"})
+        self.fields["kind"].choices = Kind.choices
         self.fields["primary_goal"].required = False
         self.fields["primary_goal"].help_text = (
             "Leave empty for the kind's usual goal: brand image for official, "
