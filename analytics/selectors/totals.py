@@ -1,0 +1,84 @@
+"""The sums a scorecard is computed from, for many accounts at once.
+
+One call is one aggregate query, whatever the number of accounts: the rows of the window
+are grouped by account, and the follower values the spec's growth rule needs come from
+correlated subqueries that the database evaluates once per group (not once per row, and
+not once per account in Python).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from analytics import rules
+from analytics.models import DailyMetric
+
+_ZERO_MONEY = Decimal("0.00")
+
+
+def _followers(queryset: QuerySet[DailyMetric], order: str) -> Subquery:
+    return Subquery(queryset.order_by(order).values("followers")[:1])
+
+
+def window_totals(
+    *, account_ids: Iterable[int] | QuerySet, start: date, end: date
+) -> dict[int, rules.Totals]:
+    """Totals per account id for the window start..end (both inclusive), in ONE query.
+
+    `account_ids` may be a list of ids or a queryset of ids (it is then a subquery).
+    Accounts without a row in the window are absent from the result: their totals are
+    `rules.EMPTY_TOTALS`, whose follower values are None, so no follower base is needed.
+    """
+    ids = account_ids if isinstance(account_ids, QuerySet) else list(account_ids)
+    with_followers = DailyMetric.objects.filter(
+        account_id=OuterRef("account_id"), followers__isnull=False
+    )
+    in_window = with_followers.filter(date__gte=start, date__lte=end)
+    rows = (
+        DailyMetric.objects.filter(account_id__in=ids, date__gte=start, date__lte=end)
+        .order_by()
+        .values("account_id")
+        .annotate(
+            days_with_rows=Count("pk"),
+            days_with_spend=Count("pk", filter=Q(spend__gt=0)),
+            sum_video_views=Sum("video_views"),
+            sum_interactions=Sum(F("likes") + F("comments") + F("shares")),
+            sum_impressions=Sum("impressions"),
+            sum_clicks=Sum("clicks"),
+            sum_conversions=Sum("conversions"),
+            sum_spend=Coalesce(Sum("spend"), _ZERO_MONEY),
+            sum_revenue=Coalesce(Sum("revenue"), _ZERO_MONEY),
+            followers_end=_followers(in_window, "-date"),
+            followers_first=_followers(in_window, "date"),
+            followers_before=_followers(with_followers.filter(date__lt=start), "-date"),
+        )
+    )
+    return {row["account_id"]: _totals(row) for row in rows}
+
+
+def _totals(row: dict) -> rules.Totals:
+    return rules.Totals(
+        days_with_rows=row["days_with_rows"],
+        days_with_spend=row["days_with_spend"],
+        video_views=row["sum_video_views"] or 0,
+        interactions=row["sum_interactions"] or 0,
+        impressions=row["sum_impressions"] or 0,
+        clicks=row["sum_clicks"] or 0,
+        conversions=row["sum_conversions"] or 0,
+        spend=_money(row["sum_spend"]),
+        revenue=_money(row["sum_revenue"]),
+        followers_end=row["followers_end"],
+        followers_base=rules.resolve_followers_base(
+            row["followers_before"], row["followers_first"]
+        ),
+    )
+
+
+def _money(value: Decimal | None) -> Decimal:
+    # SQLite (the demo) may hand back a sum with more places than the column has.
+    return (value or _ZERO_MONEY).quantize(_ZERO_MONEY)

@@ -1,0 +1,467 @@
+"""Computing scorecards, and the runs that do it in the background.
+
+The computation is set-based: for any number of accounts, the figures come from one
+aggregate query for the window and one for the previous window (analytics.selectors.totals),
+the pure rules (analytics.rules) score each account in Python, and one bulk upsert stores
+the results. A run (ScorecardRun) records who asked, its progress and the accounts that
+could not be scored; the Celery task `analytics.tasks.recompute_scorecards` only calls
+`scorecard_run_execute`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+import zoneinfo
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Context, Decimal
+from functools import partial
+from typing import Any
+
+import redis
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
+
+from accounts.models import Account, Team
+from analytics import rules
+from analytics.models import Scorecard, ScorecardRun
+from analytics.selectors.totals import window_totals
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE_MESSAGE = (
+    "Background work is unavailable right now (the task queue does not answer), "
+    "so scorecards cannot be recomputed. Stored scorecards are still shown; try again later."
+)
+
+# How long the broker check may wait, and how long its answer is trusted. A page that
+# shows the recompute button asks on every render; a dead Redis must not slow it down.
+BROKER_CHECK_TIMEOUT = 1.0
+BROKER_CHECK_TTL = 5.0
+
+# Accounts per aggregate query inside a run: enough that a run over a team is one step,
+# small enough that a run over every account reports progress as it goes.
+RUN_CHUNK = 2000
+# Rows per upsert statement.
+UPSERT_BATCH = 1000
+
+# The fields a recompute writes. The lead's review (reviewed_by, reviewed_at,
+# review_comment) is never among them, so a recompute keeps it.
+COMPUTED_FIELDS = (
+    "days",
+    "days_with_rows",
+    "days_with_spend",
+    "views",
+    "interactions",
+    "impressions",
+    "clicks",
+    "conversions",
+    "spend",
+    "revenue",
+    "followers_base",
+    "followers_end",
+    "engagement_rate",
+    "follower_growth",
+    "ctr",
+    "conversion_rate",
+    "cpa",
+    "roas",
+    "roi",
+    "engagement_score",
+    "roi_score",
+    "overall_score",
+    "previous_overall_score",
+    "grade",
+    "quadrant",
+    "flags",
+    "computed_at",
+)
+_DECIMAL_FIELDS = tuple(
+    name
+    for name in COMPUTED_FIELDS
+    if Scorecard._meta.get_field(name).get_internal_type() == "DecimalField"
+)
+# Wide enough that quantizing any stored figure never raises InvalidOperation.
+_WIDE = Context(prec=80, rounding=ROUND_HALF_EVEN)
+
+_broker_answers: dict[str, tuple[float, bool]] = {}
+
+
+class BackgroundUnavailable(Exception):
+    """The broker cannot take a job; nothing was queued."""
+
+    def __init__(self, message: str = UNAVAILABLE_MESSAGE) -> None:
+        super().__init__(message)
+
+
+@dataclass
+class ComputeResult:
+    """What one `scorecards_compute` call did for one window."""
+
+    start: date
+    end: date
+    days: int
+    computed: int = 0
+    # One entry per account that could not be scored: {"account_id", "handle", "days", "error"}.
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+def yesterday() -> date:
+    """The default end of a window: yesterday in the project's time zone."""
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    return today - timedelta(days=1)
+
+
+def broker_available() -> bool:
+    """Whether Redis answers at CELERY_BROKER_URL; always True when tasks run eagerly."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return True
+    url = settings.CELERY_BROKER_URL
+    now = time.monotonic()
+    cached = _broker_answers.get(url)
+    if cached is not None and now - cached[0] < BROKER_CHECK_TTL:
+        return cached[1]
+    try:
+        client = redis.Redis.from_url(
+            url,
+            socket_connect_timeout=BROKER_CHECK_TIMEOUT,
+            socket_timeout=BROKER_CHECK_TIMEOUT,
+        )
+        try:
+            answer = bool(client.ping())
+        finally:
+            client.close()
+    except (redis.RedisError, OSError, ValueError):
+        answer = False
+    _broker_answers[url] = (now, answer)
+    return answer
+
+
+def scorecard_run_start(
+    *,
+    scope: str,
+    end: date | None = None,
+    days: Sequence[int] = (7, 28),
+    team: Team | None = None,
+    account_ids: Sequence[int] = (),
+    requested_by: AbstractBaseUser | None = None,
+) -> ScorecardRun:
+    """Records a run and queues it once the surrounding transaction commits.
+
+    Raises BackgroundUnavailable, without creating a run, when the broker does not answer.
+    Should the broker fail between that check and the enqueue, the run is marked FAILED
+    with a clear error; the exception is raised too when the enqueue happened right away
+    (no surrounding transaction), and only logged when it happened at a later commit, so
+    a caller's committed work is never reported as failed. With CELERY_TASK_ALWAYS_EAGER
+    (the demo) the task runs inline and the returned run is already finished.
+    """
+    window_days = sorted({int(d) for d in days})
+    ids = sorted({int(pk) for pk in account_ids})
+    _check_scope(scope=scope, team=team, account_ids=ids, days=window_days)
+    if not broker_available():
+        raise BackgroundUnavailable()
+    run = ScorecardRun(
+        scope=scope,
+        team=team,
+        account_ids=ids,
+        end=end or yesterday(),
+        days=window_days,
+        requested_by=requested_by,
+        task_id=str(uuid.uuid4()),
+    )
+    run.full_clean()
+    run.save()
+    immediate = not connection.in_atomic_block
+    # This is `recompute_scorecards.delay_on_commit(run.pk)` plus what to do when the
+    # broker refuses the job: the run must not stay PENDING forever.
+    transaction.on_commit(partial(_enqueue, run.pk, run.task_id, raise_unavailable=immediate))
+    if immediate:
+        run.refresh_from_db()
+    return run
+
+
+def scorecard_run_execute(
+    *,
+    run_id: int,
+    progress: Callable[[int, int], None] | None = None,
+    reclaim_running: bool = False,
+) -> ScorecardRun:
+    """Claims the run, computes every window for its accounts, and finishes it.
+
+    Idempotent: a run that is DONE, FAILED or RUNNING elsewhere is returned untouched.
+    A RUNNING run older than `stale_after()` has lost its worker and is claimed again;
+    `reclaim_running` (a redelivered task message) claims a RUNNING run at once, since a
+    message is only redelivered when the worker that had it is gone.
+    """
+    claimed_at = timezone.now()
+    claimable = Q(status=ScorecardRun.Status.PENDING) | Q(
+        status=ScorecardRun.Status.RUNNING, started_at__lt=claimed_at - stale_after()
+    )
+    if reclaim_running:
+        claimable |= Q(status=ScorecardRun.Status.RUNNING)
+    claimed = (
+        ScorecardRun.objects.filter(pk=run_id)
+        .filter(claimable)
+        .update(
+            status=ScorecardRun.Status.RUNNING,
+            started_at=claimed_at,
+            finished_at=None,
+            done=0,
+            total=0,
+            error="",
+            account_errors=[],
+        )
+    )
+    run = ScorecardRun.objects.select_related("team").get(pk=run_id)
+    if not claimed:
+        return run
+    # Every later write names the claim, so a run another worker has re-claimed in the
+    # meantime is never overwritten by this one.
+    mine = ScorecardRun.objects.filter(
+        pk=run_id, status=ScorecardRun.Status.RUNNING, started_at=claimed_at
+    )
+    try:
+        _execute(run, mine, progress)
+    except Exception as exc:
+        logger.exception("Scorecard run %s failed", run.public_id)
+        mine.update(
+            status=ScorecardRun.Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+    run.refresh_from_db()
+    return run
+
+
+def stale_after() -> timedelta:
+    """How long a RUNNING run may go without finishing before it counts as abandoned.
+
+    The hard task time limit has killed any worker still on it by then.
+    """
+    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) + timedelta(minutes=5)
+
+
+def scorecards_compute(
+    *, accounts: QuerySet[Account] | Sequence[Account], end: date, days: int
+) -> ComputeResult:
+    """Computes and stores the scorecards of `accounts` for the window of `days` ending `end`.
+
+    Two aggregate queries (window and previous window) and one upsert per UPSERT_BATCH
+    rows, whatever the number of accounts. The previous window is scored by the same
+    rules from its own rows, for `declining` and the trend. An account that cannot be
+    scored is listed in the result's errors; the others are stored all the same.
+    """
+    start, _ = rules.period(end, days)
+    previous_start, previous_end = rules.previous_period(end, days)
+    result = ComputeResult(start=start, end=end, days=days)
+    if isinstance(accounts, QuerySet):
+        # The scope stays a subquery in the aggregates, however many accounts it holds.
+        scope: QuerySet | list[int] = accounts.order_by().values("pk")
+        accounts = list(accounts)
+    else:
+        accounts = list(accounts)
+        scope = [account.pk for account in accounts]
+    if not accounts:
+        return result
+    current = window_totals(account_ids=scope, start=start, end=end)
+    previous = window_totals(account_ids=scope, start=previous_start, end=previous_end)
+
+    computed_at = timezone.now()
+    cards = []
+    for account in accounts:
+        try:
+            cards.append(
+                _scorecard(
+                    account=account,
+                    start=start,
+                    end=end,
+                    days=days,
+                    totals=current.get(account.pk, rules.EMPTY_TOTALS),
+                    previous_totals=previous.get(account.pk, rules.EMPTY_TOTALS),
+                    computed_at=computed_at,
+                )
+            )
+        except Exception as exc:
+            # One account's bad data must not cost every other account its scorecard.
+            logger.warning("Scorecard of @%s not computed: %s", account.handle, exc)
+            result.errors.append(
+                {
+                    "account_id": account.pk,
+                    "handle": account.handle,
+                    "days": days,
+                    "error": f"{type(exc).__name__}: {exc}"[:500],
+                }
+            )
+    Scorecard.objects.bulk_create(
+        cards,
+        batch_size=UPSERT_BATCH,
+        update_conflicts=True,
+        unique_fields=["account", "period_start", "period_end"],
+        update_fields=list(COMPUTED_FIELDS),
+    )
+    result.computed = len(cards)
+    return result
+
+
+def account_targets(account: Account) -> rules.Targets:
+    """The account's own targets (fractions, follower growth per 28 days)."""
+    return rules.Targets(
+        engagement_rate=account.target_engagement_rate,
+        follower_growth=account.target_follower_growth,
+        ctr=account.target_ctr,
+        conversion_rate=account.target_conversion_rate,
+        roi=account.target_roi,
+    )
+
+
+def _check_scope(*, scope: str, team: Team | None, account_ids: list[int], days: list[int]) -> None:
+    if scope not in ScorecardRun.Scope.values:
+        raise ValidationError({"scope": f"Unknown scope '{scope}': use team, accounts or all."})
+    if scope == ScorecardRun.Scope.TEAM and team is None:
+        raise ValidationError({"team": "A team run needs a team."})
+    if scope == ScorecardRun.Scope.ACCOUNTS and not account_ids:
+        raise ValidationError({"account_ids": "An accounts run needs at least one account."})
+    if not days or min(days) < 1:
+        raise ValidationError({"days": "Each window has at least one day."})
+
+
+def _enqueue(run_id: int, task_id: str, *, raise_unavailable: bool) -> None:
+    from analytics.tasks import recompute_scorecards
+
+    try:
+        recompute_scorecards.apply_async((run_id,), task_id=task_id)
+    except (KombuOperationalError, redis.RedisError, OSError) as exc:
+        logger.warning("Scorecard run %s not queued: %s", run_id, exc)
+        _broker_answers.clear()
+        ScorecardRun.objects.filter(pk=run_id, status=ScorecardRun.Status.PENDING).update(
+            status=ScorecardRun.Status.FAILED, error=UNAVAILABLE_MESSAGE, finished_at=timezone.now()
+        )
+        if raise_unavailable:
+            raise BackgroundUnavailable() from exc
+
+
+def _scope_accounts(run: ScorecardRun) -> QuerySet[Account]:
+    accounts = Account.objects.order_by("pk")
+    if run.scope == ScorecardRun.Scope.ACCOUNTS:
+        return accounts.filter(pk__in=run.account_ids)
+    if run.scope == ScorecardRun.Scope.TEAM:
+        return accounts.active().filter(team_id=run.team_id)
+    return accounts.active()
+
+
+def _execute(
+    run: ScorecardRun, mine: QuerySet[ScorecardRun], progress: Callable[[int, int], None] | None
+) -> None:
+    accounts = list(_scope_accounts(run))
+    total = len(accounts) * len(run.days)
+    mine.update(total=total)
+    if progress:
+        progress(0, total)
+    done = 0
+    errors: list[dict[str, Any]] = []
+    for days in run.days:
+        for first in range(0, len(accounts), RUN_CHUNK):
+            chunk = accounts[first : first + RUN_CHUNK]
+            result = scorecards_compute(accounts=chunk, end=run.end, days=days)
+            errors.extend(result.errors)
+            done += len(chunk)
+            if not mine.update(done=done):
+                # Another worker re-claimed this run; it finishes the job.
+                return
+            if progress:
+                progress(done, total)
+    mine.update(
+        status=ScorecardRun.Status.DONE,
+        done=done,
+        account_errors=errors,
+        finished_at=timezone.now(),
+    )
+
+
+def _scorecard(
+    *,
+    account: Account,
+    start: date,
+    end: date,
+    days: int,
+    totals: rules.Totals,
+    previous_totals: rules.Totals,
+    computed_at: datetime,
+) -> Scorecard:
+    targets = account_targets(account)
+    previous = rules.score(
+        kind=account.kind,
+        verified=account.verified,
+        days=days,
+        totals=previous_totals,
+        targets=targets,
+        previous_overall=None,
+    )
+    score = rules.score(
+        kind=account.kind,
+        verified=account.verified,
+        days=days,
+        totals=totals,
+        targets=targets,
+        previous_overall=previous.overall_score,
+    )
+    figures = score.figures
+    card = Scorecard(
+        account=account,
+        period_start=start,
+        period_end=end,
+        days=days,
+        days_with_rows=totals.days_with_rows,
+        days_with_spend=totals.days_with_spend,
+        views=figures.views,
+        interactions=figures.interactions,
+        impressions=figures.impressions,
+        clicks=figures.clicks,
+        conversions=figures.conversions,
+        spend=figures.spend,
+        revenue=figures.revenue,
+        followers_base=totals.followers_base,
+        followers_end=totals.followers_end,
+        engagement_rate=figures.engagement_rate,
+        follower_growth=figures.follower_growth,
+        ctr=figures.ctr,
+        conversion_rate=figures.conversion_rate,
+        cpa=figures.cpa,
+        roas=figures.roas,
+        roi=figures.roi,
+        engagement_score=score.engagement_score,
+        roi_score=score.roi_score,
+        overall_score=score.overall_score,
+        previous_overall_score=previous.overall_score,
+        grade=score.grade,
+        quadrant=score.quadrant,
+        flags=";".join(score.flags),
+        computed_at=computed_at,
+    )
+    for name in _DECIMAL_FIELDS:
+        setattr(card, name, _fit(name, getattr(card, name)))
+    return card
+
+
+def _fit(name: str, value: Decimal | None) -> Decimal | None:
+    """The value as its column stores it, or ValueError when the column cannot hold it.
+
+    Rounding here (half to even), not in the database, keeps a recompute's rows identical
+    on every backend; and a figure too large for its column fails this one account
+    instead of the whole upsert.
+    """
+    if value is None:
+        return None
+    column = Scorecard._meta.get_field(name)
+    rounded = value.quantize(Decimal(1).scaleb(-column.decimal_places), context=_WIDE)
+    if rounded != 0 and rounded.adjusted() >= column.max_digits - column.decimal_places:
+        raise ValueError(f"{name} {value} is too large to store.")
+    return rounded
