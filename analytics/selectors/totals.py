@@ -13,7 +13,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
 
 from analytics import rules
 from analytics.models import DailyMetric
@@ -21,8 +20,19 @@ from analytics.models import DailyMetric
 _ZERO_MONEY = Decimal("0.00")
 
 
-def _followers(queryset: QuerySet[DailyMetric], order: str) -> Subquery:
-    return Subquery(queryset.order_by(order).values("followers")[:1])
+class _PerGroup(Subquery):
+    """A subquery correlated with the grouping key only, so it is not itself grouped by.
+
+    Django groups by every non-aggregate annotation; grouping by these subqueries would
+    make the database run them for every row of the window instead of once per account.
+    """
+
+    def get_group_by_cols(self) -> list:
+        return []
+
+
+def _followers(queryset: QuerySet[DailyMetric], order: str) -> _PerGroup:
+    return _PerGroup(queryset.order_by(order).values("followers")[:1])
 
 
 def window_totals(
@@ -51,8 +61,8 @@ def window_totals(
             sum_impressions=Sum("impressions"),
             sum_clicks=Sum("clicks"),
             sum_conversions=Sum("conversions"),
-            sum_spend=Coalesce(Sum("spend"), _ZERO_MONEY),
-            sum_revenue=Coalesce(Sum("revenue"), _ZERO_MONEY),
+            sum_spend=Sum("spend"),
+            sum_revenue=Sum("revenue"),
             followers_end=_followers(in_window, "-date"),
             followers_first=_followers(in_window, "date"),
             followers_before=_followers(with_followers.filter(date__lt=start), "-date"),
