@@ -1,13 +1,22 @@
-"""The demo team that `make run` shows: who logs in, which accounts exist."""
+"""The demo team that `make run` shows: who logs in, which accounts exist, their metrics."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 
 from accounts.models import Account, Membership, Role, Team
 from accounts.services import account_create, member_add, team_create
+from analytics.models import DailyMetric, Scorecard, ScorecardRun
+from analytics.services.scorecards import (
+    scorecard_run_create,
+    scorecard_run_execute,
+    scorecards_compute,
+)
 
 DEMO_PASSWORD = "playbook-demo"  # noqa: S105 - printed for the demo; never used in production.
 
@@ -65,3 +74,159 @@ def seed_team() -> tuple[Team, list[Account], bool]:
             )
         accounts.append(account)
     return team, accounts, created
+
+
+# How many days of metrics the demo has, ending yesterday, and which scorecards it shows.
+DEMO_DAYS = 120
+DEMO_WINDOWS = (7, 28, 90)
+# Earlier windows, week by week, so each account page has a trend to show.
+HISTORY_WINDOWS = (7, 28)
+HISTORY_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What one account's days look like; rates are fractions, money per day."""
+
+    views: int
+    engagement: float
+    followers: int
+    daily_growth: float
+    presence: float = 1.0  # share of days with a row
+    spend_days: float = 0.0  # share of days with paid promotion
+    spend: float = 0.0
+    ctr: float = 0.0
+    conversion_rate: float = 0.0
+    order_value: float = 0.0
+
+
+STEADY = Shape(
+    views=8000,
+    engagement=0.066,
+    followers=24000,
+    daily_growth=0.0016,
+    spend_days=0.1,
+    spend=30,
+    ctr=0.012,
+    conversion_rate=0.02,
+    order_value=30,
+)
+SHAPES: dict[str, tuple[Shape, Shape]] = {
+    # (the days before the last 28, the last 28 days)
+    "steady": (STEADY, STEADY),
+    "gaps": (
+        Shape(views=3000, engagement=0.055, followers=5200, daily_growth=0.0012, presence=0.6),
+    )
+    * 2,
+    "declining": (
+        Shape(views=6500, engagement=0.065, followers=15000, daily_growth=0.0018),
+        Shape(views=4200, engagement=0.024, followers=15000, daily_growth=0.0003),
+    ),
+    "profitable": (
+        Shape(
+            views=5200,
+            engagement=0.032,
+            followers=8000,
+            daily_growth=0.001,
+            spend_days=1.0,
+            spend=100,
+            ctr=0.014,
+            conversion_rate=0.03,
+            order_value=36,
+        ),
+    )
+    * 2,
+    "losing": (
+        Shape(
+            views=3500,
+            engagement=0.02,
+            followers=3000,
+            daily_growth=0.0005,
+            spend_days=1.0,
+            spend=150,
+            ctr=0.006,
+            conversion_rate=0.01,
+            order_value=40,
+        ),
+    )
+    * 2,
+}
+_CENT = Decimal("0.01")
+
+
+def demo_metrics(story: str, handle: str, end: date) -> list[dict[str, object]]:
+    """The DEMO_DAYS daily rows of one account ending `end`, the same on every call."""
+    # Seeded by handle and end date, so seeding twice on one day gives the same rows.
+    rng = random.Random(f"{handle}:{end.isoformat()}")  # noqa: S311 - demo figures, no secret
+    earlier, recent = SHAPES[story]
+    followers = float(earlier.followers)
+    rows = []
+    for offset in range(DEMO_DAYS - 1, -1, -1):
+        day = end - timedelta(days=offset)
+        shape = recent if offset < 28 else earlier
+        followers *= 1 + shape.daily_growth * rng.uniform(0.4, 1.6)
+        if rng.random() >= shape.presence:
+            continue
+        views = round(shape.views * rng.uniform(0.75, 1.25))
+        interactions = views * shape.engagement * rng.uniform(0.85, 1.15)
+        row: dict[str, object] = {
+            "date": day,
+            "video_views": views,
+            "profile_views": round(views * rng.uniform(0.03, 0.06)),
+            "likes": round(interactions * 0.84),
+            "comments": round(interactions * 0.09),
+            "shares": round(interactions * 0.07),
+            "followers": round(followers),
+        }
+        if shape.spend and rng.random() < shape.spend_days:
+            spend = shape.spend * rng.uniform(0.8, 1.2)
+            impressions = round(spend * rng.uniform(130, 170))
+            clicks = round(impressions * shape.ctr * rng.uniform(0.8, 1.2))
+            conversions = round(clicks * shape.conversion_rate * rng.uniform(0.7, 1.3))
+            revenue = conversions * shape.order_value * rng.uniform(0.9, 1.1)
+            row.update(
+                spend=Decimal(spend).quantize(_CENT),
+                impressions=impressions,
+                clicks=clicks,
+                conversions=conversions,
+                revenue=Decimal(revenue).quantize(_CENT),
+            )
+        rows.append(row)
+    return rows
+
+
+def seed_metrics(accounts: list[Account], end: date) -> int:
+    """Adds the demo days that are missing (existing rows stay as they are); returns how many."""
+    stories = {demo.handle: demo.story for demo in DEMO_ACCOUNTS}
+    existing = set(
+        DailyMetric.objects.filter(account__in=accounts).values_list("account_id", "date")
+    )
+    new = [
+        DailyMetric(account=account, **row)
+        for account in accounts
+        for row in demo_metrics(stories[account.handle], account.handle, end)
+        if (account.pk, row["date"]) not in existing
+    ]
+    DailyMetric.objects.bulk_create(new, batch_size=500)
+    return len(new)
+
+
+def seed_scorecards(team: Team, accounts: list[Account], end: date, *, force: bool) -> int:
+    """Computes the demo's scorecards unless they are all there; returns how many were stored.
+
+    The current windows go through a recorded run, as a lead's recompute would; the
+    earlier weeks are computed directly, only to give the trend charts some history.
+    """
+    current = Scorecard.objects.filter(
+        account__in=accounts, period_end=end, days__in=DEMO_WINDOWS
+    ).count()
+    if not force and current == len(accounts) * len(DEMO_WINDOWS):
+        return 0
+    run = scorecard_run_create(scope=ScorecardRun.Scope.TEAM, team=team, end=end, days=DEMO_WINDOWS)
+    run = scorecard_run_execute(run_id=run.pk)
+    stored = run.done
+    for weeks_back in range(1, HISTORY_WEEKS + 1):
+        for days in HISTORY_WINDOWS:
+            earlier = end - timedelta(weeks=weeks_back)
+            stored += scorecards_compute(accounts=accounts, end=earlier, days=days).computed
+    return stored

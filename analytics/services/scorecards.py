@@ -145,7 +145,7 @@ def broker_available() -> bool:
     return answer
 
 
-def scorecard_run_start(
+def scorecard_run_create(
     *,
     scope: str,
     end: date | None = None,
@@ -154,20 +154,10 @@ def scorecard_run_start(
     account_ids: Sequence[int] = (),
     requested_by: AbstractBaseUser | None = None,
 ) -> ScorecardRun:
-    """Records a run and queues it once the surrounding transaction commits.
-
-    Raises BackgroundUnavailable, without creating a run, when the broker does not answer.
-    Should the broker fail between that check and the enqueue, the run is marked FAILED
-    with a clear error; the exception is raised too when the enqueue happened right away
-    (no surrounding transaction), and only logged when it happened at a later commit, so
-    a caller's committed work is never reported as failed. With CELERY_TASK_ALWAYS_EAGER
-    (the demo) the task runs inline and the returned run is already finished.
-    """
+    """Records a PENDING run without queueing it (for in-process runs: --sync, the demo)."""
     window_days = sorted({int(d) for d in days})
     ids = sorted({int(pk) for pk in account_ids})
     _check_scope(scope=scope, team=team, account_ids=ids, days=window_days)
-    if not broker_available():
-        raise BackgroundUnavailable()
     run = ScorecardRun(
         scope=scope,
         team=team,
@@ -179,6 +169,38 @@ def scorecard_run_start(
     )
     run.full_clean()
     run.save()
+    return run
+
+
+def scorecard_run_start(
+    *,
+    scope: str,
+    end: date | None = None,
+    days: Sequence[int] = (7, 28),
+    team: Team | None = None,
+    account_ids: Sequence[int] = (),
+    requested_by: AbstractBaseUser | None = None,
+) -> ScorecardRun:
+    """Records a run and queues `recompute_scorecards` once the transaction commits.
+
+    Raises BackgroundUnavailable, without creating a run, when the broker does not answer.
+    Should the broker fail between that check and the enqueue, the run is marked FAILED
+    with a clear error; the exception is raised too when the enqueue happened right away
+    (no surrounding transaction), and only logged when it happened at a later commit, so
+    a caller's committed work is never reported as failed. With CELERY_TASK_ALWAYS_EAGER
+    (the demo) the task runs inline and the returned run is already finished.
+    """
+    _check_scope(scope=scope, team=team, account_ids=list(account_ids), days=[int(d) for d in days])
+    if not broker_available():
+        raise BackgroundUnavailable()
+    run = scorecard_run_create(
+        scope=scope,
+        end=end,
+        days=days,
+        team=team,
+        account_ids=account_ids,
+        requested_by=requested_by,
+    )
     immediate = not connection.in_atomic_block
     # This is `recompute_scorecards.delay_on_commit(run.pk)` plus what to do when the
     # broker refuses the job: the run must not stay PENDING forever.

@@ -1,19 +1,44 @@
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from analytics.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_team
+from analytics.demo import (
+    DEMO_DAYS,
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    seed_metrics,
+    seed_scorecards,
+    seed_team,
+)
+from analytics.services.scorecards import yesterday
 
 
 class Command(BaseCommand):
-    help = "Creates the demo team, its logins and accounts once; running it again adds nothing."
+    help = (
+        "Creates the demo team, its logins, accounts and metrics, and computes their "
+        "scorecards; running it again adds nothing."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        started = time.monotonic()
         team, accounts, created = seed_team()
         verb = "created" if created else "already there"
         self.stdout.write(f"demo team '{team.name}' {verb} with {len(accounts)} accounts")
-        self.stdout.write("demo logins (password for both: %s):" % DEMO_PASSWORD)
+        end = yesterday()
+        added = seed_metrics(accounts, end)
+        self.stdout.write(
+            f"demo metrics: {added} daily rows added "
+            f"({DEMO_DAYS} days per account, ending {end.isoformat()})"
+        )
+        stored = seed_scorecards(team, accounts, end, force=added > 0)
+        if stored:
+            self.stdout.write(f"demo scorecards: {stored} computed")
+        else:
+            self.stdout.write("demo scorecards: up to date")
+        self.stdout.write(f"demo logins (password for both: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.username:8} {login.role}")
+        self.stdout.write(f"seeded in {time.monotonic() - started:.1f} s")
