@@ -5,3 +5,9 @@ from django.apps import AppConfig
 
 class AnalyticsConfig(AppConfig):
     name = "analytics"
+
+    def ready(self) -> None:
+        # Checklists tick "paid promotion ran this week" from the daily metrics.
+        from analytics.evidence import register_evidence
+
+        register_evidence()

@@ -1,0 +1,105 @@
+"""Evidence rules: checklist items that are ticked from data rather than by hand.
+
+A rule is `func(accounts, start, end) -> {account_id: bool}`: set-based, so it answers for
+every account of a page with at most one query. Rules that read metrics live in the app that
+owns the metrics and register themselves from its AppConfig.ready(): strategy never imports
+analytics. A rule may also register `by_week(accounts, start, end) -> {account_id: {monday}}`,
+the Mondays of the weeks inside [start, end] where it holds, so that a history of many weeks
+costs one query too; without it the rule is asked once per week.
+
+An item whose rule nobody registered shows as "not available" and counts neither as done
+nor as to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from accounts.models import Account
+
+Rule = Callable[[list[Account], date, date], dict[int, bool]]
+ByWeek = Callable[[list[Account], date, date], dict[int, set[date]]]
+
+# What each known rule checks, for the item form and the "from data" mark.
+LABELS = {
+    "account_verified": "The account is verified (its verified setting).",
+    "kpi_targets_set": "Targets for conversion rate, CTR and ROI are all above zero.",
+    "paid_promotion_ran": "Daily metrics show spend above zero in the week.",
+}
+
+
+@dataclass(frozen=True)
+class Registered:
+    func: Rule
+    by_week: ByWeek | None
+
+
+_rules: dict[str, Registered] = {}
+
+
+def register(rule_name: str, func: Rule, *, by_week: ByWeek | None = None) -> None:
+    _rules[rule_name] = Registered(func, by_week)
+
+
+def unregister(rule_name: str) -> None:
+    _rules.pop(rule_name, None)
+
+
+def is_available(rule_name: str) -> bool:
+    return rule_name in _rules
+
+
+def evaluate(rule_names: Iterable[str], accounts: list[Account], start: date, end: date) -> dict:
+    """{(rule, account_id): bool} for every registered rule; one call per rule."""
+    results = {}
+    for name in set(rule_names):
+        if name in _rules and accounts:
+            for account_id, value in _rules[name].func(accounts, start, end).items():
+                results[name, account_id] = bool(value)
+    return results
+
+
+def evaluate_weeks(rule_names: Iterable[str], accounts: list[Account], weeks: list[date]) -> dict:
+    """{(rule, account_id, monday): bool} for every registered rule and week."""
+    results = {}
+    if not weeks or not accounts:
+        return results
+    for name in set(rule_names):
+        rule = _rules.get(name)
+        if rule is None:
+            continue
+        if rule.by_week:
+            held = rule.by_week(accounts, min(weeks), max(weeks) + timedelta(days=6))
+            for account in accounts:
+                for week in weeks:
+                    results[name, account.pk, week] = week in held.get(account.pk, set())
+            continue
+        for week in weeks:
+            for account_id, value in rule.func(accounts, week, week + timedelta(days=6)).items():
+                results[name, account_id, week] = bool(value)
+    return results
+
+
+# The rules that only read the account itself. They show the account as it is now: the
+# account's settings keep no history, so past weeks show today's value too.
+
+
+def account_verified(accounts: list[Account], start: date, end: date) -> dict[int, bool]:
+    return {account.pk: account.verified for account in accounts}
+
+
+def kpi_targets_set(accounts: list[Account], start: date, end: date) -> dict[int, bool]:
+    return {
+        account.pk: all(
+            (value or 0) > 0
+            for value in (account.target_conversion_rate, account.target_ctr, account.target_roi)
+        )
+        for account in accounts
+    }
+
+
+def register_account_rules() -> None:
+    register("account_verified", account_verified)
+    register("kpi_targets_set", kpi_targets_set)
