@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from datetime import date
+
+from django.urls import path, register_converter
+
+from analytics.views import review, scorecard
 
 # Each feature adds its routes in its own block below.
 urlpatterns: list = []
@@ -8,3 +12,48 @@ urlpatterns: list = []
 # -- imports --
 
 # -- scorecards and review --
+
+
+class IsoDateConverter:
+    """A day in a URL as 2025-03-28."""
+
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> date:
+        return date.fromisoformat(value)
+
+    def to_url(self, value: date | str) -> str:
+        return value if isinstance(value, str) else value.isoformat()
+
+
+register_converter(IsoDateConverter, "scorecard_date")
+
+urlpatterns += [
+    path("t/<slug:team_slug>/scorecards/", review.scorecard_review, name="scorecard_review"),
+    path(
+        "t/<slug:team_slug>/scorecards/export.csv",
+        review.scorecard_export,
+        name="scorecard_export",
+    ),
+    path(
+        "t/<slug:team_slug>/scorecards/recompute/",
+        review.scorecard_recompute,
+        name="scorecard_recompute",
+    ),
+    path(
+        "t/<slug:team_slug>/scorecards/runs/<uuid:scorecard_run_id>/",
+        review.scorecard_run,
+        name="scorecard_run",
+    ),
+    path(
+        "t/<slug:team_slug>/a/<str:handle>/scorecard/",
+        scorecard.account_scorecard,
+        name="account_scorecard",
+    ),
+    path(
+        "t/<slug:team_slug>/a/<str:handle>/scorecards/<int:period_days>/"
+        "<scorecard_date:period_end>/review/",
+        review.scorecard_mark_reviewed,
+        name="scorecard_mark_reviewed",
+    ),
+]

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from accounts.models import DEFAULT_GOAL, DEFAULT_TARGETS, Account, Kind, Membership, Role, Team
+from analytics import rules
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -61,3 +66,34 @@ class AccountFactory(factory.django.DjangoModelFactory):
     def managers(self, create: bool, extracted: list | None, **kwargs: object) -> None:
         if create and extracted:
             self.managers.set(extracted)
+
+
+class ScorecardFactory(factory.django.DjangoModelFactory):
+    """A stored scorecard; grade and quadrant follow the scores given, as the rules would."""
+
+    class Meta:
+        model = "analytics.Scorecard"
+
+    account = factory.SubFactory(AccountFactory)
+    days = 28
+    period_end = datetime.date(2025, 3, 28)
+    period_start = factory.LazyAttribute(
+        lambda o: o.period_end - datetime.timedelta(days=o.days - 1)
+    )
+    days_with_rows = factory.LazyAttribute(lambda o: o.days)
+    engagement_score = Decimal("80.0")
+    roi_score = Decimal("50.0")
+    overall_score = Decimal("74.0")
+    grade = factory.LazyAttribute(lambda o: rules.grade(o.overall_score))
+    quadrant = factory.LazyAttribute(lambda o: rules.quadrant(o.engagement_score, o.roi_score))
+    computed_at = factory.LazyFunction(timezone.now)
+
+
+class ScorecardRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "analytics.ScorecardRun"
+
+    scope = "team"
+    team = factory.SubFactory(TeamFactory)
+    end = datetime.date(2025, 3, 28)
+    days = factory.LazyFunction(lambda: [28])

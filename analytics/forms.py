@@ -1,0 +1,105 @@
+"""Forms of the analytics pages: the scorecard filters, the review and the recompute."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from accounts.models import Kind
+from analytics import rules
+from analytics.selectors.scorecards import DEFAULT_DAYS, DEFAULT_SORT, SORT_EXPRESSIONS
+from lib.forms import StyledFormMixin
+
+WINDOW_DAYS = (7, 28, 90)
+WINDOW_CHOICES = [(days, f"{days} days") for days in WINDOW_DAYS]
+
+# Short names for the flags; the tooltip carries rules.FLAG_EXPLANATIONS.
+FLAG_LABELS: dict[str, str] = {
+    rules.NO_DATA: "No data",
+    rules.DATA_GAP: "Data gap",
+    rules.UNVERIFIED_OFFICIAL: "Not verified",
+    rules.PAID_HEAVY_OFFICIAL: "Paid-heavy",
+    rules.NO_PAID_MARKETING: "No paid promotion",
+    rules.DECLINING: "Declining",
+}
+
+SORT_CHOICES = [(name, name) for name in SORT_EXPRESSIONS] + [
+    (f"-{name}", f"-{name}") for name in SORT_EXPRESSIONS
+]
+
+
+class WindowForm(StyledFormMixin, forms.Form):
+    """The period a page shows: a length in days and the last day."""
+
+    days = forms.TypedChoiceField(
+        label="Period", choices=WINDOW_CHOICES, coerce=int, required=False, empty_value=None
+    )
+    end = forms.DateField(
+        label="Ending on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def window_values(self) -> tuple[int, Any]:
+        """(days, end) from valid input; end is None when the page should choose it."""
+        # cleaned_data keeps only the valid fields, so a bad value falls back to the default.
+        self.is_valid()
+        return self.cleaned_data.get("days") or DEFAULT_DAYS, self.cleaned_data.get("end")
+
+
+class ScorecardFilterForm(WindowForm):
+    kind = forms.ChoiceField(
+        label="Kind", choices=[("", "All kinds"), *Kind.choices], required=False
+    )
+    grade = forms.ChoiceField(
+        label="Grade",
+        choices=[("", "All grades"), *((grade, grade) for grade in rules.GRADES)],
+        required=False,
+    )
+    quadrant = forms.ChoiceField(
+        label="Quadrant",
+        choices=[("", "All quadrants"), *rules.QUADRANT_LABELS.items()],
+        required=False,
+    )
+    flag = forms.ChoiceField(
+        label="Flag", choices=[("", "Any or none"), *FLAG_LABELS.items()], required=False
+    )
+    q = forms.CharField(label="Search handle", required=False, max_length=30)
+    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(
+            {"type": "search", "placeholder": "@handle", "autocapitalize": "none"}
+        )
+
+    def filters(self) -> dict[str, str]:
+        """The valid filters, each '' when not set; invalid values are ignored."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "kind": data.get("kind") or "",
+            "grade": data.get("grade") or "",
+            "quadrant": data.get("quadrant") or "",
+            "flag": data.get("flag") or "",
+            "search": data.get("q") or "",
+            "sort": data.get("sort") or DEFAULT_SORT,
+        }
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label="Review comment", required=False, max_length=2000, widget=forms.Textarea
+    )
+    reviewed = forms.TypedChoiceField(
+        choices=[("1", "reviewed"), ("0", "not reviewed")],
+        coerce=lambda value: value == "1",
+        required=False,
+        empty_value=True,
+    )
+
+
+class RecomputeForm(forms.Form):
+    days = forms.TypedChoiceField(choices=WINDOW_CHOICES, coerce=int)
+    end = forms.DateField()

@@ -1,0 +1,328 @@
+"""Reads of stored scorecards for the review pages, scoped to the asking user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from uuid import UUID
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    Max,
+    OrderBy,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Length, NullIf, Replace
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Account, Membership
+from analytics import rules
+from analytics.models import DailyMetric, Scorecard, ScorecardRun
+from analytics.services.scorecards import account_targets, yesterday
+
+DEFAULT_DAYS = 28
+HISTORY_LENGTH = 20
+
+# Sortable columns of the review table: the URL's name for each and what it orders by.
+# Every order puts nulls last, so accounts without a figure never crowd the top.
+SORT_EXPRESSIONS: dict[str, object] = {
+    "handle": F("account__handle"),
+    "kind": F("account__kind"),
+    "engagement_score": F("engagement_score"),
+    "roi_score": F("roi_score"),
+    "overall_score": F("overall_score"),
+    # A blank grade means there was no overall score: it sorts with the nulls.
+    "grade": NullIf(F("grade"), Value("")),
+    "quadrant": F("quadrant_rank"),
+    "trend": F("trend"),
+    "flags": F("flag_count"),
+    "reviewed": F("reviewed_at"),
+}
+DEFAULT_SORT = "handle"
+
+
+@dataclass(frozen=True)
+class Window:
+    days: int
+    start: date
+    end: date
+
+    @property
+    def previous(self) -> Window:
+        start, end = rules.previous_period(self.end, self.days)
+        return Window(days=self.days, start=start, end=end)
+
+
+def window_of(*, end: date, days: int) -> Window:
+    start, end = rules.period(end, days)
+    return Window(days=days, start=start, end=end)
+
+
+def scorecard_default_end(*, user: AbstractBaseUser, membership: Membership, days: int) -> date:
+    """The latest period end stored for the team's visible accounts, else yesterday."""
+    latest = (
+        Scorecard.objects.visible_to(user)
+        .filter(account__team=membership.team, days=days)
+        .aggregate(latest=Max("period_end"))["latest"]
+    )
+    return latest or yesterday()
+
+
+def scorecard_list(
+    *,
+    user: AbstractBaseUser,
+    membership: Membership,
+    window: Window,
+    kind: str = "",
+    grade: str = "",
+    quadrant: str = "",
+    flag: str = "",
+    search: str = "",
+    sort: str = DEFAULT_SORT,
+) -> QuerySet[Scorecard]:
+    """The team's scorecards of one window that the user may see, filtered and sorted."""
+    cards = Scorecard.objects.visible_to(user).filter(
+        account__team=membership.team,
+        account__archived=False,
+        days=window.days,
+        period_end=window.end,
+    )
+    if kind:
+        cards = cards.filter(account__kind=kind)
+    if grade:
+        cards = cards.filter(grade=grade)
+    if quadrant:
+        cards = cards.filter(quadrant=quadrant)
+    if flag:
+        cards = cards.filter(_has_flag(flag))
+    if search:
+        cards = cards.filter(account__handle__icontains=search.strip().removeprefix("@"))
+    cards = cards.annotate(
+        trend=F("overall_score") - F("previous_overall_score"),
+        quadrant_rank=Case(
+            *(When(quadrant=name, then=Value(rank)) for rank, name in enumerate(rules.QUADRANTS)),
+            default=None,
+            output_field=IntegerField(),
+        ),
+        flag_count=Case(
+            When(flags="", then=Value(0)),
+            default=Length("flags") - Length(Replace("flags", Value(";"), Value(""))) + 1,
+            output_field=IntegerField(),
+        ),
+    )
+    return cards.select_related("account", "reviewed_by").order_by(*_ordering(sort))
+
+
+def scorecard_points(cards: QuerySet[Scorecard]) -> list[dict[str, object]]:
+    """The scatter chart's points, one query whatever the number of accounts."""
+    rows = cards.order_by().values_list(
+        "account__handle", "account__kind", "engagement_score", "roi_score"
+    )
+    # The quadrant rule counts a missing score as 0 (spec section 6); the chart does too.
+    return [
+        {
+            "handle": handle,
+            "kind": kind,
+            "x": float(engagement or 0),
+            "y": float(roi or 0),
+        }
+        for handle, kind, engagement, roi in rows
+    ]
+
+
+def scorecard_computed_at(cards: QuerySet[Scorecard]) -> object:
+    """When the newest of these scorecards was computed, or None when there are none."""
+    return cards.order_by().aggregate(newest=Max("computed_at"))["newest"]
+
+
+def scorecard_latest(*, account: Account, days: int = DEFAULT_DAYS) -> Scorecard | None:
+    """The newest scorecard of an account the caller already checked the user may see."""
+    return account.scorecards.filter(days=days).order_by("-period_end").first()
+
+
+def scorecard_find(*, account: Account, days: int, end: date) -> Scorecard | None:
+    return (
+        Scorecard.objects.filter(account=account, days=days, period_end=end)
+        .select_related("account", "reviewed_by")
+        .first()
+    )
+
+
+def scorecard_get(
+    *, user: AbstractBaseUser, membership: Membership, handle: str, days: int, end: date
+) -> Scorecard:
+    """One visible scorecard of the team; 404 when it does not exist or is not the user's."""
+    cards = Scorecard.objects.visible_to(user).filter(account__team=membership.team)
+    return get_object_or_404(
+        cards.select_related("account", "reviewed_by"),
+        account__handle=handle.lower(),
+        days=days,
+        period_end=end,
+    )
+
+
+def scorecard_history(*, account: Account, days: int) -> list[Scorecard]:
+    return list(
+        Scorecard.objects.filter(account=account, days=days)
+        .annotate(trend=F("overall_score") - F("previous_overall_score"))
+        .order_by("-period_end")[:HISTORY_LENGTH]
+    )
+
+
+def account_default_end(*, account: Account, days: int) -> date:
+    latest = account.scorecards.filter(days=days).aggregate(latest=Max("period_end"))["latest"]
+    return latest or yesterday()
+
+
+@dataclass(frozen=True)
+class DailyPoint:
+    day: date
+    views: int | None
+    engagement_rate: Decimal | None
+    spend: Decimal | None
+    roas: Decimal | None
+
+
+def daily_series(*, account: Account, window: Window) -> list[DailyPoint]:
+    """One point per day of the window; a day without a metric row has only nulls."""
+    rows = {
+        row.date: row
+        for row in DailyMetric.objects.filter(
+            account=account, date__range=(window.start, window.end)
+        ).only("date", "video_views", "likes", "comments", "shares", "spend", "revenue")
+    }
+    points = []
+    for offset in range(window.days):
+        day = window.start + timedelta(days=offset)
+        row = rows.get(day)
+        if row is None:
+            points.append(DailyPoint(day, None, None, None, None))
+            continue
+        interactions = row.likes + row.comments + row.shares
+        points.append(
+            DailyPoint(
+                day=day,
+                views=row.video_views,
+                engagement_rate=(
+                    Decimal(interactions) / Decimal(row.video_views) if row.video_views else None
+                ),
+                spend=row.spend,
+                roas=row.revenue / row.spend if row.spend else None,
+            )
+        )
+    return points
+
+
+def scorecard_run_get(*, membership: Membership, public_id: UUID) -> ScorecardRun:
+    """A recompute of the membership's team; other teams' runs are 404."""
+    return get_object_or_404(ScorecardRun.objects.filter(team=membership.team), public_id=public_id)
+
+
+def _has_flag(flag: str) -> Q:
+    # Flags are stored joined with ';'; matching whole names keeps one flag from
+    # matching inside another.
+    return (
+        Q(flags=flag)
+        | Q(flags__startswith=f"{flag};")
+        | Q(flags__endswith=f";{flag}")
+        | Q(flags__contains=f";{flag};")
+    )
+
+
+def _ordering(sort: str) -> list[OrderBy]:
+    descending = sort.startswith("-")
+    name = sort.removeprefix("-")
+    expression = SORT_EXPRESSIONS.get(name, SORT_EXPRESSIONS[DEFAULT_SORT])
+    order = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+    return [order, F("account__handle").asc()]
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One line of an account's scorecard: a figure, its target and its sub-score."""
+
+    name: str
+    label: str
+    value: object
+    form: str  # count, money or rate: how the template formats the value
+    target: Decimal | None = None
+    sub_score: Decimal | None = None
+    missing: str = ""  # why the figure is '—', for its tooltip
+    sub_score_missing: str = ""
+
+
+NO_VIEWS = "No views in this period, so there is nothing to divide by."
+NO_SPEND = "No spend in this period, so there is nothing to divide by."
+NO_CLICKS = "No clicks in this period, so there is nothing to divide by."
+NO_IMPRESSIONS = "No impressions in this period, so there is nothing to divide by."
+NO_CONVERSIONS = "No conversions in this period, so there is nothing to divide by."
+NO_FOLLOWERS = "No follower count was recorded for this period."
+ZERO_FOLLOWERS = "The follower count at the start was 0, so there is nothing to divide by."
+ZERO_TARGET = "The target is 0, so there is no sub-score."
+
+
+def scorecard_figures(card: Scorecard) -> tuple[list[FigureRow], list[FigureRow]]:
+    """(figures with a target and sub-score, other figures) of a stored scorecard.
+
+    Sub-scores are not stored; they come from the stored figures and the account's
+    current targets through the same rules the scorecard used.
+    """
+    targets = rules.scaled_targets(account_targets(card.account), card.days)
+    growth_missing = ZERO_FOLLOWERS if card.followers_base == 0 else NO_FOLLOWERS
+    scored = [
+        ("engagement_rate", "Engagement rate", NO_VIEWS),
+        ("follower_growth", f"Follower growth over {card.days} days", growth_missing),
+        ("ctr", "Click-through rate (CTR)", NO_IMPRESSIONS),
+        ("conversion_rate", "Conversion rate", NO_CLICKS),
+        ("roi", "Return on investment (ROI)", NO_SPEND),
+    ]
+    with_targets = []
+    for name, label, why in scored:
+        value = getattr(card, name)
+        target = getattr(targets, name)
+        sub = rules.sub_score(value, target)
+        with_targets.append(
+            FigureRow(
+                name=name,
+                label=label,
+                value=value,
+                form="rate",
+                target=target,
+                sub_score=rules.round_score(sub),
+                missing=why if value is None else "",
+                sub_score_missing=(why if value is None else ZERO_TARGET) if sub is None else "",
+            )
+        )
+    others = [
+        FigureRow("views", "Video views", card.views, "count"),
+        FigureRow(
+            "interactions", "Interactions (likes, comments, shares)", card.interactions, "count"
+        ),
+        FigureRow("impressions", "Paid impressions", card.impressions, "count"),
+        FigureRow("clicks", "Paid clicks", card.clicks, "count"),
+        FigureRow("conversions", "Conversions", card.conversions, "count"),
+        FigureRow("spend", "Spend", card.spend, "money"),
+        FigureRow("revenue", "Revenue", card.revenue, "money"),
+        FigureRow(
+            "cpa",
+            "Cost per acquisition (CPA)",
+            card.cpa,
+            "money",
+            missing=NO_CONVERSIONS if card.cpa is None else "",
+        ),
+        FigureRow(
+            "roas",
+            "Return on ad spend (ROAS)",
+            card.roas,
+            "rate",
+            missing=NO_SPEND if card.roas is None else "",
+        ),
+    ]
+    return with_targets, others

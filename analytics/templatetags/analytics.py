@@ -1,0 +1,54 @@
+"""Scorecard words for templates: flag and quadrant names, trends, the account summary."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+
+from accounts.models import Account, Membership
+from analytics import rules
+from analytics.forms import FLAG_LABELS
+from analytics.selectors.scorecards import DEFAULT_DAYS, scorecard_latest
+
+register = template.Library()
+
+
+@register.filter
+def flag_label(flag: str) -> str:
+    return FLAG_LABELS.get(flag, flag)
+
+
+@register.filter
+def flag_explanation(flag: str) -> str:
+    return rules.FLAG_EXPLANATIONS.get(flag, "")
+
+
+@register.filter
+def quadrant_label(quadrant: str) -> str:
+    return rules.QUADRANT_LABELS.get(quadrant, "—") if quadrant else "—"
+
+
+@register.filter
+def trend_direction(value: Any) -> str:
+    """'up', 'down' or 'flat' for a score change; '' when the change is unknown."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(str(value))
+    if number > 0:
+        return "up"
+    if number < 0:
+        return "down"
+    return "flat"
+
+
+@register.inclusion_tag("analytics/partials/scorecard_summary.html")
+def scorecard_summary(account: Account, membership: Membership) -> dict[str, Any]:
+    """The account's latest 28-day scorecard, for the account page (one query)."""
+    return {
+        "account": account,
+        "membership": membership,
+        "card": scorecard_latest(account=account, days=DEFAULT_DAYS),
+        "days": DEFAULT_DAYS,
+    }

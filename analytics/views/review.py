@@ -1,0 +1,238 @@
+"""The leads' review of a team's scorecards: table, chart, CSV, review marks and recompute."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseStopPolling, trigger_client_event
+
+from accounts.access import team_view
+from accounts.models import Membership
+from analytics import export
+from analytics.forms import RecomputeForm, ReviewForm, ScorecardFilterForm
+from analytics.models import ScorecardRun
+from analytics.selectors import scorecards as selectors
+from analytics.services import reviews
+from analytics.services import scorecards as background
+from analytics.views.scorecard import scorecard_context
+
+SCORECARDS_PER_PAGE = 25
+# The event that makes the review table fetch itself again after a recompute.
+UPDATED_EVENT = "scorecards-updated"
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@team_view
+def scorecard_review(request: HttpRequest, membership: Membership) -> HttpResponse:
+    context = review_context(request, membership, request.GET)
+    template = "analytics/review.html"
+    if request.htmx and request.htmx.target == "scorecards-table":
+        template += "#table"
+    return render(request, template, context)
+
+
+@require_GET
+@team_view
+def scorecard_export(request: HttpRequest, membership: Membership) -> HttpResponse:
+    filters = ScorecardFilterForm(request.GET)
+    window = _window(request, membership, filters)
+    cards = selectors.scorecard_list(
+        user=request.user, membership=membership, window=window, **filters.filters()
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"scorecards-{membership.team.slug}-{window.days}d-{window.end.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    export.write_csv(cards, response, for_spreadsheet=True)
+    return response
+
+
+@require_POST
+@team_view(lead_only=True)
+def scorecard_recompute(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = RecomputeForm(request.POST)
+    if not form.is_valid():
+        # Only a hand-made request lacks the window; show the page for the default one.
+        context = review_context(request, membership, QueryDict())
+        context["recompute_error"] = "Choose a period to recompute."
+        return render(request, "analytics/review.html", context)
+    days, end = form.cleaned_data["days"], form.cleaned_data["end"]
+    try:
+        run = background.scorecard_run_start(
+            scope=ScorecardRun.Scope.TEAM,
+            team=membership.team,
+            end=end,
+            days=(days,),
+            requested_by=request.user,
+        )
+    except background.BackgroundUnavailable:
+        return _unavailable(request, membership, days=days, end=end)
+    if request.htmx:
+        return render(
+            request,
+            "analytics/scorecard_run.html#run-status",
+            {"membership": membership, "run": run},
+        )
+    return redirect("scorecard_run", team_slug=membership.team.slug, scorecard_run_id=run.public_id)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@team_view(lead_only=True)
+def scorecard_run(
+    request: HttpRequest, membership: Membership, scorecard_run_id: UUID
+) -> HttpResponse:
+    run = selectors.scorecard_run_get(membership=membership, public_id=scorecard_run_id)
+    context = {"membership": membership, "run": run}
+    if not request.htmx:
+        return render(request, "analytics/scorecard_run.html", context)
+    html = render_to_string("analytics/scorecard_run.html#run-status", context, request=request)
+    if run.status == ScorecardRun.Status.DONE:
+        return trigger_client_event(HttpResponseStopPolling(html), UPDATED_EVENT)
+    if run.status == ScorecardRun.Status.FAILED:
+        return HttpResponseStopPolling(html)
+    return HttpResponse(html)
+
+
+@require_POST
+@team_view(lead_only=True)
+def scorecard_mark_reviewed(
+    request: HttpRequest, membership: Membership, handle: str, period_days: int, period_end: Any
+) -> HttpResponse:
+    card = selectors.scorecard_get(
+        user=request.user, membership=membership, handle=handle, days=period_days, end=period_end
+    )
+    form = ReviewForm(request.POST)
+    next_url = _next_url(request)
+    if form.is_valid():
+        if form.cleaned_data["reviewed"]:
+            reviews.scorecard_mark_reviewed(
+                scorecard=card, user=request.user, comment=form.cleaned_data["comment"]
+            )
+        else:
+            reviews.scorecard_unmark_reviewed(scorecard=card)
+        if not request.htmx:
+            messages.success(request, f"The scorecard of @{card.account.handle} was saved.")
+            return redirect(next_url)
+    context = {"membership": membership, "card": card, "review_form": form, "next_url": next_url}
+    if request.htmx:
+        return render(request, "analytics/review.html#review-cell", context)
+    # Without JavaScript an invalid review shows the account's scorecard with the error.
+    context = scorecard_context(
+        request, membership, card.account, days=card.days, end=card.period_end
+    )
+    context["review_form"] = form
+    return render(request, "analytics/account_scorecard.html", context)
+
+
+def review_context(
+    request: HttpRequest, membership: Membership, query: QueryDict
+) -> dict[str, Any]:
+    filters = ScorecardFilterForm(query)
+    window = _window(request, membership, filters)
+    chosen = filters.filters()
+    cards = selectors.scorecard_list(
+        user=request.user, membership=membership, window=window, **chosen
+    )
+    page = Paginator(cards, SCORECARDS_PER_PAGE).get_page(query.get("page"))
+    window_query = f"days={window.days}&end={window.end.isoformat()}"
+    points = selectors.scorecard_points(cards)
+    for point in points:
+        point["url"] = (
+            reverse("account_scorecard", args=[membership.team.slug, point["handle"]])
+            + f"?{window_query}"
+        )
+    any_filter = any(chosen[name] for name in ("kind", "grade", "quadrant", "flag", "search"))
+    review_url = reverse("scorecard_review", args=[membership.team.slug])
+    table_url = f"{review_url}?{query.urlencode()}" if query else review_url
+    return {
+        "membership": membership,
+        "filters": filters,
+        "window": window,
+        "window_query": window_query,
+        "page": page,
+        "any_filter": any_filter,
+        "points": points,
+        "sort": chosen["sort"],
+        "sort_links": _sort_links(query, chosen["sort"]),
+        "query_prefix": _query_without(query, "page"),
+        "review_url": review_url,
+        "export_query": _export_query(query, window),
+        "table_url": table_url,
+        "computed_at": selectors.scorecard_computed_at(cards),
+        # Only leads may recompute, so only their pages ask whether Redis answers.
+        "background_ok": membership.is_lead and background.broker_available(),
+        "next_url": table_url,
+    }
+
+
+def _window(request: HttpRequest, membership: Membership, filters: ScorecardFilterForm) -> Any:
+    days, end = filters.window_values()
+    if end is None:
+        end = selectors.scorecard_default_end(user=request.user, membership=membership, days=days)
+    return selectors.window_of(end=end, days=days)
+
+
+def _unavailable(
+    request: HttpRequest, membership: Membership, *, days: int, end: Any
+) -> HttpResponse:
+    query = QueryDict(mutable=True)
+    query.update({"days": str(days), "end": end.isoformat()})
+    context = review_context(request, membership, query)
+    context["background_ok"] = False
+    if request.htmx:
+        return render(request, "analytics/review.html#unavailable", context)
+    return render(request, "analytics/review.html", context)
+
+
+def _sort_links(query: QueryDict, current: str) -> dict[str, dict[str, str]]:
+    """For each sortable column: the query that sorts by it and its current direction."""
+    links = {}
+    for name in selectors.SORT_EXPRESSIONS:
+        params = query.copy()
+        params.pop("page", None)
+        if current == name:
+            params["sort"] = f"-{name}"
+            direction = "ascending"
+        elif current == f"-{name}":
+            params["sort"] = name
+            direction = "descending"
+        else:
+            params["sort"] = name
+            direction = ""
+        links[name] = {"query": params.urlencode(), "direction": direction}
+    return links
+
+
+def _export_query(query: QueryDict, window: selectors.Window) -> str:
+    """The table's filters with its period spelled out, so the file matches the page."""
+    params = query.copy()
+    params.pop("page", None)
+    params["days"] = str(window.days)
+    params["end"] = window.end.isoformat()
+    return params.urlencode()
+
+
+def _query_without(query: QueryDict, name: str) -> str:
+    params = query.copy()
+    params.pop(name, None)
+    return f"{params.urlencode()}&" if params else ""
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next", "")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("scorecard_review", args=[request.membership.team.slug])

@@ -1,0 +1,77 @@
+"""One account's scorecard: figures against targets, daily charts, history and review."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from accounts.access import team_view
+from accounts.models import Account, Membership
+from accounts.selectors import account_get
+from analytics.forms import WindowForm
+from analytics.selectors import scorecards as selectors
+
+
+@require_GET
+@team_view
+def account_scorecard(request: HttpRequest, membership: Membership, handle: str) -> HttpResponse:
+    account = account_get(user=request.user, membership=membership, handle=handle)
+    window_form = WindowForm(request.GET)
+    days, end = window_form.window_values()
+    context = scorecard_context(request, membership, account, days=days, end=end)
+    context["window_form"] = window_form
+    return render(request, "analytics/account_scorecard.html", context)
+
+
+def scorecard_context(
+    request: HttpRequest, membership: Membership, account: Account, *, days: int, end: date | None
+) -> dict[str, Any]:
+    if end is None:
+        end = selectors.account_default_end(account=account, days=days)
+    window = selectors.window_of(end=end, days=days)
+    card = selectors.scorecard_find(account=account, days=days, end=end)
+    scored, others = selectors.scorecard_figures(card) if card else ([], [])
+    daily = selectors.daily_series(account=account, window=window)
+    return {
+        "membership": membership,
+        "account": account,
+        "window": window,
+        "window_form": WindowForm(initial={"days": days, "end": end}),
+        "card": card,
+        "trend": _trend(card),
+        "scored_figures": scored,
+        "other_figures": others,
+        "daily": daily,
+        "chart_data": _chart_data(daily, account),
+        "history": selectors.scorecard_history(account=account, days=days),
+        "next_url": reverse("account_scorecard", args=[membership.team.slug, account.handle])
+        + f"?days={days}&end={end.isoformat()}",
+    }
+
+
+def _trend(card: Any) -> Decimal | None:
+    if card is None or card.overall_score is None or card.previous_overall_score is None:
+        return None
+    return card.overall_score - card.previous_overall_score
+
+
+def _chart_data(daily: list[selectors.DailyPoint], account: Account) -> dict[str, Any]:
+    """The line charts' series; floats are fine here, the figures on the page are exact."""
+
+    def number(value: Decimal | int | None, scale: int = 1) -> float | None:
+        return None if value is None else round(float(value) * scale, 4)
+
+    return {
+        "labels": [point.day.isoformat() for point in daily],
+        "currency": account.currency,
+        "views": [number(point.views) for point in daily],
+        "engagement_rate": [number(point.engagement_rate, 100) for point in daily],
+        "spend": [number(point.spend) for point in daily],
+        "roas": [number(point.roas, 100) for point in daily],
+    }

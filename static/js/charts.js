@@ -1,0 +1,144 @@
+// Chart.js wiring for the scorecard pages. Data comes from json_script elements; the
+// same figures are always in a table on the page, so the charts are an addition only.
+"use strict";
+
+(function () {
+  const KIND_COLOURS = { official: "#0b5ed7", marketing: "#c2410c" };
+  const KIND_LABELS = { official: "Official", marketing: "Marketing" };
+  // Different point shapes, so colour is not the only thing telling the kinds apart.
+  const KIND_SHAPES = { official: "circle", marketing: "triangle" };
+  const QUADRANT_LINE = 70;
+  let scatter = null;
+
+  function readData(id) {
+    const element = document.getElementById(id);
+    return element ? JSON.parse(element.textContent) : null;
+  }
+
+  // Dashed lines at 70 on both axes: the quadrant borders of the scoring rules.
+  const quadrantLines = {
+    id: "quadrantLines",
+    afterDatasetsDraw(chart) {
+      const { ctx, chartArea, scales } = chart;
+      const x = scales.x.getPixelForValue(QUADRANT_LINE);
+      const y = scales.y.getPixelForValue(QUADRANT_LINE);
+      ctx.save();
+      ctx.strokeStyle = "#6c757d";
+      ctx.lineWidth = 1;
+      ctx.setLineDash([6, 4]);
+      ctx.beginPath();
+      ctx.moveTo(x, chartArea.top);
+      ctx.lineTo(x, chartArea.bottom);
+      ctx.moveTo(chartArea.left, y);
+      ctx.lineTo(chartArea.right, y);
+      ctx.stroke();
+      ctx.restore();
+    },
+  };
+
+  function scatterDatasets(points) {
+    return Object.keys(KIND_COLOURS).map((kind) => ({
+      label: KIND_LABELS[kind],
+      data: points
+        .filter((point) => point.kind === kind)
+        .map((point) => ({ x: point.x, y: point.y, handle: point.handle, url: point.url })),
+      backgroundColor: KIND_COLOURS[kind],
+      borderColor: KIND_COLOURS[kind],
+      pointStyle: KIND_SHAPES[kind],
+      pointRadius: 6,
+      pointHoverRadius: 8,
+    }));
+  }
+
+  function drawScatter() {
+    const canvas = document.getElementById("scatter-chart");
+    const points = readData("scatter-data");
+    if (!canvas || !points || !window.Chart) {
+      return;
+    }
+    const datasets = scatterDatasets(points);
+    if (scatter && scatter.canvas === canvas) {
+      scatter.data.datasets = datasets;
+      scatter.update();
+      return;
+    }
+    scatter = new window.Chart(canvas, {
+      type: "scatter",
+      data: { datasets },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        scales: {
+          x: { min: 0, max: 100, title: { display: true, text: "Engagement score" } },
+          y: { min: 0, max: 100, title: { display: true, text: "ROI score" } },
+        },
+        plugins: {
+          tooltip: {
+            callbacks: {
+              label: (item) => `@${item.raw.handle}: engagement ${item.raw.x}, ROI ${item.raw.y}`,
+            },
+          },
+        },
+        onClick: (event, elements, chart) => {
+          if (!elements.length) {
+            return;
+          }
+          const hit = elements[0];
+          const point = chart.data.datasets[hit.datasetIndex].data[hit.index];
+          if (point && point.url) {
+            window.location.assign(point.url);
+          }
+        },
+        onHover: (event, elements, chart) => {
+          chart.canvas.classList.toggle("pb-clickable", elements.length > 0);
+        },
+      },
+      plugins: [quadrantLines],
+    });
+  }
+
+  function drawDaily() {
+    const data = readData("daily-data");
+    if (!data || !window.Chart) {
+      return;
+    }
+    document.querySelectorAll("canvas[data-series]").forEach((canvas) => {
+      if (window.Chart.getChart(canvas)) {
+        return;
+      }
+      const series = canvas.dataset.series;
+      new window.Chart(canvas, {
+        type: "line",
+        data: {
+          labels: data.labels,
+          datasets: [
+            {
+              label: canvas.dataset.label,
+              data: data[series],
+              borderColor: "#0b5ed7",
+              backgroundColor: "#0b5ed7",
+              pointRadius: 2,
+              // A day without a figure is a gap in the line, never a zero.
+              spanGaps: false,
+            },
+          ],
+        },
+        options: {
+          animation: false,
+          maintainAspectRatio: false,
+          plugins: { legend: { display: false } },
+          scales: { y: { beginAtZero: true } },
+        },
+      });
+    });
+  }
+
+  function drawAll() {
+    drawScatter();
+    drawDaily();
+  }
+
+  document.addEventListener("DOMContentLoaded", drawAll);
+  // The review table (with the scatter data) is swapped by htmx on every filter change.
+  document.addEventListener("htmx:afterSettle", drawScatter);
+})();

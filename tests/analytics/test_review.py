@@ -1,0 +1,348 @@
+"""The team's scorecards page: table, filters, sorting, chart data, review marks."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Kind
+from analytics import rules
+from analytics.models import Scorecard
+from tests.factories import AccountFactory, ScorecardFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+END = date(2025, 3, 28)
+HTMX = {"HX-Request": "true", "HX-Target": "scorecards-table"}
+
+
+@pytest.fixture(autouse=True)
+def broker_up(monkeypatch) -> None:
+    monkeypatch.setattr("analytics.services.scorecards.broker_available", lambda: True)
+
+
+def url(team: str = "acme") -> str:
+    return reverse("scorecard_review", args=[team])
+
+
+def review_url(card: Scorecard) -> str:
+    return reverse(
+        "scorecard_mark_reviewed",
+        args=["acme", card.account.handle, card.days, card.period_end.isoformat()],
+    )
+
+
+def handles(html: str) -> list[str]:
+    """The account handles of the table rows, in order."""
+    return re.findall(r'<th scope="row"><a href="[^"]+">@([^<]+)</a>', html)
+
+
+@pytest.fixture
+def cards(acmecoffee, acme_deals) -> dict[str, Scorecard]:
+    """Two accounts with a 28-day scorecard ending END; a third with no ROI score."""
+    no_roi = AccountFactory(team=acmecoffee.team, handle="acme.brand", kind=Kind.OFFICIAL)
+    return {
+        "acmecoffee": ScorecardFactory(
+            account=acmecoffee,
+            period_end=END,
+            engagement_score=Decimal("90.0"),
+            roi_score=Decimal("40.0"),
+            overall_score=Decimal("80.0"),
+            previous_overall_score=Decimal("75.5"),
+        ),
+        "acme.deals": ScorecardFactory(
+            account=acme_deals,
+            period_end=END,
+            engagement_score=Decimal("30.0"),
+            roi_score=Decimal("95.0"),
+            overall_score=Decimal("75.5"),
+            previous_overall_score=Decimal("90.0"),
+            flags="no_paid_marketing;declining",
+        ),
+        "acme.brand": ScorecardFactory(
+            account=no_roi,
+            period_end=END,
+            engagement_score=Decimal("50.0"),
+            roi_score=None,
+            overall_score=Decimal("50.0"),
+            flags="data_gap",
+        ),
+    }
+
+
+def test_it_requires_login(client, acme) -> None:
+    response = client.get(url())
+    assert response.status_code == 302 and "/login/" in response.url
+
+
+def test_it_hides_other_teams(login, charlie, cards) -> None:
+    assert login(charlie).get(url()).status_code == 404
+    assert login(charlie).post(review_url(cards["acmecoffee"])).status_code == 404
+
+
+def test_it_lists_the_scorecards_in_the_products_words(login, alice, cards) -> None:
+    response = login(alice).get(url())
+    html = response.content.decode()
+    assert "<title>Acme scorecards · Playbook</title>" in html
+    assert handles(html) == ["acme.brand", "acme.deals", "acmecoffee"]
+    assert "pb-official" in html and "pb-marketing" in html
+    assert '<span class="pb-grade pb-grade-B" title="Grade B">B</span>' in html
+    assert "Engaging, not converting" in html and "Converting, not engaging" in html
+    # Flags carry their explanation as a tooltip and as text for screen readers.
+    explanation = rules.FLAG_EXPLANATIONS["no_paid_marketing"]
+    assert f'title="{explanation}"' in html
+    assert f'<span class="visually-hidden">: {explanation}</span>' in html
+    # Trends: 80.0 - 75.5 up, 75.5 - 90.0 down, and unknown without a previous score.
+    assert '<span class="visually-hidden">up</span> +4.5' in html
+    assert '<span class="visually-hidden">down</span> -14.5' in html
+    assert "no score to compare" in html
+    # A missing score is a dash with the reason.
+    assert 'title="Neither CTR, conversion rate nor ROI could be computed"' in html
+    assert "28 days</strong>, 1 Mar 2025 to 28 Mar 2025" in html
+
+
+def test_it_defaults_to_28_days_ending_on_the_latest_stored_period(
+    login, alice, acmecoffee
+) -> None:
+    ScorecardFactory(account=acmecoffee, period_end=END - timedelta(days=1))
+    ScorecardFactory(account=acmecoffee, period_end=END)
+    ScorecardFactory(account=acmecoffee, period_end=END + timedelta(days=5), days=7)
+    response = login(alice).get(url())
+    assert response.context["window"].end == END
+    assert response.context["window"].days == 28
+    response = login(alice).get(url(), {"days": "7"})
+    assert response.context["window"].end == END + timedelta(days=5)
+    assert handles(response.content.decode()) == ["acmecoffee"]
+
+
+def test_it_defaults_to_yesterday_without_scorecards(login, alice, acme) -> None:
+    response = login(alice).get(url())
+    assert response.context["window"].end == timezone.localdate() - timedelta(days=1)
+    html = response.content.decode()
+    assert "No scorecards for this period yet" in html
+    assert "Import your accounts' TikTok metrics" in html
+    assert "Recompute now" in html
+
+
+def test_it_shows_the_scorecards_of_the_chosen_period_only(login, alice, acmecoffee) -> None:
+    ScorecardFactory(account=acmecoffee, period_end=END - timedelta(days=7), overall_score=61)
+    response = login(alice).get(url(), {"end": (END - timedelta(days=7)).isoformat()})
+    assert handles(response.content.decode()) == ["acmecoffee"]
+    assert response.context["page"].object_list[0].overall_score == Decimal("61.0")
+    response = login(alice).get(url(), {"end": END.isoformat()})
+    assert handles(response.content.decode()) == []
+
+
+def test_it_shows_managers_only_their_accounts_read_only(login, bob, cards) -> None:
+    html = login(bob).get(url()).content.decode()
+    assert handles(html) == ["acmecoffee"]
+    assert "Mark reviewed" not in html and "Recompute now" not in html
+    assert "Not reviewed" in html
+
+
+def test_it_sorts_by_any_column_with_nulls_last(login, alice, cards) -> None:
+    client = login(alice)
+    get = lambda sort: handles(client.get(url(), {"sort": sort}).content.decode())  # noqa: E731
+    assert get("roi_score") == ["acmecoffee", "acme.deals", "acme.brand"]
+    assert get("-roi_score") == ["acme.deals", "acmecoffee", "acme.brand"]
+    assert get("-overall_score") == ["acmecoffee", "acme.deals", "acme.brand"]
+    assert get("trend") == ["acme.deals", "acmecoffee", "acme.brand"]
+    assert get("-trend") == ["acmecoffee", "acme.deals", "acme.brand"]
+    assert get("-flags") == ["acme.deals", "acme.brand", "acmecoffee"]
+    assert get("kind") == ["acme.deals", "acme.brand", "acmecoffee"]
+    assert get("-handle") == ["acmecoffee", "acme.deals", "acme.brand"]
+    # An unknown column sorts by handle rather than failing.
+    assert get("nonsense") == ["acme.brand", "acme.deals", "acmecoffee"]
+
+
+def test_it_links_each_heading_to_the_other_direction(login, alice, cards) -> None:
+    html = login(alice).get(url(), {"sort": "roi_score", "kind": "official"}).content.decode()
+    assert 'aria-sort="ascending"' in html
+    assert 'href="/t/acme/scorecards/?sort=-roi_score&amp;kind=official"' in html
+    assert 'hx-get="/t/acme/scorecards/?sort=engagement_score&amp;kind=official"' in html
+
+
+def test_it_filters_by_kind_grade_quadrant_flag_and_handle(login, alice, cards) -> None:
+    client = login(alice)
+    get = lambda **query: handles(client.get(url(), query).content.decode())  # noqa: E731
+    assert get(kind="marketing") == ["acme.deals"]
+    assert get(grade="B") == ["acme.deals", "acmecoffee"]
+    assert get(grade="D") == ["acme.brand"]
+    assert get(quadrant="engaging") == ["acmecoffee"]
+    assert get(quadrant="at_risk") == ["acme.brand"]
+    assert get(flag="declining") == ["acme.deals"]
+    assert get(flag="data_gap") == ["acme.brand"]
+    assert get(q="@COFFEE") == ["acmecoffee"]
+    # An invalid filter value is ignored rather than emptying the table.
+    assert get(kind="bogus") == ["acme.brand", "acme.deals", "acmecoffee"]
+    html = client.get(url(), {"flag": "no_data"}).content.decode()
+    assert "No scorecard of this period matches these filters" in html
+
+
+def test_it_does_not_match_one_flag_inside_another(login, alice, acmecoffee) -> None:
+    ScorecardFactory(account=acmecoffee, period_end=END, flags="paid_heavy_official")
+    html = login(alice).get(url(), {"flag": "no_paid_marketing"}).content.decode()
+    assert handles(html) == []
+
+
+def test_it_pages_by_25(login, alice, acme) -> None:
+    for n in range(30):
+        ScorecardFactory(account=AccountFactory(team=acme, handle=f"acct{n:02d}"), period_end=END)
+    client = login(alice)
+    first = client.get(url(), {"kind": "official"}).content.decode()
+    assert len(handles(first)) == 25
+    assert "Page 1 of 2 (30 accounts)" in first
+    assert 'href="/t/acme/scorecards/?kind=official&amp;page=2"' in first
+    second = client.get(url(), {"kind": "official", "page": "2"}).content.decode()
+    assert handles(second) == [f"acct{n}" for n in range(25, 30)]
+
+
+def test_it_answers_htmx_with_the_table_only(login, alice, cards) -> None:
+    response = login(alice).get(url(), {"kind": "marketing"}, headers=HTMX)
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="scorecards-table"')
+    assert "<html" not in html and "<table" in html
+    assert handles(html) == ["acme.deals"]
+    assert 'hx-trigger="scorecards-updated from:body"' in html
+    assert 'hx-get="/t/acme/scorecards/?kind=marketing"' in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_it_gives_the_chart_one_point_per_account(login, alice, cards) -> None:
+    html = login(alice).get(url(), {"kind": "official"}).content.decode()
+    data = re.search(r'<script id="scatter-data" type="application/json">(.*?)</script>', html)
+    points = {point["handle"]: point for point in json.loads(data.group(1))}
+    assert set(points) == {"acmecoffee", "acme.brand"}
+    assert points["acmecoffee"] == {
+        "handle": "acmecoffee",
+        "kind": "official",
+        "x": 90.0,
+        "y": 40.0,
+        "url": "/t/acme/a/acmecoffee/scorecard/?days=28&end=2025-03-28",
+    }
+    # A missing score is drawn at 0, as the quadrant rule counts it.
+    assert points["acme.brand"]["y"] == 0.0
+    assert "static/js/charts.js" in html and "chart.umd.min.js" in html
+
+
+def make_scorecards(team, count: int) -> None:
+    users = [UserFactory() for _ in range(3)]
+    for n in range(count):
+        account = AccountFactory(
+            team=team, handle=f"many{n:03d}", kind=Kind.OFFICIAL if n % 2 else Kind.MARKETING
+        )
+        ScorecardFactory(
+            account=account,
+            period_end=END,
+            flags="data_gap;declining" if n % 3 else "",
+            reviewed_by=users[n % 3] if n % 4 == 0 else None,
+            reviewed_at=timezone.now() if n % 4 == 0 else None,
+            review_comment="Looked at it" if n % 4 == 0 else "",
+        )
+
+
+def count_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url(), {"sort": "-overall_score"})
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_it_runs_the_same_number_of_queries_for_10_and_200_accounts(login, alice, acme) -> None:
+    client = login(alice)
+    make_scorecards(acme, 10)
+    few = count_queries(client)
+    make_scorecards_more = 190
+    for n in range(make_scorecards_more):
+        account = AccountFactory(team=acme, handle=f"more{n:03d}")
+        ScorecardFactory(
+            account=account, period_end=END, reviewed_by=alice, reviewed_at=timezone.now()
+        )
+    assert Scorecard.objects.count() == 200
+    many = count_queries(client)
+    assert few == many
+
+
+def test_it_marks_a_scorecard_reviewed_inline(login, alice, cards) -> None:
+    card = cards["acmecoffee"]
+    response = login(alice).post(
+        review_url(card),
+        {"reviewed": "1", "comment": "Good month", "next": url()},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div class="pb-review">') and "<html" not in html
+    assert "✓ Reviewed" in html and "by alice" in html and "Good month" in html
+    assert "Un-review" in html
+    card.refresh_from_db()
+    assert card.reviewed_by == alice and card.review_comment == "Good month"
+    assert card.reviewed_at is not None
+    # The table now shows who reviewed it.
+    assert "by alice" in login(alice).get(url()).content.decode()
+
+
+def test_it_redirects_a_plain_review_back_to_the_page(login, alice, cards) -> None:
+    card = cards["acmecoffee"]
+    back = url() + "?kind=official"
+    response = login(alice).post(review_url(card), {"reviewed": "1", "next": back})
+    assert response.status_code == 302 and response.url == back
+    # A foreign address is not followed.
+    response = login(alice).post(review_url(card), {"next": "https://evil.example/"})
+    assert response.url == url()
+
+
+def test_it_unmarks_a_review(login, alice, cards) -> None:
+    card = cards["acmecoffee"]
+    card.reviewed_by, card.reviewed_at, card.review_comment = alice, timezone.now(), "ok"
+    card.save()
+    response = login(alice).post(
+        review_url(card), {"reviewed": "0"}, headers={"HX-Request": "true"}
+    )
+    assert "Mark reviewed" in response.content.decode()
+    card.refresh_from_db()
+    assert (card.reviewed_by, card.reviewed_at, card.review_comment) == (None, None, "")
+
+
+def test_it_keeps_the_figures_when_reviewing(login, alice, cards) -> None:
+    card = cards["acmecoffee"]
+    Scorecard.objects.filter(pk=card.pk).update(overall_score=Decimal("12.3"))
+    login(alice).post(review_url(card), {"reviewed": "1"})
+    card.refresh_from_db()
+    assert card.overall_score == Decimal("12.3") and card.reviewed_by == alice
+
+
+def test_it_rerenders_an_invalid_review_with_200(login, alice, cards) -> None:
+    card = cards["acmecoffee"]
+    response = login(alice).post(
+        review_url(card), {"reviewed": "1", "comment": "x" * 2001}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert "at most 2000 characters" in response.content.decode()
+    response = login(alice).post(review_url(card), {"reviewed": "1", "comment": "x" * 2001})
+    assert response.status_code == 200
+    assert "at most 2000 characters" in response.content.decode()
+    card.refresh_from_db()
+    assert card.reviewed_at is None
+
+
+def test_it_lets_only_leads_review(login, bob, cards) -> None:
+    card = cards["acmecoffee"]
+    assert login(bob).post(review_url(card), {"reviewed": "1"}).status_code == 403
+    card.refresh_from_db()
+    assert card.reviewed_at is None
+
+
+def test_it_404s_a_review_of_a_missing_scorecard(login, alice, cards) -> None:
+    missing = reverse("scorecard_mark_reviewed", args=["acme", "acmecoffee", 7, "2025-03-28"])
+    assert login(alice).post(missing, {"reviewed": "1"}).status_code == 404
+    invalid = "/t/acme/a/acmecoffee/scorecards/28/2025-02-30/review/"
+    assert login(alice).post(invalid, {"reviewed": "1"}).status_code == 404
