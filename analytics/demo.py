@@ -165,7 +165,8 @@ def demo_metrics(story: str, handle: str, end: date) -> list[dict[str, object]]:
         day = end - timedelta(days=offset)
         shape = recent if offset < 28 else earlier
         followers *= 1 + shape.daily_growth * rng.uniform(0.4, 1.6)
-        if rng.random() >= shape.presence:
+        # Gaps fall inside the period: its first and last days always have a row.
+        if rng.random() >= shape.presence and 0 < offset < DEMO_DAYS - 1:
             continue
         views = round(shape.views * rng.uniform(0.75, 1.25))
         interactions = views * shape.engagement * rng.uniform(0.85, 1.15)
