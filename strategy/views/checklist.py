@@ -1,0 +1,201 @@
+"""An account's weekly checklist: the page, ticks, notes and the history."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.access import team_view
+from accounts.models import Account, Membership
+from accounts.selectors import account_get
+from strategy import selectors, services
+from strategy.forms import HistoryForm, NoteForm, TickForm
+from strategy.models import Checklist
+from strategy.periods import parse_week, week_label
+from strategy.selectors import ItemState
+
+
+def week_from(value: str | None) -> date:
+    """The week a request names (like 2026-W47), this week when none; 404 for a bad one."""
+    current = services.this_week()
+    if not value:
+        return current
+    week = parse_week(value)
+    if week is None or week > current:
+        raise Http404("No checklist for this week.")
+    return week
+
+
+def _may_change(membership: Membership, week: date) -> bool:
+    try:
+        services.check_authorize(membership=membership, checklist=Checklist(week_start=week))
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _context(
+    membership: Membership,
+    account: Account,
+    week: date,
+    checklist: Checklist | None,
+    states: list[ItemState],
+    **extra: Any,
+) -> dict[str, Any]:
+    current = services.this_week()
+    return {
+        "membership": membership,
+        "account": account,
+        "checklist": checklist,
+        "week": week,
+        "week_end": week + timedelta(days=6),
+        "week_label": week_label(week),
+        "is_current": week == current,
+        "previous_week": week_label(week - timedelta(weeks=1)),
+        "next_week": week_label(week + timedelta(weeks=1)) if week < current else "",
+        "editable": _may_change(membership, week),
+        "groups": selectors.group_by_practice(states),
+        "progress": selectors.progress_of(states),
+        **extra,
+    }
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@team_view
+def checklist(request: HttpRequest, membership: Membership, handle: str) -> HttpResponse:
+    account = account_get(user=request.user, membership=membership, handle=handle)
+    week = week_from(request.GET.get("week"))
+    if week == services.this_week():
+        checklist = services.checklist_open(account=account, week_start=week)
+    else:
+        checklist = selectors.checklist_get(account=account, week_start=week)
+    states = selectors.checklist_states(checklist=checklist) if checklist else []
+    template = "strategy/checklist.html"
+    if request.htmx and request.htmx.target == "checklist-week":
+        template += "#checklist-week"
+    return render(request, template, _context(membership, account, week, checklist, states))
+
+
+def _change(request: HttpRequest, team_slug: str, handle: str, item_id: UUID, form_class: type):
+    """What a tick and a note share: scoping, the week's checklist, the item, the rights."""
+    week = week_from(request.POST.get("week"))
+    membership, account, checklist = selectors.checklist_get_for_change(
+        user=request.user, team_slug=team_slug, handle=handle, week_start=week
+    )
+    request.membership = membership
+    if checklist is None and week == services.this_week():
+        checklist = services.checklist_open(account=account, week_start=week)
+    if checklist is None:
+        raise Http404("No checklist for this week.")
+    checklist.account = account
+    states = selectors.checklist_states(checklist=checklist)
+    state = next((s for s in states if s.item.public_id == item_id), None)
+    if state is None:
+        raise Http404("This item is not part of this week's checklist.")
+    correction = services.check_authorize(membership=membership, checklist=checklist)
+    return membership, account, checklist, states, state, correction, form_class(request.POST)
+
+
+def _respond(
+    request: HttpRequest,
+    context: dict[str, Any],
+    state: ItemState,
+    *,
+    note_error: str = "",
+) -> HttpResponse:
+    """htmx gets the item and (out of band) the progress bar; a plain form post goes back."""
+    account = context["account"]
+    context.update(note_error=note_error, note_error_item=state.item.pk)
+    if request.htmx:
+        context.update(state=state, oob=True)
+        return render(request, "strategy/checklist.html#changed-item", context)
+    if note_error:
+        return render(request, "strategy/checklist.html", context)
+    url = reverse("checklist", args=[account.team.slug, account.handle])
+    if not context["is_current"]:
+        url += f"?week={context['week_label']}"
+    return redirect(f"{url}#item-{state.item.public_id}")
+
+
+def _bad_request(request: HttpRequest, error: ValidationError, account: Account) -> HttpResponse:
+    context = {
+        "message": " ".join(error.messages),
+        "back_url": reverse("checklist", args=[account.team.slug, account.handle]),
+    }
+    return render(request, "strategy/problem.html", context, status=400)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def checklist_tick(
+    request: HttpRequest, team_slug: str, handle: str, item_id: UUID
+) -> HttpResponse:
+    membership, account, checklist, states, state, correction, form = _change(
+        request, team_slug, handle, item_id, TickForm
+    )
+    form.is_valid()
+    try:
+        written = services.check_set(
+            checklist=checklist,
+            item=state.item,
+            user=request.user,
+            ticked=form.cleaned_data.get("ticked", False),
+            correction=correction,
+        )
+    except ValidationError as error:
+        return _bad_request(request, error, account)
+    changed = selectors.state_after_change(state, written, request.user)
+    states = [changed if s is state else s for s in states]
+    context = _context(membership, account, checklist.week_start, checklist, states)
+    return _respond(request, context, changed)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def checklist_note(
+    request: HttpRequest, team_slug: str, handle: str, item_id: UUID
+) -> HttpResponse:
+    membership, account, checklist, states, state, correction, form = _change(
+        request, team_slug, handle, item_id, NoteForm
+    )
+    if not form.is_valid():
+        context = _context(membership, account, checklist.week_start, checklist, states)
+        return _respond(request, context, state, note_error=" ".join(form.errors["note"]))
+    try:
+        written = services.check_note_set(
+            checklist=checklist,
+            item=state.item,
+            user=request.user,
+            note=form.cleaned_data["note"],
+            correction=correction,
+        )
+    except ValidationError as error:
+        return _bad_request(request, error, account)
+    changed = selectors.state_after_change(state, written, request.user)
+    states = [changed if s is state else s for s in states]
+    context = _context(membership, account, checklist.week_start, checklist, states)
+    return _respond(request, context, changed)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@team_view
+def checklist_history(request: HttpRequest, membership: Membership, handle: str) -> HttpResponse:
+    account = account_get(user=request.user, membership=membership, handle=handle)
+    form = HistoryForm(request.GET)
+    weeks = form.cleaned_data["weeks"] if form.is_valid() else 12
+    history = selectors.checklist_history(account=account, weeks=weeks)
+    context = {"membership": membership, "account": account, "form": form, "history": history}
+    template = "strategy/history.html"
+    if request.htmx and request.htmx.target == "history-grid":
+        template += "#history-grid"
+    return render(request, template, context)
