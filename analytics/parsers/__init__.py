@@ -1,0 +1,57 @@
+"""Reading uploaded metric files into normalised daily rows.
+
+The formats and the bad-input rules are those of the import spec (imports.md): the
+product's canonical CSV, TikTok Studio's per-tab downloads and TikTok Ads Manager daily
+reports, each as CSV or as the first sheet of an XLSX workbook, alone or inside a ZIP
+archive. This package knows nothing about accounts or the database: the import service
+turns the rows into metrics and decides, from the errors, whether to write anything.
+
+By topic: `files` opens uploads (size limit, file kinds, ZIP archives), `headers` finds
+the header row and the format it belongs to, `tables` reads CSV and XLSX into rows of
+text, `cells` reads counts, amounts and dates, `formats` holds `parse` and each format's
+reader, and `merge` holds `parse_many`. Everything public is importable from here.
+"""
+
+from __future__ import annotations
+
+from analytics.parsers.files import open_upload
+from analytics.parsers.formats import parse
+from analytics.parsers.merge import parse_many
+from analytics.parsers.records import (
+    CONTENT_NOTE,
+    COUNT_FIELDS,
+    FORMATS,
+    HEADER_SEARCH_ROWS,
+    MAX_ARCHIVE_MEMBERS,
+    MAX_BYTES,
+    MAX_REPORTED_ERRORS,
+    METRIC_FIELDS,
+    MONEY_FIELDS,
+    PAID_FIELDS,
+    XLSX_MAX_COLUMNS,
+    MetricRow,
+    ParsedFile,
+    RowError,
+    UploadError,
+)
+
+__all__ = [
+    "CONTENT_NOTE",
+    "COUNT_FIELDS",
+    "FORMATS",
+    "HEADER_SEARCH_ROWS",
+    "MAX_ARCHIVE_MEMBERS",
+    "MAX_BYTES",
+    "MAX_REPORTED_ERRORS",
+    "METRIC_FIELDS",
+    "MONEY_FIELDS",
+    "PAID_FIELDS",
+    "XLSX_MAX_COLUMNS",
+    "MetricRow",
+    "ParsedFile",
+    "RowError",
+    "UploadError",
+    "open_upload",
+    "parse",
+    "parse_many",
+]

@@ -1,0 +1,116 @@
+"""What the parsers produce (rows and errors) and the limits they keep."""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+METRIC_FIELDS = (
+    "video_views",
+    "profile_views",
+    "likes",
+    "comments",
+    "shares",
+    "followers",
+    "spend",
+    "impressions",
+    "clicks",
+    "conversions",
+    "revenue",
+)
+MONEY_FIELDS = ("spend", "revenue")
+COUNT_FIELDS = tuple(name for name in METRIC_FIELDS if name not in MONEY_FIELDS)
+PAID_FIELDS = ("spend", "impressions", "clicks", "conversions", "revenue")
+FORMATS = ("canonical", "tiktok-studio", "ads-manager")
+MAX_BYTES = 20 * 1024 * 1024
+MAX_REPORTED_ERRORS = 100
+CONTENT_NOTE = "per-video content is not imported"
+
+# Report-info rows stand above the header in some exports; a file that shows no known
+# header within this many rows is not going to show one.
+HEADER_SEARCH_ROWS = 30
+# A TikTok download holds a handful of tabs; refusing bigger archives early keeps a
+# crafted ZIP from tying up the worker.
+MAX_ARCHIVE_MEMBERS = 50
+# Real reports are a few dozen columns wide; reading no further keeps a crafted sheet with
+# a cell in column XFD from costing 16,384 cells a row.
+XLSX_MAX_COLUMNS = 256
+
+_CENT = Decimal("0.01")
+_MONEY_ZERO = Decimal("0.00")
+_MAX_COUNT = 2**63 - 1
+_READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
+# zipfile raises whatever its header parsing trips over on a damaged archive (ValueError,
+# IndexError, struct.error, NotImplementedError for odd compression...); to the person
+# uploading, all of them mean the archive cannot be read.
+_ZIP_FAILURES = (Exception,)
+_BINARY_MAGIC = (
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"%PDF",
+    b"\x1f\x8b",
+    b"Rar!",
+    b"7z\xbc\xaf",
+    b"\x00\x00\x00",
+)
+_OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_TEXT_EXTENSIONS = ("", ".csv", ".txt")
+_XLSX_EXTENSIONS = (".xlsx", ".xlsm")
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.line and self.column:
+            return f"{self.file}: line {self.line}, column {self.column}: {self.message}"
+        if self.line:
+            return f"{self.file}: line {self.line}: {self.message}"
+        if self.column:
+            return f"{self.file}: column {self.column}: {self.message}"
+        return f"{self.file}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class MetricRow:
+    file: str
+    line: int
+    handle: str | None
+    date: date
+    values: dict[str, int | Decimal | None]
+    campaign: str | None = None
+    currency: str | None = None
+
+
+@dataclass
+class ParsedFile:
+    name: str
+    format: str
+    tab: str | None
+    ignored_columns: list[str]
+    rows: Iterator[MetricRow] | list[MetricRow]
+    errors: list[RowError]
+    notes: list[str] = field(default_factory=list)
+
+
+class UploadError(Exception):
+    """An upload that cannot be read at all; `errors` says why, file by file."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__("; ".join(str(error) for error in errors[:3]))
+        self.errors = errors
+
+
+class _Bad(ValueError):
+    """A cell that cannot be read; the message completes "line N, column C: ..."."""
