@@ -141,6 +141,10 @@ def review_context(
     filters = ScorecardFilterForm(query)
     window = _window(request, membership, filters)
     chosen = filters.filters()
+    # The form shows the period actually on screen, also when the URL left it to the default.
+    shown = query.copy()
+    shown["days"], shown["end"] = str(window.days), window.end.isoformat()
+    filters = ScorecardFilterForm(shown)
     cards = selectors.scorecard_list(
         user=request.user, membership=membership, window=window, **chosen
     )
@@ -187,7 +191,7 @@ def _unavailable(
     request: HttpRequest, membership: Membership, *, days: int, end: Any
 ) -> HttpResponse:
     query = QueryDict(mutable=True)
-    query.update({"days": str(days), "end": end.isoformat()})
+    query["days"], query["end"] = str(days), end.isoformat()
     context = review_context(request, membership, query)
     context["background_ok"] = False
     if request.htmx:

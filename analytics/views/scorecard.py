@@ -22,10 +22,8 @@ from analytics.selectors import scorecards as selectors
 @team_view
 def account_scorecard(request: HttpRequest, membership: Membership, handle: str) -> HttpResponse:
     account = account_get(user=request.user, membership=membership, handle=handle)
-    window_form = WindowForm(request.GET)
-    days, end = window_form.window_values()
+    days, end = WindowForm(request.GET).window_values()
     context = scorecard_context(request, membership, account, days=days, end=end)
-    context["window_form"] = window_form
     return render(request, "analytics/account_scorecard.html", context)
 
 
@@ -42,12 +40,14 @@ def scorecard_context(
         "membership": membership,
         "account": account,
         "window": window,
+        # Unbound, so it shows the period on screen even when the URL left it to the default.
         "window_form": WindowForm(initial={"days": days, "end": end}),
         "card": card,
         "trend": _trend(card),
         "scored_figures": scored,
         "other_figures": others,
         "daily": daily,
+        "has_daily": any(point.views is not None for point in daily),
         "chart_data": _chart_data(daily, account),
         "history": selectors.scorecard_history(account=account, days=days),
         "next_url": reverse("account_scorecard", args=[membership.team.slug, account.handle])

@@ -47,11 +47,13 @@
       pointStyle: KIND_SHAPES[kind],
       pointRadius: 6,
       pointHoverRadius: 8,
+      // Points on the axes (a missing score is drawn at 0) stay whole.
+      clip: 8,
     }));
   }
 
   function drawScatter() {
-    const canvas = document.getElementById("scatter-chart");
+    const canvas = document.querySelector("canvas[data-chart=scatter]");
     const points = readData("scatter-data");
     if (!canvas || !points || !window.Chart) {
       return;
@@ -73,6 +75,7 @@
           y: { min: 0, max: 100, title: { display: true, text: "ROI score" } },
         },
         plugins: {
+          legend: { labels: { usePointStyle: true } },
           tooltip: {
             callbacks: {
               label: (item) => `@${item.raw.handle}: engagement ${item.raw.x}, ROI ${item.raw.y}`,
@@ -141,4 +144,6 @@
   document.addEventListener("DOMContentLoaded", drawAll);
   // The review table (with the scatter data) is swapped by htmx on every filter change.
   document.addEventListener("htmx:afterSettle", drawScatter);
+  // Going back in history puts a new page body (and canvas) in place.
+  document.addEventListener("htmx:historyRestore", drawAll);
 })();

@@ -134,6 +134,12 @@ def test_it_charts_the_days_of_the_window(login, alice, week, acmecoffee) -> Non
     assert "— no metrics for this day" in html
 
 
+def test_it_says_when_there_is_nothing_to_chart(login, alice, week) -> None:
+    html = login(alice).get(url(), {"days": 7, "end": "2025-03-28"}).content.decode()
+    assert "No daily metrics of @acmecoffee between 22 Mar 2025 and 28 Mar 2025" in html
+    assert "data-series" not in html and 'id="daily-data"' not in html
+
+
 def test_it_lists_the_history_of_the_same_length_newest_first(login, alice, acmecoffee) -> None:
     for weeks in range(22):
         ScorecardFactory(account=acmecoffee, days=7, period_end=END - timedelta(weeks=weeks))
