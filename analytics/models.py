@@ -176,6 +176,15 @@ class ImportRun(models.Model):
     ignored_columns = models.JSONField(default=list)
     errors = models.JSONField(default=list)
     error_count = models.PositiveIntegerField(default=0)
+    # What the person should know besides errors: per-video content not imported, ...
+    notes = models.JSONField(default=list, blank=True)
+    # The format asked for and, per file, the format found, its tab and its row count.
+    details = models.JSONField(default=dict, blank=True)
+    # The outcome in a sentence once applied (whether scorecards are being recomputed).
+    message = models.TextField(blank=True)
+    scorecard_run = models.ForeignKey(
+        "ScorecardRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
 

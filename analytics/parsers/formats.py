@@ -100,6 +100,7 @@ def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: d
         used = dict(layout)
         result.rows = _ads_rows(name, table, layout, errors)
     indexes = set(used.values())
+    result.columns = {key: header.cells[index] for key, index in used.items()}
     silent = _STUDIO_KNOWN.get(header.tab or "", frozenset())
     result.ignored_columns = [
         cell

@@ -33,15 +33,15 @@ def parse_many(
         rows = list(parsed.rows)
         errors.extend(parsed.errors)
         if parsed.format == "ads-manager":
-            day_rows, campaign_rows = _sum_ads(rows)
+            day_rows, campaign_rows = sum_ads_rows(rows)
             for row in day_rows:
-                _merge(days, (row.handle, row.date), row, errors)
+                merge_row(days, (row.handle, row.date), row, errors)
             for row in campaign_rows:
-                _merge(campaigns, (row.handle, row.date, row.campaign), row, errors)
+                merge_row(campaigns, (row.handle, row.date, row.campaign), row, errors)
             currencies.update(row.currency for row in rows if row.currency)
         else:
             for row in rows:
-                _merge(days, (row.handle, row.date), row, errors)
+                merge_row(days, (row.handle, row.date), row, errors)
         notes.extend(f"{name}: {note}" for note in parsed.notes)
         files_summary.append(
             {
@@ -73,7 +73,8 @@ def parse_many(
     return merged, errors, summary
 
 
-def _sum_ads(rows: list[MetricRow]) -> tuple[list[MetricRow], list[MetricRow]]:
+def sum_ads_rows(rows: list[MetricRow]) -> tuple[list[MetricRow], list[MetricRow]]:
+    """One Ads Manager file's rows summed per day, and per day and campaign where named."""
     days: dict[date, tuple[MetricRow, dict[str, int | Decimal | None]]] = {}
     campaigns: dict[tuple[date, str], tuple[MetricRow, dict[str, int | Decimal | None]]] = {}
     for row in rows:
@@ -92,7 +93,8 @@ def _sum_ads(rows: list[MetricRow]) -> tuple[list[MetricRow], list[MetricRow]]:
     return day_rows, campaign_rows
 
 
-def _merge(store: dict, key: tuple, row: MetricRow, errors: list[RowError]) -> None:
+def merge_row(store: dict, key: tuple, row: MetricRow, errors: list[RowError]) -> None:
+    """Put a row from another file into `store`: fields fill gaps, different figures clash."""
     known: MetricRow | None = store.get(key)
     if known is None:
         store[key] = row
