@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -78,11 +79,12 @@ def scorecard_recompute(request: HttpRequest, membership: Membership) -> HttpRes
     except background.BackgroundUnavailable:
         return _unavailable(request, membership, days=days, end=end)
     if request.htmx:
-        return render(
-            request,
-            "analytics/scorecard_run.html#run-status",
-            {"membership": membership, "run": run},
-        )
+        context = {"membership": membership, "run": run}
+        response = render(request, "analytics/scorecard_run.html#run-status", context)
+        # With tasks run eagerly (the demo) the run is finished already: refresh the table now.
+        if run.status == ScorecardRun.Status.DONE:
+            trigger_client_event(response, UPDATED_EVENT)
+        return response
     return redirect("scorecard_run", team_slug=membership.team.slug, scorecard_run_id=run.public_id)
 
 
@@ -107,7 +109,7 @@ def scorecard_run(
 @require_POST
 @team_view(lead_only=True)
 def scorecard_mark_reviewed(
-    request: HttpRequest, membership: Membership, handle: str, period_days: int, period_end: Any
+    request: HttpRequest, membership: Membership, handle: str, period_days: int, period_end: date
 ) -> HttpResponse:
     card = selectors.scorecard_get(
         user=request.user, membership=membership, handle=handle, days=period_days, end=period_end
@@ -188,7 +190,7 @@ def _window(request: HttpRequest, membership: Membership, filters: ScorecardFilt
 
 
 def _unavailable(
-    request: HttpRequest, membership: Membership, *, days: int, end: Any
+    request: HttpRequest, membership: Membership, *, days: int, end: date
 ) -> HttpResponse:
     query = QueryDict(mutable=True)
     query["days"], query["end"] = str(days), end.isoformat()

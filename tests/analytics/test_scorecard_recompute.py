@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from analytics.models import ScorecardRun
+from analytics.models import DailyMetric, Scorecard, ScorecardRun
 from analytics.services.scorecards import BackgroundUnavailable
 from tests.factories import ScorecardFactory, ScorecardRunFactory
 
@@ -90,6 +91,21 @@ def test_it_starts_a_team_run_for_the_window_shown(login, alice, acme, started) 
     assert "<html" not in html and "<progress" in html
     assert f'hx-get="{run_url(run)}"' in html and 'hx-trigger="every 1s"' in html
     assert "style=" not in html
+
+
+def test_it_refreshes_the_table_at_once_when_the_run_finished_eagerly(
+    login, alice, acme, monkeypatch
+) -> None:
+    def start(**kwargs) -> ScorecardRun:
+        return ScorecardRunFactory(team=acme, status=ScorecardRun.Status.DONE, done=2, total=2)
+
+    monkeypatch.setattr("analytics.services.scorecards.broker_available", lambda: True)
+    monkeypatch.setattr("analytics.services.scorecards.scorecard_run_start", start)
+    response = login(alice).post(
+        recompute_url(), {"days": "28", "end": "2025-03-28"}, headers={"HX-Request": "true"}
+    )
+    assert json.loads(response["HX-Trigger"]) == {"scorecards-updated": {}}
+    assert "every 1s" not in response.content.decode()
 
 
 def test_it_sends_a_plain_post_to_the_run_page(login, alice, acme, started) -> None:
@@ -177,3 +193,31 @@ def test_it_asks_managers_nothing_about_redis(login, bob, acmecoffee, broker_dow
     ScorecardFactory(account=acmecoffee, period_end=END)
     html = login(bob).get(reverse("scorecard_review", args=["acme"])).content.decode()
     assert UNAVAILABLE not in html and "Recompute now" not in html
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_it_recomputes_from_the_page_through_a_real_worker(
+    celery_worker, login, alice, acmecoffee
+) -> None:
+    DailyMetric.objects.create(account=acmecoffee, date=END, video_views=1000, likes=50)
+    worker = celery_worker()
+    client = login(alice)
+    response = client.post(
+        recompute_url(), {"days": "7", "end": "2025-03-28"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200 and "<progress" in response.content.decode()
+    run = worker.wait_for_run(ScorecardRun.objects.get().pk)
+    assert run.status == ScorecardRun.Status.DONE, run.error
+
+    poll = client.get(run_url(run), headers={"HX-Request": "true"})
+    assert poll.status_code == 286
+    assert json.loads(poll["HX-Trigger"]) == {"scorecards-updated": {}}
+    table = client.get(
+        reverse("scorecard_review", args=["acme"]),
+        {"days": "7", "end": "2025-03-28"},
+        headers={"HX-Request": "true", "HX-Target": "scorecards-table"},
+    ).content.decode()
+    assert "@acmecoffee" in table
+    card = Scorecard.objects.get(account=acmecoffee, days=7, period_end=END)
+    assert card.engagement_rate == Decimal("0.05")
