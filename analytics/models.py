@@ -164,7 +164,7 @@ class ImportRun(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
     source = models.CharField(max_length=10, default="web")  # web | command
-    file_names = models.JSONField(default=list)
+    file_names = models.JSONField(default=list, blank=True)
     format = models.CharField(max_length=40, blank=True)
     as_of = models.DateField(null=True, blank=True)
     date_from = models.DateField(null=True, blank=True)
@@ -172,9 +172,9 @@ class ImportRun(models.Model):
     rows_created = models.PositiveIntegerField(default=0)
     rows_updated = models.PositiveIntegerField(default=0)
     rows_unchanged = models.PositiveIntegerField(default=0)
-    account_handles = models.JSONField(default=list)
-    ignored_columns = models.JSONField(default=list)
-    errors = models.JSONField(default=list)
+    account_handles = models.JSONField(default=list, blank=True)
+    ignored_columns = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
     # What the person should know besides errors: per-video content not imported, ...
     notes = models.JSONField(default=list, blank=True)
