@@ -1,0 +1,19 @@
+"""The week in question for checklist tests."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from strategy.services import this_week
+
+
+@pytest.fixture
+def week() -> date:
+    return this_week()
+
+
+@pytest.fixture
+def last_week(week: date) -> date:
+    return week - timedelta(weeks=1)

@@ -1,0 +1,103 @@
+"""My week: a manager's accounts with this week's progress; leads see the team, filtered."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Kind, Role
+from strategy.models import Checklist
+from strategy.services import check_set
+from tests.factories import AccountFactory, MembershipFactory, UserFactory
+from tests.strategy.helpers import checklist_url, item, open_checklist
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("my_week", args=["acme"])
+
+
+def test_it_requires_login(client, acme) -> None:
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_it_hides_other_teams(login, charlie, acme) -> None:
+    assert login(charlie).get(URL).status_code == 404
+
+
+def test_it_shows_a_manager_only_the_accounts_they_manage(
+    login, bob, acmecoffee, acme_deals
+) -> None:
+    checklist = open_checklist(acmecoffee)
+    check_set(checklist=checklist, item=item(checklist, "Hosted"), user=bob, ticked=True)
+    page = login(bob).get(URL).content.decode()
+    assert "<title>My week" in page
+    assert "@acmecoffee" in page and "@acme.deals" not in page
+    assert checklist_url(acmecoffee) in page
+    assert '<progress class="pb-progress mb-2" max="7" value="2"' in page
+    # What is left, by name; what is done is not listed.
+    left = page[page.index("Left this week") :]
+    assert "Replied to comments on at least three days" in left
+    assert "Hosted or joined a live session" not in left
+    assert 'id="id_kind"' not in page  # filters are for leads
+
+
+def test_it_opens_this_weeks_checklists(login, bob, acmecoffee, week) -> None:
+    login(bob).get(URL)
+    assert Checklist.objects.get(account=acmecoffee).week_start == week
+
+
+def test_it_shows_a_lead_the_whole_team_with_filters(
+    login, alice, bob, acmecoffee, acme_deals, acme
+) -> None:
+    mia = UserFactory(username="mia")
+    MembershipFactory(team=acme, user=mia, role=Role.MANAGER)
+    promo = AccountFactory(team=acme, handle="promo", kind=Kind.MARKETING, managers=[mia])
+    AccountFactory(team=acme, handle="old", kind=Kind.MARKETING, archived=True)
+    client = login(alice)
+    page = client.get(URL).content.decode()
+    assert all(f"@{a.handle}<" in page for a in (acmecoffee, acme_deals, promo))
+    assert "@old<" not in page
+    page = client.get(URL, {"kind": "marketing"}).content.decode()
+    assert "@acme.deals<" in page and "@promo<" in page and "@acmecoffee<" not in page
+    page = client.get(URL, {"manager": mia.pk}).content.decode()
+    assert "@promo<" in page and "@acme.deals<" not in page and "@acmecoffee<" not in page
+    page = client.get(URL, {"kind": "official", "manager": mia.pk}).content.decode()
+    assert "No account matches these filters" in page
+
+
+def test_it_swaps_only_the_table_for_htmx(login, alice, acmecoffee) -> None:
+    response = login(alice).get(
+        URL, {"kind": "official"}, headers={"HX-Request": "true", "HX-Target": "week-table"}
+    )
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div id="week-table">')
+    assert "<html" not in page and "@acmecoffee" in page
+    assert "HX-Request" in response["Vary"]
+
+
+def test_it_tells_a_manager_without_accounts_what_to_do(login, bob) -> None:
+    page = login(bob).get(URL).content.decode()
+    assert "No account is assigned to you yet" in page
+
+
+def test_it_reads_the_week_in_a_constant_number_of_queries(
+    login, alice, acme, django_assert_max_num_queries
+) -> None:
+    client = login(alice)
+    AccountFactory(team=acme, handle="first", kind=Kind.MARKETING)
+    client.get(URL)  # templates and checklists exist from here on
+
+    def queries() -> int:
+        with django_assert_max_num_queries(100) as captured:
+            assert client.get(URL).status_code == 200
+        return len(captured.captured_queries)
+
+    few = queries()
+    for n in range(6):
+        AccountFactory(
+            team=acme, handle=f"more{n}", kind=Kind.MARKETING if n % 2 else Kind.OFFICIAL
+        )
+    client.get(URL)
+    assert queries() == few

@@ -1,0 +1,87 @@
+"""Practice scores for the later "practice beside outcome": shares of items done."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from accounts.models import Kind
+from analytics.models import DailyMetric
+from strategy.selectors import practice_scores, weekly_completion
+from strategy.services import check_set
+from tests.factories import AccountFactory
+from tests.strategy.helpers import item, open_checklist
+
+pytestmark = pytest.mark.django_db
+
+
+def tick(checklist, *titles: str, user) -> None:
+    for title in titles:
+        check_set(checklist=checklist, item=item(checklist, title), user=user, ticked=True)
+
+
+def test_it_gives_the_share_of_items_done_week_by_week(acmecoffee, bob, week, last_week) -> None:
+    tick(open_checklist(acmecoffee, last_week), "Hosted", "Replied", "Took part", user=bob)
+    open_checklist(acmecoffee, week)
+    weeks = weekly_completion(account=acmecoffee, weeks=4)
+    assert [w for w, _ in weeks] == [week - timedelta(weeks=n) for n in (3, 2, 1, 0)]
+    # 3 ticked + verified from data, of 7; this week only verified; no checklist before.
+    assert [share for _, share in weeks] == [None, None, Decimal("0.5714"), Decimal("0.1429")]
+
+
+def test_it_scores_accounts_over_the_weeks_of_a_window(
+    acme, acmecoffee, acme_deals, bob, week, last_week
+) -> None:
+    tick(open_checklist(acmecoffee, last_week), "Hosted", "Replied", "Took part", user=bob)
+    tick(open_checklist(acmecoffee, week), "Hosted", user=bob)
+    deals = open_checklist(acme_deals, last_week)
+    DailyMetric.objects.create(account=acme_deals, date=last_week + timedelta(days=2), spend=20)
+    idle = AccountFactory(team=acme, handle="idle", kind=Kind.MARKETING)
+    # A window from last Sunday to this Tuesday overlaps both weeks.
+    scores = practice_scores(
+        account_ids=[acmecoffee.pk, acme_deals.pk, idle.pk],
+        start=week - timedelta(days=1),
+        end=week + timedelta(days=1),
+    )
+    # acmecoffee: (4 + 2) of 14. acme.deals: KPI targets and paid promotion, of 6.
+    assert scores == {
+        acmecoffee.pk: Decimal("0.4286"),
+        acme_deals.pk: Decimal("0.3333"),
+        idle.pk: None,
+    }
+    assert deals.week_start == last_week
+    only_last_week = practice_scores(account_ids=[acmecoffee.pk], start=last_week, end=last_week)
+    assert only_last_week == {acmecoffee.pk: Decimal("0.5714")}
+
+
+def test_it_scores_in_a_constant_number_of_queries(
+    acme, bob, week, django_assert_num_queries
+) -> None:
+    def accounts(count: int, start: int) -> list:
+        made = []
+        for n in range(count):
+            account = AccountFactory(
+                team=acme, handle=f"a{start + n}", kind=Kind.MARKETING if n % 2 else Kind.OFFICIAL
+            )
+            for back in range(3):
+                checklist = open_checklist(account, week - timedelta(weeks=back))
+                title = "Tried an ad" if account.kind == Kind.MARKETING else "Hosted"
+                check_set(checklist=checklist, item=item(checklist, title), user=bob, ticked=True)
+            made.append(account)
+        return made
+
+    few = accounts(2, 0)
+    with django_assert_num_queries(5):
+        practice_scores(account_ids=[a.pk for a in few], start=week - timedelta(weeks=2), end=week)
+    many = few + accounts(6, 10)
+    with django_assert_num_queries(5):
+        scores = practice_scores(
+            account_ids=[a.pk for a in many], start=week - timedelta(weeks=2), end=week
+        )
+    assert all(score is not None for score in scores.values())
+    with django_assert_num_queries(4):
+        weekly_completion(account=many[1], weeks=12)
+    with django_assert_num_queries(4):
+        weekly_completion(account=many[1], weeks=26)
