@@ -1,4 +1,4 @@
-"""Fixtures for analytics tests: a clean Redis queue and a real Celery worker."""
+"""Fixtures for analytics tests: a Redis queue of the test's own and a real Celery worker."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,27 +21,42 @@ from django.db import connection
 
 from analytics.models import ScorecardRun
 from analytics.services import scorecards
+from config.celery import app as celery_app
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 WORKER_READY_TIMEOUT = 30.0
 RUN_TIMEOUT = 60.0
 
 
+@dataclass
+class Broker:
+    """The test Redis (REDIS_URL, db 15) and the queue this test's tasks go to."""
+
+    client: redis.Redis
+    queue: str
+
+    def queued(self) -> list[dict]:
+        """The headers of the messages waiting in the queue, oldest first."""
+        return [
+            json.loads(raw)["headers"] for raw in reversed(self.client.lrange(self.queue, 0, -1))
+        ]
+
+
 @pytest.fixture
-def broker() -> Iterator[redis.Redis]:
-    """The test Redis database (REDIS_URL, db 15), empty before and after the test."""
+def broker(monkeypatch: pytest.MonkeyPatch) -> Iterator[Broker]:
+    """Sends this test's tasks to a queue of its own, removed after the test.
+
+    A queue per test rather than FLUSHDB: other test runs may share the Redis database,
+    and neither may consume or erase the other's messages.
+    """
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2)
-    client.flushdb()
+    queue = f"playbook-test-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setitem(celery_app.conf, "task_default_queue", queue)
     scorecards._broker_answers.clear()
-    yield client
-    client.flushdb()
+    yield Broker(client=client, queue=queue)
+    client.delete(queue)
     client.close()
     scorecards._broker_answers.clear()
-
-
-def queued_tasks(client: redis.Redis, queue: str = "celery") -> list[dict]:
-    """The headers of the messages waiting in a Celery queue on Redis, oldest first."""
-    return [json.loads(raw)["headers"] for raw in reversed(client.lrange(queue, 0, -1))]
 
 
 def subprocess_database_url() -> str:
@@ -81,7 +97,12 @@ class Worker:
 
 
 def start_worker(
-    log: Path, *, app: str = "config", pool: str = "solo", env: dict[str, str] | None = None
+    log: Path,
+    *,
+    queue: str,
+    app: str = "config",
+    pool: str = "solo",
+    env: dict[str, str] | None = None,
 ) -> Worker:
     """Starts `celery worker` against the test database and the test Redis; waits until ready."""
     environment = {
@@ -101,7 +122,7 @@ def start_worker(
         "worker",
         f"--pool={pool}",
         "--concurrency=1",
-        "--queues=celery",
+        f"--queues={queue}",
         "--without-gossip",
         "--without-mingle",
         "--without-heartbeat",
@@ -131,7 +152,7 @@ def start_worker(
 
 @pytest.fixture
 def celery_worker(
-    transactional_db: None, broker: redis.Redis, tmp_path: Path
+    transactional_db: None, broker: Broker, tmp_path: Path
 ) -> Iterator[Callable[..., Worker]]:
     """start(app=..., pool=..., env=...) runs a real worker until the test ends.
 
@@ -141,7 +162,8 @@ def celery_worker(
     workers: list[Worker] = []
 
     def start(**options: object) -> Worker:
-        worker = start_worker(tmp_path / f"worker-{len(workers)}.log", **options)
+        log = tmp_path / f"worker-{len(workers)}.log"
+        worker = start_worker(log, queue=broker.queue, **options)
         workers.append(worker)
         return worker
 

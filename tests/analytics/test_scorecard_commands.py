@@ -11,14 +11,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-import redis
 from django.core.management import CommandError, call_command
 
 from accounts.models import Account
 from analytics import rules
 from analytics.models import DailyMetric, Scorecard, ScorecardRun
 from analytics.services.scorecards import yesterday
-from tests.analytics.conftest import BASE_DIR, queued_tasks, subprocess_database_url
+from tests.analytics.conftest import BASE_DIR, Broker, subprocess_database_url
 
 END = date(2025, 3, 28)
 DEAD_BROKER = "redis://127.0.0.1:1/0"
@@ -79,7 +78,7 @@ def test_it_lists_the_accounts_it_could_not_score(metrics: None, acme_deals: Acc
 
 
 def test_it_queues_a_run_by_default(
-    metrics: None, broker: redis.Redis, django_capture_on_commit_callbacks
+    metrics: None, broker: Broker, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         out, _ = run("compute_scorecards", "--team", "acme")
@@ -87,7 +86,7 @@ def test_it_queues_a_run_by_default(
     queued = ScorecardRun.objects.get()
     assert out == f"queued scorecard run {queued.pk} ({queued.public_id})\n"
     assert (queued.status, queued.end, queued.days) == ("pending", yesterday(), [7, 28])
-    assert [m["id"] for m in queued_tasks(broker)] == [queued.task_id]
+    assert [m["id"] for m in broker.queued()] == [queued.task_id]
 
 
 def test_it_says_background_work_is_unavailable_without_a_broker(metrics: None, settings) -> None:

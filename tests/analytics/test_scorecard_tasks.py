@@ -27,7 +27,7 @@ from analytics.services.scorecards import (
 )
 from analytics.tasks import recompute_nightly, recompute_scorecards
 from config.celery import app as celery_app
-from tests.analytics.conftest import queued_tasks
+from tests.analytics.conftest import Broker
 from tests.factories import AccountFactory
 
 END = date(2025, 3, 28)
@@ -56,12 +56,12 @@ def pending_run(team, days: tuple[int, ...] = (7, 28)) -> ScorecardRun:
 # The broker check.
 
 
-def test_it_finds_the_broker_when_redis_answers(broker: redis.Redis) -> None:
+def test_it_finds_the_broker_when_redis_answers(broker: Broker) -> None:
     assert broker_available() is True
 
 
 def test_it_reports_a_dead_broker_quickly_and_remembers_it(
-    settings, broker: redis.Redis, monkeypatch: pytest.MonkeyPatch
+    settings, broker: Broker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings.CELERY_BROKER_URL = DEAD_BROKER
     connects = []
@@ -92,13 +92,13 @@ def test_it_counts_the_broker_available_when_tasks_run_eagerly(settings) -> None
 
 
 def test_it_records_a_run_and_queues_it_after_the_commit(
-    acme, alice, broker: redis.Redis, django_capture_on_commit_callbacks
+    acme, alice, broker: Broker, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         run = scorecard_run_start(
             scope=ScorecardRun.Scope.TEAM, team=acme, days=(28, 7, 28), requested_by=alice
         )
-        assert queued_tasks(broker) == []
+        assert broker.queued() == []
 
     assert (run.status, run.scope, run.team, run.requested_by) == (
         Status.PENDING,
@@ -110,7 +110,7 @@ def test_it_records_a_run_and_queues_it_after_the_commit(
     assert run.end == yesterday() == timezone.localdate() - timedelta(days=1)
     assert len(callbacks) == 1
     callbacks[0]()
-    [message] = queued_tasks(broker)
+    [message] = broker.queued()
     assert message["task"] == "analytics.tasks.recompute_scorecards"
     assert message["id"] == run.task_id
     assert message["argsrepr"] == f"({run.pk},)"
@@ -127,7 +127,7 @@ def test_it_refuses_to_start_a_run_when_the_broker_is_down(acme, settings) -> No
 
 @pytest.mark.django_db(transaction=True)
 def test_it_fails_the_run_when_the_broker_refuses_the_job(
-    acme, broker: redis.Redis, monkeypatch: pytest.MonkeyPatch
+    acme, broker: Broker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
@@ -145,7 +145,7 @@ def test_it_fails_the_run_when_the_broker_refuses_the_job(
 
 @pytest.mark.django_db(transaction=True)
 def test_it_only_records_the_refusal_when_it_comes_at_a_later_commit(
-    acme, broker: redis.Redis, monkeypatch: pytest.MonkeyPatch
+    acme, broker: Broker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
         recompute_scorecards,
@@ -356,14 +356,14 @@ def test_it_returns_quietly_when_the_run_is_gone(db: None) -> None:
 
 
 def test_it_queues_the_nightly_run_for_every_account(
-    db: None, broker: redis.Redis, django_capture_on_commit_callbacks
+    db: None, broker: Broker, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         run_id = recompute_nightly.apply().result
 
     run = ScorecardRun.objects.get(pk=run_id)
     assert (run.scope, run.days, run.end, run.status) == ("all", [7, 28], yesterday(), "pending")
-    assert [m["id"] for m in queued_tasks(broker)] == [run.task_id]
+    assert [m["id"] for m in broker.queued()] == [run.task_id]
 
 
 # A real worker.
