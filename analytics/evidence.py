@@ -20,6 +20,8 @@ def paid_promotion_ran(accounts: list[Account], start: date, end: date) -> dict[
         DailyMetric.objects.filter(
             account__in=[a.pk for a in accounts], date__range=(start, end), spend__gt=0
         )
+        # No ordering: DailyMetric's default one would join accounts into the DISTINCT.
+        .order_by()
         .values_list("account_id", flat=True)
         .distinct()
     )
@@ -33,6 +35,7 @@ def paid_promotion_weeks(accounts: list[Account], start: date, end: date) -> dic
             account__in=[a.pk for a in accounts], date__range=(start, end), spend__gt=0
         )
         .annotate(week=TruncWeek("date"))
+        .order_by()
         .values_list("account_id", "week")
         .distinct()
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
@@ -85,8 +86,25 @@ def checklist(request: HttpRequest, membership: Membership, handle: str) -> Http
     return render(request, template, _context(membership, account, week, checklist, states))
 
 
-def _change(request: HttpRequest, team_slug: str, handle: str, item_id: UUID, form_class: type):
-    """What a tick and a note share: scoping, the week's checklist, the item, the rights."""
+@dataclass
+class _Change:
+    """What a tick and a note share: the scoped account, its week, the item and the rights."""
+
+    membership: Membership
+    account: Account
+    checklist: Checklist
+    states: list[ItemState]
+    state: ItemState
+    correction: bool
+
+    def context(self, changed: ItemState | None = None) -> dict[str, Any]:
+        """The page's context, with `changed` in place of the item's state as read."""
+        states = [changed if s is self.state and changed else s for s in self.states]
+        week = self.checklist.week_start
+        return _context(self.membership, self.account, week, self.checklist, states)
+
+
+def _change(request: HttpRequest, team_slug: str, handle: str, item_id: UUID) -> _Change:
     week = week_from(request.POST.get("week"))
     membership, account, checklist = selectors.checklist_get_for_change(
         user=request.user, team_slug=team_slug, handle=handle, week_start=week
@@ -102,7 +120,7 @@ def _change(request: HttpRequest, team_slug: str, handle: str, item_id: UUID, fo
     if state is None:
         raise Http404("This item is not part of this week's checklist.")
     correction = services.check_authorize(membership=membership, checklist=checklist)
-    return membership, account, checklist, states, state, correction, form_class(request.POST)
+    return _Change(membership, account, checklist, states, state, correction)
 
 
 def _respond(
@@ -139,24 +157,21 @@ def _bad_request(request: HttpRequest, error: ValidationError, account: Account)
 def checklist_tick(
     request: HttpRequest, team_slug: str, handle: str, item_id: UUID
 ) -> HttpResponse:
-    membership, account, checklist, states, state, correction, form = _change(
-        request, team_slug, handle, item_id, TickForm
-    )
+    change = _change(request, team_slug, handle, item_id)
+    form = TickForm(request.POST)
     form.is_valid()
     try:
         written = services.check_set(
-            checklist=checklist,
-            item=state.item,
+            checklist=change.checklist,
+            item=change.state.item,
             user=request.user,
             ticked=form.cleaned_data.get("ticked", False),
-            correction=correction,
+            correction=change.correction,
         )
     except ValidationError as error:
-        return _bad_request(request, error, account)
-    changed = selectors.state_after_change(state, written, request.user)
-    states = [changed if s is state else s for s in states]
-    context = _context(membership, account, checklist.week_start, checklist, states)
-    return _respond(request, context, changed)
+        return _bad_request(request, error, change.account)
+    changed = selectors.state_after_change(change.state, written, request.user)
+    return _respond(request, change.context(changed), changed)
 
 
 @require_POST
@@ -164,26 +179,23 @@ def checklist_tick(
 def checklist_note(
     request: HttpRequest, team_slug: str, handle: str, item_id: UUID
 ) -> HttpResponse:
-    membership, account, checklist, states, state, correction, form = _change(
-        request, team_slug, handle, item_id, NoteForm
-    )
+    change = _change(request, team_slug, handle, item_id)
+    form = NoteForm(request.POST)
     if not form.is_valid():
-        context = _context(membership, account, checklist.week_start, checklist, states)
-        return _respond(request, context, state, note_error=" ".join(form.errors["note"]))
+        note_error = " ".join(form.errors["note"])
+        return _respond(request, change.context(), change.state, note_error=note_error)
     try:
         written = services.check_note_set(
-            checklist=checklist,
-            item=state.item,
+            checklist=change.checklist,
+            item=change.state.item,
             user=request.user,
             note=form.cleaned_data["note"],
-            correction=correction,
+            correction=change.correction,
         )
     except ValidationError as error:
-        return _bad_request(request, error, account)
-    changed = selectors.state_after_change(state, written, request.user)
-    states = [changed if s is state else s for s in states]
-    context = _context(membership, account, checklist.week_start, checklist, states)
-    return _respond(request, context, changed)
+        return _bad_request(request, error, change.account)
+    changed = selectors.state_after_change(change.state, written, request.user)
+    return _respond(request, change.context(changed), changed)
 
 
 @require_GET

@@ -1,0 +1,317 @@
+"""How fast ticks are under load, against a trivial view of the same server.
+
+Creates a separate PostgreSQL database, playbook_bench_ticks (created and migrated here,
+never the test or production database), with one team, 20 managers and 2 accounts each
+(one official, one marketing with metrics, so the paid-promotion rule queries), opens this
+week's checklists, then starts the app with gunicorn (config.settings.test) on a local
+port and times, from concurrent clients (threads, each with its own keep-alive
+connection and logged-in session):
+
+1. the trivial view: GET /login/ without a session (a template with a CSRF token);
+2. ticks: htmx POSTs ticking and unticking random items of the client's accounts, each
+   answered with the item and the progress bar.
+
+It prints p50/p95/p99 of both (target: tick p95 under 50 ms) and fails on any error.
+
+    DJANGO_SETTINGS_MODULE=config.settings.test python bench/ticks.py [--clients 20]
+        [--seconds 20] [--baseline-seconds 5] [--workers 4] [--threads 5] [--port 8765]
+        [--cached-templates] [--conn-max-age 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from decimal import Decimal
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+BENCH_DB = "playbook_bench_ticks"
+BENCH_TEAM = "bench-ticks"
+PASSWORD = "bench-ticks-password-1"  # noqa: S105 - a throwaway database's users
+TICK_RE = re.compile(r'action="(/t/[^"]+/checklist/items/[0-9a-f-]+/tick/)"')
+CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=20, help="how long to tick")
+    parser.add_argument("--baseline-seconds", type=float, default=5)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn processes")
+    parser.add_argument("--threads", type=int, default=5, help="threads per gunicorn process")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--cached-templates",
+        action="store_true",
+        help="wrap the template loaders in Django's cached loader (what DEBUG=False does "
+        "when settings name no loaders) to see what parsing templates per request costs",
+    )
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        help="seconds the app keeps a database connection (DJANGO_CONN_MAX_AGE)",
+    )
+    return parser.parse_args()
+
+
+def bench_database_url() -> str:
+    url = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/playbook"))
+    return url._replace(path=f"/{BENCH_DB}").geturl()
+
+
+def create_database(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    admin = urlsplit(url)._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DB)))
+            print(f"created database {BENCH_DB}")
+
+
+def setup_django(url: str) -> None:
+    create_database(url)
+    os.environ["DATABASE_URL"] = url
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def seed(clients: int) -> list[str]:
+    """The team, a manager per client with an official and a marketing account; usernames."""
+    from accounts.models import Kind, Team
+    from accounts.services import account_create, member_add, team_create
+    from analytics.models import DailyMetric
+    from strategy.services import checklists_open_week, this_week
+
+    team = Team.objects.filter(slug=BENCH_TEAM).first() or team_create(
+        slug=BENCH_TEAM, name="Bench ticks"
+    )
+    week = this_week()
+    usernames = []
+    for n in range(clients):
+        username = f"bench-manager-{n}"
+        membership = member_add(team=team, username=username, role="manager", password=PASSWORD)
+        for kind in (Kind.OFFICIAL, Kind.MARKETING):
+            handle = f"bench_{kind[:3]}_{n}"
+            account = team.accounts.filter(handle=handle).first() or account_create(
+                team=team, handle=handle, kind=kind, managers=[membership.user]
+            )
+            if kind == Kind.MARKETING:
+                DailyMetric.objects.update_or_create(
+                    account=account, date=week, defaults={"spend": Decimal("12.50")}
+                )
+        usernames.append(username)
+    checklists_open_week(week_start=week, accounts=team.accounts.select_related("team"))
+    return usernames
+
+
+CACHED_TEMPLATES = """from config.settings.test import *  # noqa: F403
+
+_partials, _loaders = TEMPLATES[0]["OPTIONS"]["loaders"][0]  # noqa: F405
+TEMPLATES[0]["OPTIONS"]["loaders"] = [  # noqa: F405
+    (_partials, [("django.template.loaders.cached.Loader", _loaders)])
+]
+"""
+
+
+def start_server(args: argparse.Namespace, url: str) -> subprocess.Popen:
+    settings = "config.settings.test"
+    python_path = str(BASE_DIR)
+    if args.cached_templates:
+        # A throwaway settings module next to the project, only for this server.
+        folder = Path(tempfile.mkdtemp(prefix="bench-ticks-"))
+        (folder / "bench_ticks_settings.py").write_text(CACHED_TEMPLATES)
+        settings = "bench_ticks_settings"
+        python_path = f"{folder}{os.pathsep}{BASE_DIR}"
+    env = {
+        **os.environ,
+        "PYTHONPATH": python_path,
+        "DJANGO_SETTINGS_MODULE": settings,
+        "DATABASE_URL": url,
+        "DJANGO_CONN_MAX_AGE": str(args.conn_max_age),
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+    command = [
+        str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
+        "config.wsgi:application",
+        f"--bind=127.0.0.1:{args.port}",
+        f"--workers={args.workers}",
+        f"--threads={args.threads}",
+        "--worker-class=gthread",
+        "--keep-alive=30",
+        "--log-level=warning",
+    ]
+    server = subprocess.Popen(command, cwd=BASE_DIR, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
+            conn.request("GET", "/login/")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("the server did not start within 30 s")
+
+
+class Client:
+    """One browser: a keep-alive connection and the cookies of a logged-in session."""
+
+    def __init__(self, port: int) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: str = "", headers: dict | None = None):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.conn.request(method, path, body=body or None, headers=headers)
+        response = self.conn.getresponse()
+        content = response.read().decode()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        return response.status, content
+
+    def log_in(self, username: str) -> None:
+        status, page = self.request("GET", "/login/")
+        token = CSRF_RE.search(page)[1]
+        form = urlencode({"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token})
+        status, _ = self.request("POST", "/login/", form)
+        if status != 302 or "sessionid" not in self.cookies:
+            raise SystemExit(f"{username} could not log in ({status})")
+
+    def tick_urls(self, handles: list[str]) -> list[str]:
+        urls = []
+        for handle in handles:
+            status, page = self.request("GET", f"/t/{BENCH_TEAM}/a/{handle}/checklist/")
+            if status != 200:
+                raise SystemExit(f"the checklist of {handle} answered {status}")
+            urls += TICK_RE.findall(page)
+        return urls
+
+
+def run_clients(count: int, seconds: float, work) -> tuple[list[float], list[str]]:
+    """work(n, deadline) -> (latencies, errors) in `count` threads; all results together."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(count)
+
+    def run(n: int) -> None:
+        barrier.wait()
+        mine, failed = work(n, time.monotonic() + seconds)
+        with lock:
+            latencies.extend(mine)
+            errors.extend(failed)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, errors
+
+
+def report(name: str, latencies: list[float], seconds: float) -> float:
+    cut = statistics.quantiles(latencies, n=100)
+    p50, p95, p99 = cut[49] * 1000, cut[94] * 1000, cut[98] * 1000
+    print(
+        f"{name:<22} {len(latencies):>7} requests {len(latencies) / seconds:>8.0f}/s   "
+        f"p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   p99 {p99:6.1f} ms   "
+        f"max {max(latencies) * 1000:6.1f} ms"
+    )
+    return p95
+
+
+def main() -> None:
+    args = parse_args()
+    url = bench_database_url()
+    setup_django(url)
+    usernames = seed(args.clients)
+    from django.db import connections
+
+    connections.close_all()
+    server = start_server(args, url)
+    try:
+        clients = []
+        for n, username in enumerate(usernames):
+            client = Client(args.port)
+            client.log_in(username)
+            client.urls = client.tick_urls([f"bench_off_{n}", f"bench_mar_{n}"])
+            clients.append(client)
+        print(
+            f"{args.clients} clients, gunicorn {args.workers} x {args.threads} threads, "
+            f"CONN_MAX_AGE={args.conn_max_age}, "
+            f"templates {'cached' if args.cached_templates else 'parsed per request'}, "
+            f"{sum(len(c.urls) for c in clients)} tickable items, {os.cpu_count()} CPUs"
+        )
+
+        def trivial(n: int, deadline: float) -> tuple[list[float], list[str]]:
+            anonymous = Client(args.port)
+            latencies, errors = [], []
+            while time.monotonic() < deadline:
+                started = time.perf_counter()
+                status, _ = anonymous.request("GET", "/login/")
+                latencies.append(time.perf_counter() - started)
+                if status != 200:
+                    errors.append(f"GET /login/ {status}")
+            return latencies, errors
+
+        def ticks(n: int, deadline: float) -> tuple[list[float], list[str]]:
+            client = clients[n]
+            randomness = random.Random(n)
+            latencies, errors = [], []
+            while time.monotonic() < deadline:
+                path = randomness.choice(client.urls)
+                body = urlencode({"ticked": "1"} if randomness.random() < 0.6 else {})
+                headers = {"HX-Request": "true", "X-CSRFToken": client.cookies["csrftoken"]}
+                started = time.perf_counter()
+                status, content = client.request("POST", path, body, headers)
+                latencies.append(time.perf_counter() - started)
+                if status != 200 or "checklist-progress" not in content:
+                    errors.append(f"POST {path} {status}")
+            return latencies, errors
+
+        baseline, baseline_errors = run_clients(args.clients, args.baseline_seconds, trivial)
+        ticked, tick_errors = run_clients(args.clients, args.seconds, ticks)
+        report("GET /login/ (trivial)", baseline, args.baseline_seconds)
+        p95 = report("POST tick (htmx)", ticked, args.seconds)
+        errors = baseline_errors + tick_errors
+        if errors:
+            raise SystemExit(f"{len(errors)} errors, e.g. {errors[:3]}")
+        verdict = "under" if p95 < 50 else "OVER"
+        print(f"tick p95 {p95:.1f} ms: {verdict} the 50 ms target")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""Reads of checklists, scoped and in a constant number of queries.
+
+By topic: item states of one or many checklists (states), My week, history and scores
+(overview), templates (templates). Everything public is importable from here.
+"""
+
+from __future__ import annotations
+
+from strategy.selectors.overview import (
+    AccountWeek,
+    History,
+    HistoryRow,
+    account_week_progress,
+    checklist_history,
+    practice_scores,
+    week_accounts,
+    week_managers,
+    week_overview,
+    weekly_completion,
+)
+from strategy.selectors.states import (
+    ItemState,
+    PracticeGroup,
+    Progress,
+    checklist_get,
+    checklist_get_for_change,
+    checklist_states,
+    group_by_practice,
+    progress_of,
+    state_after_change,
+)
+from strategy.selectors.templates import (
+    TemplateItems,
+    TemplateSummary,
+    item_get,
+    template_get,
+    template_items,
+    template_list,
+)
+
+__all__ = [
+    "AccountWeek",
+    "History",
+    "HistoryRow",
+    "ItemState",
+    "PracticeGroup",
+    "Progress",
+    "TemplateItems",
+    "TemplateSummary",
+    "account_week_progress",
+    "checklist_get",
+    "checklist_get_for_change",
+    "checklist_history",
+    "checklist_states",
+    "group_by_practice",
+    "item_get",
+    "practice_scores",
+    "progress_of",
+    "state_after_change",
+    "template_get",
+    "template_items",
+    "template_list",
+    "week_accounts",
+    "week_managers",
+    "week_overview",
+    "weekly_completion",
+]

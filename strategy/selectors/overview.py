@@ -1,0 +1,184 @@
+"""My week, the account page's summary, the history and the practice scores."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+
+from accounts.models import Account, Membership
+from strategy.models import Checklist, ChecklistItem, ChecklistTemplate, Practice
+from strategy.periods import weeks_back, weeks_overlapping
+from strategy.selectors.states import (
+    ItemState,
+    Progress,
+    checklist_get,
+    progress_of,
+    states_of_checklists,
+)
+from strategy.services import this_week
+
+
+@dataclass
+class AccountWeek:
+    account: Account
+    checklist: Checklist | None
+    progress: Progress
+    left: list[ItemState]
+
+
+def week_accounts(
+    *, user: AbstractBaseUser, membership: Membership, kind: str = "", manager_id: int | None = None
+) -> list[Account]:
+    """The active accounts of My week: a manager's own; for a lead the team's, filtered."""
+    accounts = Account.objects.visible_to(user).filter(team=membership.team).active()
+    if not membership.is_lead:
+        accounts = accounts.filter(managers=user)
+    if kind:
+        accounts = accounts.filter(kind=kind)
+    if manager_id:
+        accounts = accounts.filter(managers=manager_id)
+    return list(accounts.select_related("team").prefetch_related("managers").order_by("handle"))
+
+
+def week_overview(*, accounts: list[Account], week_start: date) -> list[AccountWeek]:
+    """Each account's progress in the week and the items still to do."""
+    checklists = list(
+        Checklist.objects.filter(account__in=accounts, week_start=week_start).order_by()
+    )
+    by_account = {account.pk: account for account in accounts}
+    for checklist in checklists:
+        checklist.account = by_account[checklist.account_id]
+    states = states_of_checklists(checklists)
+    checklist_of = {checklist.account_id: checklist for checklist in checklists}
+    rows = []
+    for account in accounts:
+        checklist = checklist_of.get(account.pk)
+        account_states = states.get(checklist.pk, []) if checklist else []
+        rows.append(
+            AccountWeek(
+                account=account,
+                checklist=checklist,
+                progress=progress_of(account_states),
+                left=[s for s in account_states if s.available and not s.done],
+            )
+        )
+    return rows
+
+
+def week_managers(*, membership: Membership) -> QuerySet:
+    """The team's members who manage at least one of its accounts, for the lead's filter."""
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__team=membership.team,
+            managed_accounts__team=membership.team,
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+def account_week_progress(*, account: Account) -> Progress | None:
+    """This week's progress of one account for its page; None before it has a checklist.
+
+    Reads only: the account page does not open checklists.
+    """
+    week = this_week()
+    checklist = checklist_get(account=account, week_start=week)
+    if checklist is None:
+        template = ChecklistTemplate.objects.filter(team=account.team_id, kind=account.kind).first()
+        if template is None:
+            return None
+        checklist = Checklist(account=account, template=template, week_start=week)
+    checklist.account = account
+    return progress_of(states_of_checklists([checklist])[checklist.pk])
+
+
+# -- history and scores --
+
+
+@dataclass
+class HistoryRow:
+    item: ChecklistItem
+    cells: list[ItemState | None]
+
+
+@dataclass
+class History:
+    weeks: list[date]
+    practices: list[tuple[Practice, list[HistoryRow]]]
+    totals: list[Progress | None]
+
+
+def _checklists_of(accounts: list[Account], weeks: list[date]) -> list[Checklist]:
+    by_account = {account.pk: account for account in accounts}
+    checklists = list(
+        Checklist.objects.filter(account__in=accounts, week_start__in=weeks).order_by()
+    )
+    for checklist in checklists:
+        checklist.account = by_account[checklist.account_id]
+    return checklists
+
+
+def checklist_history(*, account: Account, weeks: int = 12) -> History:
+    """A grid of the last `weeks` weeks: a row per item, a column per week, oldest first.
+
+    A week without a checklist (nobody opened it and the Monday task did not run) has no
+    column values; an item that was not part of a week's checklist has an empty cell.
+    """
+    mondays = weeks_back(this_week(), weeks)
+    checklists = _checklists_of([account], mondays)
+    states = states_of_checklists(checklists)
+    by_week = {checklist.week_start: states[checklist.pk] for checklist in checklists}
+    cells: dict[int, dict[date, ItemState]] = defaultdict(dict)
+    items: dict[int, ChecklistItem] = {}
+    for week, week_states in by_week.items():
+        for state in week_states:
+            items.setdefault(state.item.pk, state.item)
+            cells[state.item.pk][week] = state
+    ordered = sorted(items.values(), key=_display_order)
+    practices: dict[int, tuple[Practice, list[HistoryRow]]] = {}
+    for item in ordered:
+        row = HistoryRow(item, [cells[item.pk].get(week) for week in mondays])
+        practices.setdefault(item.practice_id, (item.practice, []))[1].append(row)
+    totals = [progress_of(by_week[week]) if week in by_week else None for week in mondays]
+    return History(weeks=mondays, practices=list(practices.values()), totals=totals)
+
+
+def _display_order(item: ChecklistItem) -> tuple:
+    return (item.practice.template_id, item.practice.order, item.practice_id, item.order, item.pk)
+
+
+def weekly_completion(*, account: Account, weeks: int = 12) -> list[tuple[date, Decimal | None]]:
+    """(Monday, share of items done) for the last `weeks` weeks, oldest first.
+
+    The share is None for a week without a checklist or without countable items.
+    """
+    mondays = weeks_back(this_week(), weeks)
+    checklists = _checklists_of([account], mondays)
+    states = states_of_checklists(checklists)
+    shares = {c.week_start: progress_of(states[c.pk]).share for c in checklists}
+    return [(week, shares.get(week)) for week in mondays]
+
+
+def practice_scores(*, account_ids: list[int], start: date, end: date) -> dict[int, Decimal | None]:
+    """Share of checklist items done over the weeks overlapping [start, end], per account.
+
+    Every item of every week's checklist counts once (a monthly item in each of its weeks);
+    None when the account had no checklist items in those weeks.
+    """
+    accounts = list(Account.objects.filter(pk__in=account_ids))
+    checklists = _checklists_of(accounts, weeks_overlapping(start, end))
+    states = states_of_checklists(checklists)
+    totals: dict[int, Progress] = defaultdict(Progress)
+    for checklist in checklists:
+        progress = progress_of(states[checklist.pk])
+        totals[checklist.account_id].done += progress.done
+        totals[checklist.account_id].total += progress.total
+    return {account_id: totals[account_id].share for account_id in account_ids}
