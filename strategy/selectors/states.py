@@ -108,7 +108,7 @@ def checklist_get_for_change(
     Ticks are the hot path, so this folds what @team_view and account_get do into one
     query with the same scoping: an account the user may not see is a 404.
     """
-    membership = Membership.objects.filter(user=user, team=OuterRef("team"))
+    role = Membership.objects.filter(user=user, team=OuterRef("team")).values("role")[:1]
     of_the_week = FilteredRelation("checklists", condition=Q(checklists__week_start=week_start))
     account = (
         Account.objects.visible_to(user)
@@ -116,8 +116,7 @@ def checklist_get_for_change(
         .select_related("team")
         .annotate(
             of_the_week=of_the_week,
-            membership_id=Subquery(membership.values("pk")[:1]),
-            membership_role=Subquery(membership.values("role")[:1]),
+            membership_role=Subquery(role),
             checklist_id=F("of_the_week__id"),
             checklist_template_id=F("of_the_week__template_id"),
             checklist_created_at=F("of_the_week__created_at"),
@@ -126,9 +125,8 @@ def checklist_get_for_change(
     )
     if account is None:
         raise Http404("No such account in this team.")
-    membership = Membership(
-        pk=account.membership_id, team=account.team, user=user, role=account.membership_role
-    )
+    # Only the role is needed: visible_to() already made sure the user is a member.
+    membership = Membership(team=account.team, user=user, role=account.membership_role)
     checklist = None
     if account.checklist_id:
         checklist = Checklist(
