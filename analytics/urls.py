@@ -4,12 +4,31 @@ from datetime import date
 
 from django.urls import path, register_converter
 
-from analytics.views import review, scorecard
+from analytics.views import imports, review, scorecard
 
 # Each feature adds its routes in its own block below.
 urlpatterns: list = []
 
 # -- imports --
+urlpatterns += [
+    path("t/<slug:team_slug>/imports/", imports.import_list, name="import_list"),
+    path("t/<slug:team_slug>/imports/new/", imports.import_upload, name="import_upload"),
+    path(
+        "t/<slug:team_slug>/imports/<uuid:import_run_id>/",
+        imports.import_detail,
+        name="import_detail",
+    ),
+    path(
+        "t/<slug:team_slug>/imports/<uuid:import_run_id>/confirm/",
+        imports.import_confirm,
+        name="import_confirm",
+    ),
+    path(
+        "t/<slug:team_slug>/imports/<uuid:import_run_id>/discard/",
+        imports.import_discard,
+        name="import_discard",
+    ),
+]
 
 # -- scorecards and review --
 

@@ -48,6 +48,10 @@ def _plain_decimal(text: str) -> Decimal | None:
 
 
 def _canonical_count(cell: str) -> int | None:
+    # Plain digits, the common case, need none of the checks below (18 digits stay
+    # below 2**63).
+    if cell.isdigit() and cell.isascii() and len(cell) < 19:
+        return int(cell)
     text = cell.strip()
     if not text:
         return None

@@ -403,6 +403,8 @@ class _Rows:
     days: Iterable[tuple[int, MetricRow]] = ()
     campaigns: list[tuple[int, MetricRow]] = field(default_factory=list)
     summed: dict[tuple[int, date], frozenset[str]] = field(default_factory=dict)
+    # A single canonical or Studio file's rows, already as the writers take them.
+    figures: Iterable[tuple] | None = None
 
 
 def _write(
@@ -420,7 +422,7 @@ def _write(
         name, stream = opened[0]
         parsed = parse(name, stream, format=format, as_of=as_of)
         _describe(parsed, result)
-        rows = _file_rows(parsed, scope, errors)
+        rows = _file_rows(parsed, scope, errors, figures=True)
     else:
         rows = _merged_rows(opened, format, as_of, scope, errors, result)
     days = rows.days
@@ -428,9 +430,10 @@ def _write(
         sums = _write_campaigns(rows.campaigns, result)
         days = _with_sums(days, rows.summed, sums)
     write = _write_postgres if fast else _write_orm
+    figures = rows.figures if rows.figures is not None else _figures(days, errors)
     # After the first error the files are still read to the end, so every error is
     # found, but no more rows go to the database: the transaction is rolled back anyway.
-    result.created, result.updated, result.unchanged = write(_figures(days, errors))
+    result.created, result.updated, result.unchanged = write(figures)
 
 
 def _describe(parsed: ParsedFile, result: ImportResult) -> None:
@@ -445,9 +448,13 @@ def _describe(parsed: ParsedFile, result: ImportResult) -> None:
     result.notes.extend(f"{parsed.name}: {note}" for note in parsed.notes)
 
 
-def _file_rows(parsed: ParsedFile, scope: _Scope, errors: _Errors) -> _Rows:
+def _file_rows(
+    parsed: ParsedFile, scope: _Scope, errors: _Errors, *, figures: bool = False
+) -> _Rows:
     if parsed.format == "ads-manager":
         return _ads_rows(parsed, scope, errors)
+    if figures:
+        return _Rows(figures=_resolved(parsed, scope, errors, figures=True))
     return _Rows(days=_resolved(parsed, scope, errors))
 
 
@@ -455,9 +462,14 @@ _NO_ACCOUNT = "the file names no account: import it from the account's page, or 
 
 
 def _resolved(
-    parsed: ParsedFile, scope: _Scope, errors: _Errors
-) -> Iterator[tuple[int, MetricRow]]:
-    """A canonical or Studio file's rows with their account ids, as the file is read."""
+    parsed: ParsedFile, scope: _Scope, errors: _Errors, *, figures: bool = False
+) -> Iterator[Any]:
+    """A canonical or Studio file's rows with their account ids, as the file is read.
+
+    Yields (account_id, row), or with `figures` the tuples the writers take, and none of
+    those after the first error. This loop runs once per row of the largest files, so it
+    keeps to local names and skips the bookkeeping a repeated account or day does not need.
+    """
     parser_errors = parsed.errors
     handle_column = parsed.columns.get("handle")
     default = scope.account
@@ -472,7 +484,9 @@ def _resolved(
         return
     by_handle = scope.by_handle
     default_id = default.pk if default is not None else 0
-    seen = scope.seen
+    fields = METRIC_FIELDS
+    account_ids = scope.account_ids
+    last_account = last_day = None
     for row in parsed.rows:
         if parser_errors:
             errors.take(parser_errors)
@@ -491,8 +505,17 @@ def _resolved(
         ):
             _too_large(parsed, row, errors)
             continue
-        seen(account_id, row.date)
-        yield account_id, row
+        if account_id != last_account:
+            account_ids.add(account_id)
+            last_account = account_id
+        day = row.date
+        if day is not last_day:
+            scope.seen(account_id, day)
+            last_day = day
+        if not figures:
+            yield account_id, row
+        elif not errors.count:
+            yield (account_id, day, *map(values.get, fields))
     errors.take(parser_errors)
 
 
@@ -710,6 +733,10 @@ def _write_postgres(rows: Iterable[tuple]) -> tuple[int, int, int]:
         f"COALESCE(t.{name}, d.{name})" if name in _NULLABLE else f"COALESCE(t.{name}, d.{name}, 0)"
         for name in METRIC_FIELDS
     )
+    # Unchanged days are left out before the insert: ON CONFLICT DO UPDATE locks (and so
+    # writes) every row it meets, even those its WHERE then leaves alone.
+    kept = ", ".join(f"COALESCE(t.{name}, d.{name})" for name in METRIC_FIELDS)
+    existing = ", ".join(f"d.{name}" for name in METRIC_FIELDS)
     current = ", ".join(f"m.{name}" for name in METRIC_FIELDS)
     incoming = ", ".join(f"EXCLUDED.{name}" for name in METRIC_FIELDS)
     assignments = ", ".join(f"{name} = EXCLUDED.{name}" for name in METRIC_FIELDS)
@@ -722,6 +749,7 @@ def _write_postgres(rows: Iterable[tuple]) -> tuple[int, int, int]:
             SELECT t.account_id, t.date, {merged}, %s
             FROM {_TEMP_TABLE} t
             LEFT JOIN {table} d ON d.account_id = t.account_id AND d.date = t.date
+            WHERE d.id IS NULL OR ({kept}) IS DISTINCT FROM ({existing})
             ON CONFLICT (account_id, date) DO UPDATE SET {assignments},
                 updated_at = EXCLUDED.updated_at
             WHERE ({current}) IS DISTINCT FROM ({incoming})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from analytics.services.imports import import_preview
 from tests.access.roles import Cast
 from tests.factories import ScorecardFactory, ScorecardRunFactory
 
@@ -11,6 +12,15 @@ from tests.factories import ScorecardFactory, ScorecardRunFactory
 OUTSIDERS = {"anonymous": 302, "other_lead": 404, "superuser": 404}
 
 EXPECTED: dict[str, tuple[str, dict[str, int]]] = {
+    # -- imports --
+    # Managers import too (for the accounts they manage), so no import URL is lead-only.
+    "import_list": ("GET", OUTSIDERS | {"manager": 200, "lead": 200}),
+    "import_upload": ("GET", OUTSIDERS | {"manager": 200, "lead": 200}),
+    "import_detail": ("GET", OUTSIDERS | {"manager": 200, "lead": 200}),
+    # The run has errors: confirming shows them again instead of importing.
+    "import_confirm": ("POST", OUTSIDERS | {"manager": 200, "lead": 200}),
+    # The manager discards it; the lead then lands on the discarded run.
+    "import_discard": ("POST", OUTSIDERS | {"manager": 302, "lead": 302}),
     # -- scorecards and review --
     "scorecard_review": ("GET", OUTSIDERS | {"manager": 200, "lead": 200}),
     "scorecard_export": ("GET", OUTSIDERS | {"manager": 200, "lead": 200}),
@@ -25,6 +35,14 @@ SCORECARD_END = date(2025, 3, 28)
 
 
 def url_kwargs(cast: Cast) -> dict[str, str]:
+    # -- imports --
+    rejected = import_preview(
+        membership=cast.bob.memberships.get(team=cast.acme),
+        user=cast.bob,
+        files=[("bad.csv", b"date,likes\n2024-10-01,-1\n")],
+        account=cast.acmecoffee,
+        as_of=SCORECARD_END,
+    )
     # -- scorecards and review --
     ScorecardFactory(account=cast.acmecoffee, days=28, period_end=SCORECARD_END)
     run = ScorecardRunFactory(team=cast.acme, requested_by=cast.alice)
@@ -34,4 +52,5 @@ def url_kwargs(cast: Cast) -> dict[str, str]:
         "period_days": "28",
         "period_end": SCORECARD_END.isoformat(),
         "scorecard_run_id": str(run.public_id),
+        "import_run_id": str(rejected.public_id),
     }

@@ -247,7 +247,10 @@ def test_it_sums_ads_manager_rows_per_day_and_keeps_each_campaign(acme, deals):
 
 def test_it_adds_a_later_campaign_report_to_the_day_instead_of_replacing_it(acme, deals):
     run(acme, [("ads.csv", read("ads_manager.csv"))], account=deals)
-    spring = b"Campaign name,By Day,Cost,Impressions,Clicks,Conversions\nSpring,2024-12-30,10.25,1000,20,2\n"
+    spring = (
+        b"Campaign name,By Day,Cost,Impressions,Clicks,Conversions\n"
+        b"Spring,2024-12-30,10.25,1000,20,2\n"
+    )
 
     result = run(acme, [("spring.csv", spring)], account=deals)
 
@@ -283,7 +286,10 @@ def test_it_replaces_a_campaigns_day_when_its_report_comes_again(acme, deals):
 
 
 def test_it_sets_the_paid_fields_from_a_report_without_campaigns(acme, deals):
-    report = b"By Day,Cost,Impressions,Clicks,Conversions\n2024-12-30,12.00,100,3,1\n2024-12-30,3.00,50,1,0\n"
+    report = (
+        b"By Day,Cost,Impressions,Clicks,Conversions\n"
+        b"2024-12-30,12.00,100,3,1\n2024-12-30,3.00,50,1,0\n"
+    )
 
     result = run(acme, [("ads.csv", report)], account=deals)
 
@@ -467,9 +473,9 @@ def test_it_names_the_line_and_column_of_bad_input_and_writes_nothing(
 
 def test_it_rejects_a_studio_day_twice_with_different_figures(acme, official):
     overview = (
-        '"Date","Video Views","Likes"\n"December 30","10","1"\n"December 31","11","2"\n'
-        '"December 31","12","2"\n'
-    ).encode()
+        b'"Date","Video Views","Likes"\n"December 30","10","1"\n"December 31","11","2"\n'
+        b'"December 31","12","2"\n'
+    )
     before = snapshot()
 
     result = run(acme, [("Overview.csv", overview)], account=official)
@@ -587,7 +593,8 @@ def test_it_refuses_a_file_naming_another_account_on_an_accounts_import(
     result = run(acme, [("team.csv", file)], user=alice, account=official)
 
     assert result.errors == [
-        "team.csv: line 3, column handle: @acme.deals is not @acmeofficial, the account of this import"
+        "team.csv: line 3, column handle: "
+        "@acme.deals is not @acmeofficial, the account of this import"
     ]
 
 

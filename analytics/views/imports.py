@@ -1,0 +1,148 @@
+"""Importing metric files: upload, preview, confirm or discard, and the history of imports."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.access import team_view
+from accounts.models import Account, Membership
+from accounts.selectors import account_get, account_list
+from analytics.forms_imports import ImportUploadForm
+from analytics.models import ImportRun
+from analytics.selectors import imports as selectors
+from analytics.services import imports as services
+from lib.paging import query_without_page
+
+IMPORTS_PER_PAGE = 20
+
+
+@require_http_methods(["GET", "POST"])
+@team_view
+def import_upload(request: HttpRequest, membership: Membership) -> HttpResponse:
+    account = _chosen_account(request, membership)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        run = services.import_preview(
+            membership=membership,
+            user=request.user,
+            files=form.uploads(),
+            account=account,
+            format=form.cleaned_data["format"],
+            as_of=form.cleaned_data["as_of"],
+            max_bytes=settings.METRICS_MAX_UPLOAD_BYTES,
+        )
+        return redirect(
+            "import_detail", team_slug=membership.team.slug, import_run_id=run.public_id
+        )
+    action = reverse("import_upload", args=[membership.team.slug])
+    if account is not None:
+        action += f"?account={account.handle}"
+    context = {"membership": membership, "account": account, "form": form, "action": action}
+    if account is None:
+        context["accounts"] = account_list(user=request.user, membership=membership)
+    return render(request, "analytics/import_upload.html", context)
+
+
+@require_GET
+@team_view
+def import_detail(
+    request: HttpRequest, membership: Membership, import_run_id: UUID
+) -> HttpResponse:
+    run = selectors.import_run_get(
+        user=request.user, membership=membership, public_id=import_run_id
+    )
+    return render(request, "analytics/import_detail.html", _detail_context(membership, run))
+
+
+@require_POST
+@team_view
+def import_confirm(
+    request: HttpRequest, membership: Membership, import_run_id: UUID
+) -> HttpResponse:
+    run = selectors.import_run_get(
+        user=request.user, membership=membership, public_id=import_run_id
+    )
+    try:
+        run = services.import_apply(run=run, user=request.user)
+    except services.ImportNotConfirmable as exc:
+        if run.status in (ImportRun.Status.APPLIED, ImportRun.Status.DISCARDED):
+            messages.info(request, str(exc))
+            return redirect(
+                "import_detail", team_slug=membership.team.slug, import_run_id=run.public_id
+            )
+        context = _detail_context(membership, run)
+        context["confirm_error"] = str(exc)
+        return render(request, "analytics/import_detail.html", context)
+    if run.status != ImportRun.Status.APPLIED:
+        # The files were checked again and something changed since the preview.
+        context = _detail_context(membership, run)
+        context["confirm_error"] = (
+            "Nothing was imported: the files no longer pass the checks (see below)."
+        )
+        return render(request, "analytics/import_detail.html", context)
+    messages.success(
+        request, f"Imported {run.rows_created + run.rows_updated + run.rows_unchanged} rows."
+    )
+    return redirect("import_detail", team_slug=membership.team.slug, import_run_id=run.public_id)
+
+
+@require_POST
+@team_view
+def import_discard(
+    request: HttpRequest, membership: Membership, import_run_id: UUID
+) -> HttpResponse:
+    run = selectors.import_run_get(
+        user=request.user, membership=membership, public_id=import_run_id
+    )
+    try:
+        services.import_discard(run=run)
+    except services.ImportNotConfirmable as exc:
+        messages.info(request, str(exc))
+        return redirect(
+            "import_detail", team_slug=membership.team.slug, import_run_id=run.public_id
+        )
+    messages.success(request, "The upload was discarded; nothing was imported.")
+    return redirect("import_list", team_slug=membership.team.slug)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@team_view
+def import_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+    runs = selectors.import_run_list(user=request.user, membership=membership)
+    page = Paginator(runs, IMPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"membership": membership, "page": page, "query_prefix": query_without_page(request)}
+    template = "analytics/import_list.html"
+    if request.htmx and request.htmx.target == "imports-table":
+        template += "#table"
+    return render(request, template, context)
+
+
+def _chosen_account(request: HttpRequest, membership: Membership) -> Account | None:
+    """The account of ?account=<handle>: 404 unless the user may see it in this team."""
+    handle = request.GET.get("account", "").strip()
+    if not handle:
+        return None
+    return account_get(user=request.user, membership=membership, handle=handle.removeprefix("@"))
+
+
+def _detail_context(membership: Membership, run: ImportRun) -> dict[str, Any]:
+    shown = len(run.errors)
+    return {
+        "membership": membership,
+        "run": run,
+        "rows": run.rows_created + run.rows_updated + run.rows_unchanged,
+        "more_errors": max(run.error_count - shown, 0),
+        "can_confirm": run.status == ImportRun.Status.PREVIEW and not run.error_count,
+        "files": run.details.get("files", []),
+    }
