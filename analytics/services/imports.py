@@ -105,7 +105,8 @@ class ImportResult:
     account_ids: list[int] = field(default_factory=list)
     date_from: date | None = None
     date_to: date | None = None
-    # The first MAX_REPORTED_ERRORS errors as "file: line N, column C: ...".
+    # The first errors (MAX_REPORTED_ERRORS unless asked otherwise) as
+    # "file: line N, column C: ...".
     errors: list[str] = field(default_factory=list)
     error_count: int = 0
     ignored_columns: list[str] = field(default_factory=list)
@@ -250,6 +251,7 @@ def import_files(
     max_bytes: int | None = None,
     fast: bool | None = None,
     recompute: bool = True,
+    max_errors: int | None = MAX_REPORTED_ERRORS,
 ) -> ImportResult:
     """Reads, checks and writes files in one go (the import_metrics command).
 
@@ -271,6 +273,7 @@ def import_files(
             max_bytes=max_bytes,
             fast=fast,
             recompute=recompute,
+            max_errors=max_errors,
         )
         if result.ok and not dry_run:
             result.run = _record_command_run(
@@ -294,15 +297,16 @@ class _RollBack(Exception):
 
 
 class _Errors:
-    """Counts every error and keeps the first MAX_REPORTED_ERRORS, in the order found."""
+    """Counts every error and keeps the first `limit` of them (all for None), as found."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int | None = MAX_REPORTED_ERRORS) -> None:
         self.kept: list[RowError] = []
         self.count = 0
+        self.limit = limit
 
     def add(self, error: RowError) -> None:
         self.count += 1
-        if len(self.kept) < MAX_REPORTED_ERRORS:
+        if self.limit is None or len(self.kept) < self.limit:
             self.kept.append(error)
 
     def take(self, errors: list[RowError]) -> None:
@@ -343,10 +347,11 @@ def _import(
     max_bytes: int | None = None,
     fast: bool | None = None,
     recompute: bool = True,
+    max_errors: int | None = MAX_REPORTED_ERRORS,
 ) -> ImportResult:
     """Reads and writes an upload in a transaction, kept only when `write` and no errors."""
     result = ImportResult(dry_run=not write)
-    errors = _Errors()
+    errors = _Errors(max_errors)
     scope = _Scope(by_handle={item.handle: item for item in accounts}, account=account, team=team)
     opened: list[tuple[str, BinaryIO]] = []
     for name, data in files:

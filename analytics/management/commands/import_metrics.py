@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from accounts.models import Account, Team, normalize_handle
+from analytics.parsers import FORMATS
+from analytics.services.imports import import_files
+
+
+class Command(BaseCommand):
+    help = (
+        "Imports metric files (Playbook CSV, TikTok Studio downloads, Ads Manager reports; "
+        "CSV, XLSX or a zip of them): everything or nothing. Prints one summary line; on bad "
+        "input prints every error to stderr and exits with status 1."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("files", nargs="+", metavar="FILE")
+        parser.add_argument(
+            "--team", metavar="SLUG", help="the team (needed unless there is only one)"
+        )
+        parser.add_argument(
+            "--account",
+            metavar="HANDLE",
+            help="the account of files without a handle column (Studio, Ads Manager)",
+        )
+        parser.add_argument("--format", choices=("auto", *FORMATS), default="auto")
+        parser.add_argument(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="the day TikTok Studio files were downloaded (default: today)",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check and count, but write nothing"
+        )
+        parser.add_argument(
+            "--max-bytes",
+            type=int,
+            metavar="N",
+            help="largest file accepted, in bytes (default: METRICS_MAX_UPLOAD_BYTES)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        team = _team(options["team"])
+        account = _account(team, options["account"])
+        as_of = _as_of(options["as_of"])
+        paths = [Path(name) for name in options["files"]]
+        missing = [path for path in paths if not path.is_file()]
+        if missing:
+            for path in missing:
+                self.stderr.write(f"{path}: no such file")
+            sys.exit(1)
+        with ExitStack() as stack:
+            # Opened, not read: the import streams large files instead of loading them.
+            files = [(str(path), stack.enter_context(path.open("rb"))) for path in paths]
+            result = import_files(
+                team=team,
+                user=None,
+                files=files,
+                account=account,
+                format=options["format"],
+                as_of=as_of,
+                dry_run=options["dry_run"],
+                max_bytes=options["max_bytes"] or settings.METRICS_MAX_UPLOAD_BYTES,
+                max_errors=None,
+            )
+        if not result.ok:
+            for error in result.errors:
+                self.stderr.write(error)
+            sys.exit(1)
+        self.stdout.write(result.summary_line())
+        if result.message and options["verbosity"] > 1:
+            self.stdout.write(result.message)
+
+
+def _team(slug: str | None) -> Team:
+    if slug:
+        try:
+            return Team.objects.get(slug=slug)
+        except Team.DoesNotExist as exc:
+            raise CommandError(f"No team '{slug}'.") from exc
+    teams = list(Team.objects.order_by("slug")[:2])
+    if len(teams) == 1:
+        return teams[0]
+    if not teams:
+        raise CommandError("There is no team yet: create one first.")
+    raise CommandError("There are several teams: name one with --team SLUG.")
+
+
+def _account(team: Team, handle: str | None) -> Account | None:
+    if not handle:
+        return None
+    try:
+        return Account.objects.get(team=team, handle=normalize_handle(handle))
+    except Account.DoesNotExist as exc:
+        raise CommandError(f"No account @{normalize_handle(handle)} in {team.slug}.") from exc
+
+
+def _as_of(value: str | None) -> date:
+    if not value:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"--as-of {value!r} is not a date: use YYYY-MM-DD.") from exc
