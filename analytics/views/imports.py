@@ -90,9 +90,6 @@ def import_confirm(
             "Nothing was imported: the files no longer pass the checks (see below)."
         )
         return render(request, "analytics/import_detail.html", context)
-    messages.success(
-        request, f"Imported {run.rows_created + run.rows_updated + run.rows_unchanged} rows."
-    )
     return redirect("import_detail", team_slug=membership.team.slug, import_run_id=run.public_id)
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Kind
 from analytics.models import DailyMetric, ImportFile, ImportRun
@@ -132,7 +133,7 @@ def test_it_shows_the_upload_form(login, alice, official):
     assert 'enctype="multipart/form-data"' in page
     assert 'type="file"' in page and "multiple" in page
     assert 'value="auto" selected' in page
-    assert f'value="{date.today().isoformat()}"' in page  # noqa: DTZ011
+    assert f'value="{timezone.localdate().isoformat()}"' in page
     assert f"{upload_url()}?account=acmeofficial" in page
 
 
