@@ -2,8 +2,9 @@
 
 The computation is set-based: for any number of accounts, the figures come from one
 aggregate query for the window and one for the previous window (analytics.selectors.totals),
-the pure rules (analytics.rules) score each account in Python, and one bulk upsert stores
-the results. A run (ScorecardRun) records who asked, its progress and the accounts that
+the pure rules (analytics.rules) score each account in Python, and one upsert stores the
+results (on PostgreSQL the scored rows stream by COPY into a temporary table, merged by one
+INSERT ... ON CONFLICT). A run (ScorecardRun) records who asked, its progress and the accounts that
 could not be scored; the Celery task `analytics.tasks.recompute_scorecards` only calls
 `scorecard_run_execute`.
 """
