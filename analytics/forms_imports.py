@@ -84,6 +84,13 @@ class ImportUploadForm(StyledFormMixin, forms.Form):
                     for item in too_big
                 ]
             )
+        total = sum(item.size for item in files)
+        if total > self.max_bytes:
+            # The files are read into memory and kept until the import is confirmed.
+            raise forms.ValidationError(
+                f"The files add up to {_megabytes(total)}, over the {_megabytes(self.max_bytes)} "
+                "an upload may hold: upload them in parts."
+            )
         empty = [item for item in files if item.size == 0]
         if empty:
             raise forms.ValidationError([f"{item.name} is empty." for item in empty])

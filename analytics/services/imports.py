@@ -438,7 +438,7 @@ def _write(
     figures = rows.figures if rows.figures is not None else _figures(days, errors)
     # After the first error the files are still read to the end, so every error is
     # found, but no more rows go to the database: the transaction is rolled back anyway.
-    result.created, result.updated, result.unchanged = write(figures)
+    result.created, result.updated, result.unchanged = write(figures, errors)
 
 
 def _describe(parsed: ParsedFile, result: ImportResult) -> None:
@@ -685,11 +685,14 @@ def _merge(
 _NULLABLE = frozenset({"followers"})
 
 
-def _write_orm(rows: Iterable[tuple]) -> tuple[int, int, int]:
+def _write_orm(rows: Iterable[tuple], errors: _Errors) -> tuple[int, int, int]:
     """Writes day rows through the ORM, a batch at a time; returns (created, updated, unchanged)."""
     created = updated = unchanged = 0
     iterator = iter(rows)
     while batch := list(islice(iterator, ORM_BATCH)):
+        if errors.count:
+            # The import will be rolled back; the rest is read only for its errors.
+            continue
         account_ids = {row[0] for row in batch}
         dates = {row[1] for row in batch}
         existing = {
@@ -728,7 +731,7 @@ def _write_orm(rows: Iterable[tuple]) -> tuple[int, int, int]:
 _TEMP_TABLE = "tmp_import"
 
 
-def _write_postgres(rows: Iterable[tuple]) -> tuple[int, int, int]:
+def _write_postgres(rows: Iterable[tuple], errors: _Errors) -> tuple[int, int, int]:
     """Streams day rows into a temporary table by COPY, then merges them in one statement."""
     table = DailyMetric._meta.db_table
     counts = ", ".join(f"{name} bigint" for name in METRIC_FIELDS if name not in _MONEY)
@@ -772,8 +775,10 @@ def _write_postgres(rows: Iterable[tuple]) -> tuple[int, int, int]:
             for row in rows:
                 copy.write_row(row)
                 staged += 1
-        cursor.execute(upsert, [timezone.now()])
-        created, updated = cursor.fetchone()
+        created = updated = 0
+        if not errors.count:
+            cursor.execute(upsert, [timezone.now()])
+            created, updated = cursor.fetchone()
         # Dropped now rather than at commit: a test's transaction, or a caller's, may
         # run another import before it commits.
         cursor.execute(f"DROP TABLE {_TEMP_TABLE}")

@@ -280,6 +280,19 @@ def test_it_rejects_a_file_over_the_size_limit_in_the_form(login, alice, officia
     assert not ImportRun.objects.exists()
 
 
+@override_settings(METRICS_MAX_UPLOAD_BYTES=1024 * 1024)
+def test_it_limits_what_one_upload_holds_in_total(login, alice, official):
+    part = b"date,handle,likes\n" + b"2024-10-01,acmeofficial,1\n" * 25_000
+
+    response = post_files(login(alice), upload("a.csv", part), upload("b.csv", part))
+
+    assert response.status_code == 200
+    assert "The files add up to 1.2 MB, over the 1.0 MB an upload may hold" in (
+        response.content.decode()
+    )
+    assert not ImportRun.objects.exists()
+
+
 def test_it_requires_a_file(login, alice):
     response = login(alice).post(upload_url(), {"format": "auto", "as_of": "2025-01-05"})
 
