@@ -138,7 +138,11 @@ def test_it_reads_semicolons_a_bom_and_decimal_commas_for_one_account(acme, offi
     assert (metric.profile_views, metric.followers, metric.revenue) == (0, None, Decimal("0"))
 
 
-def test_it_imports_studio_tabs_from_a_zip_across_the_new_year(acme, official):
+BOTH_PATHS = pytest.mark.parametrize("fast", [True, False], ids=["copy", "orm"])
+
+
+@BOTH_PATHS
+def test_it_imports_studio_tabs_from_a_zip_across_the_new_year(acme, official, fast):
     export = zipped(
         {
             "Overview.csv": read("studio/Overview.csv"),
@@ -147,7 +151,7 @@ def test_it_imports_studio_tabs_from_a_zip_across_the_new_year(acme, official):
         }
     )
 
-    result = run(acme, [("tiktok.zip", export)], account=official, as_of=NEW_YEAR)
+    result = run(acme, [("tiktok.zip", export)], account=official, as_of=NEW_YEAR, fast=fast)
 
     assert result.ok, result.errors
     assert (result.date_from, result.date_to) == (date(2024, 12, 28), date(2025, 1, 2))
@@ -212,8 +216,9 @@ def test_it_reads_an_xlsx_with_report_rows_above_the_header(acme, official):
     assert (metric.video_views, metric.likes, metric.spend) == (1200, 80, Decimal("12.50"))
 
 
-def test_it_sums_ads_manager_rows_per_day_and_keeps_each_campaign(acme, deals):
-    result = run(acme, [("ads.csv", read("ads_manager.csv"))], account=deals)
+@BOTH_PATHS
+def test_it_sums_ads_manager_rows_per_day_and_keeps_each_campaign(acme, deals, fast):
+    result = run(acme, [("ads.csv", read("ads_manager.csv"))], account=deals, fast=fast)
 
     assert result.ok, result.errors
     assert result.created == 2
@@ -243,6 +248,31 @@ def test_it_sums_ads_manager_rows_per_day_and_keeps_each_campaign(acme, deals):
         "ads.csv: CPC (destination)",
         "ads.csv: CVR",
     ]
+
+
+def test_it_reads_an_ads_manager_xlsx_with_report_rows_above_the_header(acme, deals):
+    book = workbook(
+        [
+            ["Custom report: Winter"],
+            ["Date range", "2024-12-30 ~ 2024-12-31"],
+            [],
+            ["Campaign name", "By Day", "Cost", "Impressions", "Clicks (Destination)", "CTR"],
+            ["Winter Sale", "2024-12-30", 1204.5, 120400, 1806, "1.50%"],
+            ["Winter Sale", "2024-12-31", "1,100.00", "110,250", 1650, "1.50%"],
+            ["Total of 2 results", "-", 2304.5, 230650, 3456, "1.50%"],
+        ]
+    )
+
+    result = run(acme, [("report.xlsx", book)], account=deals)
+
+    assert result.ok, result.errors
+    assert result.formats == "ads-manager"
+    assert result.ignored_columns == ["report.xlsx: CTR"]
+    metric = day("acme.deals", "2024-12-31")
+    assert (metric.spend, metric.impressions, metric.clicks) == (Decimal("1100.00"), 110250, 1650)
+    # The report has no conversion or revenue column: unknown, so 0 on new days.
+    assert (metric.conversions, metric.revenue) == (0, Decimal("0"))
+    assert CampaignDay.objects.filter(campaign__name="Winter Sale").count() == 2
 
 
 def test_it_adds_a_later_campaign_report_to_the_day_instead_of_replacing_it(acme, deals):
@@ -371,8 +401,9 @@ def test_it_counts_rows_whose_figures_are_already_there_as_unchanged(acme, offic
     assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path is PostgreSQL's")
 def test_it_writes_the_same_rows_through_copy_and_through_the_orm(acme, official, deals):
+    # The suite runs on PostgreSQL, so both paths are really taken.
+    assert connection.vendor == "postgresql"
     steps = [
         [("canonical.csv", read("canonical.csv"))],
         [
