@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import tracemalloc
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -801,3 +802,29 @@ def test_it_writes_nothing_on_a_dry_run(acme, official, deals):
 def test_it_refuses_an_unknown_format(acme):
     with pytest.raises(Exception, match="Unknown format"):
         run(acme, [("a.csv", b"")], format="excel")
+
+
+def test_it_streams_a_large_canonical_file_in_bounded_memory(acme, tmp_path):
+    accounts = [AccountFactory(team=acme, handle=f"bulk_{index:03d}") for index in range(30)]
+    path = tmp_path / "large.csv"
+    with path.open("w") as out:
+        out.write("date,handle,video_views,likes,followers,spend\n")
+        for offset in range(1000):
+            day = date.fromordinal(date(2022, 1, 1).toordinal() + offset).isoformat()
+            out.writelines(
+                f"{day},{account.handle},{offset},{offset % 7},,{offset % 13}.25\n"
+                for account in accounts
+            )
+    tracemalloc.start()
+    try:
+        with path.open("rb") as stream:
+            result = run(acme, [("large.csv", stream)], max_bytes=path.stat().st_size)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert result.ok, result.errors
+    assert result.created == 30_000
+    assert DailyMetric.objects.count() == 30_000
+    # Holding the rows would take about a kilobyte each (30 MB); streaming stays flat.
+    assert peak < 4 * 1024 * 1024, f"{peak / 1024 / 1024:.1f} MB"
