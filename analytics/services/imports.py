@@ -164,7 +164,7 @@ def import_preview(
         team=membership.team,
         accounts=_accounts_of(team=membership.team, user=user),
         account=account,
-        files=[(name, data) for name, data in files],
+        files=list(files),
         format=format,
         as_of=as_of,
         write=False,
@@ -196,7 +196,8 @@ def import_apply(*, run: ImportRun, user: AbstractBaseUser, fast: bool | None = 
     The files are read again, so the import is checked against the database as it is
     now. On success the run is APPLIED, its files are deleted, and a recompute of the
     imported accounts' scorecards is queued once the transaction commits. Should errors
-    turn up now, nothing is written and the run is FAILED with them. Raises
+    turn up now, nothing is written and the run is FAILED with them. Either way the files
+    are deleted. Raises
     ImportNotConfirmable for a run that is not waiting for confirmation.
     """
     with transaction.atomic():
@@ -221,7 +222,8 @@ def import_apply(*, run: ImportRun, user: AbstractBaseUser, fast: bool | None = 
         _store_result(locked, result, format=locked.details.get("requested_format", "auto"))
         if result.ok:
             locked.applied_at = timezone.now()
-            locked.files.all().delete()
+        # Imported or rejected, the run cannot be confirmed again: its files are done with.
+        locked.files.all().delete()
         locked.full_clean()
         locked.save()
     return locked
