@@ -81,4 +81,34 @@ def test_it_uploads_previews_confirms_and_feeds_the_scorecards(
         card = Scorecard.objects.get(account__handle="acme.deals", days=28)
         assert card.reviewed_by == alice
         screenshot(page, "import-scorecards")
+
+        # A bad file: every problem listed by line and column, and no way to import it.
+        page.goto(f"{live_server.url}/t/acme/imports/new/")
+        page.get_by_label("Files").set_input_files(
+            files=[
+                {
+                    "name": "bad.csv",
+                    "mimeType": "text/csv",
+                    "buffer": b"date,handle,likes\n2024-10-04,acmeofficial,-1\n"
+                    b"2024-10-05,nobody,3\n",
+                }
+            ]
+        )
+        page.get_by_role("button", name="Check the files").click()
+        expect(page).to_have_title("Upload rejected · Playbook")
+        expect(page.locator(".pb-import-errors li")).to_have_text(
+            [
+                "bad.csv: line 2, column likes: '-1' is negative",
+                "bad.csv: line 3, column handle: @nobody is not one of your accounts in Acme",
+            ]
+        )
+        expect(page.get_by_role("button", name="Import")).to_have_count(0)
+        screenshot(page, "import-errors")
+        assert DailyMetric.objects.count() == 6
         assert not [e for e in errors if "Content Security Policy" in e], errors
+
+    with browser_page(width=375, height=800) as page:
+        log_in(page, live_server.url, "alice", PASSWORD)
+        page.goto(f"{live_server.url}/t/acme/imports/")
+        expect(page.locator("#imports-table tbody tr")).to_have_count(2)
+        screenshot(page, "import-history-phone")
