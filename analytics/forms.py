@@ -8,7 +8,7 @@ from django import forms
 
 from accounts.models import Kind
 from analytics import rules
-from analytics.selectors.scorecards import DEFAULT_DAYS, DEFAULT_SORT, SORT_EXPRESSIONS
+from analytics.selectors.scorecards import DEFAULT_DAYS, DEFAULT_SORT, SORT_COLUMNS
 from lib.forms import StyledFormMixin
 
 WINDOW_DAYS = (7, 28, 90)
@@ -24,8 +24,8 @@ FLAG_LABELS: dict[str, str] = {
     rules.DECLINING: "Declining",
 }
 
-SORT_CHOICES = [(name, name) for name in SORT_EXPRESSIONS] + [
-    (f"-{name}", f"-{name}") for name in SORT_EXPRESSIONS
+SORT_CHOICES = [(name, name) for name in SORT_COLUMNS] + [
+    (f"-{name}", f"-{name}") for name in SORT_COLUMNS
 ]
 
 

@@ -46,6 +46,10 @@ SORT_EXPRESSIONS: dict[str, object] = {
     "reviewed": F("reviewed_at"),
 }
 DEFAULT_SORT = "handle"
+# The practice score is computed on read from the checklists, not stored: it has no
+# expression here, and analytics.selectors.practice sorts by it.
+PRACTICE_SORT = "practice"
+SORT_COLUMNS = (*SORT_EXPRESSIONS, PRACTICE_SORT)
 
 
 @dataclass(frozen=True)
@@ -239,6 +243,9 @@ def _has_flag(flag: str) -> Q:
 def _ordering(sort: str) -> list[OrderBy]:
     descending = sort.startswith("-")
     name = sort.removeprefix("-")
+    if name == PRACTICE_SORT:
+        # Sorted by practice score in Python afterwards; equal scores keep this order.
+        return [F("account__handle").asc()]
     expression = SORT_EXPRESSIONS.get(name, SORT_EXPRESSIONS[DEFAULT_SORT])
     order = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
     return [order, F("account__handle").asc()]

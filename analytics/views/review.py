@@ -7,7 +7,6 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -22,6 +21,7 @@ from accounts.models import Membership
 from analytics import export
 from analytics.forms import RecomputeForm, ReviewForm, ScorecardFilterForm
 from analytics.models import ScorecardRun
+from analytics.selectors import practice
 from analytics.selectors import scorecards as selectors
 from analytics.services import reviews
 from analytics.services import scorecards as background
@@ -48,13 +48,16 @@ def scorecard_review(request: HttpRequest, membership: Membership) -> HttpRespon
 def scorecard_export(request: HttpRequest, membership: Membership) -> HttpResponse:
     filters = ScorecardFilterForm(request.GET)
     window = _window(request, membership, filters)
+    chosen = filters.filters()
     cards = selectors.scorecard_list(
-        user=request.user, membership=membership, window=window, **filters.filters()
+        user=request.user, membership=membership, window=window, **chosen
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"scorecards-{membership.team.slug}-{window.days}d-{window.end.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    export.write_csv(cards, response, for_spreadsheet=True)
+    # The rows follow the page's order, also when it is sorted by practice score.
+    rows = practice.scorecards_in_order(cards, window=window, sort=chosen["sort"])
+    export.write_csv(rows, response, for_spreadsheet=True)
     return response
 
 
@@ -150,7 +153,13 @@ def review_context(
     cards = selectors.scorecard_list(
         user=request.user, membership=membership, window=window, **chosen
     )
-    page = Paginator(cards, SCORECARDS_PER_PAGE).get_page(query.get("page"))
+    page = practice.scorecard_page(
+        cards,
+        window=window,
+        sort=chosen["sort"],
+        number=query.get("page"),
+        per_page=SCORECARDS_PER_PAGE,
+    )
     window_query = f"days={window.days}&end={window.end.isoformat()}"
     points = selectors.scorecard_points(cards)
     for point in points:
@@ -204,7 +213,7 @@ def _unavailable(
 def _sort_links(query: QueryDict, current: str) -> dict[str, dict[str, str]]:
     """For each sortable column: the query that sorts by it and its current direction."""
     links = {}
-    for name in selectors.SORT_EXPRESSIONS:
+    for name in selectors.SORT_COLUMNS:
         params = query.copy()
         params.pop("page", None)
         if current == name:

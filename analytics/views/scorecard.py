@@ -15,6 +15,7 @@ from accounts.access import team_view
 from accounts.models import Account, Membership
 from accounts.selectors import account_get
 from analytics.forms import WindowForm
+from analytics.selectors import practice
 from analytics.selectors import scorecards as selectors
 
 
@@ -36,6 +37,7 @@ def scorecard_context(
     card = selectors.scorecard_find(account=account, days=days, end=end)
     scored, others = selectors.scorecard_figures(card) if card else ([], [])
     daily = selectors.daily_series(account=account, window=window)
+    practice_outcome = practice.practice_outcome(account=account)
     return {
         "membership": membership,
         "account": account,
@@ -50,6 +52,9 @@ def scorecard_context(
         "has_daily": any(point.views is not None for point in daily),
         "chart_data": _chart_data(daily, account),
         "history": selectors.scorecard_history(account=account, days=days),
+        "practice_score": practice.practice_score(account=account, window=window) if card else None,
+        "practice_outcome": practice_outcome,
+        "practice_chart_data": practice.practice_chart_data(practice_outcome),
         "next_url": reverse("account_scorecard", args=[membership.team.slug, account.handle])
         + f"?days={days}&end={end.isoformat()}",
     }

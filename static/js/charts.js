@@ -136,9 +136,81 @@
     });
   }
 
+  // Checklist done (bars, left axis) beside the week's outcome (line, right axis), in %.
+  function drawPracticeOutcome() {
+    const canvas = document.querySelector("canvas[data-chart=practice-outcome]");
+    const data = readData("practice-outcome-data");
+    if (!canvas || !data || !window.Chart || window.Chart.getChart(canvas)) {
+      return;
+    }
+    new window.Chart(canvas, {
+      data: {
+        labels: data.labels,
+        datasets: [
+          {
+            type: "line",
+            label: data.outcome_label,
+            data: data.outcome,
+            yAxisID: "outcome",
+            borderColor: "#0b5ed7",
+            backgroundColor: "#0b5ed7",
+            pointStyle: "rectRot",
+            pointRadius: 4,
+            // A week without a figure is a gap in the line, never a zero.
+            spanGaps: false,
+            order: 0,
+          },
+          {
+            type: "bar",
+            label: "Checklist done (%)",
+            data: data.completion,
+            yAxisID: "completion",
+            backgroundColor: "rgba(20, 108, 67, 0.35)",
+            borderColor: "#146c43",
+            borderWidth: 1,
+            order: 1,
+          },
+        ],
+      },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        interaction: { mode: "index", intersect: false },
+        scales: {
+          completion: {
+            type: "linear",
+            position: "left",
+            min: 0,
+            max: 100,
+            title: { display: true, text: "Checklist done (%)" },
+          },
+          outcome: {
+            type: "linear",
+            position: "right",
+            // From zero, so that a small difference does not look like a big one.
+            beginAtZero: true,
+            title: { display: true, text: data.outcome_label },
+            grid: { drawOnChartArea: false },
+          },
+        },
+        plugins: {
+          legend: { labels: { usePointStyle: true } },
+          tooltip: {
+            callbacks: {
+              title: (items) => (items.length ? `Week of ${items[0].label}` : ""),
+              label: (item) =>
+                `${item.dataset.label}: ${item.raw === null ? "no figure" : item.raw + "%"}`,
+            },
+          },
+        },
+      },
+    });
+  }
+
   function drawAll() {
     drawScatter();
     drawDaily();
+    drawPracticeOutcome();
   }
 
   document.addEventListener("DOMContentLoaded", drawAll);

@@ -16,11 +16,14 @@ from django.utils import timezone
 from accounts.models import Kind
 from analytics import rules
 from analytics.models import Scorecard
+from strategy.models import Checklist, ChecklistItem
+from strategy.services import check_set, checklists_open_week
 from tests.factories import AccountFactory, ScorecardFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 END = date(2025, 3, 28)
+CHECKLIST_WEEK = date(2025, 3, 17)
 HTMX = {"HX-Request": "true", "HX-Target": "scorecards-table"}
 
 
@@ -233,8 +236,20 @@ def test_it_gives_the_chart_one_point_per_account(login, alice, cards) -> None:
     assert "static/js/charts.js" in html and "chart.umd.min.js" in html
 
 
+def open_checklists(accounts: list, user) -> None:
+    """Checklists in two weeks of END's window, with one item ticked in every other one."""
+    for week in (CHECKLIST_WEEK, CHECKLIST_WEEK - timedelta(weeks=1)):
+        checklists_open_week(week_start=week, accounts=accounts)
+    for checklist in Checklist.objects.filter(account__in=accounts, week_start=CHECKLIST_WEEK)[::2]:
+        manual = ChecklistItem.objects.filter(
+            practice__template=checklist.template_id, evidence_rule=""
+        ).first()
+        check_set(checklist=checklist, item=manual, user=user, ticked=True)
+
+
 def make_scorecards(team, count: int) -> None:
     users = [UserFactory() for _ in range(3)]
+    accounts = []
     for n in range(count):
         account = AccountFactory(
             team=team, handle=f"many{n:03d}", kind=Kind.OFFICIAL if n % 2 else Kind.MARKETING
@@ -247,12 +262,15 @@ def make_scorecards(team, count: int) -> None:
             reviewed_at=timezone.now() if n % 4 == 0 else None,
             review_comment="Looked at it" if n % 4 == 0 else "",
         )
+        accounts.append(account)
+    open_checklists(accounts, users[0])
 
 
-def count_queries(client) -> int:
+def count_queries(client, sort: str = "-overall_score") -> int:
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(url(), {"sort": "-overall_score"})
+        response = client.get(url(), {"sort": sort})
     assert response.status_code == 200
+    assert any(card.practice_score is not None for card in response.context["page"])
     return len(queries)
 
 
@@ -260,15 +278,22 @@ def test_it_runs_the_same_number_of_queries_for_10_and_200_accounts(login, alice
     client = login(alice)
     make_scorecards(acme, 10)
     few = count_queries(client)
+    few_by_practice = count_queries(client, "practice")
     make_scorecards_more = 190
+    more = []
     for n in range(make_scorecards_more):
         account = AccountFactory(team=acme, handle=f"more{n:03d}")
         ScorecardFactory(
             account=account, period_end=END, reviewed_by=alice, reviewed_at=timezone.now()
         )
+        more.append(account)
+    open_checklists(more, alice)
     assert Scorecard.objects.count() == 200
+    assert Checklist.objects.count() == 400
     many = count_queries(client)
     assert few == many
+    # Sorted by practice score, every scorecard of the window gets one: still constant.
+    assert count_queries(client, "practice") == few_by_practice
 
 
 def test_it_marks_a_scorecard_reviewed_inline(login, alice, cards) -> None:

@@ -1,0 +1,307 @@
+"""Practice beside outcome: checklist completion next to the scorecards' results.
+
+Practice scores are computed on read from strategy's checklists (never stored), so a tick
+shows on the review page at once. Everything here runs in a constant number of queries,
+whatever the number of accounts, weeks or items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, QuerySet, Sum
+from django.db.models.functions import TruncWeek
+
+from accounts.models import Account, Kind
+from analytics.models import DailyMetric, Scorecard
+from analytics.selectors.scorecards import PRACTICE_SORT, Window
+from strategy.selectors import practice_scores, weekly_completion
+
+HISTORY_WEEKS = 12
+# Fewer weeks with both figures than this, and the page says it cannot tell.
+MIN_WEEKS_WITH_BOTH = 6
+# A week counts as "practices done" when at least this share of its checklist was done.
+DONE_SHARE = Decimal("0.5")
+
+NO_CHECKLIST = "No checklist for this week, or none of its items could be counted."
+NO_METRICS = "No daily metrics for this week."
+NO_VIEWS = "No views in this week, so there is nothing to divide by."
+NO_SPEND = "No spend in this week, so there is nothing to divide by."
+
+
+# -- the practice score of scorecards --
+
+
+def practice_attach(cards: Iterable[Scorecard], *, window: Window) -> list[Scorecard]:
+    """The cards, each with `practice_score`: the share of checklist items done in the
+    weeks the window touches, or None without checklist items. Constant queries."""
+    cards = list(cards)
+    if not cards:
+        return cards
+    scores = practice_scores(
+        account_ids=sorted({card.account_id for card in cards}),
+        start=window.start,
+        end=window.end,
+    )
+    for card in cards:
+        card.practice_score = scores.get(card.account_id)
+    return cards
+
+
+def practice_score(*, account: Account, window: Window) -> Decimal | None:
+    """One account's practice score over the weeks the window touches."""
+    scores = practice_scores(account_ids=[account.pk], start=window.start, end=window.end)
+    return scores[account.pk]
+
+
+def practice_sorted(
+    cards: QuerySet[Scorecard], *, window: Window, descending: bool
+) -> list[Scorecard]:
+    """Every card with its practice score, sorted by it, nulls last, then by handle.
+
+    The score is not a column, so the database cannot sort by it: all the cards of the
+    window are read (scorecard_list orders them by handle for this sort) and sorted here.
+    Python's sort is stable, so equal scores keep the handle order.
+    """
+
+    def key(card: Scorecard) -> tuple[bool, Decimal]:
+        value = card.practice_score
+        if value is None:
+            return (True, Decimal(0))
+        return (False, -value if descending else value)
+
+    return sorted(practice_attach(cards, window=window), key=key)
+
+
+def scorecards_in_order(
+    cards: QuerySet[Scorecard], *, window: Window, sort: str
+) -> QuerySet[Scorecard] | list[Scorecard]:
+    """The cards as the table shows them: sorted by practice score when asked, else as
+    the database sorted them (the CSV uses this so that its rows follow the page)."""
+    if sort.removeprefix("-") != PRACTICE_SORT:
+        return cards
+    return practice_sorted(cards, window=window, descending=sort.startswith("-"))
+
+
+def scorecard_page(
+    cards: QuerySet[Scorecard], *, window: Window, sort: str, number: object, per_page: int
+) -> Page:
+    """One page of the review table, each card with its practice score.
+
+    Sorted in the database, only the page's cards need a practice score; sorted by
+    practice score, every card of the window does.
+    """
+    ordered = scorecards_in_order(cards, window=window, sort=sort)
+    page = Paginator(ordered, per_page).get_page(number)
+    if ordered is cards:
+        page.object_list = practice_attach(page.object_list, window=window)
+    return page
+
+
+# -- weekly outcomes --
+
+
+@dataclass(frozen=True)
+class WeekOutcome:
+    """One ISO week's sums of an account's daily metrics and the rates they give."""
+
+    week: date
+    days_with_rows: int
+    views: int
+    interactions: int
+    spend: Decimal
+    revenue: Decimal
+
+    @property
+    def engagement_rate(self) -> Decimal | None:
+        if not self.views:
+            return None
+        return Decimal(self.interactions) / Decimal(self.views)
+
+    @property
+    def roi(self) -> Decimal | None:
+        if not self.spend:
+            return None
+        return (self.revenue - self.spend) / self.spend
+
+
+def weekly_outcomes(*, account: Account, weeks: list[date]) -> dict[date, WeekOutcome]:
+    """The sums of each ISO week (keyed by its Monday) in ONE aggregate query.
+
+    A week without a metric row is absent; a week with rows but no views (or no spend)
+    has an engagement rate (or ROI) of None rather than a division by zero.
+    """
+    if not weeks:
+        return {}
+    rows = (
+        DailyMetric.objects.filter(
+            account=account, date__range=(min(weeks), max(weeks) + timedelta(days=6))
+        )
+        .order_by()
+        .annotate(week=TruncWeek("date"))
+        .values("week")
+        .annotate(
+            days_with_rows=Count("pk"),
+            views=Sum("video_views"),
+            interactions=Sum(F("likes") + F("comments") + F("shares")),
+            spend=Sum("spend"),
+            revenue=Sum("revenue"),
+        )
+    )
+    wanted = set(weeks)
+    return {
+        row["week"]: WeekOutcome(
+            week=row["week"],
+            days_with_rows=row["days_with_rows"],
+            views=row["views"] or 0,
+            interactions=row["interactions"] or 0,
+            spend=row["spend"] or Decimal(0),
+            revenue=row["revenue"] or Decimal(0),
+        )
+        for row in rows
+        if row["week"] in wanted
+    }
+
+
+# -- practice beside outcome --
+
+
+@dataclass(frozen=True)
+class PracticeWeek:
+    week: date
+    completion: Decimal | None
+    outcome: Decimal | None
+    completion_missing: str = ""  # why completion is '—'
+    outcome_missing: str = ""  # why the outcome is '—'
+
+    @property
+    def has_both(self) -> bool:
+        return self.completion is not None and self.outcome is not None
+
+    @property
+    def week_end(self) -> date:
+        return self.week + timedelta(days=6)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The average weekly outcome in weeks with most of the checklist done and the rest."""
+
+    done_weeks: int
+    done_average: Decimal | None
+    undone_weeks: int
+    undone_average: Decimal | None
+
+    @property
+    def difference_points(self) -> Decimal | None:
+        """How many percentage points the done weeks' average is above the others' (>= 0)."""
+        if self.done_average is None or self.undone_average is None:
+            return None
+        return abs((self.done_average - self.undone_average) * 100).quantize(Decimal("0.1"))
+
+    @property
+    def direction(self) -> str:
+        """'higher', 'lower' or 'same': the done weeks' average against the others'."""
+        points = self.difference_points
+        if points is None:
+            return ""
+        if points == 0:
+            return "same"
+        return "higher" if self.done_average > self.undone_average else "lower"
+
+
+@dataclass(frozen=True)
+class PracticeOutcome:
+    kind: str
+    outcome_name: str  # engagement_rate or roi
+    outcome_label: str
+    weeks: list[PracticeWeek]
+
+    @property
+    def weeks_with_both(self) -> int:
+        return sum(week.has_both for week in self.weeks)
+
+    @property
+    def has_figures(self) -> bool:
+        return any(w.completion is not None or w.outcome is not None for w in self.weeks)
+
+    @property
+    def enough(self) -> bool:
+        return self.weeks_with_both >= MIN_WEEKS_WITH_BOTH
+
+    @property
+    def comparison(self) -> Comparison | None:
+        return compare(self.weeks) if self.enough else None
+
+
+def _mean(values: list[Decimal]) -> Decimal | None:
+    return sum(values, Decimal(0)) / len(values) if values else None
+
+
+def compare(weeks: Iterable[PracticeWeek]) -> Comparison:
+    """Splits the weeks with both figures at DONE_SHARE and averages each side's outcome.
+
+    Each week counts once, whatever its views or spend: the question is whether weeks with
+    the practices done went better, not which weeks were biggest.
+    """
+    both = [week for week in weeks if week.has_both]
+    done = [week.outcome for week in both if week.completion >= DONE_SHARE]
+    undone = [week.outcome for week in both if week.completion < DONE_SHARE]
+    return Comparison(
+        done_weeks=len(done),
+        done_average=_mean(done),
+        undone_weeks=len(undone),
+        undone_average=_mean(undone),
+    )
+
+
+def practice_outcome(*, account: Account, weeks: int = HISTORY_WEEKS) -> PracticeOutcome:
+    """The last `weeks` weeks of checklist completion beside the account's main outcome:
+    engagement rate for an official account, ROI for a marketing one. Constant queries."""
+    completion = weekly_completion(account=account, weeks=weeks)
+    outcomes = weekly_outcomes(account=account, weeks=[week for week, _ in completion])
+    official = account.kind == Kind.OFFICIAL
+    rows = []
+    for week, share in completion:
+        sums = outcomes.get(week)
+        if sums is None:
+            value, why = None, NO_METRICS
+        elif official:
+            value = sums.engagement_rate
+            why = NO_VIEWS if value is None else ""
+        else:
+            value = sums.roi
+            why = NO_SPEND if value is None else ""
+        rows.append(
+            PracticeWeek(
+                week=week,
+                completion=share,
+                outcome=value,
+                completion_missing=NO_CHECKLIST if share is None else "",
+                outcome_missing=why,
+            )
+        )
+    return PracticeOutcome(
+        kind=account.kind,
+        outcome_name="engagement_rate" if official else "roi",
+        outcome_label="engagement rate" if official else "ROI",
+        weeks=rows,
+    )
+
+
+def practice_chart_data(outcome: PracticeOutcome) -> dict[str, object]:
+    """The chart's series in percent; floats are fine here, the table gives exact figures."""
+
+    def percent(value: Decimal | None) -> float | None:
+        return None if value is None else round(float(value) * 100, 2)
+
+    return {
+        "labels": [f"{week.week.day} {week.week:%b}" for week in outcome.weeks],
+        "completion": [percent(week.completion) for week in outcome.weeks],
+        "outcome": [percent(week.outcome) for week in outcome.weeks],
+        "outcome_label": f"{outcome.outcome_label[0].upper()}{outcome.outcome_label[1:]} (%)",
+    }
