@@ -7,8 +7,8 @@ the resulting `Score`. The user-facing explanation of the same rules is docs/sco
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
@@ -32,10 +32,10 @@ _MONEY_PLACES = Decimal("0.01")
 TARGET_BASE_DAYS = 28
 
 
-@contextmanager
-def _exact() -> Iterator[None]:
-    with localcontext(_CONTEXT):
-        yield
+def _exact() -> AbstractContextManager:
+    # localcontext is itself a context manager; a generator wrapper would only add cost
+    # to every score (it runs twice per account and window).
+    return localcontext(_CONTEXT)
 
 
 @dataclass(frozen=True)
