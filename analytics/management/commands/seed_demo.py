@@ -14,6 +14,7 @@ from analytics.demo import (
     seed_team,
 )
 from analytics.services.scorecards import yesterday
+from strategy.demo import DEMO_WEEKS, seed_checklists
 
 
 class Command(BaseCommand):
@@ -38,6 +39,8 @@ class Command(BaseCommand):
             self.stdout.write(f"demo scorecards: {stored} computed")
         else:
             self.stdout.write("demo scorecards: up to date")
+        ticks = seed_checklists(team, accounts)
+        self.stdout.write(f"demo checklists: {ticks} ticks over the last {DEMO_WEEKS} weeks")
         self.stdout.write(f"demo logins (password for both: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.username:8} {login.role}")
