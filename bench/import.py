@@ -33,11 +33,12 @@ import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+from benchdb import bench_database_url, setup_django  # noqa: E402
 
 BENCH_DB = "playbook_bench_import"
 BENCH_TEAM = "bench-import"
@@ -56,35 +57,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each")
     parser.add_argument("--regenerate", action="store_true", help="write the CSV again")
     return parser.parse_args()
-
-
-def bench_database_url() -> str:
-    url = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/playbook"))
-    return url._replace(path=f"/{BENCH_DB}").geturl()
-
-
-def create_database(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    admin = urlsplit(url)._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DB)))
-            print(f"created database {BENCH_DB}")
-
-
-def setup_django() -> None:
-    url = bench_database_url()
-    create_database(url)
-    os.environ["DATABASE_URL"] = url
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def peak_rss_mb() -> float:
@@ -233,7 +205,7 @@ def create_floor_table() -> None:
 
 def main() -> None:
     args = parse_args()
-    setup_django()
+    setup_django(bench_database_url(BENCH_DB))
     path = Path(tempfile.gettempdir()) / f"playbook-import-{args.accounts}x{args.days}.csv"
     if args.regenerate or not path.exists():
         started = time.perf_counter()

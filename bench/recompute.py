@@ -29,11 +29,12 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+from benchdb import bench_database_url, setup_django  # noqa: E402
 
 BENCH_DB = "playbook_bench"
 BENCH_TEAM = "bench"
@@ -50,36 +51,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of (1) and (2)")
     parser.add_argument("--reload", action="store_true", help="load the metrics again")
     return parser.parse_args()
-
-
-def bench_database_url() -> str:
-    """DATABASE_URL (or the test default) with the database name replaced by playbook_bench."""
-    url = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/playbook"))
-    return url._replace(path=f"/{BENCH_DB}").geturl()
-
-
-def create_database(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    admin = urlsplit(url)._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DB)))
-            print(f"created database {BENCH_DB}")
-
-
-def setup_django() -> None:
-    url = bench_database_url()
-    create_database(url)
-    os.environ["DATABASE_URL"] = url
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def timed(action: Callable[[], object]) -> float:
@@ -330,7 +301,7 @@ def naive_loop(sample: int) -> None:
 
 def main() -> None:
     args = parse_args()
-    setup_django()
+    setup_django(bench_database_url(BENCH_DB))
     load(args.accounts, args.days, args.reload)
     from django.db import connection
 

@@ -34,11 +34,13 @@ import time
 from decimal import Decimal
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+from benchdb import bench_database_url, setup_django  # noqa: E402
 
 BENCH_DB = "playbook_bench_ticks"
 BENCH_TEAM = "bench-ticks"
@@ -68,34 +70,6 @@ def parse_args() -> argparse.Namespace:
         help="seconds the app keeps a database connection (DJANGO_CONN_MAX_AGE)",
     )
     return parser.parse_args()
-
-
-def bench_database_url() -> str:
-    url = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/playbook"))
-    return url._replace(path=f"/{BENCH_DB}").geturl()
-
-
-def create_database(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    admin = urlsplit(url)._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DB)))
-            print(f"created database {BENCH_DB}")
-
-
-def setup_django(url: str) -> None:
-    create_database(url)
-    os.environ["DATABASE_URL"] = url
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def seed(clients: int) -> list[str]:
@@ -252,7 +226,7 @@ def report(name: str, latencies: list[float], seconds: float) -> float:
 
 def main() -> None:
     args = parse_args()
-    url = bench_database_url()
+    url = bench_database_url(BENCH_DB)
     setup_django(url)
     usernames = seed(args.clients)
     from django.db import connections
