@@ -79,11 +79,10 @@ class DailyMetric(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "date"], name="dailymetric_unique_day"),
             models.CheckConstraint(
+                # Likes, comments and shares are TikTok's net change of the day: a day on
+                # which comments were deleted is negative (imports.md, "Net daily counts").
                 condition=Q(video_views__gte=0)
                 & Q(profile_views__gte=0)
-                & Q(likes__gte=0)
-                & Q(comments__gte=0)
-                & Q(shares__gte=0)
                 & (Q(followers__isnull=True) | Q(followers__gte=0))
                 & Q(spend__gte=0)
                 & Q(impressions__gte=0)
@@ -320,3 +319,184 @@ class ScorecardRun(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+
+class ViewerDay(models.Model):
+    """TikTok Studio's Viewers tab: one account's viewers on one day (imports.md)."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="viewer_days", db_index=False
+    )
+    date = models.DateField()
+    # None where the file said `undefined` (no data yet).
+    total_viewers = models.BigIntegerField(null=True, blank=True)
+    new_viewers = models.BigIntegerField(null=True, blank=True)
+    returning_viewers = models.BigIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "date"], name="viewerday_unique_day"),
+            models.CheckConstraint(
+                condition=(Q(total_viewers__isnull=True) | Q(total_viewers__gte=0))
+                & (Q(new_viewers__isnull=True) | Q(new_viewers__gte=0))
+                & (Q(returning_viewers__isnull=True) | Q(returning_viewers__gte=0)),
+                name="viewerday_non_negative",
+            ),
+        ]
+        ordering = ["account", "date"]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.date} viewers"
+
+
+class FollowerActivity(models.Model):
+    """TikTok Studio's FollowerActivity tab: active followers by date and hour (0-23).
+
+    The hour is as TikTok Studio gives it; Playbook does not shift it to any time zone.
+    """
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="follower_activity", db_index=False
+    )
+    date = models.DateField()
+    hour = models.PositiveSmallIntegerField()
+    active_followers = models.BigIntegerField()
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "date", "hour"], name="followeractivity_unique_hour"
+            ),
+            models.CheckConstraint(
+                condition=Q(hour__gte=0) & Q(hour__lte=23) & Q(active_followers__gte=0),
+                name="followeractivity_valid",
+            ),
+        ]
+        ordering = ["account", "date", "hour"]
+        verbose_name_plural = "follower activity"
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.date} {self.hour:02d}:00"
+
+
+class AudienceShare(models.Model):
+    """One line of FollowerGender or FollowerTopTerritories on the download day.
+
+    `key` is the gender as TikTok writes it (`Female`, `Male`, `Other`) or a two-letter
+    country code upper-cased (or `Others`); `share` is the fraction (0.59 for 59%).
+    """
+
+    class Dimension(models.TextChoices):
+        GENDER = "gender", "Gender"
+        TERRITORY = "territory", "Territory"
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="audience_shares", db_index=False
+    )
+    date = models.DateField()  # the download day (the import's reference date)
+    dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    key = models.CharField(max_length=40)
+    share = models.DecimalField(max_digits=9, decimal_places=6)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "dimension", "date", "key"], name="audienceshare_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(share__gte=0) & Q(share__lte=1), name="audienceshare_fraction"
+            ),
+        ]
+        ordering = ["account", "dimension", "-date", "-share"]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.date} {self.dimension} {self.key}"
+
+
+class Video(models.Model):
+    """One of an account's videos, known from TikTok Studio's Content tab (or the API).
+
+    A video is its TikTok id (the number at the end of its link). `promotional_mark` is a
+    person's word on it (None: nobody said, the title's markers decide); imports never
+    touch it.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="videos")
+    video_id = models.CharField(max_length=32)
+    title = models.TextField(blank=True)
+    link = models.URLField(max_length=500, blank=True)
+    posted_on = models.DateField(null=True, blank=True)
+    promotional_mark = models.BooleanField(null=True, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "video_id"], name="video_unique_id")
+        ]
+        indexes = [models.Index(fields=["account", "posted_on"])]
+        ordering = ["account", "-posted_on", "video_id"]
+
+    def __str__(self) -> str:
+        return f"{self.account} video {self.video_id}"
+
+
+class VideoSnapshotQuerySet(TeamScopedQuerySet):
+    account_path = "video__account"
+
+
+class VideoSnapshot(models.Model):
+    """A video's lifetime totals as of one day (Content's `Time`, or a sync day)."""
+
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="snapshots")
+    date = models.DateField()
+    views = models.BigIntegerField(default=0)
+    likes = models.BigIntegerField(default=0)
+    comments = models.BigIntegerField(default=0)
+    shares = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = VideoSnapshotQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["video", "date"], name="videosnapshot_unique_day"),
+            models.CheckConstraint(
+                condition=Q(views__gte=0) & Q(likes__gte=0) & Q(comments__gte=0) & Q(shares__gte=0),
+                name="videosnapshot_non_negative",
+            ),
+        ]
+        ordering = ["video", "date"]
+
+    def __str__(self) -> str:
+        return f"{self.video} {self.date}"
+
+
+class PromotionalMarkers(models.Model):
+    """A team's own list of promotional markers; a team without one uses the defaults."""
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="promotional_markers")
+    markers = models.JSONField(default=list)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "promotional markers"
+
+    def __str__(self) -> str:
+        return f"{self.team} promotional markers"
