@@ -136,9 +136,9 @@ def test_it_shows_the_heatmap_and_the_best_hours(login, alice, acmecoffee) -> No
     assert heat_cell(html, 1, 18) == (
         "text-end pb-heat pb-heat-none",
         "Monday 18:00: no data",
-        "—",
+        "— (no data)",
     )
-    assert heat_cell(html, 5, 3)[2] == "—"
+    assert heat_cell(html, 5, 3)[2] == "— (no data)"
     assert text(re.search(r'data-hour-mean="18">(.*?)</td>', html).group(1)) == "801"
     assert len(re.findall(r'data-cell="\d-\d+"', html)) == 7 * 24
     starred = re.findall(r'<th scope="row" class="text-nowrap fw-bold">(\d\d:00) <span', html)
