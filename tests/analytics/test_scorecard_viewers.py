@@ -80,6 +80,7 @@ def test_it_says_to_upload_the_viewers_tab_without_figures(login, bob, acmecoffe
     empty = re.search(r'<p [^>]*data-empty="viewers">(.*?)</p>', html, re.S).group(1)
     assert "between 22 Mar 2025 and 28 Mar 2025" in empty
     assert "<strong>Viewers</strong> tab" in empty
+    assert "Viewers_acmecoffee.zip" in empty
     assert reverse("import_upload", args=["acme"]) + "?account=acmecoffee" in empty
     assert 'id="viewer-data"' not in html
 
