@@ -9,6 +9,8 @@ from fractions import Fraction
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given
+from hypothesis import strategies as st
 
 from analytics.models import AudienceShare, FollowerActivity
 from analytics.selectors.audience import (
@@ -59,6 +61,27 @@ def test_it_compares_means_exactly_not_as_floats() -> None:
 def test_it_gives_fewer_hours_when_fewer_have_rows() -> None:
     assert best_hours({8: (5, 1), 3: (0, 0)}) == [8]
     assert best_hours({}) == []
+
+
+@given(
+    st.dictionaries(
+        st.integers(0, 23),
+        st.tuples(st.integers(0, 10**12), st.integers(1, 31)),
+        max_size=24,
+    )
+)
+def test_it_ranks_hours_as_cross_multiplying_does(totals: dict[int, tuple[int, int]]) -> None:
+    chosen = best_hours(totals)
+
+    def beats(a: int, b: int) -> bool:
+        """Hour a ranks before hour b: a higher mean (compared in integers), or the same
+        mean at an earlier hour."""
+        (sum_a, rows_a), (sum_b, rows_b) = totals[a], totals[b]
+        return sum_a * rows_b > sum_b * rows_a or (sum_a * rows_b == sum_b * rows_a and a < b)
+
+    assert len(chosen) == min(3, len(totals))
+    assert all(beats(a, b) for a, b in zip(chosen, chosen[1:], strict=False))
+    assert all(beats(chosen[-1], other) for other in totals if other not in chosen)
 
 
 @pytest.mark.django_db
