@@ -175,9 +175,13 @@ def babel_locale(language: str | None) -> Locale:
 def territory_name(code: str, locale: Locale) -> str:
     """The country's name in the locale's language (CLDR); `Others` stays "Others", and a
     code CLDR does not know is shown as it is."""
-    if code.casefold() == OTHERS.casefold():
+    if _is_others(code):
         return OTHERS
     return locale.territories.get(code.upper(), code)
+
+
+def _is_others(key: str) -> bool:
+    return key.casefold() == OTHERS.casefold()
 
 
 # -- reads --
@@ -209,7 +213,7 @@ def audience_shares(
         else:
             items = [Share(row.key, row.key, row.share) for row in lines]
         # Largest share first; "Others" last whatever its size, as TikTok lists it.
-        items.sort(key=lambda item: (item.key == OTHERS, -item.share, item.label))
+        items.sort(key=lambda item: (_is_others(item.key), -item.share, item.label))
         return Shares(date=lines[0].date, rows=items)
 
     return shares(AudienceShare.Dimension.GENDER), shares(AudienceShare.Dimension.TERRITORY)
