@@ -15,7 +15,7 @@ from accounts.access import team_view
 from accounts.models import Account, Membership
 from accounts.selectors import account_get
 from analytics.forms import WindowForm
-from analytics.selectors import practice
+from analytics.selectors import audience, practice
 from analytics.selectors import scorecards as selectors
 
 
@@ -37,6 +37,7 @@ def scorecard_context(
     card = selectors.scorecard_find(account=account, days=days, end=end)
     scored, others = selectors.scorecard_figures(card) if card else ([], [])
     daily = selectors.daily_series(account=account, window=window)
+    viewers = audience.viewer_series(account=account, window=window)
     practice_outcome = practice.practice_outcome(account=account)
     return {
         "membership": membership,
@@ -51,6 +52,9 @@ def scorecard_context(
         "daily": daily,
         "has_daily": any(point.views is not None for point in daily),
         "chart_data": _chart_data(daily, account),
+        "viewers": viewers,
+        "has_viewers": any(point.known for point in viewers),
+        "viewer_chart_data": _viewer_chart_data(viewers),
         "history": selectors.scorecard_history(account=account, days=days),
         "practice_score": practice.practice_score(account=account, window=window) if card else None,
         "practice_outcome": practice_outcome,
@@ -79,4 +83,13 @@ def _chart_data(daily: list[selectors.DailyPoint], account: Account) -> dict[str
         "engagement_rate": [number(point.engagement_rate, 100) for point in daily],
         "spend": [number(point.spend) for point in daily],
         "roas": [number(point.roas, 100) for point in daily],
+    }
+
+
+def _viewer_chart_data(viewers: list[audience.ViewerPoint]) -> dict[str, Any]:
+    """New and returning viewers as stacked bars; a day without a figure is null, a gap."""
+    return {
+        "labels": [point.day.isoformat() for point in viewers],
+        "new": [point.new for point in viewers],
+        "returning": [point.returning for point in viewers],
     }
