@@ -349,7 +349,9 @@ def _placed(
                 continue
         else:
             month, day = entry
-        anchor = as_of if later is None else later
+        # A date with its year after as_of is an error of its own; it does not pull the
+        # rows before it into years that have not come.
+        anchor = as_of if later is None or later > as_of else later
         year = anchor.year - 1 if (month, day) > (anchor.month, anchor.day) else anchor.year
         while year > 1 and not (day <= calendar.monthrange(year, month)[1]):
             year -= 1

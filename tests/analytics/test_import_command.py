@@ -109,9 +109,7 @@ def test_it_prints_every_error_and_writes_nothing(acme, official, deals, tmp_pat
     bad = tmp_path / "bad.csv"
     lines = [f"2024-11-{day:02d},acmeofficial,-{day}" for day in range(1, 31)] * 5
     # The same days five times over: the later ones are repeats, reported as such.
-    bad.write_text(
-        "date,handle,video_views\n" + "\n".join(lines) + "\n2024-11-30,acme.deals,1\n"
-    )
+    bad.write_text("date,handle,video_views\n" + "\n".join(lines) + "\n2024-11-30,acme.deals,1\n")
 
     status, out, err = import_metrics(str(bad))
 
