@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
+from analytics.services.imports import EARLIEST_AS_OF, as_of_problem
 from lib.forms import StyledFormMixin
 
 FORMAT_CHOICES = [
@@ -57,7 +59,8 @@ class ImportUploadForm(StyledFormMixin, forms.Form):
     as_of = forms.DateField(
         label="Downloaded on",
         help_text=(
-            "TikTok Studio dates carry no year: the last row is taken as on or before this day."
+            "TikTok Studio dates carry no year: the last row is taken as on or before this day. "
+            "Days after it are errors."
         ),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
@@ -66,8 +69,19 @@ class ImportUploadForm(StyledFormMixin, forms.Form):
         kwargs.setdefault("initial", {}).setdefault("as_of", timezone.localdate())
         super().__init__(*args, **kwargs)
         self.max_bytes = settings.METRICS_MAX_UPLOAD_BYTES
+        # The browser's date picker offers only the days the form accepts.
+        self.fields["as_of"].widget.attrs.update(
+            min=EARLIEST_AS_OF.isoformat(), max=timezone.localdate().isoformat()
+        )
         field = self.fields["files"]
         field.help_text = field.help_text.format(limit=_megabytes(self.max_bytes).replace(".0", ""))
+
+    def clean_as_of(self) -> date:
+        as_of = self.cleaned_data["as_of"]
+        problem = as_of_problem(as_of)
+        if problem is not None:
+            raise forms.ValidationError(f"The download day {problem}.")
+        return as_of
 
     def clean_files(self) -> list[UploadedFile]:
         files = self.cleaned_data["files"]

@@ -8,7 +8,9 @@ import unicodedata
 from contextlib import suppress
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
+from analytics.parsers.months import fold, month_table, tokens
 from analytics.parsers.records import _CENT, _MAX_COUNT, _MONEY_ZERO, _Bad
 
 
@@ -23,7 +25,7 @@ def _as_count(number: Decimal, cell: str) -> int:
     if number != number.to_integral_value():
         raise _Bad(f"{_show(cell)} is not a whole number")
     count = int(number)
-    if count > _MAX_COUNT:
+    if abs(count) > _MAX_COUNT:
         raise _Bad(f"{_show(cell)} is too large")
     return count
 
@@ -47,7 +49,14 @@ def _plain_decimal(text: str) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _canonical_count(cell: str) -> int | None:
+# Likes, comments and shares are TikTok's net change of the day: a day on which comments
+# were deleted is negative (imports.md, "Net daily counts"). Every other figure is a count
+# or an amount that cannot be.
+NET_FIELDS = frozenset({"likes", "comments", "shares"})
+
+
+def _canonical_count(cell: str, net: bool = False) -> int | None:
+    """Read a count; a negative one only when `net` (a field of NET_FIELDS)."""
     # Plain digits, the common case, need none of the checks below (18 digits stay
     # below 2**63).
     if cell.isdigit() and cell.isascii() and len(cell) < 19:
@@ -58,7 +67,7 @@ def _canonical_count(cell: str) -> int | None:
     number = _plain_decimal(text)
     if number is None:
         raise _Bad(f"{_show(cell)} is not a number")
-    if number < 0:
+    if number < 0 and not net:
         raise _Bad(f"{_show(cell)} is negative")
     return _as_count(number, cell)
 
@@ -81,18 +90,27 @@ def _canonical_money(cell: str, decimal_comma: bool) -> Decimal | None:
 _GROUPED_COUNT = re.compile(r"\d{1,3}(?:([,. '\u00a0\u202f])\d{3})(?:\1\d{3})*")
 
 
-def _studio_count(cell: str) -> int | None:
+def _studio_count(cell: str, net: bool = False) -> int | None:
+    """Read a Studio figure ("1,204", "1.204", "undefined"); negative only when `net`."""
     if cell.isdigit() and cell.isascii() and len(cell) < 19:
         return int(cell)
     text = cell.strip()
     if not text or text.lower() == "undefined":
         return None
-    if _GROUPED_COUNT.fullmatch(text):
-        return _as_count(Decimal(re.sub(r"\D", "", text)), cell)
-    number = _plain_decimal(text)
-    if number is None:
+    # A net figure may carry a sign, also before thousands separators ("-1,204"), and
+    # some spreadsheets write the minus sign as U+2212.
+    sign = -1 if text[:1] in ("-", "\u2212") and len(text) > 1 else 1
+    digits = text[1:] if sign < 0 else text
+    if sign < 0 and not digits[:1].isdigit():
         raise _Bad(f"{_show(cell)} is not a number")
-    if number < 0:
+    if _GROUPED_COUNT.fullmatch(digits):
+        number = Decimal(re.sub(r"\D", "", digits)) * sign
+    else:
+        number = _plain_decimal(digits)
+        if number is None:
+            raise _Bad(f"{_show(cell)} is not a number")
+        number *= sign
+    if number < 0 and not net:
         raise _Bad(f"{_show(cell)} is negative")
     return _as_count(number, cell)
 
@@ -175,61 +193,125 @@ def _full_date(cell: str) -> date | None:
         return None
 
 
-def _month_names() -> dict[str, int]:
-    # Accents are stripped before lookup, so "März", "février" and "março" need no
-    # separate spelling. English, Spanish, French, German, Portuguese, Italian, Dutch.
-    names = (
-        "january jan enero ene janvier janv januar janner janeiro gennaio gen januari",
-        "february feb febrero febr fevrier fevr februar fevereiro fev febbraio februari",
-        "march mar marzo mars marz maerz marco maart",
-        "april apr abril abr avril avr aprile",
-        "may mayo mai maio maggio mag mei",
-        "june jun junio juin juni junho giugno giu",
-        "july jul julio juillet juil juli julho luglio lug",
-        "august aug agosto ago aout augustus",
-        "september sep sept septiembre setiembre septembre settembre set setembro",
-        "october oct octubre octobre oktober okt outubro out ottobre ott",
-        "november nov noviembre novembre novembro",
-        "december dec diciembre dic dicembre decembre dezember dez dezembro",
-    )
-    return {word: month for month, words in enumerate(names, 1) for word in words.split()}
+class _StudioDay(tuple):
+    """A yearless Studio date: (month, day) as the first language that reads it says.
 
+    `readings` holds what the date is in every language that reads it (month, day, and
+    the year when the cell has one); `_place_in_years` picks the file's language from the
+    readings of all its dates. `text` is the cell as written.
+    """
 
-_MONTHS = _month_names()
-# Words that stand between day and month in the supported languages ("8 de marzo",
-# "1er octobre", "October 1st").
-_DATE_FILLERS = frozenset(
-    {"de", "del", "di", "of", "the", "le", "el", "er", "st", "nd", "rd", "th", "o", "a"}
-)
-_DATE_TOKEN = re.compile(r"[a-z]+|\d+")
+    readings: dict[str, tuple[int, int, int | None]]
+    text: str
+
+    def __new__(cls, text: str, readings: dict[str, tuple[int, int, int | None]]) -> _StudioDay:
+        month, day, _year = next(iter(readings.values()))
+        made = super().__new__(cls, (month, day))
+        made.readings = readings
+        made.text = text
+        return made
 
 
 def _studio_day(cell: str) -> date | tuple[int, int] | None:
-    """Read a Studio date: a (month, day) pair when it has no year, else the date."""
+    """Read a Studio date: a (month, day) pair when it has no year, else the date.
+
+    The pair is a `_StudioDay` that also knows every language the date reads in.
+    """
     explicit = _full_date(cell)
     if explicit is not None:
         return explicit
-    plain = unicodedata.normalize("NFKD", cell.lower())
-    plain = "".join(char for char in plain if not unicodedata.combining(char))
-    tokens = _DATE_TOKEN.findall(plain)
-    numbers = [token for token in tokens if token.isdigit()]
-    words = [token for token in tokens if not token.isdigit() and token not in _DATE_FILLERS]
-    if len(words) != 1 or words[0] not in _MONTHS or len(numbers) not in (1, 2):
+    return _worded_day(cell.strip())
+
+
+@lru_cache(maxsize=8192)
+def _worded_day(text: str) -> date | _StudioDay | None:
+    # Cached by the cell's text: a file repeats its dates (24 times a day in
+    # FollowerActivity), and a year holds only 366 of them.
+    table = month_table()
+    words = tokens(fold(text))
+    if not words or len(words) > 8:
         return None
-    month = _MONTHS[words[0]]
-    days = [number for number in numbers if len(number) <= 2]
-    years = [number for number in numbers if len(number) == 4]
-    if len(days) != 1 or len(years) != len(numbers) - 1:
+    readings: dict[str, tuple[int, int, int | None]] = {}
+    for size in (3, 2, 1):
+        for start in range(len(words) - size + 1):
+            found = table.names.get(words[start : start + size])
+            if found is None:
+                continue
+            rest = words[:start] + words[start + size :]
+            numbers = [word for word in rest if word.isdigit()]
+            days = [number for number in numbers if len(number) <= 2]
+            years = [number for number in numbers if len(number) == 4]
+            if len(days) != 1 or len(days) + len(years) != len(numbers) or len(years) > 1:
+                continue
+            day = int(days[0])
+            year = int(years[0]) if years else None
+            others = [word for word in rest if not word.isdigit()]
+            for language, month in found:
+                if language in readings or not _fits(day, month, year):
+                    continue
+                if all(word in table.fillers[language] for word in others):
+                    readings[language] = (month, day, year)
+    if not readings:
         return None
-    day = int(days[0])
-    if not 1 <= day <= calendar.monthrange(2000, month)[1]:
+    ordered = dict(sorted(readings.items(), key=lambda item: table.rank(item[0])))
+    if len(set(ordered.values())) == 1:
+        month, day, year = next(iter(ordered.values()))
+        if year is not None:
+            return date(year, month, day)
+    return _StudioDay(text, ordered)
+
+
+def _fits(day: int, month: int, year: int | None) -> bool:
+    if year is None:
+        # February 29 is a date: it takes a leap year when it is placed.
+        return 1 <= day <= calendar.monthrange(2000, month)[1]
+    return 1 <= year <= 9999 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+class _Placed(list):
+    """The placed dates of a file, and the name of the language they were read in."""
+
+    language: str = ""
+
+
+def _file_language(entries: list[date | tuple[int, int]], as_of: date) -> str | None:
+    """The language a file's worded dates are in (None when none of them is worded).
+
+    All dates of one file are in one language. When several languages read every date
+    and read them differently ("listopad" is November in Polish, October in Croatian),
+    the one that keeps the file within a year and ends nearest the reference date wins;
+    then the one TikTok lists first. When no language reads every date, the one that
+    reads the most does, and the others are errors.
+    """
+    worded = {id(entry): entry for entry in entries if isinstance(entry, _StudioDay)}
+    if not worded:
         return None
-    if years:
-        try:
-            return date(int(years[0]), month, day)
-        except ValueError:
-            return None
-    return month, day
+    table = month_table()
+    counts: dict[str, int] = {}
+    for entry in worded.values():
+        for language in entry.readings:
+            counts[language] = counts.get(language, 0) + 1
+    most = max(counts.values())
+    candidates = sorted(
+        (language for language, count in counts.items() if count == most), key=table.rank
+    )
+    if len(candidates) == 1:
+        return candidates[0]
+    # Languages that read every date alike give the same file: one of each kind is tried.
+    kinds: dict[tuple, str] = {}
+    for language in candidates:
+        kinds.setdefault(tuple(entry.readings.get(language) for entry in worded.values()), language)
+    if len(kinds) == 1:
+        return candidates[0]
+
+    def score(language: str) -> tuple[int, int, int]:
+        placed = [day for day in _placed(entries, as_of, language) if day is not None]
+        if not placed:
+            return (1, 0, table.rank(language))
+        span = (max(placed) - min(placed)).days
+        return (int(span > 366), (as_of - placed[-1]).days, table.rank(language))
+
+    return min(kinds.values(), key=score)
 
 
 def _place_in_years(entries: list[date | tuple[int, int]], as_of: date) -> list[date | None]:
@@ -237,8 +319,19 @@ def _place_in_years(entries: list[date | tuple[int, int]], as_of: date) -> list[
 
     The newest (last) row gets the latest year that puts it on or before as_of; walking
     back up the file the year steps back by one whenever month and day go up. A Feb 29
-    takes the latest leap year at or before the year the walk arrives at.
+    takes the latest leap year at or before the year the walk arrives at. Worded dates are
+    read in the file's language (`_file_language`); a date that does not read in it is
+    None, as is one that cannot be placed. The list's `language` names the language.
     """
+    language = _file_language(entries, as_of)
+    placed = _Placed(_placed(entries, as_of, language))
+    placed.language = month_table().display[language] if language else ""
+    return placed
+
+
+def _placed(
+    entries: list[date | tuple[int, int]], as_of: date, language: str | None
+) -> list[date | None]:
     placed: list[date | None] = [None] * len(entries)
     later: date | None = None
     for index in range(len(entries) - 1, -1, -1):
@@ -246,11 +339,35 @@ def _place_in_years(entries: list[date | tuple[int, int]], as_of: date) -> list[
         if isinstance(entry, date):
             placed[index] = later = entry
             continue
-        month, day = entry
-        anchor = as_of if later is None else later
+        if isinstance(entry, _StudioDay):
+            reading = entry.readings.get(language or "")
+            if reading is None:
+                continue
+            month, day, year = reading
+            if year is not None:
+                placed[index] = later = date(year, month, day)
+                continue
+        else:
+            month, day = entry
+        # A date with its year after as_of is an error of its own; it does not pull the
+        # rows before it into years that have not come.
+        anchor = as_of if later is None or later > as_of else later
         year = anchor.year - 1 if (month, day) > (anchor.month, anchor.day) else anchor.year
         while year > 1 and not (day <= calendar.monthrange(year, month)[1]):
             year -= 1
         with suppress(ValueError):
             placed[index] = later = date(year, month, day)
     return placed
+
+
+def _unplaced(entry: date | tuple[int, int], language: str) -> str:
+    """Why a Studio date got no place: not in the file's language, or no such day."""
+    if isinstance(entry, _StudioDay) and language and entry.readings:
+        shown = _show(entry.text)
+        return f"{shown} is not a date in {language}, the language of the file's other dates"
+    return "the date cannot be placed in a year"
+
+
+def _not_yet(day: date, as_of: date) -> str:
+    """The error for a day after the reference date (--as-of, default today)."""
+    return f"{day.isoformat()} has not happened yet (the reference date is {as_of.isoformat()})"

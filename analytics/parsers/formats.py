@@ -13,15 +13,18 @@ from operator import itemgetter
 from typing import BinaryIO
 
 from analytics.parsers.cells import (
+    NET_FIELDS,
     _ads_number,
     _canonical_count,
     _canonical_money,
     _full_date,
     _iso_date,
+    _not_yet,
     _place_in_years,
     _show,
     _studio_count,
     _studio_day,
+    _unplaced,
 )
 from analytics.parsers.files import _peek
 from analytics.parsers.headers import (
@@ -89,7 +92,7 @@ def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: d
     result.format, result.tab = header.format, header.tab
     if header.format == "canonical":
         used = _canonical_used(header)
-        result.rows = _canonical_rows(name, table, used, errors)
+        result.rows = _canonical_rows(name, table, used, errors, as_of)
     elif header.format == "tiktok-studio":
         used = _studio_used(header)
         result.rows = _studio_rows(name, table, used, errors, as_of)
@@ -98,7 +101,7 @@ def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: d
     else:
         layout = _ads_layout(header.keys)
         used = dict(layout)
-        result.rows = _ads_rows(name, table, layout, errors)
+        result.rows = _ads_rows(name, table, layout, errors, as_of)
     indexes = set(used.values())
     result.columns = {key: header.cells[index] for key, index in used.items()}
     silent = _STUDIO_KNOWN.get(header.tab or "", frozenset())
@@ -144,7 +147,7 @@ def _ragged(name: str, line: int, row: list[str], width: int) -> RowError | None
 
 
 def _canonical_rows(
-    name: str, table: _Table, used: dict[str, int], errors: list[RowError]
+    name: str, table: _Table, used: dict[str, int], errors: list[RowError], as_of: date
 ) -> Iterator[MetricRow]:
     header = table.header
     width = len(header.keys)
@@ -196,6 +199,10 @@ def _canonical_rows(
             if len(days) < 10_000:
                 days[raw_day] = day
         any_row = True
+        if day > as_of:
+            errors.append(RowError(name, line, date_column, _not_yet(day, as_of)))
+            _canonical_values(name, line, row, counts, moneys, decimal_comma, errors)
+            continue
         handle = None
         if handle_index >= 0:
             raw_handle = row[handle_index]
@@ -247,7 +254,7 @@ def _canonical_values(
     ok = True
     for index, key, column in counts:
         try:
-            values[key] = _canonical_count(row[index])
+            values[key] = _canonical_count(row[index], key in NET_FIELDS)
         except _Bad as bad:
             errors.append(RowError(name, line, column, str(bad)))
             ok = False
@@ -361,6 +368,9 @@ def _studio_rows(
         (index, fields[key], header.cells[index]) for key, index in used.items() if key in fields
     ]
     date_index = used.get("date", -1)
+    # Only Overview's likes, comments and shares are a day's net change; Content's are a
+    # video's lifetime totals.
+    net = NET_FIELDS if tab == "overview" else frozenset()
     entries: list[tuple[int, date | tuple[int, int], dict[str, int | Decimal | None], bool]] = []
     any_row = False
     for line, row in table.rows:
@@ -376,7 +386,7 @@ def _studio_rows(
         ok = True
         for index, key, column in columns:
             try:
-                values[key] = _studio_count(row[index])
+                values[key] = _studio_count(row[index], key in net)
             except _Bad as bad:
                 errors.append(RowError(name, line, column, str(bad)))
                 ok = False
@@ -394,9 +404,17 @@ def _studio_rows(
     placed = _place_in_years([entry[1] for entry in entries], as_of)
     rows: list[MetricRow] = []
     seen: dict[date, tuple[int, dict[str, int | Decimal | None]]] = {}
-    for (line, _when, values, ok), day in zip(entries, placed, strict=True):
+    date_column = header.cells[date_index] if date_index >= 0 else ""
+    for (line, when, values, ok), day in zip(entries, placed, strict=True):
         # A row whose figures are all "undefined" is no row at all (imports.md).
-        if day is None or not ok or all(value is None for value in values.values()):
+        if not ok or all(value is None for value in values.values()):
+            continue
+        if day is None:
+            language = getattr(placed, "language", "")
+            errors.append(RowError(name, line, date_column, _unplaced(when, language)))
+            continue
+        if day > as_of:
+            errors.append(RowError(name, line, date_column, _not_yet(day, as_of)))
             continue
         known = seen.get(day)
         if known is None:
@@ -408,7 +426,7 @@ def _studio_rows(
 
 
 def _ads_rows(
-    name: str, table: _Table, layout: dict[str, int], errors: list[RowError]
+    name: str, table: _Table, layout: dict[str, int], errors: list[RowError], as_of: date
 ) -> list[MetricRow]:
     header = table.header
     width = len(header.keys)
@@ -440,6 +458,9 @@ def _ads_rows(
         if day is None:
             message = "the date is missing" if not raw_day else f"{_show(raw_day)} is not a date"
             errors.append(RowError(name, line, date_column, message))
+            ok = False
+        elif day > as_of:
+            errors.append(RowError(name, line, date_column, _not_yet(day, as_of)))
             ok = False
         values: dict[str, int | Decimal | None] = {}
         for index, key, column in fields:

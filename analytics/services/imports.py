@@ -85,8 +85,24 @@ RECOMPUTE_TONIGHT = (
 )
 NOTHING_CHANGED = "Nothing changed: every day was already as the files say."
 
+# The reference date of an import (the command's --as-of, the form's "Downloaded on") lies
+# between this day and today: no TikTok download is older, and a download cannot be made
+# on a day that has not come yet.
+EARLIEST_AS_OF = date(2000, 1, 1)
+
 _MONEY = frozenset({"spend", "revenue"})
 _COLUMNS = ("account_id", "date", *METRIC_FIELDS)
+
+
+def as_of_problem(as_of: date) -> str | None:
+    """What is wrong with a reference date outside 2000-01-01 to today, else None."""
+    today = timezone.localdate()
+    if EARLIEST_AS_OF <= as_of <= today:
+        return None
+    return (
+        f"{as_of.isoformat()} is not between {EARLIEST_AS_OF.isoformat()} and "
+        f"{today.isoformat()} (today)"
+    )
 
 
 class ImportNotConfirmable(Exception):
@@ -364,7 +380,13 @@ def _import(
                 errors.add(error)
     if fast is None:
         fast = connection.vendor == "postgresql"
+    problem = as_of_problem(as_of)
     try:
+        if problem is not None:
+            # The form and the command refuse such a date first; this keeps any other caller
+            # from placing Studio dates in year 9999 or before year 1.
+            errors.add(RowError("", 0, "", f"the reference date {problem}"))
+            raise _RollBack
         with transaction.atomic():
             _write(opened, format, as_of, scope, errors, result, fast=fast)
             if errors.count or not write:

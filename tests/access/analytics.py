@@ -39,7 +39,7 @@ def url_kwargs(cast: Cast) -> dict[str, str]:
     rejected = import_preview(
         membership=cast.bob.memberships.get(team=cast.acme),
         user=cast.bob,
-        files=[("bad.csv", b"date,likes\n2024-10-01,-1\n")],
+        files=[("bad.csv", b"date,video_views\n2024-10-01,-1\n")],
         account=cast.acmecoffee,
         as_of=SCORECARD_END,
     )

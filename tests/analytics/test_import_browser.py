@@ -89,7 +89,7 @@ def test_it_uploads_previews_confirms_and_feeds_the_scorecards(
                 {
                     "name": "bad.csv",
                     "mimeType": "text/csv",
-                    "buffer": b"date,handle,likes\n2024-10-04,acmeofficial,-1\n"
+                    "buffer": b"date,handle,video_views\n2024-10-04,acmeofficial,-1\n"
                     b"2024-10-05,nobody,3\n",
                 }
             ]
@@ -98,7 +98,7 @@ def test_it_uploads_previews_confirms_and_feeds_the_scorecards(
         expect(page).to_have_title("Upload rejected · Playbook")
         expect(page.locator(".pb-import-errors li")).to_have_text(
             [
-                "bad.csv: line 2, column likes: '-1' is negative",
+                "bad.csv: line 2, column video_views: '-1' is negative",
                 "bad.csv: line 3, column handle: @nobody is not one of your accounts in Acme",
             ]
         )

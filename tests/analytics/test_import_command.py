@@ -109,7 +109,7 @@ def test_it_prints_every_error_and_writes_nothing(acme, official, deals, tmp_pat
     bad = tmp_path / "bad.csv"
     lines = [f"2024-11-{day:02d},acmeofficial,-{day}" for day in range(1, 31)] * 5
     # The same days five times over: the later ones are repeats, reported as such.
-    bad.write_text("date,handle,likes\n" + "\n".join(lines) + "\n2024-11-30,acme.deals,1\n")
+    bad.write_text("date,handle,video_views\n" + "\n".join(lines) + "\n2024-11-30,acme.deals,1\n")
 
     status, out, err = import_metrics(str(bad))
 
@@ -117,7 +117,7 @@ def test_it_prints_every_error_and_writes_nothing(acme, official, deals, tmp_pat
     assert out == ""
     errors = err.splitlines()
     assert len(errors) == 150
-    assert errors[0] == f"{bad}: line 2, column likes: '-1' is negative"
+    assert errors[0] == f"{bad}: line 2, column video_views: '-1' is negative"
     assert all(line.startswith(f"{bad}: line ") for line in errors)
     assert checksum() == before
 

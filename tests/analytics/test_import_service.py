@@ -453,8 +453,8 @@ BAD_FILES = [
         "bad.csv: line 3, column date: '2024-13-01' is not a date (YYYY-MM-DD)",
     ),
     (
-        "date,handle,likes\n2024-10-07,acmeofficial,-3\n",
-        "bad.csv: line 2, column likes: '-3' is negative",
+        "date,handle,video_views\n2024-10-07,acmeofficial,-3\n",
+        "bad.csv: line 2, column video_views: '-3' is negative",
     ),
     (
         "date,handle,likes\n2024-10-07,acmeofficial,12k\n",
@@ -582,13 +582,13 @@ def test_it_reports_every_error_but_keeps_only_the_first_hundred(acme, official)
         for month in (1, 2, 3, 4, 5)
         for day in range(1, 29)
     ]
-    file = ("date,handle,likes\n" + "\n".join(lines) + "\n").encode()
+    file = ("date,handle,video_views\n" + "\n".join(lines) + "\n").encode()
 
     result = run(acme, [("bad.csv", file)])
 
     assert result.error_count == 140
     assert len(result.errors) == 100
-    assert result.errors[0] == "bad.csv: line 2, column likes: '-1' is negative"
+    assert result.errors[0] == "bad.csv: line 2, column video_views: '-1' is negative"
 
 
 def test_it_rejects_a_figure_too_large_for_its_column(acme, official):
@@ -722,13 +722,13 @@ def test_it_rejects_an_upload_with_errors_and_refuses_to_confirm_it(acme, alice,
     preview = import_preview(
         membership=alice.memberships.get(),
         user=alice,
-        files=[("bad.csv", b"date,handle,likes\n2024-10-01,acmeofficial,-1\n")],
+        files=[("bad.csv", b"date,handle,video_views\n2024-10-01,acmeofficial,-1\n")],
         account=None,
         as_of=NEW_YEAR,
     )
 
     assert preview.status == ImportRun.Status.FAILED
-    assert preview.errors == ["bad.csv: line 2, column likes: '-1' is negative"]
+    assert preview.errors == ["bad.csv: line 2, column video_views: '-1' is negative"]
     assert preview.error_count == 1
     assert not preview.files.exists()
     with pytest.raises(ImportNotConfirmable):

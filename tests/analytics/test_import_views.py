@@ -213,12 +213,12 @@ def test_it_takes_several_files_at_once(login, alice, official):
 
 def test_it_shows_the_errors_and_offers_no_confirmation(login, alice, official):
     client = login(alice)
-    bad = b"date,handle,likes\n2024-10-01,acmeofficial,-1\n2024-10-02,nobody,3\n"
+    bad = b"date,handle,video_views\n2024-10-01,acmeofficial,-1\n2024-10-02,nobody,3\n"
 
     response = post_files(client, upload("bad.csv", bad), follow=True)
 
     page = response.content.decode()
-    assert "bad.csv: line 2, column likes: &#x27;-1&#x27; is negative" in page
+    assert "bad.csv: line 2, column video_views: &#x27;-1&#x27; is negative" in page
     assert "bad.csv: line 3, column handle: @nobody is not one of your accounts in Acme" in page
     assert "import_confirm" not in page and "/confirm/" not in page
     run = ImportRun.objects.get()
@@ -233,7 +233,7 @@ def test_it_shows_the_errors_and_offers_no_confirmation(login, alice, official):
 
 def test_it_lists_the_first_hundred_errors_then_a_count(login, alice, official):
     rows = "\n".join(f"2024-10-{day:02d},acmeofficial,-{day}" for day in range(1, 31))
-    bad = ("date,handle,likes\n" + rows + "\n").encode()
+    bad = ("date,handle,video_views\n" + rows + "\n").encode()
     files = [upload(f"bad{index}.csv", bad) for index in range(4)]
 
     response = post_files(login(alice), *files, follow=True)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Account, Team, normalize_handle
 from analytics.parsers import FORMATS
-from analytics.services.imports import import_files
+from analytics.services.imports import as_of_problem, import_files
 
 
 class Command(BaseCommand):
@@ -36,7 +36,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as-of",
             metavar="YYYY-MM-DD",
-            help="the day TikTok Studio files were downloaded (default: today)",
+            help=(
+                "the day the files were downloaded, from 2000-01-01 to today (default: today); "
+                "later days in the files are errors"
+            ),
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="check and count, but write nothing"
@@ -108,6 +111,10 @@ def _as_of(value: str | None) -> date:
     if not value:
         return timezone.localdate()
     try:
-        return date.fromisoformat(value)
+        as_of = date.fromisoformat(value)
     except ValueError as exc:
         raise CommandError(f"--as-of {value!r} is not a date: use YYYY-MM-DD.") from exc
+    problem = as_of_problem(as_of)
+    if problem is not None:
+        raise CommandError(f"--as-of {problem}.")
+    return as_of
