@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from decimal import Context, Decimal, localcontext
 from typing import TextIO
 
 from analytics import rules
 from analytics.export import spreadsheet_safe
-from analytics.selectors.videos import ExportRow
+from analytics.selectors.videos import ExportRow, engagement_rate
 
 COLUMNS = (
     "handle",
@@ -28,16 +27,6 @@ COLUMNS = (
     "engagement_rate",
     "promotional",
 )
-# The same exact context as the scorecard rules, so a rate never depends on the caller's.
-_EXACT = Context(prec=28)
-
-
-def engagement_rate(*, views: int, likes: int, comments: int, shares: int) -> Decimal | None:
-    """(likes + comments + shares) / views; None when there are no views."""
-    if views == 0:
-        return None
-    with localcontext(_EXACT):
-        return Decimal(likes + comments + shares) / Decimal(views)
 
 
 def video_row(row: ExportRow) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
@@ -42,9 +42,19 @@ SORT_EXPRESSIONS: dict[str, object] = {
 }
 SORT_COLUMNS = tuple(SORT_EXPRESSIONS)
 DEFAULT_SORT = "-posted_on"
+# The same exact context as the scorecard rules, so a rate never depends on the caller's.
+_EXACT = Context(prec=28)
 SORT_CHOICES = [(name, name) for name in SORT_COLUMNS] + [
     (f"-{name}", f"-{name}") for name in SORT_COLUMNS
 ]
+
+
+def engagement_rate(*, views: int, likes: int, comments: int, shares: int) -> Decimal | None:
+    """(likes + comments + shares) / views; None when there are no views."""
+    if views == 0:
+        return None
+    with localcontext(_EXACT):
+        return Decimal(likes + comments + shares) / Decimal(views)
 
 
 def _latest(field: str) -> Subquery:
@@ -90,6 +100,7 @@ def video_list(*, account: Account, sort: str = DEFAULT_SORT) -> QuerySet[Video]
     )
     videos = with_latest_figures(Video.objects.filter(account=account))
     # Ties fall back to the newest post, then the id, so pages never shuffle.
+    videos = videos.select_related("marked_by")
     return videos.order_by(order, F("posted_on").desc(nulls_last=True), "video_id")
 
 
@@ -104,7 +115,16 @@ def video_get(*, user: AbstractBaseUser, account: Account, video_id: str) -> Vid
 
 
 def video_snapshots(*, video: Video) -> list[VideoSnapshot]:
-    return list(video.snapshots.order_by("date"))
+    """The video's snapshots, oldest first, each with its `engagement_rate`."""
+    snapshots = list(video.snapshots.order_by("date"))
+    for snapshot in snapshots:
+        snapshot.engagement_rate = engagement_rate(
+            views=snapshot.views,
+            likes=snapshot.likes,
+            comments=snapshot.comments,
+            shares=snapshot.shares,
+        )
+    return snapshots
 
 
 @dataclass(frozen=True)

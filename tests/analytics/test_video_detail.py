@@ -51,6 +51,8 @@ def test_it_draws_the_views_of_a_video_with_several_snapshots(login, alice, acme
         "views": [800, 5400, 7100],
     }
     assert 'data-chart="video-views"' in html
+    # (260 + 15 + 11) / 7100 = 4.03%.
+    assert '<td class="text-end">4.0%</td>' in html
     assert "js/video_charts.js" in html
     # The CSP allows no inline script: the only inline script element holds JSON data.
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == [

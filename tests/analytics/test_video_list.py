@@ -6,6 +6,8 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.analytics.videos_data import make_video
@@ -244,3 +246,34 @@ def test_it_links_the_markers_page_for_leads_only(login, alice, bob, acmecoffee)
 
     assert markers in login(alice).get(url()).content.decode()
     assert markers not in login(bob).get(url()).content.decode()
+
+
+def test_it_reads_a_page_in_constant_queries(login, alice, bob, acmecoffee) -> None:
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url()).status_code == 200
+        return len(queries)
+
+    client = login(alice)
+    for n in range(3):
+        make_video(
+            acmecoffee,
+            f"748600001112233450{n}",
+            title="#ad",
+            posted_on=END,
+            snapshots=[(SNAP, 10, 1, 0, 0)],
+            mark=True,
+        )
+    few = count()
+    for n in range(3, 20):
+        video = make_video(
+            acmecoffee,
+            f"74860000111223345{n:02d}",
+            posted_on=END,
+            snapshots=[(SNAP, 10, 1, 0, 0), (END, 5, 0, 0, 0)],
+        )
+        video.marked_by = bob if n % 2 else alice
+        video.promotional_mark = True
+        video.save()
+
+    assert count() == few
