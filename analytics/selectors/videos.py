@@ -18,7 +18,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Cast, Collate, NullIf
+from django.db.models.functions import Cast, Collate, Lower, NullIf
 from django.http import Http404
 
 from accounts.models import Account, Team
@@ -33,7 +33,8 @@ TOP_COUNT = 3
 # Every order puts nulls last, so videos without a snapshot never crowd the top.
 SORT_EXPRESSIONS: dict[str, object] = {
     "posted_on": F("posted_on"),
-    "title": F("title"),
+    # Case aside, so "apple" and "Banana" sort as people expect.
+    "title": Lower("title"),
     "views": F("latest_views"),
     "likes": F("latest_likes"),
     "comments": F("latest_comments"),

@@ -277,3 +277,13 @@ def test_it_reads_a_page_in_constant_queries(login, alice, bob, acmecoffee) -> N
         video.save()
 
     assert count() == few
+
+
+def test_it_sorts_titles_whatever_their_case(login, alice, acmecoffee) -> None:
+    for video_id, title in (("7486000011122334401", "banana"), ("7486000011122334402", "Cherry")):
+        make_video(acmecoffee, video_id, title=title, posted_on=END)
+    make_video(acmecoffee, "7486000011122334403", title="Apple", posted_on=END)
+
+    html = login(alice).get(url(), {"sort": "title"}).content.decode()
+
+    assert row_ids(html) == ["7486000011122334403", "7486000011122334401", "7486000011122334402"]
