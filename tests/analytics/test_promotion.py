@@ -37,6 +37,9 @@ DEFAULTS = compile_markers(DEFAULT_MARKERS)
         "Free shipping on every order",
         "DISCOUNT for followers",
         "#Giveaway time",
+        # Tags written together are still tags, as TikTok reads them.
+        "Morning brew #fyp#ad",
+        "New mugs #coffee#sale",
     ],
 )
 def test_it_finds_the_default_markers(title: str) -> None:
@@ -56,6 +59,7 @@ def test_it_finds_the_default_markers(title: str) -> None:
         "#adventure in the mountains",
         "#ads2025 recap",
         "#promocodes explained",
+        "#wholesale pricing",
         # "% off" is the percent sign and the word, not any "off".
         "Day off at the roastery",
         "Kick off the season",
