@@ -51,10 +51,10 @@ def fold(text: str) -> str:
 def _pattern(marker: str) -> str:
     words = [re.escape(word) for word in marker.split(" ")]
     body = r"\s+".join(words)
+    # A hashtag starts wherever its "#" is, also right after another tag ("#fyp#ad"), as
+    # TikTok reads captions; a bare word needs a word boundary before it.
     if marker[0].isalnum() or marker[0] == "_":
-        body = r"(?<![\w#])#?" + body
-    elif marker[0] == "#":
-        body = r"(?<![\w#])" + body
+        body = r"(?:#|(?<![\w#]))" + body
     if marker[-1].isalnum() or marker[-1] == "_":
         body += r"(?!\w)"
     return body

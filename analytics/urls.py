@@ -4,7 +4,7 @@ from datetime import date
 
 from django.urls import path, register_converter
 
-from analytics.views import imports, review, scorecard
+from analytics.views import imports, review, scorecard, videos
 
 # Each feature adds its routes in its own block below.
 urlpatterns: list = []
@@ -74,5 +74,35 @@ urlpatterns += [
         "<scorecard_date:period_end>/review/",
         review.scorecard_mark_reviewed,
         name="scorecard_mark_reviewed",
+    ),
+]
+
+# -- videos (the Content page) and promotional markers --
+urlpatterns += [
+    path("t/<slug:team_slug>/a/<str:handle>/videos/", videos.video_list, name="video_list"),
+    path(
+        "t/<slug:team_slug>/a/<str:handle>/videos/export.csv",
+        videos.video_export,
+        name="video_export",
+    ),
+    path(
+        "t/<slug:team_slug>/a/<str:handle>/videos/<str:video_id>/",
+        videos.video_detail,
+        name="video_detail",
+    ),
+    path(
+        "t/<slug:team_slug>/a/<str:handle>/videos/<str:video_id>/mark/",
+        videos.video_mark,
+        name="video_mark",
+    ),
+    path(
+        "t/<slug:team_slug>/promotional-markers/",
+        videos.promotional_markers,
+        name="promotional_markers",
+    ),
+    path(
+        "t/<slug:team_slug>/promotional-markers/reset/",
+        videos.promotional_markers_reset,
+        name="promotional_markers_reset",
     ),
 ]

@@ -1,0 +1,252 @@
+"""Reads of an account's videos: the Content page, a video's snapshots, the content mix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Context, Decimal, localcontext
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Collate, Lower, NullIf
+from django.http import Http404
+
+from accounts.models import Account, Team
+from analytics.models import Video, VideoSnapshot
+from analytics.promotion import Matcher, team_matcher
+from analytics.selectors.scorecards import Window
+
+# How many videos the Content page calls the top and the bottom of a window.
+TOP_COUNT = 3
+
+# Sortable columns of the Content table: the URL's name for each and what it orders by.
+# Every order puts nulls last, so videos without a snapshot never crowd the top.
+SORT_EXPRESSIONS: dict[str, object] = {
+    "posted_on": F("posted_on"),
+    # Case aside, so "apple" and "Banana" sort as people expect.
+    "title": Lower("title"),
+    "views": F("latest_views"),
+    "likes": F("latest_likes"),
+    "comments": F("latest_comments"),
+    "shares": F("latest_shares"),
+    "engagement_rate": F("engagement_rate"),
+}
+SORT_COLUMNS = tuple(SORT_EXPRESSIONS)
+DEFAULT_SORT = "-posted_on"
+# The same exact context as the scorecard rules, so a rate never depends on the caller's.
+_EXACT = Context(prec=28)
+SORT_CHOICES = [(name, name) for name in SORT_COLUMNS] + [
+    (f"-{name}", f"-{name}") for name in SORT_COLUMNS
+]
+
+
+def engagement_rate(*, views: int, likes: int, comments: int, shares: int) -> Decimal | None:
+    """(likes + comments + shares) / views; None when there are no views."""
+    if views == 0:
+        return None
+    with localcontext(_EXACT):
+        return Decimal(likes + comments + shares) / Decimal(views)
+
+
+def _latest(field: str) -> Subquery:
+    newest = VideoSnapshot.objects.filter(video=OuterRef("pk")).order_by("-date")
+    return Subquery(newest.values(field)[:1])
+
+
+def with_latest_figures(videos: QuerySet[Video]) -> QuerySet[Video]:
+    """Each video with the totals of its newest snapshot (None when it has none)."""
+    counts = (
+        VideoSnapshot.objects.filter(video=OuterRef("pk"))
+        .order_by()
+        .values("video")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+    videos = videos.annotate(
+        latest_on=_latest("date"),
+        latest_views=_latest("views"),
+        latest_likes=_latest("likes"),
+        latest_comments=_latest("comments"),
+        latest_shares=_latest("shares"),
+        snapshot_count=Subquery(counts),
+    )
+    rate = DecimalField(max_digits=30, decimal_places=12)
+    interactions = F("latest_likes") + F("latest_comments") + F("latest_shares")
+    views = NullIf(Cast(F("latest_views"), rate), Value(0), output_field=rate)
+    return videos.annotate(
+        engagement_rate=ExpressionWrapper(Cast(interactions, rate) / views, output_field=rate)
+    )
+
+
+def video_list(*, account: Account, sort: str = DEFAULT_SORT) -> QuerySet[Video]:
+    """The account's videos (the caller checked the user may see it), sorted."""
+    name = sort.removeprefix("-")
+    if name not in SORT_EXPRESSIONS:
+        sort, name = DEFAULT_SORT, DEFAULT_SORT.removeprefix("-")
+    expression = SORT_EXPRESSIONS[name]
+    order = (
+        expression.desc(nulls_last=True)
+        if sort.startswith("-")
+        else expression.asc(nulls_last=True)
+    )
+    videos = with_latest_figures(Video.objects.filter(account=account))
+    # Ties fall back to the newest post, then the id, so pages never shuffle.
+    videos = videos.select_related("marked_by")
+    return videos.order_by(order, F("posted_on").desc(nulls_last=True), "video_id")
+
+
+def video_get(*, user: AbstractBaseUser, account: Account, video_id: str) -> Video:
+    """One of the account's videos that the user may see; 404 otherwise."""
+    videos = Video.objects.visible_to(user).filter(account=account)
+    video = with_latest_figures(videos).select_related("account", "marked_by")
+    try:
+        return video.get(video_id=video_id)
+    except Video.DoesNotExist as exc:
+        raise Http404("No such video of this account.") from exc
+
+
+def video_snapshots(*, video: Video) -> list[VideoSnapshot]:
+    """The video's snapshots, oldest first, each with its `engagement_rate`."""
+    snapshots = list(video.snapshots.order_by("date"))
+    for snapshot in snapshots:
+        snapshot.engagement_rate = engagement_rate(
+            views=snapshot.views,
+            likes=snapshot.likes,
+            comments=snapshot.comments,
+            shares=snapshot.shares,
+        )
+    return snapshots
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """The most and the least viewed videos posted in a window."""
+
+    top: list[Video]
+    bottom: list[Video]
+    posted: int
+
+
+def video_top_and_bottom(*, account: Account, window: Window, count: int = TOP_COUNT) -> Ranked:
+    """Videos posted in the window with a snapshot, ranked by their latest views.
+
+    The top are the `count` most viewed; the bottom the `count` least viewed of the rest,
+    so that a window with few videos never shows one video in both lists.
+    """
+    posted = with_latest_figures(
+        Video.objects.filter(
+            account=account, posted_on__gte=window.start, posted_on__lte=window.end
+        )
+    ).select_related("marked_by")
+    ranked = [video for video in posted if video.latest_views is not None]
+    ranked.sort(key=lambda video: (-video.latest_views, video.posted_on, video.video_id))
+    top = ranked[:count]
+    rest = ranked[count:]
+    bottom = sorted(rest, key=lambda video: (video.latest_views, video.posted_on, video.video_id))
+    return Ranked(top=top, bottom=bottom[:count], posted=len(posted))
+
+
+def attach_promotional(videos: Iterable[Video], matcher: Matcher) -> list[Video]:
+    """Sets `promotional` (bool) and `promotional_by_mark` on each video; returns them."""
+    videos = list(videos)
+    for video in videos:
+        video.promotional = matcher.is_promotional(video.title, video.promotional_mark)
+        video.promotional_by_mark = video.promotional_mark is not None
+    return videos
+
+
+@dataclass(frozen=True)
+class ContentMix:
+    """Promotional against authentic videos among those posted in a window."""
+
+    window: Window
+    promotional: int
+    authentic: int
+    marked: int
+
+    @property
+    def total(self) -> int:
+        return self.promotional + self.authentic
+
+    @property
+    def promotional_share(self) -> Decimal | None:
+        return Decimal(self.promotional) / Decimal(self.total) if self.total else None
+
+    @property
+    def authentic_share(self) -> Decimal | None:
+        return Decimal(self.authentic) / Decimal(self.total) if self.total else None
+
+
+def content_mix(*, account: Account, window: Window) -> ContentMix:
+    """Counts videos posted in the window by the promotional rule (two queries)."""
+    matcher = team_matcher(account.team_id)
+    rows = Video.objects.filter(
+        account=account, posted_on__gte=window.start, posted_on__lte=window.end
+    ).values_list("title", "promotional_mark")
+    promotional = authentic = marked = 0
+    for title, mark in rows:
+        if mark is not None:
+            marked += 1
+        if matcher.is_promotional(title, mark):
+            promotional += 1
+        else:
+            authentic += 1
+    return ContentMix(window=window, promotional=promotional, authentic=authentic, marked=marked)
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    handle: str
+    video_id: str
+    posted_on: date | None
+    title: str
+    snapshot_on: date
+    views: int
+    likes: int
+    comments: int
+    shares: int
+    promotional: bool
+
+
+def video_export_rows(*, team: Team, account: Account | None = None) -> Iterator[ExportRow]:
+    """One row per video and snapshot day, in the export's order (imports.md).
+
+    Handles and ids sort by their characters (the "C" collation), whatever the database's
+    locale, so the file's order is the same on every server.
+    """
+    matcher = team_matcher(team)
+    snapshots = VideoSnapshot.objects.filter(
+        video__account__team=team, video__account__archived=False
+    )
+    if account is not None:
+        snapshots = VideoSnapshot.objects.filter(video__account=account)
+    snapshots = snapshots.order_by(
+        Collate("video__account__handle", "C"),
+        F("video__posted_on").asc(nulls_first=True),
+        Collate("video__video_id", "C"),
+        "date",
+    ).values_list(
+        "video__account__handle",
+        "video__video_id",
+        "video__posted_on",
+        "video__title",
+        "date",
+        "views",
+        "likes",
+        "comments",
+        "shares",
+        "video__promotional_mark",
+    )
+    for row in snapshots.iterator(chunk_size=2000):
+        *figures, mark = row
+        yield ExportRow(*figures, promotional=matcher.is_promotional(row[3], mark))

@@ -1,0 +1,26 @@
+"""The account page's content mix: promotional against authentic videos of the scorecard window."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from accounts.models import Account, Membership
+from analytics.selectors.scorecards import DEFAULT_DAYS, account_default_end, window_of
+from analytics.selectors.videos import content_mix as content_mix_of
+
+register = template.Library()
+
+
+@register.inclusion_tag("analytics/partials/content_mix.html")
+def content_mix(account: Account, membership: Membership) -> dict[str, Any]:
+    """Videos posted in the window the account's scorecard page shows first (28 days)."""
+    end = account_default_end(account=account, days=DEFAULT_DAYS)
+    window = window_of(end=end, days=DEFAULT_DAYS)
+    return {
+        "account": account,
+        "membership": membership,
+        "mix": content_mix_of(account=account, window=window),
+        "window": window,
+    }

@@ -1,0 +1,225 @@
+"""An account's videos (the Content page), one video, its mark, the CSV, the team's markers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.access import team_view
+from accounts.models import Account, Membership
+from accounts.selectors import account_get
+from analytics import video_csv
+from analytics.forms_videos import PromotionalMarkersForm, VideoListForm, VideoMarkForm
+from analytics.promotion import DEFAULT_MARKERS, team_markers, team_matcher
+from analytics.selectors import scorecards as scorecard_selectors
+from analytics.selectors import videos as selectors
+from analytics.services import videos as services
+
+VIDEOS_PER_PAGE = 25
+COLUMNS = (
+    ("posted_on", "Posted", False),
+    ("title", "Title", False),
+    ("views", "Views", True),
+    ("likes", "Likes", True),
+    ("comments", "Comments", True),
+    ("shares", "Shares", True),
+    ("engagement_rate", "Engagement rate", True),
+)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@team_view
+def video_list(request: HttpRequest, membership: Membership, handle: str) -> HttpResponse:
+    account = account_get(user=request.user, membership=membership, handle=handle)
+    form = VideoListForm(request.GET)
+    days, end = form.window_values()
+    if end is None:
+        end = scorecard_selectors.account_default_end(account=account, days=days)
+    window = scorecard_selectors.window_of(end=end, days=days)
+    sort = form.sort_value()
+    matcher = team_matcher(membership.team)
+    page = Paginator(selectors.video_list(account=account, sort=sort), VIDEOS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = selectors.attach_promotional(page.object_list, matcher)
+    ranked = selectors.video_top_and_bottom(account=account, window=window)
+    selectors.attach_promotional([*ranked.top, *ranked.bottom], matcher)
+    context = {
+        **_list_urls(request, membership, account, window),
+        "membership": membership,
+        "account": account,
+        "window": window,
+        "window_form": VideoListForm(initial={"days": days, "end": end, "sort": sort}),
+        "sort": sort,
+        "columns": _columns(request.GET, sort),
+        "page": page,
+        "ranked": ranked,
+    }
+    template = "analytics/videos.html"
+    if request.htmx and request.htmx.target == "videos-table":
+        template += "#table"
+    return render(request, template, context)
+
+
+@require_GET
+@team_view
+def video_export(request: HttpRequest, membership: Membership, handle: str) -> HttpResponse:
+    account = account_get(user=request.user, membership=membership, handle=handle)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"videos-{membership.team.slug}-{account.handle}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    video_csv.write_csv(
+        selectors.video_export_rows(team=membership.team, account=account), response
+    )
+    return response
+
+
+@require_GET
+@team_view
+def video_detail(
+    request: HttpRequest, membership: Membership, handle: str, video_id: str
+) -> HttpResponse:
+    account = account_get(user=request.user, membership=membership, handle=handle)
+    video = selectors.video_get(user=request.user, account=account, video_id=video_id)
+    selectors.attach_promotional([video], team_matcher(membership.team))
+    snapshots = selectors.video_snapshots(video=video)
+    context = {
+        "membership": membership,
+        "account": account,
+        "video": video,
+        "snapshots": snapshots,
+        "chart_data": {
+            "labels": [snapshot.date.isoformat() for snapshot in snapshots],
+            "views": [snapshot.views for snapshot in snapshots],
+        },
+        "next_url": request.get_full_path(),
+        "list_url": reverse("video_list", args=[membership.team.slug, account.handle]),
+    }
+    return render(request, "analytics/video_detail.html", context)
+
+
+@require_POST
+@team_view
+def video_mark(
+    request: HttpRequest, membership: Membership, handle: str, video_id: str
+) -> HttpResponse:
+    account = account_get(user=request.user, membership=membership, handle=handle)
+    video = selectors.video_get(user=request.user, account=account, video_id=video_id)
+    form = VideoMarkForm(request.POST)
+    next_url = _next_url(request, membership, account)
+    if form.is_valid():
+        services.video_mark(video=video, user=request.user, promotional=form.mark())
+        video = selectors.video_get(user=request.user, account=account, video_id=video_id)
+    if request.htmx:
+        selectors.attach_promotional([video], team_matcher(membership.team))
+        context = {
+            "membership": membership,
+            "account": account,
+            "video": video,
+            "mark_error": _first_error(form),
+            "next_url": next_url,
+        }
+        return render(request, "analytics/videos.html#video-row", context)
+    if form.is_valid():
+        messages.success(request, f"Video {video.video_id} was saved.")
+    else:
+        messages.error(request, f"Video {video.video_id} was not changed: {_first_error(form)}")
+    return redirect(next_url)
+
+
+@require_http_methods(["GET", "POST"])
+@team_view(lead_only=True)
+def promotional_markers(request: HttpRequest, membership: Membership) -> HttpResponse:
+    markers = team_markers(membership.team)
+    initial = {"markers": PromotionalMarkersForm.text_of(markers)}
+    form = PromotionalMarkersForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = services.promotional_markers_save(
+            team=membership.team, user=request.user, markers=form.cleaned_data["markers"]
+        )
+        messages.success(request, f"{len(saved.markers)} promotional markers were saved.")
+        return redirect("promotional_markers", team_slug=membership.team.slug)
+    context = {
+        "membership": membership,
+        "form": form,
+        "uses_defaults": tuple(markers) == DEFAULT_MARKERS,
+        "default_markers": DEFAULT_MARKERS,
+    }
+    return render(request, "analytics/promotional_markers.html", context)
+
+
+@require_POST
+@team_view(lead_only=True)
+def promotional_markers_reset(request: HttpRequest, membership: Membership) -> HttpResponse:
+    services.promotional_markers_reset(team=membership.team, user=request.user)
+    messages.success(request, "The promotional markers are the defaults again.")
+    return redirect("promotional_markers", team_slug=membership.team.slug)
+
+
+def _list_urls(
+    request: HttpRequest, membership: Membership, account: Account, window: Any
+) -> dict[str, str]:
+    list_url = reverse("video_list", args=[membership.team.slug, account.handle])
+    query = request.GET.copy()
+    query.pop("page", None)
+    window_query = f"days={window.days}&end={window.end.isoformat()}"
+    return {
+        "list_url": list_url,
+        "query_prefix": f"{query.urlencode()}&" if query else "",
+        "window_query": window_query,
+        # An htmx swap of the table pushes its own URL, so this is the page's URL either way.
+        "next_url": request.get_full_path(),
+        "export_url": reverse("video_export", args=[membership.team.slug, account.handle]),
+        "scorecard_url": reverse("account_scorecard", args=[membership.team.slug, account.handle])
+        + f"?{window_query}",
+    }
+
+
+def _columns(query: QueryDict, current: str) -> list[dict[str, Any]]:
+    """For each sortable column: its label, the query that sorts by it, its direction."""
+    columns = []
+    for name, label, numeric in COLUMNS:
+        params = query.copy()
+        params.pop("page", None)
+        if current == name:
+            params["sort"], direction = f"-{name}", "ascending"
+        elif current == f"-{name}":
+            params["sort"], direction = name, "descending"
+        else:
+            # Figures start from the largest, words and dates from the newest or A.
+            params["sort"] = f"-{name}" if numeric or name == "posted_on" else name
+            direction = ""
+        columns.append(
+            {
+                "name": name,
+                "label": label,
+                "numeric": numeric,
+                "query": params.urlencode(),
+                "direction": direction,
+            }
+        )
+    return columns
+
+
+def _next_url(request: HttpRequest, membership: Membership, account: Account) -> str:
+    candidate = request.POST.get("next", "")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("video_list", args=[membership.team.slug, account.handle])
+
+
+def _first_error(form: VideoMarkForm) -> str:
+    if form.is_valid():
+        return ""
+    return next(iter(form.errors.values()))[0]

@@ -1,0 +1,289 @@
+"""The Content page of an account: every video, sortable and paged, top and bottom of the window."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.analytics.videos_data import make_video
+from tests.factories import ScorecardFactory
+
+pytestmark = pytest.mark.django_db
+
+END = date(2025, 3, 28)
+SNAP = date(2025, 3, 30)
+
+
+def url(handle: str = "acmecoffee", team: str = "acme") -> str:
+    return reverse("video_list", args=[team, handle])
+
+
+def row_ids(html: str) -> list[str]:
+    return re.findall(r'<tr id="video-(\d+)"', html)
+
+
+def list_ids(html: str, list_id: str) -> list[str]:
+    block = re.search(rf'<ol[^>]*id="{list_id}">(.*?)</ol>', html, re.S)
+    assert block, f"no list {list_id}"
+    return re.findall(r"/videos/(\d+)/", block.group(1))
+
+
+def cell(html: str, video_id: str, column: str) -> str:
+    row = re.search(rf'<tr id="video-{video_id}">(.*?)</tr>', html, re.S)
+    assert row, f"no row for {video_id}"
+    match = re.search(rf'data-column="{column}">(.*?)</td>', row.group(1), re.S)
+    assert match, f"no {column} cell in row {video_id}"
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
+
+
+def test_it_requires_login(client, acmecoffee) -> None:
+    response = client.get(url())
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_it_hides_other_teams_accounts(login, charlie, acmecoffee) -> None:
+    assert login(charlie).get(url()).status_code == 404
+
+
+def test_it_hides_accounts_a_manager_does_not_manage(login, bob, acmecoffee, acme_deals) -> None:
+    client = login(bob)
+
+    assert client.get(url("acme.deals")).status_code == 404
+    assert client.get(url()).status_code == 200
+
+
+def test_it_says_which_download_to_upload_when_there_are_no_videos(login, alice, acmecoffee):
+    response = login(alice).get(url())
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>@acmecoffee content · Playbook</title>" in html
+    assert "No videos of @acmecoffee yet" in html
+    assert "<strong>Content</strong> tab" in html
+    assert f"{reverse('import_upload', args=['acme'])}?account=acmecoffee" in html
+    assert "Download CSV" not in html
+
+
+def test_it_lists_each_video_with_its_latest_totals(login, alice, acmecoffee) -> None:
+    make_video(
+        acmecoffee,
+        "7486000011122334455",
+        title="Latte art in slow motion",
+        posted_on=END - timedelta(days=3),
+        snapshots=[(SNAP - timedelta(days=7), 500, 10, 1, 1), (SNAP, 12000, 480, 90, 30)],
+    )
+    make_video(
+        acmecoffee,
+        "7486000011122334466",
+        title="Nobody watched",
+        posted_on=END,
+        snapshots=[(SNAP, 0, 0, 0, 0)],
+    )
+
+    html = login(alice).get(url()).content.decode()
+
+    assert cell(html, "7486000011122334455", "views") == "12,000"
+    assert cell(html, "7486000011122334455", "likes") == "480"
+    assert cell(html, "7486000011122334455", "comments") == "90"
+    assert cell(html, "7486000011122334455", "shares") == "30"
+    # (480 + 90 + 30) / 12000 = 5%.
+    assert cell(html, "7486000011122334455", "engagement_rate") == "5.0%"
+    assert cell(html, "7486000011122334466", "engagement_rate").startswith("—")
+    assert 'href="https://www.tiktok.com/@acmecoffee/video/7486000011122334455"' in html
+    assert "Latte art in slow motion" in html
+
+
+def test_it_sorts_by_a_column_with_missing_figures_last(login, alice, acmecoffee) -> None:
+    for n, views in enumerate((300, 100, 200)):
+        make_video(
+            acmecoffee, f"74860000111223344{n}0", posted_on=END, snapshots=[(SNAP, views, 0, 0, 0)]
+        )
+    make_video(acmecoffee, "7486000011122334499", posted_on=END)
+    client = login(alice)
+
+    ascending = client.get(url(), {"sort": "views"}).content.decode()
+    descending = client.get(url(), {"sort": "-views"}).content.decode()
+
+    assert row_ids(ascending) == [
+        "7486000011122334410",
+        "7486000011122334420",
+        "7486000011122334400",
+        "7486000011122334499",
+    ]
+    assert row_ids(descending) == [
+        "7486000011122334400",
+        "7486000011122334420",
+        "7486000011122334410",
+        "7486000011122334499",
+    ]
+    assert 'aria-sort="ascending"' in ascending
+    assert 'aria-sort="descending"' in descending
+
+
+def test_it_falls_back_to_the_newest_first_on_an_unknown_sort(login, alice, acmecoffee) -> None:
+    make_video(acmecoffee, "7486000011122334401", posted_on=END - timedelta(days=1))
+    make_video(acmecoffee, "7486000011122334402", posted_on=END)
+
+    response = login(alice).get(url(), {"sort": "drop table", "page": "x"})
+
+    assert response.status_code == 200
+    assert row_ids(response.content.decode()) == ["7486000011122334402", "7486000011122334401"]
+
+
+def test_it_pages_the_table_with_links_that_work_without_javascript(login, alice, acmecoffee):
+    for n in range(30):
+        make_video(acmecoffee, f"74860000111223{n:05d}", posted_on=END - timedelta(days=n))
+    client = login(alice)
+
+    first = client.get(url()).content.decode()
+    second = client.get(url(), {"page": "2"}).content.decode()
+
+    assert len(row_ids(first)) == 25
+    assert len(row_ids(second)) == 5
+    assert "Page 1 of 2 (30 videos)" in first
+    next_link = re.search(r'<a class="page-link" href="([^"]+)" hx-get="([^"]+)"', first)
+    assert next_link and next_link.group(1) == next_link.group(2)
+    assert next_link.group(1).endswith("page=2")
+
+
+def test_it_answers_htmx_with_the_table_alone(login, alice, acmecoffee) -> None:
+    make_video(acmecoffee, "7486000011122334455", posted_on=END, snapshots=[(SNAP, 10, 1, 0, 0)])
+
+    response = login(alice).get(
+        url(), {"sort": "likes"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="videos-table"
+    )
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="videos-table"')
+    assert "<html" not in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_it_ranks_the_videos_posted_in_the_scorecard_window(login, alice, acmecoffee) -> None:
+    # The scorecard page of this account shows the 28 days ending END by default.
+    ScorecardFactory(account=acmecoffee, days=28, period_end=END)
+    views = [900, 100, 500, 700, 300, 800, 200, 400]
+    for n, count in enumerate(views):
+        make_video(
+            acmecoffee,
+            f"748600001112233440{n}",
+            posted_on=END - timedelta(days=n),
+            snapshots=[(SNAP, count, 0, 0, 0)],
+        )
+    # Posted before the window: the most viewed of all, but not of this period.
+    make_video(
+        acmecoffee,
+        "7486000011122330000",
+        posted_on=END - timedelta(days=28),
+        snapshots=[(SNAP, 99999, 0, 0, 0)],
+    )
+
+    html = login(alice).get(url()).content.decode()
+
+    assert "1 Mar to 28 Mar 2025" in html
+    assert list_ids(html, "top-videos") == [
+        "7486000011122334400",
+        "7486000011122334405",
+        "7486000011122334403",
+    ]
+    assert list_ids(html, "bottom-videos") == [
+        "7486000011122334401",
+        "7486000011122334406",
+        "7486000011122334404",
+    ]
+    assert "ranked by their latest views" in html
+
+
+def test_it_keeps_a_video_in_one_list_when_the_window_has_few(login, alice, acmecoffee) -> None:
+    for n, count in enumerate((50, 40, 30, 20)):
+        make_video(
+            acmecoffee,
+            f"748600001112233441{n}",
+            posted_on=END - timedelta(days=n),
+            snapshots=[(SNAP, count, 0, 0, 0)],
+        )
+
+    html = login(alice).get(url(), {"days": "7", "end": END.isoformat()}).content.decode()
+
+    assert list_ids(html, "top-videos") == [
+        "7486000011122334410",
+        "7486000011122334411",
+        "7486000011122334412",
+    ]
+    assert list_ids(html, "bottom-videos") == ["7486000011122334413"]
+
+
+def test_it_says_so_when_no_video_was_posted_in_the_window(login, alice, acmecoffee) -> None:
+    make_video(acmecoffee, "7486000011122334455", posted_on=date(2024, 1, 5))
+
+    html = login(alice).get(url(), {"days": "7", "end": END.isoformat()}).content.decode()
+
+    assert "No video was posted between 22 Mar 2025 and 28 Mar 2025" in html
+
+
+def test_it_is_linked_from_the_account_and_scorecard_pages(login, alice, acmecoffee) -> None:
+    client = login(alice)
+    account_page = client.get(reverse("account_detail", args=["acme", "acmecoffee"]))
+    scorecard_page = client.get(
+        reverse("account_scorecard", args=["acme", "acmecoffee"]),
+        {"days": "7", "end": END.isoformat()},
+    )
+
+    assert url() in account_page.content.decode()
+    assert f"{url()}?days=7&amp;end=2025-03-28" in scorecard_page.content.decode()
+
+
+def test_it_links_the_markers_page_for_leads_only(login, alice, bob, acmecoffee) -> None:
+    make_video(acmecoffee, "7486000011122334455", posted_on=END)
+    markers = reverse("promotional_markers", args=["acme"])
+
+    assert markers in login(alice).get(url()).content.decode()
+    assert markers not in login(bob).get(url()).content.decode()
+
+
+def test_it_reads_a_page_in_constant_queries(login, alice, bob, acmecoffee) -> None:
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url()).status_code == 200
+        return len(queries)
+
+    client = login(alice)
+    for n in range(3):
+        make_video(
+            acmecoffee,
+            f"748600001112233450{n}",
+            title="#ad",
+            posted_on=END,
+            snapshots=[(SNAP, 10, 1, 0, 0)],
+            mark=True,
+        )
+    few = count()
+    for n in range(3, 20):
+        video = make_video(
+            acmecoffee,
+            f"74860000111223345{n:02d}",
+            posted_on=END,
+            snapshots=[(SNAP, 10, 1, 0, 0), (END, 5, 0, 0, 0)],
+        )
+        video.marked_by = bob if n % 2 else alice
+        video.promotional_mark = True
+        video.save()
+
+    assert count() == few
+
+
+def test_it_sorts_titles_whatever_their_case(login, alice, acmecoffee) -> None:
+    for video_id, title in (("7486000011122334401", "banana"), ("7486000011122334402", "Cherry")):
+        make_video(acmecoffee, video_id, title=title, posted_on=END)
+    make_video(acmecoffee, "7486000011122334403", title="Apple", posted_on=END)
+
+    html = login(alice).get(url(), {"sort": "title"}).content.decode()
+
+    assert row_ids(html) == ["7486000011122334403", "7486000011122334401", "7486000011122334402"]
