@@ -175,9 +175,9 @@ def write(tabs: TabRows, *, fast: bool) -> tuple[int, int, int]:
         _add(totals, len(created), len(updated), len(store))
     if tabs.shares:
         created, updated, _written = _upsert(_SHARES, _tuples(tabs.shares), fast=fast)
-        removed = _remove_stale_shares(tabs.shares)
+        _add(totals, len(created), len(updated), len(tabs.shares))
         # A key dropped from a download day's distribution changes that day's audience.
-        _add(totals, len(created), len(updated) + removed, len(tabs.shares))
+        totals[1] += _remove_stale_shares(tabs.shares)
     if tabs.snapshots:
         _add(totals, *_write_videos(tabs, fast=fast))
     return totals[0], totals[1], totals[2]
