@@ -87,7 +87,7 @@ RECOMPUTE_QUEUED = "Scorecards of the imported accounts are being recomputed."
 RECOMPUTE_TONIGHT = (
     "The background queue does not answer right now, so scorecards will be recomputed tonight."
 )
-NOTHING_CHANGED = "Nothing changed: every day was already as the files say."
+NOTHING_CHANGED = "Nothing changed: everything was already as the files say."
 NOTHING_TO_IMPORT = "nothing to import: no file in the upload holds rows Playbook reads"
 SKIPPED = "skipped: not a file Playbook reads"
 
