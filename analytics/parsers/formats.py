@@ -100,6 +100,14 @@ def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: d
         # Viewers is a tab of its own, held to the letter: a day twice is an error.
         repeats = header.tab == "viewers"
         result.rows = _studio_rows(name, table, used, errors, as_of, repeats=repeats)
+        if repeats:
+            from analytics.parsers.studio import never_negative
+
+            fields = _STUDIO_COLUMNS["viewers"]
+            columns = {
+                fields[key]: header.cells[index] for key, index in used.items() if key in fields
+            }
+            result.rows = never_negative(name, result.rows, columns, errors)
     else:
         layout = _ads_layout(header.keys)
         used = dict(layout)

@@ -15,14 +15,15 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from analytics.parsers.cells import _place_in_years, _show, _studio_count, _studio_day
 from analytics.parsers.formats import _ragged
 from analytics.parsers.headers import _SHARE_KEYS, _STUDIO_COLUMNS
-from analytics.parsers.records import HourRow, RowError, ShareRow, VideoRow, _Bad
+from analytics.parsers.records import HourRow, MetricRow, RowError, ShareRow, VideoRow, _Bad
 from analytics.parsers.tables import _filled, _Table
 
 _HOUR = re.compile(r"(\d{1,2})(?::00(?::00)?)?")
 _SHARE_PLACES = Decimal("0.000001")
 _KEY_LENGTH = 40
 _LINK_HANDLE = re.compile(r"/@([^/?#\s]+)")
-_LINK_VIDEO = re.compile(r"/video/([^/?#\s]+)")
+# Photo posts are listed among the videos, with /photo/ where videos have /video/.
+_LINK_VIDEO = re.compile(r"/(?:video|photo)/([^/?#\s]+)")
 _VIDEO_ID_LENGTH = 32
 
 
@@ -39,6 +40,33 @@ def _rows(table: _Table, name: str, errors: list[RowError]) -> list[tuple[int, l
                 errors.append(problem)
                 continue
         kept.append((line, row))
+    return kept
+
+
+def _count(cell: str) -> int | None:
+    """A figure of these tabs: viewers, followers and video totals are never negative.
+
+    Said here as well as by the count reader, which may let Overview's net daily counts
+    be negative: these tabs hold no net figures.
+    """
+    count = _studio_count(cell)
+    if count is not None and count < 0:
+        raise _Bad(f"{_show(cell)} is negative")
+    return count
+
+
+def never_negative(
+    name: str, rows: list[MetricRow], columns: dict[str, str], errors: list[RowError]
+) -> list[MetricRow]:
+    """Viewers' day rows without those holding a negative figure, each an error."""
+    kept = []
+    for row in rows:
+        bad = [key for key, value in row.values.items() if value is not None and value < 0]
+        for key in bad:
+            message = f"'{row.values[key]}' is negative"
+            errors.append(RowError(name, row.line, columns.get(key, key), message))
+        if not bad:
+            kept.append(row)
     return kept
 
 
@@ -64,7 +92,7 @@ def activity_rows(name: str, table: _Table, as_of: date, errors: list[RowError])
     for line, row in _rows(table, name, errors):
         ok = True
         try:
-            count = _studio_count(row[count_index])
+            count = _count(row[count_index])
         except _Bad as bad:
             errors.append(RowError(name, line, header.cells[count_index], str(bad)))
             ok = False
@@ -216,7 +244,7 @@ def content_rows(name: str, table: _Table, as_of: date, errors: list[RowError]) 
         values: dict[str, int | None] = {}
         for index, field, column in figures:
             try:
-                values[field] = _studio_count(row[index])
+                values[field] = _count(row[index])
             except _Bad as bad:
                 errors.append(RowError(name, line, column, str(bad)))
                 ok = False

@@ -188,3 +188,17 @@ def test_it_leaves_undefined_totals_unknown(acme, official, fast):
     # Views and comments keep what the snapshot had; the all-undefined video is no row.
     assert snapshots() == [(WINTER, date(2025, 1, 3), 100, 12, 2, 1)]
     assert (result.created, result.updated, result.unchanged) == (0, 1, 0)
+
+
+def test_it_reads_photo_posts_and_links_with_a_query(acme, official):
+    photo = ("January 3", "Carousel", f"https://www.tiktok.com/@acmeofficial/photo/{WINTER}")
+    shared = ("January 3", "Shared", link("acmeofficial", NEW_YEAR) + "?is_from_webapp=1")
+    file = content(
+        (*photo, "December 30", "1", "0", "0", "10"),
+        (*shared, "January 1", "2", "0", "0", "20"),
+    )
+
+    result = run(acme, [("Content.csv", file)], account=official)
+
+    assert result.ok, result.errors
+    assert sorted(Video.objects.values_list("video_id", flat=True)) == sorted([WINTER, NEW_YEAR])
