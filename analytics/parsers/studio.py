@@ -75,6 +75,11 @@ def _day_error(name: str, line: int, column: str, raw: str) -> RowError:
     return RowError(name, line, column, message)
 
 
+def _after(name: str, line: int, day: date, as_of: date) -> RowError:
+    message = f"{day.isoformat()} is after {as_of.isoformat()}, the day of the download"
+    return RowError(name, line, "", message)
+
+
 def _hour(cell: str) -> int:
     match = _HOUR.fullmatch(cell.strip())
     if match is None or int(match.group(1)) > 23:
@@ -113,6 +118,10 @@ def activity_rows(name: str, table: _Table, as_of: date, errors: list[RowError])
     for (line, _when, hour, count), day in zip(entries, placed, strict=True):
         # A row whose only figure is "undefined" is no row at all (imports.md).
         if day is None or count is None:
+            continue
+        # Only a date written with its year can land there: one without is placed before.
+        if day > as_of:
+            errors.append(_after(name, line, day, as_of))
             continue
         first = seen.setdefault((day, hour), line)
         if first != line:
@@ -164,6 +173,7 @@ def share_rows(name: str, table: _Table, tab: str, errors: list[RowError]) -> li
     key_index = positions[_SHARE_KEYS[tab]]
     share_index = positions["distribution"]
     dimension = "gender" if tab == "gender" else "territory"
+    missing = f"the {dimension} is missing"
     rows: list[ShareRow] = []
     seen: dict[str, int] = {}
     for line, row in _rows(table, name, errors):
@@ -175,7 +185,7 @@ def share_rows(name: str, table: _Table, tab: str, errors: list[RowError]) -> li
             errors.append(RowError(name, line, header.cells[share_index], str(bad)))
             continue
         if not key:
-            errors.append(RowError(name, line, key_column, f"the {key_column.lower()} is missing"))
+            errors.append(RowError(name, line, key_column, missing))
             continue
         if len(key) > _KEY_LENGTH:
             message = f"{_show(key)} is longer than {_KEY_LENGTH} characters"
@@ -277,6 +287,9 @@ def content_rows(name: str, table: _Table, as_of: date, errors: list[RowError]) 
         ok, video_id, handle, title, link, posted = details
         # A row whose figures are all "undefined" is no row at all (imports.md).
         if day is None or not ok or all(value is None for value in values.values()):
+            continue
+        if day > as_of:
+            errors.append(_after(name, line, day, as_of))
             continue
         known = seen.get((video_id, day))
         if known is not None:

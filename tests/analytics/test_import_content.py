@@ -202,3 +202,15 @@ def test_it_reads_photo_posts_and_links_with_a_query(acme, official):
 
     assert result.ok, result.errors
     assert sorted(Video.objects.values_list("video_id", flat=True)) == sorted([WINTER, NEW_YEAR])
+
+
+def test_it_refuses_a_snapshot_after_the_download_day(acme, official):
+    late = ("2025-01-06 08:00:00", "Soon", link("acmeofficial", WINTER), "December 30")
+    file = content((*late, "1", "0", "0", "10"))
+
+    result = run(acme, [("Content.csv", file)], account=official)
+
+    assert result.errors == [
+        "Content.csv: line 2: 2025-01-06 is after 2025-01-05, the day of the download"
+    ]
+    assert not Video.objects.exists()

@@ -220,6 +220,17 @@ def test_it_replaces_the_audience_of_the_download_day(acme, official, fast):
             "FollowerGender.csv: line 2, column Distribution: '-0.1' is negative",
         ),
         (
+            "FollowerGender.csv",
+            studio_csv(GENDER, [("", "0.5")]),
+            "FollowerGender.csv: line 2, column Gender: the gender is missing",
+        ),
+        (
+            "FollowerTopTerritories.csv",
+            studio_csv(TERRITORIES, [("US", "1.5")]),
+            "FollowerTopTerritories.csv: line 2, column Distribution: "
+            "'1.5' is more than the whole (1, or 100%)",
+        ),
+        (
             "FollowerTopTerritories.csv",
             studio_csv(TERRITORIES, [("US", "0.5"), ("us", "0.2")]),
             "FollowerTopTerritories.csv: line 3, column Top territories: US is already on line 2",
