@@ -136,7 +136,8 @@ def collect(
                 continue
             video = (row.title, row.link, row.posted_on)
             snapshot = tuple(row.values.get(name) for name in _VIDEO_FIELDS)
-            if _put(tabs.snapshots, (row.video_id, row.date), row, snapshot, add_error):
+            key = (row.video_id, row.date)
+            if _put(tabs.snapshots, key, row, snapshot, add_error, f"video {row.video_id} on"):
                 tabs.videos[account.pk, row.video_id] = _Entry(row.file, row.line, video)
         seen(account.pk, as_of if isinstance(row, ShareRow) else row.date)
 
@@ -151,6 +152,7 @@ def _put(
     row: MetricRow | HourRow | ShareRow | Any,
     values: tuple,
     add_error: Callable[[RowError], None],
+    what: str = "",
 ) -> bool:
     """Keeps a row unless another file already gave its key other figures (an error)."""
     known = store.get(key)
@@ -158,13 +160,12 @@ def _put(
         store[key] = _Entry(row.file, row.line, values)
         return True
     if known.values != values:
-        message = f"{_describe(key)} is also in {known.file} line {known.line}, with other figures"
+        # The key without the account: the day (and hour, or the share's name).
+        parts = [part.isoformat() if isinstance(part, date) else str(part) for part in key[1:]]
+        where = f"{known.file} line {known.line}"
+        message = f"{' '.join([what, *parts]).strip()} is also in {where}, with other figures"
         add_error(RowError(row.file, row.line, "", message))
     return False
-
-
-def _describe(key: tuple) -> str:
-    return " ".join(part.isoformat() if isinstance(part, date) else str(part) for part in key[1:])
 
 
 def write(tabs: TabRows, *, fast: bool) -> tuple[int, int, int]:

@@ -214,3 +214,16 @@ def test_it_refuses_a_snapshot_after_the_download_day(acme, official):
         "Content.csv: line 2: 2025-01-06 is after 2025-01-05, the day of the download"
     ]
     assert not Video.objects.exists()
+
+
+def test_it_refuses_two_files_with_other_totals_for_a_video_and_day(acme, official):
+    first = content(row(WINTER, "December 30", "10", "2", "1", "100"))
+    second = content(row(WINTER, "December 30", "10", "2", "1", "101"))
+
+    result = run(acme, [("Content.csv", first), ("Content (1).csv", second)], account=official)
+
+    assert result.errors == [
+        f"Content (1).csv: line 2: video {WINTER} on 2025-01-03 is also in Content.csv line 2, "
+        "with other figures"
+    ]
+    assert not VideoSnapshot.objects.exists()
