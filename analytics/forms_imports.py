@@ -57,7 +57,8 @@ class ImportUploadForm(StyledFormMixin, forms.Form):
     as_of = forms.DateField(
         label="Downloaded on",
         help_text=(
-            "TikTok Studio dates carry no year: the last row is taken as on or before this day."
+            "TikTok Studio dates carry no year: the last row is taken as on or before this day. "
+            "Follower gender and territories are the audience of this day."
         ),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

@@ -9,7 +9,9 @@ turns the rows into metrics and decides, from the errors, whether to write anyth
 By topic: `files` opens uploads (size limit, file kinds, ZIP archives), `headers` finds
 the header row and the format it belongs to, `tables` reads CSV and XLSX into rows of
 text, `cells` reads counts, amounts and dates, `formats` holds `parse` and each format's
-reader, and `merge` holds `parse_many`. Everything public is importable from here.
+reader, `studio` the readers of Studio's audience and content tabs (FollowerActivity,
+FollowerGender, FollowerTopTerritories, Content), and `merge` holds `parse_many`.
+Everything public is importable from here.
 """
 
 from __future__ import annotations

@@ -22,6 +22,11 @@ campaign name in such a report count as the campaign "(no campaign name)". A rep
 without campaign names sets the day's paid fields directly and leaves campaign rows as
 they were.
 
+TikTok Studio's Viewers, FollowerActivity, FollowerGender, FollowerTopTerritories and
+Content tabs are no day figures: analytics.services.studio_tabs writes them, in the same
+transaction and by the same rules. Inside a zip, a file of no format Playbook reads is
+skipped by name; an upload in which nothing can be read is refused.
+
 Two write paths give identical rows. On PostgreSQL the rows stream through COPY into a
 temporary table and one INSERT ... ON CONFLICT merges them (memory stays flat whatever
 the file's size); elsewhere, or when asked (`fast=False`), batches go through the ORM.
