@@ -470,7 +470,9 @@ def _write(
         if parsed.tab in AUDIENCE_TABS:
             tab_files.append((parsed, entry))
         else:
-            parsed.rows = _counted(parsed.rows, TAB_UNITS.get(parsed.tab or "", "row"), entry)
+            if parsed.format != "unknown":
+                unit = TAB_UNITS.get(parsed.tab or "", "row")
+                parsed.rows = _counted(parsed.rows, unit, entry)
             day_files.append(parsed)
     day_changes = 0
     if day_files:
