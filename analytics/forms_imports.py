@@ -60,7 +60,8 @@ class ImportUploadForm(StyledFormMixin, forms.Form):
         label="Downloaded on",
         help_text=(
             "TikTok Studio dates carry no year: the last row is taken as on or before this day. "
-            "Days after it are errors."
+            "Days after it are errors. Follower gender and territories are the audience of "
+            "this day."
         ),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

@@ -9,7 +9,9 @@ turns the rows into metrics and decides, from the errors, whether to write anyth
 By topic: `files` opens uploads (size limit, file kinds, ZIP archives), `headers` finds
 the header row and the format it belongs to, `tables` reads CSV and XLSX into rows of
 text, `cells` reads counts, amounts and dates, `formats` holds `parse` and each format's
-reader, and `merge` holds `parse_many`. Everything public is importable from here.
+reader, `studio` the readers of Studio's audience and content tabs (FollowerActivity,
+FollowerGender, FollowerTopTerritories, Content), and `merge` holds `parse_many`.
+Everything public is importable from here.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from analytics.parsers.files import open_upload
 from analytics.parsers.formats import parse
 from analytics.parsers.merge import parse_many
 from analytics.parsers.records import (
-    CONTENT_NOTE,
+    AUDIENCE_TABS,
     COUNT_FIELDS,
     FORMATS,
     HEADER_SEARCH_ROWS,
@@ -27,16 +29,21 @@ from analytics.parsers.records import (
     MAX_REPORTED_ERRORS,
     METRIC_FIELDS,
     MONEY_FIELDS,
+    NO_AUDIENCE_YET,
     PAID_FIELDS,
+    TAB_UNITS,
     XLSX_MAX_COLUMNS,
+    HourRow,
     MetricRow,
     ParsedFile,
     RowError,
+    ShareRow,
     UploadError,
+    VideoRow,
 )
 
 __all__ = [
-    "CONTENT_NOTE",
+    "AUDIENCE_TABS",
     "COUNT_FIELDS",
     "FORMATS",
     "HEADER_SEARCH_ROWS",
@@ -45,12 +52,17 @@ __all__ = [
     "MAX_REPORTED_ERRORS",
     "METRIC_FIELDS",
     "MONEY_FIELDS",
+    "NO_AUDIENCE_YET",
     "PAID_FIELDS",
+    "TAB_UNITS",
     "XLSX_MAX_COLUMNS",
+    "HourRow",
     "MetricRow",
     "ParsedFile",
     "RowError",
+    "ShareRow",
     "UploadError",
+    "VideoRow",
     "open_upload",
     "parse",
     "parse_many",

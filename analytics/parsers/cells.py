@@ -272,6 +272,7 @@ class _Placed(list):
     """The placed dates of a file, and the name of the language they were read in."""
 
     language: str = ""
+    code: str | None = None  # the language's key in each date's `readings`
 
 
 def _file_language(entries: list[date | tuple[int, int]], as_of: date) -> str | None:
@@ -326,6 +327,7 @@ def _place_in_years(entries: list[date | tuple[int, int]], as_of: date) -> list[
     language = _file_language(entries, as_of)
     placed = _Placed(_placed(entries, as_of, language))
     placed.language = month_table().display[language] if language else ""
+    placed.code = language
     return placed
 
 

@@ -20,13 +20,20 @@ from analytics.parsers.records import (
 
 
 def open_upload(
-    name: str, data: bytes | BinaryIO, *, max_bytes: int | None = None
+    name: str,
+    data: bytes | BinaryIO,
+    *,
+    max_bytes: int | None = None,
+    skipped: list[str] | None = None,
 ) -> list[tuple[str, BinaryIO]]:
     """Return the CSV and XLSX files of an upload, expanding a ZIP archive.
 
     Raises UploadError for a file over the size limit, a file that is not CSV or XLSX and
     an unreadable archive. CSV members of an archive are returned as lazy streams, so a
-    large zipped CSV is still read incrementally by parse().
+    large zipped CSV is still read incrementally by parse(). Given a `skipped` list, the
+    members of an archive that are neither CSV nor XLSX (a PDF, an archive in the archive)
+    are named in it instead of being errors: a TikTok download may hold files Playbook
+    does not read, and they must not block the rest.
     """
     # The default limit is read from the package when called, so a change to
     # analytics.parsers.MAX_BYTES (a deployment's, or a test's) takes effect here.
@@ -40,7 +47,7 @@ def open_upload(
     head, stream = _peek(stream)
     kind, problem = _kind(name, head, stream)
     if kind == "zip":
-        return _expand_zip(name, stream, limit)
+        return _expand_zip(name, stream, limit, skipped)
     if kind is None:
         raise UploadError([RowError(name, 0, "", problem)])
     return [(name, stream)]
@@ -143,7 +150,9 @@ def _is_workbook(stream: BinaryIO) -> bool:
         stream.seek(start)
 
 
-def _expand_zip(name: str, stream: BinaryIO, limit: int) -> list[tuple[str, BinaryIO]]:
+def _expand_zip(
+    name: str, stream: BinaryIO, limit: int, skipped: list[str] | None = None
+) -> list[tuple[str, BinaryIO]]:
     try:
         archive = zipfile.ZipFile(stream)
         members = [info for info in archive.infolist() if not _is_junk(info)]
@@ -178,7 +187,9 @@ def _expand_zip(name: str, stream: BinaryIO, limit: int) -> list[tuple[str, Bina
             errors.append(RowError(member_name, 0, "", "damaged: it cannot be unpacked"))
             continue
         kind, problem = _kind(member_name, head, content)
-        if kind == "zip":
+        if skipped is not None and kind in ("zip", None):
+            skipped.append(member_name)
+        elif kind == "zip":
             errors.append(
                 RowError(member_name, 0, "", "an archive inside the archive: unpack it first")
             )

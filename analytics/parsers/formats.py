@@ -42,10 +42,10 @@ from analytics.parsers.records import (
     _READ_ERRORS,
     _UTF16_BOMS,
     _ZIP_MAGIC,
-    CONTENT_NOTE,
     COUNT_FIELDS,
     FORMATS,
     MONEY_FIELDS,
+    NO_AUDIENCE_YET,
     PAID_FIELDS,
     MetricRow,
     ParsedFile,
@@ -93,11 +93,24 @@ def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: d
     if header.format == "canonical":
         used = _canonical_used(header)
         result.rows = _canonical_rows(name, table, used, errors, as_of)
+    elif header.tab in _OWN_READERS:
+        used = _studio_used(header)
+        result.rows = _read_tab(name, table, as_of, errors)
+        if not result.rows and not errors:
+            result.notes.append(NO_AUDIENCE_YET)
     elif header.format == "tiktok-studio":
         used = _studio_used(header)
-        result.rows = _studio_rows(name, table, used, errors, as_of)
-        if header.tab == "content":
-            result.notes.append(CONTENT_NOTE)
+        # Viewers is a tab of its own, held to the letter: a day twice is an error.
+        repeats = header.tab == "viewers"
+        result.rows = _studio_rows(name, table, used, errors, as_of, repeats=repeats)
+        if repeats:
+            from analytics.parsers.studio import never_negative
+
+            fields = _STUDIO_COLUMNS["viewers"]
+            columns = {
+                fields[key]: header.cells[index] for key, index in used.items() if key in fields
+            }
+            result.rows = never_negative(name, result.rows, columns, errors)
     else:
         layout = _ads_layout(header.keys)
         used = dict(layout)
@@ -111,6 +124,21 @@ def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: d
         if cell and index not in indexes and key not in silent
     ]
     return result
+
+
+_OWN_READERS = frozenset({"follower-activity", "gender", "territories", "content"})
+
+
+def _read_tab(name: str, table: _Table, as_of: date, errors: list[RowError]) -> list:
+    # The readers of these tabs live in their own module, which reads rows through this one.
+    from analytics.parsers import studio
+
+    tab = table.header.tab
+    if tab == "follower-activity":
+        return studio.activity_rows(name, table, as_of, errors)
+    if tab == "content":
+        return studio.content_rows(name, table, as_of, errors)
+    return studio.share_rows(name, table, tab or "gender", errors)
 
 
 def _settle_lookalike(table: _Table) -> None:
@@ -358,7 +386,13 @@ def _studio_used(header: _Header) -> dict[str, int]:
 
 
 def _studio_rows(
-    name: str, table: _Table, used: dict[str, int], errors: list[RowError], as_of: date
+    name: str,
+    table: _Table,
+    used: dict[str, int],
+    errors: list[RowError],
+    as_of: date,
+    *,
+    repeats: bool = False,
 ) -> list[MetricRow]:
     header = table.header
     tab = header.tab or "overview"
@@ -420,6 +454,9 @@ def _studio_rows(
         if known is None:
             seen[day] = (line, values)
             rows.append(MetricRow(name, line, None, day, values))
+        elif repeats:
+            message = f"{day.isoformat()} is already on line {known[0]}"
+            errors.append(RowError(name, line, "", message))
         elif known[1] != values:
             errors.append(RowError(name, line, "", _twice(day, None, known[0])))
     return rows

@@ -28,8 +28,16 @@ _STUDIO_COLUMNS = {
         "shares": "shares",
     },
     "followers": {"followers": "followers"},
+    "viewers": {
+        "total viewers": "total_viewers",
+        "new viewers": "new_viewers",
+        "returning viewers": "returning_viewers",
+    },
+    "follower-activity": {"active followers": "active_followers"},
+    "gender": {"distribution": "share"},
+    "territories": {"distribution": "share"},
     "content": {
-        "total views": "video_views",
+        "total views": "views",
         "total likes": "likes",
         "total comments": "comments",
         "total shares": "shares",
@@ -40,8 +48,15 @@ _STUDIO_COLUMNS = {
 _STUDIO_KNOWN = {
     "overview": frozenset({"date"}),
     "followers": frozenset({"date", "difference in followers from previous day"}),
+    "viewers": frozenset({"date"}),
+    "follower-activity": frozenset({"date", "hour"}),
+    "gender": frozenset({"gender"}),
+    "territories": frozenset({"top territories"}),
     "content": frozenset({"time", "video title", "video link", "post time"}),
 }
+# The column that names what each audience share is about.
+_SHARE_KEYS = {"gender": "gender", "territories": "top territories"}
+NO_KNOWN_FORMAT = "the header matches no known format"
 
 _ADS_ALIASES = {
     "date": ("By Day", "Date", "Day", "stat_time_day"),
@@ -117,6 +132,14 @@ def _studio_tab(present: set[str], loose: bool) -> str | None:
             return "overview"
         if "difference in followers from previous day" in present:
             return "followers"
+        if present & _STUDIO_COLUMNS["viewers"].keys():
+            return "viewers"
+        if {"hour", "active followers"} <= present:
+            return "follower-activity"
+    if "distribution" in present:
+        for tab, key in _SHARE_KEYS.items():
+            if key in present:
+                return tab
     if present & {"video title", "video link"} and present & _STUDIO_COLUMNS["content"].keys():
         return "content"
     if loose and "date" in present:
@@ -183,5 +206,5 @@ def _no_header(name: str, cells: list[str] | None, forced: str) -> RowError:
     elif forced != "auto":
         message = f"the header does not match the {forced} format (found: {shown})"
     else:
-        message = f"the header matches no known format (found: {shown})"
+        message = f"{NO_KNOWN_FORMAT} (found: {shown})"
     return RowError(name, 0, "", message)

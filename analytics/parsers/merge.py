@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from analytics.parsers.formats import parse
-from analytics.parsers.records import MetricRow, RowError
+from analytics.parsers.records import AUDIENCE_TABS, MetricRow, RowError
 
 
 def parse_many(
@@ -20,7 +20,8 @@ def parse_many(
     a row with campaign None (the account's paid figures for that day) and, where the
     report names campaigns, also per campaign into rows whose campaign is set: those are
     a breakdown of the day row, not more figures to add to it. The same day and field
-    with different figures in two files is an error.
+    with different figures in two files is an error. The rows of Studio's audience and
+    content tabs are no day figures: they are in the summary's "tabs", by file name.
     """
     days: dict[tuple[str | None, date], MetricRow] = {}
     campaigns: dict[tuple[str | None, date, str | None], MetricRow] = {}
@@ -28,6 +29,7 @@ def parse_many(
     files_summary: list[dict] = []
     notes: list[str] = []
     currencies: set[str] = set()
+    tabs: dict[str, list] = {}
     for name, stream in files:
         parsed = parse(name, stream, format=format, as_of=as_of)
         rows = list(parsed.rows)
@@ -39,6 +41,8 @@ def parse_many(
             for row in campaign_rows:
                 merge_row(campaigns, (row.handle, row.date, row.campaign), row, errors)
             currencies.update(row.currency for row in rows if row.currency)
+        elif parsed.tab in AUDIENCE_TABS:
+            tabs[name] = rows
         else:
             for row in rows:
                 merge_row(days, (row.handle, row.date), row, errors)
@@ -68,6 +72,7 @@ def parse_many(
         "notes": notes,
         "currencies": sorted(currencies),
         "campaigns": sorted({key[2] for key in campaigns if key[2]}),
+        "tabs": tabs,
         "error_count": len(errors),
     }
     return merged, errors, summary

@@ -28,7 +28,21 @@ PAID_FIELDS = ("spend", "impressions", "clicks", "conversions", "revenue")
 FORMATS = ("canonical", "tiktok-studio", "ads-manager")
 MAX_BYTES = 20 * 1024 * 1024
 MAX_REPORTED_ERRORS = 100
-CONTENT_NOTE = "per-video content is not imported"
+# Studio tabs whose rows are not day figures of DailyMetric: each has a model of its own.
+AUDIENCE_TABS = ("viewers", "follower-activity", "gender", "territories", "content")
+# What one row of each kind of file is, for the per-file summary ("Content.csv: 12 videos").
+TAB_UNITS = {
+    "overview": "day",
+    "followers": "day",
+    "viewers": "day",
+    "follower-activity": "hour",
+    "gender": "share",
+    "territories": "share",
+    "content": "video",
+}
+# TikTok Studio leaves the audience tabs with their header only until an account has about
+# 100 followers; such a file is read as holding nothing yet, not as bad input.
+NO_AUDIENCE_YET = "no data yet (TikTok Studio fills this tab once the account has more followers)"
 
 # Report-info rows stand above the header in some exports; a file that shows no known
 # header within this many rows is not going to show one.
@@ -95,13 +109,54 @@ class MetricRow:
     currency: str | None = None
 
 
+@dataclass(slots=True)
+class HourRow:
+    """A FollowerActivity line: active followers in one hour (0-23) of one day."""
+
+    file: str
+    line: int
+    date: date
+    hour: int
+    active_followers: int
+
+
+@dataclass(slots=True)
+class ShareRow:
+    """A FollowerGender or FollowerTopTerritories line: a key and its share (0 to 1)."""
+
+    file: str
+    line: int
+    dimension: str
+    key: str
+    share: Decimal
+
+
+@dataclass(slots=True)
+class VideoRow:
+    """A Content line: one video and its lifetime totals as of `date` (the `Time` day).
+
+    `handle` is the one in the video's link (None when the link names none); `values`
+    holds views, likes, comments and shares, None where the file says `undefined`.
+    """
+
+    file: str
+    line: int
+    video_id: str
+    handle: str | None
+    title: str
+    link: str
+    posted_on: date | None
+    date: date
+    values: dict[str, int | None]
+
+
 @dataclass
 class ParsedFile:
     name: str
     format: str
     tab: str | None
     ignored_columns: list[str]
-    rows: Iterator[MetricRow] | list[MetricRow]
+    rows: Iterator[MetricRow] | list[MetricRow] | list[HourRow] | list[ShareRow] | list[VideoRow]
     errors: list[RowError]
     notes: list[str] = field(default_factory=list)
     # Each field read (date, handle, campaign, currency and the metrics) with its column's

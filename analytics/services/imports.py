@@ -22,6 +22,11 @@ campaign name in such a report count as the campaign "(no campaign name)". A rep
 without campaign names sets the day's paid fields directly and leaves campaign rows as
 they were.
 
+TikTok Studio's Viewers, FollowerActivity, FollowerGender, FollowerTopTerritories and
+Content tabs are no day figures: analytics.services.studio_tabs writes them, in the same
+transaction and by the same rules. Inside a zip, a file of no format Playbook reads is
+skipped by name; an upload in which nothing can be read is refused.
+
 Two write paths give identical rows. On PostgreSQL the rows stream through COPY into a
 temporary table and one INSERT ... ON CONFLICT merges them (memory stays flat whatever
 the file's size); elsewhere, or when asked (`fast=False`), batches go through the ORM.
@@ -55,8 +60,10 @@ from analytics.models import (
     ScorecardRun,
 )
 from analytics.parsers import (
+    AUDIENCE_TABS,
     FORMATS,
     MAX_REPORTED_ERRORS,
+    TAB_UNITS,
     MetricRow,
     ParsedFile,
     RowError,
@@ -64,7 +71,9 @@ from analytics.parsers import (
     open_upload,
     parse,
 )
+from analytics.parsers.headers import NO_KNOWN_FORMAT
 from analytics.parsers.merge import merge_row, sum_ads_rows
+from analytics.services import studio_tabs
 from analytics.services.scorecards import BackgroundUnavailable, scorecard_run_start, yesterday
 
 logger = logging.getLogger(__name__)
@@ -83,7 +92,9 @@ RECOMPUTE_QUEUED = "Scorecards of the imported accounts are being recomputed."
 RECOMPUTE_TONIGHT = (
     "The background queue does not answer right now, so scorecards will be recomputed tonight."
 )
-NOTHING_CHANGED = "Nothing changed: every day was already as the files say."
+NOTHING_CHANGED = "Nothing changed: everything was already as the files say."
+NOTHING_TO_IMPORT = "nothing to import: no file in the upload holds rows Playbook reads"
+SKIPPED = "skipped: not a file Playbook reads"
 
 # The reference date of an import (the command's --as-of, the form's "Downloaded on") lies
 # between this day and today: no TikTok download is older, and a download cannot be made
@@ -149,11 +160,21 @@ class ImportResult:
     def summary_line(self) -> str:
         verb = "would import" if self.dry_run else "imported"
         accounts = len(self.account_ids)
-        return (
+        line = (
             f"{verb} {self.rows} row{'s' if self.rows != 1 else ''}: {self.created} created, "
             f"{self.updated} updated, {self.unchanged} unchanged "
             f"for {accounts} account{'s' if accounts != 1 else ''}"
         )
+        held = [
+            f"{_base_name(entry['name'])}: {entry['held']}"
+            for entry in self.files
+            if entry.get("held")
+        ]
+        return "; ".join([line, *held])
+
+
+def _base_name(name: str) -> str:
+    return name.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 # ---------------------------------------------------------------------------
@@ -372,12 +393,20 @@ def _import(
     errors = _Errors(max_errors)
     scope = _Scope(by_handle={item.handle: item for item in accounts}, account=account, team=team)
     opened: list[tuple[str, BinaryIO]] = []
+    # Files inside archives: one whose header matches no format is a tab Playbook does not
+    # read, skipped by name; on its own, the same file is bad input.
+    archived: set[str] = set()
+    skipped: list[str] = []
     for name, data in files:
         try:
-            opened.extend(open_upload(name, data, max_bytes=max_bytes))
+            members = open_upload(name, data, max_bytes=max_bytes, skipped=skipped)
         except UploadError as exc:
             for error in exc.errors:
                 errors.add(error)
+            continue
+        opened.extend(members)
+        archived.update(member for member, _stream in members if member != name)
+    result.files.extend(_skipped(name) for name in skipped)
     if fast is None:
         fast = connection.vendor == "postgresql"
     problem = as_of_problem(as_of)
@@ -388,12 +417,13 @@ def _import(
             errors.add(RowError("", 0, "", f"the reference date {problem}"))
             raise _RollBack
         with transaction.atomic():
-            _write(opened, format, as_of, scope, errors, result, fast=fast)
+            day_changes = _write(opened, archived, format, as_of, scope, errors, result, fast=fast)
+            _check_something_read(files, result, errors)
             if errors.count or not write:
                 raise _RollBack
             if not (result.created or result.updated or result.campaign_days):
                 result.message = NOTHING_CHANGED
-            elif recompute:
+            elif recompute and (day_changes or result.campaign_days):
                 _queue_recompute(scope, result)
     except _RollBack:
         pass
@@ -438,6 +468,7 @@ class _Rows:
 
 def _write(
     opened: list[tuple[str, BinaryIO]],
+    archived: set[str],
     format: str,
     as_of: date,
     scope: _Scope,
@@ -445,36 +476,107 @@ def _write(
     result: ImportResult,
     *,
     fast: bool,
-) -> None:
-    """Reads the files and writes their rows, inside the caller's transaction."""
-    if len(opened) == 1:
-        name, stream = opened[0]
+) -> int:
+    """Reads the files and writes their rows, inside the caller's transaction.
+
+    Returns how many daily metrics were created or changed (the scorecards' inputs).
+    """
+    day_files: list[ParsedFile] = []
+    tab_files: list[tuple[ParsedFile, dict[str, Any]]] = []
+    for name, stream in opened:
         parsed = parse(name, stream, format=format, as_of=as_of)
-        _describe(parsed, result)
-        rows = _file_rows(parsed, scope, errors, figures=True)
-    else:
-        rows = _merged_rows(opened, format, as_of, scope, errors, result)
-    days = rows.days
-    if rows.campaigns and not errors.count:
-        sums = _write_campaigns(rows.campaigns, result)
-        days = _with_sums(days, rows.summed, sums)
-    write = _write_postgres if fast else _write_orm
-    figures = rows.figures if rows.figures is not None else _figures(days, errors)
-    # After the first error the files are still read to the end, so every error is
-    # found, but no more rows go to the database: the transaction is rolled back anyway.
-    result.created, result.updated, result.unchanged = write(figures, errors)
+        if name in archived and _unknown_tab(parsed):
+            result.files.append(_skipped(name))
+            continue
+        entry = _describe(parsed, result)
+        if parsed.tab in AUDIENCE_TABS:
+            tab_files.append((parsed, entry))
+        else:
+            if parsed.format != "unknown":
+                unit = TAB_UNITS.get(parsed.tab or "", "row")
+                parsed.rows = _counted(parsed.rows, unit, entry)
+            day_files.append(parsed)
+    day_changes = 0
+    if day_files:
+        if len(day_files) == 1:
+            rows = _file_rows(day_files[0], scope, errors, figures=True)
+        else:
+            rows = _merged_rows(day_files, scope, errors)
+        days = rows.days
+        if rows.campaigns and not errors.count:
+            sums = _write_campaigns(rows.campaigns, result)
+            days = _with_sums(days, rows.summed, sums)
+        write = _write_postgres if fast else _write_orm
+        figures = rows.figures if rows.figures is not None else _figures(days, errors)
+        # After the first error the files are still read to the end, so every error is
+        # found, but no more rows go to the database: the transaction is rolled back anyway.
+        result.created, result.updated, result.unchanged = write(figures, errors)
+        day_changes = result.created + result.updated
+    tabs = studio_tabs.TabRows()
+    for parsed, entry in tab_files:
+        rows_read = list(parsed.rows)
+        errors.take(parsed.errors)
+        entry["count"], entry["held"] = len(rows_read), studio_tabs.held(parsed, rows_read)
+        if scope.account is None:
+            errors.add(RowError(parsed.name, 0, "", _NO_ACCOUNT))
+            continue
+        studio_tabs.collect(parsed, rows_read, scope.account, as_of, tabs, errors.add, scope.seen)
+    if tabs and not errors.count:
+        created, updated, unchanged = studio_tabs.write(tabs, fast=fast)
+        result.created += created
+        result.updated += updated
+        result.unchanged += unchanged
+    return day_changes
 
 
-def _describe(parsed: ParsedFile, result: ImportResult) -> None:
-    result.files.append(
-        {
-            "name": parsed.name,
-            "format": "" if parsed.format == "unknown" else parsed.format,
-            "tab": parsed.tab or "",
-        }
-    )
+def _skipped(name: str) -> dict[str, Any]:
+    return {"name": name, "format": "", "tab": "", "count": 0, "held": SKIPPED}
+
+
+def _unknown_tab(parsed: ParsedFile) -> bool:
+    """Whether a file's only problem is a header of no format Playbook reads."""
+    if parsed.format != "unknown" or len(parsed.errors) != 1:
+        return False
+    return parsed.errors[0].message.startswith(NO_KNOWN_FORMAT)
+
+
+def _check_something_read(
+    files: list[tuple[str, Any]], result: ImportResult, errors: _Errors
+) -> None:
+    """An upload in which nothing can be read is refused (imports.md)."""
+    if errors.count:
+        return
+    read = [entry for entry in result.files if entry.get("held") != SKIPPED]
+    if any(entry.get("count") for entry in read):
+        return
+    names = ", ".join(name for name, _data in files)
+    skipped = [entry["name"] for entry in result.files if entry.get("held") == SKIPPED]
+    message = NOTHING_TO_IMPORT + (f" (skipped: {', '.join(skipped)})" if skipped else "")
+    errors.add(RowError(names, 0, "", message))
+
+
+def _describe(parsed: ParsedFile, result: ImportResult) -> dict[str, Any]:
+    entry = {
+        "name": parsed.name,
+        "format": "" if parsed.format == "unknown" else parsed.format,
+        "tab": parsed.tab or "",
+        "count": 0,
+        "held": "",
+    }
+    result.files.append(entry)
     result.ignored_columns.extend(f"{parsed.name}: {column}" for column in parsed.ignored_columns)
     result.notes.extend(f"{parsed.name}: {note}" for note in parsed.notes)
+    return entry
+
+
+def _counted(rows: Iterable[MetricRow], unit: str, entry: dict[str, Any]) -> Iterator[MetricRow]:
+    """A file's rows as they are read, counted into its summary entry ("365 days")."""
+    count = 0
+    for row in rows:
+        count += 1
+        yield row
+    entry["count"] = count
+    entry["held"] = f"{count} {unit}{'' if count == 1 else 's'}"
 
 
 def _file_rows(
@@ -617,14 +719,7 @@ def _over_limits(values: dict[str, int | Decimal | None]) -> bool:
     )
 
 
-def _merged_rows(
-    opened: list[tuple[str, BinaryIO]],
-    format: str,
-    as_of: date,
-    scope: _Scope,
-    errors: _Errors,
-    result: ImportResult,
-) -> _Rows:
+def _merged_rows(parsed_files: list[ParsedFile], scope: _Scope, errors: _Errors) -> _Rows:
     """Several files' rows merged by account and day, as parse_many merges them.
 
     The same day in two files may carry different fields (Studio's Overview and
@@ -635,9 +730,7 @@ def _merged_rows(
     campaigns: dict[tuple[int, date, str | None], MetricRow] = {}
     summed: dict[tuple[int, date], frozenset[str]] = {}
     clashes: list[RowError] = []
-    for name, stream in opened:
-        parsed = parse(name, stream, format=format, as_of=as_of)
-        _describe(parsed, result)
+    for parsed in parsed_files:
         rows = _file_rows(parsed, scope, errors)
         for account_id, row in rows.days:
             merge_row(days, (account_id, row.date), row, clashes)

@@ -53,7 +53,9 @@ def test_it_imports_a_file_and_prints_one_summary_line(acme, official, deals):
     status, out, err = import_metrics(str(FILES / "canonical.csv"), "--team", "acme")
 
     assert status == 0
-    assert out == "imported 6 rows: 6 created, 0 updated, 0 unchanged for 2 accounts\n"
+    assert out == (
+        "imported 6 rows: 6 created, 0 updated, 0 unchanged for 2 accounts; canonical.csv: 6 rows\n"
+    )
     assert err == ""
     assert DailyMetric.objects.count() == 6
     run = ImportRun.objects.get()
@@ -67,7 +69,7 @@ def test_it_changes_nothing_the_second_time(acme, official, deals):
     status, out, _err = import_metrics(str(FILES / "canonical.csv"))
 
     assert status == 0
-    assert out == "imported 6 rows: 0 created, 0 updated, 6 unchanged for 2 accounts\n"
+    assert out.startswith("imported 6 rows: 0 created, 0 updated, 6 unchanged for 2 accounts;")
     assert checksum() == before
 
 
@@ -89,7 +91,10 @@ def test_it_imports_studio_tabs_for_an_account_as_of_a_day(acme, official, tmp_p
     )
 
     assert (status, err) == (0, "")
-    assert out == "imported 6 rows: 6 created, 0 updated, 0 unchanged for 1 account\n"
+    assert out == (
+        "imported 6 rows: 6 created, 0 updated, 0 unchanged for 1 account; "
+        "Overview.csv: 5 days; FollowerHistory.csv: 6 days\n"
+    )
     assert DailyMetric.objects.get(date=date(2024, 12, 28)).video_views == 1204
     assert DailyMetric.objects.get(date=date(2025, 1, 2)).followers == 10598
 
@@ -98,7 +103,10 @@ def test_it_says_what_it_would_import_on_a_dry_run(acme, official, deals):
     status, out, _err = import_metrics(str(FILES / "canonical.csv"), "--dry-run")
 
     assert status == 0
-    assert out == "would import 6 rows: 6 created, 0 updated, 0 unchanged for 2 accounts\n"
+    assert out == (
+        "would import 6 rows: 6 created, 0 updated, 0 unchanged for 2 accounts; "
+        "canonical.csv: 6 rows\n"
+    )
     assert not DailyMetric.objects.exists()
     assert not ImportRun.objects.exists()
 

@@ -102,8 +102,8 @@ def test_it_imports_a_canonical_file_with_handles(acme, alice, official, deals):
 
     assert result.ok, result.errors
     assert (result.created, result.updated, result.unchanged) == (6, 0, 0)
-    assert (
-        result.summary_line() == "imported 6 rows: 6 created, 0 updated, 0 unchanged for 2 accounts"
+    assert result.summary_line() == (
+        "imported 6 rows: 6 created, 0 updated, 0 unchanged for 2 accounts; canonical.csv: 6 rows"
     )
     assert result.handles == ["acme.deals", "acmeofficial"]
     assert (result.date_from, result.date_to) == (date(2024, 10, 1), date(2024, 10, 3))
@@ -156,8 +156,9 @@ def test_it_imports_studio_tabs_from_a_zip_across_the_new_year(acme, official, f
 
     assert result.ok, result.errors
     assert (result.date_from, result.date_to) == (date(2024, 12, 28), date(2025, 1, 2))
-    assert result.created == 6
-    assert result.notes == ["tiktok.zip/Content.csv: per-video content is not imported"]
+    # Six days, and a snapshot of each of Content's two videos.
+    assert result.created == 8
+    assert result.notes == []
     assert result.formats == "tiktok-studio"
     # Quoted figures with thousands separators, both tabs merged into one day.
     first = day("acmeofficial", "2024-12-28")
@@ -552,7 +553,8 @@ def test_it_merges_the_same_day_from_two_files_when_the_figures_agree(acme, offi
         (
             "export.zip",
             zipped({"junk.bin": PNG}),
-            "export.zip/junk.bin: not a CSV or XLSX file",
+            "export.zip: nothing to import: no file in the upload holds rows Playbook reads "
+            "(skipped: export.zip/junk.bin)",
         ),
         ("sheet.xlsx", b"PK\x03\x04garbage", "sheet.xlsx: not a readable XLSX workbook"),
     ],
@@ -790,9 +792,9 @@ def test_it_discards_a_preview_and_its_files(acme, alice, official, deals):
 def test_it_writes_nothing_on_a_dry_run(acme, official, deals):
     result = run(acme, [("canonical.csv", read("canonical.csv"))], dry_run=True)
 
-    assert (
-        result.summary_line()
-        == "would import 6 rows: 6 created, 0 updated, 0 unchanged for 2 accounts"
+    assert result.summary_line() == (
+        "would import 6 rows: 6 created, 0 updated, 0 unchanged for 2 accounts; "
+        "canonical.csv: 6 rows"
     )
     assert not DailyMetric.objects.exists()
     assert not ImportRun.objects.exists()

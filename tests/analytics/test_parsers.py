@@ -386,13 +386,16 @@ def test_it_reads_follower_history_without_listing_the_difference_column():
     assert rows[-1].date == date(2025, 1, 2)
 
 
-def test_it_validates_the_content_tab_but_imports_no_rows():
+def test_it_reads_the_content_tab_as_video_snapshots():
     parsed, rows = parse_bytes(read("studio/Content.csv"), "Content.csv")
 
     assert (parsed.format, parsed.tab) == ("tiktok-studio", "content")
-    assert rows == []
+    assert [(row.video_id, row.date, row.values["views"]) for row in rows] == [
+        ("7453920011122334455", date(2024, 12, 30), 15230),
+        ("7454500011122334455", date(2025, 1, 1), 31004),
+    ]
     assert parsed.errors == []
-    assert parsed.notes == ["per-video content is not imported"]
+    assert parsed.notes == []
 
     bad = read("studio/Content.csv").replace(b'"1,203"', b'"-12"')
     parsed, rows = parse_bytes(bad, "Content.csv")
@@ -474,7 +477,8 @@ def test_it_merges_a_zip_of_studio_tabs_per_date():
         "export.zip/FollowerHistory.csv": "tiktok-studio",
         "export.zip/Content.csv": "tiktok-studio",
     }
-    assert summary["notes"] == ["export.zip/Content.csv: per-video content is not imported"]
+    assert summary["notes"] == []
+    assert len(summary["tabs"]["export.zip/Content.csv"]) == 2
     assert summary["ignored_columns"] == {}
 
 
