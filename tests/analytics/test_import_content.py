@@ -211,7 +211,8 @@ def test_it_refuses_a_snapshot_after_the_download_day(acme, official):
     result = run(acme, [("Content.csv", file)], account=official)
 
     assert result.errors == [
-        "Content.csv: line 2: 2025-01-06 is after 2025-01-05, the day of the download"
+        "Content.csv: line 2, column Time: 2025-01-06 has not happened yet "
+        "(the reference date is 2025-01-05)"
     ]
     assert not Video.objects.exists()
 

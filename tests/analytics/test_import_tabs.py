@@ -270,19 +270,10 @@ def test_it_needs_the_account_of_studio_tabs(acme, official):
     ],
 )
 def test_it_refuses_negatives_even_where_net_daily_counts_are_read(
-    acme, official, monkeypatch, name, data, column
+    acme, official, name, data, column
 ):
-    # Overview's likes, comments and shares are net figures that may be negative; should
-    # the count reader let negatives through for them, these tabs still refuse them.
-    from analytics.parsers import cells, formats, studio
-
-    def lenient(cell: str) -> int | None:
-        text = cell.strip()
-        return int(text) if text.lstrip("-").isdigit() else cells._studio_count(cell)
-
-    monkeypatch.setattr(formats, "_studio_count", lenient)
-    monkeypatch.setattr(studio, "_studio_count", lenient)
-
+    # Overview's likes, comments and shares are net figures that may be negative; these
+    # tabs' figures never are.
     result = run(acme, [(name, data)], account=official)
 
     assert len(result.errors) == 1
