@@ -1,7 +1,7 @@
 """The demo's videos, audience, follower activity and viewers: the account page's panels.
 
 Everything is seeded from the handle and the day, so seeding twice adds nothing and seeding
-on a later day adds only the new days.
+on a later day adds the new days.
 """
 
 from __future__ import annotations
@@ -9,14 +9,18 @@ from __future__ import annotations
 import hashlib
 import math
 import random
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.db.models import Max
+
 from accounts.models import Account, Membership, Role, Team
-from analytics.demo import DEMO_ACCOUNTS, demo_metrics
+from analytics.demo import DEMO_ACCOUNTS
 from analytics.models import (
     AudienceShare,
+    DailyMetric,
     FollowerActivity,
     Video,
     VideoSnapshot,
@@ -93,8 +97,8 @@ def _share_of_lifetime(age: int) -> float:
 def demo_videos(story: str, handle: str, end: date) -> list[dict[str, object]]:
     """The videos of the last VIDEO_DAYS days ending `end`, each with its snapshots.
 
-    Each day's videos are seeded by handle and day, not by `end`, so seeding on a later
-    day finds the same videos and adds only the new ones and the new snapshots.
+    Each day's videos are seeded by handle and day, so seeding again on the same day, or
+    on a later one in a steady story, finds the same videos and snapshots.
     """
     earlier, recent = POSTING[story]
     videos = []
@@ -152,16 +156,31 @@ def demo_videos(story: str, handle: str, end: date) -> list[dict[str, object]]:
 def seed_videos(team: Team, accounts: list[Account], end: date) -> tuple[int, int]:
     """Adds the demo videos and snapshots that are missing; returns (videos, snapshots) added.
 
-    Existing ones stay as they are. The lead marks one video by hand as promotional, once:
-    its title does not say so, and the checklist and the Content page show that a person's
-    mark wins over the title.
+    Existing ones stay as they are. Seeding on a later day adds videos only after an
+    account's newest one: a day's videos also depend on which part of the story it falls in
+    (the last 28 days or before), so an earlier day may come out differently. The lead marks
+    one video by hand as promotional, once: its title does not say so, and the checklist and
+    the Content page show that a person's mark wins over the title.
     """
     stories = {demo.handle: demo.story for demo in DEMO_ACCOUNTS}
+    existing = set(Video.objects.filter(account__in=accounts).values_list("account_id", "video_id"))
+    newest = dict(
+        Video.objects.filter(account__in=accounts)
+        .values("account_id")
+        .annotate(newest=Max("posted_on"))
+        .values_list("account_id", "newest")
+        .order_by()
+    )
     planned = {
-        account.pk: demo_videos(stories[account.handle], account.handle, end)
+        account.pk: [
+            video
+            for video in demo_videos(stories[account.handle], account.handle, end)
+            if (account.pk, video["video_id"]) in existing
+            or account.pk not in newest
+            or video["posted_on"] > newest[account.pk]
+        ]
         for account in accounts
     }
-    existing = set(Video.objects.filter(account__in=accounts).values_list("account_id", "video_id"))
     lead = Membership.objects.filter(team=team, role=Role.LEAD).order_by("pk").first()
     mark_one = lead is not None and not (
         Video.objects.filter(account__in=accounts, marked_at__isnull=False).exists()
@@ -306,8 +325,11 @@ def demo_viewers(metrics: list[dict[str, object]], handle: str) -> list[dict[str
 
 
 def seed_viewers_and_activity(accounts: list[Account], end: date) -> tuple[int, int]:
-    """Adds the missing Viewers days and follower activity hours; returns how many of each."""
-    stories = {demo.handle: demo.story for demo in DEMO_ACCOUNTS}
+    """Adds the missing Viewers days and follower activity hours; returns how many of each.
+
+    Both follow the daily metrics already stored (seed them first): a Viewers row for each
+    day with metrics, the active followers from the followers of the day.
+    """
     viewer_days = set(
         ViewerDay.objects.filter(account__in=accounts).values_list("account_id", "date")
     )
@@ -316,15 +338,26 @@ def seed_viewers_and_activity(accounts: list[Account], end: date) -> tuple[int, 
             account__in=accounts, date__gt=end - timedelta(days=ACTIVITY_DAYS)
         ).values_list("account_id", "date", "hour")
     )
+    metrics: dict[int, list[dict[str, object]]] = defaultdict(list)
+    stored = (
+        DailyMetric.objects.filter(account__in=accounts, date__lte=end)
+        .order_by("date")
+        .values("account_id", "date", "video_views", "followers")
+    )
+    for row in stored:
+        metrics[row["account_id"]].append(row)
     viewers, activity = [], []
     for account in accounts:
-        metrics = demo_metrics(stories[account.handle], account.handle, end)
         viewers += [
             ViewerDay(account=account, **row)
-            for row in demo_viewers(metrics, account.handle)
+            for row in demo_viewers(metrics[account.pk], account.handle)
             if (account.pk, row["date"]) not in viewer_days
         ]
-        followers = {row["date"]: row["followers"] for row in metrics}
+        followers = {
+            row["date"]: row["followers"]
+            for row in metrics[account.pk]
+            if row["followers"] is not None
+        }
         activity += [
             FollowerActivity(account=account, **row)
             for row in demo_activity(followers, account.handle, end)
