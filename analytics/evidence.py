@@ -1,4 +1,4 @@
-"""Evidence for strategy's checklists that only the metrics can give.
+"""Evidence for strategy's checklists that only the metrics and the videos can give.
 
 Registered with strategy.evidence from AnalyticsConfig.ready(): analytics may import
 strategy, never the other way round.
@@ -6,12 +6,16 @@ strategy, never the other way round.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import TruncWeek
 
 from accounts.models import Account
-from analytics.models import DailyMetric
+from analytics.models import DailyMetric, PromotionalMarkers, Video
+from analytics.promotion import DEFAULT_MARKERS, Matcher, compile_markers
+from strategy.periods import monday_of
 
 
 def paid_promotion_ran(accounts: list[Account], start: date, end: date) -> dict[int, bool]:
@@ -45,7 +49,127 @@ def paid_promotion_weeks(accounts: list[Account], start: date, end: date) -> dic
     return weeks
 
 
+# Video rules. A video counts in the ISO week of its `posted_on`; videos without a date
+# count nowhere. Promotional is analytics/promotion.py's rule: a person's mark wins, else
+# the team's markers (its own list, or the defaults) in the title.
+
+
+def _videos_by_week(accounts: list[Account], start: date, end: date) -> dict[int, dict]:
+    """{account_id: {monday: (videos, promotional)}} for the weeks with a video: one query.
+
+    The team's markers come along in the same query, so many teams cost no more.
+    """
+    saved = PromotionalMarkers.objects.filter(team=OuterRef("account__team")).values("markers")
+    rows = (
+        Video.objects.filter(account__in=[a.pk for a in accounts], posted_on__range=(start, end))
+        .annotate(team_markers=Subquery(saved[:1]))
+        .order_by()
+        .values_list("account_id", "posted_on", "title", "promotional_mark", "team_markers")
+    )
+    matchers: dict[tuple[str, ...], Matcher] = {}
+    counts: dict[int, dict[date, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for account_id, posted_on, title, mark, markers in rows:
+        key = tuple(markers) if markers is not None else DEFAULT_MARKERS
+        if key not in matchers:
+            matchers[key] = compile_markers(key)
+        week = counts[account_id][monday_of(posted_on)]
+        week[0] += 1
+        week[1] += matchers[key].is_promotional(title, mark)
+    return {
+        account_id: {monday: (total, promotional) for monday, (total, promotional) in weeks.items()}
+        for account_id, weeks in counts.items()
+    }
+
+
+def _one_in_five(total: int, promotional: int) -> bool:
+    return promotional * 5 <= total
+
+
+def promotional_one_in_five(accounts: list[Account], start: date, end: date) -> dict[int, bool]:
+    """At most one promotional video in five posted in [start, end], per account.
+
+    An account without a video in the range is left out: there is nothing to count, so the
+    item is not available rather than done.
+    """
+    answer = {}
+    for account_id, weeks in _videos_by_week(accounts, start, end).items():
+        total = sum(t for t, _ in weeks.values())
+        promotional = sum(p for _, p in weeks.values())
+        answer[account_id] = _one_in_five(total, promotional)
+    return answer
+
+
+def promotional_one_in_five_weeks(
+    accounts: list[Account], start: date, end: date
+) -> dict[int, dict[date, bool]]:
+    """{monday: holds} for the weeks in [start, end] with a video, per account: one query."""
+    return {
+        account_id: {monday: _one_in_five(*counts) for monday, counts in weeks.items()}
+        for account_id, weeks in _videos_by_week(accounts, start, end).items()
+    }
+
+
+def promotional_video_posted(accounts: list[Account], start: date, end: date) -> dict[int, bool]:
+    """Whether a promotional video was posted in [start, end], per account: one query."""
+    weeks = _videos_by_week(accounts, start, end)
+    return {
+        account.pk: any(p for _, p in weeks.get(account.pk, {}).values()) for account in accounts
+    }
+
+
+def promotional_video_weeks(
+    accounts: list[Account], start: date, end: date
+) -> dict[int, set[date]]:
+    """The Mondays of the weeks in [start, end] with a promotional video, per account."""
+    weeks = _videos_by_week(accounts, start, end)
+    return {
+        account.pk: {monday for monday, (_, p) in weeks.get(account.pk, {}).items() if p}
+        for account in accounts
+    }
+
+
+THREE = 3
+
+
+def three_videos_posted(accounts: list[Account], start: date, end: date) -> dict[int, bool]:
+    """Whether at least three videos were posted in [start, end], per account: one query."""
+    posted = dict(
+        Video.objects.filter(account__in=[a.pk for a in accounts], posted_on__range=(start, end))
+        .order_by()
+        .values("account_id")
+        .annotate(videos=Count("pk"))
+        .values_list("account_id", "videos")
+    )
+    return {account.pk: posted.get(account.pk, 0) >= THREE for account in accounts}
+
+
+def three_videos_weeks(accounts: list[Account], start: date, end: date) -> dict[int, set[date]]:
+    """The Mondays of the weeks in [start, end] with three videos or more, per account."""
+    rows = (
+        Video.objects.filter(account__in=[a.pk for a in accounts], posted_on__range=(start, end))
+        .annotate(week=TruncWeek("posted_on"))
+        .order_by()
+        .values("account_id", "week")
+        .annotate(videos=Count("pk"))
+        .filter(videos__gte=THREE)
+        .values_list("account_id", "week")
+    )
+    weeks: dict[int, set[date]] = {account.pk: set() for account in accounts}
+    for account_id, week in rows:
+        weeks[account_id].add(week)
+    return weeks
+
+
 def register_evidence() -> None:
     from strategy import evidence
 
     evidence.register("paid_promotion_ran", paid_promotion_ran, by_week=paid_promotion_weeks)
+    evidence.register(
+        "promotional_one_in_five",
+        promotional_one_in_five,
+        by_week=promotional_one_in_five_weeks,
+    )
+    evidence.register(
+        "promotional_video_posted", promotional_video_posted, by_week=promotional_video_weeks
+    )
+    evidence.register("three_videos_posted", three_videos_posted, by_week=three_videos_weeks)

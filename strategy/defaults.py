@@ -26,6 +26,18 @@ class DefaultPractice:
     items: tuple[DefaultItem, ...]
 
 
+# The help of the items ticked from the imported videos; strategy/migrations/0002 gives
+# them to the templates that existed before, in the words they had then.
+ONE_IN_FIVE_HELP = (
+    "Ticked from the imported videos: at most one in five of the week's videos is "
+    "promotional. Not available in a week without videos."
+)
+THREE_VIDEOS_HELP = "Ticked from the imported videos, by the day each was posted."
+PROMOTIONAL_VIDEO_HELP = (
+    "Ticked from the imported videos: promotional by a person's mark on the Content page, "
+    "else by the team's promotional markers in the title."
+)
+
 OFFICIAL = (
     DefaultPractice(
         "Stay Authentic",
@@ -38,7 +50,8 @@ OFFICIAL = (
             ),
             DefaultItem(
                 "No more than one promotional post in five",
-                "Count this week's posts that push a product or an offer.",
+                ONE_IN_FIVE_HELP,
+                evidence_rule="promotional_one_in_five",
             ),
         ),
     ),
@@ -55,6 +68,11 @@ OFFICIAL = (
             DefaultItem(
                 "Took part in a trend in the brand's voice",
                 "A trend the audience already follows, done the way the brand would do it.",
+            ),
+            DefaultItem(
+                "Posted at least three videos this week",
+                THREE_VIDEOS_HELP,
+                evidence_rule="three_videos_posted",
             ),
         ),
     ),
@@ -128,7 +146,14 @@ MARKETING = (
         "Marketing accounts often work within specific campaigns, aligning content with "
         "broader marketing strategies. This could involve using popular hashtags, trends, or "
         "partnering with influencers to reach a larger audience.",
-        (DefaultItem("The week's posts use the campaign's hashtags or a current trend"),),
+        (
+            DefaultItem("The week's posts use the campaign's hashtags or a current trend"),
+            DefaultItem(
+                "Posted at least one promotional video this week",
+                PROMOTIONAL_VIDEO_HELP,
+                evidence_rule="promotional_video_posted",
+            ),
+        ),
     ),
 )
 

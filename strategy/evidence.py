@@ -8,7 +8,10 @@ the Mondays of the weeks inside [start, end] where it holds, so that a history o
 costs one query too; without it the rule is asked once per week.
 
 An item whose rule nobody registered shows as "not available" and counts neither as done
-nor as to do.
+nor as to do. So does an item whose rule has no answer for the account or the week, where
+the data cannot say (e.g. "one promotional post in five" in a week without any video): a
+rule, or its by_week variant, leaves the account out of its answer; a by_week variant may
+also answer `{monday: bool}` instead of a set, and leave weeks out.
 """
 
 from __future__ import annotations
@@ -20,13 +23,29 @@ from datetime import date, timedelta
 from accounts.models import Account
 
 Rule = Callable[[list[Account], date, date], dict[int, bool]]
-ByWeek = Callable[[list[Account], date, date], dict[int, set[date]]]
+# Per account: the Mondays where the rule holds (any other week: it does not), or
+# {monday: holds} where weeks left out are weeks the rule has no answer for.
+ByWeek = Callable[[list[Account], date, date], dict[int, set[date] | dict[date, bool]]]
 
 # What each known rule checks, for the item form and the "from data" mark.
 LABELS = {
     "account_verified": "The account is verified (its verified setting).",
     "kpi_targets_set": "Targets for conversion rate, CTR and ROI are all above zero.",
     "paid_promotion_ran": "Daily metrics show spend above zero in the week.",
+    "promotional_one_in_five": (
+        "At most one in five of the videos posted in the week is promotional (a person's mark, "
+        "else the title's promotional markers); not available in a week without videos."
+    ),
+    "three_videos_posted": "At least three videos were posted in the week.",
+    "promotional_video_posted": (
+        "At least one video posted in the week is promotional (a person's mark, else the "
+        "title's promotional markers)."
+    ),
+}
+
+# Why a registered rule has no answer for a week, where it can have none.
+NO_ANSWER = {
+    "promotional_one_in_five": "No video was posted this week, so there is nothing to count.",
 }
 
 
@@ -51,6 +70,13 @@ def is_available(rule_name: str) -> bool:
     return rule_name in _rules
 
 
+def unavailable_reason(rule_name: str) -> str:
+    """Why an item of this rule shows as not available, in one sentence."""
+    if rule_name not in _rules:
+        return "Nothing provides this data yet."
+    return NO_ANSWER.get(rule_name, "There is no data for this week yet.")
+
+
 def evaluate(rule_names: Iterable[str], accounts: list[Account], start: date, end: date) -> dict:
     """{(rule, account_id): bool} for every registered rule; one call per rule."""
     results = {}
@@ -73,8 +99,15 @@ def evaluate_weeks(rule_names: Iterable[str], accounts: list[Account], weeks: li
         if rule.by_week:
             held = rule.by_week(accounts, min(weeks), max(weeks) + timedelta(days=6))
             for account in accounts:
+                answer = held.get(account.pk)
+                if answer is None:
+                    continue
                 for week in weeks:
-                    results[name, account.pk, week] = week in held.get(account.pk, set())
+                    if isinstance(answer, dict):
+                        if week in answer:
+                            results[name, account.pk, week] = bool(answer[week])
+                    else:
+                        results[name, account.pk, week] = week in answer
             continue
         for week in weeks:
             for account_id, value in rule.func(accounts, week, week + timedelta(days=6)).items():

@@ -50,7 +50,8 @@ class ItemState:
     item: ChecklistItem
     done: bool
     check: Check | None = None
-    # False for an automatic item whose evidence rule nobody registered.
+    # False for an automatic item whose evidence rule nobody registered, or whose rule has
+    # no answer for the week (strategy/evidence.py).
     available: bool = True
 
     @property
@@ -60,6 +61,10 @@ class ItemState:
     @property
     def evidence_label(self) -> str:
         return evidence.LABELS.get(self.item.evidence_rule, "")
+
+    @property
+    def unavailable_reason(self) -> str:
+        return evidence.unavailable_reason(self.item.evidence_rule) if not self.available else ""
 
 
 @dataclass

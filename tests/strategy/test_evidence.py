@@ -99,8 +99,8 @@ def test_it_shows_an_unregistered_rule_as_not_available(
     response = login(alice).get(checklist_url(acme_deals))
     assert response.status_code == 200
     assert "not available" in response.content.decode()
-    # It counts neither as done nor as to do: 5 items left in the progress.
-    assert "of 5</strong>" in response.content.decode()
+    # It counts neither as done nor as to do: 6 of the 7 items in the progress.
+    assert "of 6</strong>" in response.content.decode()
 
 
 def test_it_marks_automatic_items_on_the_page(login, bob, acmecoffee) -> None:

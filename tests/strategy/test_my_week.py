@@ -86,7 +86,9 @@ def test_it_reads_the_week_in_a_constant_number_of_queries(
     login, alice, acme, django_assert_max_num_queries
 ) -> None:
     client = login(alice)
+    # One of each kind, so that every rule that reads data is asked from the start.
     AccountFactory(team=acme, handle="first", kind=Kind.MARKETING)
+    AccountFactory(team=acme, handle="second", kind=Kind.OFFICIAL)
     client.get(URL)  # templates and checklists exist from here on
 
     def queries() -> int:

@@ -29,7 +29,11 @@ def test_it_gives_a_new_team_one_template_per_kind() -> None:
 def test_it_groups_official_items_by_the_seeds_official_practices() -> None:
     template = team_create(slug="brand", name="Brand").checklist_templates.get(kind=Kind.OFFICIAL)
     assert practices(template) == ["Stay Authentic", "Engage Regularly", "Utilize Verification"]
-    assert rules(template) == {"account_verified"}
+    assert rules(template) == {
+        "account_verified",
+        "promotional_one_in_five",
+        "three_videos_posted",
+    }
     titles = set(
         ChecklistItem.objects.filter(practice__template=template).values_list("title", flat=True)
     )
@@ -39,6 +43,7 @@ def test_it_groups_official_items_by_the_seeds_official_practices() -> None:
         "Replied to comments on at least three days",
         "Hosted or joined a live session",
         "Took part in a trend in the brand's voice",
+        "Posted at least three videos this week",
         "The account is verified",
         "Shared an exclusive announcement or behind-the-scenes video",
     } <= titles
@@ -55,7 +60,11 @@ def test_it_groups_marketing_items_by_the_seeds_marketing_practices() -> None:
         "Collaborate with Influencers",
         "Campaign work",
     ]
-    assert rules(template) == {"kpi_targets_set", "paid_promotion_ran"}
+    assert rules(template) == {
+        "kpi_targets_set",
+        "paid_promotion_ran",
+        "promotional_video_posted",
+    }
     assert "click-through rates (CTR)" in template.practices.get(name="Focus on ROI").guidance
     assert "different ad formats" in template.practices.get(name="Leverage Paid Ads").guidance
     influencer = ChecklistItem.objects.get(
@@ -76,4 +85,4 @@ def test_it_creates_templates_lazily_for_teams_that_had_none(acme) -> None:
     again = templates_ensure(team=acme)
     assert {k: t.pk for k, t in first.items()} == {k: t.pk for k, t in again.items()}
     assert ChecklistTemplate.objects.filter(team=acme).count() == 2
-    assert ChecklistItem.objects.filter(practice__template__team=acme).count() == 7 + 6
+    assert ChecklistItem.objects.filter(practice__template__team=acme).count() == 8 + 7

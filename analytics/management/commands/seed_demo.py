@@ -13,14 +13,20 @@ from analytics.demo import (
     seed_scorecards,
     seed_team,
 )
+from analytics.demo_panels import (
+    ACTIVITY_DAYS,
+    seed_audience,
+    seed_videos,
+    seed_viewers_and_activity,
+)
 from analytics.services.scorecards import yesterday
 from strategy.demo import DEMO_WEEKS, seed_checklists
 
 
 class Command(BaseCommand):
     help = (
-        "Creates the demo team, its logins, accounts and metrics, and computes their "
-        "scorecards; running it again adds nothing."
+        "Creates the demo team, its logins, accounts, metrics, videos, audience, follower "
+        "activity and viewers, and computes their scorecards; running it again adds nothing."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -33,6 +39,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"demo metrics: {added} daily rows added "
             f"({DEMO_DAYS} days per account, ending {end.isoformat()})"
+        )
+        videos, snapshots = seed_videos(team, accounts, end)
+        self.stdout.write(f"demo videos: {videos} videos and {snapshots} snapshots added")
+        shares = seed_audience(accounts, end)
+        self.stdout.write(f"demo audience: {shares} gender and territory shares added")
+        viewers, hours = seed_viewers_and_activity(accounts, end)
+        self.stdout.write(
+            f"demo viewers: {viewers} days added; follower activity: {hours} hours added "
+            f"({ACTIVITY_DAYS} days of 24 hours per account)"
         )
         stored = seed_scorecards(team, accounts, end, force=added > 0)
         if stored:
