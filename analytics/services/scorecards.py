@@ -42,6 +42,10 @@ UNAVAILABLE_MESSAGE = (
     "Background work is unavailable right now (the task queue does not answer), "
     "so scorecards cannot be recomputed. Stored scorecards are still shown; try again later."
 )
+WAITING_MESSAGE = (
+    "Background work is unavailable right now (the task queue does not answer). "
+    "The recompute is saved and starts by itself as soon as the queue answers again."
+)
 
 # How long the broker check may wait, and how long its answer is trusted. A page that
 # shows the recompute button asks on every render; a dead Redis must not slow it down.
@@ -100,10 +104,15 @@ _broker_answers: dict[str, tuple[float, bool]] = {}
 
 
 class BackgroundUnavailable(Exception):
-    """The broker cannot take a job; nothing was queued."""
+    """The broker cannot take a job right now.
 
-    def __init__(self, message: str = UNAVAILABLE_MESSAGE) -> None:
-        super().__init__(message)
+    `run` is the run recorded anyway, PENDING with no task id: the sweep
+    (`scorecard_runs_dispatch_pending`) hands it to the queue once the broker answers.
+    """
+
+    def __init__(self, message: str | None = None, *, run: ScorecardRun | None = None) -> None:
+        self.run = run
+        super().__init__(message or (WAITING_MESSAGE if run else UNAVAILABLE_MESSAGE))
 
 
 @dataclass
@@ -157,8 +166,12 @@ def scorecard_run_create(
     team: Team | None = None,
     account_ids: Sequence[int] = (),
     requested_by: AbstractBaseUser | None = None,
+    task_id: str | None = None,
 ) -> ScorecardRun:
-    """Records a PENDING run without queueing it (for in-process runs: --sync, the demo)."""
+    """Records a PENDING run without queueing it (for in-process runs: --sync, the demo).
+
+    An empty `task_id` marks a run that waits for the queue (see `scorecard_run_start`).
+    """
     window_days = sorted({int(d) for d in days})
     ids = sorted({int(pk) for pk in account_ids})
     _check_scope(scope=scope, team=team, account_ids=ids, days=window_days)
@@ -169,7 +182,7 @@ def scorecard_run_create(
         end=end or yesterday(),
         days=window_days,
         requested_by=requested_by,
-        task_id=str(uuid.uuid4()),
+        task_id=str(uuid.uuid4()) if task_id is None else task_id,
     )
     run.full_clean()
     run.save()
@@ -187,16 +200,27 @@ def scorecard_run_start(
 ) -> ScorecardRun:
     """Records a run and queues `recompute_scorecards` once the transaction commits.
 
-    Raises BackgroundUnavailable, without creating a run, when the broker does not answer.
-    Should the broker fail between that check and the enqueue, the run is marked FAILED
-    with a clear error; the exception is raised too when the enqueue happened right away
-    (no surrounding transaction), and only logged when it happened at a later commit, so
-    a caller's committed work is never reported as failed. With CELERY_TASK_ALWAYS_EAGER
-    (the demo) the task runs inline and the returned run is already finished.
+    Nothing asked for is lost when the broker does not answer: the run is recorded
+    PENDING without a task id, and BackgroundUnavailable (carrying the run) says so; the
+    periodic sweep queues it once the broker is back. Should the broker fail between the
+    check and the enqueue, the run is put back to waiting the same way; the exception is
+    raised when the enqueue happened right away (no surrounding transaction), and only
+    logged when it happened at a later commit, so a caller's committed work is never
+    reported as failed. With CELERY_TASK_ALWAYS_EAGER (the demo) the task runs inline
+    and the returned run is already finished.
     """
     _check_scope(scope=scope, team=team, account_ids=list(account_ids), days=[int(d) for d in days])
     if not broker_available():
-        raise BackgroundUnavailable()
+        waiting = scorecard_run_create(
+            scope=scope,
+            end=end,
+            days=days,
+            team=team,
+            account_ids=account_ids,
+            requested_by=requested_by,
+            task_id="",
+        )
+        raise BackgroundUnavailable(run=waiting)
     run = scorecard_run_create(
         scope=scope,
         end=end,
@@ -212,6 +236,30 @@ def scorecard_run_start(
     if immediate:
         run.refresh_from_db()
     return run
+
+
+def scorecard_runs_dispatch_pending(*, limit: int = 500) -> int:
+    """Queues the runs recorded while the broker was down, oldest first; returns how many.
+
+    Each run is claimed by giving it a task id in one UPDATE before it is sent, so two
+    sweeps at once never queue the same run twice; a send that fails puts the run back.
+    """
+    if not broker_available():
+        return 0
+    waiting = ScorecardRun.objects.filter(status=ScorecardRun.Status.PENDING, task_id="")
+    sent = 0
+    for run_id in waiting.order_by("created_at", "pk").values_list("pk", flat=True)[:limit]:
+        task_id = str(uuid.uuid4())
+        if not waiting.filter(pk=run_id).update(task_id=task_id):
+            continue
+        try:
+            _enqueue(run_id, task_id, raise_unavailable=True)
+        except BackgroundUnavailable:
+            break
+        sent += 1
+    if sent:
+        logger.info("Queued %s scorecard runs recorded while the broker was down", sent)
+    return sent
 
 
 def scorecard_run_execute(
@@ -357,13 +405,15 @@ def _enqueue(run_id: int, task_id: str, *, raise_unavailable: bool) -> None:
     try:
         recompute_scorecards.apply_async((run_id,), task_id=task_id)
     except (KombuOperationalError, redis.RedisError, OSError) as exc:
-        logger.warning("Scorecard run %s not queued: %s", run_id, exc)
+        logger.warning("Scorecard run %s not queued, it waits for the broker: %s", run_id, exc)
         _broker_answers.clear()
-        ScorecardRun.objects.filter(pk=run_id, status=ScorecardRun.Status.PENDING).update(
-            status=ScorecardRun.Status.FAILED, error=UNAVAILABLE_MESSAGE, finished_at=timezone.now()
-        )
+        # Back to waiting (no task id): the sweep queues it when the broker answers again.
+        ScorecardRun.objects.filter(
+            pk=run_id, status=ScorecardRun.Status.PENDING, task_id=task_id
+        ).update(task_id="")
         if raise_unavailable:
-            raise BackgroundUnavailable() from exc
+            run = ScorecardRun.objects.filter(pk=run_id).first()
+            raise BackgroundUnavailable(run=run) from exc
 
 
 def _scope_accounts(run: ScorecardRun) -> QuerySet[Account]:
