@@ -107,7 +107,7 @@ def celery_process(
                 "--without-heartbeat",
                 f"--hostname=playbook-fault-{os.getpid()}-{len(started)}@%h",
             ]
-        else:
+        if kind == "beat" or "-B" in args:
             command += [f"--schedule={tmp_path / f'beat-{len(started)}'}"]
         with log.open("wb") as out:
             process = subprocess.Popen(
