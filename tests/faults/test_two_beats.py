@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections import defaultdict
 
 import pytest
@@ -54,11 +55,13 @@ def test_it_runs_each_periodic_job_once_per_period_under_two_beats(
             results[task].append(result)
         return results
 
+    # A beat killed between logging a send and making it may have sent one less.
     wait_until(
-        lambda: all(len(finished()[task]) == sent[task] for task in JOBS.values()),
+        lambda: all(len(finished()[task]) >= sent[task] - len(beats) for task in JOBS.values()),
         60,
         "the worker to take every message",
     )
+    time.sleep(1)
     results = finished()
     for task in JOBS.values():
         ran = [result for result in results[task] if result != "None"]
