@@ -10,6 +10,7 @@ from django.conf import settings
 
 from analytics.models import ScorecardRun
 from analytics.services.scorecards import (
+    BackgroundUnavailable,
     scorecard_run_execute,
     scorecard_run_start,
     scorecard_runs_dispatch_pending,
@@ -47,7 +48,11 @@ def recompute_nightly() -> int:
 
     Once per day however many beats send it; a later call that day returns None.
     """
-    run = scorecard_run_start(scope=ScorecardRun.Scope.ALL, days=NIGHTLY_WINDOWS)
+    try:
+        run = scorecard_run_start(scope=ScorecardRun.Scope.ALL, days=NIGHTLY_WINDOWS)
+    except BackgroundUnavailable as unavailable:
+        # Recorded all the same: the sweep queues it once the broker answers again.
+        run = unavailable.run
     return run.pk
 
 

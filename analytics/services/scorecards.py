@@ -11,6 +11,7 @@ could not be scored; the Celery task `analytics.tasks.recompute_scorecards` only
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import uuid
@@ -239,18 +240,33 @@ def scorecard_run_start(
 
 
 def scorecard_runs_dispatch_pending(*, limit: int = 500) -> int:
-    """Queues the runs recorded while the broker was down, oldest first; returns how many.
+    """Queues the runs the broker does not hold, oldest first; returns how many.
 
-    Each run is claimed by giving it a task id in one UPDATE before it is sent, so two
-    sweeps at once never queue the same run twice; a send that fails puts the run back.
+    Those are the runs recorded while the broker was down (no task id), and the queued
+    runs whose message Redis lost (a restart without persistence): still PENDING a while
+    after they were queued, yet neither in the queue nor taken by a worker. Each run is
+    claimed by a new task id in one UPDATE before it is sent, so two sweeps at once never
+    queue it twice; a send that fails puts it back. Should a message thought lost turn up
+    after all, its run is DONE or RUNNING by then and the task leaves it alone.
     """
     if not broker_available():
         return 0
-    waiting = ScorecardRun.objects.filter(status=ScorecardRun.Status.PENDING, task_id="")
+    pending = ScorecardRun.objects.filter(status=ScorecardRun.Status.PENDING)
+    waiting = list(
+        pending.filter(task_id="").order_by("created_at", "pk").values_list("pk", "task_id")
+    )
+    queued_before = timezone.now() - lost_after()
+    queued = dict(
+        pending.exclude(task_id="")
+        .filter(created_at__lt=queued_before)
+        .order_by("created_at", "pk")
+        .values_list("task_id", "pk")[:limit]
+    )
+    lost = [(queued[task_id], task_id) for task_id in _missing_from_broker(queued)]
     sent = 0
-    for run_id in waiting.order_by("created_at", "pk").values_list("pk", flat=True)[:limit]:
+    for run_id, old_task_id in sorted(waiting + lost)[:limit]:
         task_id = str(uuid.uuid4())
-        if not waiting.filter(pk=run_id).update(task_id=task_id):
+        if not pending.filter(pk=run_id, task_id=old_task_id).update(task_id=task_id):
             continue
         try:
             _enqueue(run_id, task_id, raise_unavailable=True)
@@ -258,8 +274,13 @@ def scorecard_runs_dispatch_pending(*, limit: int = 500) -> int:
             break
         sent += 1
     if sent:
-        logger.info("Queued %s scorecard runs recorded while the broker was down", sent)
+        logger.info("Queued %s scorecard runs the broker did not hold", sent)
     return sent
+
+
+def lost_after() -> timedelta:
+    """How long a queued run may stay PENDING before the sweep looks for its message."""
+    return timedelta(seconds=2 * settings.PENDING_SWEEP_SECONDS)
 
 
 def scorecard_run_execute(
@@ -397,6 +418,42 @@ def _check_scope(*, scope: str, team: Team | None, account_ids: list[int], days:
         raise ValidationError({"account_ids": "An accounts run needs at least one account."})
     if not days or min(days) < 1:
         raise ValidationError({"days": "Each window has at least one day."})
+
+
+def _missing_from_broker(task_ids: Sequence[str]) -> list[str]:
+    """The task ids among `task_ids` that Redis holds neither queued nor unacknowledged.
+
+    Reads kombu's Redis layout: each queue is a list of JSON messages (with the task id in
+    their headers), and messages a worker took but has not acknowledged are kept in the
+    hash `unacked` as [message, exchange, routing key].
+    """
+    if not task_ids:
+        return []
+    from celery import current_app
+
+    queue = current_app.conf.task_default_queue
+    held: set[str] = set()
+    client = redis.Redis.from_url(
+        settings.CELERY_BROKER_URL,
+        socket_connect_timeout=BROKER_CHECK_TIMEOUT,
+        socket_timeout=10 * BROKER_CHECK_TIMEOUT,
+    )
+    try:
+        for raw in client.lrange(queue, 0, -1):
+            held.add(_task_id_of(json.loads(raw)))
+        for raw in client.hvals("unacked"):
+            held.add(_task_id_of(json.loads(raw)[0]))
+    except (redis.RedisError, OSError, ValueError, IndexError) as exc:
+        # Unsure what the broker holds: assume it holds everything, and look again later.
+        logger.warning("Could not read the broker's queue: %s", exc)
+        return []
+    finally:
+        client.close()
+    return [task_id for task_id in task_ids if task_id not in held]
+
+
+def _task_id_of(message: dict[str, Any]) -> str:
+    return str((message.get("headers") or {}).get("id", ""))
 
 
 def _enqueue(run_id: int, task_id: str, *, raise_unavailable: bool) -> None:

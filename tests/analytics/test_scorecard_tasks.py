@@ -506,3 +506,43 @@ def test_it_puts_a_run_back_to_waiting_when_the_sweep_cannot_send_it(
 
     run.refresh_from_db()
     assert run.waiting_for_queue
+
+
+def test_it_queues_again_a_run_whose_message_the_broker_lost(
+    acme, broker: Broker, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.PENDING_SWEEP_SECONDS = 60
+    with django_capture_on_commit_callbacks(execute=True):
+        lost = scorecard_run_start(scope=ScorecardRun.Scope.TEAM, team=acme, end=END)
+    # Redis restarted without persistence: the queued message is gone.
+    broker.client.delete(broker.queue)
+    with django_capture_on_commit_callbacks(execute=True):
+        held = scorecard_run_start(scope=ScorecardRun.Scope.TEAM, team=acme, end=END, days=(7,))
+    recent = scorecard_run_create(scope=ScorecardRun.Scope.TEAM, team=acme, end=END)
+    long_ago = timezone.now() - timedelta(seconds=121)
+    ScorecardRun.objects.filter(pk__in=[lost.pk, held.pk]).update(created_at=long_ago)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert scorecards.scorecard_runs_dispatch_pending() == 1
+
+    lost_task = lost.task_id
+    lost.refresh_from_db()
+    assert lost.task_id != lost_task and lost.status == Status.PENDING
+    # The run still queued, and the one queued a moment ago, are left as they are.
+    assert [m["id"] for m in broker.queued()] == [held.task_id, lost.task_id]
+    recent_task = recent.task_id
+    recent.refresh_from_db()
+    assert recent.task_id == recent_task
+
+
+def test_it_records_the_nightly_run_to_queue_later_when_the_broker_is_down(
+    db: None, settings
+) -> None:
+    settings.CELERY_BROKER_URL = DEAD_BROKER
+    # The claim itself needs Redis; here only the broker check fails.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("lib.periodic.period_claim", lambda **kwargs: True)
+        run_id = recompute_nightly.apply().result
+
+    run = ScorecardRun.objects.get(pk=run_id)
+    assert (run.scope, run.end, run.waiting_for_queue) == ("all", yesterday(), True)

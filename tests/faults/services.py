@@ -23,6 +23,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
+import redis
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 START_TIMEOUT = 30.0
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -60,6 +62,9 @@ class RedisServer:
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
+
+    def client(self) -> redis.Redis:
+        return redis.Redis.from_url(self.url, socket_connect_timeout=2, socket_timeout=5)
 
     def answers(self) -> bool:
         try:

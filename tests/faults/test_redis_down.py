@@ -55,6 +55,15 @@ def test_it_serves_every_page_and_loses_no_work_while_redis_is_down(
 ) -> None:
     # The access tables' objects: an import with errors, a 28-day scorecard, a run.
     pages = page_urls(Cast(acme, globex, alice, bob, charlie, root, acmecoffee, acme_deals))
+    # A recompute queued just before Redis goes: no worker runs yet, so its message waits
+    # in Redis, which dies without saving it.
+    client.force_login(alice)
+    queued = client.post(
+        reverse("scorecard_recompute", args=["acme"]), {"days": "28", "end": END.isoformat()}
+    )
+    assert queued.status_code == 302
+    lost = ScorecardRun.objects.latest("pk")
+    assert lost.task_id and on_redis.client().llen("celery") == 1
     on_redis.stop()
 
     # Every page still renders, for the lead and for a manager.
@@ -91,16 +100,17 @@ def test_it_serves_every_page_and_loses_no_work_while_redis_is_down(
     assert recompute.status_code == 200
     answer = recompute.content.decode()
     assert "Your recompute is saved and starts by itself" in answer
-    asked = ScorecardRun.objects.get(scope=ScorecardRun.Scope.TEAM, task_id="")
+    asked = ScorecardRun.objects.get(days=[7], task_id="")
     status_page = client.get(reverse("scorecard_run", args=["acme", asked.public_id]))
     assert "Saved, waiting for background work" in status_page.content.decode()
     assert [run.waiting_for_queue for run in (imported, asked)] == [True, True]
 
-    # Redis comes back; a worker with its beat (sweeping every second) runs the work.
+    # Redis comes back, empty; a worker with its beat (sweeping every second) runs the
+    # work recorded meanwhile, and queues the lost run again.
     on_redis.start()
     worker = celery_process(args=("--pool=solo", "-B"), env={"PENDING_SWEEP_SECONDS": "1"})
 
-    for run in (imported, asked):
+    for run in (imported, asked, lost):
         finished = worker.wait_for_run(run.pk)
         assert finished.status == ScorecardRun.Status.DONE, finished.error
     assert "dispatch_pending_runs" in worker.output()
@@ -114,5 +124,6 @@ def test_it_serves_every_page_and_loses_no_work_while_redis_is_down(
     ]
     card = imported_cards.get(account=acmecoffee, days=7)
     assert (card.views, card.interactions) == (3000, 150)
-    # The lead's: the team's 7 days ending END.
+    # The lead's: the team's 7 days ending END; and the 28 days whose message was lost.
     assert Scorecard.objects.get(account=acmecoffee, days=7, period_end=END).views == 3000
+    assert Scorecard.objects.get(account=acmecoffee, days=28, period_end=END).views == 3000
