@@ -84,17 +84,19 @@ def test_it_serves_requests_again_soon_after_postgres_restarts(
             browser = HttpClient(server.port, timeout=10)
             browser.cookies = dict(client.cookies)
             while not stop.is_set():
+                # Each request counts at the moment it was sent.
+                sent_at = time.monotonic()
                 try:
                     status = browser.request("GET", PAGE)[0]
                 except OSError:
                     status = 0
-                outcomes.append((time.monotonic(), status))
+                outcomes.append((sent_at, status))
                 time.sleep(0.05)
 
         browsers = [threading.Thread(target=browse) for _ in range(2)]
         for browser in browsers:
             browser.start()
-        time.sleep(1)
+        time.sleep(2)
         restarted = time.monotonic()
         cluster.stop()
         time.sleep(2)
@@ -107,12 +109,14 @@ def test_it_serves_requests_again_soon_after_postgres_restarts(
     finally:
         server.stop()
 
-    before = [s for at, s in outcomes if at < restarted]
+    # Requests sent well before the restart (not in flight when it ended their sessions).
+    before = [s for at, s in outcomes if at < restarted - 1]
     after = [(at, s) for at, s in outcomes if at >= restarted]
     assert before and set(before) == {200}
     # While the database is down the server answers with an error page, never hangs.
     assert any(s == 500 for _, s in after)
-    recovered_at = next(at for at, s in after if s == 200)
-    assert recovered_at - restarted < RECOVERY_LIMIT
-    # Once one request succeeds, every later one does.
-    assert {s for at, s in after if at >= recovered_at} == {200}
+    # From some moment on, every request sent succeeds; it is soon after the restart.
+    last_failure = max(at for at, s in after if s != 200)
+    recovered = sorted(at for at, s in after if at > last_failure)
+    assert recovered, "no request succeeded after the last failure"
+    assert recovered[0] - restarted < RECOVERY_LIMIT
