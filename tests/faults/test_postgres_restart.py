@@ -19,8 +19,6 @@ from tests.faults.services import (
     wait_until,
 )
 
-pytestmark = pytest.mark.slow
-
 PASSWORD = "fault-tests-password-1"
 RECOVERY_LIMIT = 30.0
 SEED = f"""
@@ -53,6 +51,7 @@ def test_it_checks_persistent_connections_before_each_request() -> None:
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
 
 
+@pytest.mark.slow
 def test_it_serves_requests_again_soon_after_postgres_restarts(
     postgres: tuple[PostgresCluster, str], tmp_path: Path
 ) -> None:
