@@ -99,8 +99,8 @@ def seed(args: argparse.Namespace) -> tuple[str, list[tuple[str, list[str]]]]:
     loaded = DailyMetric.objects.filter(account__team=team).count()
     if accounts.count() != args.accounts or loaded != args.accounts * args.days:
         started = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM accounts_account WHERE team_id = %s", [team.pk])
+        # A different size asked under the same name: start the team's accounts afresh.
+        accounts.delete()
         kinds = [Kind.OFFICIAL if i % 5 < 3 else Kind.MARKETING for i in range(args.accounts)]
         Account.objects.bulk_create(
             Account(
