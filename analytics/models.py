@@ -320,6 +320,11 @@ class ScorecardRun(models.Model):
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
 
+    @property
+    def waiting_for_queue(self) -> bool:
+        """Recorded while the task queue was down; the sweep queues it when it is back."""
+        return self.status == self.Status.PENDING and not self.task_id
+
 
 class ViewerDay(models.Model):
     """TikTok Studio's Viewers tab: one account's viewers on one day (imports.md)."""

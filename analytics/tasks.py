@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
+
 from celery import Task, shared_task
+from django.conf import settings
 
 from analytics.models import ScorecardRun
-from analytics.services.scorecards import scorecard_run_execute, scorecard_run_start
+from analytics.services.scorecards import (
+    BackgroundUnavailable,
+    scorecard_run_execute,
+    scorecard_run_start,
+    scorecard_runs_dispatch_pending,
+    yesterday,
+)
+from lib.periodic import once_per_period
 
 NIGHTLY_WINDOWS = (7, 28)
 
@@ -20,8 +31,37 @@ def recompute_scorecards(self: Task, run_id: int) -> None:
     scorecard_run_execute(run_id=run_id, reclaim_running=bool(delivery.get("redelivered")))
 
 
+def nightly_period() -> str:
+    """The nightly job's period: the day its windows end."""
+    return yesterday().isoformat()
+
+
+def sweep_period() -> str:
+    """The sweep's period: the slot of PENDING_SWEEP_SECONDS the clock is in."""
+    return str(int(time.time()) // settings.PENDING_SWEEP_SECONDS)
+
+
 @shared_task
+@once_per_period(job="nightly-scorecards", period=nightly_period, ttl=timedelta(days=2))
 def recompute_nightly() -> int:
-    """Celery beat's nightly job: every active account, 7 and 28 days ending yesterday."""
-    run = scorecard_run_start(scope=ScorecardRun.Scope.ALL, days=NIGHTLY_WINDOWS)
+    """Celery beat's nightly job: every active account, 7 and 28 days ending yesterday.
+
+    Once per day however many beats send it; a later call that day returns None.
+    """
+    try:
+        run = scorecard_run_start(scope=ScorecardRun.Scope.ALL, days=NIGHTLY_WINDOWS)
+    except BackgroundUnavailable as unavailable:
+        # Recorded all the same: the sweep queues it once the broker answers again.
+        run = unavailable.run
     return run.pk
+
+
+@shared_task
+@once_per_period(
+    job="pending-scorecard-runs",
+    period=sweep_period,
+    ttl=timedelta(seconds=2 * settings.PENDING_SWEEP_SECONDS),
+)
+def dispatch_pending_runs() -> int:
+    """Celery beat, every PENDING_SWEEP_SECONDS: queues runs recorded while Redis was down."""
+    return scorecard_runs_dispatch_pending()

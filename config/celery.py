@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -19,5 +20,10 @@ app.conf.beat_schedule = {
     "monday-checklists": {
         "task": "strategy.tasks.open_weekly_checklists",
         "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
+    },
+    # Queues the recomputes recorded while Redis was down, once it answers again.
+    "pending-scorecard-runs": {
+        "task": "analytics.tasks.dispatch_pending_runs",
+        "schedule": float(settings.PENDING_SWEEP_SECONDS),
     },
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import sys
@@ -53,8 +54,21 @@ def chromium_problem() -> str | None:
     )
 
 
+def fault_tools_problem() -> str | None:
+    """The fault tests (tests/faults) start throwaway redis-server and PostgreSQL servers."""
+    missing = []
+    if not shutil.which("redis-server"):
+        missing.append("redis-server (apt-get install redis-server)")
+    if not glob.glob("/usr/lib/postgresql/*/bin/initdb"):
+        missing.append("PostgreSQL's server binaries under /usr/lib/postgresql/*/bin")
+    if not missing:
+        return None
+    return f"The fault tests start their own servers and need {' and '.join(missing)}."
+
+
 def main() -> int:
-    problems = [p for p in (postgres_problem(), redis_problem(), chromium_problem()) if p]
+    checks = (postgres_problem(), redis_problem(), chromium_problem(), fault_tools_problem())
+    problems = [p for p in checks if p]
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
 
+from lib.periodic import once_per_period
 from strategy.services import checklists_open_week, this_week
 
 
+def week_period() -> str:
+    """The Monday job's period: the week it opens."""
+    return this_week().isoformat()
+
+
 @shared_task(acks_late=True)
+@once_per_period(job="monday-checklists", period=week_period, ttl=timedelta(days=8))
 def open_weekly_checklists() -> int:
     """Celery beat, Monday morning: opens this week's checklist of every active account.
 
-    Running it twice opens nothing new, so a redelivered message is harmless.
+    Once per week however many beats send it (a later call that week returns None);
+    running the service twice opens nothing new anyway.
     """
     return checklists_open_week(week_start=this_week())

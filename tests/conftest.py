@@ -7,13 +7,46 @@ superuser in no team.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 
 import pytest
+import redis
+from django.conf import settings
 from django.test import Client
 
 from accounts.models import Account, Kind, Role, Team
+from lib import periodic
 from tests.factories import AccountFactory, MembershipFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def periodic_claims(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, str]]]:
+    """Each test claims periodic jobs under its own Redis prefix and removes its claims.
+
+    Other test runs share the Redis database: a nightly job one test ran must not count
+    as run for another. Yields the (broker URL, key) of every claim made.
+    """
+    prefix = f"playbook-test-periodic-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setattr(settings, "PERIODIC_CLAIM_PREFIX", prefix, raising=False)
+    made: list[tuple[str, str]] = []
+    real_key = periodic.claim_key
+
+    def recorded_key(job: str, period: str) -> str:
+        key = real_key(job, period)
+        made.append((settings.CELERY_BROKER_URL, key))
+        return key
+
+    monkeypatch.setattr(periodic, "claim_key", recorded_key)
+    yield made
+    for url, key in set(made):
+        try:
+            client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+            client.delete(key)
+            client.close()
+        except (redis.RedisError, OSError):
+            # A test that stopped its own Redis took its claims with it.
+            pass
 
 
 @pytest.fixture

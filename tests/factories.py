@@ -97,3 +97,5 @@ class ScorecardRunFactory(factory.django.DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
     end = datetime.date(2025, 3, 28)
     days = factory.LazyFunction(lambda: [28])
+    # A queued run has its task's id; an empty one marks a run waiting for Redis.
+    task_id = factory.Faker("uuid4")

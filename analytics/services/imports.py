@@ -89,8 +89,10 @@ MAX_COUNT = 2**63 - 1
 CAMPAIGN_NAME_LENGTH = Campaign._meta.get_field("name").max_length
 
 RECOMPUTE_QUEUED = "Scorecards of the imported accounts are being recomputed."
-RECOMPUTE_TONIGHT = (
-    "The background queue does not answer right now, so scorecards will be recomputed tonight."
+RECOMPUTE_WAITING = (
+    "Background work is unavailable right now (the task queue does not answer): the imported "
+    "figures are saved, and the scorecards of the imported accounts will be recomputed by "
+    "themselves as soon as it answers again."
 )
 NOTHING_CHANGED = "Nothing changed: everything was already as the files say."
 NOTHING_TO_IMPORT = "nothing to import: no file in the upload holds rows Playbook reads"
@@ -998,8 +1000,10 @@ def _queue_recompute(scope: _Scope, result: ImportResult) -> None:
             end=end,
             days=RECOMPUTE_DAYS,
         )
-    except BackgroundUnavailable:
-        result.message = RECOMPUTE_TONIGHT
+    except BackgroundUnavailable as unavailable:
+        # The run is recorded anyway and queued by the sweep once the broker is back.
+        result.scorecard_run = unavailable.run
+        result.message = RECOMPUTE_WAITING
     else:
         result.message = RECOMPUTE_QUEUED
 

@@ -11,6 +11,7 @@ could not be scored; the Celery task `analytics.tasks.recompute_scorecards` only
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import uuid
@@ -41,6 +42,10 @@ logger = logging.getLogger(__name__)
 UNAVAILABLE_MESSAGE = (
     "Background work is unavailable right now (the task queue does not answer), "
     "so scorecards cannot be recomputed. Stored scorecards are still shown; try again later."
+)
+WAITING_MESSAGE = (
+    "Background work is unavailable right now (the task queue does not answer). "
+    "The recompute is saved and starts by itself as soon as the queue answers again."
 )
 
 # How long the broker check may wait, and how long its answer is trusted. A page that
@@ -100,10 +105,15 @@ _broker_answers: dict[str, tuple[float, bool]] = {}
 
 
 class BackgroundUnavailable(Exception):
-    """The broker cannot take a job; nothing was queued."""
+    """The broker cannot take a job right now.
 
-    def __init__(self, message: str = UNAVAILABLE_MESSAGE) -> None:
-        super().__init__(message)
+    `run` is the run recorded anyway, PENDING with no task id: the sweep
+    (`scorecard_runs_dispatch_pending`) hands it to the queue once the broker answers.
+    """
+
+    def __init__(self, message: str | None = None, *, run: ScorecardRun | None = None) -> None:
+        self.run = run
+        super().__init__(message or (WAITING_MESSAGE if run else UNAVAILABLE_MESSAGE))
 
 
 @dataclass
@@ -157,8 +167,12 @@ def scorecard_run_create(
     team: Team | None = None,
     account_ids: Sequence[int] = (),
     requested_by: AbstractBaseUser | None = None,
+    task_id: str | None = None,
 ) -> ScorecardRun:
-    """Records a PENDING run without queueing it (for in-process runs: --sync, the demo)."""
+    """Records a PENDING run without queueing it (for in-process runs: --sync, the demo).
+
+    An empty `task_id` marks a run that waits for the queue (see `scorecard_run_start`).
+    """
     window_days = sorted({int(d) for d in days})
     ids = sorted({int(pk) for pk in account_ids})
     _check_scope(scope=scope, team=team, account_ids=ids, days=window_days)
@@ -169,7 +183,7 @@ def scorecard_run_create(
         end=end or yesterday(),
         days=window_days,
         requested_by=requested_by,
-        task_id=str(uuid.uuid4()),
+        task_id=str(uuid.uuid4()) if task_id is None else task_id,
     )
     run.full_clean()
     run.save()
@@ -187,16 +201,27 @@ def scorecard_run_start(
 ) -> ScorecardRun:
     """Records a run and queues `recompute_scorecards` once the transaction commits.
 
-    Raises BackgroundUnavailable, without creating a run, when the broker does not answer.
-    Should the broker fail between that check and the enqueue, the run is marked FAILED
-    with a clear error; the exception is raised too when the enqueue happened right away
-    (no surrounding transaction), and only logged when it happened at a later commit, so
-    a caller's committed work is never reported as failed. With CELERY_TASK_ALWAYS_EAGER
-    (the demo) the task runs inline and the returned run is already finished.
+    Nothing asked for is lost when the broker does not answer: the run is recorded
+    PENDING without a task id, and BackgroundUnavailable (carrying the run) says so; the
+    periodic sweep queues it once the broker is back. Should the broker fail between the
+    check and the enqueue, the run is put back to waiting the same way; the exception is
+    raised when the enqueue happened right away (no surrounding transaction), and only
+    logged when it happened at a later commit, so a caller's committed work is never
+    reported as failed. With CELERY_TASK_ALWAYS_EAGER (the demo) the task runs inline
+    and the returned run is already finished.
     """
     _check_scope(scope=scope, team=team, account_ids=list(account_ids), days=[int(d) for d in days])
     if not broker_available():
-        raise BackgroundUnavailable()
+        waiting = scorecard_run_create(
+            scope=scope,
+            end=end,
+            days=days,
+            team=team,
+            account_ids=account_ids,
+            requested_by=requested_by,
+            task_id="",
+        )
+        raise BackgroundUnavailable(run=waiting)
     run = scorecard_run_create(
         scope=scope,
         end=end,
@@ -212,6 +237,50 @@ def scorecard_run_start(
     if immediate:
         run.refresh_from_db()
     return run
+
+
+def scorecard_runs_dispatch_pending(*, limit: int = 500) -> int:
+    """Queues the runs the broker does not hold, oldest first; returns how many.
+
+    Those are the runs recorded while the broker was down (no task id), and the queued
+    runs whose message Redis lost (a restart without persistence): still PENDING a while
+    after they were queued, yet neither in the queue nor taken by a worker. Each run is
+    claimed by a new task id in one UPDATE before it is sent, so two sweeps at once never
+    queue it twice; a send that fails puts it back. Should a message thought lost turn up
+    after all, its run is DONE or RUNNING by then and the task leaves it alone.
+    """
+    if not broker_available():
+        return 0
+    pending = ScorecardRun.objects.filter(status=ScorecardRun.Status.PENDING)
+    waiting = list(
+        pending.filter(task_id="").order_by("created_at", "pk").values_list("pk", "task_id")
+    )
+    queued_before = timezone.now() - lost_after()
+    queued = dict(
+        pending.exclude(task_id="")
+        .filter(created_at__lt=queued_before)
+        .order_by("created_at", "pk")
+        .values_list("task_id", "pk")[:limit]
+    )
+    lost = [(queued[task_id], task_id) for task_id in _missing_from_broker(queued)]
+    sent = 0
+    for run_id, old_task_id in sorted(waiting + lost)[:limit]:
+        task_id = str(uuid.uuid4())
+        if not pending.filter(pk=run_id, task_id=old_task_id).update(task_id=task_id):
+            continue
+        try:
+            _enqueue(run_id, task_id, raise_unavailable=True)
+        except BackgroundUnavailable:
+            break
+        sent += 1
+    if sent:
+        logger.info("Queued %s scorecard runs the broker did not hold", sent)
+    return sent
+
+
+def lost_after() -> timedelta:
+    """How long a queued run may stay PENDING before the sweep looks for its message."""
+    return timedelta(seconds=2 * settings.PENDING_SWEEP_SECONDS)
 
 
 def scorecard_run_execute(
@@ -351,19 +420,57 @@ def _check_scope(*, scope: str, team: Team | None, account_ids: list[int], days:
         raise ValidationError({"days": "Each window has at least one day."})
 
 
+def _missing_from_broker(task_ids: Sequence[str]) -> list[str]:
+    """The task ids among `task_ids` that Redis holds neither queued nor unacknowledged.
+
+    Reads kombu's Redis layout: each queue is a list of JSON messages (with the task id in
+    their headers), and messages a worker took but has not acknowledged are kept in the
+    hash `unacked` as [message, exchange, routing key].
+    """
+    if not task_ids:
+        return []
+    from celery import current_app
+
+    queue = current_app.conf.task_default_queue
+    held: set[str] = set()
+    client = redis.Redis.from_url(
+        settings.CELERY_BROKER_URL,
+        socket_connect_timeout=BROKER_CHECK_TIMEOUT,
+        socket_timeout=10 * BROKER_CHECK_TIMEOUT,
+    )
+    try:
+        for raw in client.lrange(queue, 0, -1):
+            held.add(_task_id_of(json.loads(raw)))
+        for raw in client.hvals("unacked"):
+            held.add(_task_id_of(json.loads(raw)[0]))
+    except (redis.RedisError, OSError, ValueError, IndexError) as exc:
+        # Unsure what the broker holds: assume it holds everything, and look again later.
+        logger.warning("Could not read the broker's queue: %s", exc)
+        return []
+    finally:
+        client.close()
+    return [task_id for task_id in task_ids if task_id not in held]
+
+
+def _task_id_of(message: dict[str, Any]) -> str:
+    return str((message.get("headers") or {}).get("id", ""))
+
+
 def _enqueue(run_id: int, task_id: str, *, raise_unavailable: bool) -> None:
     from analytics.tasks import recompute_scorecards
 
     try:
         recompute_scorecards.apply_async((run_id,), task_id=task_id)
     except (KombuOperationalError, redis.RedisError, OSError) as exc:
-        logger.warning("Scorecard run %s not queued: %s", run_id, exc)
+        logger.warning("Scorecard run %s not queued, it waits for the broker: %s", run_id, exc)
         _broker_answers.clear()
-        ScorecardRun.objects.filter(pk=run_id, status=ScorecardRun.Status.PENDING).update(
-            status=ScorecardRun.Status.FAILED, error=UNAVAILABLE_MESSAGE, finished_at=timezone.now()
-        )
+        # Back to waiting (no task id): the sweep queues it when the broker answers again.
+        ScorecardRun.objects.filter(
+            pk=run_id, status=ScorecardRun.Status.PENDING, task_id=task_id
+        ).update(task_id="")
         if raise_unavailable:
-            raise BackgroundUnavailable() from exc
+            run = ScorecardRun.objects.filter(pk=run_id).first()
+            raise BackgroundUnavailable(run=run) from exc
 
 
 def _scope_accounts(run: ScorecardRun) -> QuerySet[Account]:

@@ -79,8 +79,8 @@ def scorecard_recompute(request: HttpRequest, membership: Membership) -> HttpRes
             days=(days,),
             requested_by=request.user,
         )
-    except background.BackgroundUnavailable:
-        return _unavailable(request, membership, days=days, end=end)
+    except background.BackgroundUnavailable as unavailable:
+        return _unavailable(request, membership, days=days, end=end, waiting=unavailable.run)
     if request.htmx:
         context = {"membership": membership, "run": run}
         response = render(request, "analytics/scorecard_run.html#run-status", context)
@@ -199,12 +199,19 @@ def _window(request: HttpRequest, membership: Membership, filters: ScorecardFilt
 
 
 def _unavailable(
-    request: HttpRequest, membership: Membership, *, days: int, end: date
+    request: HttpRequest,
+    membership: Membership,
+    *,
+    days: int,
+    end: date,
+    waiting: ScorecardRun | None = None,
 ) -> HttpResponse:
     query = QueryDict(mutable=True)
     query["days"], query["end"] = str(days), end.isoformat()
     context = review_context(request, membership, query)
     context["background_ok"] = False
+    # The recompute asked for is recorded; the sweep queues it when Redis is back.
+    context["waiting_run"] = waiting
     if request.htmx:
         return render(request, "analytics/review.html#unavailable", context)
     return render(request, "analytics/review.html", context)

@@ -85,6 +85,11 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
+# A persistent connection is checked before a request uses it, so a database restart costs
+# no request an error once the database answers again.
+DATABASES["default"].setdefault(
+    "CONN_HEALTH_CHECKS", env.bool("DJANGO_CONN_HEALTH_CHECKS", default=True)
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -169,6 +174,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 0}
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic jobs claim their period under this Redis key prefix (lib/periodic.py), so that
+# two beat schedulers cause one run. The sweep that queues runs recorded while Redis was
+# down runs this often.
+PERIODIC_CLAIM_PREFIX = env.str("PERIODIC_CLAIM_PREFIX", default="playbook:periodic")
+PENDING_SWEEP_SECONDS = env.int("PENDING_SWEEP_SECONDS", default=60)
 
 LOGGING = {
     "version": 1,

@@ -716,8 +716,10 @@ def test_it_imports_when_the_queue_is_down_and_says_so(acme, alice, official, de
 
     assert applied.status == ImportRun.Status.APPLIED
     assert DailyMetric.objects.count() == 6
-    assert applied.message == imports.RECOMPUTE_TONIGHT
-    assert applied.scorecard_run is None
+    assert applied.message == imports.RECOMPUTE_WAITING
+    # The recompute is recorded, waiting for the sweep to queue it once Redis is back.
+    assert applied.scorecard_run.waiting_for_queue
+    assert sorted(applied.scorecard_run.account_ids) == sorted([official.pk, deals.pk])
 
 
 def test_it_rejects_an_upload_with_errors_and_refuses_to_confirm_it(acme, alice, official):

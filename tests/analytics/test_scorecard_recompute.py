@@ -189,6 +189,26 @@ def test_it_says_so_when_redis_goes_down_at_the_click(
     assert not ScorecardRun.objects.exists()
 
 
+def test_it_keeps_a_recompute_asked_for_while_redis_is_down(
+    login, alice, acmecoffee, broker_down
+) -> None:
+    data = {"days": "7", "end": "2025-03-28"}
+    response = login(alice).post(recompute_url(), data, headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
+    run = ScorecardRun.objects.get()
+    assert (run.team, run.days, run.end, run.requested_by) == (acmecoffee.team, [7], END, alice)
+    assert run.waiting_for_queue
+    html = response.content.decode()
+    assert UNAVAILABLE in html and "<html" not in html
+    assert "Your recompute is saved and starts by itself as soon as Redis answers again" in html
+    assert f'href="{run_url(run)}"' in html
+    # Its status page says what it waits for, and polls less often meanwhile.
+    status = login(alice).get(run_url(run), headers={"HX-Request": "true"}).content.decode()
+    assert "Saved, waiting for background work: Redis is not reachable right now." in status
+    assert 'hx-trigger="every 5s"' in status
+
+
 def test_it_asks_managers_nothing_about_redis(login, bob, acmecoffee, broker_down) -> None:
     ScorecardFactory(account=acmecoffee, period_end=END)
     html = login(bob).get(reverse("scorecard_review", args=["acme"])).content.decode()

@@ -49,7 +49,11 @@ class Command(ScorecardCommand):
             try:
                 run = scorecard_run_start(scope=scope, team=team, end=end, days=days)
             except BackgroundUnavailable as exc:
-                raise CommandError(f"{exc} Use --sync to compute in this process.") from exc
+                self.stderr.write(f"{exc} Use --sync to compute in this process instead.")
+                self.stdout.write(
+                    f"scorecard run {exc.run.pk} ({exc.run.public_id}) waits for the queue"
+                )
+                return
             self.stdout.write(f"queued scorecard run {run.pk} ({run.public_id})")
             return
         run = scorecard_run_create(scope=scope, team=team, end=end, days=days)
