@@ -5,33 +5,38 @@ from __future__ import annotations
 from datetime import date
 
 from analytics.services.imports import import_preview
-from tests.access.roles import Cast
+from tests.access.roles import Cast, seen
 from tests.factories import ScorecardFactory, ScorecardRunFactory
 
-# Anyone outside the team gets 404 (the superuser too: superusers are in no team).
-OUTSIDERS = {"anonymous": 302, "other_lead": 404, "superuser": 404}
+MEMBERS_SEE = seen(manager=200, lead=200)
+# Managers see the runs they made (bob's), not other managers' (dave's).
+OWN_RUN = seen(manager=200, other_manager=404, lead=200)
+ACCOUNT_SEE = seen(manager=200, other_manager=404, lead=200)
 
-EXPECTED: dict[str, tuple[str, dict[str, int]]] = {
+# name: {method: {role: status}}; methods not listed answer 405 (302 for anonymous users).
+EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     # -- imports --
     # Managers import too (for the accounts they manage), so no import URL is lead-only.
-    "import_list": ("GET", OUTSIDERS | {"manager": 200, "lead": 200}),
-    "import_upload": ("GET", OUTSIDERS | {"manager": 200, "lead": 200}),
-    "import_detail": ("GET", OUTSIDERS | {"manager": 200, "lead": 200}),
+    "import_list": {"GET": MEMBERS_SEE},
+    # An empty upload form is shown again with its errors.
+    "import_upload": {"GET": MEMBERS_SEE, "POST": MEMBERS_SEE},
+    "import_detail": {"GET": OWN_RUN},
     # The run has errors: confirming shows them again instead of importing.
-    "import_confirm": ("POST", OUTSIDERS | {"manager": 200, "lead": 200}),
-    # The manager discards it; the lead then lands on the discarded run.
-    "import_discard": ("POST", OUTSIDERS | {"manager": 302, "lead": 302}),
+    "import_confirm": {"POST": OWN_RUN},
+    # The run is discarded (each request is rolled back, so both may).
+    "import_discard": {"POST": seen(manager=302, other_manager=404, lead=302)},
     # -- scorecards and review --
-    "scorecard_review": ("GET", OUTSIDERS | {"manager": 200, "lead": 200}),
-    "scorecard_export": ("GET", OUTSIDERS | {"manager": 200, "lead": 200}),
+    "scorecard_review": {"GET": MEMBERS_SEE},
+    "scorecard_export": {"GET": MEMBERS_SEE},
     # An empty POST has no period: the lead sees the page again with the error.
-    "scorecard_recompute": ("POST", OUTSIDERS | {"manager": 403, "lead": 200}),
-    "scorecard_run": ("GET", OUTSIDERS | {"manager": 403, "lead": 200}),
-    "account_scorecard": ("GET", OUTSIDERS | {"manager": 200, "lead": 200}),
-    "scorecard_mark_reviewed": ("POST", OUTSIDERS | {"manager": 403, "lead": 302}),
+    "scorecard_recompute": {"POST": seen(manager=403, lead=200)},
+    "scorecard_run": {"GET": seen(manager=403, lead=200)},
+    "account_scorecard": {"GET": ACCOUNT_SEE},
+    "scorecard_mark_reviewed": {"POST": seen(manager=403, lead=302)},
 }
 
 SCORECARD_END = date(2025, 3, 28)
+BAD_FILE = b"date,likes\n2024-10-01,-1\n"
 
 
 def url_kwargs(cast: Cast) -> dict[str, str]:
@@ -39,7 +44,7 @@ def url_kwargs(cast: Cast) -> dict[str, str]:
     rejected = import_preview(
         membership=cast.bob.memberships.get(team=cast.acme),
         user=cast.bob,
-        files=[("bad.csv", b"date,likes\n2024-10-01,-1\n")],
+        files=[("bad.csv", BAD_FILE)],
         account=cast.acmecoffee,
         as_of=SCORECARD_END,
     )
@@ -51,6 +56,24 @@ def url_kwargs(cast: Cast) -> dict[str, str]:
         "handle": cast.acmecoffee.handle,
         "period_days": "28",
         "period_end": SCORECARD_END.isoformat(),
+        "scorecard_run_id": str(run.public_id),
+        "import_run_id": str(rejected.public_id),
+    }
+
+
+def foreign_kwargs(cast: Cast) -> dict[str, str]:
+    """Globex's objects, asked for under Acme's slug."""
+    rejected = import_preview(
+        membership=cast.charlie.memberships.get(team=cast.globex),
+        user=cast.charlie,
+        files=[("bad.csv", BAD_FILE)],
+        account=cast.globex_main,
+        as_of=SCORECARD_END,
+    )
+    ScorecardFactory(account=cast.globex_main, days=28, period_end=SCORECARD_END)
+    run = ScorecardRunFactory(team=cast.globex, requested_by=cast.charlie)
+    return {
+        "handle": cast.globex_main.handle,
         "scorecard_run_id": str(run.public_id),
         "import_run_id": str(rejected.public_id),
     }
