@@ -149,3 +149,12 @@ def test_a_handle_no_account_could_have_is_a_404(urls: dict, clients, handle: st
         url = url_for(name, kwargs)
         response = clients["lead"].generic("POST" if name in POSTS else "GET", url)
         assert response.status_code == 404, (name, response.status_code)
+
+
+def test_a_query_django_refuses_is_the_products_400_page(clients) -> None:
+    query = "&".join(f"f{n}=1" for n in range(1100))
+    response = clients["lead"].get(f"/t/acme/?{query}")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "That request cannot be answered" in html
+    assert "<title>" in html and "Traceback" not in html
