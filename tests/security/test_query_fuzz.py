@@ -116,6 +116,7 @@ def test_it_fuzzes_every_page_that_answers_get() -> None:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     derandomize=True,
+    database=None,
 )
 @given(name=st.sampled_from(GET_URLS), role=st.sampled_from(["lead", "manager"]), query=queries)
 # The queries of issue 9, each once for sure.
