@@ -83,15 +83,19 @@ def scorecard_recompute(request: HttpRequest, membership: Membership) -> HttpRes
         return render(request, "analytics/review.html", context)
     days, end = form.cleaned_data["days"], form.cleaned_data["end"]
     try:
-        run = background.scorecard_run_start(
-            scope=ScorecardRun.Scope.TEAM,
-            team=membership.team,
-            end=end,
-            days=(days,),
-            requested_by=request.user,
-        )
+        with rights_held(user=request.user, team=membership.team, lead_only=True):
+            run = background.scorecard_run_start(
+                scope=ScorecardRun.Scope.TEAM,
+                team=membership.team,
+                end=end,
+                days=(days,),
+                requested_by=request.user,
+            )
     except background.BackgroundUnavailable:
         return _unavailable(request, membership, days=days, end=end)
+    # The run was queued as the transaction committed (and, run eagerly, has finished;
+    # a broker failing just then marked it failed with a message saying so).
+    run.refresh_from_db()
     if request.htmx:
         context = {"membership": membership, "run": run}
         response = render(request, "analytics/scorecard_run.html#run-status", context)
