@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
+from lib.dates import validate_end
 from lib.forms import StyledFormMixin
 
 FORMAT_CHOICES = [
@@ -60,6 +61,7 @@ class ImportUploadForm(StyledFormMixin, forms.Form):
             "TikTok Studio dates carry no year: the last row is taken as on or before this day."
         ),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_end],
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

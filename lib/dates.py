@@ -40,7 +40,7 @@ def end_error(value: date, on: date | None = None) -> str:
     if EARLIEST_END <= value <= last:
         return ""
     return (
-        f"{value.isoformat()} is out of range: choose an end date between "
+        f"{value.isoformat()} is out of range: choose a date between "
         f"{EARLIEST_END.isoformat()} and {last.isoformat()}."
     )
 

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -22,7 +23,7 @@ from tests.security.checksum import checksum
 from tests.strategy.helpers import item, open_checklist, tick_url
 
 OUT_OF_RANGE = ["0001-01-05", "1999-12-31", "9999-12-31", "2100-01-01"]
-RANGE_WORDS = "is out of range: choose an end date between 2000-01-01 and"
+RANGE_WORDS = "is out of range: choose a date between 2000-01-01 and"
 
 
 @time_machine.travel(date(2026, 12, 2), tick=False)
@@ -30,7 +31,7 @@ def test_the_range_runs_from_2000_to_a_year_from_today() -> None:
     assert dates.end_error(date(2000, 1, 1)) == ""
     assert dates.end_error(date(2027, 12, 2)) == ""
     assert dates.end_error(date(2027, 12, 3)) == (
-        "2027-12-03 is out of range: choose an end date between 2000-01-01 and 2027-12-02."
+        "2027-12-03 is out of range: choose a date between 2000-01-01 and 2027-12-02."
     )
     assert dates.end_error(date(1999, 12, 31)).startswith("1999-12-31 is out of range")
     assert dates.latest_end(date(2028, 2, 29)) == date(2029, 2, 28)
@@ -143,3 +144,18 @@ def test_the_recompute_service_and_command_refuse_it_too(acme) -> None:
     with pytest.raises(CommandError, match="out of range"):
         call_command("compute_scorecards", "--team", "acme", "--end", "0001-01-05", "--sync")
     assert not ScorecardRun.objects.exists()
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-05", "9999-12-31"])
+def test_an_upload_downloaded_on_a_day_out_of_range_is_refused(
+    login, bob, acmecoffee, as_of: str
+) -> None:
+    file = SimpleUploadedFile("m.csv", b"date,likes\n2024-12-30,5\n", content_type="text/csv")
+    url = reverse("import_upload", args=["acme"]) + "?account=acmecoffee"
+    before = checksum()
+    response = login(bob).post(url, {"format": "auto", "as_of": as_of, "files": [file]})
+    assert response.status_code == 200
+    assert f"{as_of} is out of range: choose a date between 2000-01-01 and" in (
+        response.content.decode()
+    )
+    assert checksum() == before
