@@ -184,15 +184,17 @@ def test_it_refuses_template_edits_by_a_lead_who_became_a_manager(
 # -- accounts --
 
 
-@pytest.mark.parametrize("write", ["edit", "archive"])
+@pytest.mark.parametrize("write", ["create", "edit", "archive"])
 def test_it_refuses_account_writes_by_a_lead_who_became_a_manager(
     login, alice, acme, acmecoffee, write: str
 ) -> None:
     client = login(alice)
     assert client.get(reverse("account_edit", args=["acme", "acmecoffee"])).status_code == 200
     demote(alice, acme)
-    url = reverse(f"account_{write}", args=["acme", "acmecoffee"])
-    refused(client, url, {"display_name": "Hijacked", "archived": "1"}, statuses=(403,))
+    args = ["acme"] if write == "create" else ["acme", "acmecoffee"]
+    url = reverse(f"account_{write}", args=args)
+    data = {"handle": "newone", "kind": "official", "display_name": "Hijacked", "archived": "1"}
+    refused(client, url, data, statuses=(403,))
 
 
 # -- the primitive --
