@@ -10,6 +10,7 @@ MEMBERS_SEE = seen(manager=200, lead=200)
 ACCOUNT_SEE = seen(manager=200, other_manager=404, lead=200)
 # A plain form post goes back to the checklist.
 ACCOUNT_WRITE = seen(manager=302, other_manager=404, lead=302)
+MEMBERS_WRITE = seen(manager=302, lead=302)
 LEADS_SEE = seen(manager=403, lead=200)
 LEADS_WRITE = seen(manager=403, lead=302)
 
