@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
+from accounts.models import Account, Membership, Team
 from accounts.selectors import membership_get
 
 
@@ -33,3 +36,27 @@ def team_view(
         return wrapper
 
     return decorate(view) if view else decorate
+
+
+@contextmanager
+def rights_held(
+    *, user: Any, team: Team, lead_only: bool = False, account: Account | None = None
+) -> Iterator[Membership]:
+    """A transaction in which the user's right to write is read again and held.
+
+    The membership (and, for an account, the user's manager link to it) is locked until
+    the write commits, so a lead's revocation either waits for the write or the write
+    sees it and is refused with PermissionDenied: a right is checked at the moment of the
+    write, not only when the page was shown.
+    """
+    with transaction.atomic():
+        membership = Membership.objects.of(user).select_for_update().filter(team=team).first()
+        if membership is None:
+            raise PermissionDenied("You are no longer a member of this team.")
+        if lead_only and not membership.is_lead:
+            raise PermissionDenied("Only the team's leads may do this.")
+        if account is not None and not membership.is_lead:
+            links = Account.managers.through.objects.select_for_update()
+            if not links.filter(user=user, account_id=account.pk, account__team=team).exists():
+                raise PermissionDenied("You no longer manage this account.")
+        yield membership

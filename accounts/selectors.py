@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Account, Membership
+from accounts.models import HANDLE_RE, Account, Membership
+
+HANDLE_PATTERN = re.compile(HANDLE_RE)
+
+
+def handle_is_valid(handle: str) -> bool:
+    """Whether the text could be a handle at all: others (NUL bytes too) name no account."""
+    return HANDLE_PATTERN.fullmatch(handle.lower()) is not None
 
 
 def membership_get(*, user: AbstractBaseUser, team_slug: str) -> Membership:
@@ -41,6 +50,9 @@ def account_list(
 
 
 def account_get(*, user: AbstractBaseUser, membership: Membership, handle: str) -> Account:
+    if not handle_is_valid(handle):
+        # No account has such a handle; text the database refuses (NUL) never reaches it.
+        raise Http404("No such account in this team.")
     accounts = Account.objects.visible_to(user).filter(team=membership.team)
     try:
         return (

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from accounts import selectors, services
-from accounts.access import team_view
+from accounts.access import rights_held, team_view
 from accounts.forms import AccountFilterForm, AccountForm, target_initial
 from accounts.models import Kind, Membership
 from lib.paging import query_without_page
@@ -61,9 +61,10 @@ def account_create(request: HttpRequest, membership: Membership) -> HttpResponse
         managers = data.pop("managers")
         targets = {name: data.pop(name) for name in list(data) if name.startswith("target_")}
         try:
-            account = services.account_create(
-                team=membership.team, managers=managers, targets=targets, **data
-            )
+            with rights_held(user=request.user, team=membership.team, lead_only=True):
+                account = services.account_create(
+                    team=membership.team, managers=managers, targets=targets, **data
+                )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -81,7 +82,8 @@ def account_edit(request: HttpRequest, membership: Membership, handle: str) -> H
         data = dict(form.cleaned_data)
         managers = data.pop("managers")
         try:
-            services.account_update(account=account, managers=managers, **data)
+            with rights_held(user=request.user, team=membership.team, lead_only=True):
+                services.account_update(account=account, managers=managers, **data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -120,7 +122,8 @@ def account_detail(request: HttpRequest, membership: Membership, handle: str) ->
 def account_archive(request: HttpRequest, membership: Membership, handle: str) -> HttpResponse:
     account = selectors.account_get(user=request.user, membership=membership, handle=handle)
     archived = request.POST.get("archived", "1") == "1"
-    services.account_set_archived(account=account, archived=archived)
+    with rights_held(user=request.user, team=membership.team, lead_only=True):
+        services.account_set_archived(account=account, archived=archived)
     verb = "archived" if archived else "restored"
     messages.success(request, f"@{account.handle} was {verb}.")
     return redirect("account_detail", team_slug=membership.team.slug, handle=account.handle)

@@ -9,6 +9,7 @@ from django import forms
 from accounts.models import Kind
 from analytics import rules
 from analytics.selectors.scorecards import DEFAULT_DAYS, DEFAULT_SORT, SORT_COLUMNS
+from lib.dates import validate_end
 from lib.forms import StyledFormMixin
 
 WINDOW_DAYS = (7, 28, 90)
@@ -39,6 +40,7 @@ class WindowForm(StyledFormMixin, forms.Form):
         label="Ending on",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_end],
     )
 
     def window_values(self) -> tuple[int, Any]:
@@ -46,6 +48,11 @@ class WindowForm(StyledFormMixin, forms.Form):
         # cleaned_data keeps only the valid fields, so a bad value falls back to the default.
         self.is_valid()
         return self.cleaned_data.get("days") or DEFAULT_DAYS, self.cleaned_data.get("end")
+
+    def window_error(self) -> str:
+        """Why the end asked for is not used (the page shows its default period instead)."""
+        self.is_valid()
+        return " ".join(self.errors.get("end", []))
 
 
 class ScorecardFilterForm(WindowForm):
@@ -102,4 +109,4 @@ class ReviewForm(forms.Form):
 
 class RecomputeForm(forms.Form):
     days = forms.TypedChoiceField(choices=WINDOW_CHOICES, coerce=int)
-    end = forms.DateField()
+    end = forms.DateField(validators=[validate_end])

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("strategy.urls")),
 ]
 
+handler400 = "accounts.errors.bad_request"
 handler404 = "accounts.errors.not_found"
 handler403 = "accounts.errors.forbidden"
 handler500 = "accounts.errors.server_error"

@@ -20,9 +20,11 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Length, NullIf, Replace
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Account, Membership
+from accounts.selectors import handle_is_valid
 from analytics import rules
 from analytics.models import DailyMetric, Scorecard, ScorecardRun
 from analytics.services.scorecards import account_targets, yesterday
@@ -163,6 +165,8 @@ def scorecard_get(
     *, user: AbstractBaseUser, membership: Membership, handle: str, days: int, end: date
 ) -> Scorecard:
     """One visible scorecard of the team; 404 when it does not exist or is not the user's."""
+    if not handle_is_valid(handle):
+        raise Http404("No such account in this team.")
     cards = Scorecard.objects.visible_to(user).filter(account__team=membership.team)
     return get_object_or_404(
         cards.select_related("account", "reviewed_by"),

@@ -43,7 +43,7 @@ from itertools import islice
 from typing import Any, BinaryIO
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
@@ -75,6 +75,7 @@ from analytics.parsers.headers import NO_KNOWN_FORMAT
 from analytics.parsers.merge import merge_row, sum_ads_rows
 from analytics.services import studio_tabs
 from analytics.services.scorecards import BackgroundUnavailable, scorecard_run_start, yesterday
+from lib.dates import end_error
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +121,10 @@ def as_of_problem(as_of: date) -> str | None:
 
 class ImportNotConfirmable(Exception):
     """A run that cannot be confirmed (or discarded) in its current state."""
+
+
+class ImportNotAllowed(PermissionDenied):
+    """The person confirming no longer has the right to every account the run touches."""
 
 
 @dataclass
@@ -243,10 +248,8 @@ def import_apply(*, run: ImportRun, user: AbstractBaseUser, fast: bool | None = 
         locked = ImportRun.objects.select_for_update().select_related("team").get(pk=run.pk)
         if locked.status != ImportRun.Status.PREVIEW or locked.error_count:
             raise ImportNotConfirmable(_not_confirmable(locked))
+        account = _rights_recheck(run=locked, user=user)
         files = [(item.name, bytes(item.content)) for item in locked.files.order_by("pk")]
-        account = None
-        if locked.account_id is not None:
-            account = Account.objects.filter(pk=locked.account_id).first()
         result = _import(
             team=locked.team,
             accounts=_accounts_of(team=locked.team, user=user),
@@ -268,10 +271,18 @@ def import_apply(*, run: ImportRun, user: AbstractBaseUser, fast: bool | None = 
     return locked
 
 
-def import_discard(*, run: ImportRun) -> ImportRun:
-    """Drops a preview (or a rejected upload) and its files; imported runs stay as they are."""
+def import_discard(*, run: ImportRun, user: AbstractBaseUser | None = None) -> ImportRun:
+    """Drops a preview (or a rejected upload) and its files; imported runs stay as they are.
+
+    With a user, the run must still be theirs to see (their own, or a lead's team's) at
+    the moment of the write; ImportNotAllowed otherwise.
+    """
     with transaction.atomic():
         locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if user is not None:
+            _membership_lock(user=user, team_id=locked.team_id)
+            if not ImportRun.objects.visible_to(user).filter(pk=locked.pk).exists():
+                raise ImportNotAllowed("This upload is no longer yours to discard.")
         if locked.status not in (ImportRun.Status.PREVIEW, ImportRun.Status.FAILED):
             raise ImportNotConfirmable(_not_confirmable(locked))
         locked.status = ImportRun.Status.DISCARDED
@@ -984,6 +995,47 @@ def _accounts_of(*, team: Team, user: AbstractBaseUser | None) -> QuerySet[Accou
     return accounts.only("pk", "handle", "currency", "team_id")
 
 
+def _membership_lock(*, user: AbstractBaseUser, team_id: int) -> Membership:
+    """The user's membership of the team, locked until the write commits; refused when gone.
+
+    The lock makes a lead's change of the membership (removal, a new role) wait for the
+    write, or the write wait for the change and then see it.
+    """
+    membership = Membership.objects.of(user).select_for_update().filter(team_id=team_id).first()
+    if membership is None:
+        raise ImportNotAllowed("You are no longer a member of this team: nothing was imported.")
+    return membership
+
+
+def _rights_recheck(*, run: ImportRun, user: AbstractBaseUser) -> Account | None:
+    """At confirmation: the run's account and every handle it touches must still be the user's.
+
+    Rights are those of the moment of the write, not of the preview: a manager taken off
+    an account between the two imports nothing into it. Returns the run's account.
+    """
+    _membership_lock(user=user, team_id=run.team_id)
+    allowed = Account.objects.visible_to(user).filter(team_id=run.team_id)
+    if not ImportRun.objects.visible_to(user).filter(pk=run.pk).exists():
+        raise ImportNotAllowed("This upload is no longer yours to confirm: nothing was imported.")
+    account = None
+    if run.account_id is not None:
+        account = allowed.filter(pk=run.account_id).first()
+        if account is None:
+            raise ImportNotAllowed(
+                "You no longer manage the account of this upload: nothing was imported."
+            )
+    handles = set(run.account_handles)
+    lost = sorted(
+        handles - set(allowed.filter(handle__in=handles).values_list("handle", flat=True))
+    )
+    if lost:
+        named = ", ".join(f"@{handle}" for handle in lost)
+        raise ImportNotAllowed(
+            f"You no longer manage {named}, named in these files: nothing was imported."
+        )
+    return account
+
+
 def _check_format(format: str) -> None:
     if format != "auto" and format not in FORMATS:
         choices = ", ".join(("auto", *FORMATS))
@@ -993,6 +1045,9 @@ def _check_format(format: str) -> None:
 def _queue_recompute(scope: _Scope, result: ImportResult) -> None:
     """Queues the imported accounts' scorecards (7 and 28 days) once the import commits."""
     end = min(scope.date_to or yesterday(), yesterday())
+    if end_error(end):
+        # Scorecards cover periods from 2000 on; older days are kept but not scored.
+        return
     try:
         result.scorecard_run = scorecard_run_start(
             scope=ScorecardRun.Scope.ACCOUNTS,

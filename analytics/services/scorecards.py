@@ -36,6 +36,7 @@ from accounts.models import TARGET_FIELDS, Account, Team
 from analytics import rules
 from analytics.models import Scorecard, ScorecardRun
 from analytics.selectors.totals import window_totals
+from lib.dates import end_error
 
 logger = logging.getLogger(__name__)
 
@@ -176,6 +177,7 @@ def scorecard_run_create(
     window_days = sorted({int(d) for d in days})
     ids = sorted({int(pk) for pk in account_ids})
     _check_scope(scope=scope, team=team, account_ids=ids, days=window_days)
+    _check_end(end)
     run = ScorecardRun(
         scope=scope,
         team=team,
@@ -211,6 +213,7 @@ def scorecard_run_start(
     and the returned run is already finished.
     """
     _check_scope(scope=scope, team=team, account_ids=list(account_ids), days=[int(d) for d in days])
+    _check_end(end)
     if not broker_available():
         waiting = scorecard_run_create(
             scope=scope,
@@ -407,6 +410,12 @@ def account_targets(account: Account) -> rules.Targets:
         conversion_rate=account.target_conversion_rate,
         roi=account.target_roi,
     )
+
+
+def _check_end(end: date | None) -> None:
+    """A window ending far from today is refused before anything computes with it."""
+    if end is not None and (message := end_error(end)):
+        raise ValidationError({"end": message})
 
 
 def _check_scope(*, scope: str, team: Team | None, account_ids: list[int], days: list[int]) -> None:

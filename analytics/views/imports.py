@@ -74,6 +74,8 @@ def import_confirm(
     )
     try:
         run = services.import_apply(run=run, user=request.user)
+    except services.ImportNotAllowed as exc:
+        return _refused(request, membership, run, exc)
     except services.ImportNotConfirmable as exc:
         if run.status in (ImportRun.Status.APPLIED, ImportRun.Status.DISCARDED):
             messages.info(request, str(exc))
@@ -102,7 +104,9 @@ def import_discard(
         user=request.user, membership=membership, public_id=import_run_id
     )
     try:
-        services.import_discard(run=run)
+        services.import_discard(run=run, user=request.user)
+    except services.ImportNotAllowed as exc:
+        return _refused(request, membership, run, exc)
     except services.ImportNotConfirmable as exc:
         messages.info(request, str(exc))
         return redirect(
@@ -123,6 +127,16 @@ def import_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     if request.htmx and request.htmx.target == "imports-table":
         template += "#table"
     return render(request, template, context)
+
+
+def _refused(
+    request: HttpRequest, membership: Membership, run: ImportRun, exc: Exception
+) -> HttpResponse:
+    """The run's page, saying why the user's rights no longer allow this; nothing changed."""
+    context = _detail_context(membership, run)
+    context["confirm_error"] = str(exc)
+    context["can_confirm"] = False
+    return render(request, "analytics/import_detail.html", context, status=403)
 
 
 def _chosen_account(request: HttpRequest, membership: Membership) -> Account | None:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseStopPolling, trigger_client_event
 
-from accounts.access import team_view
+from accounts.access import rights_held, team_view
 from accounts.models import Membership
 from analytics import export
 from analytics.forms import RecomputeForm, ReviewForm, ScorecardFilterForm
@@ -47,6 +47,14 @@ def scorecard_review(request: HttpRequest, membership: Membership) -> HttpRespon
 @team_view
 def scorecard_export(request: HttpRequest, membership: Membership) -> HttpResponse:
     filters = ScorecardFilterForm(request.GET)
+    if filters.window_error():
+        # A file named after a period nobody asked for would mislead; say what was wrong.
+        context = {
+            "membership": membership,
+            "message": filters.window_error(),
+            "back_url": reverse("scorecard_review", args=[membership.team.slug]),
+        }
+        return render(request, "errors/400.html", context, status=400)
     window = _window(request, membership, filters)
     chosen = filters.filters()
     cards = selectors.scorecard_list(
@@ -66,21 +74,32 @@ def scorecard_export(request: HttpRequest, membership: Membership) -> HttpRespon
 def scorecard_recompute(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = RecomputeForm(request.POST)
     if not form.is_valid():
-        # Only a hand-made request lacks the window; show the page for the default one.
+        # Only a hand-made request lacks the window or names one out of range; show the
+        # page for the default period with what was wrong.
         context = review_context(request, membership, QueryDict())
         context["recompute_error"] = "Choose a period to recompute."
+        if form.has_error("end", "out_of_range"):
+            context["recompute_error"] = " ".join(form.errors["end"])
         return render(request, "analytics/review.html", context)
     days, end = form.cleaned_data["days"], form.cleaned_data["end"]
-    try:
-        run = background.scorecard_run_start(
-            scope=ScorecardRun.Scope.TEAM,
-            team=membership.team,
-            end=end,
-            days=(days,),
-            requested_by=request.user,
-        )
-    except background.BackgroundUnavailable as unavailable:
-        return _unavailable(request, membership, days=days, end=end, waiting=unavailable.run)
+    waiting = None
+    with rights_held(user=request.user, team=membership.team, lead_only=True):
+        try:
+            run = background.scorecard_run_start(
+                scope=ScorecardRun.Scope.TEAM,
+                team=membership.team,
+                end=end,
+                days=(days,),
+                requested_by=request.user,
+            )
+        except background.BackgroundUnavailable as unavailable:
+            # Caught inside the transaction, so the waiting run is kept (the sweep queues it).
+            waiting = unavailable.run
+    if waiting is not None:
+        return _unavailable(request, membership, days=days, end=end, waiting=waiting)
+    # The run was queued as the transaction committed (and, run eagerly, has finished;
+    # a broker failing just then put it back to waiting for the sweep).
+    run.refresh_from_db()
     if request.htmx:
         context = {"membership": membership, "run": run}
         response = render(request, "analytics/scorecard_run.html#run-status", context)
@@ -120,12 +139,15 @@ def scorecard_mark_reviewed(
     form = ReviewForm(request.POST)
     next_url = _next_url(request)
     if form.is_valid():
-        if form.cleaned_data["reviewed"]:
-            reviews.scorecard_mark_reviewed(
-                scorecard=card, user=request.user, comment=form.cleaned_data["comment"]
-            )
-        else:
-            reviews.scorecard_unmark_reviewed(scorecard=card)
+        with rights_held(
+            user=request.user, team=membership.team, lead_only=True, account=card.account
+        ):
+            if form.cleaned_data["reviewed"]:
+                reviews.scorecard_mark_reviewed(
+                    scorecard=card, user=request.user, comment=form.cleaned_data["comment"]
+                )
+            else:
+                reviews.scorecard_unmark_reviewed(scorecard=card)
         if not request.htmx:
             messages.success(request, f"The scorecard of @{card.account.handle} was saved.")
             return redirect(next_url)
@@ -144,6 +166,7 @@ def review_context(
     request: HttpRequest, membership: Membership, query: QueryDict
 ) -> dict[str, Any]:
     filters = ScorecardFilterForm(query)
+    window_error = filters.window_error()
     window = _window(request, membership, filters)
     chosen = filters.filters()
     # The form shows the period actually on screen, also when the URL left it to the default.
@@ -174,6 +197,7 @@ def review_context(
         "membership": membership,
         "filters": filters,
         "window": window,
+        "window_error": window_error,
         "window_query": window_query,
         "page": page,
         "any_filter": any_filter,

@@ -23,8 +23,10 @@ from analytics.selectors import scorecards as selectors
 @team_view
 def account_scorecard(request: HttpRequest, membership: Membership, handle: str) -> HttpResponse:
     account = account_get(user=request.user, membership=membership, handle=handle)
-    days, end = WindowForm(request.GET).window_values()
+    form = WindowForm(request.GET)
+    days, end = form.window_values()
     context = scorecard_context(request, membership, account, days=days, end=end)
+    context["window_error"] = form.window_error()
     return render(request, "analytics/account_scorecard.html", context)
 
 

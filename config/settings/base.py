@@ -183,7 +183,14 @@ PENDING_SWEEP_SECONDS = env.int("PENDING_SWEEP_SECONDS", default=60)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusal_without_traceback": {"()": "lib.logs.RefusalWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Django's own console handler (DEBUG only) would print every record a second
+        # time beside the root's: Django's records go to the root's handler alone.
+        "django": {"handlers": [], "propagate": True},
+        "django.request": {"filters": ["refusal_without_traceback"]},
+    },
 }
 AXES_VERBOSE = False

@@ -20,6 +20,7 @@ from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.http import Http404
 
 from accounts.models import Account, Membership
+from accounts.selectors import handle_is_valid
 from strategy import evidence
 from strategy.models import Cadence, Check, Checklist, ChecklistItem, Practice
 from strategy.periods import counts_in_week
@@ -113,6 +114,8 @@ def checklist_get_for_change(
     Ticks are the hot path, so this folds what @team_view and account_get do into one
     query with the same scoping: an account the user may not see is a 404.
     """
+    if not handle_is_valid(handle):
+        raise Http404("No such account in this team.")
     role = Membership.objects.filter(user=user, team=OuterRef("team")).values("role")[:1]
     of_the_week = FilteredRelation("checklists", condition=Q(checklists__week_start=week_start))
     account = (

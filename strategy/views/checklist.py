@@ -16,7 +16,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.access import team_view
 from accounts.models import Account, Membership
-from accounts.selectors import account_get
+from accounts.selectors import account_get, membership_get
+from lib import dates
 from strategy import selectors, services
 from strategy.forms import HistoryForm, NoteForm, TickForm
 from strategy.models import Checklist
@@ -24,15 +25,35 @@ from strategy.periods import parse_week, week_label
 from strategy.selectors import ItemState
 
 
+class WeekOutOfRange(Exception):
+    """A week before checklists begin: the page says so instead of computing with it."""
+
+
 def week_from(value: str | None) -> date:
-    """The week a request names (like 2026-W47), this week when none; 404 for a bad one."""
+    """The week a request names (like 2026-W47), this week when none.
+
+    404 for text that names no ISO week or a week still to come; WeekOutOfRange for a
+    week before 2000-W01, so dates near the calendar's start never reach the arithmetic.
+    """
     current = services.this_week()
     if not value:
         return current
     week = parse_week(value)
     if week is None or week > current:
         raise Http404("No checklist for this week.")
+    if week < dates.EARLIEST_WEEK:
+        raise WeekOutOfRange(dates.week_error(value, latest=current))
     return week
+
+
+def _week_out_of_range(request: HttpRequest, error: WeekOutOfRange, handle: str) -> HttpResponse:
+    membership = request.membership
+    context = {
+        "membership": membership,
+        "message": str(error),
+        "back_url": reverse("checklist", args=[membership.team.slug, handle.lower()]),
+    }
+    return render(request, "strategy/problem.html", context, status=400)
 
 
 def _may_change(membership: Membership, week: date) -> bool:
@@ -74,7 +95,10 @@ def _context(
 @team_view
 def checklist(request: HttpRequest, membership: Membership, handle: str) -> HttpResponse:
     account = account_get(user=request.user, membership=membership, handle=handle)
-    week = week_from(request.GET.get("week"))
+    try:
+        week = week_from(request.GET.get("week"))
+    except WeekOutOfRange as error:
+        return _week_out_of_range(request, error, account.handle)
     if week == services.this_week():
         checklist = services.checklist_open(account=account, week_start=week)
     else:
@@ -105,7 +129,13 @@ class _Change:
 
 
 def _change(request: HttpRequest, team_slug: str, handle: str, item_id: UUID) -> _Change:
-    week = week_from(request.POST.get("week"))
+    try:
+        week = week_from(request.POST.get("week"))
+    except WeekOutOfRange:
+        # Outsiders still get 404: the scope is checked before saying what was wrong.
+        request.membership = membership_get(user=request.user, team_slug=team_slug)
+        account_get(user=request.user, membership=request.membership, handle=handle)
+        raise
     membership, account, checklist = selectors.checklist_get_for_change(
         user=request.user, team_slug=team_slug, handle=handle, week_start=week
     )
@@ -157,7 +187,10 @@ def _bad_request(request: HttpRequest, error: ValidationError, account: Account)
 def checklist_tick(
     request: HttpRequest, team_slug: str, handle: str, item_id: UUID
 ) -> HttpResponse:
-    change = _change(request, team_slug, handle, item_id)
+    try:
+        change = _change(request, team_slug, handle, item_id)
+    except WeekOutOfRange as error:
+        return _week_out_of_range(request, error, handle)
     form = TickForm(request.POST)
     form.is_valid()
     try:
@@ -179,7 +212,10 @@ def checklist_tick(
 def checklist_note(
     request: HttpRequest, team_slug: str, handle: str, item_id: UUID
 ) -> HttpResponse:
-    change = _change(request, team_slug, handle, item_id)
+    try:
+        change = _change(request, team_slug, handle, item_id)
+    except WeekOutOfRange as error:
+        return _week_out_of_range(request, error, handle)
     form = NoteForm(request.POST)
     if not form.is_valid():
         note_error = " ".join(form.errors["note"])

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.access import team_view
+from accounts.access import rights_held, team_view
 from accounts.models import Kind, Membership
 from strategy import selectors, services
 from strategy.forms import ChecklistItemEditForm, ChecklistItemForm
@@ -75,14 +75,15 @@ def item_create(request: HttpRequest, membership: Membership, template_kind: str
     if form.is_valid():
         data = form.cleaned_data
         try:
-            item = services.item_create(
-                template=template,
-                practice_name=data["practice"],
-                title=data["title"],
-                help_text=data["help_text"],
-                cadence=data["cadence"],
-                evidence_rule=data["evidence_rule"],
-            )
+            with rights_held(user=request.user, team=membership.team, lead_only=True):
+                item = services.item_create(
+                    template=template,
+                    practice_name=data["practice"],
+                    title=data["title"],
+                    help_text=data["help_text"],
+                    cadence=data["cadence"],
+                    evidence_rule=data["evidence_rule"],
+                )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -101,12 +102,13 @@ def item_edit(request: HttpRequest, membership: Membership, item_id: UUID) -> Ht
     form = ChecklistItemEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.item_update(
-                item=item,
-                practice_name=form.cleaned_data["practice"],
-                title=form.cleaned_data["title"],
-                help_text=form.cleaned_data["help_text"],
-            )
+            with rights_held(user=request.user, team=membership.team, lead_only=True):
+                services.item_update(
+                    item=item,
+                    practice_name=form.cleaned_data["practice"],
+                    title=form.cleaned_data["title"],
+                    help_text=form.cleaned_data["help_text"],
+                )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -129,7 +131,8 @@ def item_edit(request: HttpRequest, membership: Membership, item_id: UUID) -> Ht
 def item_move(request: HttpRequest, membership: Membership, item_id: UUID) -> HttpResponse:
     item = selectors.item_get(user=request.user, membership=membership, item_id=item_id)
     try:
-        services.item_move(item=item, direction=request.POST.get("direction", ""))
+        with rights_held(user=request.user, team=membership.team, lead_only=True):
+            services.item_move(item=item, direction=request.POST.get("direction", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     template = item.practice.template
@@ -142,7 +145,8 @@ def item_move(request: HttpRequest, membership: Membership, item_id: UUID) -> Ht
 @team_view(lead_only=True)
 def item_retire(request: HttpRequest, membership: Membership, item_id: UUID) -> HttpResponse:
     item = selectors.item_get(user=request.user, membership=membership, item_id=item_id)
-    services.item_retire(item=item)
+    with rights_held(user=request.user, team=membership.team, lead_only=True):
+        services.item_retire(item=item)
     messages.success(
         request,
         f"“{item.title}” was retired: it leaves this week's checklists, past weeks keep it.",

@@ -6,42 +6,52 @@ from datetime import date
 
 from analytics.models import Video, VideoSnapshot
 from analytics.services.imports import import_preview
-from tests.access.roles import Cast
+from tests.access.roles import Cast, seen
 from tests.factories import ScorecardFactory, ScorecardRunFactory
 
-# Anyone outside the team gets 404 (the superuser too: superusers are in no team).
+# Anyone outside the team gets 404 (the superuser too: superusers are in no team); kept
+# for entries in the older (method, statuses) form.
 OUTSIDERS = {"anonymous": 302, "other_lead": 404, "superuser": 404}
+MEMBERS_SEE = seen(manager=200, lead=200)
+# Managers see the runs they made (bob's), not other managers' (dave's).
+OWN_RUN = seen(manager=200, other_manager=404, lead=200)
+ACCOUNT_SEE = seen(manager=200, other_manager=404, lead=200)
 
-EXPECTED: dict[str, tuple[str, dict[str, int]]] = {
+# name: {method: {role: status}}; methods not listed answer 405 (302 for anonymous users).
+EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     # -- imports --
     # Managers import too (for the accounts they manage), so no import URL is lead-only.
-    "import_list": ("GET", OUTSIDERS | {"manager": 200, "lead": 200}),
-    "import_upload": ("GET", OUTSIDERS | {"manager": 200, "lead": 200}),
-    "import_detail": ("GET", OUTSIDERS | {"manager": 200, "lead": 200}),
+    "import_list": {"GET": MEMBERS_SEE},
+    # An empty upload form is shown again with its errors.
+    "import_upload": {"GET": MEMBERS_SEE, "POST": MEMBERS_SEE},
+    "import_detail": {"GET": OWN_RUN},
     # The run has errors: confirming shows them again instead of importing.
-    "import_confirm": ("POST", OUTSIDERS | {"manager": 200, "lead": 200}),
-    # The manager discards it; the lead then lands on the discarded run.
-    "import_discard": ("POST", OUTSIDERS | {"manager": 302, "lead": 302}),
+    "import_confirm": {"POST": OWN_RUN},
+    # The run is discarded (each request is rolled back, so both may).
+    "import_discard": {"POST": seen(manager=302, other_manager=404, lead=302)},
     # -- scorecards and review --
-    "scorecard_review": ("GET", OUTSIDERS | {"manager": 200, "lead": 200}),
-    "scorecard_export": ("GET", OUTSIDERS | {"manager": 200, "lead": 200}),
+    "scorecard_review": {"GET": MEMBERS_SEE},
+    "scorecard_export": {"GET": MEMBERS_SEE},
     # An empty POST has no period: the lead sees the page again with the error.
-    "scorecard_recompute": ("POST", OUTSIDERS | {"manager": 403, "lead": 200}),
-    "scorecard_run": ("GET", OUTSIDERS | {"manager": 403, "lead": 200}),
-    "account_scorecard": ("GET", OUTSIDERS | {"manager": 200, "lead": 200}),
-    "scorecard_mark_reviewed": ("POST", OUTSIDERS | {"manager": 403, "lead": 302}),
+    "scorecard_recompute": {"POST": seen(manager=403, lead=200)},
+    "scorecard_run": {"GET": seen(manager=403, lead=200)},
+    "account_scorecard": {"GET": ACCOUNT_SEE},
+    "scorecard_mark_reviewed": {"POST": seen(manager=403, lead=302)},
     # -- videos (the Content page) and promotional markers --
-    "video_list": ("GET", OUTSIDERS | {"manager": 200, "lead": 200}),
-    "video_export": ("GET", OUTSIDERS | {"manager": 200, "lead": 200}),
-    "video_detail": ("GET", OUTSIDERS | {"manager": 200, "lead": 200}),
+    "video_list": {"GET": ACCOUNT_SEE},
+    "video_export": {"GET": ACCOUNT_SEE},
+    "video_detail": {"GET": ACCOUNT_SEE},
     # Anyone who sees the account marks its videos; an empty POST goes back with the error.
-    "video_mark": ("POST", OUTSIDERS | {"manager": 302, "lead": 302}),
-    "promotional_markers": ("GET", OUTSIDERS | {"manager": 403, "lead": 200}),
-    "promotional_markers_reset": ("POST", OUTSIDERS | {"manager": 403, "lead": 302}),
+    "video_mark": {"POST": seen(manager=302, other_manager=404, lead=302)},
+    "promotional_markers": {"GET": seen(manager=403, lead=200)},
+    "promotional_markers_reset": {"POST": seen(manager=403, lead=302)},
 }
 
 SCORECARD_END = date(2025, 3, 28)
 VIDEO_ID = "7486000011122334455"
+FOREIGN_VIDEO_ID = "7486000099988877766"
+# Video views can never be negative: a file the import refuses.
+BAD_FILE = b"date,video_views\n2024-10-01,-1\n"
 
 
 def url_kwargs(cast: Cast) -> dict[str, str]:
@@ -49,7 +59,7 @@ def url_kwargs(cast: Cast) -> dict[str, str]:
     rejected = import_preview(
         membership=cast.bob.memberships.get(team=cast.acme),
         user=cast.bob,
-        files=[("bad.csv", b"date,video_views\n2024-10-01,-1\n")],
+        files=[("bad.csv", BAD_FILE)],
         account=cast.acmecoffee,
         as_of=SCORECARD_END,
     )
@@ -72,4 +82,24 @@ def url_kwargs(cast: Cast) -> dict[str, str]:
         "scorecard_run_id": str(run.public_id),
         "import_run_id": str(rejected.public_id),
         "video_id": VIDEO_ID,
+    }
+
+
+def foreign_kwargs(cast: Cast) -> dict[str, str]:
+    """Globex's objects, asked for under Acme's slug."""
+    rejected = import_preview(
+        membership=cast.charlie.memberships.get(team=cast.globex),
+        user=cast.charlie,
+        files=[("bad.csv", BAD_FILE)],
+        account=cast.globex_main,
+        as_of=SCORECARD_END,
+    )
+    ScorecardFactory(account=cast.globex_main, days=28, period_end=SCORECARD_END)
+    run = ScorecardRunFactory(team=cast.globex, requested_by=cast.charlie)
+    Video.objects.create(account=cast.globex_main, video_id=FOREIGN_VIDEO_ID, title="Globex")
+    return {
+        "handle": cast.globex_main.handle,
+        "video_id": FOREIGN_VIDEO_ID,
+        "scorecard_run_id": str(run.public_id),
+        "import_run_id": str(rejected.public_id),
     }

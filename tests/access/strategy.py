@@ -2,39 +2,57 @@
 
 from __future__ import annotations
 
-from tests.access.roles import Cast
+from typing import Any
 
-MEMBERS_SEE = {"anonymous": 302, "manager": 200, "lead": 200, "other_lead": 404, "superuser": 404}
-MEMBERS_WRITE = {"anonymous": 302, "manager": 302, "lead": 302, "other_lead": 404, "superuser": 404}
-LEADS_SEE = {"anonymous": 302, "manager": 403, "lead": 200, "other_lead": 404, "superuser": 404}
-LEADS_WRITE = {"anonymous": 302, "manager": 403, "lead": 302, "other_lead": 404, "superuser": 404}
+from tests.access.roles import Cast, seen
 
-EXPECTED: dict[str, tuple[str, dict[str, int]]] = {
-    "my_week": ("GET", MEMBERS_SEE),
-    "checklist": ("GET", MEMBERS_SEE),
-    "checklist_history": ("GET", MEMBERS_SEE),
-    # A plain form post goes back to the checklist.
-    "checklist_tick": ("POST", MEMBERS_WRITE),
-    "checklist_note": ("POST", MEMBERS_WRITE),
-    "checklist_templates": ("GET", LEADS_SEE),
-    "checklist_template": ("GET", LEADS_SEE),
+MEMBERS_SEE = seen(manager=200, lead=200)
+ACCOUNT_SEE = seen(manager=200, other_manager=404, lead=200)
+# A plain form post goes back to the checklist.
+ACCOUNT_WRITE = seen(manager=302, other_manager=404, lead=302)
+MEMBERS_WRITE = seen(manager=302, lead=302)
+LEADS_SEE = seen(manager=403, lead=200)
+LEADS_WRITE = seen(manager=403, lead=302)
+
+# name: {method: {role: status}}; methods not listed answer 405 (302 for anonymous users).
+EXPECTED: dict[str, dict[str, dict[str, int]]] = {
+    "my_week": {"GET": MEMBERS_SEE},
+    "checklist": {"GET": ACCOUNT_SEE},
+    "checklist_history": {"GET": ACCOUNT_SEE},
+    "checklist_tick": {"POST": ACCOUNT_WRITE},
+    "checklist_note": {"POST": ACCOUNT_WRITE},
+    "checklist_templates": {"GET": LEADS_SEE},
+    "checklist_template": {"GET": LEADS_SEE},
     # An empty form re-renders the editor with its errors.
-    "checklist_item_create": ("POST", LEADS_SEE),
-    "checklist_item_edit": ("GET", LEADS_SEE),
-    "checklist_item_move": ("POST", LEADS_WRITE),
-    "checklist_item_retire": ("POST", LEADS_WRITE),
+    "checklist_item_create": {"POST": LEADS_SEE},
+    "checklist_item_edit": {"GET": LEADS_SEE, "POST": LEADS_SEE},
+    "checklist_item_move": {"POST": LEADS_WRITE},
+    "checklist_item_retire": {"POST": LEADS_WRITE},
 }
 
 
-def url_kwargs(cast: Cast) -> dict[str, str]:
+def _manual_item(team: Any) -> tuple[Any, Any]:
+    """The team's official template and its first item ticked by hand."""
     from strategy.models import ChecklistItem
     from strategy.services import templates_ensure
 
-    template = templates_ensure(team=cast.acme)["official"]
-    item = ChecklistItem.objects.filter(practice__template=template, evidence_rule="").first()
+    template = templates_ensure(team=team)["official"]
+    return template, ChecklistItem.objects.filter(
+        practice__template=template, evidence_rule=""
+    ).first()
+
+
+def url_kwargs(cast: Cast) -> dict[str, str]:
+    template, item = _manual_item(cast.acme)
     return {
         "team_slug": cast.acme.slug,
         "handle": cast.acmecoffee.handle,
         "item_id": str(item.public_id),
         "template_kind": template.kind,
     }
+
+
+def foreign_kwargs(cast: Cast) -> dict[str, str]:
+    """Globex's objects, asked for under Acme's slug."""
+    _template, item = _manual_item(cast.globex)
+    return {"handle": cast.globex_main.handle, "item_id": str(item.public_id)}

@@ -749,11 +749,14 @@ def test_it_checks_a_preview_again_when_it_is_confirmed(acme, alice, bob, offici
         as_of=NEW_YEAR,
     )
 
-    # Confirmed by someone who may not write to @acme.deals: nothing is written.
-    applied = import_apply(run=preview, user=bob)
+    # Confirmed by someone who may not write to @acme.deals (nor see alice's upload):
+    # refused at the moment of the write, and nothing changes.
+    with pytest.raises(imports.ImportNotAllowed):
+        import_apply(run=preview, user=bob)
 
-    assert applied.status == ImportRun.Status.FAILED
-    assert applied.error_count == 3
+    preview.refresh_from_db()
+    assert preview.status == ImportRun.Status.PREVIEW
+    assert preview.files.exists()
     assert not DailyMetric.objects.exists()
 
 

@@ -9,15 +9,19 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import Team
 from analytics.services.scorecards import yesterday
+from lib.dates import end_error
 
 
 def end_date(value: str | None) -> date:
     if value is None:
         return yesterday()
     try:
-        return date.fromisoformat(value)
+        end = date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"Invalid --end '{value}': use a date like 2025-03-28.") from None
+    if message := end_error(end):
+        raise CommandError(f"Invalid --end: {message}")
+    return end
 
 
 def team_or_none(slug: str | None) -> Team | None:
