@@ -82,7 +82,7 @@ def scorecard_recompute(request: HttpRequest, membership: Membership) -> HttpRes
             context["recompute_error"] = " ".join(form.errors["end"])
         return render(request, "analytics/review.html", context)
     days, end = form.cleaned_data["days"], form.cleaned_data["end"]
-    waiting = None
+    unavailable: background.BackgroundUnavailable | None = None
     with rights_held(user=request.user, team=membership.team, lead_only=True):
         try:
             run = background.scorecard_run_start(
@@ -92,11 +92,11 @@ def scorecard_recompute(request: HttpRequest, membership: Membership) -> HttpRes
                 days=(days,),
                 requested_by=request.user,
             )
-        except background.BackgroundUnavailable as unavailable:
+        except background.BackgroundUnavailable as error:
             # Caught inside the transaction, so the waiting run is kept (the sweep queues it).
-            waiting = unavailable.run
-    if waiting is not None:
-        return _unavailable(request, membership, days=days, end=end, waiting=waiting)
+            unavailable = error
+    if unavailable is not None:
+        return _unavailable(request, membership, days=days, end=end, waiting=unavailable.run)
     # The run was queued as the transaction committed (and, run eagerly, has finished;
     # a broker failing just then put it back to waiting for the sweep).
     run.refresh_from_db()

@@ -43,7 +43,11 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "video_detail": {"GET": ACCOUNT_SEE},
     # Anyone who sees the account marks its videos; an empty POST goes back with the error.
     "video_mark": {"POST": seen(manager=302, other_manager=404, lead=302)},
-    "promotional_markers": {"GET": seen(manager=403, lead=200)},
+    # An empty POST is refused with the form's error on the page.
+    "promotional_markers": {
+        "GET": seen(manager=403, lead=200),
+        "POST": seen(manager=403, lead=200),
+    },
     "promotional_markers_reset": {"POST": seen(manager=403, lead=302)},
 }
 

@@ -145,6 +145,7 @@ def test_a_handle_no_account_could_have_is_a_404(urls: dict, clients, handle: st
         "item_id": "00000000-0000-0000-0000-000000000000",
         "period_days": "28",
         "period_end": "2025-03-28",
+        "video_id": "7486000011122334455",
     }
     for name in HANDLE_URLS:
         url = url_for(name, kwargs)
