@@ -195,6 +195,16 @@ FLAG_EXPLANATIONS: dict[str, str] = {
     ),
 }
 
+# Short names for the flags; the tooltip carries FLAG_EXPLANATIONS.
+FLAG_LABELS: dict[str, str] = {
+    NO_DATA: "No data",
+    DATA_GAP: "Data gap",
+    UNVERIFIED_OFFICIAL: "Not verified",
+    PAID_HEAVY_OFFICIAL: "Paid-heavy",
+    NO_PAID_MARKETING: "No paid promotion",
+    DECLINING: "Declining",
+}
+
 GRADES = ("A", "B", "C", "D", "F")
 
 # Lowest overall score for each grade above F, best first (spec section 6).

@@ -9,7 +9,6 @@ from django import template
 
 from accounts.models import Account, Membership
 from analytics import rules
-from analytics.forms import FLAG_LABELS
 from analytics.selectors.scorecards import DEFAULT_DAYS, scorecard_latest
 
 register = template.Library()
@@ -17,7 +16,7 @@ register = template.Library()
 
 @register.filter
 def flag_label(flag: str) -> str:
-    return FLAG_LABELS.get(flag, flag)
+    return rules.FLAG_LABELS.get(flag, flag)
 
 
 @register.filter
