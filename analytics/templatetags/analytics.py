@@ -1,4 +1,4 @@
-"""Scorecard words for templates: flag and quadrant names, trends, the account summary."""
+"""Scorecard words for templates: flag and quadrant names, weights, trends, the summary."""
 
 from __future__ import annotations
 
@@ -22,6 +22,14 @@ def flag_label(flag: str) -> str:
 @register.filter
 def flag_explanation(flag: str) -> str:
     return rules.FLAG_EXPLANATIONS.get(flag, "")
+
+
+@register.filter
+def score_weight(kind: str, score: str) -> str:
+    """`official|score_weight:"engagement"` -> '80': a score's weight in the overall, in %."""
+    engagement, roi = rules.WEIGHTS[kind]
+    weight = engagement if score == "engagement" else roi
+    return format((weight * 100).normalize(), "f")
 
 
 @register.filter
