@@ -50,7 +50,7 @@ GOAL_MISFITS = {
     Kind.MARKETING: {Goal.BRAND_IMAGE},
 }
 
-# Defaults of shared/spec/scoring.md section 4, as fractions.
+# Defaults of docs/scoring.md, "Targets", as fractions.
 DEFAULT_TARGETS = {
     Kind.OFFICIAL: {
         "target_engagement_rate": Decimal("0.05"),

@@ -12,7 +12,6 @@ from accounts import selectors, services
 from accounts.access import rights_held, team_view
 from accounts.forms import AccountFilterForm, AccountForm, target_initial
 from accounts.models import Kind, Membership
-from lib.paging import query_without_page
 
 ACCOUNTS_PER_PAGE = 50
 
@@ -42,7 +41,6 @@ def team_home(request: HttpRequest, membership: Membership) -> HttpResponse:
         "membership": membership,
         "filters": filters,
         "page": page,
-        "query_prefix": query_without_page(request),
     }
     template = "accounts/team_home.html"
     if request.htmx and request.htmx.target == "accounts-table":

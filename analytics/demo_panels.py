@@ -84,7 +84,7 @@ HAND_MARKED_AGE = 9  # days before the last demo day
 
 
 def _video_id(handle: str, posted_at: datetime) -> str:
-    """A TikTok-like id: the upper 32 bits are the upload's Unix time (imports.md)."""
+    """A TikTok-like id: the upper 32 bits are the upload's Unix time (docs/imports.md)."""
     low = int(hashlib.sha256(f"{handle}:{posted_at.isoformat()}".encode()).hexdigest()[:8], 16)
     return str((int(posted_at.timestamp()) << 32) | low)
 

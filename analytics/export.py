@@ -1,4 +1,4 @@
-"""Scorecards as the rows of shared/spec/scoring.md section 8 (the command and the CSV view)."""
+"""Scorecards as the rows of docs/scoring.md, "Exports" (the command and the CSV view)."""
 
 from __future__ import annotations
 

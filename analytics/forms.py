@@ -15,16 +15,6 @@ from lib.forms import StyledFormMixin
 WINDOW_DAYS = (7, 28, 90)
 WINDOW_CHOICES = [(days, f"{days} days") for days in WINDOW_DAYS]
 
-# Short names for the flags; the tooltip carries rules.FLAG_EXPLANATIONS.
-FLAG_LABELS: dict[str, str] = {
-    rules.NO_DATA: "No data",
-    rules.DATA_GAP: "Data gap",
-    rules.UNVERIFIED_OFFICIAL: "Not verified",
-    rules.PAID_HEAVY_OFFICIAL: "Paid-heavy",
-    rules.NO_PAID_MARKETING: "No paid promotion",
-    rules.DECLINING: "Declining",
-}
-
 SORT_CHOICES = [(name, name) for name in SORT_COLUMNS] + [
     (f"-{name}", f"-{name}") for name in SORT_COLUMNS
 ]
@@ -70,7 +60,7 @@ class ScorecardFilterForm(WindowForm):
         required=False,
     )
     flag = forms.ChoiceField(
-        label="Flag", choices=[("", "Any or none"), *FLAG_LABELS.items()], required=False
+        label="Flag", choices=[("", "Any or none"), *rules.FLAG_LABELS.items()], required=False
     )
     q = forms.CharField(label="Search handle", required=False, max_length=30)
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, widget=forms.HiddenInput)

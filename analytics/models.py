@@ -8,19 +8,10 @@ from django.db.models import Q
 
 from accounts.models import Account, Membership, Role, Team
 
-COUNT_FIELDS = (
-    "video_views",
-    "profile_views",
-    "likes",
-    "comments",
-    "shares",
-    "impressions",
-    "clicks",
-    "conversions",
-)
-MONEY_FIELDS = ("spend", "revenue")
-PAID_FIELDS = ("spend", "impressions", "clicks", "conversions", "revenue")
-METRIC_FIELDS = (*COUNT_FIELDS[:5], "followers", "spend", *COUNT_FIELDS[5:], "revenue")
+# The writers and older callers take the field names from here too; analytics.fields
+# holds them.
+from analytics.fields import METRIC_FIELDS as METRIC_FIELDS
+from analytics.fields import PAID_FIELDS as PAID_FIELDS
 
 
 def _money(**kwargs: object) -> models.DecimalField:
@@ -52,7 +43,7 @@ class TeamScopedQuerySet(models.QuerySet):
 
 
 class DailyMetric(models.Model):
-    """One account's figures for one day (shared/spec/scoring.md section 1)."""
+    """One account's figures for one day (docs/scoring.md, "What goes in")."""
 
     # No index of its own: the unique (account, date) index serves every lookup by account,
     # and a second index on the same column made bulk imports a fifth slower.
@@ -80,7 +71,7 @@ class DailyMetric(models.Model):
             models.UniqueConstraint(fields=["account", "date"], name="dailymetric_unique_day"),
             models.CheckConstraint(
                 # Likes, comments and shares are TikTok's net change of the day: a day on
-                # which comments were deleted is negative (imports.md, "Net daily counts").
+                # which comments were deleted is negative (docs/imports.md, "Net daily counts").
                 condition=Q(video_views__gte=0)
                 & Q(profile_views__gte=0)
                 & (Q(followers__isnull=True) | Q(followers__gte=0))
@@ -216,7 +207,7 @@ class ScorecardQuerySet(TeamScopedQuerySet):
 
 
 class Scorecard(models.Model):
-    """Every figure, score, grade, quadrant and flag of the spec for one account and window."""
+    """One account's scorecard of one period: every figure, score and flag of docs/scoring.md."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="scorecards")
     period_start = models.DateField()
@@ -246,7 +237,7 @@ class Scorecard(models.Model):
     previous_overall_score = _score()
     grade = models.CharField(max_length=1, blank=True)
     quadrant = models.CharField(max_length=12, blank=True)
-    # Flags in the spec's order, joined with ';' (the export's own form).
+    # Flags in the order of docs/scoring.md, joined with ';' (the export's own form).
     flags = models.CharField(max_length=200, blank=True)
     computed_at = models.DateTimeField()
     reviewed_by = models.ForeignKey(
@@ -327,7 +318,7 @@ class ScorecardRun(models.Model):
 
 
 class ViewerDay(models.Model):
-    """TikTok Studio's Viewers tab: one account's viewers on one day (imports.md)."""
+    """TikTok Studio's Viewers tab: one account's viewers on one day (docs/imports.md)."""
 
     account = models.ForeignKey(
         Account, on_delete=models.CASCADE, related_name="viewer_days", db_index=False

@@ -1,4 +1,4 @@
-"""Promotional versus authentic videos (imports.md, "Videos: export and the promotional rule").
+"""Promotional versus authentic videos (docs/imports.md, "the promotional rule").
 
 A video is promotional when a person on the team marked it so, or else when its title holds
 one of the team's promotional markers: matched case-insensitively, accents ignored, as whole

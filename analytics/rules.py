@@ -1,4 +1,4 @@
-"""The scorecard rules of shared/spec/scoring.md as plain functions.
+"""The scorecard rules of docs/scoring.md as plain functions.
 
 This module deliberately imports nothing from Django: every rule can be checked with
 numbers alone, and the ORM code (selectors, services) only gathers `Totals` and stores
@@ -28,7 +28,7 @@ _SCORE_PLACES = Decimal("0.1")
 _RATE_PLACES = Decimal("0.000001")
 _MONEY_PLACES = Decimal("0.01")
 
-# Targets are stored per 28 days for follower growth (spec section 4).
+# Targets are stored per 28 days for follower growth (docs/scoring.md, "Targets").
 TARGET_BASE_DAYS = 28
 
 
@@ -64,7 +64,7 @@ DEFAULT_TARGETS: dict[str, Targets] = {
     ),
 }
 
-# (engagement weight, roi weight) per kind, spec section 5.
+# (engagement weight, roi weight) per kind (docs/scoring.md, "Scores").
 WEIGHTS: dict[str, tuple[Decimal, Decimal]] = {
     OFFICIAL: (Decimal("0.8"), Decimal("0.2")),
     MARKETING: (Decimal("0.3"), Decimal("0.7")),
@@ -111,7 +111,7 @@ EMPTY_TOTALS = Totals(
 
 @dataclass(frozen=True)
 class Figures:
-    """The raw figures of spec section 3; None stands for a null figure."""
+    """The raw figures of docs/scoring.md, "The figures"; None stands for a null figure."""
 
     views: int
     interactions: int
@@ -161,7 +161,7 @@ PAID_HEAVY_OFFICIAL = "paid_heavy_official"
 NO_PAID_MARKETING = "no_paid_marketing"
 DECLINING = "declining"
 
-# In the order of spec section 7, which is also the order flags are listed and exported in.
+# In the order of docs/scoring.md, "Flags", which flags are also listed and exported in.
 FLAGS = (
     NO_DATA,
     DATA_GAP,
@@ -195,9 +195,19 @@ FLAG_EXPLANATIONS: dict[str, str] = {
     ),
 }
 
+# Short names for the flags; the tooltip carries FLAG_EXPLANATIONS.
+FLAG_LABELS: dict[str, str] = {
+    NO_DATA: "No data",
+    DATA_GAP: "Data gap",
+    UNVERIFIED_OFFICIAL: "Not verified",
+    PAID_HEAVY_OFFICIAL: "Paid-heavy",
+    NO_PAID_MARKETING: "No paid promotion",
+    DECLINING: "Declining",
+}
+
 GRADES = ("A", "B", "C", "D", "F")
 
-# Lowest overall score for each grade above F, best first (spec section 6).
+# Lowest overall score for each grade above F, best first (docs/scoring.md, "Grade and quadrant").
 GRADE_THRESHOLDS: tuple[tuple[Decimal, str], ...] = (
     (Decimal(85), "A"),
     (Decimal(70), "B"),
@@ -248,7 +258,7 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "flags",
 )
 
-# How each export column is written (spec section 8); the rest are text, written as they are.
+# How each export column is written (docs/scoring.md, "Exports"); the rest are text, as is.
 _DATE_COLUMNS = frozenset({"period_start", "period_end"})
 _COUNT_COLUMNS = frozenset({"views", "interactions", "impressions", "clicks", "conversions"})
 _RATE_COLUMNS = frozenset(
@@ -273,7 +283,7 @@ def previous_period(end: date, days: int) -> tuple[date, date]:
 def resolve_followers_base(
     latest_before_start: int | None, earliest_in_window: int | None
 ) -> int | None:
-    """F_base of spec section 3: the last value before the window wins over the window's first."""
+    """F_base of docs/scoring.md: the last value before the window wins over the window's first."""
     if latest_before_start is not None:
         return latest_before_start
     return earliest_in_window
@@ -351,8 +361,8 @@ def grade(overall: Decimal | None) -> str:
 
 
 def quadrant(engagement: Decimal | None, roi: Decimal | None) -> str:
-    # A null score counts as 0 here (spec section 6): an account nobody can measure is
-    # treated as at risk rather than left out of the map.
+    # A null score counts as 0 here (docs/scoring.md, "Grade and quadrant"): an account
+    # nobody can measure is treated as at risk rather than left out of the map.
     engaging = engagement is not None and engagement >= QUADRANT_THRESHOLD
     converting = roi is not None and roi >= QUADRANT_THRESHOLD
     if engaging and converting:
@@ -421,7 +431,7 @@ def score(
 
 
 def export_value(name: str, value: object) -> str:
-    """One cell of the scorecard export, formatted as spec section 8 says."""
+    """One cell of the scorecard export, formatted as docs/scoring.md, "Exports", says."""
     if name not in EXPORT_COLUMNS:
         raise ValueError(f"{name!r} is not a scorecard export column.")
     if value is None:
@@ -462,7 +472,7 @@ def _as_decimal(value: object) -> Decimal:
 
 
 def _ratio(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
-    # A figure whose denominator is 0 is null, never 0 and never an error (spec section 3).
+    # A figure whose denominator is 0 is null, never 0 and never an error (docs/scoring.md).
     if denominator == 0:
         return None
     with _exact():

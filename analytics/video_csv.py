@@ -1,4 +1,4 @@
-"""Videos and their snapshots as the CSV of imports.md ("Videos: export and the promotional rule").
+"""Videos and their snapshots as the CSV of docs/imports.md ("Videos: the export and ...").
 
 One writer for the `export_videos` command and the Content page's download, so both give
 the same bytes for the same rows.

@@ -178,7 +178,7 @@ def insert_floor(team: object) -> None:
     """
     from django.db import connection, transaction
 
-    from analytics.models import METRIC_FIELDS
+    from analytics.fields import METRIC_FIELDS
 
     columns = ", ".join(METRIC_FIELDS)
     values = ", ".join(f"f.{name}" for name in METRIC_FIELDS)

@@ -1,4 +1,5 @@
-"""Number formatting in the product's one voice: rates in percent, '—' for no figure."""
+"""Number formatting in the product's one voice: rates in percent, money in the reader's
+locale, '—' for no figure."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+
+from lib.locales import request_locale
+from lib.money import money_text
 
 register = template.Library()
 
@@ -25,12 +29,20 @@ def percent(value: Any, places: int = 1) -> str:
     return f"{number.quantize(quantum, rounding=ROUND_HALF_EVEN):,}%"
 
 
-@register.filter
-def money(value: Any, currency: str = "") -> str:
+@register.simple_tag(takes_context=True)
+def money(context: template.Context, value: Any, currency: str) -> str:
+    """`{% money spend account.currency %}`: the amount in the request's locale, '—' for none.
+
+    The locale comes from the browser's Accept-Language (English when it names none that
+    Babel knows); the currency decides the decimals (none for JPY and KRW).
+    """
     if value is None or value == "":
         return NONE
-    amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
-    return f"{amount:,} {currency}".strip()
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return NONE
+    return money_text(amount, currency, request_locale(context.get("request")))
 
 
 @register.filter

@@ -1,6 +1,6 @@
 """Reading uploaded metric files into normalised daily rows.
 
-The formats and the bad-input rules are those of the import spec (imports.md): the
+The formats and the bad-input rules are those of docs/imports.md: the
 product's canonical CSV, TikTok Studio's per-tab downloads and TikTok Ads Manager daily
 reports, each as CSV or as the first sheet of an XLSX workbook, alone or inside a ZIP
 archive. This package knows nothing about accounts or the database: the import service

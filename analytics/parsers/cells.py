@@ -50,7 +50,7 @@ def _plain_decimal(text: str) -> Decimal | None:
 
 
 # Likes, comments and shares are TikTok's net change of the day: a day on which comments
-# were deleted is negative (imports.md, "Net daily counts"). Every other figure is a count
+# were deleted is negative (docs/imports.md, "Net daily counts"). Every other figure is a count
 # or an amount that cannot be.
 NET_FIELDS = frozenset({"likes", "comments", "shares"})
 
@@ -316,7 +316,7 @@ def _file_language(entries: list[date | tuple[int, int]], as_of: date) -> str | 
 
 
 def _place_in_years(entries: list[date | tuple[int, int]], as_of: date) -> list[date | None]:
-    """Give yearless Studio dates their years, as imports.md says.
+    """Give yearless Studio dates their years, as docs/imports.md says.
 
     The newest (last) row gets the latest year that puts it on or before as_of; walking
     back up the file the year steps back by one whenever month and day go up. A Feb 29

@@ -440,7 +440,7 @@ def _studio_rows(
     seen: dict[date, tuple[int, dict[str, int | Decimal | None]]] = {}
     date_column = header.cells[date_index] if date_index >= 0 else ""
     for (line, when, values, ok), day in zip(entries, placed, strict=True):
-        # A row whose figures are all "undefined" is no row at all (imports.md).
+        # A row whose figures are all "undefined" is no row at all (docs/imports.md).
         if not ok or all(value is None for value in values.values()):
             continue
         if day is None:

@@ -9,22 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-METRIC_FIELDS = (
-    "video_views",
-    "profile_views",
-    "likes",
-    "comments",
-    "shares",
-    "followers",
-    "spend",
-    "impressions",
-    "clicks",
-    "conversions",
-    "revenue",
-)
-MONEY_FIELDS = ("spend", "revenue")
-COUNT_FIELDS = tuple(name for name in METRIC_FIELDS if name not in MONEY_FIELDS)
-PAID_FIELDS = ("spend", "impressions", "clicks", "conversions", "revenue")
+# The parsers' siblings take the field names from here; analytics.fields holds them.
+from analytics.fields import COUNT_FIELDS as COUNT_FIELDS
+from analytics.fields import METRIC_FIELDS as METRIC_FIELDS
+from analytics.fields import MONEY_FIELDS as MONEY_FIELDS
+from analytics.fields import PAID_FIELDS as PAID_FIELDS
+
 FORMATS = ("canonical", "tiktok-studio", "ads-manager")
 MAX_BYTES = 20 * 1024 * 1024
 MAX_REPORTED_ERRORS = 100

@@ -1,4 +1,4 @@
-"""Reading TikTok Studio's audience and content tabs (imports.md, "tiktok-studio").
+"""Reading TikTok Studio's audience and content tabs (docs/imports.md, "tiktok-studio").
 
 FollowerActivity, FollowerGender, FollowerTopTerritories and Content hold no day figures
 of the account, so they get readers of their own here; Overview, FollowerHistory and
@@ -132,7 +132,7 @@ def activity_rows(name: str, table: _Table, as_of: date, errors: list[RowError])
     seen: dict[tuple[date, int], int] = {}
     date_column = header.cells[date_index]
     for (line, when, hour, count), day in zip(entries, placed, strict=True):
-        # A row whose only figure is "undefined" is no row at all (imports.md).
+        # A row whose only figure is "undefined" is no row at all (docs/imports.md).
         if count is None:
             continue
         if day is None:
@@ -305,7 +305,7 @@ def content_rows(name: str, table: _Table, as_of: date, errors: list[RowError]) 
     time_column = cells[time_index] if time_index >= 0 else ""
     for (line, when, values, details), day in zip(entries, placed, strict=True):
         ok, video_id, handle, title, link, posted = details
-        # A row whose figures are all "undefined" is no row at all (imports.md).
+        # A row whose figures are all "undefined" is no row at all (docs/imports.md).
         if not ok or all(value is None for value in values.values()):
             continue
         if day is None:

@@ -131,7 +131,7 @@ def scorecard_points(cards: QuerySet[Scorecard]) -> list[dict[str, object]]:
     rows = cards.order_by().values_list(
         "account__handle", "account__kind", "engagement_score", "roi_score"
     )
-    # The quadrant rule counts a missing score as 0 (spec section 6); the chart does too.
+    # The quadrant rule counts a missing score as 0 (docs/scoring.md); the chart does too.
     return [
         {
             "handle": handle,

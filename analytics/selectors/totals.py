@@ -1,7 +1,7 @@
 """The sums a scorecard is computed from, for many accounts at once.
 
 One call is one aggregate query, whatever the number of accounts: the rows of the window
-are grouped by account, and the follower values the spec's growth rule needs come from
+are grouped by account, and the follower values docs/scoring.md's growth rule needs come from
 correlated subqueries that the database evaluates once per group (not once per row, and
 not once per account in Python).
 """

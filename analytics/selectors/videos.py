@@ -219,7 +219,7 @@ class ExportRow:
 
 
 def video_export_rows(*, team: Team, account: Account | None = None) -> Iterator[ExportRow]:
-    """One row per video and snapshot day, in the export's order (imports.md).
+    """One row per video and snapshot day, in the export's order (docs/imports.md).
 
     Handles and ids sort by their characters (the "C" collation), whatever the database's
     locale, so the file's order is the same on every server.

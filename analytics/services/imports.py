@@ -6,7 +6,7 @@ and writes. Every import is all or nothing: the rows are written inside one tran
 that is rolled back when any error turns up, so a preview is the import itself, rolled
 back, and its counts are exactly what confirming would do.
 
-Merge rule (imports.md, scoring.md section 1): the newest import replaces the fields a
+Merge rule (docs/imports.md, "Merging days"): the newest import replaces the fields a
 file carries for a day and never adds to them. An unknown field (a present but empty
 cell, a missing column, Studio's `undefined`) keeps what the day had, or is 0 on a new day
 (followers: null). Rows whose values do not change are not written at all, so importing a
@@ -556,7 +556,7 @@ def _unknown_tab(parsed: ParsedFile) -> bool:
 def _check_something_read(
     files: list[tuple[str, Any]], result: ImportResult, errors: _Errors
 ) -> None:
-    """An upload in which nothing can be read is refused (imports.md)."""
+    """An upload in which nothing can be read is refused (docs/imports.md)."""
     if errors.count:
         return
     read = [entry for entry in result.files if entry.get("held") != SKIPPED]

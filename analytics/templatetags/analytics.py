@@ -1,4 +1,4 @@
-"""Scorecard words for templates: flag and quadrant names, trends, the account summary."""
+"""Scorecard words for templates: flag and quadrant names, weights, trends, the summary."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from django import template
 
 from accounts.models import Account, Membership
 from analytics import rules
-from analytics.forms import FLAG_LABELS
 from analytics.selectors.scorecards import DEFAULT_DAYS, scorecard_latest
 
 register = template.Library()
@@ -17,12 +16,20 @@ register = template.Library()
 
 @register.filter
 def flag_label(flag: str) -> str:
-    return FLAG_LABELS.get(flag, flag)
+    return rules.FLAG_LABELS.get(flag, flag)
 
 
 @register.filter
 def flag_explanation(flag: str) -> str:
     return rules.FLAG_EXPLANATIONS.get(flag, "")
+
+
+@register.filter
+def score_weight(kind: str, score: str) -> str:
+    """`official|score_weight:"engagement"` -> '80': a score's weight in the overall, in %."""
+    engagement, roi = rules.WEIGHTS[kind]
+    weight = engagement if score == "engagement" else roi
+    return format((weight * 100).normalize(), "f")
 
 
 @register.filter

@@ -21,7 +21,6 @@ from analytics.forms_imports import ImportUploadForm
 from analytics.models import ImportRun
 from analytics.selectors import imports as selectors
 from analytics.services import imports as services
-from lib.paging import query_without_page
 
 IMPORTS_PER_PAGE = 20
 
@@ -122,7 +121,7 @@ def import_discard(
 def import_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     runs = selectors.import_run_list(user=request.user, membership=membership)
     page = Paginator(runs, IMPORTS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"membership": membership, "page": page, "query_prefix": query_without_page(request)}
+    context = {"membership": membership, "page": page}
     template = "analytics/import_list.html"
     if request.htmx and request.htmx.target == "imports-table":
         template += "#table"

@@ -204,7 +204,8 @@ def review_context(
         "points": points,
         "sort": chosen["sort"],
         "sort_links": _sort_links(query, chosen["sort"]),
-        "query_prefix": _query_without(query, "page"),
+        # The page links keep this query; it is request.GET except when a POST re-renders.
+        "query": query,
         "review_url": review_url,
         "export_query": _export_query(query, window),
         "table_url": table_url,
@@ -267,12 +268,6 @@ def _export_query(query: QueryDict, window: selectors.Window) -> str:
     params["days"] = str(window.days)
     params["end"] = window.end.isoformat()
     return params.urlencode()
-
-
-def _query_without(query: QueryDict, name: str) -> str:
-    params = query.copy()
-    params.pop(name, None)
-    return f"{params.urlencode()}&" if params else ""
 
 
 def _next_url(request: HttpRequest) -> str:

@@ -169,12 +169,9 @@ def _list_urls(
     request: HttpRequest, membership: Membership, account: Account, window: Any
 ) -> dict[str, str]:
     list_url = reverse("video_list", args=[membership.team.slug, account.handle])
-    query = request.GET.copy()
-    query.pop("page", None)
     window_query = f"days={window.days}&end={window.end.isoformat()}"
     return {
         "list_url": list_url,
-        "query_prefix": f"{query.urlencode()}&" if query else "",
         "window_query": window_query,
         # An htmx swap of the table pushes its own URL, so this is the page's URL either way.
         "next_url": request.get_full_path(),

@@ -92,7 +92,7 @@ def test_it_shows_each_figure_against_its_target(login, alice, week) -> None:
     assert cell(html, "figure", "ctr").startswith("—")
     assert 'title="No clicks in this period, so there is nothing to divide by."' in html
     assert 'title="No conversions in this period, so there is nothing to divide by."' in html
-    assert cell(html, "figure", "spend") == "20.00 USD"
+    assert cell(html, "figure", "spend") == "$20.00"
     assert cell(html, "figure", "roas") == "250.0%"
     assert cell(html, "figure", "views") == "7,000"
 

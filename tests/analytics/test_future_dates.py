@@ -1,4 +1,4 @@
-"""Days that have not happened and the reference date's bounds (issue 9, imports.md).
+"""Days that have not happened and the reference date's bounds (issue 9, docs/imports.md).
 
 A date after the reference date (--as-of, the form's "Downloaded on", default today in the
 configured time zone) is bad input with its line and column, in every format. The

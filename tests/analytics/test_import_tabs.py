@@ -1,4 +1,4 @@
-"""Importing TikTok Studio's Viewers and Followers downloads (imports.md, "tiktok-studio")."""
+"""Importing TikTok Studio's Viewers and Followers downloads (docs/imports.md, "tiktok-studio")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Net daily counts (imports.md): likes, comments and shares may be negative, nothing else.
+"""Net daily counts (docs/imports.md): likes, comments and shares may be negative, nothing else.
 
 TikTok Studio's Overview reports the day's net change, so a day on which comments were
 deleted holds a negative figure ("-6" in real downloads). They import as they are, in

@@ -1,4 +1,4 @@
-"""Studio dates in every language TikTok's interface offers (imports.md, "Languages").
+"""Studio dates in every language TikTok's interface offers (docs/imports.md, "Languages").
 
 TikTok writes a download's dates in the person's interface language and without a year;
 the headers stay English. All dates of one file are in one language, and a date that
@@ -39,7 +39,7 @@ def days(first: date, count: int) -> list[date]:
     return [first + timedelta(days=n) for n in range(count)]
 
 
-# Files as TikTok writes them: the forms the spec quotes from real downloads first, then
+# Files as TikTok writes them: the forms docs/imports.md quotes from real downloads first, then
 # one file in each of the languages the issue names, and a few more scripts and digits.
 FILES = {
     "spec, English": (["February 27", "February 28"], date(2025, 3, 1), date(2025, 2, 27)),

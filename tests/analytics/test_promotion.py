@@ -1,4 +1,4 @@
-"""The promotional rule of imports.md: whole words or hashtags, case and accents aside."""
+"""The promotional rule of docs/imports.md: whole words or hashtags, case and accents aside."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""The scorecard rules of shared/spec/scoring.md, checked with numbers alone.
+"""The scorecard rules of docs/scoring.md, checked with numbers alone.
 
 Each numeric example shows its arithmetic in a comment, so a reader can recompute it by
-hand from the spec. Nothing here needs Django or a database.
+hand from docs/scoring.md. Nothing here needs Django or a database.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Computing scorecards from stored daily rows, checked against numbers worked by hand.
 
 The window in most tests is the 7 days from 22 to 28 March 2025; the previous window
-runs from 15 to 21 March. Targets are the kinds' defaults (spec section 4): engagement
+runs from 15 to 21 March. Targets are the kinds' defaults (docs/scoring.md, "Targets"): engagement
 rate 0.05 (official) or 0.03 (marketing), follower growth 0.03 or 0.02 per 28 days, ctr
 0.01, conversion rate 0.02, roi 1.00.
 """

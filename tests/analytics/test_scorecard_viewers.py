@@ -69,7 +69,10 @@ def test_it_charts_new_and_returning_viewers_of_the_window(login, alice, acmecof
     assert "js/viewers.js" in html
     # The same figures as a table, for no JavaScript and for screen readers.
     assert row_text(html, END) == "Fri 28 Mar 1,200 300 1,500"
-    assert row_text(html, END - timedelta(days=2)) == "Wed 26 Mar — — 90"
+    # Each missing figure says why, also to a screen reader.
+    assert row_text(html, END - timedelta(days=2)) == (
+        "Wed 26 Mar — (TikTok had no figure yet) — (TikTok had no figure yet) 90"
+    )
     assert row_text(html, END - timedelta(days=1)) == "Thu 27 Mar — no viewer figures for this day"
     assert "998" not in html
 

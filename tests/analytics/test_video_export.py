@@ -1,4 +1,4 @@
-"""export_videos and the Content page's CSV: one row per video and snapshot day (imports.md)."""
+"""export_videos and the Content page's CSV: a row per video and snapshot day (docs/imports.md)."""
 
 from __future__ import annotations
 

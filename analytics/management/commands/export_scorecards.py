@@ -20,8 +20,8 @@ DEFAULT_DAYS = "28"
 
 class Command(ScorecardCommand):
     help = (
-        "Writes the stored scorecards of one window as CSV (the columns of the scoring "
-        "spec), to standard output or to a file."
+        "Writes the stored scorecards of one window as CSV (the columns of "
+        "docs/scoring.md, Exports), to standard output or to a file."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -13,7 +13,7 @@ from analytics.video_csv import write_csv
 class Command(BaseCommand):
     help = (
         "Writes a team's videos as CSV, one row per video and snapshot day (the columns of "
-        "the imports spec), to standard output or to a file. Without --account: every "
+        "docs/imports.md), to standard output or to a file. Without --account: every "
         "account of the team that is not archived."
     )
 

@@ -1,0 +1,67 @@
+"""Money in the currency's own decimals and the reader's locale."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from django.test import RequestFactory
+
+from lib.locales import request_locale
+from lib.money import money_text
+
+
+def render(value: object, currency: str, accept_language: str | None = None) -> str:
+    headers = {"Accept-Language": accept_language} if accept_language is not None else {}
+    request = RequestFactory().get("/", headers=headers)
+    template = Template("{% money value currency %}")
+    return template.render(Context({"value": value, "currency": currency, "request": request}))
+
+
+def test_it_writes_dollars_with_cents_in_english() -> None:
+    assert render(Decimal("1234.5"), "USD", "en-US,en;q=0.9") == "$1,234.50"
+
+
+def test_it_writes_euros_the_german_way_for_a_german_reader() -> None:
+    assert render(Decimal("1234.5"), "EUR", "de-DE,de;q=0.9,en;q=0.5") == "1.234,50\xa0€"
+
+
+def test_it_writes_yen_without_decimals() -> None:
+    assert render(Decimal("1234.00"), "JPY") == "¥1,234"
+    # Half to even, as the scorecard rules round.
+    assert render(Decimal("1234.5"), "JPY") == "¥1,234"
+    assert render(Decimal("1235.5"), "JPY") == "¥1,236"
+
+
+def test_it_writes_won_without_decimals() -> None:
+    assert render(Decimal("98765.00"), "KRW") == "₩98,765"
+    assert render(Decimal("98765.00"), "KRW", "ko-KR") == "₩98,765"
+
+
+def test_it_falls_back_to_english_without_a_known_language() -> None:
+    assert render(Decimal("20"), "USD") == "$20.00"
+    assert render(Decimal("20"), "USD", "") == "$20.00"
+    assert render(Decimal("20"), "USD", "xx-YY, *;q=0.1") == "$20.00"
+    assert render(Decimal("20"), "USD", "de;q=nonsense") == "$20.00"
+
+
+def test_it_falls_back_to_english_without_a_request() -> None:
+    template = Template("{% money value 'EUR' %}")
+    assert template.render(Context({"value": Decimal("3.5")})) == "€3.50"
+
+
+@pytest.mark.parametrize("value", [None, "", "not a number"])
+def test_it_marks_a_missing_amount(value: object) -> None:
+    assert render(value, "USD") == "—"
+
+
+def test_it_prefers_the_language_with_the_highest_quality() -> None:
+    request = RequestFactory().get("/", headers={"Accept-Language": "en;q=0.3, fr-CH, de;q=0.7"})
+    assert str(request_locale(request)) == "fr_CH"
+    assert money_text(Decimal("1234.5"), "EUR", request_locale(request)).endswith(",50\xa0€")
+
+
+def test_it_skips_languages_the_reader_refuses() -> None:
+    request = RequestFactory().get("/", headers={"Accept-Language": "de;q=0, ja"})
+    assert str(request_locale(request)) == "ja"
