@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 # Longest wait a Retry-After may ask for before the call counts as failed.
 MAX_RETRY_AFTER = 60.0
 BACKOFF_BASE = 0.5
-RATE_KEY = "playbook:tiktok:rate:{second}"
+RATE_KEY = "playbook:tiktok:rate:{app}:{second}"
 
 sleep: Callable[[float], None] = time.sleep
 
@@ -60,7 +60,7 @@ def wait_for_budget() -> None:
         try:
             for _attempt in range(50):
                 now = time.time()
-                key = RATE_KEY.format(second=int(now))
+                key = RATE_KEY.format(app=settings.TIKTOK_CLIENT_KEY or "-", second=int(now))
                 pipe = client.pipeline()
                 pipe.incr(key)
                 pipe.expire(key, 2)

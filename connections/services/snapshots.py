@@ -42,11 +42,15 @@ def snapshot_store(
     Returns the days whose daily figures were (re)derived. Running it again with the same
     answers changes nothing.
     """
-    AccountSnapshot.objects.update_or_create(
-        account=account,
-        date=day,
-        defaults={"followers": user.follower_count, "verified": user.is_verified},
+    _upsert(
+        AccountSnapshot,
+        {"account": account, "date": day},
+        {"followers": user.follower_count, "verified": user.is_verified},
     )
+    stored = {
+        snapshot.video_id: snapshot
+        for snapshot in VideoSnapshot.objects.filter(video__account=account, date=day)
+    }
     known = {video.video_id: video for video in Video.objects.filter(account=account)}
     for item in videos:
         video = known.get(item.video_id)
@@ -64,16 +68,19 @@ def snapshot_store(
             video.full_clean(validate_unique=False)
             video.save()
             known[item.video_id] = video
-        VideoSnapshot.objects.update_or_create(
-            video=video,
-            date=day,
-            defaults={
-                "views": item.views,
-                "likes": item.likes,
-                "comments": item.comments,
-                "shares": item.shares,
-            },
-        )
+        totals = {
+            "views": item.views,
+            "likes": item.likes,
+            "comments": item.comments,
+            "shares": item.shares,
+        }
+        current = stored.get(video.pk)
+        if current is None:
+            VideoSnapshot.objects.create(video=video, date=day, **totals)
+        elif any(getattr(current, name) != value for name, value in totals.items()):
+            for name, value in totals.items():
+                setattr(current, name, value)
+            current.save()
     derived = [day]
     after = day + timedelta(days=1)
     if AccountSnapshot.objects.filter(account=account, date=after).exists():
@@ -81,6 +88,17 @@ def snapshot_store(
     for each in derived:
         daily_derive(account=account, day=each)
     return derived
+
+
+def _upsert(model: type, keys: dict, values: dict) -> None:
+    """Creates or updates a row, saving only when a value differs (a re-sync writes nothing)."""
+    row = model.objects.filter(**keys).first()
+    if row is None:
+        model.objects.create(**keys, **values)
+    elif any(getattr(row, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.save()
 
 
 def daily_derive(*, account: Account, day: date) -> DayPlan:
@@ -189,7 +207,7 @@ def campaign_days_store(*, account: Account, rows: list[CampaignDayRow]) -> list
             entry[name] += getattr(row, name)
     for (name, day), values in sums.items():
         campaign, _created = Campaign.objects.get_or_create(account=account, name=name[:255])
-        CampaignDay.objects.update_or_create(campaign=campaign, date=day, defaults=values)
+        _upsert(CampaignDay, {"campaign": campaign, "date": day}, values)
     days = sorted({day for _name, day in sums})
     for day in days:
         totals = CampaignDay.objects.filter(campaign__account=account, date=day).aggregate(
