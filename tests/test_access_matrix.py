@@ -12,10 +12,10 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.access import accounts, analytics, strategy
+from tests.access import accounts, analytics, connections, strategy
 from tests.access.roles import ROLES, Cast
 
-APPS = (accounts, analytics, strategy)
+APPS = (accounts, analytics, connections, strategy)
 EXPECTED: dict[str, tuple[str, dict[str, int]]] = {}
 for app in APPS:
     EXPECTED.update(app.EXPECTED)
