@@ -51,7 +51,7 @@ def connection_start(
     account = account_get(user=request.user, membership=membership, handle=handle)
     if source not in Source.values or (source == Source.ADS and account.is_official):
         raise Http404("No such connection for this account.")
-    form = ConnectForm(request.POST or None)
+    form = ConnectForm(request.POST if request.method == "POST" else None)
     ready = readiness(source)
     if request.method == "POST" and ready.ready and form.is_valid():
         try:
