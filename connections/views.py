@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from django.contrib import messages
@@ -21,6 +22,7 @@ from connections.forms import ConnectForm
 from connections.models import Source
 from connections.services.connect import (
     ConnectError,
+    authorize_url,
     connect_finish,
     connect_start,
     connection_disconnect,
@@ -73,7 +75,16 @@ def connection_start(
         "ready": ready,
         "form": form,
     }
-    return render(request, "connections/connect.html", context)
+    response = render(request, "connections/connect.html", context)
+    # The form's answer redirects to TikTok's authorize page: the CSP's form-action
+    # covers redirects after a submit, so this page allows that one origin too.
+    response._csp_update = {"form-action": [_origin(authorize_url(source))]}
+    return response
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @require_GET

@@ -50,6 +50,13 @@ def readiness(source: str) -> Readiness:
     return Readiness(ready=not missing, missing=missing)
 
 
+def authorize_url(source: str) -> str:
+    """TikTok's authorize page for this kind of connection (from the settings)."""
+    if source == Source.ADS:
+        return settings.TIKTOK_BUSINESS_AUTH_URL
+    return settings.TIKTOK_AUTH_URL
+
+
 def connect_start(
     *,
     session: SessionBase,
@@ -85,7 +92,7 @@ def connect_start(
             "state": state,
             "redirect_uri": redirect_uri,
         }
-        return f"{settings.TIKTOK_BUSINESS_AUTH_URL}?{urlencode(query)}"
+        return f"{authorize_url(source)}?{urlencode(query)}"
     query = {
         "client_key": settings.TIKTOK_CLIENT_KEY,
         "scope": api.DISPLAY_SCOPES,
@@ -93,7 +100,7 @@ def connect_start(
         "redirect_uri": redirect_uri,
         "state": state,
     }
-    return f"{settings.TIKTOK_AUTH_URL}?{urlencode(query)}"
+    return f"{authorize_url(source)}?{urlencode(query)}"
 
 
 def connect_finish(
