@@ -103,19 +103,28 @@ def connection_callback(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 @team_view(lead_only=True)
 def connection_sync(
     request: HttpRequest, membership: Membership, connection_id: UUID
 ) -> HttpResponse:
+    """Queues a sync; htmx gets its progress in place, others its page. A sync already
+    queued or running is shown instead of a second one."""
     connection = selectors.connection_get(
         user=request.user, membership=membership, public_id=connection_id
     )
     try:
         run = sync_run_start(connection=connection, requested_by=request.user)
     except SyncBusy as exc:
-        messages.warning(request, str(exc))
-        account = connection.account
-        return redirect("account_detail", team_slug=membership.team.slug, handle=account.handle)
+        run = selectors.active_run(connection=connection)
+        if run is None:
+            messages.warning(request, str(exc))
+            return redirect(
+                "account_detail", team_slug=membership.team.slug, handle=connection.account.handle
+            )
+    if request.htmx:
+        context = {"membership": membership, "run": run, "account": connection.account}
+        return render(request, "connections/sync_run.html#sync-status", context)
     return redirect("sync_run", team_slug=membership.team.slug, sync_run_id=run.public_id)
 
 

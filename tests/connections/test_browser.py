@@ -31,9 +31,11 @@ def test_it_connects_through_tiktok_and_syncs_now(live_server, tiktok, alice, ac
         expect(page.locator("body")).to_contain_text("@acmecoffee is connected")
         expect(section).to_contain_text("Connected")
         page.get_by_role("button", name="Sync now").click()
-        expect(page.locator("#sync-status")).to_contain_text("Done: 1,000 followers and 2 videos")
+        expect(page.locator(".pb-sync-status")).to_contain_text(
+            "Done: 1,000 followers and 2 videos"
+        )
         screenshot(page, "tiktok-sync-phone")
-        page.get_by_role("link", name="Connections").first.click()
+        page.goto(f"{live_server.url}/t/acme/connections/")
         expect(page.get_by_role("cell", name="Connected")).to_be_visible()
         assert not [e for e in errors if "Content Security Policy" in e], errors
     assert Connection.objects.get(account=acmecoffee).last_sync_ok is True

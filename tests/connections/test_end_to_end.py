@@ -92,3 +92,22 @@ def test_it_polls_the_sync_until_it_is_done(tiktok, login, alice, acmecoffee) ->
     done = client.get(url, headers={"HX-Request": "true"})
     assert done.status_code == 286  # htmx stops polling
     assert "Done:" in done.content.decode() and "hx-trigger" not in done.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_syncs_now_in_place_for_htmx_and_shows_a_running_sync_instead_of_a_second(
+    tiktok, login, alice, acmecoffee
+) -> None:
+    from tests.connections.conftest import connect
+
+    connection = connect(tiktok, acmecoffee)
+    client = login(alice)
+    url = reverse("connection_sync", args=["acme", connection.public_id])
+    queued = client.post(url, headers={"HX-Request": "true"})
+    run = SyncRun.objects.get()
+    assert queued.status_code == 200
+    assert f'hx-get="/t/acme/syncs/{run.public_id}/"' in queued.content.decode()
+    again = client.post(url, headers={"HX-Request": "true"})
+    assert SyncRun.objects.count() == 1
+    assert str(run.public_id) in again.content.decode()
+    assert client.post(url).url == f"/t/acme/syncs/{run.public_id}/"
