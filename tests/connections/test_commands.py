@@ -97,3 +97,15 @@ def test_it_rotates_tokens_to_the_newest_key(tiktok, acmecoffee, settings, capsy
     settings.PLAYBOOK_TOKEN_KEYS = [Fernet.generate_key().decode()]
     with pytest.raises(CommandError, match="cannot be decrypted"):
         call_command("rotate_tiktok_tokens")
+
+
+def test_beat_syncs_every_night_before_the_scorecards() -> None:
+    from config.celery import app
+
+    sync = app.conf.beat_schedule["nightly-tiktok-sync"]
+    scorecards = app.conf.beat_schedule["nightly-scorecards"]
+    assert sync["task"] == "connections.tasks.sync_nightly"
+    assert (min(sync["schedule"].hour), min(sync["schedule"].minute)) < (
+        min(scorecards["schedule"].hour),
+        min(scorecards["schedule"].minute),
+    )

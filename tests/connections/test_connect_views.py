@@ -163,3 +163,14 @@ def test_it_lists_the_teams_connections_and_their_state(
 def test_it_shows_an_empty_state_without_connections(login, alice, acme) -> None:
     page = login(alice).get(reverse("connection_list", args=["acme"])).content.decode()
     assert "No account is connected yet" in page
+
+
+@pytest.mark.django_db
+def test_it_rechecks_the_lead_role_at_the_callback(tiktok, login, alice, acmecoffee) -> None:
+    client = login(alice)
+    params = consent(start(client, acmecoffee).url)
+    alice.memberships.update(role="manager")
+    answer = client.get(reverse("connection_callback"), params)
+    assert answer.status_code == 400
+    assert "Only a lead" in answer.content.decode()
+    assert not Connection.objects.exists()
