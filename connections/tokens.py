@@ -22,7 +22,12 @@ class TokenUnreadable(Exception):
 
 
 def keys_configured() -> bool:
-    return bool([key for key in settings.PLAYBOOK_TOKEN_KEYS if key.strip()])
+    """Whether PLAYBOOK_TOKEN_KEYS holds at least one key and every key is a Fernet key."""
+    try:
+        _fernet()
+    except ImproperlyConfigured:
+        return False
+    return True
 
 
 def _fernet() -> MultiFernet:

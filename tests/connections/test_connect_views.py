@@ -174,3 +174,13 @@ def test_it_rechecks_the_lead_role_at_the_callback(tiktok, login, alice, acmecof
     assert answer.status_code == 400
     assert "Only a lead" in answer.content.decode()
     assert not Connection.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_asks_for_a_valid_token_key_before_connecting(
+    tiktok, login, alice, acmecoffee, settings
+) -> None:
+    settings.PLAYBOOK_TOKEN_KEYS = ["not-a-fernet-key"]
+    page = start(login(alice), acmecoffee)
+    assert page.status_code == 200
+    assert "PLAYBOOK_TOKEN_KEYS" in page.content.decode()
