@@ -184,3 +184,16 @@ def test_it_asks_for_a_valid_token_key_before_connecting(
     page = start(login(alice), acmecoffee)
     assert page.status_code == 200
     assert "PLAYBOOK_TOKEN_KEYS" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_shows_connections_to_the_admin_without_tokens(tiktok, login, root, acmecoffee) -> None:
+    connection = connect(tiktok, acmecoffee)
+    client = login(root)
+    listing = client.get(reverse("admin:connections_connection_changelist"))
+    detail = client.get(reverse("admin:connections_connection_change", args=[connection.pk]))
+    assert listing.status_code == detail.status_code == 200
+    for page in (listing, detail):
+        text = page.content.decode()
+        assert connection.access_token not in text
+        assert tokens.decrypt(connection.access_token) not in text
