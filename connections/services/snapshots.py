@@ -185,14 +185,21 @@ def _studio_covers(account: Account, day: date, tab: str) -> bool:
         if run["account_id"] != account.pk and account.handle not in (run["account_handles"] or []):
             continue
         files = (run["details"] or {}).get("files") or []
-        if any(
-            isinstance(entry, dict)
-            and entry.get("format") == "tiktok-studio"
-            and entry.get("tab") == tab
-            for entry in files
-        ):
+        if any(_file_covers(entry, tab, day) for entry in files):
             return True
     return False
+
+
+def _file_covers(entry: object, tab: str, day: date) -> bool:
+    """A run's file of this Studio tab; where the file records its own days, one of them."""
+    if not isinstance(entry, dict):
+        return False
+    if entry.get("format") != "tiktok-studio" or entry.get("tab") != tab:
+        return False
+    first, last = entry.get("date_from"), entry.get("date_to")
+    if isinstance(first, str) and isinstance(last, str):
+        return first <= day.isoformat() <= last
+    return True
 
 
 @transaction.atomic

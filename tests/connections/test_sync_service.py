@@ -204,3 +204,30 @@ def test_it_sums_ads_campaigns_per_day_across_report_pages(tiktok, acme_deals) -
     assert tiktok.state.calls.count(("GET", "/open_api/v1.3/report/integrated/get/")) == 2
     connection_sync(connection=connection, day=D2)
     assert DailyMetric.objects.get(account=acme_deals, date=D2).spend == Decimal("14.75")
+
+
+@pytest.mark.django_db
+def test_it_derives_a_day_an_ads_report_already_filled_and_keeps_its_spend(
+    tiktok, acmecoffee, acme
+) -> None:
+    ads = (
+        "By Day,Campaign name,Cost,Impressions,Clicks,Conversions\n"
+        "2025-03-11,Spring,12.50,900,30,3\n"
+    )
+    result = import_files(
+        team=acme,
+        user=None,
+        account=acmecoffee,
+        files=[("ads.csv", ads.encode())],
+        as_of=D2,
+        recompute=False,
+    )
+    assert result.ok, result.errors
+    connection = connect(tiktok, acmecoffee)
+    day_one(tiktok)
+    connection_sync(connection=connection, day=D1)
+    day_two(tiktok)
+    connection_sync(connection=connection, day=D2)
+    assert figures(acmecoffee, D2) == (270, 17, -1, 3, 1030)
+    row = DailyMetric.objects.get(account=acmecoffee, date=D2)
+    assert (row.spend, row.clicks) == (Decimal("12.50"), 30)
