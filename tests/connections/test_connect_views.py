@@ -197,3 +197,17 @@ def test_it_shows_connections_to_the_admin_without_tokens(tiktok, login, root, a
         text = page.content.decode()
         assert connection.access_token not in text
         assert tokens.decrypt(connection.access_token) not in text
+
+
+@pytest.mark.django_db
+def test_it_asks_which_advertiser_when_tiktok_authorizes_several(
+    tiktok, login, alice, acme_deals
+) -> None:
+    tiktok.state.advertiser_ids = ["111", "222"]
+    client = login(alice)
+    answer = client.get(
+        reverse("connection_callback"), consent(start(client, acme_deals, "ads").url)
+    )
+    assert answer.status_code == 400
+    assert "authorized 2 advertisers" in answer.content.decode()
+    assert not Connection.objects.exists()
