@@ -17,6 +17,11 @@ app.conf.beat_schedule = {
         "task": "analytics.tasks.recompute_nightly",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Before the nightly scorecards, so the recompute sees the synced day.
+    "nightly-tiktok-sync": {
+        "task": "connections.tasks.sync_nightly",
+        "schedule": crontab(hour=1, minute=30),
+    },
     "monday-checklists": {
         "task": "strategy.tasks.open_weekly_checklists",
         "schedule": crontab(hour=6, minute=0, day_of_week="mon"),

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("analytics.urls")),
     path("", include("strategy.urls")),
+    path("", include("connections.urls")),
 ]
 
 handler400 = "accounts.errors.bad_request"

@@ -23,12 +23,12 @@ from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Kind, Role
-from tests.access import accounts, analytics, strategy
+from tests.access import accounts, analytics, connections, strategy
 from tests.access.roles import FOREIGN, METHODS, ROLES, Cast
 from tests.factories import AccountFactory, MembershipFactory, TeamFactory, UserFactory
 from tests.security.checksum import checksum
 
-APPS = (accounts, analytics, strategy)
+APPS = (accounts, analytics, connections, strategy)
 EXPECTED: dict[str, Any] = {}
 for app in APPS:
     EXPECTED.update(app.EXPECTED)

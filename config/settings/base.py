@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "accounts",
     "analytics",
     "strategy",
+    "connections",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,28 @@ CELERY_TIMEZONE = TIME_ZONE
 # down runs this often.
 PERIODIC_CLAIM_PREFIX = env.str("PERIODIC_CLAIM_PREFIX", default="playbook:periodic")
 PENDING_SWEEP_SECONDS = env.int("PENDING_SWEEP_SECONDS", default=60)
+
+# TikTok's APIs (docs/tiktok-api.md). Without the keys, Connect says which to set; every
+# call goes through these bases, so any server speaking TikTok's API can stand in.
+TIKTOK_CLIENT_KEY = env.str("TIKTOK_CLIENT_KEY", default="")
+TIKTOK_CLIENT_SECRET = env.str("TIKTOK_CLIENT_SECRET", default="")
+TIKTOK_AUTH_URL = env.str("TIKTOK_AUTH_URL", default="https://www.tiktok.com/v2/auth/authorize/")
+TIKTOK_API_BASE = env.str("TIKTOK_API_BASE", default="https://open.tiktokapis.com")
+TIKTOK_BUSINESS_APP_ID = env.str("TIKTOK_BUSINESS_APP_ID", default="")
+TIKTOK_BUSINESS_SECRET = env.str("TIKTOK_BUSINESS_SECRET", default="")
+TIKTOK_BUSINESS_AUTH_URL = env.str(
+    "TIKTOK_BUSINESS_AUTH_URL", default="https://business-api.tiktok.com/portal/auth"
+)
+TIKTOK_BUSINESS_API_BASE = env.str(
+    "TIKTOK_BUSINESS_API_BASE", default="https://business-api.tiktok.com"
+)
+# Fernet keys, newest first: the first encrypts, all decrypt (rotation: docs/tiktok-api.md).
+PLAYBOOK_TOKEN_KEYS = env.list("PLAYBOOK_TOKEN_KEYS", default=[])
+# Calls per second for the whole app, shared by every worker through Redis.
+TIKTOK_RATE_LIMIT = env.int("TIKTOK_RATE_LIMIT", default=5)
+# Seconds one HTTP call may take, and attempts on 429 and 5xx answers.
+TIKTOK_TIMEOUT = env.float("TIKTOK_TIMEOUT", default=20.0)
+TIKTOK_MAX_ATTEMPTS = env.int("TIKTOK_MAX_ATTEMPTS", default=4)
 
 LOGGING = {
     "version": 1,

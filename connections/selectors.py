@@ -1,0 +1,99 @@
+"""Reads of connections and syncs, scoped to the asking user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Account, Kind, Membership
+from connections.models import AccountSnapshot, Connection, Source, SyncRun
+from connections.services.connect import Readiness, readiness
+
+
+@dataclass
+class Slot:
+    """One way in for an account: its connection if any, or what Connect still needs."""
+
+    source: str
+    label: str
+    connection: Connection | None
+    readiness: Readiness
+    active_run: SyncRun | None
+
+
+def account_slots(*, account: Account) -> list[Slot]:
+    """Display for every account; ads only for marketing accounts."""
+    sources = [Source.DISPLAY] + ([Source.ADS] if account.kind == Kind.MARKETING else [])
+    connections = {c.source: c for c in Connection.objects.filter(account=account)}
+    active = {
+        run.connection_id: run
+        for run in SyncRun.objects.filter(
+            connection__account=account, status__in=SyncRun.ACTIVE
+        ).order_by("created_at")
+    }
+    return [
+        Slot(
+            source=source,
+            label=Source(source).label,
+            connection=connections.get(source),
+            readiness=readiness(source),
+            active_run=active.get(connections[source].pk) if source in connections else None,
+        )
+        for source in sources
+    ]
+
+
+def latest_snapshot(*, account: Account) -> AccountSnapshot | None:
+    return AccountSnapshot.objects.filter(account=account).order_by("-date").first()
+
+
+def connection_list(*, user: AbstractBaseUser, membership: Membership) -> QuerySet[Connection]:
+    return (
+        Connection.objects.visible_to(user)
+        .filter(account__team=membership.team)
+        .select_related("account")
+        .order_by("account__handle", "source")
+    )
+
+
+def accounts_without_connection(
+    *, user: AbstractBaseUser, membership: Membership
+) -> QuerySet[Account]:
+    return (
+        Account.objects.visible_to(user)
+        .active()
+        .filter(team=membership.team, connections__isnull=True)
+        .order_by("handle")
+    )
+
+
+def connection_get(
+    *, user: AbstractBaseUser, membership: Membership, public_id: UUID
+) -> Connection:
+    return get_object_or_404(
+        Connection.objects.visible_to(user)
+        .filter(account__team=membership.team)
+        .select_related("account"),
+        public_id=public_id,
+    )
+
+
+def sync_run_get(*, user: AbstractBaseUser, membership: Membership, public_id: UUID) -> SyncRun:
+    return get_object_or_404(
+        SyncRun.objects.visible_to(user)
+        .filter(connection__account__team=membership.team)
+        .select_related("connection__account", "requested_by"),
+        public_id=public_id,
+    )
+
+
+def recent_runs(*, connection: Connection, limit: int = 5) -> list[SyncRun]:
+    return list(connection.runs.order_by("-created_at")[:limit])
+
+
+def active_run(*, connection: Connection) -> SyncRun | None:
+    return connection.runs.filter(status__in=SyncRun.ACTIVE).order_by("created_at").first()

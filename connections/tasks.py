@@ -1,0 +1,28 @@
+"""Background syncs: each task loads its row and calls one service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from connections.models import Connection, SyncRun
+from connections.services.sync import SyncBusy, sync_run_execute, sync_run_start
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def sync_connection(run_id: int) -> None:
+    if not SyncRun.objects.filter(pk=run_id).exists():
+        return
+    sync_run_execute(run_id=run_id)
+
+
+@shared_task
+def sync_nightly() -> int:
+    """Celery beat's nightly job: one run per connection that still works, for yesterday."""
+    queued = 0
+    for connection in Connection.objects.filter(status=Connection.Status.ACTIVE):
+        try:
+            sync_run_start(connection=connection, source="nightly")
+        except SyncBusy:
+            continue
+        queued += 1
+    return queued
