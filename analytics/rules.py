@@ -8,19 +8,25 @@ the resulting `Score`. The user-facing explanation of the same rules is docs/sco
 from __future__ import annotations
 
 from collections.abc import Iterable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 
 OFFICIAL = "official"
 MARKETING = "marketing"
 KINDS = (OFFICIAL, MARKETING)
 
-# Every division runs in this context, so results never depend on whatever global decimal
+# Every operation runs in this context, so results never depend on whatever global decimal
 # context the caller happens to have. 28 significant digits is far more than any score or
 # exported rate needs, and the rounding only matters in the 28th digit.
 _CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
+# The context's own methods, called directly: the same arithmetic as the operators inside
+# `localcontext(_CONTEXT)`, digit for digit, without entering and leaving a context for
+# each step (that cost most of a score, and a recompute scores every account twice).
+_add = _CONTEXT.add
+_subtract = _CONTEXT.subtract
+_multiply = _CONTEXT.multiply
+_divide = _CONTEXT.divide
 
 _HUNDRED = Decimal(100)
 _ZERO = Decimal(0)
@@ -30,12 +36,6 @@ _MONEY_PLACES = Decimal("0.01")
 
 # Targets are stored per 28 days for follower growth (spec section 4).
 TARGET_BASE_DAYS = 28
-
-
-def _exact() -> AbstractContextManager:
-    # localcontext is itself a context manager; a generator wrapper would only add cost
-    # to every score (it runs twice per account and window).
-    return localcontext(_CONTEXT)
 
 
 @dataclass(frozen=True)
@@ -282,15 +282,14 @@ def resolve_followers_base(
 def follower_growth(followers_end: int | None, followers_base: int | None) -> Decimal | None:
     if followers_end is None or followers_base is None or followers_base == 0:
         return None
-    with _exact():
-        return (Decimal(followers_end) - Decimal(followers_base)) / Decimal(followers_base)
+    base = Decimal(followers_base)
+    return _divide(_subtract(Decimal(followers_end), base), base)
 
 
 def figures(totals: Totals) -> Figures:
     spend = _as_decimal(totals.spend)
     revenue = _as_decimal(totals.revenue)
-    with _exact():
-        profit = revenue - spend
+    profit = _subtract(revenue, spend)
     return Figures(
         views=totals.video_views,
         interactions=totals.interactions,
@@ -313,20 +312,16 @@ def sub_score(figure: Decimal | None, target: Decimal) -> Decimal | None:
     """clamp(100 * figure / target, 0, 100), unrounded; None for a null figure or a 0 target."""
     if figure is None or target == 0:
         return None
-    with _exact():
-        value = _HUNDRED * figure / target
+    value = _divide(_multiply(_HUNDRED, figure), target)
     return min(max(value, _ZERO), _HUNDRED)
 
 
 def scaled_targets(targets: Targets, days: int) -> Targets:
     """The targets for a window of `days` days; only follower growth depends on the length."""
     _check_days(days)
-    with _exact():
-        # Multiplying before dividing keeps the common lengths (7, 14, 28 days) exact.
-        growth = targets.follower_growth * days / TARGET_BASE_DAYS
     return Targets(
         engagement_rate=targets.engagement_rate,
-        follower_growth=growth,
+        follower_growth=_growth_target(targets.follower_growth, days),
         ctr=targets.ctr,
         conversion_rate=targets.conversion_rate,
         roi=targets.roi,
@@ -337,8 +332,7 @@ def round_score(value: Decimal | None) -> Decimal | None:
     """A score as it is stored and shown: one decimal place, half to even."""
     if value is None:
         return None
-    with _exact():
-        return value.quantize(_SCORE_PLACES, rounding=ROUND_HALF_EVEN)
+    return value.quantize(_SCORE_PLACES, context=_CONTEXT)
 
 
 def grade(overall: Decimal | None) -> str:
@@ -378,32 +372,66 @@ def score(
     `targets` are the account's targets as stored, with follower growth per 28 days;
     they are scaled to `days` here. `previous_overall` is the stored overall score of the
     previous period, or None when there is none.
+
+    This is the composition of `figures`, `scaled_targets`, `sub_score`, `_mean`,
+    `_overall`, `round_score`, `grade`, `quadrant` and `_flags`, written out flat: a
+    recompute calls it twice per account, so it builds no intermediate `Targets` and
+    skips the checks its parts repeat. Every operation is the same, in the same order
+    and context, so every result is the same to the last digit (tests/analytics/
+    test_rules_exactness.py compares it with the composition on random inputs).
     """
-    if kind not in WEIGHTS:
+    weights = WEIGHTS.get(kind)
+    if weights is None:
         raise ValueError(f"Unknown account kind {kind!r}; expected one of {KINDS}.")
-    _check_days(days)
+    if days < 1:
+        _check_days(days)
     figs = figures(totals)
-    window_targets = scaled_targets(targets, days)
-    subs = SubScores(
-        engagement_rate=sub_score(figs.engagement_rate, window_targets.engagement_rate),
-        follower_growth=sub_score(figs.follower_growth, window_targets.follower_growth),
-        ctr=sub_score(figs.ctr, window_targets.ctr),
-        conversion_rate=sub_score(figs.conversion_rate, window_targets.conversion_rate),
-        roi=sub_score(figs.roi, window_targets.roi),
-    )
-    engagement = _mean((subs.engagement_rate, subs.follower_growth))
-    roi = _mean((subs.ctr, subs.conversion_rate, subs.roi))
-    overall = _overall(kind, engagement, roi)
+
+    # Sub-scores: clamp(100 * figure / target, 0, 100), None for a null figure or 0 target.
+    target = targets.engagement_rate
+    figure = figs.engagement_rate
+    rate_sub = None if figure is None or target == 0 else _clamp(figure, target)
+    target = _growth_target(targets.follower_growth, days)
+    figure = figs.follower_growth
+    growth_sub = None if figure is None or target == 0 else _clamp(figure, target)
+    target = targets.ctr
+    figure = figs.ctr
+    ctr_sub = None if figure is None or target == 0 else _clamp(figure, target)
+    target = targets.conversion_rate
+    figure = figs.conversion_rate
+    conversion_sub = None if figure is None or target == 0 else _clamp(figure, target)
+    target = targets.roi
+    figure = figs.roi
+    roi_sub = None if figure is None or target == 0 else _clamp(figure, target)
+
+    engagement = _mean((rate_sub, growth_sub))
+    roi = _mean((ctr_sub, conversion_sub, roi_sub))
+    if engagement is None:
+        overall = roi
+    elif roi is None:
+        overall = engagement
+    else:
+        overall = _add(_multiply(weights[0], engagement), _multiply(weights[1], roi))
 
     # Rounding happens once, on the way out, so no score is computed from another rounded
     # score. Grade, quadrant and the decline flag then read the rounded values, so they
     # always agree with the numbers the user sees (an 85.0 on screen is an A).
-    engagement_score = round_score(engagement)
-    roi_score = round_score(roi)
-    overall_score = round_score(overall)
+    engagement_score = (
+        None if engagement is None else engagement.quantize(_SCORE_PLACES, context=_CONTEXT)
+    )
+    roi_score = None if roi is None else roi.quantize(_SCORE_PLACES, context=_CONTEXT)
+    overall_score = None if overall is None else overall.quantize(_SCORE_PLACES, context=_CONTEXT)
+    if previous_overall is not None:
+        previous_overall = previous_overall.quantize(_SCORE_PLACES, context=_CONTEXT)
     return Score(
         figures=figs,
-        sub_scores=subs,
+        sub_scores=SubScores(
+            engagement_rate=rate_sub,
+            follower_growth=growth_sub,
+            ctr=ctr_sub,
+            conversion_rate=conversion_sub,
+            roi=roi_sub,
+        ),
         engagement_score=engagement_score,
         roi_score=roi_score,
         overall_score=overall_score,
@@ -415,7 +443,7 @@ def score(
             days=days,
             totals=totals,
             overall_score=overall_score,
-            previous_overall=round_score(previous_overall),
+            previous_overall=previous_overall,
         ),
     )
 
@@ -461,20 +489,35 @@ def _as_decimal(value: object) -> Decimal:
     raise TypeError(f"Expected a Decimal or an int, not {type(value).__name__}.")
 
 
+def _growth_target(per_28_days: Decimal, days: int) -> Decimal:
+    # Multiplying before dividing keeps the common lengths (7, 14, 28 days) exact.
+    return _divide(_multiply(per_28_days, days), TARGET_BASE_DAYS)
+
+
+def _clamp(figure: Decimal, target: Decimal) -> Decimal:
+    value = _divide(_multiply(_HUNDRED, figure), target)
+    if value < _ZERO:
+        return _ZERO
+    if value > _HUNDRED:
+        return _HUNDRED
+    return value
+
+
 def _ratio(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
     # A figure whose denominator is 0 is null, never 0 and never an error (spec section 3).
     if denominator == 0:
         return None
-    with _exact():
-        return Decimal(numerator) / Decimal(denominator)
+    return _divide(Decimal(numerator), Decimal(denominator))
 
 
 def _mean(values: Iterable[Decimal | None]) -> Decimal | None:
     present = [value for value in values if value is not None]
     if not present:
         return None
-    with _exact():
-        return sum(present, _ZERO) / len(present)
+    total = _ZERO
+    for value in present:
+        total = _add(total, value)
+    return _divide(total, len(present))
 
 
 def _overall(kind: str, engagement: Decimal | None, roi: Decimal | None) -> Decimal | None:
@@ -485,8 +528,7 @@ def _overall(kind: str, engagement: Decimal | None, roi: Decimal | None) -> Deci
     if roi is None:
         return engagement
     weight_engagement, weight_roi = WEIGHTS[kind]
-    with _exact():
-        return weight_engagement * engagement + weight_roi * roi
+    return _add(_multiply(weight_engagement, engagement), _multiply(weight_roi, roi))
 
 
 def _flags(
@@ -517,8 +559,7 @@ def _flags(
 
 
 def _fixed(value: Decimal, places: Decimal) -> str:
-    with _exact():
-        rounded = value.quantize(places, rounding=ROUND_HALF_EVEN)
+    rounded = value.quantize(places, context=_CONTEXT)
     # A tiny negative value rounds to -0.000000; the sign carries no meaning there.
     if rounded == 0:
         rounded = rounded.copy_abs()
