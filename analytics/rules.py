@@ -375,43 +375,25 @@ def score(
 
     This is the composition of `figures`, `scaled_targets`, `sub_score`, `_mean`,
     `_overall`, `round_score`, `grade`, `quadrant` and `_flags`, written out flat: a
-    recompute calls it twice per account, so it builds no intermediate `Targets` and
+    recompute calls it for every account, so it builds no intermediate `Targets` and
     skips the checks its parts repeat. Every operation is the same, in the same order
     and context, so every result is the same to the last digit (tests/analytics/
     test_rules_exactness.py compares it with the composition on random inputs).
     """
-    weights = WEIGHTS.get(kind)
-    if weights is None:
-        raise ValueError(f"Unknown account kind {kind!r}; expected one of {KINDS}.")
+    weights = _weights(kind)
     if days < 1:
         _check_days(days)
     figs = figures(totals)
-
-    # Sub-scores: clamp(100 * figure / target, 0, 100), None for a null figure or 0 target.
-    target = targets.engagement_rate
-    figure = figs.engagement_rate
-    rate_sub = None if figure is None or target == 0 else _clamp(figure, target)
-    target = _growth_target(targets.follower_growth, days)
-    figure = figs.follower_growth
-    growth_sub = None if figure is None or target == 0 else _clamp(figure, target)
-    target = targets.ctr
-    figure = figs.ctr
-    ctr_sub = None if figure is None or target == 0 else _clamp(figure, target)
-    target = targets.conversion_rate
-    figure = figs.conversion_rate
-    conversion_sub = None if figure is None or target == 0 else _clamp(figure, target)
-    target = targets.roi
-    figure = figs.roi
-    roi_sub = None if figure is None or target == 0 else _clamp(figure, target)
-
-    engagement = _mean((rate_sub, growth_sub))
-    roi = _mean((ctr_sub, conversion_sub, roi_sub))
-    if engagement is None:
-        overall = roi
-    elif roi is None:
-        overall = engagement
-    else:
-        overall = _add(_multiply(weights[0], engagement), _multiply(weights[1], roi))
+    rate_sub, growth_sub, ctr_sub, conversion_sub, roi_sub, engagement, roi, overall = _scores(
+        weights,
+        days,
+        targets,
+        figs.engagement_rate,
+        figs.follower_growth,
+        figs.ctr,
+        figs.conversion_rate,
+        figs.roi,
+    )
 
     # Rounding happens once, on the way out, so no score is computed from another rounded
     # score. Grade, quadrant and the decline flag then read the rounded values, so they
@@ -446,6 +428,29 @@ def score(
             previous_overall=previous_overall,
         ),
     )
+
+
+def overall_score(*, kind: str, days: int, totals: Totals, targets: Targets) -> Decimal | None:
+    """`score(...).overall_score`, computing only what it needs.
+
+    A recompute needs no more of the previous window than this, for `declining`; the
+    same operations as `score` make the same value.
+    """
+    weights = _weights(kind)
+    if days < 1:
+        _check_days(days)
+    spend = _as_decimal(totals.spend)
+    overall = _scores(
+        weights,
+        days,
+        targets,
+        _ratio(totals.interactions, totals.video_views),
+        follower_growth(totals.followers_end, totals.followers_base),
+        _ratio(totals.clicks, totals.impressions),
+        _ratio(totals.conversions, totals.clicks),
+        _ratio(_subtract(_as_decimal(totals.revenue), spend), spend),
+    )[-1]
+    return None if overall is None else overall.quantize(_SCORE_PLACES, context=_CONTEXT)
 
 
 def export_value(name: str, value: object) -> str:
@@ -487,6 +492,62 @@ def _as_decimal(value: object) -> Decimal:
     if isinstance(value, str):
         return Decimal(value)
     raise TypeError(f"Expected a Decimal or an int, not {type(value).__name__}.")
+
+
+def _weights(kind: str) -> tuple[Decimal, Decimal]:
+    weights = WEIGHTS.get(kind)
+    if weights is None:
+        raise ValueError(f"Unknown account kind {kind!r}; expected one of {KINDS}.")
+    return weights
+
+
+def _scores(
+    weights: tuple[Decimal, Decimal],
+    days: int,
+    targets: Targets,
+    engagement_rate: Decimal | None,
+    growth: Decimal | None,
+    ctr: Decimal | None,
+    conversion_rate: Decimal | None,
+    roi: Decimal | None,
+) -> tuple[Decimal | None, ...]:
+    """The five sub-scores, then the engagement, roi and overall scores, all unrounded.
+
+    `sub_score`, `scaled_targets`, `_mean` and `_overall` in one pass, without objects.
+    """
+    # clamp(100 * figure / target, 0, 100); None for a null figure or a 0 target.
+    target = targets.engagement_rate
+    rate_sub = None if engagement_rate is None or target == 0 else _clamp(engagement_rate, target)
+    target = _growth_target(targets.follower_growth, days)
+    growth_sub = None if growth is None or target == 0 else _clamp(growth, target)
+    target = targets.ctr
+    ctr_sub = None if ctr is None or target == 0 else _clamp(ctr, target)
+    target = targets.conversion_rate
+    conversion_sub = (
+        None if conversion_rate is None or target == 0 else _clamp(conversion_rate, target)
+    )
+    target = targets.roi
+    roi_sub = None if roi is None or target == 0 else _clamp(roi, target)
+
+    engagement_score = _mean((rate_sub, growth_sub))
+    roi_score = _mean((ctr_sub, conversion_sub, roi_sub))
+    # As in `_overall`: one side alone when the other cannot be measured.
+    if engagement_score is None:
+        overall = roi_score
+    elif roi_score is None:
+        overall = engagement_score
+    else:
+        overall = _add(_multiply(weights[0], engagement_score), _multiply(weights[1], roi_score))
+    return (
+        rate_sub,
+        growth_sub,
+        ctr_sub,
+        conversion_sub,
+        roi_sub,
+        engagement_score,
+        roi_score,
+        overall,
+    )
 
 
 def _growth_target(per_28_days: Decimal, days: int) -> Decimal:
@@ -540,22 +601,28 @@ def _flags(
     overall_score: Decimal | None,
     previous_overall: Decimal | None,
 ) -> tuple[str, ...]:
-    spend = _as_decimal(totals.spend)
-    raised = {
-        NO_DATA: totals.days_with_rows == 0,
-        # Integer form of "fewer than 80% of the days", so no fraction is ever rounded.
-        # A window without rows is also a gap; both flags are listed then.
-        DATA_GAP: totals.days_with_rows * 5 < days * 4,
-        UNVERIFIED_OFFICIAL: kind == OFFICIAL and not verified,
-        PAID_HEAVY_OFFICIAL: kind == OFFICIAL and totals.days_with_spend * 2 > days,
-        NO_PAID_MARKETING: kind == MARKETING and spend == 0,
-        DECLINING: (
-            previous_overall is not None
-            and overall_score is not None
-            and previous_overall - overall_score >= DECLINE_POINTS
-        ),
-    }
-    return tuple(flag for flag in FLAGS if raised[flag])
+    # The flags are tested in the order of FLAGS (spec section 7), which is their order here.
+    raised = []
+    if totals.days_with_rows == 0:
+        raised.append(NO_DATA)
+    # Integer form of "fewer than 80% of the days", so no fraction is ever rounded.
+    # A window without rows is also a gap; both flags are listed then.
+    if totals.days_with_rows * 5 < days * 4:
+        raised.append(DATA_GAP)
+    if kind == OFFICIAL:
+        if not verified:
+            raised.append(UNVERIFIED_OFFICIAL)
+        if totals.days_with_spend * 2 > days:
+            raised.append(PAID_HEAVY_OFFICIAL)
+    elif kind == MARKETING and _as_decimal(totals.spend) == 0:
+        raised.append(NO_PAID_MARKETING)
+    if (
+        previous_overall is not None
+        and overall_score is not None
+        and previous_overall - overall_score >= DECLINE_POINTS
+    ):
+        raised.append(DECLINING)
+    return tuple(raised)
 
 
 def _fixed(value: Decimal, places: Decimal) -> str:

@@ -87,16 +87,21 @@ def test_it_scores_exactly_as_the_rules_did_before(
     targets: rules.Targets,
     previous_overall: Decimal | None,
 ) -> None:
-    fast, reference = results(
-        kind=kind,
-        verified=verified,
-        days=days,
-        totals=totals,
-        targets=targets,
-        previous_overall=previous_overall,
-    )
+    inputs = {
+        "kind": kind,
+        "verified": verified,
+        "days": days,
+        "totals": totals,
+        "targets": targets,
+        "previous_overall": previous_overall,
+    }
+
+    fast, reference = results(**inputs)
 
     assert fast == reference
+    # What a recompute asks of the previous window: its overall score alone.
+    alone = rules.overall_score(kind=kind, days=days, totals=totals, targets=targets)
+    assert repr(alone) == repr(rules_reference.score(**inputs).overall_score)
 
 
 @settings(max_examples=200, deadline=None)
@@ -130,9 +135,13 @@ def test_it_refuses_what_the_rules_refused() -> None:
     }
     for changes in ({"days": 0}, {"days": 7, "kind": "influencer"}):
         errors = []
-        for implementation in (rules.score, rules_reference.score):
+        for implementation in (rules.score, rules_reference.score, overall_only):
             try:
                 implementation(**{**inputs, **changes})
             except ValueError as error:
                 errors.append(str(error))
-        assert len(errors) == 2 and errors[0] == errors[1]
+        assert len(errors) == 3 and errors[0] == errors[1] == errors[2]
+
+
+def overall_only(*, verified: bool, previous_overall: Decimal | None, **inputs: object) -> object:
+    return rules.overall_score(**inputs)
