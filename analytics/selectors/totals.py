@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from analytics import rules
@@ -68,7 +69,54 @@ def window_totals(
             followers_before=_followers(with_followers.filter(date__lt=start), "-date"),
         )
     )
+    if connection.vendor == "postgresql":
+        return _fetch_plain(rows)
     return {row["account_id"]: _totals(row) for row in rows}
+
+
+def _fetch_plain(rows: QuerySet) -> dict[int, rules.Totals]:
+    """The same query, its rows read as plain tuples (PostgreSQL).
+
+    Django's per-value converters cost more than the rules for thousands of rows. Here
+    psycopg's own types are already right but for the sums of integer columns, which
+    PostgreSQL returns as numeric (Decimal): those are made ints, exactly.
+    """
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    totals = {}
+    zero = _ZERO_MONEY
+    for (
+        account_id,
+        days_with_rows,
+        days_with_spend,
+        video_views,
+        interactions,
+        impressions,
+        clicks,
+        conversions,
+        spend,
+        revenue,
+        followers_end,
+        followers_first,
+        followers_before,
+    ) in fetched:
+        totals[account_id] = rules.Totals(
+            days_with_rows=days_with_rows,
+            days_with_spend=days_with_spend,
+            video_views=int(video_views or 0),
+            interactions=int(interactions or 0),
+            impressions=int(impressions or 0),
+            clicks=int(clicks or 0),
+            conversions=int(conversions or 0),
+            # numeric(14,2) sums keep two places on PostgreSQL.
+            spend=zero if spend is None else spend,
+            revenue=zero if revenue is None else revenue,
+            followers_end=followers_end,
+            followers_base=rules.resolve_followers_base(followers_before, followers_first),
+        )
+    return totals
 
 
 def _totals(row: dict) -> rules.Totals:

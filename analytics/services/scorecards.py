@@ -53,6 +53,8 @@ BROKER_CHECK_TTL = 5.0
 RUN_CHUNK = 2000
 # Rows per upsert statement where the upsert is a multi-row INSERT (SQLite, the demo).
 UPSERT_BATCH = 500
+# Scored rows per write to the COPY stream (PostgreSQL).
+COPY_BATCH = 1000
 
 # The fields a recompute writes. The lead's review (reviewed_by, reviewed_at,
 # review_comment) is never among them, so a recompute keeps it.
@@ -92,7 +94,16 @@ _DECIMAL_COLUMNS = {
     for field in (Scorecard._meta.get_field(name) for name in COMPUTED_FIELDS)
     if field.get_internal_type() == "DecimalField"
 }
+# rules.Targets' field for each of the account's TARGET_FIELDS.
+_TARGET_NAMES = tuple(name.removeprefix("target_") for name in TARGET_FIELDS)
+# The decimal columns again, by position in a row of UPSERT_COLUMNS.
+_DECIMAL_POSITIONS = tuple(
+    (UPSERT_COLUMNS.index(name), name, quantum, limit)
+    for name, (quantum, limit) in _DECIMAL_COLUMNS.items()
+)
 _UPSERT_TABLE = "scorecard_upsert"
+# The characters COPY's text format escapes with a backslash.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 # Wide enough that quantizing any stored figure never raises InvalidOperation.
 _WIDE = Context(prec=80, rounding=ROUND_HALF_EVEN)
 
@@ -291,26 +302,38 @@ def scorecards_compute(
     if isinstance(accounts, QuerySet):
         # The scope stays a subquery in the aggregates, however many accounts it holds.
         scope: QuerySet | list[int] = accounts.order_by().values("pk")
-        accounts = list(accounts.only("handle", "kind", "verified", *TARGET_FIELDS))
+        scored_accounts = [
+            _ScoredAccount(*values) for values in accounts.values_list(*_ScoredAccount.FIELDS)
+        ]
     else:
-        accounts = list(accounts)
-        scope = [account.pk for account in accounts]
-    if not accounts:
+        scored_accounts = [_ScoredAccount.of(account) for account in accounts]
+        scope = [account.pk for account in scored_accounts]
+    if not scored_accounts:
         return result
     current = window_totals(account_ids=scope, start=start, end=end)
     previous = window_totals(account_ids=scope, start=previous_start, end=previous_end)
     computed_at = timezone.now()
+    # Most accounts keep their kind's default targets: one Targets object for each set.
+    targets: dict[tuple[Decimal, ...], rules.Targets] = {}
+    empty = rules.EMPTY_TOTALS
 
-    def scored() -> Iterator[dict[str, Any]]:
-        for account in accounts:
+    def scored() -> Iterator[tuple[Any, ...]]:
+        for account in scored_accounts:
             try:
-                yield _scorecard_values(
+                account_targets = targets.get(account.targets)
+                if account_targets is None:
+                    account_targets = rules.Targets(
+                        **dict(zip(_TARGET_NAMES, account.targets, strict=True))
+                    )
+                    targets[account.targets] = account_targets
+                yield _scorecard_row(
                     account=account,
+                    targets=account_targets,
                     start=start,
                     end=end,
                     days=days,
-                    totals=current.get(account.pk, rules.EMPTY_TOTALS),
-                    previous_totals=previous.get(account.pk, rules.EMPTY_TOTALS),
+                    totals=current.get(account.pk, empty),
+                    previous_totals=previous.get(account.pk, empty),
                     computed_at=computed_at,
                 )
             except Exception as exc:
@@ -404,6 +427,25 @@ def _execute(
     )
 
 
+class _ScoredAccount:
+    """What scoring reads of an account, loaded as plain values rather than model instances."""
+
+    FIELDS = ("pk", "handle", "kind", "verified", *TARGET_FIELDS)
+    __slots__ = ("handle", "kind", "pk", "targets", "verified")
+
+    def __init__(self, pk: int, handle: str, kind: str, verified: bool, *targets: Decimal) -> None:
+        self.pk = pk
+        self.handle = handle
+        self.kind = kind
+        self.verified = verified
+        # The values of TARGET_FIELDS, in their order (_TARGET_NAMES names them for the rules).
+        self.targets = targets
+
+    @classmethod
+    def of(cls, account: Account) -> _ScoredAccount:
+        return cls(*(getattr(account, name) for name in cls.FIELDS))
+
+
 def _scorecard_values(
     *,
     account: Account,
@@ -414,15 +456,35 @@ def _scorecard_values(
     previous_totals: rules.Totals,
     computed_at: datetime,
 ) -> dict[str, Any]:
-    """The column values of one account's scorecard (UPSERT_COLUMNS)."""
-    targets = account_targets(account)
-    previous = rules.score(
-        kind=account.kind,
-        verified=account.verified,
+    """The column values of one account's scorecard (UPSERT_COLUMNS), by name."""
+    row = _scorecard_row(
+        account=_ScoredAccount.of(account),
+        targets=account_targets(account),
+        start=start,
+        end=end,
         days=days,
-        totals=previous_totals,
-        targets=targets,
-        previous_overall=None,
+        totals=totals,
+        previous_totals=previous_totals,
+        computed_at=computed_at,
+    )
+    return dict(zip(UPSERT_COLUMNS, row, strict=True))
+
+
+def _scorecard_row(
+    *,
+    account: _ScoredAccount,
+    targets: rules.Targets,
+    start: date,
+    end: date,
+    days: int,
+    totals: rules.Totals,
+    previous_totals: rules.Totals,
+    computed_at: datetime,
+) -> tuple[Any, ...]:
+    """The column values of one account's scorecard, in the order of UPSERT_COLUMNS."""
+    # Of the previous window only its overall score is needed, for `declining` and the trend.
+    previous_overall = rules.overall_score(
+        kind=account.kind, days=days, totals=previous_totals, targets=targets
     )
     score = rules.score(
         kind=account.kind,
@@ -430,46 +492,46 @@ def _scorecard_values(
         days=days,
         totals=totals,
         targets=targets,
-        previous_overall=previous.overall_score,
+        previous_overall=previous_overall,
     )
     figures = score.figures
-    values = {
-        "account_id": account.pk,
-        "period_start": start,
-        "period_end": end,
-        "days": days,
-        "days_with_rows": totals.days_with_rows,
-        "days_with_spend": totals.days_with_spend,
-        "views": figures.views,
-        "interactions": figures.interactions,
-        "impressions": figures.impressions,
-        "clicks": figures.clicks,
-        "conversions": figures.conversions,
-        "spend": figures.spend,
-        "revenue": figures.revenue,
-        "followers_base": totals.followers_base,
-        "followers_end": totals.followers_end,
-        "engagement_rate": figures.engagement_rate,
-        "follower_growth": figures.follower_growth,
-        "ctr": figures.ctr,
-        "conversion_rate": figures.conversion_rate,
-        "cpa": figures.cpa,
-        "roas": figures.roas,
-        "roi": figures.roi,
-        "engagement_score": score.engagement_score,
-        "roi_score": score.roi_score,
-        "overall_score": score.overall_score,
-        "previous_overall_score": previous.overall_score,
-        "grade": score.grade,
-        "quadrant": score.quadrant,
-        "flags": ";".join(score.flags),
-        "computed_at": computed_at,
-    }
-    for name, (quantum, limit) in _DECIMAL_COLUMNS.items():
-        value = values[name]
+    row = [
+        account.pk,
+        start,
+        end,
+        days,
+        totals.days_with_rows,
+        totals.days_with_spend,
+        figures.views,
+        figures.interactions,
+        figures.impressions,
+        figures.clicks,
+        figures.conversions,
+        figures.spend,
+        figures.revenue,
+        totals.followers_base,
+        totals.followers_end,
+        figures.engagement_rate,
+        figures.follower_growth,
+        figures.ctr,
+        figures.conversion_rate,
+        figures.cpa,
+        figures.roas,
+        figures.roi,
+        score.engagement_score,
+        score.roi_score,
+        score.overall_score,
+        previous_overall,
+        score.grade,
+        score.quadrant,
+        ";".join(score.flags),
+        computed_at,
+    ]
+    for index, name, quantum, limit in _DECIMAL_POSITIONS:
+        value = row[index]
         if value is not None:
-            values[name] = _fit(name, value, quantum, limit)
-    return values
+            row[index] = _fit(name, value, quantum, limit)
+    return tuple(row)
 
 
 def _fit(name: str, value: Decimal, quantum: Decimal, limit: int) -> Decimal:
@@ -485,14 +547,15 @@ def _fit(name: str, value: Decimal, quantum: Decimal, limit: int) -> Decimal:
     return rounded
 
 
-def _upsert(rows: Iterator[dict[str, Any]]) -> int:
+def _upsert(rows: Iterator[tuple[Any, ...]]) -> int:
     """Inserts or updates the scorecards in `rows` in one statement; returns how many.
 
-    Only UPSERT_COLUMNS are written, so a stored scorecard keeps its lead's review.
+    Each row holds the values of UPSERT_COLUMNS. Only those are written, so a stored
+    scorecard keeps its lead's review.
     """
     if connection.vendor == "postgresql":
         return _upsert_by_copy(rows)
-    cards = [Scorecard(**values) for values in rows]
+    cards = [Scorecard(**dict(zip(UPSERT_COLUMNS, row, strict=True))) for row in rows]
     Scorecard.objects.bulk_create(
         cards,
         batch_size=UPSERT_BATCH,
@@ -504,7 +567,7 @@ def _upsert(rows: Iterator[dict[str, Any]]) -> int:
 
 
 @transaction.atomic
-def _upsert_by_copy(rows: Iterator[dict[str, Any]]) -> int:
+def _upsert_by_copy(rows: Iterator[tuple[Any, ...]]) -> int:
     # PostgreSQL: rows are streamed by COPY into a temporary table while they are being
     # scored, then merged by a single INSERT ... ON CONFLICT. For thousands of accounts
     # this costs a fraction of a multi-row INSERT with one parameter per value.
@@ -521,9 +584,14 @@ def _upsert_by_copy(rows: Iterator[dict[str, Any]]) -> int:
             f"SELECT {columns} FROM {table} WITH NO DATA"
         )
         with cursor.cursor.copy(f"COPY {_UPSERT_TABLE} ({columns}) FROM STDIN") as copy:
-            for values in rows:
-                copy.write_row([values[name] for name in UPSERT_COLUMNS])
+            lines = []
+            for row in rows:
+                lines.append(_copy_line(row))
                 count += 1
+                if len(lines) == COPY_BATCH:
+                    copy.write("".join(lines))
+                    lines = []
+            copy.write("".join(lines))
         # review_comment has no database default; a new scorecard starts unreviewed.
         cursor.execute(
             f"INSERT INTO {table} ({columns}, review_comment) "  # noqa: S608
@@ -531,3 +599,23 @@ def _upsert_by_copy(rows: Iterator[dict[str, Any]]) -> int:
             f"ON CONFLICT (account_id, period_start, period_end) DO UPDATE SET {updates}"
         )
     return count
+
+
+def _copy_text(value: object) -> str:
+    """One value in COPY's text format (PostgreSQL docs, COPY, "Text Format")."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, Decimal):
+        # "f" never writes an exponent, which a numeric column would accept but not need.
+        return format(value, "f")
+    if isinstance(value, datetime):
+        # An aware datetime: its ISO form carries the offset, which timestamptz reads.
+        return value.isoformat()
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    # int (never bool here) and date.
+    return str(value)
+
+
+def _copy_line(row: tuple[Any, ...]) -> str:
+    return "\t".join([_copy_text(value) for value in row]) + "\n"
