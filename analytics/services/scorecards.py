@@ -102,8 +102,6 @@ _DECIMAL_POSITIONS = tuple(
     for name, (quantum, limit) in _DECIMAL_COLUMNS.items()
 )
 _UPSERT_TABLE = "scorecard_upsert"
-# The characters COPY's text format escapes with a backslash.
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 # Wide enough that quantizing any stored figure never raises InvalidOperation.
 _WIDE = Context(prec=80, rounding=ROUND_HALF_EVEN)
 
@@ -601,21 +599,12 @@ def _upsert_by_copy(rows: Iterator[tuple[Any, ...]]) -> int:
     return count
 
 
-def _copy_text(value: object) -> str:
-    """One value in COPY's text format (PostgreSQL docs, COPY, "Text Format")."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, Decimal):
-        # "f" never writes an exponent, which a numeric column would accept but not need.
-        return format(value, "f")
-    if isinstance(value, datetime):
-        # An aware datetime: its ISO form carries the offset, which timestamptz reads.
-        return value.isoformat()
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
-    # int (never bool here) and date.
-    return str(value)
-
-
 def _copy_line(row: tuple[Any, ...]) -> str:
-    return "\t".join([_copy_text(value) for value in row]) + "\n"
+    """One row in COPY's text format (PostgreSQL docs, COPY, "Text Format").
+
+    Every value's str() is already what the column reads: ints, ISO dates, the aware
+    datetime with its offset, Decimals (an exponent such as 0E-12 is valid numeric input).
+    The only texts, grade, quadrant and flags, are the rules' own names, which hold no tab,
+    newline or backslash, so nothing needs escaping; None is COPY's \\N.
+    """
+    return "\t".join(["\\N" if value is None else str(value) for value in row]) + "\n"
