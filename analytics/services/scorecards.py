@@ -33,7 +33,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.models import TARGET_FIELDS, Account, Team
 from analytics import rules
-from analytics.models import Scorecard, ScorecardRun
+from analytics.models import Scorecard, ScorecardRun, ScorecardRunChunk
 from analytics.selectors.totals import window_totals
 
 logger = logging.getLogger(__name__)
@@ -228,6 +228,7 @@ def scorecard_run_execute(
     run_id: int,
     progress: Callable[[int, int], None] | None = None,
     reclaim_running: bool = False,
+    spread: bool = False,
 ) -> ScorecardRun:
     """Claims the run, computes every window for its accounts, and finishes it.
 
@@ -235,6 +236,10 @@ def scorecard_run_execute(
     A RUNNING run older than `stale_after()` has lost its worker and is claimed again;
     `reclaim_running` (a redelivered task message) claims a RUNNING run at once, since a
     message is only redelivered when the worker that had it is gone.
+
+    With `spread` (the Celery task), a run over more than SCORECARD_RUN_CHUNK accounts is
+    split into chunks queued for every worker (`scorecard_run_spread`); the run is then
+    returned RUNNING and the last chunk to finish finishes it.
     """
     claimed_at = timezone.now()
     claimable = Q(status=ScorecardRun.Status.PENDING) | Q(
@@ -264,7 +269,11 @@ def scorecard_run_execute(
         pk=run_id, status=ScorecardRun.Status.RUNNING, started_at=claimed_at
     )
     try:
-        _execute(run, mine, progress)
+        account_ids = list(_scope_accounts(run).values_list("pk", flat=True)) if spread else []
+        if len(account_ids) > run_chunk_size():
+            scorecard_run_spread(run=run, mine=mine, account_ids=account_ids)
+        else:
+            _execute(run, mine, progress)
     except Exception as exc:
         logger.exception("Scorecard run %s failed", run.public_id)
         mine.update(
@@ -274,6 +283,95 @@ def scorecard_run_execute(
         )
     run.refresh_from_db()
     return run
+
+
+def run_chunk_size() -> int:
+    """Accounts per chunk of a spread run (settings.SCORECARD_RUN_CHUNK, at least 1)."""
+    return max(1, int(settings.SCORECARD_RUN_CHUNK))
+
+
+@transaction.atomic
+def scorecard_run_spread(
+    *, run: ScorecardRun, mine: QuerySet[ScorecardRun], account_ids: Sequence[int]
+) -> list[ScorecardRunChunk]:
+    """Splits a claimed run into chunks and queues one task per unfinished chunk.
+
+    Safe to repeat for a run claimed again: its existing chunks are kept (the finished
+    ones are not computed again) and the unfinished ones are queued again; a chunk that
+    is running elsewhere ignores the extra message. The run's total and progress are the
+    sums of its chunks'.
+    """
+    chunks = list(run.chunks.order_by("number"))
+    if not chunks:
+        size = run_chunk_size()
+        windows = len(run.days)
+        chunks = ScorecardRunChunk.objects.bulk_create(
+            ScorecardRunChunk(
+                run=run,
+                number=number,
+                account_ids=list(account_ids[first : first + size]),
+                total=len(account_ids[first : first + size]) * windows,
+            )
+            for number, first in enumerate(range(0, len(account_ids), size))
+        )
+    mine.update(
+        total=sum(chunk.total for chunk in chunks),
+        done=sum(chunk.done for chunk in chunks if chunk.status == ScorecardRunChunk.Status.DONE),
+    )
+    unfinished = [chunk.pk for chunk in chunks if chunk.status != ScorecardRunChunk.Status.DONE]
+    if unfinished:
+        transaction.on_commit(partial(_enqueue_chunks, run.pk, unfinished))
+    else:
+        _settle_run(run.pk)
+    return chunks
+
+
+def scorecard_chunk_execute(*, chunk_id: int, reclaim_running: bool = False) -> ScorecardRunChunk:
+    """Claims one chunk of a running run, computes its accounts, and settles the run.
+
+    Claimed like a run (PENDING, a stale RUNNING one, or any RUNNING one for a
+    redelivered message), so a chunk whose worker died is computed again from the start;
+    the upsert makes that harmless. The last chunk to finish marks the run DONE with
+    every chunk's account errors; a chunk that breaks fails the run.
+    """
+    claimed_at = timezone.now()
+    claimable = Q(status=ScorecardRunChunk.Status.PENDING) | Q(
+        status=ScorecardRunChunk.Status.RUNNING, started_at__lt=claimed_at - stale_after()
+    )
+    if reclaim_running:
+        claimable |= Q(status=ScorecardRunChunk.Status.RUNNING)
+    claimed = (
+        ScorecardRunChunk.objects.filter(pk=chunk_id, run__status=ScorecardRun.Status.RUNNING)
+        .filter(claimable)
+        .update(
+            status=ScorecardRunChunk.Status.RUNNING,
+            started_at=claimed_at,
+            finished_at=None,
+            done=0,
+            error="",
+            account_errors=[],
+        )
+    )
+    chunk = ScorecardRunChunk.objects.select_related("run").get(pk=chunk_id)
+    if not claimed:
+        return chunk
+    mine = ScorecardRunChunk.objects.filter(
+        pk=chunk_id, status=ScorecardRunChunk.Status.RUNNING, started_at=claimed_at
+    )
+    run = chunk.run
+    try:
+        _execute_chunk(chunk, mine)
+    except Exception as exc:
+        logger.exception("Chunk %s of scorecard run %s failed", chunk.number, run.public_id)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if mine.update(
+            status=ScorecardRunChunk.Status.FAILED, error=error, finished_at=timezone.now()
+        ):
+            ScorecardRun.objects.filter(pk=run.pk, status=ScorecardRun.Status.RUNNING).update(
+                status=ScorecardRun.Status.FAILED, error=error, finished_at=timezone.now()
+            )
+    chunk.refresh_from_db()
+    return chunk
 
 
 def stale_after() -> timedelta:
@@ -385,6 +483,75 @@ def _enqueue(run_id: int, task_id: str, *, raise_unavailable: bool) -> None:
         )
         if raise_unavailable:
             raise BackgroundUnavailable() from exc
+
+
+def _enqueue_chunks(run_id: int, chunk_ids: list[int]) -> None:
+    from celery import group
+
+    from analytics.tasks import recompute_scorecard_chunk
+
+    try:
+        group(recompute_scorecard_chunk.si(chunk_id) for chunk_id in chunk_ids).apply_async()
+    except (KombuOperationalError, redis.RedisError, OSError) as exc:
+        logger.warning("Chunks of scorecard run %s not queued: %s", run_id, exc)
+        _broker_answers.clear()
+        ScorecardRun.objects.filter(pk=run_id, status=ScorecardRun.Status.RUNNING).update(
+            status=ScorecardRun.Status.FAILED, error=UNAVAILABLE_MESSAGE, finished_at=timezone.now()
+        )
+
+
+def _execute_chunk(chunk: ScorecardRunChunk, mine: QuerySet[ScorecardRunChunk]) -> None:
+    run = chunk.run
+    # The run's scope was applied when it was split; an account deleted since is skipped
+    # but still counted, so the chunk's progress reaches its total.
+    accounts = list(Account.objects.filter(pk__in=chunk.account_ids).order_by("pk"))
+    done = 0
+    errors: list[dict[str, Any]] = []
+    for number, days in enumerate(run.days, start=1):
+        result = scorecards_compute(accounts=accounts, end=run.end, days=days)
+        errors.extend(result.errors)
+        done += len(chunk.account_ids)
+        if not mine.update(done=done):
+            # Another worker re-claimed this chunk; it finishes the job.
+            return
+        if number < len(run.days):
+            _settle_run(run.pk)
+    with transaction.atomic():
+        finished = mine.update(
+            status=ScorecardRunChunk.Status.DONE,
+            done=done,
+            account_errors=errors,
+            finished_at=timezone.now(),
+        )
+        if finished:
+            _settle_run(run.pk)
+
+
+def _settle_run(run_id: int) -> None:
+    """Sums the chunks' progress into their run, and finishes it when every chunk is done.
+
+    The run's row is locked first, so of two chunks finishing at once the second sees the
+    first one's DONE and exactly one of them finishes the run.
+    """
+    with transaction.atomic():
+        run = (
+            ScorecardRun.objects.select_for_update()
+            .filter(pk=run_id, status=ScorecardRun.Status.RUNNING)
+            .first()
+        )
+        if run is None:
+            return
+        chunks = list(run.chunks.order_by("number").values("status", "done", "account_errors"))
+        done = sum(chunk["done"] for chunk in chunks)
+        if chunks and all(chunk["status"] == ScorecardRunChunk.Status.DONE for chunk in chunks):
+            ScorecardRun.objects.filter(pk=run_id).update(
+                status=ScorecardRun.Status.DONE,
+                done=done,
+                account_errors=[error for chunk in chunks for error in chunk["account_errors"]],
+                finished_at=timezone.now(),
+            )
+        else:
+            ScorecardRun.objects.filter(pk=run_id).update(done=done)
 
 
 def _scope_accounts(run: ScorecardRun) -> QuerySet[Account]:

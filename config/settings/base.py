@@ -169,6 +169,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 0}
 CELERY_TIMEZONE = TIME_ZONE
+# A scorecard run over more accounts than this is split into chunks of this many accounts,
+# one Celery task each, spread over every worker (analytics.services.scorecards).
+SCORECARD_RUN_CHUNK = env.int("SCORECARD_RUN_CHUNK", default=2000)
 
 LOGGING = {
     "version": 1,
