@@ -21,8 +21,12 @@ def recompute_scorecards(self: Task, run_id: int) -> None:
     # A message comes back only when the worker that had it died before acknowledging it
     # (acks_late, reject_on_worker_lost), so its RUNNING run is abandoned, not busy.
     delivery = self.request.delivery_info or {}
+    # A big run's chunks follow it to the queue it came from, where its workers listen.
     scorecard_run_execute(
-        run_id=run_id, reclaim_running=bool(delivery.get("redelivered")), spread=True
+        run_id=run_id,
+        reclaim_running=bool(delivery.get("redelivered")),
+        spread=True,
+        queue=delivery.get("routing_key") or None,
     )
 
 

@@ -229,6 +229,7 @@ def scorecard_run_execute(
     progress: Callable[[int, int], None] | None = None,
     reclaim_running: bool = False,
     spread: bool = False,
+    queue: str | None = None,
 ) -> ScorecardRun:
     """Claims the run, computes every window for its accounts, and finishes it.
 
@@ -239,7 +240,8 @@ def scorecard_run_execute(
 
     With `spread` (the Celery task), a run over more than SCORECARD_RUN_CHUNK accounts is
     split into chunks queued for every worker (`scorecard_run_spread`); the run is then
-    returned RUNNING and the last chunk to finish finishes it.
+    returned RUNNING and the last chunk to finish finishes it. The chunks go to `queue`
+    (the queue the run's own task came from), or else to the default queue.
     """
     claimed_at = timezone.now()
     claimable = Q(status=ScorecardRun.Status.PENDING) | Q(
@@ -271,7 +273,7 @@ def scorecard_run_execute(
     try:
         account_ids = list(_scope_accounts(run).values_list("pk", flat=True)) if spread else []
         if len(account_ids) > run_chunk_size():
-            scorecard_run_spread(run=run, mine=mine, account_ids=account_ids)
+            scorecard_run_spread(run=run, mine=mine, account_ids=account_ids, queue=queue)
         else:
             _execute(run, mine, progress)
     except Exception as exc:
@@ -292,7 +294,11 @@ def run_chunk_size() -> int:
 
 @transaction.atomic
 def scorecard_run_spread(
-    *, run: ScorecardRun, mine: QuerySet[ScorecardRun], account_ids: Sequence[int]
+    *,
+    run: ScorecardRun,
+    mine: QuerySet[ScorecardRun],
+    account_ids: Sequence[int],
+    queue: str | None = None,
 ) -> list[ScorecardRunChunk]:
     """Splits a claimed run into chunks and queues one task per unfinished chunk.
 
@@ -320,7 +326,7 @@ def scorecard_run_spread(
     )
     unfinished = [chunk.pk for chunk in chunks if chunk.status != ScorecardRunChunk.Status.DONE]
     if unfinished:
-        transaction.on_commit(partial(_enqueue_chunks, run.pk, unfinished))
+        transaction.on_commit(partial(_enqueue_chunks, run.pk, unfinished, queue=queue))
     else:
         _settle_run(run.pk)
     return chunks
@@ -485,13 +491,16 @@ def _enqueue(run_id: int, task_id: str, *, raise_unavailable: bool) -> None:
             raise BackgroundUnavailable() from exc
 
 
-def _enqueue_chunks(run_id: int, chunk_ids: list[int]) -> None:
+def _enqueue_chunks(run_id: int, chunk_ids: list[int], *, queue: str | None) -> None:
     from celery import group
 
     from analytics.tasks import recompute_scorecard_chunk
 
+    options = {"queue": queue} if queue else {}
     try:
-        group(recompute_scorecard_chunk.si(chunk_id) for chunk_id in chunk_ids).apply_async()
+        group(recompute_scorecard_chunk.si(chunk_id) for chunk_id in chunk_ids).apply_async(
+            **options
+        )
     except (KombuOperationalError, redis.RedisError, OSError) as exc:
         logger.warning("Chunks of scorecard run %s not queued: %s", run_id, exc)
         _broker_answers.clear()
