@@ -289,22 +289,28 @@ def follower_growth(followers_end: int | None, followers_base: int | None) -> De
 def figures(totals: Totals) -> Figures:
     spend = _as_decimal(totals.spend)
     revenue = _as_decimal(totals.revenue)
-    profit = _subtract(revenue, spend)
+    views = totals.video_views
+    interactions = totals.interactions
+    impressions = totals.impressions
+    clicks = totals.clicks
+    conversions = totals.conversions
+    # Each ratio is `_ratio` written out (null for a 0 denominator, spec section 3): this
+    # runs for every account of every recompute.
     return Figures(
-        views=totals.video_views,
-        interactions=totals.interactions,
-        impressions=totals.impressions,
-        clicks=totals.clicks,
-        conversions=totals.conversions,
+        views=views,
+        interactions=interactions,
+        impressions=impressions,
+        clicks=clicks,
+        conversions=conversions,
         spend=spend,
         revenue=revenue,
-        engagement_rate=_ratio(totals.interactions, totals.video_views),
+        engagement_rate=None if views == 0 else _divide(Decimal(interactions), Decimal(views)),
         follower_growth=follower_growth(totals.followers_end, totals.followers_base),
-        ctr=_ratio(totals.clicks, totals.impressions),
-        conversion_rate=_ratio(totals.conversions, totals.clicks),
-        cpa=_ratio(spend, totals.conversions),
-        roas=_ratio(revenue, spend),
-        roi=_ratio(profit, spend),
+        ctr=None if impressions == 0 else _divide(Decimal(clicks), Decimal(impressions)),
+        conversion_rate=None if clicks == 0 else _divide(Decimal(conversions), Decimal(clicks)),
+        cpa=None if conversions == 0 else _divide(spend, Decimal(conversions)),
+        roas=None if spend == 0 else _divide(revenue, spend),
+        roi=None if spend == 0 else _divide(_subtract(revenue, spend), spend),
     )
 
 

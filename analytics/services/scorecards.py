@@ -96,10 +96,13 @@ _DECIMAL_COLUMNS = {
 }
 # rules.Targets' field for each of the account's TARGET_FIELDS.
 _TARGET_NAMES = tuple(name.removeprefix("target_") for name in TARGET_FIELDS)
-# The decimal columns again, by position in a row of UPSERT_COLUMNS.
+# The decimal columns again, by position in a row of UPSERT_COLUMNS, but the scores: the
+# rules hand those out rounded to their one place and between 0 and 100, as stored.
+_SCORE_FIELDS = ("engagement_score", "roi_score", "overall_score", "previous_overall_score")
 _DECIMAL_POSITIONS = tuple(
     (UPSERT_COLUMNS.index(name), name, quantum, limit)
     for name, (quantum, limit) in _DECIMAL_COLUMNS.items()
+    if name not in _SCORE_FIELDS
 )
 _UPSERT_TABLE = "scorecard_upsert"
 # Wide enough that quantizing any stored figure never raises InvalidOperation.
@@ -701,24 +704,18 @@ def _scorecard_row(
         ";".join(score.flags),
         computed_at,
     ]
+    # Each decimal as its column stores it, or ValueError when the column cannot hold it.
+    # Rounding here (half to even), not in the database, keeps a recompute's rows identical
+    # on every backend; and a figure too large for its column fails this one account
+    # instead of the whole upsert.
     for index, name, quantum, limit in _DECIMAL_POSITIONS:
         value = row[index]
         if value is not None:
-            row[index] = _fit(name, value, quantum, limit)
+            rounded = value.quantize(quantum, context=_WIDE)
+            if rounded and rounded.adjusted() >= limit:
+                raise ValueError(f"{name} {value} is too large to store.")
+            row[index] = rounded
     return tuple(row)
-
-
-def _fit(name: str, value: Decimal, quantum: Decimal, limit: int) -> Decimal:
-    """The value as its column stores it, or ValueError when the column cannot hold it.
-
-    Rounding here (half to even), not in the database, keeps a recompute's rows identical
-    on every backend; and a figure too large for its column fails this one account
-    instead of the whole upsert.
-    """
-    rounded = value.quantize(quantum, context=_WIDE)
-    if rounded and rounded.adjusted() >= limit:
-        raise ValueError(f"{name} {value} is too large to store.")
-    return rounded
 
 
 def _upsert(rows: Iterator[tuple[Any, ...]]) -> int:
