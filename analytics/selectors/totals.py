@@ -3,7 +3,9 @@
 One call is one aggregate query, whatever the number of accounts: the rows of the window
 are grouped by account, and the follower values the spec's growth rule needs come from
 correlated subqueries that the database evaluates once per group (not once per row, and
-not once per account in Python).
+not once per account in Python). The base of follower growth is COALESCE(latest before
+the window, earliest in the window), which is `rules.resolve_followers_base` in SQL: the
+database only looks for the earliest in the window when there is nothing before it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from analytics import rules
 from analytics.models import DailyMetric
@@ -27,6 +30,13 @@ class _PerGroup(Subquery):
     Django groups by every non-aggregate annotation; grouping by these subqueries would
     make the database run them for every row of the window instead of once per account.
     """
+
+    def get_group_by_cols(self) -> list:
+        return []
+
+
+class _FirstPresent(Coalesce):
+    """COALESCE of per-group subqueries, itself not grouped by (as `_PerGroup`)."""
 
     def get_group_by_cols(self) -> list:
         return []
@@ -65,8 +75,10 @@ def window_totals(
             sum_spend=Sum("spend"),
             sum_revenue=Sum("revenue"),
             followers_end=_followers(in_window, "-date"),
-            followers_first=_followers(in_window, "date"),
-            followers_before=_followers(with_followers.filter(date__lt=start), "-date"),
+            followers_base=_FirstPresent(
+                _followers(with_followers.filter(date__lt=start), "-date"),
+                _followers(in_window, "date"),
+            ),
         )
     )
     if connection.vendor == "postgresql":
@@ -99,8 +111,7 @@ def _fetch_plain(rows: QuerySet) -> dict[int, rules.Totals]:
         spend,
         revenue,
         followers_end,
-        followers_first,
-        followers_before,
+        followers_base,
     ) in fetched:
         totals[account_id] = rules.Totals(
             days_with_rows=days_with_rows,
@@ -114,7 +125,7 @@ def _fetch_plain(rows: QuerySet) -> dict[int, rules.Totals]:
             spend=zero if spend is None else spend,
             revenue=zero if revenue is None else revenue,
             followers_end=followers_end,
-            followers_base=rules.resolve_followers_base(followers_before, followers_first),
+            followers_base=followers_base,
         )
     return totals
 
@@ -131,9 +142,7 @@ def _totals(row: dict) -> rules.Totals:
         spend=_money(row["sum_spend"]),
         revenue=_money(row["sum_revenue"]),
         followers_end=row["followers_end"],
-        followers_base=rules.resolve_followers_base(
-            row["followers_before"], row["followers_first"]
-        ),
+        followers_base=row["followers_base"],
     )
 
 
