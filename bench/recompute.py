@@ -17,6 +17,7 @@ the test Redis, and prints the speed-up. --quick is a size that finishes in abou
 
     DJANGO_SETTINGS_MODULE=config.settings.test python bench/recompute.py [--accounts N]
         [--days D] [--sample S] [--repeat R] [--reload] [--quick] [--workers N]
+        [--database NAME]
 
 The last lines are one per goal: `goal <name>: <figure> (target <op> <value>) met|missed`.
 The data is loaded once per size and reused by later runs (--reload forces a new load).
@@ -69,12 +70,19 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--reload", action="store_true", help="load the metrics again")
     parser.add_argument("--quick", action="store_true", help="a size done in about a minute")
     parser.add_argument(
+        "--database",
+        default=BENCH_DB,
+        help=f"the bench database (default {BENCH_DB}; {BENCH_DB}_quick with --quick)",
+    )
+    parser.add_argument(
         "--workers", type=int, default=0, help="also time a run through 1 and N workers"
     )
     args = parser.parse_args()
     if args.quick:
         for name, value in QUICK.items():
             setattr(args, name, value)
+        if args.database == BENCH_DB:
+            args.database = f"{BENCH_DB}_quick"
     return args
 
 
@@ -424,7 +432,7 @@ def goal(name: str, figure: float, op: str, target: float, places: int) -> str:
 
 def main() -> None:
     args = parse_args()
-    setup_django(bench_database_url(BENCH_DB if not args.quick else f"{BENCH_DB}_quick"))
+    setup_django(bench_database_url(args.database))
     load(args.accounts, args.days, args.reload)
     from django.db import connection
 
