@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -93,7 +94,11 @@ def _fetch_plain(rows: QuerySet) -> dict[int, rules.Totals]:
     psycopg's own types are already right but for the sums of integer columns, which
     PostgreSQL returns as numeric (Decimal): those are made ints, exactly.
     """
-    sql, params = rows.query.sql_with_params()
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:
+        # No account at all (an empty list of ids): Django would not query either.
+        return {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
