@@ -516,7 +516,9 @@ def _execute_chunk(chunk: ScorecardRunChunk, mine: QuerySet[ScorecardRunChunk]) 
     run = chunk.run
     # The run's scope was applied when it was split; an account deleted since is skipped
     # but still counted, so the chunk's progress reaches its total.
-    accounts = list(Account.objects.filter(pk__in=chunk.account_ids).order_by("pk"))
+    # A queryset, so the aggregates take the chunk's accounts as a subquery and the
+    # accounts are read as plain values.
+    accounts = Account.objects.filter(pk__in=chunk.account_ids).order_by("pk")
     done = 0
     errors: list[dict[str, Any]] = []
     for number, days in enumerate(run.days, start=1):
