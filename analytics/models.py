@@ -317,6 +317,43 @@ class ScorecardRun(models.Model):
         return self.status == self.Status.PENDING and not self.task_id
 
 
+class ScorecardRunChunk(models.Model):
+    """A slice of a big run's accounts, computed by one Celery task on any worker.
+
+    A run over more accounts than SCORECARD_RUN_CHUNK is split into chunks when it
+    starts; each chunk is claimed, computed and finished on its own (so a killed worker
+    costs only its chunk, which is then claimed again), and the run's progress is the
+    sum of its chunks'.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    run = models.ForeignKey(ScorecardRun, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    account_ids = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Account-windows, as in ScorecardRun.done and total.
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    account_errors = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "number"], name="scorecard_run_chunk_number")
+        ]
+        ordering = ["run", "number"]
+
+    def __str__(self) -> str:
+        return f"chunk {self.number} of {self.run} ({self.status})"
+
+
 class ViewerDay(models.Model):
     """TikTok Studio's Viewers tab: one account's viewers on one day (docs/imports.md)."""
 

@@ -8,19 +8,25 @@ the resulting `Score`. The user-facing explanation of the same rules is docs/sco
 from __future__ import annotations
 
 from collections.abc import Iterable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 
 OFFICIAL = "official"
 MARKETING = "marketing"
 KINDS = (OFFICIAL, MARKETING)
 
-# Every division runs in this context, so results never depend on whatever global decimal
+# Every operation runs in this context, so results never depend on whatever global decimal
 # context the caller happens to have. 28 significant digits is far more than any score or
 # exported rate needs, and the rounding only matters in the 28th digit.
 _CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
+# The context's own methods, called directly: the same arithmetic as the operators inside
+# `localcontext(_CONTEXT)`, digit for digit, without entering and leaving a context for
+# each step (that cost most of a score, and a recompute scores every account twice).
+_add = _CONTEXT.add
+_subtract = _CONTEXT.subtract
+_multiply = _CONTEXT.multiply
+_divide = _CONTEXT.divide
 
 _HUNDRED = Decimal(100)
 _ZERO = Decimal(0)
@@ -30,12 +36,6 @@ _MONEY_PLACES = Decimal("0.01")
 
 # Targets are stored per 28 days for follower growth (docs/scoring.md, "Targets").
 TARGET_BASE_DAYS = 28
-
-
-def _exact() -> AbstractContextManager:
-    # localcontext is itself a context manager; a generator wrapper would only add cost
-    # to every score (it runs twice per account and window).
-    return localcontext(_CONTEXT)
 
 
 @dataclass(frozen=True)
@@ -292,30 +292,35 @@ def resolve_followers_base(
 def follower_growth(followers_end: int | None, followers_base: int | None) -> Decimal | None:
     if followers_end is None or followers_base is None or followers_base == 0:
         return None
-    with _exact():
-        return (Decimal(followers_end) - Decimal(followers_base)) / Decimal(followers_base)
+    base = Decimal(followers_base)
+    return _divide(_subtract(Decimal(followers_end), base), base)
 
 
 def figures(totals: Totals) -> Figures:
     spend = _as_decimal(totals.spend)
     revenue = _as_decimal(totals.revenue)
-    with _exact():
-        profit = revenue - spend
+    views = totals.video_views
+    interactions = totals.interactions
+    impressions = totals.impressions
+    clicks = totals.clicks
+    conversions = totals.conversions
+    # Each ratio is `_ratio` written out (null for a 0 denominator, spec section 3): this
+    # runs for every account of every recompute.
     return Figures(
-        views=totals.video_views,
-        interactions=totals.interactions,
-        impressions=totals.impressions,
-        clicks=totals.clicks,
-        conversions=totals.conversions,
+        views=views,
+        interactions=interactions,
+        impressions=impressions,
+        clicks=clicks,
+        conversions=conversions,
         spend=spend,
         revenue=revenue,
-        engagement_rate=_ratio(totals.interactions, totals.video_views),
+        engagement_rate=None if views == 0 else _divide(Decimal(interactions), Decimal(views)),
         follower_growth=follower_growth(totals.followers_end, totals.followers_base),
-        ctr=_ratio(totals.clicks, totals.impressions),
-        conversion_rate=_ratio(totals.conversions, totals.clicks),
-        cpa=_ratio(spend, totals.conversions),
-        roas=_ratio(revenue, spend),
-        roi=_ratio(profit, spend),
+        ctr=None if impressions == 0 else _divide(Decimal(clicks), Decimal(impressions)),
+        conversion_rate=None if clicks == 0 else _divide(Decimal(conversions), Decimal(clicks)),
+        cpa=None if conversions == 0 else _divide(spend, Decimal(conversions)),
+        roas=None if spend == 0 else _divide(revenue, spend),
+        roi=None if spend == 0 else _divide(_subtract(revenue, spend), spend),
     )
 
 
@@ -323,20 +328,16 @@ def sub_score(figure: Decimal | None, target: Decimal) -> Decimal | None:
     """clamp(100 * figure / target, 0, 100), unrounded; None for a null figure or a 0 target."""
     if figure is None or target == 0:
         return None
-    with _exact():
-        value = _HUNDRED * figure / target
+    value = _divide(_multiply(_HUNDRED, figure), target)
     return min(max(value, _ZERO), _HUNDRED)
 
 
 def scaled_targets(targets: Targets, days: int) -> Targets:
     """The targets for a window of `days` days; only follower growth depends on the length."""
     _check_days(days)
-    with _exact():
-        # Multiplying before dividing keeps the common lengths (7, 14, 28 days) exact.
-        growth = targets.follower_growth * days / TARGET_BASE_DAYS
     return Targets(
         engagement_rate=targets.engagement_rate,
-        follower_growth=growth,
+        follower_growth=_growth_target(targets.follower_growth, days),
         ctr=targets.ctr,
         conversion_rate=targets.conversion_rate,
         roi=targets.roi,
@@ -347,8 +348,7 @@ def round_score(value: Decimal | None) -> Decimal | None:
     """A score as it is stored and shown: one decimal place, half to even."""
     if value is None:
         return None
-    with _exact():
-        return value.quantize(_SCORE_PLACES, rounding=ROUND_HALF_EVEN)
+    return value.quantize(_SCORE_PLACES, context=_CONTEXT)
 
 
 def grade(overall: Decimal | None) -> str:
@@ -388,32 +388,48 @@ def score(
     `targets` are the account's targets as stored, with follower growth per 28 days;
     they are scaled to `days` here. `previous_overall` is the stored overall score of the
     previous period, or None when there is none.
+
+    This is the composition of `figures`, `scaled_targets`, `sub_score`, `_mean`,
+    `_overall`, `round_score`, `grade`, `quadrant` and `_flags`, written out flat: a
+    recompute calls it for every account, so it builds no intermediate `Targets` and
+    skips the checks its parts repeat. Every operation is the same, in the same order
+    and context, so every result is the same to the last digit (tests/analytics/
+    test_rules_exactness.py compares it with the composition on random inputs).
     """
-    if kind not in WEIGHTS:
-        raise ValueError(f"Unknown account kind {kind!r}; expected one of {KINDS}.")
-    _check_days(days)
+    weights = _weights(kind)
+    if days < 1:
+        _check_days(days)
     figs = figures(totals)
-    window_targets = scaled_targets(targets, days)
-    subs = SubScores(
-        engagement_rate=sub_score(figs.engagement_rate, window_targets.engagement_rate),
-        follower_growth=sub_score(figs.follower_growth, window_targets.follower_growth),
-        ctr=sub_score(figs.ctr, window_targets.ctr),
-        conversion_rate=sub_score(figs.conversion_rate, window_targets.conversion_rate),
-        roi=sub_score(figs.roi, window_targets.roi),
+    rate_sub, growth_sub, ctr_sub, conversion_sub, roi_sub, engagement, roi, overall = _scores(
+        weights,
+        days,
+        targets,
+        figs.engagement_rate,
+        figs.follower_growth,
+        figs.ctr,
+        figs.conversion_rate,
+        figs.roi,
     )
-    engagement = _mean((subs.engagement_rate, subs.follower_growth))
-    roi = _mean((subs.ctr, subs.conversion_rate, subs.roi))
-    overall = _overall(kind, engagement, roi)
 
     # Rounding happens once, on the way out, so no score is computed from another rounded
     # score. Grade, quadrant and the decline flag then read the rounded values, so they
     # always agree with the numbers the user sees (an 85.0 on screen is an A).
-    engagement_score = round_score(engagement)
-    roi_score = round_score(roi)
-    overall_score = round_score(overall)
+    engagement_score = (
+        None if engagement is None else engagement.quantize(_SCORE_PLACES, context=_CONTEXT)
+    )
+    roi_score = None if roi is None else roi.quantize(_SCORE_PLACES, context=_CONTEXT)
+    overall_score = None if overall is None else overall.quantize(_SCORE_PLACES, context=_CONTEXT)
+    if previous_overall is not None:
+        previous_overall = previous_overall.quantize(_SCORE_PLACES, context=_CONTEXT)
     return Score(
         figures=figs,
-        sub_scores=subs,
+        sub_scores=SubScores(
+            engagement_rate=rate_sub,
+            follower_growth=growth_sub,
+            ctr=ctr_sub,
+            conversion_rate=conversion_sub,
+            roi=roi_sub,
+        ),
         engagement_score=engagement_score,
         roi_score=roi_score,
         overall_score=overall_score,
@@ -425,9 +441,32 @@ def score(
             days=days,
             totals=totals,
             overall_score=overall_score,
-            previous_overall=round_score(previous_overall),
+            previous_overall=previous_overall,
         ),
     )
+
+
+def overall_score(*, kind: str, days: int, totals: Totals, targets: Targets) -> Decimal | None:
+    """`score(...).overall_score`, computing only what it needs.
+
+    A recompute needs no more of the previous window than this, for `declining`; the
+    same operations as `score` make the same value.
+    """
+    weights = _weights(kind)
+    if days < 1:
+        _check_days(days)
+    spend = _as_decimal(totals.spend)
+    overall = _scores(
+        weights,
+        days,
+        targets,
+        _ratio(totals.interactions, totals.video_views),
+        follower_growth(totals.followers_end, totals.followers_base),
+        _ratio(totals.clicks, totals.impressions),
+        _ratio(totals.conversions, totals.clicks),
+        _ratio(_subtract(_as_decimal(totals.revenue), spend), spend),
+    )[-1]
+    return None if overall is None else overall.quantize(_SCORE_PLACES, context=_CONTEXT)
 
 
 def export_value(name: str, value: object) -> str:
@@ -471,20 +510,91 @@ def _as_decimal(value: object) -> Decimal:
     raise TypeError(f"Expected a Decimal or an int, not {type(value).__name__}.")
 
 
+def _weights(kind: str) -> tuple[Decimal, Decimal]:
+    weights = WEIGHTS.get(kind)
+    if weights is None:
+        raise ValueError(f"Unknown account kind {kind!r}; expected one of {KINDS}.")
+    return weights
+
+
+def _scores(
+    weights: tuple[Decimal, Decimal],
+    days: int,
+    targets: Targets,
+    engagement_rate: Decimal | None,
+    growth: Decimal | None,
+    ctr: Decimal | None,
+    conversion_rate: Decimal | None,
+    roi: Decimal | None,
+) -> tuple[Decimal | None, ...]:
+    """The five sub-scores, then the engagement, roi and overall scores, all unrounded.
+
+    `sub_score`, `scaled_targets`, `_mean` and `_overall` in one pass, without objects.
+    """
+    # clamp(100 * figure / target, 0, 100); None for a null figure or a 0 target.
+    target = targets.engagement_rate
+    rate_sub = None if engagement_rate is None or target == 0 else _clamp(engagement_rate, target)
+    target = _growth_target(targets.follower_growth, days)
+    growth_sub = None if growth is None or target == 0 else _clamp(growth, target)
+    target = targets.ctr
+    ctr_sub = None if ctr is None or target == 0 else _clamp(ctr, target)
+    target = targets.conversion_rate
+    conversion_sub = (
+        None if conversion_rate is None or target == 0 else _clamp(conversion_rate, target)
+    )
+    target = targets.roi
+    roi_sub = None if roi is None or target == 0 else _clamp(roi, target)
+
+    engagement_score = _mean((rate_sub, growth_sub))
+    roi_score = _mean((ctr_sub, conversion_sub, roi_sub))
+    # As in `_overall`: one side alone when the other cannot be measured.
+    if engagement_score is None:
+        overall = roi_score
+    elif roi_score is None:
+        overall = engagement_score
+    else:
+        overall = _add(_multiply(weights[0], engagement_score), _multiply(weights[1], roi_score))
+    return (
+        rate_sub,
+        growth_sub,
+        ctr_sub,
+        conversion_sub,
+        roi_sub,
+        engagement_score,
+        roi_score,
+        overall,
+    )
+
+
+def _growth_target(per_28_days: Decimal, days: int) -> Decimal:
+    # Multiplying before dividing keeps the common lengths (7, 14, 28 days) exact.
+    return _divide(_multiply(per_28_days, days), TARGET_BASE_DAYS)
+
+
+def _clamp(figure: Decimal, target: Decimal) -> Decimal:
+    value = _divide(_multiply(_HUNDRED, figure), target)
+    if value < _ZERO:
+        return _ZERO
+    if value > _HUNDRED:
+        return _HUNDRED
+    return value
+
+
 def _ratio(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
     # A figure whose denominator is 0 is null, never 0 and never an error (docs/scoring.md).
     if denominator == 0:
         return None
-    with _exact():
-        return Decimal(numerator) / Decimal(denominator)
+    return _divide(Decimal(numerator), Decimal(denominator))
 
 
 def _mean(values: Iterable[Decimal | None]) -> Decimal | None:
     present = [value for value in values if value is not None]
     if not present:
         return None
-    with _exact():
-        return sum(present, _ZERO) / len(present)
+    total = _ZERO
+    for value in present:
+        total = _add(total, value)
+    return _divide(total, len(present))
 
 
 def _overall(kind: str, engagement: Decimal | None, roi: Decimal | None) -> Decimal | None:
@@ -495,8 +605,7 @@ def _overall(kind: str, engagement: Decimal | None, roi: Decimal | None) -> Deci
     if roi is None:
         return engagement
     weight_engagement, weight_roi = WEIGHTS[kind]
-    with _exact():
-        return weight_engagement * engagement + weight_roi * roi
+    return _add(_multiply(weight_engagement, engagement), _multiply(weight_roi, roi))
 
 
 def _flags(
@@ -508,27 +617,32 @@ def _flags(
     overall_score: Decimal | None,
     previous_overall: Decimal | None,
 ) -> tuple[str, ...]:
-    spend = _as_decimal(totals.spend)
-    raised = {
-        NO_DATA: totals.days_with_rows == 0,
-        # Integer form of "fewer than 80% of the days", so no fraction is ever rounded.
-        # A window without rows is also a gap; both flags are listed then.
-        DATA_GAP: totals.days_with_rows * 5 < days * 4,
-        UNVERIFIED_OFFICIAL: kind == OFFICIAL and not verified,
-        PAID_HEAVY_OFFICIAL: kind == OFFICIAL and totals.days_with_spend * 2 > days,
-        NO_PAID_MARKETING: kind == MARKETING and spend == 0,
-        DECLINING: (
-            previous_overall is not None
-            and overall_score is not None
-            and previous_overall - overall_score >= DECLINE_POINTS
-        ),
-    }
-    return tuple(flag for flag in FLAGS if raised[flag])
+    # The flags are tested in the order of FLAGS (spec section 7), which is their order here.
+    raised = []
+    if totals.days_with_rows == 0:
+        raised.append(NO_DATA)
+    # Integer form of "fewer than 80% of the days", so no fraction is ever rounded.
+    # A window without rows is also a gap; both flags are listed then.
+    if totals.days_with_rows * 5 < days * 4:
+        raised.append(DATA_GAP)
+    if kind == OFFICIAL:
+        if not verified:
+            raised.append(UNVERIFIED_OFFICIAL)
+        if totals.days_with_spend * 2 > days:
+            raised.append(PAID_HEAVY_OFFICIAL)
+    elif kind == MARKETING and _as_decimal(totals.spend) == 0:
+        raised.append(NO_PAID_MARKETING)
+    if (
+        previous_overall is not None
+        and overall_score is not None
+        and previous_overall - overall_score >= DECLINE_POINTS
+    ):
+        raised.append(DECLINING)
+    return tuple(raised)
 
 
 def _fixed(value: Decimal, places: Decimal) -> str:
-    with _exact():
-        rounded = value.quantize(places, rounding=ROUND_HALF_EVEN)
+    rounded = value.quantize(places, context=_CONTEXT)
     # A tiny negative value rounds to -0.000000; the sign carries no meaning there.
     if rounded == 0:
         rounded = rounded.copy_abs()

@@ -10,9 +10,16 @@ or production database), then times:
 
 and prints the timings with the ratios (1)/(2) (target <= 1.5) and (3)/(1) (target >= 20).
 
-    DJANGO_SETTINGS_MODULE=config.settings.test python bench/recompute.py [--accounts N]
-        [--days D] [--sample S] [--repeat R] [--reload]
+With --workers N it then times the same recompute as a run through Celery, split into
+chunks (analytics.services.scorecards.scorecard_run_spread), once with 1 worker process and
+once with N, each worker a separate `celery worker --pool=solo` on a queue of its own in
+the test Redis, and prints the speed-up. --quick is a size that finishes in about a minute.
 
+    DJANGO_SETTINGS_MODULE=config.settings.test python bench/recompute.py [--accounts N]
+        [--days D] [--sample S] [--repeat R] [--reload] [--quick] [--workers N]
+        [--database NAME]
+
+The last lines are one per goal: `goal <name>: <figure> (target <op> <value>) met|missed`.
 The data is loaded once per size and reused by later runs (--reload forces a new load).
 """
 
@@ -20,11 +27,16 @@ from __future__ import annotations
 
 import argparse
 import io
+import math
 import os
 import random
+import signal
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -41,6 +53,12 @@ BENCH_TEAM = "bench"
 END = date(2025, 12, 31)
 WINDOW_DAYS = 28
 COPY_CHUNK_ROWS = 50_000
+# --quick: small enough to load and time in about a minute on two busy cores.
+QUICK = {"accounts": 2_000, "days": 90, "sample": 40, "repeat": 3}
+# Chunks per run in --workers, so that two workers can share them evenly.
+WORKER_CHUNKS = 8
+WORKER_READY_TIMEOUT = 60.0
+RUN_TIMEOUT = 900.0
 
 
 def parse_args() -> argparse.Namespace:
@@ -50,7 +68,22 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sample", type=int, default=200, help="accounts in the naive loop")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of (1) and (2)")
     parser.add_argument("--reload", action="store_true", help="load the metrics again")
-    return parser.parse_args()
+    parser.add_argument("--quick", action="store_true", help="a size done in about a minute")
+    parser.add_argument(
+        "--database",
+        default=BENCH_DB,
+        help=f"the bench database (default {BENCH_DB}; {BENCH_DB}_quick with --quick)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=0, help="also time a run through 1 and N workers"
+    )
+    args = parser.parse_args()
+    if args.quick:
+        for name, value in QUICK.items():
+            setattr(args, name, value)
+        if args.database == BENCH_DB:
+            args.database = f"{BENCH_DB}_quick"
+    return args
 
 
 def timed(action: Callable[[], object]) -> float:
@@ -299,9 +332,107 @@ def naive_loop(sample: int) -> None:
         )
 
 
+# (4) through Celery workers
+
+
+def start_workers(count: int, queue: str, chunk: int, log_dir: Path) -> list[subprocess.Popen]:
+    """`count` separate solo workers on `queue`, against the bench database; waits until ready."""
+    from django.conf import settings
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "REDIS_URL": settings.CELERY_BROKER_URL,
+        "SCORECARD_RUN_CHUNK": str(chunk),
+    }
+    workers, logs = [], []
+    for number in range(count):
+        log = log_dir / f"worker-{count}-{number}.log"
+        with log.open("wb") as out:
+            workers.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
+                     f"--queues={queue}", "--without-gossip", "--without-mingle",
+                     "--without-heartbeat", "--loglevel=INFO",
+                     f"--hostname=bench-{number}-{os.getpid()}@%h"],
+                    cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )  # fmt: skip
+        logs.append(log)
+    deadline = time.monotonic() + WORKER_READY_TIMEOUT
+    while not all(" ready." in log.read_text(errors="replace") for log in logs):
+        if time.monotonic() > deadline or any(w.poll() is not None for w in workers):
+            stop_workers(workers)
+            raise SystemExit(f"workers did not start; see {log_dir}")
+        time.sleep(0.1)
+    return workers
+
+
+def stop_workers(workers: list[subprocess.Popen]) -> None:
+    for worker in workers:
+        if worker.poll() is None:
+            # Each worker leads its own process group (start_new_session).
+            os.killpg(worker.pid, signal.SIGTERM)
+    for worker in workers:
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
+
+
+def run_through_workers(count: int, n_accounts: int, log_dir: Path) -> float:
+    """Seconds from queueing the team's run to its DONE, with `count` workers."""
+    import redis
+
+    from accounts.models import Team
+    from analytics.models import ScorecardRun
+    from analytics.services.scorecards import scorecard_run_start
+    from config.celery import app
+
+    queue = f"playbook-bench-{uuid.uuid4().hex[:12]}"
+    app.conf.task_default_queue = queue
+    chunk = math.ceil(n_accounts / WORKER_CHUNKS)
+    workers = start_workers(count, queue, chunk, log_dir)
+    try:
+        team = Team.objects.get(slug=BENCH_TEAM)
+        started = time.perf_counter()
+        run = scorecard_run_start(
+            scope=ScorecardRun.Scope.TEAM, team=team, end=END, days=(WINDOW_DAYS,)
+        )
+        deadline = time.monotonic() + RUN_TIMEOUT
+        while run.status not in (ScorecardRun.Status.DONE, ScorecardRun.Status.FAILED):
+            if time.monotonic() > deadline:
+                raise SystemExit(f"run unfinished after {RUN_TIMEOUT} s; see {log_dir}")
+            time.sleep(0.02)
+            run.refresh_from_db()
+        elapsed = time.perf_counter() - started
+        if run.status != ScorecardRun.Status.DONE or run.done != n_accounts:
+            raise SystemExit(f"run {run.status} {run.done}/{run.total}: {run.error}")
+        return elapsed
+    finally:
+        stop_workers(workers)
+        redis.Redis.from_url(app.conf.broker_url).delete(queue)
+
+
+def time_workers(count: int, n_accounts: int) -> tuple[float, float]:
+    with tempfile.TemporaryDirectory(prefix="bench-workers-") as folder:
+        log_dir = Path(folder)
+        one = run_through_workers(1, n_accounts, log_dir)
+        many = run_through_workers(count, n_accounts, log_dir)
+    return one, many
+
+
+def goal(name: str, figure: float, op: str, target: float, places: int) -> str:
+    met = figure <= target if op == "<=" else figure >= target
+    return f"goal {name}: {figure:.{places}f} (target {op} {target:g}) {'met' if met else 'missed'}"
+
+
 def main() -> None:
     args = parse_args()
-    setup_django(bench_database_url(BENCH_DB))
+    setup_django(bench_database_url(args.database))
     load(args.accounts, args.days, args.reload)
     from django.db import connection
 
@@ -340,6 +471,16 @@ def main() -> None:
     print(f"(3) naive per-account ORM loop         {naive:8.3f} s  ({sample} accounts, scaled)")
     print(f"(1)/(2) = {service / floor:6.2f}   target <= 1.5")
     print(f"(3)/(1) = {naive / service:6.1f}   target >= 20")
+    if args.workers:
+        one, many = time_workers(args.workers, n)
+        chunk = math.ceil(n / WORKER_CHUNKS)
+        print(
+            f"(4) the run through Celery, {WORKER_CHUNKS} chunks of {chunk:,} accounts: "
+            f"1 worker {one:.3f} s, {args.workers} workers {many:.3f} s, "
+            f"speed-up {one / many:.2f} (on {os.cpu_count()} cores)"
+        )
+    print(goal("recompute_vs_floor", service / floor, "<=", 1.5, 2))
+    print(goal("naive_vs_recompute", naive / service, ">=", 20, 1))
 
 
 if __name__ == "__main__":

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
 
+from analytics.services.scorecards import yesterday
 from connections.models import Connection, SyncRun
 from connections.services.sync import SyncBusy, sync_run_execute, sync_run_start
+from lib.periodic import once_per_period
+
+
+def nightly_period() -> str:
+    """The nightly sync's period: the day it syncs."""
+    return yesterday().isoformat()
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -16,8 +25,12 @@ def sync_connection(run_id: int) -> None:
 
 
 @shared_task
+@once_per_period(job="nightly-tiktok-sync", period=nightly_period, ttl=timedelta(days=2))
 def sync_nightly() -> int:
-    """Celery beat's nightly job: one run per connection that still works, for yesterday."""
+    """Celery beat's nightly job: one run per connection that still works, for yesterday.
+
+    Once per day however many beats send it; a later call that day returns None.
+    """
     queued = 0
     for connection in Connection.objects.filter(status=Connection.Status.ACTIVE):
         try:

@@ -34,7 +34,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.models import TARGET_FIELDS, Account, Team
 from analytics import rules
-from analytics.models import Scorecard, ScorecardRun
+from analytics.models import Scorecard, ScorecardRun, ScorecardRunChunk
 from analytics.selectors.totals import window_totals
 from lib.dates import end_error
 
@@ -59,6 +59,8 @@ BROKER_CHECK_TTL = 5.0
 RUN_CHUNK = 2000
 # Rows per upsert statement where the upsert is a multi-row INSERT (SQLite, the demo).
 UPSERT_BATCH = 500
+# Scored rows per write to the COPY stream (PostgreSQL).
+COPY_BATCH = 1000
 
 # The fields a recompute writes. The lead's review (reviewed_by, reviewed_at,
 # review_comment) is never among them, so a recompute keeps it.
@@ -98,6 +100,16 @@ _DECIMAL_COLUMNS = {
     for field in (Scorecard._meta.get_field(name) for name in COMPUTED_FIELDS)
     if field.get_internal_type() == "DecimalField"
 }
+# rules.Targets' field for each of the account's TARGET_FIELDS.
+_TARGET_NAMES = tuple(name.removeprefix("target_") for name in TARGET_FIELDS)
+# The decimal columns again, by position in a row of UPSERT_COLUMNS, but the scores: the
+# rules hand those out rounded to their one place and between 0 and 100, as stored.
+_SCORE_FIELDS = ("engagement_score", "roi_score", "overall_score", "previous_overall_score")
+_DECIMAL_POSITIONS = tuple(
+    (UPSERT_COLUMNS.index(name), name, quantum, limit)
+    for name, (quantum, limit) in _DECIMAL_COLUMNS.items()
+    if name not in _SCORE_FIELDS
+)
 _UPSERT_TABLE = "scorecard_upsert"
 # Wide enough that quantizing any stored figure never raises InvalidOperation.
 _WIDE = Context(prec=80, rounding=ROUND_HALF_EVEN)
@@ -291,6 +303,8 @@ def scorecard_run_execute(
     run_id: int,
     progress: Callable[[int, int], None] | None = None,
     reclaim_running: bool = False,
+    spread: bool = False,
+    queue: str | None = None,
 ) -> ScorecardRun:
     """Claims the run, computes every window for its accounts, and finishes it.
 
@@ -298,6 +312,11 @@ def scorecard_run_execute(
     A RUNNING run older than `stale_after()` has lost its worker and is claimed again;
     `reclaim_running` (a redelivered task message) claims a RUNNING run at once, since a
     message is only redelivered when the worker that had it is gone.
+
+    With `spread` (the Celery task), a run over more than SCORECARD_RUN_CHUNK accounts is
+    split into chunks queued for every worker (`scorecard_run_spread`); the run is then
+    returned RUNNING and the last chunk to finish finishes it. The chunks go to `queue`
+    (the queue the run's own task came from), or else to the default queue.
     """
     claimed_at = timezone.now()
     claimable = Q(status=ScorecardRun.Status.PENDING) | Q(
@@ -327,7 +346,11 @@ def scorecard_run_execute(
         pk=run_id, status=ScorecardRun.Status.RUNNING, started_at=claimed_at
     )
     try:
-        _execute(run, mine, progress)
+        account_ids = list(_scope_accounts(run).values_list("pk", flat=True)) if spread else []
+        if len(account_ids) > run_chunk_size():
+            scorecard_run_spread(run=run, mine=mine, account_ids=account_ids, queue=queue)
+        else:
+            _execute(run, mine, progress)
     except Exception as exc:
         logger.exception("Scorecard run %s failed", run.public_id)
         mine.update(
@@ -337,6 +360,99 @@ def scorecard_run_execute(
         )
     run.refresh_from_db()
     return run
+
+
+def run_chunk_size() -> int:
+    """Accounts per chunk of a spread run (settings.SCORECARD_RUN_CHUNK, at least 1)."""
+    return max(1, int(settings.SCORECARD_RUN_CHUNK))
+
+
+@transaction.atomic
+def scorecard_run_spread(
+    *,
+    run: ScorecardRun,
+    mine: QuerySet[ScorecardRun],
+    account_ids: Sequence[int],
+    queue: str | None = None,
+) -> list[ScorecardRunChunk]:
+    """Splits a claimed run into chunks and queues one task per unfinished chunk.
+
+    Safe to repeat for a run claimed again: its existing chunks are kept (the finished
+    ones are not computed again) and the unfinished ones are queued again; a chunk that
+    is running elsewhere ignores the extra message. The run's total and progress are the
+    sums of its chunks'.
+    """
+    chunks = list(run.chunks.order_by("number"))
+    if not chunks:
+        size = run_chunk_size()
+        windows = len(run.days)
+        chunks = ScorecardRunChunk.objects.bulk_create(
+            ScorecardRunChunk(
+                run=run,
+                number=number,
+                account_ids=list(account_ids[first : first + size]),
+                total=len(account_ids[first : first + size]) * windows,
+            )
+            for number, first in enumerate(range(0, len(account_ids), size))
+        )
+    mine.update(
+        total=sum(chunk.total for chunk in chunks),
+        done=sum(chunk.done for chunk in chunks if chunk.status == ScorecardRunChunk.Status.DONE),
+    )
+    unfinished = [chunk.pk for chunk in chunks if chunk.status != ScorecardRunChunk.Status.DONE]
+    if unfinished:
+        transaction.on_commit(partial(_enqueue_chunks, run.pk, unfinished, queue=queue))
+    else:
+        _settle_run(run.pk)
+    return chunks
+
+
+def scorecard_chunk_execute(*, chunk_id: int, reclaim_running: bool = False) -> ScorecardRunChunk:
+    """Claims one chunk of a running run, computes its accounts, and settles the run.
+
+    Claimed like a run (PENDING, a stale RUNNING one, or any RUNNING one for a
+    redelivered message), so a chunk whose worker died is computed again from the start;
+    the upsert makes that harmless. The last chunk to finish marks the run DONE with
+    every chunk's account errors; a chunk that breaks fails the run.
+    """
+    claimed_at = timezone.now()
+    claimable = Q(status=ScorecardRunChunk.Status.PENDING) | Q(
+        status=ScorecardRunChunk.Status.RUNNING, started_at__lt=claimed_at - stale_after()
+    )
+    if reclaim_running:
+        claimable |= Q(status=ScorecardRunChunk.Status.RUNNING)
+    claimed = (
+        ScorecardRunChunk.objects.filter(pk=chunk_id, run__status=ScorecardRun.Status.RUNNING)
+        .filter(claimable)
+        .update(
+            status=ScorecardRunChunk.Status.RUNNING,
+            started_at=claimed_at,
+            finished_at=None,
+            done=0,
+            error="",
+            account_errors=[],
+        )
+    )
+    chunk = ScorecardRunChunk.objects.select_related("run").get(pk=chunk_id)
+    if not claimed:
+        return chunk
+    mine = ScorecardRunChunk.objects.filter(
+        pk=chunk_id, status=ScorecardRunChunk.Status.RUNNING, started_at=claimed_at
+    )
+    run = chunk.run
+    try:
+        _execute_chunk(chunk, mine)
+    except Exception as exc:
+        logger.exception("Chunk %s of scorecard run %s failed", chunk.number, run.public_id)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if mine.update(
+            status=ScorecardRunChunk.Status.FAILED, error=error, finished_at=timezone.now()
+        ):
+            ScorecardRun.objects.filter(pk=run.pk, status=ScorecardRun.Status.RUNNING).update(
+                status=ScorecardRun.Status.FAILED, error=error, finished_at=timezone.now()
+            )
+    chunk.refresh_from_db()
+    return chunk
 
 
 def stale_after() -> timedelta:
@@ -363,26 +479,38 @@ def scorecards_compute(
     if isinstance(accounts, QuerySet):
         # The scope stays a subquery in the aggregates, however many accounts it holds.
         scope: QuerySet | list[int] = accounts.order_by().values("pk")
-        accounts = list(accounts.only("handle", "kind", "verified", *TARGET_FIELDS))
+        scored_accounts = [
+            _ScoredAccount(*values) for values in accounts.values_list(*_ScoredAccount.FIELDS)
+        ]
     else:
-        accounts = list(accounts)
-        scope = [account.pk for account in accounts]
-    if not accounts:
+        scored_accounts = [_ScoredAccount.of(account) for account in accounts]
+        scope = [account.pk for account in scored_accounts]
+    if not scored_accounts:
         return result
     current = window_totals(account_ids=scope, start=start, end=end)
     previous = window_totals(account_ids=scope, start=previous_start, end=previous_end)
     computed_at = timezone.now()
+    # Most accounts keep their kind's default targets: one Targets object for each set.
+    targets: dict[tuple[Decimal, ...], rules.Targets] = {}
+    empty = rules.EMPTY_TOTALS
 
-    def scored() -> Iterator[dict[str, Any]]:
-        for account in accounts:
+    def scored() -> Iterator[tuple[Any, ...]]:
+        for account in scored_accounts:
             try:
-                yield _scorecard_values(
+                account_targets = targets.get(account.targets)
+                if account_targets is None:
+                    account_targets = rules.Targets(
+                        **dict(zip(_TARGET_NAMES, account.targets, strict=True))
+                    )
+                    targets[account.targets] = account_targets
+                yield _scorecard_row(
                     account=account,
+                    targets=account_targets,
                     start=start,
                     end=end,
                     days=days,
-                    totals=current.get(account.pk, rules.EMPTY_TOTALS),
-                    previous_totals=previous.get(account.pk, rules.EMPTY_TOTALS),
+                    totals=current.get(account.pk, empty),
+                    previous_totals=previous.get(account.pk, empty),
                     computed_at=computed_at,
                 )
             except Exception as exc:
@@ -482,6 +610,80 @@ def _enqueue(run_id: int, task_id: str, *, raise_unavailable: bool) -> None:
             raise BackgroundUnavailable(run=run) from exc
 
 
+def _enqueue_chunks(run_id: int, chunk_ids: list[int], *, queue: str | None) -> None:
+    from celery import group
+
+    from analytics.tasks import recompute_scorecard_chunk
+
+    options = {"queue": queue} if queue else {}
+    try:
+        group(recompute_scorecard_chunk.si(chunk_id) for chunk_id in chunk_ids).apply_async(
+            **options
+        )
+    except (KombuOperationalError, redis.RedisError, OSError) as exc:
+        logger.warning("Chunks of scorecard run %s not queued: %s", run_id, exc)
+        _broker_answers.clear()
+        ScorecardRun.objects.filter(pk=run_id, status=ScorecardRun.Status.RUNNING).update(
+            status=ScorecardRun.Status.FAILED, error=UNAVAILABLE_MESSAGE, finished_at=timezone.now()
+        )
+
+
+def _execute_chunk(chunk: ScorecardRunChunk, mine: QuerySet[ScorecardRunChunk]) -> None:
+    run = chunk.run
+    # The run's scope was applied when it was split; an account deleted since is skipped
+    # but still counted, so the chunk's progress reaches its total.
+    # A queryset, so the aggregates take the chunk's accounts as a subquery and the
+    # accounts are read as plain values.
+    accounts = Account.objects.filter(pk__in=chunk.account_ids).order_by("pk")
+    done = 0
+    errors: list[dict[str, Any]] = []
+    for number, days in enumerate(run.days, start=1):
+        result = scorecards_compute(accounts=accounts, end=run.end, days=days)
+        errors.extend(result.errors)
+        done += len(chunk.account_ids)
+        if not mine.update(done=done):
+            # Another worker re-claimed this chunk; it finishes the job.
+            return
+        if number < len(run.days):
+            _settle_run(run.pk)
+    with transaction.atomic():
+        finished = mine.update(
+            status=ScorecardRunChunk.Status.DONE,
+            done=done,
+            account_errors=errors,
+            finished_at=timezone.now(),
+        )
+        if finished:
+            _settle_run(run.pk)
+
+
+def _settle_run(run_id: int) -> None:
+    """Sums the chunks' progress into their run, and finishes it when every chunk is done.
+
+    The run's row is locked first, so of two chunks finishing at once the second sees the
+    first one's DONE and exactly one of them finishes the run.
+    """
+    with transaction.atomic():
+        run = (
+            ScorecardRun.objects.select_for_update()
+            .filter(pk=run_id, status=ScorecardRun.Status.RUNNING)
+            .first()
+        )
+        if run is None:
+            return
+        chunks = list(run.chunks.order_by("number").values("status", "done", "account_errors"))
+        done = sum(chunk["done"] for chunk in chunks)
+        if chunks and all(chunk["status"] == ScorecardRunChunk.Status.DONE for chunk in chunks):
+            ScorecardRun.objects.filter(pk=run_id).update(
+                status=ScorecardRun.Status.DONE,
+                done=done,
+                account_errors=[error for chunk in chunks for error in chunk["account_errors"]],
+                finished_at=timezone.now(),
+            )
+        else:
+            ScorecardRun.objects.filter(pk=run_id).update(done=done)
+
+
 def _scope_accounts(run: ScorecardRun) -> QuerySet[Account]:
     accounts = Account.objects.order_by("pk")
     if run.scope == ScorecardRun.Scope.ACCOUNTS:
@@ -520,6 +722,25 @@ def _execute(
     )
 
 
+class _ScoredAccount:
+    """What scoring reads of an account, loaded as plain values rather than model instances."""
+
+    FIELDS = ("pk", "handle", "kind", "verified", *TARGET_FIELDS)
+    __slots__ = ("handle", "kind", "pk", "targets", "verified")
+
+    def __init__(self, pk: int, handle: str, kind: str, verified: bool, *targets: Decimal) -> None:
+        self.pk = pk
+        self.handle = handle
+        self.kind = kind
+        self.verified = verified
+        # The values of TARGET_FIELDS, in their order (_TARGET_NAMES names them for the rules).
+        self.targets = targets
+
+    @classmethod
+    def of(cls, account: Account) -> _ScoredAccount:
+        return cls(*(getattr(account, name) for name in cls.FIELDS))
+
+
 def _scorecard_values(
     *,
     account: Account,
@@ -530,15 +751,35 @@ def _scorecard_values(
     previous_totals: rules.Totals,
     computed_at: datetime,
 ) -> dict[str, Any]:
-    """The column values of one account's scorecard (UPSERT_COLUMNS)."""
-    targets = account_targets(account)
-    previous = rules.score(
-        kind=account.kind,
-        verified=account.verified,
+    """The column values of one account's scorecard (UPSERT_COLUMNS), by name."""
+    row = _scorecard_row(
+        account=_ScoredAccount.of(account),
+        targets=account_targets(account),
+        start=start,
+        end=end,
         days=days,
-        totals=previous_totals,
-        targets=targets,
-        previous_overall=None,
+        totals=totals,
+        previous_totals=previous_totals,
+        computed_at=computed_at,
+    )
+    return dict(zip(UPSERT_COLUMNS, row, strict=True))
+
+
+def _scorecard_row(
+    *,
+    account: _ScoredAccount,
+    targets: rules.Targets,
+    start: date,
+    end: date,
+    days: int,
+    totals: rules.Totals,
+    previous_totals: rules.Totals,
+    computed_at: datetime,
+) -> tuple[Any, ...]:
+    """The column values of one account's scorecard, in the order of UPSERT_COLUMNS."""
+    # Of the previous window only its overall score is needed, for `declining` and the trend.
+    previous_overall = rules.overall_score(
+        kind=account.kind, days=days, totals=previous_totals, targets=targets
     )
     score = rules.score(
         kind=account.kind,
@@ -546,69 +787,64 @@ def _scorecard_values(
         days=days,
         totals=totals,
         targets=targets,
-        previous_overall=previous.overall_score,
+        previous_overall=previous_overall,
     )
     figures = score.figures
-    values = {
-        "account_id": account.pk,
-        "period_start": start,
-        "period_end": end,
-        "days": days,
-        "days_with_rows": totals.days_with_rows,
-        "days_with_spend": totals.days_with_spend,
-        "views": figures.views,
-        "interactions": figures.interactions,
-        "impressions": figures.impressions,
-        "clicks": figures.clicks,
-        "conversions": figures.conversions,
-        "spend": figures.spend,
-        "revenue": figures.revenue,
-        "followers_base": totals.followers_base,
-        "followers_end": totals.followers_end,
-        "engagement_rate": figures.engagement_rate,
-        "follower_growth": figures.follower_growth,
-        "ctr": figures.ctr,
-        "conversion_rate": figures.conversion_rate,
-        "cpa": figures.cpa,
-        "roas": figures.roas,
-        "roi": figures.roi,
-        "engagement_score": score.engagement_score,
-        "roi_score": score.roi_score,
-        "overall_score": score.overall_score,
-        "previous_overall_score": previous.overall_score,
-        "grade": score.grade,
-        "quadrant": score.quadrant,
-        "flags": ";".join(score.flags),
-        "computed_at": computed_at,
-    }
-    for name, (quantum, limit) in _DECIMAL_COLUMNS.items():
-        value = values[name]
+    row = [
+        account.pk,
+        start,
+        end,
+        days,
+        totals.days_with_rows,
+        totals.days_with_spend,
+        figures.views,
+        figures.interactions,
+        figures.impressions,
+        figures.clicks,
+        figures.conversions,
+        figures.spend,
+        figures.revenue,
+        totals.followers_base,
+        totals.followers_end,
+        figures.engagement_rate,
+        figures.follower_growth,
+        figures.ctr,
+        figures.conversion_rate,
+        figures.cpa,
+        figures.roas,
+        figures.roi,
+        score.engagement_score,
+        score.roi_score,
+        score.overall_score,
+        previous_overall,
+        score.grade,
+        score.quadrant,
+        ";".join(score.flags),
+        computed_at,
+    ]
+    # Each decimal as its column stores it, or ValueError when the column cannot hold it.
+    # Rounding here (half to even), not in the database, keeps a recompute's rows identical
+    # on every backend; and a figure too large for its column fails this one account
+    # instead of the whole upsert.
+    for index, name, quantum, limit in _DECIMAL_POSITIONS:
+        value = row[index]
         if value is not None:
-            values[name] = _fit(name, value, quantum, limit)
-    return values
+            rounded = value.quantize(quantum, context=_WIDE)
+            if rounded and rounded.adjusted() >= limit:
+                raise ValueError(f"{name} {value} is too large to store.")
+            row[index] = rounded
+    return tuple(row)
 
 
-def _fit(name: str, value: Decimal, quantum: Decimal, limit: int) -> Decimal:
-    """The value as its column stores it, or ValueError when the column cannot hold it.
-
-    Rounding here (half to even), not in the database, keeps a recompute's rows identical
-    on every backend; and a figure too large for its column fails this one account
-    instead of the whole upsert.
-    """
-    rounded = value.quantize(quantum, context=_WIDE)
-    if rounded and rounded.adjusted() >= limit:
-        raise ValueError(f"{name} {value} is too large to store.")
-    return rounded
-
-
-def _upsert(rows: Iterator[dict[str, Any]]) -> int:
+def _upsert(rows: Iterator[tuple[Any, ...]]) -> int:
     """Inserts or updates the scorecards in `rows` in one statement; returns how many.
 
-    Only UPSERT_COLUMNS are written, so a stored scorecard keeps its lead's review.
+    Each row holds the values of UPSERT_COLUMNS. Only those are written, so a stored
+    scorecard keeps its lead's review.
     """
     if connection.vendor == "postgresql":
         return _upsert_by_copy(rows)
-    cards = [Scorecard(**values) for values in rows]
+    cards = [Scorecard(**dict(zip(UPSERT_COLUMNS, row, strict=True))) for row in rows]
     Scorecard.objects.bulk_create(
         cards,
         batch_size=UPSERT_BATCH,
@@ -620,7 +856,7 @@ def _upsert(rows: Iterator[dict[str, Any]]) -> int:
 
 
 @transaction.atomic
-def _upsert_by_copy(rows: Iterator[dict[str, Any]]) -> int:
+def _upsert_by_copy(rows: Iterator[tuple[Any, ...]]) -> int:
     # PostgreSQL: rows are streamed by COPY into a temporary table while they are being
     # scored, then merged by a single INSERT ... ON CONFLICT. For thousands of accounts
     # this costs a fraction of a multi-row INSERT with one parameter per value.
@@ -637,9 +873,14 @@ def _upsert_by_copy(rows: Iterator[dict[str, Any]]) -> int:
             f"SELECT {columns} FROM {table} WITH NO DATA"
         )
         with cursor.cursor.copy(f"COPY {_UPSERT_TABLE} ({columns}) FROM STDIN") as copy:
-            for values in rows:
-                copy.write_row([values[name] for name in UPSERT_COLUMNS])
+            lines = []
+            for row in rows:
+                lines.append(_copy_line(row))
                 count += 1
+                if len(lines) == COPY_BATCH:
+                    copy.write("".join(lines))
+                    lines = []
+            copy.write("".join(lines))
         # review_comment has no database default; a new scorecard starts unreviewed.
         cursor.execute(
             f"INSERT INTO {table} ({columns}, review_comment) "  # noqa: S608
@@ -647,3 +888,14 @@ def _upsert_by_copy(rows: Iterator[dict[str, Any]]) -> int:
             f"ON CONFLICT (account_id, period_start, period_end) DO UPDATE SET {updates}"
         )
     return count
+
+
+def _copy_line(row: tuple[Any, ...]) -> str:
+    """One row in COPY's text format (PostgreSQL docs, COPY, "Text Format").
+
+    Every value's str() is already what the column reads: ints, ISO dates, the aware
+    datetime with its offset, Decimals (an exponent such as 0E-12 is valid numeric input).
+    The only texts, grade, quadrant and flags, are the rules' own names, which hold no tab,
+    newline or backslash, so nothing needs escaping; None is COPY's \\N.
+    """
+    return "\t".join(["\\N" if value is None else str(value) for value in row]) + "\n"

@@ -35,16 +35,16 @@ def pause_in_the_middle(**kwargs: Any) -> None:
     if not marker or getattr(scorecards, "pausing", False):
         return
     after = int(os.environ["PLAYBOOK_PAUSE_AFTER"])
-    values = scorecards._scorecard_values
+    score_one = scorecards._scorecard_row
     scored = 0
 
-    def pausing_values(**options: Any) -> Any:
+    def pausing_row(**options: Any) -> Any:
         nonlocal scored
         scored += 1
         if scored == after:
             Path(marker).write_text(str(os.getpid()))
             time.sleep(600)
-        return values(**options)
+        return score_one(**options)
 
-    scorecards._scorecard_values = pausing_values
+    scorecards._scorecard_row = pausing_row
     scorecards.pausing = True

@@ -20,6 +20,7 @@ JOBS = {
     "nightly-scorecards": "analytics.tasks.recompute_nightly",
     "monday-checklists": "strategy.tasks.open_weekly_checklists",
     "pending-scorecard-runs": "analytics.tasks.dispatch_pending_runs",
+    "nightly-tiktok-sync": "connections.tasks.sync_nightly",
 }
 
 
