@@ -44,6 +44,7 @@ bench: check-services
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/recompute.py
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/import.py
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/ticks.py
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/pages.py --quick
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .screenshots
