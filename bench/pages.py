@@ -347,7 +347,13 @@ def profile(name: str) -> None:
     for _ in range(20):
         client.get(path, headers=headers)
     profiler.disable()
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+    stats = pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative"))
+    if os.environ.get("PROFILE_CALLEES"):
+        stats.print_callees(os.environ["PROFILE_CALLEES"])
+        return
+    stats.print_stats(
+        os.environ.get("PROFILE_FILTER", ""), int(os.environ.get("PROFILE_LINES", "40"))
+    )
 
 
 def main() -> None:
