@@ -41,10 +41,11 @@ format: install
 	$(BIN)/ruff check --fix .
 
 bench: check-services
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/recompute.py
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/import.py
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/recompute.py --quick
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/import.py --accounts 300
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/ticks.py
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/load.py
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/load.py --quick
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/pages.py --quick
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .screenshots

@@ -19,7 +19,9 @@ from django.db.models.functions import TruncWeek
 from accounts.models import Account, Kind
 from analytics.models import DailyMetric, Scorecard
 from analytics.selectors.scorecards import PRACTICE_SORT, Window
-from strategy.selectors import practice_scores, weekly_completion
+from strategy.periods import weeks_back, weeks_overlapping
+from strategy.selectors import Progress, practice_scores, weekly_completion, weekly_progress
+from strategy.services import this_week
 
 HISTORY_WEEKS = 12
 # Fewer weeks with both figures than this, and the page says it cannot tell.
@@ -262,7 +264,27 @@ def compare(weeks: Iterable[PracticeWeek]) -> Comparison:
 def practice_outcome(*, account: Account, weeks: int = HISTORY_WEEKS) -> PracticeOutcome:
     """The last `weeks` weeks of checklist completion beside the account's main outcome:
     engagement rate for an official account, ROI for a marketing one. Constant queries."""
-    completion = weekly_completion(account=account, weeks=weeks)
+    return _outcome(account, weekly_completion(account=account, weeks=weeks))
+
+
+def practice_of_account(
+    *, account: Account, window: Window, weeks: int = HISTORY_WEEKS
+) -> tuple[Decimal | None, PracticeOutcome]:
+    """practice_score() of the window and practice_outcome(), from one read of the
+    checklists of the weeks either needs (an account's scorecard shows both)."""
+    history = weeks_back(this_week(), weeks)
+    in_window = weeks_overlapping(window.start, window.end)
+    progress = weekly_progress(account=account, weeks=sorted({*history, *in_window}))
+    total = Progress()
+    for week in in_window:
+        if week in progress:
+            total.done += progress[week].done
+            total.total += progress[week].total
+    completion = [(week, progress[week].share if week in progress else None) for week in history]
+    return total.share, _outcome(account, completion)
+
+
+def _outcome(account: Account, completion: list[tuple[date, Decimal | None]]) -> PracticeOutcome:
     outcomes = weekly_outcomes(account=account, weeks=[week for week, _ in completion])
     official = account.kind == Kind.OFFICIAL
     rows = []

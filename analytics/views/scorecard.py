@@ -40,7 +40,7 @@ def scorecard_context(
     scored, others = selectors.scorecard_figures(card) if card else ([], [])
     daily = selectors.daily_series(account=account, window=window)
     viewers = audience.viewer_series(account=account, window=window)
-    practice_outcome = practice.practice_outcome(account=account)
+    score, practice_outcome = practice.practice_of_account(account=account, window=window)
     return {
         "membership": membership,
         "account": account,
@@ -58,7 +58,7 @@ def scorecard_context(
         "has_viewers": any(point.known for point in viewers),
         "viewer_chart_data": _viewer_chart_data(viewers),
         "history": selectors.scorecard_history(account=account, days=days),
-        "practice_score": practice.practice_score(account=account, window=window) if card else None,
+        "practice_score": score if card else None,
         "practice_outcome": practice_outcome,
         "practice_chart_data": practice.practice_chart_data(practice_outcome),
         "next_url": reverse("account_scorecard", args=[membership.team.slug, account.handle])

@@ -17,6 +17,7 @@ from strategy.selectors.overview import (
     week_managers,
     week_overview,
     weekly_completion,
+    weekly_progress,
 )
 from strategy.selectors.states import (
     ItemState,
@@ -64,4 +65,5 @@ __all__ = [
     "week_managers",
     "week_overview",
     "weekly_completion",
+    "weekly_progress",
 ]

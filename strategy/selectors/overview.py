@@ -161,10 +161,15 @@ def weekly_completion(*, account: Account, weeks: int = 12) -> list[tuple[date, 
     The share is None for a week without a checklist or without countable items.
     """
     mondays = weeks_back(this_week(), weeks)
-    checklists = _checklists_of([account], mondays)
+    progress = weekly_progress(account=account, weeks=mondays)
+    return [(week, progress[week].share if week in progress else None) for week in mondays]
+
+
+def weekly_progress(*, account: Account, weeks: list[date]) -> dict[date, Progress]:
+    """The progress of each of the given weeks' checklists; a week without one is missing."""
+    checklists = _checklists_of([account], weeks)
     states = states_of_checklists(checklists)
-    shares = {c.week_start: progress_of(states[c.pk]).share for c in checklists}
-    return [(week, shares.get(week)) for week in mondays]
+    return {c.week_start: progress_of(states[c.pk]) for c in checklists}
 
 
 def practice_scores(*, account_ids: list[int], start: date, end: date) -> dict[int, Decimal | None]:

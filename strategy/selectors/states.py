@@ -256,6 +256,13 @@ def states_of_checklists(checklists: list[Checklist]) -> dict[int, list[ItemStat
             | Q(item__cadence=Cadence.ONCE)
         )
         .select_related("checklist", "ticked_by", "corrected_by")
+        # Only what the pages show: whole user rows cost more to load than the checks.
+        .only(
+            *("account", "item", "checklist", "ticked_by", "corrected_by"),
+            *("period_start", "ticked", "ticked_at", "note", "corrected_at"),
+            "checklist__week_start",
+            *("ticked_by__username", "corrected_by__username"),
+        )
     )
     checks_by_key: dict[tuple[int, int], list[Check]] = defaultdict(list)
     for check in checks:

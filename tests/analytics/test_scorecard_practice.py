@@ -21,9 +21,12 @@ from analytics.selectors.practice import (
     NO_VIEWS,
     PracticeWeek,
     compare,
+    practice_of_account,
     practice_outcome,
+    practice_score,
     weekly_outcomes,
 )
+from analytics.selectors.scorecards import window_of
 from strategy.models import Checklist
 from strategy.services import check_set, this_week
 from tests.factories import ScorecardFactory
@@ -208,6 +211,20 @@ def test_it_shows_the_practice_score_of_the_scorecards_window(
     response = login(alice).get(url(), {"days": 28, "end": "2025-03-28"})
     assert response.context["practice_score"] == Decimal("0.3333")
     assert "Practice: 33.3% of checklist items" in text(response.content.decode())
+
+
+@pytest.mark.parametrize("end_weeks_ago", [0, 3, 20])
+def test_it_reads_score_and_history_at_once_as_each_alone(
+    official_weeks, acmecoffee, bob, end_weeks_ago
+) -> None:
+    # A window inside the twelve weeks of history, one at its edge, one long before it.
+    tick(open_checklist(acmecoffee, weeks_ago(20)), "Hosted", user=bob)
+    window = window_of(end=weeks_ago(end_weeks_ago) + timedelta(days=2), days=28)
+    score, outcome = practice_of_account(account=acmecoffee, window=window)
+    assert score == practice_score(account=acmecoffee, window=window)
+    assert outcome == practice_outcome(account=acmecoffee)
+    assert score is not None
+    assert [week.completion for week in outcome.weeks].count(None) == 4
 
 
 def test_it_says_when_there_is_no_practice_score(login, alice, acmecoffee) -> None:
