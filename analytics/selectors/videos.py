@@ -14,6 +14,7 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    FloatField,
     OuterRef,
     QuerySet,
     Subquery,
@@ -82,10 +83,13 @@ def with_latest_figures(videos: QuerySet[Video]) -> QuerySet[Video]:
         snapshot_count=Subquery(counts),
     )
     rate = DecimalField(max_digits=30, decimal_places=12)
+    # SQLite (the demo) casts to a decimal by keeping integers whole, so its division would
+    # round every rate down to 0; a float there divides, and the field reads it as a decimal.
+    number = FloatField() if connections[videos.db].vendor == "sqlite" else rate
     interactions = F("latest_likes") + F("latest_comments") + F("latest_shares")
-    views = NullIf(Cast(F("latest_views"), rate), Value(0), output_field=rate)
+    views = NullIf(Cast(F("latest_views"), number), Value(0), output_field=number)
     return videos.annotate(
-        engagement_rate=ExpressionWrapper(Cast(interactions, rate) / views, output_field=rate)
+        engagement_rate=ExpressionWrapper(Cast(interactions, number) / views, output_field=rate)
     )
 
 
