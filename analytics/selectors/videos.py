@@ -8,11 +8,13 @@ from datetime import date
 from decimal import Context, Decimal, localcontext
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connections
 from django.db.models import (
     Count,
     DecimalField,
     ExpressionWrapper,
     F,
+    FloatField,
     OuterRef,
     QuerySet,
     Subquery,
@@ -81,10 +83,13 @@ def with_latest_figures(videos: QuerySet[Video]) -> QuerySet[Video]:
         snapshot_count=Subquery(counts),
     )
     rate = DecimalField(max_digits=30, decimal_places=12)
+    # SQLite (the demo) casts to a decimal by keeping integers whole, so its division would
+    # round every rate down to 0; a float there divides, and the field reads it as a decimal.
+    number = FloatField() if connections[videos.db].vendor == "sqlite" else rate
     interactions = F("latest_likes") + F("latest_comments") + F("latest_shares")
-    views = NullIf(Cast(F("latest_views"), rate), Value(0), output_field=rate)
+    views = NullIf(Cast(F("latest_views"), number), Value(0), output_field=number)
     return videos.annotate(
-        engagement_rate=ExpressionWrapper(Cast(interactions, rate) / views, output_field=rate)
+        engagement_rate=ExpressionWrapper(Cast(interactions, number) / views, output_field=rate)
     )
 
 
@@ -218,11 +223,21 @@ class ExportRow:
     promotional: bool
 
 
+def _bytewise_collation(alias: str) -> str:
+    """The collation that orders text by its characters' code points on this database.
+
+    The demo runs on SQLite, which has no "C" collation; its "BINARY" compares UTF-8
+    bytes, which orders code points the same way.
+    """
+    return "BINARY" if connections[alias].vendor == "sqlite" else "C"
+
+
 def video_export_rows(*, team: Team, account: Account | None = None) -> Iterator[ExportRow]:
     """One row per video and snapshot day, in the export's order (docs/imports.md).
 
-    Handles and ids sort by their characters (the "C" collation), whatever the database's
-    locale, so the file's order is the same on every server.
+    Handles and ids sort by their characters (PostgreSQL's "C" collation, SQLite's
+    "BINARY"), whatever the database's locale, so the file's order is the same on every
+    server.
     """
     matcher = team_matcher(team)
     snapshots = VideoSnapshot.objects.filter(
@@ -230,10 +245,11 @@ def video_export_rows(*, team: Team, account: Account | None = None) -> Iterator
     )
     if account is not None:
         snapshots = VideoSnapshot.objects.filter(video__account=account)
+    bytewise = _bytewise_collation(snapshots.db)
     snapshots = snapshots.order_by(
-        Collate("video__account__handle", "C"),
+        Collate("video__account__handle", bytewise),
         F("video__posted_on").asc(nulls_first=True),
-        Collate("video__video_id", "C"),
+        Collate("video__video_id", bytewise),
         "date",
     ).values_list(
         "video__account__handle",
