@@ -16,7 +16,9 @@ from analytics.parsers.records import (
     MAX_ARCHIVE_MEMBERS,
     RowError,
     UploadError,
+    _too_big,
 )
+from analytics.parsers.workbooks import prepare_workbook
 
 
 def open_upload(
@@ -43,6 +45,11 @@ def open_upload(
         return _expand_zip(name, stream, limit)
     if kind is None:
         raise UploadError([RowError(name, 0, "", problem)])
+    if kind == "xlsx":
+        workbook, problem = prepare_workbook(stream, limit)
+        if workbook is None:
+            raise UploadError([RowError(name, 0, "", problem)])
+        return [(name, workbook)]
     return [(name, stream)]
 
 
@@ -62,14 +69,6 @@ def _measure(stream: BinaryIO, limit: int) -> tuple[int, BinaryIO]:
         buffer.write(chunk)
     buffer.seek(0)
     return len(buffer.getbuffer()), buffer
-
-
-def _too_big(size: int, limit: int) -> str:
-    mb = 1024 * 1024
-    if size > limit + 1:
-        return f"{size / mb:.1f} MB, over the {limit / mb:g} MB size limit"
-    # A stream that cannot seek is read no further than the limit, so its size is unknown.
-    return f"over the {limit / mb:g} MB size limit"
 
 
 def _peek(stream: BinaryIO, size: int = 8) -> tuple[bytes, BinaryIO]:
@@ -184,6 +183,12 @@ def _expand_zip(name: str, stream: BinaryIO, limit: int) -> list[tuple[str, Bina
             )
         elif kind is None:
             errors.append(RowError(member_name, 0, "", problem))
+        elif kind == "xlsx":
+            workbook, problem = prepare_workbook(content, limit)
+            if workbook is None:
+                errors.append(RowError(member_name, 0, "", problem))
+            else:
+                files.append((member_name, workbook))
         else:
             files.append((member_name, content))
     if errors:

@@ -39,6 +39,13 @@ MAX_ARCHIVE_MEMBERS = 50
 # Real reports are a few dozen columns wide; reading no further keeps a crafted sheet with
 # a cell in column XFD from costing 16,384 cells a row.
 XLSX_MAX_COLUMNS = 256
+# An XLSX is a ZIP archive too: besides counting its unpacked size against the upload's
+# size limit, it may hold no more parts than this (Excel writes a dozen or so for a
+# workbook of a few sheets)...
+XLSX_MAX_PARTS = 200
+# ... and styles no bigger than this: openpyxl builds objects for every style at once,
+# about ten times the part's size in memory (Excel's own are a few dozen kilobytes).
+XLSX_MAX_STYLES_BYTES = 2 * 1024 * 1024
 
 _CENT = Decimal("0.01")
 _MONEY_ZERO = Decimal("0.00")
@@ -115,6 +122,14 @@ class UploadError(Exception):
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__("; ".join(str(error) for error in errors[:3]))
         self.errors = errors
+
+
+def _too_big(size: int, limit: int) -> str:
+    mb = 1024 * 1024
+    if size > limit + 1:
+        return f"{size / mb:.1f} MB, over the {limit / mb:g} MB size limit"
+    # A stream that cannot seek is read no further than the limit, so its size is unknown.
+    return f"over the {limit / mb:g} MB size limit"
 
 
 class _Bad(ValueError):

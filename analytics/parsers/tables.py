@@ -15,6 +15,7 @@ import openpyxl
 
 from analytics.parsers.headers import _Header, _match_header, _no_header
 from analytics.parsers.records import _READ_ERRORS, HEADER_SEARCH_ROWS, XLSX_MAX_COLUMNS, RowError
+from analytics.parsers.workbooks import Workbook, prepare_workbook
 
 
 @dataclass
@@ -139,8 +140,17 @@ def _report_undecodable(
 
 
 def _xlsx_table(name: str, stream: BinaryIO, forced: str, errors: list[RowError]) -> _Table | None:
-    if not stream.seekable():
-        stream = io.BytesIO(stream.read())
+    if not isinstance(stream, Workbook):
+        # open_upload checks and cuts down what people upload; a workbook handed to parse
+        # directly meets the same limits here.
+        from analytics import parsers
+
+        prepared, problem = prepare_workbook(stream, parsers.MAX_BYTES)
+        if prepared is None:
+            errors.append(RowError(name, 0, "", problem))
+            return None
+        stream = prepared
+    text = _TextBudget(stream.limit)
     book = None
     # openpyxl raises whatever its zip, XML and style readers raise on a damaged workbook;
     # every one of them means the same thing to the person uploading it.
@@ -156,11 +166,15 @@ def _xlsx_table(name: str, stream: BinaryIO, forced: str, errors: list[RowError]
             if number > HEADER_SEARCH_ROWS:
                 break
             cells = [_xlsx_text(value) for value in values]
+            if text.spend(cells):
+                book.close()
+                errors.append(RowError(name, number, "", text.message))
+                return None
             if not _filled(cells):
                 continue
             header = _match_header(number, cells, forced)
             if header is not None:
-                return _Table(header, _xlsx_rows(name, book, numbered, errors))
+                return _Table(header, _xlsx_rows(name, book, numbered, text, errors))
             if first_cells is None:
                 first_cells = cells
     except Exception:
@@ -177,6 +191,7 @@ def _xlsx_rows(
     name: str,
     book: openpyxl.Workbook,
     numbered: Iterator[tuple[int, tuple[object, ...]]],
+    text: _TextBudget,
     errors: list[RowError],
 ) -> Iterator[tuple[int, list[str]]]:
     number = 0
@@ -184,12 +199,40 @@ def _xlsx_rows(
         for number, values in numbered:
             if values.count(None) == len(values):
                 continue
-            yield number, [_xlsx_text(value) for value in values]
+            cells = [_xlsx_text(value) for value in values]
+            if text.spend(cells):
+                errors.append(RowError(name, number, "", text.message))
+                return
+            yield number, cells
     except Exception:
         # See _xlsx_table: any failure inside openpyxl is a damaged sheet.
         errors.append(RowError(name, number + 1, "", "the sheet could not be read to the end"))
     finally:
         book.close()
+
+
+class _TextBudget:
+    """The text a sheet's cells may hold in all: as much as the upload's size limit.
+
+    A shared string is stored once and may fill any number of cells, so a small workbook
+    can hand out gigabytes of text; a CSV file of the size limit never holds more.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.left = limit
+
+    def spend(self, cells: list[str]) -> bool:
+        """Count a row's text; True once the sheet holds more than the limit."""
+        self.left -= sum(len(cell) for cell in cells)
+        return self.left < 0
+
+    @property
+    def message(self) -> str:
+        mb = 1024 * 1024
+        return (
+            f"the sheet's cells hold more than {self.limit / mb:g} MB of text, over the size limit"
+        )
 
 
 def _xlsx_text(value: object) -> str:
