@@ -1,0 +1,271 @@
+"""XLSX uploads are ZIP archives too: their unpacked size, parts and cells have limits."""
+
+from __future__ import annotations
+
+import io
+import struct
+import tracemalloc
+import zipfile
+from datetime import date, datetime
+
+import openpyxl
+import pytest
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+from analytics import parsers
+from analytics.parsers import UploadError, open_upload, parse, parse_many
+from analytics.parsers.workbooks import Workbook, prepare_workbook
+
+AS_OF = date(2025, 1, 3)
+MB = 1024 * 1024
+MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def workbook(rows: list[list[object]], *, epoch: datetime | None = None) -> bytes:
+    book = openpyxl.Workbook()
+    if epoch is not None:
+        book.epoch = epoch
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def with_parts(data: bytes, parts: dict[str, bytes | str]) -> bytes:
+    """The workbook `data` with parts replaced or added, deflated as Excel does."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for info in source.infolist():
+            if info.filename not in parts:
+                target.writestr(info.filename, source.read(info))
+        for name, content in parts.items():
+            target.writestr(name, content)
+    return buffer.getvalue()
+
+
+def sheet(rows: str) -> str:
+    header = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>date</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>likes</t></is></c></row>'
+    )
+    return f"<worksheet {MAIN}><sheetData>{header}{rows}</sheetData></worksheet>"
+
+
+def with_shared_strings(data: bytes, strings: list[str], rows: str) -> bytes:
+    """A workbook whose sheet holds `rows` and whose shared strings are `strings`."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    types = source.read("[Content_Types].xml").decode()
+    types = types.replace(
+        "</Types>",
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{STRINGS_TYPE}"/></Types>',
+    )
+    rels = source.read("xl/_rels/workbook.xml.rels").decode()
+    rels = rels.replace(
+        "</Relationships>",
+        f'<Relationship Id="rIdStrings" Type="{RELATIONSHIPS}/sharedStrings" '
+        'Target="sharedStrings.xml"/></Relationships>',
+    )
+    items = "".join(f"<si><t>{text}</t></si>" for text in strings)
+    return with_parts(
+        data,
+        {
+            "[Content_Types].xml": types,
+            "xl/_rels/workbook.xml.rels": rels,
+            "xl/sharedStrings.xml": f"<sst {MAIN}>{items}</sst>",
+            "xl/worksheets/sheet1.xml": sheet(rows),
+        },
+    )
+
+
+def day_rows(count: int) -> str:
+    row = '<row><c t="inlineStr"><is><t>2024-10-01</t></is></c><c><v>1</v></c></row>'
+    return row * count
+
+
+def refusal(name: str, data: bytes, **options: object) -> list[str]:
+    with pytest.raises(UploadError) as raised:
+        open_upload(name, data, **options)
+    return [str(error) for error in raised.value.errors]
+
+
+def test_it_refuses_a_small_workbook_whose_shared_strings_unpack_past_the_limit():
+    # The report's 438 KB workbook held 203 MB of shared strings; the same shape, smaller.
+    bomb = with_shared_strings(workbook([["date", "likes"]]), ["a"] * 1_500_000, "")
+    assert len(bomb) < 200_000
+
+    assert refusal("bomb.xlsx", bomb, max_bytes=20 * MB) == [
+        "bomb.xlsx: unpacks to 24.3 MB, over the 20 MB size limit"
+    ]
+
+    parsed = parse("bomb.xlsx", bomb, as_of=AS_OF)
+    assert list(parsed.rows) == []
+    assert [str(error) for error in parsed.errors] == [
+        "bomb.xlsx: unpacks to 24.3 MB, over the 20 MB size limit"
+    ]
+
+
+def test_it_refuses_a_compressed_sheet_of_rows_past_the_limit(monkeypatch):
+    bomb = with_parts(workbook([]), {"xl/worksheets/sheet1.xml": sheet(day_rows(40_000))})
+    assert len(bomb) < 50_000
+
+    monkeypatch.setattr(parsers, "MAX_BYTES", 2 * MB)
+
+    assert refusal("rows.xlsx", bomb) == ["rows.xlsx: unpacks to 2.8 MB, over the 2 MB size limit"]
+    # The same workbook under a limit it fits is read as any other.
+    rows, errors, _summary = parse_many(
+        open_upload("rows.xlsx", bomb, max_bytes=4 * MB), as_of=AS_OF
+    )
+    assert errors == []
+    assert [(row.date, row.values["likes"]) for row in rows] == [(date(2024, 10, 1), 1)]
+
+
+def test_it_refuses_an_oversized_workbook_inside_an_archive():
+    bomb = with_shared_strings(workbook([["date", "likes"]]), ["a"] * 200_000, "")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("reports/Overview.xlsx", bomb)
+
+    assert refusal("export.zip", buffer.getvalue(), max_bytes=2 * MB) == [
+        "export.zip/reports/Overview.xlsx: unpacks to 3.3 MB, over the 2 MB size limit"
+    ]
+
+
+def test_it_refuses_a_bomb_unpacking_a_chunk_at_a_time():
+    bomb = with_shared_strings(workbook([["date", "likes"]]), ["a"] * 1_500_000, "")
+    # The declared sizes are right here; zeroing them makes the check unpack to count.
+    size = zipfile.ZipFile(io.BytesIO(bomb)).getinfo("xl/sharedStrings.xml").file_size
+    quiet = bomb.replace(struct.pack("<I", size), struct.pack("<I", 0))
+    assert quiet != bomb
+
+    for data in (bomb, quiet):
+        tracemalloc.start()
+        try:
+            with pytest.raises(UploadError):
+                open_upload("bomb.xlsx", data, max_bytes=20 * MB)
+        finally:
+            _size, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+        # openpyxl never ran: the part was never held whole, let alone as strings.
+        assert peak < 5 * MB
+
+
+def test_it_refuses_a_workbook_that_declares_sizes_smaller_than_its_parts():
+    rows = sheet(day_rows(30_000))
+    real_size = len(rows.encode())
+    honest = with_parts(workbook([]), {"xl/worksheets/sheet1.xml": rows})
+    # Both the local and the central header carry the unpacked size: make both lie.
+    lying = honest.replace(struct.pack("<I", real_size), struct.pack("<I", 1_000))
+    assert lying != honest
+
+    assert refusal("lying.xlsx", lying, max_bytes=MB) == [
+        "lying.xlsx: not a readable XLSX workbook"
+    ]
+
+
+def test_it_refuses_a_workbook_of_too_many_parts():
+    parts = {f"xl/media/image{index}.xml": "<a/>" for index in range(parsers.XLSX_MAX_PARTS)}
+    data = with_parts(workbook([["date", "likes"], ["2024-10-01", 1]]), parts)
+
+    [message] = refusal("parts.xlsx", data)
+    assert message.startswith("parts.xlsx: 209 parts inside, more than the 200 an XLSX")
+
+
+def test_it_refuses_styles_over_their_own_limit():
+    formats = "".join(
+        f'<numFmt numFmtId="{164 + index}" formatCode="0.{"0" * 20};@"/>' for index in range(80_000)
+    )
+    styles = f'<styleSheet {MAIN}><numFmts count="80000">{formats}</numFmts></styleSheet>'
+    data = with_parts(workbook([["date", "likes"]]), {"xl/styles.xml": styles})
+
+    assert refusal("styles.xlsx", data) == [
+        "styles.xlsx: its styles unpack to 4.9 MB, over the 2 MB limit for an XLSX "
+        "workbook's styles"
+    ]
+
+
+def test_it_refuses_xml_entity_declarations():
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        f"<sst {MAIN}><si><t>&lol2;</t></si></sst>"
+    )
+    data = with_shared_strings(workbook([["date", "likes"]]), [], "")
+    data = with_parts(data, {"xl/sharedStrings.xml": laughs})
+    message = "laughs.xlsx: not a readable XLSX workbook: it declares XML entities, which Excel"
+    assert refusal("laughs.xlsx", data)[0].startswith(message)
+
+    # Also when the part is UTF-16, which the XML parser would read as well.
+    data = with_parts(data, {"xl/sharedStrings.xml": laughs.encode("utf-16")})
+    assert refusal("laughs.xlsx", data)[0].startswith(message)
+
+
+def test_it_gives_openpyxl_the_first_worksheet_only():
+    # Many sheets all pointing at one large sheet without a size: openpyxl measures each
+    # sheet it is given by reading it, so this workbook took over a minute before.
+    data = workbook([["date", "likes"], ["2024-10-01", 5]])
+    source = zipfile.ZipFile(io.BytesIO(data))
+    book = source.read("xl/workbook.xml").decode()
+    extra = "".join(
+        f'<sheet name="S{index}" sheetId="{index + 2}" r:id="rId1"/>' for index in range(20_000)
+    )
+    data = with_parts(data, {"xl/workbook.xml": book.replace("</sheets>", extra + "</sheets>")})
+
+    [(name, prepared)] = open_upload("many.xlsx", data)
+
+    assert isinstance(prepared, Workbook)
+    assert openpyxl.load_workbook(prepared, read_only=True).sheetnames == ["Sheet1"]
+    prepared.seek(0)
+    rows, errors, _summary = parse_many([(name, prepared)], as_of=AS_OF)
+    assert errors == []
+    assert [row.values["likes"] for row in rows] == [5]
+
+
+def test_it_reads_the_first_worksheet_and_keeps_the_1904_date_system():
+    book = openpyxl.Workbook()
+    book.epoch = CALENDAR_MAC_1904
+    book.active.title = "Notes"
+    book.active.append(["not", "this", "one"])
+    figures = book.create_sheet("Figures")
+    figures.append(["date", "likes"])
+    figures.append([datetime(2024, 10, 1), 7])  # noqa: DTZ001 (Excel has no time zones)
+    # The first sheet of the workbook is the one read: move Figures in front.
+    book.move_sheet("Figures", offset=-1)
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    parsed = parse("dates.xlsx", buffer.getvalue(), as_of=AS_OF)
+    rows = list(parsed.rows)
+
+    assert parsed.errors == []
+    assert [(row.date, row.values["likes"]) for row in rows] == [(date(2024, 10, 1), 7)]
+
+
+def test_it_stops_a_sheet_whose_shared_strings_hand_out_more_text_than_the_limit():
+    # One 100 KB string filling cell after cell: stored once, read as 3 MB of text.
+    rows = '<row><c t="inlineStr"><is><t>2024-10-01</t></is></c><c t="s"><v>0</v></c></row>' * 30
+    data = with_shared_strings(workbook([["date", "likes"]]), ["x" * 100_000], rows)
+
+    [(name, prepared)] = open_upload("amplified.xlsx", data, max_bytes=2 * MB)
+    parsed = parse(name, prepared, as_of=AS_OF)
+    list(parsed.rows)
+
+    assert str(parsed.errors[-1]) == (
+        "amplified.xlsx: line 22: the sheet's cells hold more than 2 MB of text, "
+        "over the size limit"
+    )
+
+
+def test_it_reports_a_workbook_without_a_worksheet():
+    data = workbook([["date", "likes"]])
+    rels = zipfile.ZipFile(io.BytesIO(data)).read("xl/_rels/workbook.xml.rels").decode()
+    rels = rels.replace("/worksheet", "/chartsheet")
+    data = with_parts(data, {"xl/_rels/workbook.xml.rels": rels})
+
+    prepared, problem = prepare_workbook(io.BytesIO(data), MB)
+
+    assert prepared is None
+    assert problem == "not a readable XLSX workbook: it has no worksheet"
