@@ -120,6 +120,12 @@ def _kind(name: str, head: bytes, stream: BinaryIO) -> tuple[str | None, str]:
             return None, "not a readable XLSX workbook"
         return None, not_ours
     if head.startswith(_OLD_EXCEL_MAGIC):
+        if extension in _XLSX_EXTENSIONS:
+            # Excel wraps a workbook saved with a password in the old .xls container.
+            return None, (
+                "a workbook protected by a password (or an .xls renamed): "
+                "save it again as .xlsx without a password, or as CSV"
+            )
         return None, "an old Excel (.xls) workbook: save it as .xlsx or CSV"
     if head.startswith(_BINARY_MAGIC):
         return None, not_ours

@@ -68,7 +68,7 @@ _BINARY_MAGIC = (
 _OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_TEXT_EXTENSIONS = ("", ".csv", ".txt")
+_TEXT_EXTENSIONS = ("", ".csv", ".txt", ".tsv")
 _XLSX_EXTENSIONS = (".xlsx", ".xlsm")
 
 

@@ -269,3 +269,16 @@ def test_it_reports_a_workbook_without_a_worksheet():
 
     assert prepared is None
     assert problem == "not a readable XLSX workbook: it has no worksheet"
+
+
+def test_it_tells_a_password_protected_workbook_from_an_old_one():
+    # Excel keeps a workbook saved with a password in the compound file of old .xls files.
+    container = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+
+    assert refusal("locked.xlsx", container) == [
+        "locked.xlsx: a workbook protected by a password (or an .xls renamed): save it again "
+        "as .xlsx without a password, or as CSV"
+    ]
+    assert refusal("old.xls", container) == [
+        "old.xls: an old Excel (.xls) workbook: save it as .xlsx or CSV"
+    ]
