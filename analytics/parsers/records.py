@@ -39,6 +39,9 @@ MAX_ARCHIVE_MEMBERS = 50
 # Real reports are a few dozen columns wide; reading no further keeps a crafted sheet with
 # a cell in column XFD from costing 16,384 cells a row.
 XLSX_MAX_COLUMNS = 256
+# Excel's last row. A crafted sheet can number a row 999,999,999, and openpyxl hands out
+# an empty row for every number it skips; reading stops at Excel's own limit.
+XLSX_MAX_ROWS = 1_048_576
 # An XLSX is a ZIP archive too: besides counting its unpacked size against the upload's
 # size limit, it may hold no more parts than this (Excel writes a dozen or so for a
 # workbook of a few sheets)...

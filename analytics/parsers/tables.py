@@ -17,7 +17,13 @@ import openpyxl
 
 from analytics.parsers.files import _peek
 from analytics.parsers.headers import _Header, _match_header, _no_header
-from analytics.parsers.records import _READ_ERRORS, HEADER_SEARCH_ROWS, XLSX_MAX_COLUMNS, RowError
+from analytics.parsers.records import (
+    _READ_ERRORS,
+    HEADER_SEARCH_ROWS,
+    XLSX_MAX_COLUMNS,
+    XLSX_MAX_ROWS,
+    RowError,
+)
 from analytics.parsers.workbooks import Workbook, prepare_workbook
 
 
@@ -276,7 +282,8 @@ def _xlsx_table(name: str, stream: BinaryIO, forced: str, errors: list[RowError]
             book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
         sheet = book.worksheets[0]
         sheet.reset_dimensions()
-        numbered = enumerate(sheet.iter_rows(max_col=XLSX_MAX_COLUMNS, values_only=True), 1)
+        rows = sheet.iter_rows(max_row=XLSX_MAX_ROWS, max_col=XLSX_MAX_COLUMNS, values_only=True)
+        numbered = enumerate(rows, 1)
         first_cells: list[str] | None = None
         for number, values in numbered:
             if number > HEADER_SEARCH_ROWS:

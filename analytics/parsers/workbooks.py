@@ -17,6 +17,7 @@ import posixpath
 import zipfile
 from typing import BinaryIO
 from xml.etree.ElementTree import iterparse
+from xml.parsers import expat
 
 from analytics.parsers.records import (
     _ZIP_FAILURES,
@@ -38,6 +39,8 @@ _DECLARATIONS = tuple(
     for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
 _OVERLAP = max(len(marker) for marker in _DECLARATIONS)
+# Excel nests a sheet's elements about six deep (worksheet, sheetData, row, c, is, r, t).
+_MAX_DEPTH = 64
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?>'
@@ -141,9 +144,19 @@ def _first_sheet(archive: zipfile.ZipFile, limit: int) -> tuple[Workbook | None,
     strings = next(
         (target for kind, target in relationships.values() if kind == "sharedStrings"), None
     )
+    has_strings = strings is not None and strings in names
+    parts = {"xl/worksheets/sheet1.xml": archive.read(sheet)}
+    if has_strings:
+        parts["xl/sharedStrings.xml"] = archive.read(strings)
+    # openpyxl looks for the styles at this path only, as Excel writes them.
+    if "xl/styles.xml" in names:
+        parts["xl/styles.xml"] = archive.read("xl/styles.xml")
+    for content in parts.values():
+        problem = _nesting_problem(content)
+        if problem:
+            return None, problem
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as reduced:
-        has_strings = strings is not None and strings in names
         reduced.writestr(
             "[Content_Types].xml",
             _CONTENT_TYPES.format(strings=_STRINGS_TYPE if has_strings else ""),
@@ -151,13 +164,49 @@ def _first_sheet(archive: zipfile.ZipFile, limit: int) -> tuple[Workbook | None,
         properties = '<workbookPr date1904="1"/>' if date1904 else ""
         reduced.writestr("xl/workbook.xml", _WORKBOOK.format(properties=properties))
         reduced.writestr(_WORKBOOK_RELS, _RELS)
-        reduced.writestr("xl/worksheets/sheet1.xml", archive.read(sheet))
-        if has_strings:
-            reduced.writestr("xl/sharedStrings.xml", archive.read(strings))
-        # openpyxl looks for the styles at this path only, as Excel writes them.
-        if "xl/styles.xml" in names:
-            reduced.writestr("xl/styles.xml", archive.read("xl/styles.xml"))
+        for name, content in parts.items():
+            reduced.writestr(name, content)
     return Workbook(buffer.getvalue(), limit), ""
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _nesting_problem(content: bytes) -> str:
+    """Why openpyxl should not parse a part: elements nested deeper than any workbook's.
+
+    openpyxl keeps every element still open in memory, and a part of a few megabytes can
+    open millions of them one inside the other (hundreds of megabytes). expat, which only
+    counts here, reads a part at a fraction of openpyxl's cost.
+    """
+    depth = 0
+
+    def start(_name: str, _attributes: object) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > _MAX_DEPTH:
+            raise _TooDeep
+
+    def end(_name: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    def declaration(*_arguments: object) -> None:
+        raise _TooDeep
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.StartDoctypeDeclHandler = declaration
+    parser.EntityDeclHandler = declaration
+    try:
+        parser.Parse(content, True)
+    except _TooDeep:
+        return f"{UNREADABLE}: its XML nests deeper than {_MAX_DEPTH} levels"
+    except expat.ExpatError:
+        return UNREADABLE
+    return ""
 
 
 def _relationships(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:

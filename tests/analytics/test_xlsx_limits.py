@@ -15,6 +15,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from analytics import parsers
 from analytics.parsers import UploadError, open_upload, parse, parse_many
 from analytics.parsers.workbooks import Workbook, prepare_workbook
+from tests.analytics.test_parser_fuzz import time_bound
 
 AS_OF = date(2025, 1, 3)
 MB = 1024 * 1024
@@ -281,4 +282,39 @@ def test_it_tells_a_password_protected_workbook_from_an_old_one():
     ]
     assert refusal("old.xls", container) == [
         "old.xls: an old Excel (.xls) workbook: save it as .xlsx or CSV"
+    ]
+
+
+def test_it_stops_at_excels_last_row():
+    # openpyxl hands out an empty row for every row number a sheet skips: without a last
+    # row, this one would hand out a billion of them.
+    rows = (
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>2024-10-01</t></is></c>'
+        '<c r="B2"><v>1</v></c></row>'
+        '<row r="999999999"><c r="A999999999" t="inlineStr"><is><t>2024-10-02</t></is></c>'
+        '<c r="B999999999"><v>2</v></c></row>'
+    )
+    data = with_parts(workbook([]), {"xl/worksheets/sheet1.xml": sheet(rows)})
+
+    with time_bound(60):
+        rows_read, errors, _summary = parse_many(open_upload("far.xlsx", data), as_of=AS_OF)
+
+    assert errors == []
+    assert [(row.line, row.values["likes"]) for row in rows_read] == [(2, 1)]
+    assert parsers.XLSX_MAX_ROWS == 1_048_576
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"])
+def test_it_refuses_xml_nested_deeper_than_any_workbook(part):
+    data = with_shared_strings(workbook([["date", "likes"]]), ["a"], "")
+    nested = "<x>" * 100_000 + "</x>" * 100_000
+    content = (
+        sheet(f'<row r="2">{nested}</row>')
+        if part.startswith("xl/worksheets")
+        else f"<sst {MAIN}><si><t>a</t>{nested}</si></sst>"
+    )
+    data = with_parts(data, {part: content})
+
+    assert refusal("deep.xlsx", data) == [
+        "deep.xlsx: not a readable XLSX workbook: its XML nests deeper than 64 levels"
     ]
