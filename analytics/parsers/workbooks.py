@@ -22,6 +22,7 @@ from xml.parsers import expat
 from analytics.parsers.records import (
     _ZIP_FAILURES,
     XLSX_MAX_PARTS,
+    XLSX_MAX_ROWS,
     XLSX_MAX_STYLES_BYTES,
     _too_big,
 )
@@ -39,8 +40,10 @@ _DECLARATIONS = tuple(
     for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
 _OVERLAP = max(len(marker) for marker in _DECLARATIONS)
-# Excel nests a sheet's elements about six deep (worksheet, sheetData, row, c, is, r, t).
+# Excel nests a sheet's elements about seven deep (worksheet, sheetData, row, c, is, r, t).
 _MAX_DEPTH = 64
+# Excel's columns: the most cells a row holds, and more than any other element holds.
+_MAX_CHILDREN = 16_384
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?>'
@@ -152,7 +155,7 @@ def _first_sheet(archive: zipfile.ZipFile, limit: int) -> tuple[Workbook | None,
     if "xl/styles.xml" in names:
         parts["xl/styles.xml"] = archive.read("xl/styles.xml")
     for content in parts.values():
-        problem = _nesting_problem(content)
+        problem = _shape_problem(content)
         if problem:
             return None, problem
     buffer = io.BytesIO()
@@ -169,31 +172,41 @@ def _first_sheet(archive: zipfile.ZipFile, limit: int) -> tuple[Workbook | None,
     return Workbook(buffer.getvalue(), limit), ""
 
 
-class _TooDeep(Exception):
-    pass
+class _Shapeless(Exception):
+    """A part shaped as no workbook is: the message completes "not a readable ... workbook"."""
 
 
-def _nesting_problem(content: bytes) -> str:
-    """Why openpyxl should not parse a part: elements nested deeper than any workbook's.
+def _shape_problem(content: bytes) -> str:
+    """Why openpyxl should not parse a part: a shape no workbook has, costly to read.
 
-    openpyxl keeps every element still open in memory, and a part of a few megabytes can
-    open millions of them one inside the other (hundreds of megabytes). expat, which only
-    counts here, reads a part at a fraction of openpyxl's cost.
+    openpyxl keeps in memory every element still open and every child read so far of an
+    element it has not finished, so a part of a few megabytes can cost hundreds: elements
+    nested a million deep, a row of a million cells, a string of a million runs, a list of
+    a million merged ranges. So elements may nest no deeper than _MAX_DEPTH and hold no
+    more children than a row holds cells in Excel (16,384), except the sheet's rows and the
+    shared strings, which hold no more than Excel's rows. expat, which only counts here,
+    reads a part in a fraction of openpyxl's time.
     """
-    depth = 0
+    children: list[int] = []
+    limits: list[int] = []
 
-    def start(_name: str, _attributes: object) -> None:
-        nonlocal depth
-        depth += 1
-        if depth > _MAX_DEPTH:
-            raise _TooDeep
+    def start(name: str, _attributes: object) -> None:
+        if children:
+            children[-1] += 1
+            if children[-1] > limits[-1]:
+                raise _Shapeless(f"an element holds more than {limits[-1]:,} others")
+        if len(children) >= _MAX_DEPTH:
+            raise _Shapeless(f"its XML nests deeper than {_MAX_DEPTH} levels")
+        children.append(0)
+        local = name.rsplit(":", 1)[-1]
+        limits.append(XLSX_MAX_ROWS if local in ("sheetData", "sst") else _MAX_CHILDREN)
 
     def end(_name: str) -> None:
-        nonlocal depth
-        depth -= 1
+        children.pop()
+        limits.pop()
 
     def declaration(*_arguments: object) -> None:
-        raise _TooDeep
+        raise _Shapeless("it declares XML entities, which Excel never writes")
 
     parser = expat.ParserCreate()
     parser.StartElementHandler = start
@@ -202,8 +215,8 @@ def _nesting_problem(content: bytes) -> str:
     parser.EntityDeclHandler = declaration
     try:
         parser.Parse(content, True)
-    except _TooDeep:
-        return f"{UNREADABLE}: its XML nests deeper than {_MAX_DEPTH} levels"
+    except _Shapeless as shapeless:
+        return f"{UNREADABLE}: {shapeless}"
     except expat.ExpatError:
         return UNREADABLE
     return ""

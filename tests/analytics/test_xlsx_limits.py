@@ -318,3 +318,39 @@ def test_it_refuses_xml_nested_deeper_than_any_workbook(part):
     assert refusal("deep.xlsx", data) == [
         "deep.xlsx: not a readable XLSX workbook: its XML nests deeper than 64 levels"
     ]
+
+
+@pytest.mark.parametrize(
+    ("part", "content"),
+    [
+        # A row of more cells than Excel has columns.
+        ("xl/worksheets/sheet1.xml", sheet('<row r="2">' + "<c><v>1</v></c>" * 20_000 + "</row>")),
+        # A shared string of more runs than that.
+        ("xl/sharedStrings.xml", f"<sst {MAIN}><si>{'<r><t>a</t></r>' * 20_000}</si></sst>"),
+        # Merged ranges by the ten thousand, which openpyxl reads all at once.
+        (
+            "xl/worksheets/sheet1.xml",
+            sheet("").replace(
+                "</sheetData>",
+                "</sheetData><mergeCells>" + '<mergeCell ref="A1:B2"/>' * 20_000 + "</mergeCells>",
+            ),
+        ),
+    ],
+    ids=["cells", "runs", "merges"],
+)
+def test_it_refuses_elements_holding_more_than_a_row_of_excel_holds(part, content):
+    data = with_shared_strings(workbook([["date", "likes"]]), ["a"], "")
+    data = with_parts(data, {part: content})
+
+    assert refusal("wide.xlsx", data) == [
+        "wide.xlsx: not a readable XLSX workbook: an element holds more than 16,384 others"
+    ]
+
+
+def test_it_refuses_more_rows_than_excel_has():
+    rows = "<row/>" * (parsers.XLSX_MAX_ROWS + 1)
+    data = with_parts(workbook([]), {"xl/worksheets/sheet1.xml": sheet(rows)})
+
+    assert refusal("tall.xlsx", data) == [
+        "tall.xlsx: not a readable XLSX workbook: an element holds more than 1,048,576 others"
+    ]
