@@ -10,9 +10,13 @@ from datetime import date, datetime
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from analytics import parsers
+from analytics.models import DailyMetric, ImportFile, ImportRun
 from analytics.parsers import UploadError, open_upload, parse, parse_many
 from analytics.parsers.workbooks import Workbook, prepare_workbook
 from tests.analytics.test_parser_fuzz import time_bound
@@ -354,3 +358,37 @@ def test_it_refuses_more_rows_than_excel_has():
     assert refusal("tall.xlsx", data) == [
         "tall.xlsx: not a readable XLSX workbook: an element holds more than 1,048,576 others"
     ]
+
+
+# --- through the product: the upload page and the command -----------------------------
+
+
+def test_it_refuses_a_bomb_uploaded_on_the_page_and_writes_nothing(login, alice, acmecoffee):
+    bomb = with_shared_strings(workbook([["date", "likes"]]), ["a"] * 1_500_000, "")
+    url = reverse("import_upload", args=["acme"]) + "?account=acmecoffee"
+    upload = SimpleUploadedFile("bomb.xlsx", bomb, content_type="application/octet-stream")
+
+    response = login(alice).post(
+        url, {"format": "auto", "as_of": "2025-01-03", "files": [upload]}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "bomb.xlsx: unpacks to 24.3 MB, over the 20 MB size limit" in response.content.decode()
+    assert ImportRun.objects.get().status == ImportRun.Status.FAILED
+    assert not ImportFile.objects.exists()
+    assert not DailyMetric.objects.exists()
+
+
+def test_it_refuses_a_bomb_given_to_the_command_and_writes_nothing(acme, acmecoffee, tmp_path):
+    bomb = tmp_path / "bomb.xlsx"
+    bomb.write_bytes(with_shared_strings(workbook([["date", "likes"]]), ["a"] * 1_500_000, ""))
+    err = io.StringIO()
+
+    # The command exits with status 1 on bad input, as in the shell.
+    with pytest.raises(SystemExit, match="1"):
+        call_command(
+            "import_metrics", str(bomb), "--team", "acme", "--account", "acmecoffee", stderr=err
+        )
+
+    assert err.getvalue() == f"{bomb}: unpacks to 24.3 MB, over the 20 MB size limit\n"
+    assert not DailyMetric.objects.exists()
