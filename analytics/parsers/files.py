@@ -18,7 +18,7 @@ from analytics.parsers.records import (
     UploadError,
     _too_big,
 )
-from analytics.parsers.workbooks import prepare_workbook
+from analytics.parsers.workbooks import directory_problem, prepare_workbook
 
 
 def open_upload(
@@ -112,6 +112,9 @@ def _kind(name: str, head: bytes, stream: BinaryIO) -> tuple[str | None, str]:
     extension = _extension(name)
     not_ours = "not a CSV or XLSX file"
     if head.startswith(_ZIP_MAGIC):
+        too_long = directory_problem(stream)
+        if too_long:
+            return None, too_long
         if _is_workbook(stream):
             return "xlsx", ""
         if extension in (".zip", ""):

@@ -36,6 +36,10 @@ HEADER_SEARCH_ROWS = 30
 # A TikTok download holds a handful of tabs; refusing bigger archives early keeps a
 # crafted ZIP from tying up the worker.
 MAX_ARCHIVE_MEMBERS = 50
+# The table of contents of a ZIP archive (an XLSX too) lists each file in 46 bytes and its
+# name: TikTok's archives and Excel's workbooks need a few kilobytes, and a crafted one
+# listing hundreds of thousands of empty files would cost zipfile seconds and 100 MB+.
+MAX_DIRECTORY_BYTES = 1024 * 1024
 # Real reports are a few dozen columns wide; reading no further keeps a crafted sheet with
 # a cell in column XFD from costing 16,384 cells a row.
 XLSX_MAX_COLUMNS = 256

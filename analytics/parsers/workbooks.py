@@ -21,6 +21,7 @@ from xml.parsers import expat
 
 from analytics.parsers.records import (
     _ZIP_FAILURES,
+    MAX_DIRECTORY_BYTES,
     XLSX_MAX_PARTS,
     XLSX_MAX_ROWS,
     XLSX_MAX_STYLES_BYTES,
@@ -75,6 +76,31 @@ _RELS = (
 )
 
 
+def directory_problem(stream: BinaryIO) -> str:
+    """Why a ZIP archive's table of contents should not be read: it lists too many files.
+
+    zipfile reads the whole table before anything can be counted, at a few hundred bytes
+    of memory for each file it lists; a 20 MB upload can list a quarter of a million.
+    """
+    start = stream.tell()
+    try:
+        # zipfile's own reader of the end record, which also follows ZIP64's; private,
+        # but unchanged since Python 2.
+        record = zipfile._EndRecData(stream)
+    except (OSError, ValueError):
+        return ""
+    finally:
+        stream.seek(start)
+    if record and record[zipfile._ECD_SIZE] > MAX_DIRECTORY_BYTES:
+        mb = 1024 * 1024
+        return (
+            f"lists more files than any export holds: its table of contents takes "
+            f"{record[zipfile._ECD_SIZE] / mb:.1f} MB, over the {MAX_DIRECTORY_BYTES / mb:g} MB "
+            "limit"
+        )
+    return ""
+
+
 class Workbook(io.BytesIO):
     """A workbook already checked and cut down to its first sheet, and the limit it met."""
 
@@ -90,6 +116,9 @@ def prepare_workbook(stream: BinaryIO, limit: int) -> tuple[Workbook | None, str
     """
     if not stream.seekable():
         stream = io.BytesIO(stream.read(limit + 1))
+    problem = directory_problem(stream)
+    if problem:
+        return None, problem
     start = stream.tell()
     try:
         with zipfile.ZipFile(stream) as archive:
@@ -124,7 +153,7 @@ def _problem(archive: zipfile.ZipFile, limit: int) -> str:
                 size += len(chunk)
                 total += len(chunk)
                 if total > limit:
-                    return "unpacks to " + _too_big(limit + 1, limit)
+                    return f"unpacks to more than the {limit / (1024 * 1024):g} MB size limit"
                 window = tail + chunk
                 if any(marker in window for marker in _DECLARATIONS):
                     return f"{UNREADABLE}: it declares XML entities, which Excel never writes"

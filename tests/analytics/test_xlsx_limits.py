@@ -392,3 +392,28 @@ def test_it_refuses_a_bomb_given_to_the_command_and_writes_nothing(acme, acmecof
 
     assert err.getvalue() == f"{bomb}: unpacks to 24.3 MB, over the 20 MB size limit\n"
     assert not DailyMetric.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["many.xlsx", "many.zip"])
+def test_it_refuses_an_archive_listing_more_files_than_any_export_before_reading_the_list(name):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("xl/workbook.xml", b"")
+        for index in range(40_000):
+            archive.writestr(f"empty/{index:06}.csv", b"")
+
+    data = buffer.getvalue()
+    tracemalloc.start()
+    try:
+        messages = refusal(name, data)
+    finally:
+        _size, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+
+    assert messages == [
+        f"{name}: lists more files than any export holds: its table of contents takes "
+        "2.4 MB, over the 1 MB limit"
+    ]
+    # zipfile's list of 40,000 entries takes some 20 MB: it was never made. (The upload
+    # may be copied once on the way in.)
+    assert peak < len(data) + 2 * MB
