@@ -3,11 +3,13 @@
 An XLSX is a ZIP archive of XML parts, so a few hundred kilobytes can unpack to hundreds
 of megabytes, and openpyxl parses more than the sheet it is asked for: the styles, the
 shared strings, every sheet's size and relationships, charts and external links. So a
-workbook is checked part by part as it unpacks (the count of parts, the declared and the
-actual unpacked size against the upload's size limit, the styles against their own
-limit, no XML document type declarations), and openpyxl then reads a small workbook of our
-own making that holds only the first worksheet, its shared strings and its styles. Memory
-and time then grow with the size limit, never with what a crafted file claims.
+workbook is checked before openpyxl sees it: the size of its table of contents, the count
+of its parts, their declared and actual unpacked size against the upload's size limit,
+the styles against a limit of their own, no XML document type declarations, and the shape
+of the parts openpyxl will parse (how deep elements nest, how many children they hold).
+openpyxl then reads a small workbook of our own making that holds only the first
+worksheet, its shared strings and its styles. Memory and time grow with the size limit,
+never with what a crafted file claims.
 """
 
 from __future__ import annotations
