@@ -119,12 +119,25 @@ def _csv_table(name: str, stream: BinaryIO, forced: str, errors: list[RowError])
 
 def _text_lines(text: io.TextIOWrapper, undecodable: list[int]) -> Iterator[str]:
     for number, line in enumerate(text, start=1):
-        if not line.isascii():
-            try:
-                line.encode("utf-8")
-            except UnicodeEncodeError:
-                undecodable.append(number)
+        if not _readable(line):
+            undecodable.append(number)
         yield line
+
+
+def _readable(text: str) -> bool:
+    """Whether text was decoded whole; a NUL counts as undecoded, since no text holds one.
+
+    (Nor can PostgreSQL store one, and cells end up in messages that are stored.)
+    """
+    if "\x00" in text:
+        return False
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _delimiters(line: str) -> tuple[str, ...]:
@@ -191,11 +204,7 @@ def _report_undecodable(
     )
     found = False
     for index, cell in enumerate(row):
-        if cell.isascii():
-            continue
-        try:
-            cell.encode("utf-8")
-        except UnicodeEncodeError:
+        if not _readable(cell):
             column = header.cells[index] if index < len(header.cells) else ""
             errors.append(RowError(name, line, column, message))
             found = True
@@ -214,8 +223,6 @@ def _sniff(stream: BinaryIO) -> tuple[_Encoding | None, BinaryIO, str]:
     as UTF-8, and the other bytes are reported where they are.
     """
     sample, stream = _peek(stream, _SNIFF_BYTES)
-    if sample.startswith(b"\xef\xbb\xbf"):
-        return _UTF8, stream, ""
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         if sample.startswith(b"\xff\xfe\x00\x00"):
             return None, stream, f"UTF-32 text: {_SAVE_AS_UTF8}"
@@ -225,6 +232,8 @@ def _sniff(stream: BinaryIO) -> tuple[_Encoding | None, BinaryIO, str]:
         if wide is None:
             return None, stream, "not a CSV or XLSX file (binary data, not text)"
         return wide, stream, ""
+    if sample.startswith(b"\xef\xbb\xbf"):
+        return _UTF8, stream, ""
     invalid, valid = _utf8_evidence(sample)
     if not invalid or valid:
         return _UTF8, stream, ""

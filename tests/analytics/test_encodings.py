@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from analytics.models import DailyMetric, ImportRun
 from analytics.parsers import open_upload, parse, parse_many
+from analytics.services.imports import import_preview
 
 FILES = Path(__file__).parent / "files"
 AS_OF = date(2025, 1, 3)
@@ -156,3 +158,42 @@ def test_it_reads_plain_tab_separated_text():
 
     assert errors == []
     assert len(rows) == 5
+
+
+def test_it_never_echoes_a_nul_byte_in_an_error():
+    # PostgreSQL cannot store a NUL, and errors are stored with the import: the fuzz harness
+    # found a preview that failed with a server error on this file.
+    bom_then_nul = b'\xef\xbb\xbf\x00date";"likes"\r\n"2024-11-04";"190"\r\n'
+    rows, errors, _notes = read("nul.csv", bom_then_nul)
+    assert rows == []
+    assert errors == ["nul.csv: not a CSV or XLSX file (binary data, not text)"]
+
+    # Further into a file than its encoding is judged by, a NUL is reported where it is.
+    far = b"date,handle,likes\n" + b"2024-10-01,acme,3\n" * 5000 + b"2024-10-09,ac\x00me,3\n"
+    rows, errors, _notes = read("far.csv", far)
+    assert errors == [
+        "far.csv: line 5002, column handle: bytes that are not UTF-8, in a file read as "
+        "UTF-8: save it as CSV UTF-8"
+    ]
+    assert all("\x00" not in error for error in errors)
+
+
+@pytest.mark.django_db
+def test_it_stores_the_refusal_of_a_file_holding_nul_bytes(acme, alice, acmecoffee):
+    data = b"date,likes\n" + b"2024-10-01,1\n" * 7000 + b"\x00\x00,\x00\n"
+
+    run = import_preview(
+        membership=alice.memberships.get(team=acme),
+        user=alice,
+        files=[("nul.csv", data)],
+        account=acmecoffee,
+        as_of=AS_OF,
+    )
+
+    assert run.status == ImportRun.Status.FAILED
+    message = "bytes that are not UTF-8, in a file read as UTF-8: save it as CSV UTF-8"
+    assert run.errors == [
+        f"nul.csv: line 7002, column date: {message}",
+        f"nul.csv: line 7002, column likes: {message}",
+    ]
+    assert not DailyMetric.objects.exists()
