@@ -51,9 +51,10 @@ class ImportUploadForm(StyledFormMixin, forms.Form):
         allow_empty_file=True,
         help_text=(
             "CSV or XLSX files as TikTok exports them, several at once, or a .zip of them. "
-            "Up to {limit} each."
+            "Up to {limit} each, unpacked. Text is best saved as CSV UTF-8; UTF-16 "
+            "(Excel's Unicode text) and Windows-1252 are read too."
         ),
-        widget=MultipleFileInput(attrs={"accept": ".csv,.xlsx,.zip,text/csv"}),
+        widget=MultipleFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx,.zip,text/csv,text/plain"}),
     )
     format = forms.ChoiceField(label="Format", choices=FORMAT_CHOICES, initial="auto")
     as_of = forms.DateField(

@@ -6,12 +6,14 @@ reports, each as CSV or as the first sheet of an XLSX workbook, alone or inside 
 archive. This package knows nothing about accounts or the database: the import service
 turns the rows into metrics and decides, from the errors, whether to write anything.
 
-By topic: `files` opens uploads (size limit, file kinds, ZIP archives), `headers` finds
-the header row and the format it belongs to, `tables` reads CSV and XLSX into rows of
-text, `cells` reads counts, amounts and dates, `formats` holds `parse` and each format's
-reader, `studio` the readers of Studio's audience and content tabs (FollowerActivity,
-FollowerGender, FollowerTopTerritories, Content), and `merge` holds `parse_many`.
-Everything public is importable from here.
+By topic: `files` opens uploads (size limit, file kinds, ZIP archives), `workbooks`
+checks an XLSX (its unpacked size, parts and shape) and cuts it down to its first sheet
+before openpyxl reads it, `headers` finds the header row and the format it belongs to,
+`tables` reads CSV (in the encoding it is in) and XLSX into rows of text, `cells` reads
+counts, amounts and dates, `formats` holds `parse` and each format's reader, `studio` the
+readers of Studio's audience and content tabs (FollowerActivity, FollowerGender,
+FollowerTopTerritories, Content), and `merge` holds `parse_many`. Everything public is
+importable from here.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ from analytics.parsers.records import (
     PAID_FIELDS,
     TAB_UNITS,
     XLSX_MAX_COLUMNS,
+    XLSX_MAX_PARTS,
+    XLSX_MAX_ROWS,
+    XLSX_MAX_STYLES_BYTES,
     HourRow,
     MetricRow,
     ParsedFile,
@@ -56,6 +61,9 @@ __all__ = [
     "PAID_FIELDS",
     "TAB_UNITS",
     "XLSX_MAX_COLUMNS",
+    "XLSX_MAX_PARTS",
+    "XLSX_MAX_ROWS",
+    "XLSX_MAX_STYLES_BYTES",
     "HourRow",
     "MetricRow",
     "ParsedFile",

@@ -16,7 +16,9 @@ from analytics.parsers.records import (
     MAX_ARCHIVE_MEMBERS,
     RowError,
     UploadError,
+    _too_big,
 )
+from analytics.parsers.workbooks import directory_problem, prepare_workbook
 
 
 def open_upload(
@@ -50,6 +52,11 @@ def open_upload(
         return _expand_zip(name, stream, limit, skipped)
     if kind is None:
         raise UploadError([RowError(name, 0, "", problem)])
+    if kind == "xlsx":
+        workbook, problem = prepare_workbook(stream, limit)
+        if workbook is None:
+            raise UploadError([RowError(name, 0, "", problem)])
+        return [(name, workbook)]
     return [(name, stream)]
 
 
@@ -69,14 +76,6 @@ def _measure(stream: BinaryIO, limit: int) -> tuple[int, BinaryIO]:
         buffer.write(chunk)
     buffer.seek(0)
     return len(buffer.getbuffer()), buffer
-
-
-def _too_big(size: int, limit: int) -> str:
-    mb = 1024 * 1024
-    if size > limit + 1:
-        return f"{size / mb:.1f} MB, over the {limit / mb:g} MB size limit"
-    # A stream that cannot seek is read no further than the limit, so its size is unknown.
-    return f"over the {limit / mb:g} MB size limit"
 
 
 def _peek(stream: BinaryIO, size: int = 8) -> tuple[bytes, BinaryIO]:
@@ -120,6 +119,9 @@ def _kind(name: str, head: bytes, stream: BinaryIO) -> tuple[str | None, str]:
     extension = _extension(name)
     not_ours = "not a CSV or XLSX file"
     if head.startswith(_ZIP_MAGIC):
+        too_long = directory_problem(stream)
+        if too_long:
+            return None, too_long
         if _is_workbook(stream):
             return "xlsx", ""
         if extension in (".zip", ""):
@@ -128,6 +130,12 @@ def _kind(name: str, head: bytes, stream: BinaryIO) -> tuple[str | None, str]:
             return None, "not a readable XLSX workbook"
         return None, not_ours
     if head.startswith(_OLD_EXCEL_MAGIC):
+        if extension in _XLSX_EXTENSIONS:
+            # Excel wraps a workbook saved with a password in the old .xls container.
+            return None, (
+                "a workbook protected by a password (or an .xls renamed): "
+                "save it again as .xlsx without a password, or as CSV"
+            )
         return None, "an old Excel (.xls) workbook: save it as .xlsx or CSV"
     if head.startswith(_BINARY_MAGIC):
         return None, not_ours
@@ -195,6 +203,12 @@ def _expand_zip(
             )
         elif kind is None:
             errors.append(RowError(member_name, 0, "", problem))
+        elif kind == "xlsx":
+            workbook, problem = prepare_workbook(content, limit)
+            if workbook is None:
+                errors.append(RowError(member_name, 0, "", problem))
+            else:
+                files.append((member_name, workbook))
         else:
             files.append((member_name, content))
     if errors:

@@ -40,7 +40,6 @@ from analytics.parsers.records import (
     _MAX_COUNT,
     _OLD_EXCEL_MAGIC,
     _READ_ERRORS,
-    _UTF16_BOMS,
     _ZIP_MAGIC,
     COUNT_FIELDS,
     FORMATS,
@@ -78,14 +77,14 @@ def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: d
         errors.append(RowError(name, 0, "", "the file is empty"))
     elif head.startswith(_ZIP_MAGIC):
         table = _xlsx_table(name, stream, format, errors)
-    elif head.startswith(_UTF16_BOMS):
-        errors.append(RowError(name, 0, "", "UTF-16 text: save it as CSV UTF-8"))
-    elif head.startswith((_OLD_EXCEL_MAGIC, *_BINARY_MAGIC)) or b"\x00" in head:
+    elif head.startswith((_OLD_EXCEL_MAGIC, *_BINARY_MAGIC)):
         errors.append(RowError(name, 0, "", "not a CSV or XLSX file"))
     else:
+        # Text in any encoding, UTF-16 included: _csv_table tells which, or that it is none.
         table = _csv_table(name, stream, format, errors)
     if table is None:
         return result
+    result.notes.extend(table.notes)
     if not table.header.sure:
         _settle_lookalike(table)
     header = table.header

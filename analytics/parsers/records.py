@@ -40,9 +40,23 @@ HEADER_SEARCH_ROWS = 30
 # A TikTok download holds a handful of tabs; refusing bigger archives early keeps a
 # crafted ZIP from tying up the worker.
 MAX_ARCHIVE_MEMBERS = 50
+# The table of contents of a ZIP archive (an XLSX too) lists each file in 46 bytes and its
+# name: TikTok's archives and Excel's workbooks need a few kilobytes, and a crafted one
+# listing hundreds of thousands of empty files would cost zipfile seconds and 100 MB+.
+MAX_DIRECTORY_BYTES = 1024 * 1024
 # Real reports are a few dozen columns wide; reading no further keeps a crafted sheet with
 # a cell in column XFD from costing 16,384 cells a row.
 XLSX_MAX_COLUMNS = 256
+# Excel's last row. A crafted sheet can number a row 999,999,999, and openpyxl hands out
+# an empty row for every number it skips; reading stops at Excel's own limit.
+XLSX_MAX_ROWS = 1_048_576
+# An XLSX is a ZIP archive too: besides counting its unpacked size against the upload's
+# size limit, it may hold no more parts than this (Excel writes a dozen or so for a
+# workbook of a few sheets)...
+XLSX_MAX_PARTS = 200
+# ... and styles no bigger than this: openpyxl builds objects for every style at once,
+# about ten times the part's size in memory (Excel's own are a few dozen kilobytes).
+XLSX_MAX_STYLES_BYTES = 2 * 1024 * 1024
 
 _CENT = Decimal("0.01")
 _MONEY_ZERO = Decimal("0.00")
@@ -65,7 +79,7 @@ _BINARY_MAGIC = (
 _OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_TEXT_EXTENSIONS = ("", ".csv", ".txt")
+_TEXT_EXTENSIONS = ("", ".csv", ".txt", ".tsv")
 _XLSX_EXTENSIONS = (".xlsx", ".xlsm")
 
 
@@ -160,6 +174,14 @@ class UploadError(Exception):
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__("; ".join(str(error) for error in errors[:3]))
         self.errors = errors
+
+
+def _too_big(size: int, limit: int) -> str:
+    mb = 1024 * 1024
+    if size > limit + 1:
+        return f"{size / mb:.1f} MB, over the {limit / mb:g} MB size limit"
+    # A stream that cannot seek is read no further than the limit, so its size is unknown.
+    return f"over the {limit / mb:g} MB size limit"
 
 
 class _Bad(ValueError):
