@@ -43,7 +43,7 @@ sys.path.insert(0, str(BASE_DIR / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 from benchdb import bench_database_url, setup_django  # noqa: E402
-from ticks import Client, goal, report, run_clients, start_server  # noqa: E402
+from ticks import Client, goal, report, run_clients, start_server, trivial_work  # noqa: E402
 
 BIG_TEAM = "bench-pages"
 SMALL_TEAM = "bench-pages-10"
@@ -384,16 +384,7 @@ def main() -> None:
             f"{os.cpu_count()} CPUs"
         )
 
-        def trivial(n: int, deadline: float) -> tuple[list[float], list[str]]:
-            anonymous = Client(args.port)
-            latencies, errors = [], []
-            while time.monotonic() < deadline:
-                started = time.perf_counter()
-                status, _ = anonymous.request("GET", "/login/")
-                latencies.append(time.perf_counter() - started)
-                if status != 200:
-                    errors.append(f"GET /login/ {status}")
-            return latencies, errors
+        trivial = trivial_work(args.port)
 
         def page_work(page: str):
             def work(n: int, deadline: float) -> tuple[list[float], list[str]]:

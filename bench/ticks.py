@@ -195,6 +195,23 @@ class Client:
         return urls
 
 
+def trivial_work(port: int):
+    """The trivial view's load, the baseline of every page: GET /login/ as an anonymous user."""
+
+    def trivial(n: int, deadline: float) -> tuple[list[float], list[str]]:
+        anonymous = Client(port)
+        latencies, errors = [], []
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            status, _ = anonymous.request("GET", "/login/")
+            latencies.append(time.perf_counter() - started)
+            if status != 200:
+                errors.append(f"GET /login/ {status}")
+        return latencies, errors
+
+    return trivial
+
+
 def run_clients(count: int, seconds: float, work) -> tuple[list[float], list[str]]:
     """work(n, deadline) -> (latencies, errors) in `count` threads; all results together."""
     latencies: list[float] = []
@@ -261,16 +278,7 @@ def main() -> None:
             f"{sum(len(c.urls) for c in clients)} tickable items, {os.cpu_count()} CPUs"
         )
 
-        def trivial(n: int, deadline: float) -> tuple[list[float], list[str]]:
-            anonymous = Client(args.port)
-            latencies, errors = [], []
-            while time.monotonic() < deadline:
-                started = time.perf_counter()
-                status, _ = anonymous.request("GET", "/login/")
-                latencies.append(time.perf_counter() - started)
-                if status != 200:
-                    errors.append(f"GET /login/ {status}")
-            return latencies, errors
+        trivial = trivial_work(args.port)
 
         def ticks(n: int, deadline: float) -> tuple[list[float], list[str]]:
             client = clients[n]
