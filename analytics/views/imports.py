@@ -41,9 +41,9 @@ def import_upload(request: HttpRequest, membership: Membership) -> HttpResponse:
             max_bytes=settings.METRICS_MAX_UPLOAD_BYTES,
         )
         return redirect(
-            "import_detail", team_slug=membership.team.slug, import_run_id=run.public_id
+            "analytics:import-detail", team_slug=membership.team.slug, import_run_id=run.public_id
         )
-    action = reverse("import_upload", args=[membership.team.slug])
+    action = reverse("analytics:import-upload", args=[membership.team.slug])
     if account is not None:
         action += f"?account={account.handle}"
     context = {"membership": membership, "account": account, "form": form, "action": action}
@@ -79,7 +79,9 @@ def import_confirm(
         if run.status in (ImportRun.Status.APPLIED, ImportRun.Status.DISCARDED):
             messages.info(request, str(exc))
             return redirect(
-                "import_detail", team_slug=membership.team.slug, import_run_id=run.public_id
+                "analytics:import-detail",
+                team_slug=membership.team.slug,
+                import_run_id=run.public_id,
             )
         context = _detail_context(membership, run)
         context["confirm_error"] = str(exc)
@@ -91,7 +93,9 @@ def import_confirm(
             "Nothing was imported: the files no longer pass the checks (see below)."
         )
         return render(request, "analytics/import_detail.html", context)
-    return redirect("import_detail", team_slug=membership.team.slug, import_run_id=run.public_id)
+    return redirect(
+        "analytics:import-detail", team_slug=membership.team.slug, import_run_id=run.public_id
+    )
 
 
 @require_POST
@@ -109,10 +113,10 @@ def import_discard(
     except services.ImportNotConfirmable as exc:
         messages.info(request, str(exc))
         return redirect(
-            "import_detail", team_slug=membership.team.slug, import_run_id=run.public_id
+            "analytics:import-detail", team_slug=membership.team.slug, import_run_id=run.public_id
         )
     messages.success(request, "The upload was discarded; nothing was imported.")
-    return redirect("import_list", team_slug=membership.team.slug)
+    return redirect("analytics:import-list", team_slug=membership.team.slug)
 
 
 @require_GET

@@ -51,7 +51,7 @@ def _week_out_of_range(request: HttpRequest, error: WeekOutOfRange, handle: str)
     context = {
         "membership": membership,
         "message": str(error),
-        "back_url": reverse("checklist", args=[membership.team.slug, handle.lower()]),
+        "back_url": reverse("strategy:checklist", args=[membership.team.slug, handle.lower()]),
     }
     return render(request, "strategy/problem.html", context, status=400)
 
@@ -168,7 +168,7 @@ def _respond(
         return render(request, "strategy/checklist.html#changed-item", context)
     if note_error:
         return render(request, "strategy/checklist.html", context)
-    url = reverse("checklist", args=[account.team.slug, account.handle])
+    url = reverse("strategy:checklist", args=[account.team.slug, account.handle])
     if not context["is_current"]:
         url += f"?week={context['week_label']}"
     return redirect(f"{url}#item-{state.item.public_id}")
@@ -177,7 +177,7 @@ def _respond(
 def _bad_request(request: HttpRequest, error: ValidationError, account: Account) -> HttpResponse:
     context = {
         "message": " ".join(error.messages),
-        "back_url": reverse("checklist", args=[account.team.slug, account.handle]),
+        "back_url": reverse("strategy:checklist", args=[account.team.slug, account.handle]),
     }
     return render(request, "strategy/problem.html", context, status=400)
 
