@@ -12,6 +12,7 @@ from accounts import selectors, services
 from accounts.access import rights_held, team_view
 from accounts.forms import AccountFilterForm, AccountForm, target_initial
 from accounts.models import Kind, Membership
+from lib.htmx import render_partial_for_target
 
 ACCOUNTS_PER_PAGE = 50
 
@@ -42,10 +43,9 @@ def team_home(request: HttpRequest, membership: Membership) -> HttpResponse:
         "filters": filters,
         "page": page,
     }
-    template = "accounts/team_home.html"
-    if request.htmx and request.htmx.target == "accounts-table":
-        template += "#accounts-table"
-    return render(request, template, context)
+    return render_partial_for_target(
+        request, "accounts/team_home.html", {"accounts-table": "accounts-table"}, context
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -21,6 +21,7 @@ from analytics.forms_imports import ImportUploadForm
 from analytics.models import ImportRun
 from analytics.selectors import imports as selectors
 from analytics.services import imports as services
+from lib.htmx import render_partial_for_target
 
 IMPORTS_PER_PAGE = 20
 
@@ -126,10 +127,9 @@ def import_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     runs = selectors.import_run_list(user=request.user, membership=membership)
     page = Paginator(runs, IMPORTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"membership": membership, "page": page}
-    template = "analytics/import_list.html"
-    if request.htmx and request.htmx.target == "imports-table":
-        template += "#table"
-    return render(request, template, context)
+    return render_partial_for_target(
+        request, "analytics/import_list.html", {"imports-table": "table"}, context
+    )
 
 
 def _refused(

@@ -26,6 +26,7 @@ from analytics.selectors import scorecards as selectors
 from analytics.services import reviews
 from analytics.services import scorecards as background
 from analytics.views.scorecard import scorecard_context
+from lib.htmx import render_partial_for_target
 
 SCORECARDS_PER_PAGE = 25
 # The event that makes the review table fetch itself again after a recompute.
@@ -37,10 +38,9 @@ UPDATED_EVENT = "scorecards-updated"
 @team_view
 def scorecard_review(request: HttpRequest, membership: Membership) -> HttpResponse:
     context = review_context(request, membership, request.GET)
-    template = "analytics/review.html"
-    if request.htmx and request.htmx.target == "scorecards-table":
-        template += "#table"
-    return render(request, template, context)
+    return render_partial_for_target(
+        request, "analytics/review.html", {"scorecards-table": "table"}, context
+    )
 
 
 @require_GET

@@ -22,6 +22,7 @@ from analytics.promotion import DEFAULT_MARKERS, team_markers, team_matcher
 from analytics.selectors import scorecards as scorecard_selectors
 from analytics.selectors import videos as selectors
 from analytics.services import videos as services
+from lib.htmx import render_partial_for_target
 
 VIDEOS_PER_PAGE = 25
 COLUMNS = (
@@ -64,10 +65,9 @@ def video_list(request: HttpRequest, membership: Membership, handle: str) -> Htt
         "page": page,
         "ranked": ranked,
     }
-    template = "analytics/videos.html"
-    if request.htmx and request.htmx.target == "videos-table":
-        template += "#table"
-    return render(request, template, context)
+    return render_partial_for_target(
+        request, "analytics/videos.html", {"videos-table": "table"}, context
+    )
 
 
 @require_GET

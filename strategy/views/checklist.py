@@ -18,6 +18,7 @@ from accounts.access import team_view
 from accounts.models import Account, Membership
 from accounts.selectors import account_get, membership_get
 from lib import dates
+from lib.htmx import render_partial_for_target
 from strategy import selectors, services
 from strategy.forms import HistoryForm, NoteForm, TickForm
 from strategy.models import Checklist
@@ -104,10 +105,12 @@ def checklist(request: HttpRequest, membership: Membership, handle: str) -> Http
     else:
         checklist = selectors.checklist_get(account=account, week_start=week)
     states = selectors.checklist_states(checklist=checklist) if checklist else []
-    template = "strategy/checklist.html"
-    if request.htmx and request.htmx.target == "checklist-week":
-        template += "#checklist-week"
-    return render(request, template, _context(membership, account, week, checklist, states))
+    return render_partial_for_target(
+        request,
+        "strategy/checklist.html",
+        {"checklist-week": "checklist-week"},
+        _context(membership, account, week, checklist, states),
+    )
 
 
 @dataclass
@@ -243,7 +246,6 @@ def checklist_history(request: HttpRequest, membership: Membership, handle: str)
     weeks = form.cleaned_data["weeks"] if form.is_valid() else 12
     history = selectors.checklist_history(account=account, weeks=weeks)
     context = {"membership": membership, "account": account, "form": form, "history": history}
-    template = "strategy/history.html"
-    if request.htmx and request.htmx.target == "history-grid":
-        template += "#history-grid"
-    return render(request, template, context)
+    return render_partial_for_target(
+        request, "strategy/history.html", {"history-grid": "history-grid"}, context
+    )
