@@ -6,6 +6,10 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django_htmx.http import reswap, retarget
+
+# The region of base.html where errors of htmx requests show; see htmx_error.
+ERROR_REGION = "#htmx-errors"
 
 
 def render_partial_for_target(
@@ -26,3 +30,15 @@ def render_partial_for_target(
     partial = partials.get(target) if target else None
     name = f"{template}#{partial}" if partial else template
     return render(request, name, context, **kwargs)
+
+
+def htmx_error(request: HttpRequest, message: str, *, back_url: str = "") -> HttpResponse:
+    """Why an htmx request was refused, shown in base.html's error region.
+
+    htmx 2 does not swap 4xx answers by default, so a plain 400 would leave the user
+    with no sign of what went wrong. The answer is a 422 retargeted (HX-Retarget,
+    HX-Reswap) to the page's alert region, which the project's htmx config lets swap.
+    """
+    context = {"message": message, "back_url": back_url}
+    response = render(request, "includes/htmx_error.html", context, status=422)
+    return reswap(retarget(response, ERROR_REGION), "innerHTML")

@@ -18,7 +18,7 @@ from accounts.access import team_view
 from accounts.models import Account, Membership
 from accounts.selectors import account_get, membership_get
 from lib import dates
-from lib.htmx import render_partial_for_target
+from lib.htmx import htmx_error, render_partial_for_target
 from strategy import selectors, services
 from strategy.forms import HistoryForm, NoteForm, TickForm
 from strategy.models import Checklist
@@ -49,11 +49,10 @@ def week_from(value: str | None) -> date:
 
 def _week_out_of_range(request: HttpRequest, error: WeekOutOfRange, handle: str) -> HttpResponse:
     membership = request.membership
-    context = {
-        "membership": membership,
-        "message": str(error),
-        "back_url": reverse("strategy:checklist", args=[membership.team.slug, handle.lower()]),
-    }
+    back_url = reverse("strategy:checklist", args=[membership.team.slug, handle.lower()])
+    if request.htmx:
+        return htmx_error(request, str(error), back_url=back_url)
+    context = {"membership": membership, "message": str(error), "back_url": back_url}
     return render(request, "strategy/problem.html", context, status=400)
 
 
@@ -178,22 +177,36 @@ def _respond(
 
 
 def _bad_request(request: HttpRequest, error: ValidationError, account: Account) -> HttpResponse:
-    context = {
-        "message": " ".join(error.messages),
-        "back_url": reverse("strategy:checklist", args=[account.team.slug, account.handle]),
-    }
+    message = " ".join(error.messages)
+    back_url = reverse("strategy:checklist", args=[account.team.slug, account.handle])
+    if request.htmx:
+        return htmx_error(request, message, back_url=back_url)
+    context = {"message": message, "back_url": back_url}
     return render(request, "strategy/problem.html", context, status=400)
+
+
+def _change_lookup(request: HttpRequest, team_slug: str, handle: str, item_id: UUID) -> Membership:
+    """team_view's lookup for a tick or a note: membership, account and checklist in one query.
+
+    Ticks are the hot path. The change, or why its week is refused, waits on
+    request.change for the view.
+    """
+    try:
+        request.change = _change(request, team_slug, handle, item_id)
+    except WeekOutOfRange as error:
+        request.change = error
+    return request.membership
 
 
 @require_POST
 @vary_on_headers("HX-Request")
+@team_view(lookup=_change_lookup)
 def checklist_tick(
-    request: HttpRequest, team_slug: str, handle: str, item_id: UUID
+    request: HttpRequest, membership: Membership, handle: str, item_id: UUID
 ) -> HttpResponse:
-    try:
-        change = _change(request, team_slug, handle, item_id)
-    except WeekOutOfRange as error:
-        return _week_out_of_range(request, error, handle)
+    change = request.change
+    if isinstance(change, WeekOutOfRange):
+        return _week_out_of_range(request, change, handle)
     form = TickForm(request.POST)
     form.is_valid()
     try:
@@ -212,13 +225,13 @@ def checklist_tick(
 
 @require_POST
 @vary_on_headers("HX-Request")
+@team_view(lookup=_change_lookup)
 def checklist_note(
-    request: HttpRequest, team_slug: str, handle: str, item_id: UUID
+    request: HttpRequest, membership: Membership, handle: str, item_id: UUID
 ) -> HttpResponse:
-    try:
-        change = _change(request, team_slug, handle, item_id)
-    except WeekOutOfRange as error:
-        return _week_out_of_range(request, error, handle)
+    change = request.change
+    if isinstance(change, WeekOutOfRange):
+        return _week_out_of_range(request, change, handle)
     form = NoteForm(request.POST)
     if not form.is_valid():
         note_error = " ".join(form.errors["note"])
