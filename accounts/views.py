@@ -12,6 +12,7 @@ from accounts import selectors, services
 from accounts.access import rights_held, team_view
 from accounts.forms import AccountFilterForm, AccountForm, target_initial
 from accounts.models import Kind, Membership
+from lib.htmx import render_partial_for_target
 
 ACCOUNTS_PER_PAGE = 50
 
@@ -20,7 +21,7 @@ ACCOUNTS_PER_PAGE = 50
 def home(request: HttpRequest) -> HttpResponse:
     first = selectors.membership_list(user=request.user).first()
     if first:
-        return redirect("team_home", team_slug=first.team.slug)
+        return redirect("accounts:team-home", team_slug=first.team.slug)
     return render(request, "accounts/no_team.html")
 
 
@@ -42,10 +43,9 @@ def team_home(request: HttpRequest, membership: Membership) -> HttpResponse:
         "filters": filters,
         "page": page,
     }
-    template = "accounts/team_home.html"
-    if request.htmx and request.htmx.target == "accounts-table":
-        template += "#accounts-table"
-    return render(request, template, context)
+    return render_partial_for_target(
+        request, "accounts/team_home.html", {"accounts-table": "accounts-table"}, context
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -67,7 +67,9 @@ def account_create(request: HttpRequest, membership: Membership) -> HttpResponse
             form.add_error(None, exc)
         else:
             messages.success(request, f"@{account.handle} was added.")
-            return redirect("account_detail", team_slug=membership.team.slug, handle=account.handle)
+            return redirect(
+                "accounts:account-detail", team_slug=membership.team.slug, handle=account.handle
+            )
     return render(request, "accounts/account_form.html", {"membership": membership, "form": form})
 
 
@@ -86,7 +88,9 @@ def account_edit(request: HttpRequest, membership: Membership, handle: str) -> H
             form.add_error(None, exc)
         else:
             messages.success(request, f"@{account.handle} was saved.")
-            return redirect("account_detail", team_slug=membership.team.slug, handle=account.handle)
+            return redirect(
+                "accounts:account-detail", team_slug=membership.team.slug, handle=account.handle
+            )
     context = {"membership": membership, "form": form, "account": account}
     return render(request, "accounts/account_form.html", context)
 
@@ -124,7 +128,9 @@ def account_archive(request: HttpRequest, membership: Membership, handle: str) -
         services.account_set_archived(account=account, archived=archived)
     verb = "archived" if archived else "restored"
     messages.success(request, f"@{account.handle} was {verb}.")
-    return redirect("account_detail", team_slug=membership.team.slug, handle=account.handle)
+    return redirect(
+        "accounts:account-detail", team_slug=membership.team.slug, handle=account.handle
+    )
 
 
 @require_GET

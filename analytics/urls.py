@@ -7,26 +7,28 @@ from django.urls import path, register_converter
 from analytics.views import imports, review, scorecard, videos
 
 # Each feature adds its routes in its own block below.
+app_name = "analytics"
+
 urlpatterns: list = []
 
 # -- imports --
 urlpatterns += [
-    path("t/<slug:team_slug>/imports/", imports.import_list, name="import_list"),
-    path("t/<slug:team_slug>/imports/new/", imports.import_upload, name="import_upload"),
+    path("imports/", imports.import_list, name="import-list"),
+    path("imports/new/", imports.import_upload, name="import-upload"),
     path(
-        "t/<slug:team_slug>/imports/<uuid:import_run_id>/",
+        "imports/<uuid:import_run_id>/",
         imports.import_detail,
-        name="import_detail",
+        name="import-detail",
     ),
     path(
-        "t/<slug:team_slug>/imports/<uuid:import_run_id>/confirm/",
+        "imports/<uuid:import_run_id>/confirm/",
         imports.import_confirm,
-        name="import_confirm",
+        name="import-confirm",
     ),
     path(
-        "t/<slug:team_slug>/imports/<uuid:import_run_id>/discard/",
+        "imports/<uuid:import_run_id>/discard/",
         imports.import_discard,
-        name="import_discard",
+        name="import-discard",
     ),
 ]
 
@@ -48,61 +50,60 @@ class IsoDateConverter:
 register_converter(IsoDateConverter, "scorecard_date")
 
 urlpatterns += [
-    path("t/<slug:team_slug>/scorecards/", review.scorecard_review, name="scorecard_review"),
+    path("scorecards/", review.scorecard_review, name="scorecard-review"),
     path(
-        "t/<slug:team_slug>/scorecards/export.csv",
+        "scorecards/export.csv",
         review.scorecard_export,
-        name="scorecard_export",
+        name="scorecard-export",
     ),
     path(
-        "t/<slug:team_slug>/scorecards/recompute/",
+        "scorecards/recompute/",
         review.scorecard_recompute,
-        name="scorecard_recompute",
+        name="scorecard-recompute",
     ),
     path(
-        "t/<slug:team_slug>/scorecards/runs/<uuid:scorecard_run_id>/",
+        "scorecards/runs/<uuid:scorecard_run_id>/",
         review.scorecard_run,
-        name="scorecard_run",
+        name="scorecard-run",
     ),
     path(
-        "t/<slug:team_slug>/a/<str:handle>/scorecard/",
+        "a/<str:handle>/scorecard/",
         scorecard.account_scorecard,
-        name="account_scorecard",
+        name="account-scorecard",
     ),
     path(
-        "t/<slug:team_slug>/a/<str:handle>/scorecards/<int:period_days>/"
-        "<scorecard_date:period_end>/review/",
+        "a/<str:handle>/scorecards/<int:period_days>/<scorecard_date:period_end>/review/",
         review.scorecard_mark_reviewed,
-        name="scorecard_mark_reviewed",
+        name="scorecard-mark-reviewed",
     ),
 ]
 
 # -- videos (the Content page) and promotional markers --
 urlpatterns += [
-    path("t/<slug:team_slug>/a/<str:handle>/videos/", videos.video_list, name="video_list"),
+    path("a/<str:handle>/videos/", videos.video_list, name="video-list"),
     path(
-        "t/<slug:team_slug>/a/<str:handle>/videos/export.csv",
+        "a/<str:handle>/videos/export.csv",
         videos.video_export,
-        name="video_export",
+        name="video-export",
     ),
     path(
-        "t/<slug:team_slug>/a/<str:handle>/videos/<str:video_id>/",
+        "a/<str:handle>/videos/<str:video_id>/",
         videos.video_detail,
-        name="video_detail",
+        name="video-detail",
     ),
     path(
-        "t/<slug:team_slug>/a/<str:handle>/videos/<str:video_id>/mark/",
+        "a/<str:handle>/videos/<str:video_id>/mark/",
         videos.video_mark,
-        name="video_mark",
+        name="video-mark",
     ),
     path(
-        "t/<slug:team_slug>/promotional-markers/",
+        "promotional-markers/",
         videos.promotional_markers,
-        name="promotional_markers",
+        name="promotional-markers",
     ),
     path(
-        "t/<slug:team_slug>/promotional-markers/reset/",
+        "promotional-markers/reset/",
         videos.promotional_markers_reset,
-        name="promotional_markers_reset",
+        name="promotional-markers-reset",
     ),
 ]

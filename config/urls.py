@@ -5,7 +5,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from accounts.views import home
+from connections.views import connection_callback
+
+# Pages outside any team: the landing redirect, sign-in and the TikTok OAuth callback
+# (one fixed address registered with TikTok).
 urlpatterns = [
+    path("", home, name="home"),
     path("admin/", admin.site.urls),
     path(
         "login/",
@@ -19,10 +25,16 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("", include("accounts.urls")),
-    path("", include("analytics.urls")),
-    path("", include("strategy.urls")),
-    path("", include("connections.urls")),
+    path("connections/tiktok/callback/", connection_callback, name="tiktok-callback"),
+]
+
+# Everything a team owns lives under its slug, one namespaced include per app:
+# reverse("analytics:import-upload", args=[team_slug]).
+urlpatterns += [
+    path("t/<slug:team_slug>/", include("accounts.urls")),
+    path("t/<slug:team_slug>/", include("analytics.urls")),
+    path("t/<slug:team_slug>/", include("strategy.urls")),
+    path("t/<slug:team_slug>/", include("connections.urls")),
 ]
 
 handler400 = "accounts.errors.bad_request"

@@ -61,7 +61,7 @@ def connection_start(
                 session=request.session,
                 account=account,
                 source=source,
-                redirect_uri=request.build_absolute_uri(reverse("connection_callback")),
+                redirect_uri=request.build_absolute_uri(reverse("tiktok-callback")),
                 advertiser_id=form.cleaned_data["advertiser_id"],
             )
         except ConnectError as exc:
@@ -99,7 +99,7 @@ def connection_callback(request: HttpRequest) -> HttpResponse:
     messages.success(
         request, f"@{account.handle} is connected: it syncs every night, or now with Sync now."
     )
-    return redirect("account_detail", team_slug=account.team.slug, handle=account.handle)
+    return redirect("accounts:account-detail", team_slug=account.team.slug, handle=account.handle)
 
 
 @require_POST
@@ -120,12 +120,16 @@ def connection_sync(
         if run is None:
             messages.warning(request, str(exc))
             return redirect(
-                "account_detail", team_slug=membership.team.slug, handle=connection.account.handle
+                "accounts:account-detail",
+                team_slug=membership.team.slug,
+                handle=connection.account.handle,
             )
     if request.htmx:
         context = {"membership": membership, "run": run, "account": connection.account}
         return render(request, "connections/sync_run.html#sync-status", context)
-    return redirect("sync_run", team_slug=membership.team.slug, sync_run_id=run.public_id)
+    return redirect(
+        "connections:sync-run", team_slug=membership.team.slug, sync_run_id=run.public_id
+    )
 
 
 @require_POST
@@ -139,7 +143,9 @@ def connection_disconnect_view(
     account = connection.account
     connection_disconnect(connection=connection)
     messages.success(request, f"@{account.handle} was disconnected; its tokens are deleted.")
-    return redirect("account_detail", team_slug=membership.team.slug, handle=account.handle)
+    return redirect(
+        "accounts:account-detail", team_slug=membership.team.slug, handle=account.handle
+    )
 
 
 @require_GET

@@ -4,52 +4,54 @@ from django.urls import path
 
 from strategy.views import checklist, template_editor, week
 
+app_name = "strategy"
+
 urlpatterns = [
-    path("t/<slug:team_slug>/week/", week.my_week, name="my_week"),
-    path("t/<slug:team_slug>/a/<str:handle>/checklist/", checklist.checklist, name="checklist"),
+    path("week/", week.my_week, name="my-week"),
+    path("a/<str:handle>/checklist/", checklist.checklist, name="checklist"),
     path(
-        "t/<slug:team_slug>/a/<str:handle>/checklist/history/",
+        "a/<str:handle>/checklist/history/",
         checklist.checklist_history,
-        name="checklist_history",
+        name="checklist-history",
     ),
     path(
-        "t/<slug:team_slug>/a/<str:handle>/checklist/items/<uuid:item_id>/tick/",
+        "a/<str:handle>/checklist/items/<uuid:item_id>/tick/",
         checklist.checklist_tick,
-        name="checklist_tick",
+        name="checklist-tick",
     ),
     path(
-        "t/<slug:team_slug>/a/<str:handle>/checklist/items/<uuid:item_id>/note/",
+        "a/<str:handle>/checklist/items/<uuid:item_id>/note/",
         checklist.checklist_note,
-        name="checklist_note",
+        name="checklist-note",
     ),
     path(
-        "t/<slug:team_slug>/checklists/templates/",
+        "checklists/templates/",
         template_editor.template_list,
-        name="checklist_templates",
+        name="checklist-templates",
     ),
     path(
-        "t/<slug:team_slug>/checklists/templates/<str:template_kind>/",
+        "checklists/templates/<str:template_kind>/",
         template_editor.template_detail,
-        name="checklist_template",
+        name="checklist-template",
     ),
     path(
-        "t/<slug:team_slug>/checklists/templates/<str:template_kind>/items/new/",
+        "checklists/templates/<str:template_kind>/items/new/",
         template_editor.item_create,
-        name="checklist_item_create",
+        name="checklist-item-create",
     ),
     path(
-        "t/<slug:team_slug>/checklists/items/<uuid:item_id>/edit/",
+        "checklists/items/<uuid:item_id>/edit/",
         template_editor.item_edit,
-        name="checklist_item_edit",
+        name="checklist-item-edit",
     ),
     path(
-        "t/<slug:team_slug>/checklists/items/<uuid:item_id>/move/",
+        "checklists/items/<uuid:item_id>/move/",
         template_editor.item_move,
-        name="checklist_item_move",
+        name="checklist-item-move",
     ),
     path(
-        "t/<slug:team_slug>/checklists/items/<uuid:item_id>/retire/",
+        "checklists/items/<uuid:item_id>/retire/",
         template_editor.item_retire,
-        name="checklist_item_retire",
+        name="checklist-item-retire",
     ),
 ]

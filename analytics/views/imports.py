@@ -21,6 +21,7 @@ from analytics.forms_imports import ImportUploadForm
 from analytics.models import ImportRun
 from analytics.selectors import imports as selectors
 from analytics.services import imports as services
+from lib.htmx import render_partial_for_target
 
 IMPORTS_PER_PAGE = 20
 
@@ -41,9 +42,9 @@ def import_upload(request: HttpRequest, membership: Membership) -> HttpResponse:
             max_bytes=settings.METRICS_MAX_UPLOAD_BYTES,
         )
         return redirect(
-            "import_detail", team_slug=membership.team.slug, import_run_id=run.public_id
+            "analytics:import-detail", team_slug=membership.team.slug, import_run_id=run.public_id
         )
-    action = reverse("import_upload", args=[membership.team.slug])
+    action = reverse("analytics:import-upload", args=[membership.team.slug])
     if account is not None:
         action += f"?account={account.handle}"
     context = {"membership": membership, "account": account, "form": form, "action": action}
@@ -79,7 +80,9 @@ def import_confirm(
         if run.status in (ImportRun.Status.APPLIED, ImportRun.Status.DISCARDED):
             messages.info(request, str(exc))
             return redirect(
-                "import_detail", team_slug=membership.team.slug, import_run_id=run.public_id
+                "analytics:import-detail",
+                team_slug=membership.team.slug,
+                import_run_id=run.public_id,
             )
         context = _detail_context(membership, run)
         context["confirm_error"] = str(exc)
@@ -91,7 +94,9 @@ def import_confirm(
             "Nothing was imported: the files no longer pass the checks (see below)."
         )
         return render(request, "analytics/import_detail.html", context)
-    return redirect("import_detail", team_slug=membership.team.slug, import_run_id=run.public_id)
+    return redirect(
+        "analytics:import-detail", team_slug=membership.team.slug, import_run_id=run.public_id
+    )
 
 
 @require_POST
@@ -109,10 +114,10 @@ def import_discard(
     except services.ImportNotConfirmable as exc:
         messages.info(request, str(exc))
         return redirect(
-            "import_detail", team_slug=membership.team.slug, import_run_id=run.public_id
+            "analytics:import-detail", team_slug=membership.team.slug, import_run_id=run.public_id
         )
     messages.success(request, "The upload was discarded; nothing was imported.")
-    return redirect("import_list", team_slug=membership.team.slug)
+    return redirect("analytics:import-list", team_slug=membership.team.slug)
 
 
 @require_GET
@@ -122,10 +127,9 @@ def import_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     runs = selectors.import_run_list(user=request.user, membership=membership)
     page = Paginator(runs, IMPORTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"membership": membership, "page": page}
-    template = "analytics/import_list.html"
-    if request.htmx and request.htmx.target == "imports-table":
-        template += "#table"
-    return render(request, template, context)
+    return render_partial_for_target(
+        request, "analytics/import_list.html", {"imports-table": "table"}, context
+    )
 
 
 def _refused(

@@ -26,6 +26,7 @@ from analytics.selectors import scorecards as selectors
 from analytics.services import reviews
 from analytics.services import scorecards as background
 from analytics.views.scorecard import scorecard_context
+from lib.htmx import render_partial_for_target
 
 SCORECARDS_PER_PAGE = 25
 # The event that makes the review table fetch itself again after a recompute.
@@ -37,10 +38,9 @@ UPDATED_EVENT = "scorecards-updated"
 @team_view
 def scorecard_review(request: HttpRequest, membership: Membership) -> HttpResponse:
     context = review_context(request, membership, request.GET)
-    template = "analytics/review.html"
-    if request.htmx and request.htmx.target == "scorecards-table":
-        template += "#table"
-    return render(request, template, context)
+    return render_partial_for_target(
+        request, "analytics/review.html", {"scorecards-table": "table"}, context
+    )
 
 
 @require_GET
@@ -52,7 +52,7 @@ def scorecard_export(request: HttpRequest, membership: Membership) -> HttpRespon
         context = {
             "membership": membership,
             "message": filters.window_error(),
-            "back_url": reverse("scorecard_review", args=[membership.team.slug]),
+            "back_url": reverse("analytics:scorecard-review", args=[membership.team.slug]),
         }
         return render(request, "errors/400.html", context, status=400)
     window = _window(request, membership, filters)
@@ -107,7 +107,9 @@ def scorecard_recompute(request: HttpRequest, membership: Membership) -> HttpRes
         if run.status == ScorecardRun.Status.DONE:
             trigger_client_event(response, UPDATED_EVENT)
         return response
-    return redirect("scorecard_run", team_slug=membership.team.slug, scorecard_run_id=run.public_id)
+    return redirect(
+        "analytics:scorecard-run", team_slug=membership.team.slug, scorecard_run_id=run.public_id
+    )
 
 
 @require_GET
@@ -187,11 +189,13 @@ def review_context(
     points = selectors.scorecard_points(cards)
     # One reverse() for every point (a thousand of them cost more than the rest of the
     # page): handles match accounts.models.HANDLE_RE, characters a URL carries unquoted.
-    head, tail = reverse("account_scorecard", args=[membership.team.slug, "~"]).rsplit("~", 1)
+    head, tail = reverse("analytics:account-scorecard", args=[membership.team.slug, "~"]).rsplit(
+        "~", 1
+    )
     for point in points:
         point["url"] = f"{head}{point['handle']}{tail}?{window_query}"
     any_filter = any(chosen[name] for name in ("kind", "grade", "quadrant", "flag", "search"))
-    review_url = reverse("scorecard_review", args=[membership.team.slug])
+    review_url = reverse("analytics:scorecard-review", args=[membership.team.slug])
     table_url = f"{review_url}?{query.urlencode()}" if query else review_url
     return {
         "membership": membership,
@@ -276,4 +280,4 @@ def _next_url(request: HttpRequest) -> str:
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return reverse("scorecard_review", args=[request.membership.team.slug])
+    return reverse("analytics:scorecard-review", args=[request.membership.team.slug])

@@ -61,7 +61,9 @@ def scorecard_context(
         "practice_score": score if card else None,
         "practice_outcome": practice_outcome,
         "practice_chart_data": practice.practice_chart_data(practice_outcome),
-        "next_url": reverse("account_scorecard", args=[membership.team.slug, account.handle])
+        "next_url": reverse(
+            "analytics:account-scorecard", args=[membership.team.slug, account.handle]
+        )
         + f"?days={days}&end={end.isoformat()}",
     }
 

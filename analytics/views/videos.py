@@ -22,6 +22,7 @@ from analytics.promotion import DEFAULT_MARKERS, team_markers, team_matcher
 from analytics.selectors import scorecards as scorecard_selectors
 from analytics.selectors import videos as selectors
 from analytics.services import videos as services
+from lib.htmx import render_partial_for_target
 
 VIDEOS_PER_PAGE = 25
 COLUMNS = (
@@ -64,10 +65,9 @@ def video_list(request: HttpRequest, membership: Membership, handle: str) -> Htt
         "page": page,
         "ranked": ranked,
     }
-    template = "analytics/videos.html"
-    if request.htmx and request.htmx.target == "videos-table":
-        template += "#table"
-    return render(request, template, context)
+    return render_partial_for_target(
+        request, "analytics/videos.html", {"videos-table": "table"}, context
+    )
 
 
 @require_GET
@@ -102,7 +102,7 @@ def video_detail(
             "views": [snapshot.views for snapshot in snapshots],
         },
         "next_url": request.get_full_path(),
-        "list_url": reverse("video_list", args=[membership.team.slug, account.handle]),
+        "list_url": reverse("analytics:video-list", args=[membership.team.slug, account.handle]),
     }
     return render(request, "analytics/video_detail.html", context)
 
@@ -147,7 +147,7 @@ def promotional_markers(request: HttpRequest, membership: Membership) -> HttpRes
             team=membership.team, user=request.user, markers=form.cleaned_data["markers"]
         )
         messages.success(request, f"{len(saved.markers)} promotional markers were saved.")
-        return redirect("promotional_markers", team_slug=membership.team.slug)
+        return redirect("analytics:promotional-markers", team_slug=membership.team.slug)
     context = {
         "membership": membership,
         "form": form,
@@ -162,21 +162,25 @@ def promotional_markers(request: HttpRequest, membership: Membership) -> HttpRes
 def promotional_markers_reset(request: HttpRequest, membership: Membership) -> HttpResponse:
     services.promotional_markers_reset(team=membership.team, user=request.user)
     messages.success(request, "The promotional markers are the defaults again.")
-    return redirect("promotional_markers", team_slug=membership.team.slug)
+    return redirect("analytics:promotional-markers", team_slug=membership.team.slug)
 
 
 def _list_urls(
     request: HttpRequest, membership: Membership, account: Account, window: Any
 ) -> dict[str, str]:
-    list_url = reverse("video_list", args=[membership.team.slug, account.handle])
+    list_url = reverse("analytics:video-list", args=[membership.team.slug, account.handle])
     window_query = f"days={window.days}&end={window.end.isoformat()}"
     return {
         "list_url": list_url,
         "window_query": window_query,
         # An htmx swap of the table pushes its own URL, so this is the page's URL either way.
         "next_url": request.get_full_path(),
-        "export_url": reverse("video_export", args=[membership.team.slug, account.handle]),
-        "scorecard_url": reverse("account_scorecard", args=[membership.team.slug, account.handle])
+        "export_url": reverse(
+            "analytics:video-export", args=[membership.team.slug, account.handle]
+        ),
+        "scorecard_url": reverse(
+            "analytics:account-scorecard", args=[membership.team.slug, account.handle]
+        )
         + f"?{window_query}",
     }
 
@@ -213,7 +217,7 @@ def _next_url(request: HttpRequest, membership: Membership, account: Account) ->
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return reverse("video_list", args=[membership.team.slug, account.handle])
+    return reverse("analytics:video-list", args=[membership.team.slug, account.handle])
 
 
 def _first_error(form: VideoMarkForm) -> str:

@@ -18,6 +18,7 @@ from accounts.access import team_view
 from accounts.models import Account, Membership
 from accounts.selectors import account_get, membership_get
 from lib import dates
+from lib.htmx import htmx_error, render_partial_for_target
 from strategy import selectors, services
 from strategy.forms import HistoryForm, NoteForm, TickForm
 from strategy.models import Checklist
@@ -48,11 +49,10 @@ def week_from(value: str | None) -> date:
 
 def _week_out_of_range(request: HttpRequest, error: WeekOutOfRange, handle: str) -> HttpResponse:
     membership = request.membership
-    context = {
-        "membership": membership,
-        "message": str(error),
-        "back_url": reverse("checklist", args=[membership.team.slug, handle.lower()]),
-    }
+    back_url = reverse("strategy:checklist", args=[membership.team.slug, handle.lower()])
+    if request.htmx:
+        return htmx_error(request, str(error), back_url=back_url)
+    context = {"membership": membership, "message": str(error), "back_url": back_url}
     return render(request, "strategy/problem.html", context, status=400)
 
 
@@ -104,10 +104,12 @@ def checklist(request: HttpRequest, membership: Membership, handle: str) -> Http
     else:
         checklist = selectors.checklist_get(account=account, week_start=week)
     states = selectors.checklist_states(checklist=checklist) if checklist else []
-    template = "strategy/checklist.html"
-    if request.htmx and request.htmx.target == "checklist-week":
-        template += "#checklist-week"
-    return render(request, template, _context(membership, account, week, checklist, states))
+    return render_partial_for_target(
+        request,
+        "strategy/checklist.html",
+        {"checklist-week": "checklist-week"},
+        _context(membership, account, week, checklist, states),
+    )
 
 
 @dataclass
@@ -168,29 +170,43 @@ def _respond(
         return render(request, "strategy/checklist.html#changed-item", context)
     if note_error:
         return render(request, "strategy/checklist.html", context)
-    url = reverse("checklist", args=[account.team.slug, account.handle])
+    url = reverse("strategy:checklist", args=[account.team.slug, account.handle])
     if not context["is_current"]:
         url += f"?week={context['week_label']}"
     return redirect(f"{url}#item-{state.item.public_id}")
 
 
 def _bad_request(request: HttpRequest, error: ValidationError, account: Account) -> HttpResponse:
-    context = {
-        "message": " ".join(error.messages),
-        "back_url": reverse("checklist", args=[account.team.slug, account.handle]),
-    }
+    message = " ".join(error.messages)
+    back_url = reverse("strategy:checklist", args=[account.team.slug, account.handle])
+    if request.htmx:
+        return htmx_error(request, message, back_url=back_url)
+    context = {"message": message, "back_url": back_url}
     return render(request, "strategy/problem.html", context, status=400)
+
+
+def _change_lookup(request: HttpRequest, team_slug: str, handle: str, item_id: UUID) -> Membership:
+    """team_view's lookup for a tick or a note: membership, account and checklist in one query.
+
+    Ticks are the hot path. The change, or why its week is refused, waits on
+    request.change for the view.
+    """
+    try:
+        request.change = _change(request, team_slug, handle, item_id)
+    except WeekOutOfRange as error:
+        request.change = error
+    return request.membership
 
 
 @require_POST
 @vary_on_headers("HX-Request")
+@team_view(lookup=_change_lookup)
 def checklist_tick(
-    request: HttpRequest, team_slug: str, handle: str, item_id: UUID
+    request: HttpRequest, membership: Membership, handle: str, item_id: UUID
 ) -> HttpResponse:
-    try:
-        change = _change(request, team_slug, handle, item_id)
-    except WeekOutOfRange as error:
-        return _week_out_of_range(request, error, handle)
+    change = request.change
+    if isinstance(change, WeekOutOfRange):
+        return _week_out_of_range(request, change, handle)
     form = TickForm(request.POST)
     form.is_valid()
     try:
@@ -209,13 +225,13 @@ def checklist_tick(
 
 @require_POST
 @vary_on_headers("HX-Request")
+@team_view(lookup=_change_lookup)
 def checklist_note(
-    request: HttpRequest, team_slug: str, handle: str, item_id: UUID
+    request: HttpRequest, membership: Membership, handle: str, item_id: UUID
 ) -> HttpResponse:
-    try:
-        change = _change(request, team_slug, handle, item_id)
-    except WeekOutOfRange as error:
-        return _week_out_of_range(request, error, handle)
+    change = request.change
+    if isinstance(change, WeekOutOfRange):
+        return _week_out_of_range(request, change, handle)
     form = NoteForm(request.POST)
     if not form.is_valid():
         note_error = " ".join(form.errors["note"])
@@ -243,7 +259,6 @@ def checklist_history(request: HttpRequest, membership: Membership, handle: str)
     weeks = form.cleaned_data["weeks"] if form.is_valid() else 12
     history = selectors.checklist_history(account=account, weeks=weeks)
     context = {"membership": membership, "account": account, "form": form, "history": history}
-    template = "strategy/history.html"
-    if request.htmx and request.htmx.target == "history-grid":
-        template += "#history-grid"
-    return render(request, template, context)
+    return render_partial_for_target(
+        request, "strategy/history.html", {"history-grid": "history-grid"}, context
+    )

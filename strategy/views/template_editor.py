@@ -89,7 +89,7 @@ def item_create(request: HttpRequest, membership: Membership, template_kind: str
         else:
             if not request.htmx:
                 messages.success(request, f"“{item.title}” was added from this week on.")
-                return redirect("checklist_template", membership.team.slug, template.kind)
+                return redirect("strategy:checklist-template", membership.team.slug, template.kind)
             form = None
     return _editor(request, membership, template, form)
 
@@ -113,7 +113,9 @@ def item_edit(request: HttpRequest, membership: Membership, item_id: UUID) -> Ht
             form.add_error(None, exc)
         else:
             messages.success(request, f"“{item.title}” was saved.")
-            return redirect("checklist_template", membership.team.slug, item.practice.template.kind)
+            return redirect(
+                "strategy:checklist-template", membership.team.slug, item.practice.template.kind
+            )
     template = item.practice.template
     context = {
         "membership": membership,
@@ -138,7 +140,7 @@ def item_move(request: HttpRequest, membership: Membership, item_id: UUID) -> Ht
     template = item.practice.template
     if request.htmx:
         return _editor(request, membership, template)
-    return redirect("checklist_template", membership.team.slug, template.kind)
+    return redirect("strategy:checklist-template", membership.team.slug, template.kind)
 
 
 @require_POST
@@ -151,4 +153,6 @@ def item_retire(request: HttpRequest, membership: Membership, item_id: UUID) -> 
         request,
         f"“{item.title}” was retired: it leaves this week's checklists, past weeks keep it.",
     )
-    return redirect("checklist_template", membership.team.slug, item.practice.template.kind)
+    return redirect(
+        "strategy:checklist-template", membership.team.slug, item.practice.template.kind
+    )

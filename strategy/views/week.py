@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.access import team_view
 from accounts.models import Membership
+from lib.htmx import render_partial_for_target
 from strategy import selectors, services
 from strategy.forms import WeekFilterForm
 from strategy.periods import week_label
@@ -41,7 +41,6 @@ def my_week(request: HttpRequest, membership: Membership) -> HttpResponse:
         "week_end": week + timedelta(days=6),
         "week_label": week_label(week),
     }
-    template = "strategy/my_week.html"
-    if request.htmx and request.htmx.target == "week-table":
-        template += "#week-table"
-    return render(request, template, context)
+    return render_partial_for_target(
+        request, "strategy/my_week.html", {"week-table": "week-table"}, context
+    )

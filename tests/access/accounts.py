@@ -27,14 +27,14 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "password_change_done": {"GET": seen(manager=200, lead=200, outsiders=200)},
     # The home page sends members to their team; someone in no team sees how to join one.
     "home": {"GET": seen(manager=302, lead=302, outsiders=302) | {"superuser": 200}},
-    "team_home": {"GET": MEMBERS_SEE},
-    "member_list": {"GET": LEADS_SEE},
+    "accounts:team-home": {"GET": MEMBERS_SEE},
+    "accounts:member-list": {"GET": LEADS_SEE},
     # An empty form is shown again with its errors.
-    "account_create": {"GET": LEADS_SEE, "POST": LEADS_SEE},
-    "account_form_defaults": {"GET": LEADS_SEE},
-    "account_detail": {"GET": seen(manager=200, other_manager=404, lead=200)},
-    "account_edit": {"GET": LEADS_SEE, "POST": LEADS_SEE},
-    "account_archive": {"POST": seen(manager=403, lead=302)},
+    "accounts:account-create": {"GET": LEADS_SEE, "POST": LEADS_SEE},
+    "accounts:account-form-defaults": {"GET": LEADS_SEE},
+    "accounts:account-detail": {"GET": seen(manager=200, other_manager=404, lead=200)},
+    "accounts:account-edit": {"GET": LEADS_SEE, "POST": LEADS_SEE},
+    "accounts:account-archive": {"POST": seen(manager=403, lead=302)},
 }
 
 

@@ -21,34 +21,34 @@ ACCOUNT_SEE = seen(manager=200, other_manager=404, lead=200)
 EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     # -- imports --
     # Managers import too (for the accounts they manage), so no import URL is lead-only.
-    "import_list": {"GET": MEMBERS_SEE},
+    "analytics:import-list": {"GET": MEMBERS_SEE},
     # An empty upload form is shown again with its errors.
-    "import_upload": {"GET": MEMBERS_SEE, "POST": MEMBERS_SEE},
-    "import_detail": {"GET": OWN_RUN},
+    "analytics:import-upload": {"GET": MEMBERS_SEE, "POST": MEMBERS_SEE},
+    "analytics:import-detail": {"GET": OWN_RUN},
     # The run has errors: confirming shows them again instead of importing.
-    "import_confirm": {"POST": OWN_RUN},
+    "analytics:import-confirm": {"POST": OWN_RUN},
     # The run is discarded (each request is rolled back, so both may).
-    "import_discard": {"POST": seen(manager=302, other_manager=404, lead=302)},
+    "analytics:import-discard": {"POST": seen(manager=302, other_manager=404, lead=302)},
     # -- scorecards and review --
-    "scorecard_review": {"GET": MEMBERS_SEE},
-    "scorecard_export": {"GET": MEMBERS_SEE},
+    "analytics:scorecard-review": {"GET": MEMBERS_SEE},
+    "analytics:scorecard-export": {"GET": MEMBERS_SEE},
     # An empty POST has no period: the lead sees the page again with the error.
-    "scorecard_recompute": {"POST": seen(manager=403, lead=200)},
-    "scorecard_run": {"GET": seen(manager=403, lead=200)},
-    "account_scorecard": {"GET": ACCOUNT_SEE},
-    "scorecard_mark_reviewed": {"POST": seen(manager=403, lead=302)},
+    "analytics:scorecard-recompute": {"POST": seen(manager=403, lead=200)},
+    "analytics:scorecard-run": {"GET": seen(manager=403, lead=200)},
+    "analytics:account-scorecard": {"GET": ACCOUNT_SEE},
+    "analytics:scorecard-mark-reviewed": {"POST": seen(manager=403, lead=302)},
     # -- videos (the Content page) and promotional markers --
-    "video_list": {"GET": ACCOUNT_SEE},
-    "video_export": {"GET": ACCOUNT_SEE},
-    "video_detail": {"GET": ACCOUNT_SEE},
+    "analytics:video-list": {"GET": ACCOUNT_SEE},
+    "analytics:video-export": {"GET": ACCOUNT_SEE},
+    "analytics:video-detail": {"GET": ACCOUNT_SEE},
     # Anyone who sees the account marks its videos; an empty POST goes back with the error.
-    "video_mark": {"POST": seen(manager=302, other_manager=404, lead=302)},
+    "analytics:video-mark": {"POST": seen(manager=302, other_manager=404, lead=302)},
     # An empty POST is refused with the form's error on the page.
-    "promotional_markers": {
+    "analytics:promotional-markers": {
         "GET": seen(manager=403, lead=200),
         "POST": seen(manager=403, lead=200),
     },
-    "promotional_markers_reset": {"POST": seen(manager=403, lead=302)},
+    "analytics:promotional-markers-reset": {"POST": seen(manager=403, lead=302)},
 }
 
 SCORECARD_END = date(2025, 3, 28)

@@ -10,14 +10,17 @@ from tests.access.roles import ROLES, Cast, seen
 # name: {method: {role: status}} (see tests/access/roles.py).
 EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     # Without a state this session was given, the callback refuses (400) whoever asks.
-    "connection_callback": {"GET": dict.fromkeys(ROLES, 400) | {"anonymous": 302}},
-    "connection_list": {"GET": seen(manager=200, lead=200)},
+    "tiktok-callback": {"GET": dict.fromkeys(ROLES, 400) | {"anonymous": 302}},
+    "connections:connection-list": {"GET": seen(manager=200, lead=200)},
     # Without API keys in the environment, a POST shows the page again with what to set.
-    "connection_start": {"GET": seen(manager=403, lead=200), "POST": seen(manager=403, lead=200)},
+    "connections:connection-start": {
+        "GET": seen(manager=403, lead=200),
+        "POST": seen(manager=403, lead=200),
+    },
     # The lead's sync is queued and the lead lands on its progress page.
-    "connection_sync": {"POST": seen(manager=403, lead=302)},
-    "connection_disconnect": {"POST": seen(manager=403, lead=302)},
-    "sync_run": {"GET": seen(manager=200, other_manager=404, lead=200)},
+    "connections:connection-sync": {"POST": seen(manager=403, lead=302)},
+    "connections:connection-disconnect": {"POST": seen(manager=403, lead=302)},
+    "connections:sync-run": {"GET": seen(manager=200, other_manager=404, lead=200)},
 }
 
 

@@ -16,18 +16,18 @@ LEADS_WRITE = seen(manager=403, lead=302)
 
 # name: {method: {role: status}}; methods not listed answer 405 (302 for anonymous users).
 EXPECTED: dict[str, dict[str, dict[str, int]]] = {
-    "my_week": {"GET": MEMBERS_SEE},
-    "checklist": {"GET": ACCOUNT_SEE},
-    "checklist_history": {"GET": ACCOUNT_SEE},
-    "checklist_tick": {"POST": ACCOUNT_WRITE},
-    "checklist_note": {"POST": ACCOUNT_WRITE},
-    "checklist_templates": {"GET": LEADS_SEE},
-    "checklist_template": {"GET": LEADS_SEE},
+    "strategy:my-week": {"GET": MEMBERS_SEE},
+    "strategy:checklist": {"GET": ACCOUNT_SEE},
+    "strategy:checklist-history": {"GET": ACCOUNT_SEE},
+    "strategy:checklist-tick": {"POST": ACCOUNT_WRITE},
+    "strategy:checklist-note": {"POST": ACCOUNT_WRITE},
+    "strategy:checklist-templates": {"GET": LEADS_SEE},
+    "strategy:checklist-template": {"GET": LEADS_SEE},
     # An empty form re-renders the editor with its errors.
-    "checklist_item_create": {"POST": LEADS_SEE},
-    "checklist_item_edit": {"GET": LEADS_SEE, "POST": LEADS_SEE},
-    "checklist_item_move": {"POST": LEADS_WRITE},
-    "checklist_item_retire": {"POST": LEADS_WRITE},
+    "strategy:checklist-item-create": {"POST": LEADS_SEE},
+    "strategy:checklist-item-edit": {"GET": LEADS_SEE, "POST": LEADS_SEE},
+    "strategy:checklist-item-move": {"POST": LEADS_WRITE},
+    "strategy:checklist-item-retire": {"POST": LEADS_WRITE},
 }
 
 

@@ -26,11 +26,11 @@ NEW = {
 
 def test_it_creates_an_account_with_targets_typed_as_percentages(login, alice, bob) -> None:
     response = login(alice).post(
-        reverse("account_create", args=["acme"]), NEW | {"managers": [bob.pk]}
+        reverse("accounts:account-create", args=["acme"]), NEW | {"managers": [bob.pk]}
     )
     assert response.status_code == 302
     account = Account.objects.get(handle="acme.promo")
-    assert response.url == reverse("account_detail", args=["acme", "acme.promo"])
+    assert response.url == reverse("accounts:account-detail", args=["acme", "acme.promo"])
     assert account.target_ctr == Decimal("0.015")
     assert account.target_roi == Decimal("1")
     assert account.primary_goal == "conversions"
@@ -40,7 +40,7 @@ def test_it_creates_an_account_with_targets_typed_as_percentages(login, alice, b
 
 def test_it_reports_invalid_input_next_to_the_field(login, alice, acmecoffee) -> None:
     data = NEW | {"handle": "acmecoffee", "target_ctr": "-2", "currency": "eu"}
-    response = login(alice).post(reverse("account_create", args=["acme"]), data)
+    response = login(alice).post(reverse("accounts:account-create", args=["acme"]), data)
     assert response.status_code == 200
     html = response.content.decode()
     assert "@acmecoffee is already an account of this team." in html
@@ -51,33 +51,46 @@ def test_it_reports_invalid_input_next_to_the_field(login, alice, acmecoffee) ->
 
 def test_it_forbids_managers_to_create_or_edit(login, bob, acmecoffee) -> None:
     client = login(bob)
-    assert client.post(reverse("account_create", args=["acme"]), NEW).status_code == 403
-    edit = reverse("account_edit", args=["acme", "acmecoffee"])
+    assert client.post(reverse("accounts:account-create", args=["acme"]), NEW).status_code == 403
+    edit = reverse("accounts:account-edit", args=["acme", "acmecoffee"])
     assert client.post(edit, NEW | {"handle": "acmecoffee"}).status_code == 403
     assert not Account.objects.filter(handle="acme.promo").exists()
 
 
 def test_it_hides_accounts_a_manager_does_not_manage(login, bob, acme_deals) -> None:
-    assert login(bob).get(reverse("account_detail", args=["acme", "acme.deals"])).status_code == 404
+    assert (
+        login(bob).get(reverse("accounts:account-detail", args=["acme", "acme.deals"])).status_code
+        == 404
+    )
 
 
 def test_it_hides_other_teams_accounts(login, charlie, acmecoffee) -> None:
     client = login(charlie)
-    assert client.get(reverse("account_detail", args=["acme", "acmecoffee"])).status_code == 404
-    assert client.post(reverse("account_archive", args=["acme", "acmecoffee"])).status_code == 404
+    assert (
+        client.get(reverse("accounts:account-detail", args=["acme", "acmecoffee"])).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("accounts:account-archive", args=["acme", "acmecoffee"])).status_code
+        == 404
+    )
 
 
 def test_it_shows_targets_as_percentages_and_the_goal_warning(login, alice, acmecoffee) -> None:
     acmecoffee.primary_goal = "campaign_roi"
     acmecoffee.save()
-    html = login(alice).get(reverse("account_detail", args=["acme", "acmecoffee"])).content.decode()
+    html = (
+        login(alice)
+        .get(reverse("accounts:account-detail", args=["acme", "acmecoffee"]))
+        .content.decode()
+    )
     assert "5.0%" in html and "100.0%" in html
     assert "Goal and kind do not match" in html
     assert "<title>@acmecoffee · Playbook</title>" in html
 
 
 def test_it_edits_an_account(login, alice, acmecoffee) -> None:
-    edit = reverse("account_edit", args=["acme", "acmecoffee"])
+    edit = reverse("accounts:account-edit", args=["acme", "acmecoffee"])
     client = login(alice)
     form = client.get(edit).content.decode()
     assert 'value="5"' in form  # engagement target shown as a percentage
@@ -90,11 +103,14 @@ def test_it_edits_an_account(login, alice, acmecoffee) -> None:
 
 def test_it_archives_and_restores(login, alice, acmecoffee) -> None:
     client = login(alice)
-    url = reverse("account_archive", args=["acme", "acmecoffee"])
+    url = reverse("accounts:account-archive", args=["acme", "acmecoffee"])
     client.post(url, {"archived": "1"})
     acmecoffee.refresh_from_db()
     assert acmecoffee.archived
-    assert "/a/acmecoffee/" not in client.get(reverse("team_home", args=["acme"])).content.decode()
+    assert (
+        "/a/acmecoffee/"
+        not in client.get(reverse("accounts:team-home", args=["acme"])).content.decode()
+    )
     client.post(url, {"archived": "0"})
     acmecoffee.refresh_from_db()
     assert not acmecoffee.archived
@@ -102,7 +118,7 @@ def test_it_archives_and_restores(login, alice, acmecoffee) -> None:
 
 def test_it_refreshes_default_targets_for_the_chosen_kind(login, alice) -> None:
     response = login(alice).get(
-        reverse("account_form_defaults", args=["acme"]),
+        reverse("accounts:account-form-defaults", args=["acme"]),
         {"kind": "marketing", "primary_goal": "brand_image"},
         headers={"HX-Request": "true"},
     )
@@ -117,7 +133,7 @@ def test_it_refreshes_only_the_goal_warning(login, alice) -> None:
     html = (
         login(alice)
         .get(
-            reverse("account_form_defaults", args=["acme"]),
+            reverse("accounts:account-form-defaults", args=["acme"]),
             {"kind": "official", "primary_goal": "conversions", "part": "goal"},
             headers={"HX-Request": "true"},
         )
@@ -128,5 +144,5 @@ def test_it_refreshes_only_the_goal_warning(login, alice) -> None:
 
 
 def test_it_shows_members_to_leads(login, alice, bob, acmecoffee) -> None:
-    html = login(alice).get(reverse("member_list", args=["acme"])).content.decode()
+    html = login(alice).get(reverse("accounts:member-list", args=["acme"])).content.decode()
     assert "bob" in html and "@acmecoffee" in html and "Manager" in html

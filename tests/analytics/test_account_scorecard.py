@@ -22,7 +22,7 @@ END = date(2025, 3, 28)
 
 
 def url(handle: str = "acmecoffee", team: str = "acme") -> str:
-    return reverse("account_scorecard", args=[team, handle])
+    return reverse("analytics:account-scorecard", args=[team, handle])
 
 
 def cell(html: str, attribute: str, name: str) -> str:
@@ -171,7 +171,9 @@ def test_it_lets_leads_review_here_and_managers_only_look(login, alice, bob, wee
 
 
 def test_it_reviews_inline_from_this_page(login, alice, week) -> None:
-    review = reverse("scorecard_mark_reviewed", args=["acme", "acmecoffee", 7, "2025-03-28"])
+    review = reverse(
+        "analytics:scorecard-mark-reviewed", args=["acme", "acmecoffee", 7, "2025-03-28"]
+    )
     back = url() + "?days=7&end=2025-03-28"
     response = login(alice).post(
         review,
@@ -198,7 +200,9 @@ def test_it_summarises_the_latest_28_day_scorecard_on_the_account_page(
     ScorecardFactory(account=acmecoffee, days=7, period_end=END + timedelta(days=3))
     client = login(alice)
     with CaptureQueriesContext(connection) as queries:
-        html = client.get(reverse("account_detail", args=["acme", "acmecoffee"])).content.decode()
+        html = client.get(
+            reverse("accounts:account-detail", args=["acme", "acmecoffee"])
+        ).content.decode()
     assert "Scorecard, 28 days" in html and "88.0" in html
     assert f"{url()}?days=28&amp;end=2025-03-28" in html
     # The content mix below the summary reads the same period's end (an aggregate, no rows);
@@ -210,5 +214,9 @@ def test_it_summarises_the_latest_28_day_scorecard_on_the_account_page(
 
 
 def test_it_says_when_the_account_has_no_scorecard_yet(login, alice, acmecoffee) -> None:
-    html = login(alice).get(reverse("account_detail", args=["acme", "acmecoffee"])).content.decode()
+    html = (
+        login(alice)
+        .get(reverse("accounts:account-detail", args=["acme", "acmecoffee"]))
+        .content.decode()
+    )
     assert "No 28-day scorecard yet" in html

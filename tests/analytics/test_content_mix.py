@@ -22,7 +22,7 @@ END = date(2025, 3, 28)
 
 
 def account_page(client, handle: str = "acmecoffee") -> str:
-    return client.get(reverse("account_detail", args=["acme", handle])).content.decode()
+    return client.get(reverse("accounts:account-detail", args=["acme", handle])).content.decode()
 
 
 def mix_section(html: str) -> str:
@@ -59,7 +59,8 @@ def test_it_links_the_content_page_of_the_same_window(login, alice, posted) -> N
     html = account_page(login(alice))
 
     assert (
-        reverse("video_list", args=["acme", "acmecoffee"]) + "?days=28&amp;end=2025-03-28" in html
+        reverse("analytics:video-list", args=["acme", "acmecoffee"]) + "?days=28&amp;end=2025-03-28"
+        in html
     )
 
 
@@ -76,7 +77,7 @@ def test_it_says_what_to_do_without_videos(login, alice, acmecoffee) -> None:
     html = account_page(login(alice))
 
     assert "No video posted in this period." in mix_section(html)
-    assert f"{reverse('import_upload', args=['acme'])}?account=acmecoffee" in html
+    assert f"{reverse('analytics:import-upload', args=['acme'])}?account=acmecoffee" in html
 
 
 def test_it_counts_in_two_queries(acmecoffee, posted) -> None:

@@ -40,7 +40,7 @@ def test_it_fills_the_content_mix_and_the_audience_panel_of_every_account(login,
     client = login(lena)
     promotional_anywhere = 0
     for handle in HANDLES:
-        html = page(client, "account_detail", handle)
+        html = page(client, "accounts:account-detail", handle)
 
         mix = section(html, 'id="content-mix-h"')
         counts = {kind: int(value) for kind, value in re.findall(r'data-mix="(\w+)">(\d+)<', mix)}
@@ -64,7 +64,7 @@ def test_it_fills_the_content_mix_and_the_audience_panel_of_every_account(login,
 def test_it_lists_videos_on_every_content_page(login, lena) -> None:
     client = login(lena)
     for handle in HANDLES:
-        html = page(client, "video_list", handle)
+        html = page(client, "analytics:video-list", handle)
 
         assert 'id="videos-empty"' not in html, handle
         # @acme.baristas posts little, so its few videos may all be among the most viewed.
@@ -79,14 +79,14 @@ def test_it_lists_videos_on_every_content_page(login, lena) -> None:
         .filter(snapshot_count__gte=2)
         .first()
     )
-    html = page(client, "video_detail", HANDLES[0], video.video_id)
+    html = page(client, "analytics:video-detail", HANDLES[0], video.video_id)
     assert 'data-chart="video-views"' in html
 
 
 def test_it_charts_new_and_returning_viewers_on_every_scorecard(login, lena) -> None:
     client = login(lena)
     for handle in HANDLES:
-        html = page(client, "account_scorecard", handle)
+        html = page(client, "analytics:account-scorecard", handle)
 
         viewers = section(html, 'id="viewers"')
         assert 'data-empty="viewers"' not in viewers, handle

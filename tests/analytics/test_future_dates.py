@@ -302,7 +302,7 @@ def test_the_upload_form_refuses_a_download_day_outside_its_range(login, alice, 
     data = b'"Date","Followers","Difference in followers from previous day"\n"May 1","5","0"\n'
 
     response = login(alice).post(
-        reverse("import_upload", args=["acme"]),
+        reverse("analytics:import-upload", args=["acme"]),
         {"format": "auto", "as_of": value, "files": [upload("FollowerHistory.csv", data)]},
     )
 
@@ -314,7 +314,7 @@ def test_the_upload_form_refuses_a_download_day_outside_its_range(login, alice, 
 
 
 def test_the_upload_form_offers_only_the_days_it_accepts(login, alice, official):
-    page = login(alice).get(reverse("import_upload", args=["acme"])).content.decode()
+    page = login(alice).get(reverse("analytics:import-upload", args=["acme"])).content.decode()
 
     assert 'min="2000-01-01"' in page
     assert f'max="{timezone.localdate().isoformat()}"' in page

@@ -17,11 +17,11 @@ pytestmark = pytest.mark.django_db
 
 
 def url(team: str = "acme") -> str:
-    return reverse("promotional_markers", args=[team])
+    return reverse("analytics:promotional-markers", args=[team])
 
 
 def reset_url(team: str = "acme") -> str:
-    return reverse("promotional_markers_reset", args=[team])
+    return reverse("analytics:promotional-markers-reset", args=[team])
 
 
 def test_it_shows_the_defaults_to_a_lead(login, alice) -> None:
@@ -70,7 +70,7 @@ def test_it_decides_titles_by_the_saved_markers(login, alice, acmecoffee) -> Non
     client = login(alice)
     client.post(url(), {"markers": "oferta"})
 
-    html = client.get(reverse("video_list", args=["acme", "acmecoffee"])).content.decode()
+    html = client.get(reverse("analytics:video-list", args=["acme", "acmecoffee"])).content.decode()
 
     offer = html.split('<tr id="video-7486000011122334455">')[1].split("</tr>")[0]
     sale = html.split('<tr id="video-7486000011122334466">')[1].split("</tr>")[0]

@@ -39,13 +39,13 @@ def official(acme, bob):
 
 def upload(client, name: str, data: bytes) -> ImportRun:
     """Uploads one file on the import page, then confirms the preview as a person would."""
-    url = reverse("import_upload", args=["acme"]) + "?account=acmeofficial"
+    url = reverse("analytics:import-upload", args=["acme"]) + "?account=acmeofficial"
     file = SimpleUploadedFile(name, data, "application/octet-stream")
     response = client.post(url, {"format": "auto", "as_of": DOWNLOADED.isoformat(), "files": file})
     assert response.status_code == 302
     run = ImportRun.objects.order_by("-created_at").first()
     assert run.status == ImportRun.Status.PREVIEW, run.errors
-    client.post(reverse("import_confirm", args=["acme", run.public_id]))
+    client.post(reverse("analytics:import-confirm", args=["acme", run.public_id]))
     run.refresh_from_db()
     assert run.status == ImportRun.Status.APPLIED, run.errors
     return run
@@ -64,7 +64,7 @@ def content(day: str, sale_title: str, sale: tuple[str, ...], morning: tuple[str
 
 def exported_marks(client) -> dict[tuple[str, str], str]:
     """(video id, snapshot day) -> the `promotional` cell of the Content page's CSV."""
-    response = client.get(reverse("video_export", args=["acme", "acmeofficial"]))
+    response = client.get(reverse("analytics:video-export", args=["acme", "acmeofficial"]))
     rows = csv.DictReader(io.StringIO(response.content.decode()))
     return {(row["video_id"], row["snapshot_on"]): row["promotional"] for row in rows}
 
@@ -78,7 +78,7 @@ def test_it_keeps_a_persons_mark_when_the_content_download_comes_again(
     )
     upload(client, "Content.csv", first)
     # The title says promotional; bob, who knows the video, says it is not.
-    mark = reverse("video_mark", args=["acme", "acmeofficial", SALE])
+    mark = reverse("analytics:video-mark", args=["acme", "acmeofficial", SALE])
     assert client.post(mark, {"promotional": "authentic"}).status_code == 302
     marked_at = Video.objects.get(video_id=SALE).marked_at
 
@@ -98,7 +98,9 @@ def test_it_keeps_a_persons_mark_when_the_content_download_comes_again(
         bob,
         marked_at,
     )
-    page = client.get(reverse("video_list", args=["acme", "acmeofficial"])).content.decode()
+    page = client.get(
+        reverse("analytics:video-list", args=["acme", "acmeofficial"])
+    ).content.decode()
     row = page[page.index(f'<tr id="video-{SALE}">') :]
     row = row[: row.index("</tr>")]
     assert 'data-column="views">400</td>' in row
@@ -168,5 +170,7 @@ def test_it_changes_nothing_when_the_same_followers_zip_comes_again(login, bob, 
 
     assert (again.rows_created, again.rows_updated, again.rows_unchanged) == (0, 0, 152)
     assert stored(official) == before
-    page = client.get(reverse("import_detail", args=["acme", again.public_id])).content.decode()
+    page = client.get(
+        reverse("analytics:import-detail", args=["acme", again.public_id])
+    ).content.decode()
     assert "Nothing changed: everything was already as the files say." in page

@@ -33,12 +33,12 @@ def broker_up(monkeypatch) -> None:
 
 
 def url(team: str = "acme") -> str:
-    return reverse("scorecard_review", args=[team])
+    return reverse("analytics:scorecard-review", args=[team])
 
 
 def review_url(card: Scorecard) -> str:
     return reverse(
-        "scorecard_mark_reviewed",
+        "analytics:scorecard-mark-reviewed",
         args=["acme", card.account.handle, card.days, card.period_end.isoformat()],
     )
 
@@ -367,7 +367,9 @@ def test_it_lets_only_leads_review(login, bob, cards) -> None:
 
 
 def test_it_404s_a_review_of_a_missing_scorecard(login, alice, cards) -> None:
-    missing = reverse("scorecard_mark_reviewed", args=["acme", "acmecoffee", 7, "2025-03-28"])
+    missing = reverse(
+        "analytics:scorecard-mark-reviewed", args=["acme", "acmecoffee", 7, "2025-03-28"]
+    )
     assert login(alice).post(missing, {"reviewed": "1"}).status_code == 404
     invalid = "/t/acme/a/acmecoffee/scorecards/28/2025-02-30/review/"
     assert login(alice).post(invalid, {"reviewed": "1"}).status_code == 404

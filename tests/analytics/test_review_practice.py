@@ -34,7 +34,7 @@ def broker_up(monkeypatch) -> None:
 
 
 def url(team: str = "acme") -> str:
-    return reverse("scorecard_review", args=[team])
+    return reverse("analytics:scorecard-review", args=[team])
 
 
 def handles(html: str) -> list[str]:
@@ -89,7 +89,9 @@ def test_it_hides_other_teams(login, charlie, cards) -> None:
 def test_it_lets_managers_see_their_accounts_practice_but_not_review(login, bob, cards) -> None:
     html = login(bob).get(url(), {"sort": "-practice"}).content.decode()
     assert practice_cells(html) == {"acmecoffee": "57.1%"}
-    review = reverse("scorecard_mark_reviewed", args=["acme", "acmecoffee", 28, "2025-03-28"])
+    review = reverse(
+        "analytics:scorecard-mark-reviewed", args=["acme", "acmecoffee", 28, "2025-03-28"]
+    )
     assert login(bob).post(review, {"reviewed": "1"}).status_code == 403
 
 
@@ -164,7 +166,7 @@ def test_it_pages_a_table_sorted_by_practice(login, alice, bob, acme) -> None:
 
 
 def test_it_keeps_the_export_columns_and_follows_the_practice_order(login, alice, cards) -> None:
-    export = reverse("scorecard_export", args=["acme"])
+    export = reverse("analytics:scorecard-export", args=["acme"])
     response = login(alice).get(export, {"sort": "-practice"})
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == list(rules.EXPORT_COLUMNS)

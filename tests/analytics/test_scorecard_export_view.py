@@ -19,7 +19,7 @@ END = date(2025, 3, 28)
 
 
 def url() -> str:
-    return reverse("scorecard_export", args=["acme"])
+    return reverse("analytics:scorecard-export", args=["acme"])
 
 
 def rows(response) -> list[list[str]]:
@@ -91,7 +91,7 @@ def test_it_is_linked_from_the_table_with_the_current_filters(
     html = (
         login(alice)
         .get(
-            reverse("scorecard_review", args=["acme"]),
+            reverse("analytics:scorecard-review", args=["acme"]),
             {"kind": "official", "page": "1"},
             headers={"HX-Request": "true", "HX-Target": "scorecards-table"},
         )

@@ -38,7 +38,7 @@ def test_it_writes_spend_in_the_accounts_currency_and_the_readers_locale(
     acmecoffee.save(update_fields=["currency"])
     ScorecardFactory(account=acmecoffee, days=7, period_end=END, spend=Decimal("1234.50"))
     response = login(alice).get(
-        reverse("account_scorecard", args=["acme", "acmecoffee"]),
+        reverse("analytics:account-scorecard", args=["acme", "acmecoffee"]),
         {"days": 7, "end": END.isoformat()},
         headers={"Accept-Language": accept_language},
     )

@@ -42,7 +42,7 @@ TOO_FEW = (
 
 
 def url(handle: str = "acmecoffee", team: str = "acme") -> str:
-    return reverse("account_scorecard", args=[team, handle])
+    return reverse("analytics:account-scorecard", args=[team, handle])
 
 
 def weeks_ago(count: int) -> date:
@@ -200,7 +200,7 @@ def test_it_shows_the_practice_score_of_the_scorecards_window(
     assert response.context["practice_score"] == Decimal("0.3571")
     page = text(response.content.decode())
     assert "Practice: 35.7% of checklist items done in the weeks of this period." in page
-    assert f'href="{reverse("checklist_history", args=["acme", "acmecoffee"])}"' in (
+    assert f'href="{reverse("strategy:checklist-history", args=["acme", "acmecoffee"])}"' in (
         response.content.decode()
     )
     # The 28-day window also takes in the week of 10 Mar (2 of 7): 7 of 21. It shows with
@@ -286,7 +286,7 @@ def test_it_says_plainly_when_there_are_too_few_weeks(login, alice, bob, acmecof
 def test_it_says_what_to_do_with_nothing_to_compare(login, alice, acmecoffee) -> None:
     html = login(alice).get(url()).content.decode()
     assert TOO_FEW.format(0) in text(html)
-    assert reverse("checklist", args=["acme", "acmecoffee"]) in html
+    assert reverse("strategy:checklist", args=["acme", "acmecoffee"]) in html
     # Nothing to chart: no empty chart, no table of dashes.
     assert 'id="practice-outcome-data"' not in html and "practice-outcome-table" not in html
 

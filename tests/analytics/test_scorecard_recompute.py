@@ -24,11 +24,11 @@ UNAVAILABLE = (
 
 
 def recompute_url(team: str = "acme") -> str:
-    return reverse("scorecard_recompute", args=[team])
+    return reverse("analytics:scorecard-recompute", args=[team])
 
 
 def run_url(run: ScorecardRun, team: str = "acme") -> str:
-    return reverse("scorecard_run", args=[team, run.public_id])
+    return reverse("analytics:scorecard-run", args=[team, run.public_id])
 
 
 @pytest.fixture
@@ -156,7 +156,7 @@ def test_it_stops_polling_a_failed_run_and_says_why(login, alice, acme) -> None:
 
 def test_it_disables_the_button_when_redis_is_down(login, alice, acmecoffee, broker_down) -> None:
     card = ScorecardFactory(account=acmecoffee, period_end=END)
-    response = login(alice).get(reverse("scorecard_review", args=["acme"]))
+    response = login(alice).get(reverse("analytics:scorecard-review", args=["acme"]))
     assert response.status_code == 200
     html = response.content.decode()
     local = timezone.localtime(card.computed_at).strftime("%-d %b %Y, %H:%M")
@@ -164,7 +164,7 @@ def test_it_disables_the_button_when_redis_is_down(login, alice, acmecoffee, bro
     assert 'type="button" disabled' in html
     assert "@acmecoffee" in html
     # The account's own scorecard page still renders too.
-    page = login(alice).get(reverse("account_scorecard", args=["acme", "acmecoffee"]))
+    page = login(alice).get(reverse("analytics:account-scorecard", args=["acme", "acmecoffee"]))
     assert page.status_code == 200
 
 
@@ -211,7 +211,7 @@ def test_it_keeps_a_recompute_asked_for_while_redis_is_down(
 
 def test_it_asks_managers_nothing_about_redis(login, bob, acmecoffee, broker_down) -> None:
     ScorecardFactory(account=acmecoffee, period_end=END)
-    html = login(bob).get(reverse("scorecard_review", args=["acme"])).content.decode()
+    html = login(bob).get(reverse("analytics:scorecard-review", args=["acme"])).content.decode()
     assert UNAVAILABLE not in html and "Recompute now" not in html
 
 
@@ -234,7 +234,7 @@ def test_it_recomputes_from_the_page_through_a_real_worker(
     assert poll.status_code == 286
     assert json.loads(poll["HX-Trigger"]) == {"scorecards-updated": {}}
     table = client.get(
-        reverse("scorecard_review", args=["acme"]),
+        reverse("analytics:scorecard-review", args=["acme"]),
         {"days": "7", "end": "2025-03-28"},
         headers={"HX-Request": "true", "HX-Target": "scorecards-table"},
     ).content.decode()

@@ -20,7 +20,8 @@ END = date(2025, 3, 28)
 
 def weights(client, handle: str) -> list[str]:
     response = client.get(
-        reverse("account_scorecard", args=["acme", handle]), {"days": 7, "end": END.isoformat()}
+        reverse("analytics:account-scorecard", args=["acme", handle]),
+        {"days": 7, "end": END.isoformat()},
     )
     assert response.status_code == 200
     return re.findall(r"weighs (\S+)% in the overall score", response.content.decode())

@@ -17,7 +17,7 @@ VIDEO_ID = "7486000011122334455"
 
 
 def url(handle: str = "acmecoffee", video_id: str = VIDEO_ID, team: str = "acme") -> str:
-    return reverse("video_detail", args=[team, handle, video_id])
+    return reverse("analytics:video-detail", args=[team, handle, video_id])
 
 
 def test_it_requires_login(client, acmecoffee) -> None:

@@ -157,7 +157,7 @@ def test_it_exits_with_1_and_one_line(acme) -> None:
 
 
 def export_url(handle: str = "acmecoffee") -> str:
-    return reverse("video_export", args=["acme", handle])
+    return reverse("analytics:video-export", args=["acme", handle])
 
 
 @pytest.mark.django_db

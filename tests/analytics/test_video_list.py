@@ -20,7 +20,7 @@ SNAP = date(2025, 3, 30)
 
 
 def url(handle: str = "acmecoffee", team: str = "acme") -> str:
-    return reverse("video_list", args=[team, handle])
+    return reverse("analytics:video-list", args=[team, handle])
 
 
 def row_ids(html: str) -> list[str]:
@@ -67,7 +67,7 @@ def test_it_says_which_download_to_upload_when_there_are_no_videos(login, alice,
     assert "<title>@acmecoffee content · Playbook</title>" in html
     assert "No videos of @acmecoffee yet" in html
     assert "<strong>Content</strong> tab" in html
-    assert f"{reverse('import_upload', args=['acme'])}?account=acmecoffee" in html
+    assert f"{reverse('analytics:import-upload', args=['acme'])}?account=acmecoffee" in html
     assert "Download CSV" not in html
 
 
@@ -230,9 +230,9 @@ def test_it_says_so_when_no_video_was_posted_in_the_window(login, alice, acmecof
 
 def test_it_is_linked_from_the_account_and_scorecard_pages(login, alice, acmecoffee) -> None:
     client = login(alice)
-    account_page = client.get(reverse("account_detail", args=["acme", "acmecoffee"]))
+    account_page = client.get(reverse("accounts:account-detail", args=["acme", "acmecoffee"]))
     scorecard_page = client.get(
-        reverse("account_scorecard", args=["acme", "acmecoffee"]),
+        reverse("analytics:account-scorecard", args=["acme", "acmecoffee"]),
         {"days": "7", "end": END.isoformat()},
     )
 
@@ -242,7 +242,7 @@ def test_it_is_linked_from_the_account_and_scorecard_pages(login, alice, acmecof
 
 def test_it_links_the_markers_page_for_leads_only(login, alice, bob, acmecoffee) -> None:
     make_video(acmecoffee, "7486000011122334455", posted_on=END)
-    markers = reverse("promotional_markers", args=["acme"])
+    markers = reverse("analytics:promotional-markers", args=["acme"])
 
     assert markers in login(alice).get(url()).content.decode()
     assert markers not in login(bob).get(url()).content.decode()

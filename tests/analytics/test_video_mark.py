@@ -19,7 +19,7 @@ VIDEO_ID = "7486000011122334455"
 
 
 def url(handle: str = "acmecoffee", video_id: str = VIDEO_ID, team: str = "acme") -> str:
-    return reverse("video_mark", args=[team, handle, video_id])
+    return reverse("analytics:video-mark", args=[team, handle, video_id])
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def video(acmecoffee) -> Video:
 
 
 def test_it_marks_a_video_promotional_and_goes_back(login, alice, video) -> None:
-    back = reverse("video_list", args=["acme", "acmecoffee"]) + "?sort=views&page=1"
+    back = reverse("analytics:video-list", args=["acme", "acmecoffee"]) + "?sort=views&page=1"
 
     response = login(alice).post(url(), {"promotional": "promotional", "next": back})
 
@@ -128,7 +128,7 @@ def test_it_never_goes_back_to_another_site(login, alice, video) -> None:
         url(), {"promotional": "authentic", "next": "https://evil.example/"}
     )
 
-    assert response.url == reverse("video_list", args=["acme", "acmecoffee"])
+    assert response.url == reverse("analytics:video-list", args=["acme", "acmecoffee"])
 
 
 def test_it_refuses_get(login, alice, video) -> None:

@@ -15,7 +15,7 @@ from tests.connections.conftest import connect
 
 
 def start(client, account, source: str = "display", data: dict | None = None):  # noqa: ANN001, ANN201
-    url = reverse("connection_start", args=[account.team.slug, account.handle, source])
+    url = reverse("connections:connection-start", args=[account.team.slug, account.handle, source])
     return client.post(url, data or {})
 
 
@@ -36,7 +36,9 @@ def test_it_explains_which_variables_to_set_without_keys(
     settings.TIKTOK_CLIENT_KEY = ""
     settings.TIKTOK_CLIENT_SECRET = "set"
     settings.PLAYBOOK_TOKEN_KEYS = []
-    page = login(alice).get(reverse("connection_start", args=["acme", "acmecoffee", "display"]))
+    page = login(alice).get(
+        reverse("connections:connection-start", args=["acme", "acmecoffee", "display"])
+    )
     assert page.status_code == 200
     text = page.content.decode()
     assert "TIKTOK_CLIENT_KEY" in text and "PLAYBOOK_TOKEN_KEYS" in text
@@ -53,7 +55,7 @@ def test_it_connects_through_the_redirect_and_callback(tiktok, login, alice, acm
     query = parse_qs(urlsplit(response.url).query)
     assert query["scope"] == ["user.info.basic,user.info.stats,video.list"]
     assert query["redirect_uri"] == ["http://testserver/connections/tiktok/callback/"]
-    back = client.get(reverse("connection_callback"), consent(response.url))
+    back = client.get(reverse("tiktok-callback"), consent(response.url))
     assert back.status_code == 302 and back.url == "/t/acme/a/acmecoffee/"
     connection = Connection.objects.get(account=acmecoffee)
     assert connection.external_id == "open-id-acmecoffee"
@@ -70,11 +72,11 @@ def test_it_refuses_a_state_it_did_not_issue_and_uses_each_once(
 ) -> None:
     client = login(alice)
     params = consent(start(client, acmecoffee).url)
-    forged = client.get(reverse("connection_callback"), params | {"state": "made-up"})
+    forged = client.get(reverse("tiktok-callback"), params | {"state": "made-up"})
     assert forged.status_code == 400
     assert "start connecting again" in forged.content.decode()
-    assert client.get(reverse("connection_callback"), params).status_code == 302
-    again = client.get(reverse("connection_callback"), params)
+    assert client.get(reverse("tiktok-callback"), params).status_code == 302
+    again = client.get(reverse("tiktok-callback"), params)
     assert again.status_code == 400
     assert Connection.objects.count() == 1
     assert client.session[SESSION_KEY] == {}
@@ -90,7 +92,7 @@ def test_it_binds_the_state_to_the_session_that_asked(
     params = consent(start(client, acmecoffee).url)
     other = Client()
     other.force_login(alice)  # the same person, another session
-    assert other.get(reverse("connection_callback"), params).status_code == 400
+    assert other.get(reverse("tiktok-callback"), params).status_code == 400
     assert not Connection.objects.exists()
 
 
@@ -105,7 +107,7 @@ def test_it_reports_a_denied_authorization_without_a_connection(
         "error": "access_denied",
         "error_description": "User canceled",
     }
-    answer = client.get(reverse("connection_callback"), denied)
+    answer = client.get(reverse("tiktok-callback"), denied)
     assert answer.status_code == 400
     assert "User canceled" in answer.content.decode()
     assert not Connection.objects.exists()
@@ -119,7 +121,7 @@ def test_it_connects_ads_for_the_advertiser_entered(tiktok, login, alice, acme_d
     assert bad.status_code == 200 and "digits only" in bad.content.decode()
     response = start(client, acme_deals, "ads", {"advertiser_id": "222"})
     assert response.url.startswith(f"{tiktok.url}/portal/auth?app_id=")
-    assert client.get(reverse("connection_callback"), consent(response.url)).status_code == 302
+    assert client.get(reverse("tiktok-callback"), consent(response.url)).status_code == 302
     assert Connection.objects.get(account=acme_deals, source="ads").external_id == "222"
 
 
@@ -139,7 +141,7 @@ def test_it_lets_only_leads_connect_and_hides_other_teams(
 @pytest.mark.django_db
 def test_it_disconnects_and_deletes_the_tokens(tiktok, login, alice, acmecoffee) -> None:
     connection = connect(tiktok, acmecoffee)
-    url = reverse("connection_disconnect", args=["acme", connection.public_id])
+    url = reverse("connections:connection-disconnect", args=["acme", connection.public_id])
     assert login(alice).post(url).status_code == 302
     assert not Connection.objects.exists()
 
@@ -152,16 +154,16 @@ def test_it_lists_the_teams_connections_and_their_state(
     Connection.objects.filter(pk=connection.pk).update(
         status="reconnect", last_error="Refresh refused."
     )
-    page = login(alice).get(reverse("connection_list", args=["acme"])).content.decode()
+    page = login(alice).get(reverse("connections:connection-list", args=["acme"])).content.decode()
     assert "@acmecoffee" in page and "Needs reconnecting" in page and "Refresh refused." in page
     assert "@acme.deals" in page  # not connected yet
-    managed = login(bob).get(reverse("connection_list", args=["acme"])).content.decode()
+    managed = login(bob).get(reverse("connections:connection-list", args=["acme"])).content.decode()
     assert "@acmecoffee" in managed and "@acme.deals" not in managed
 
 
 @pytest.mark.django_db
 def test_it_shows_an_empty_state_without_connections(login, alice, acme) -> None:
-    page = login(alice).get(reverse("connection_list", args=["acme"])).content.decode()
+    page = login(alice).get(reverse("connections:connection-list", args=["acme"])).content.decode()
     assert "No account is connected yet" in page
 
 
@@ -170,7 +172,7 @@ def test_it_rechecks_the_lead_role_at_the_callback(tiktok, login, alice, acmecof
     client = login(alice)
     params = consent(start(client, acmecoffee).url)
     alice.memberships.update(role="manager")
-    answer = client.get(reverse("connection_callback"), params)
+    answer = client.get(reverse("tiktok-callback"), params)
     assert answer.status_code == 400
     assert "Only a lead" in answer.content.decode()
     assert not Connection.objects.exists()
@@ -205,9 +207,7 @@ def test_it_asks_which_advertiser_when_tiktok_authorizes_several(
 ) -> None:
     tiktok.state.advertiser_ids = ["111", "222"]
     client = login(alice)
-    answer = client.get(
-        reverse("connection_callback"), consent(start(client, acme_deals, "ads").url)
-    )
+    answer = client.get(reverse("tiktok-callback"), consent(start(client, acme_deals, "ads").url))
     assert answer.status_code == 400
     assert "authorized 2 advertisers" in answer.content.decode()
     assert not Connection.objects.exists()

@@ -14,12 +14,12 @@ from tests.connections.test_sync_service import D1, D2, day_one, day_two
 
 
 def sync_now(client, connection, capture) -> SyncRun:  # noqa: ANN001
-    url = reverse("connection_sync", args=["acme", connection.public_id])
+    url = reverse("connections:connection-sync", args=["acme", connection.public_id])
     with capture(execute=True):
         response = client.post(url)
     assert response.status_code == 302
     run = SyncRun.objects.order_by("-created_at").first()
-    assert response.url == reverse("sync_run", args=["acme", run.public_id])
+    assert response.url == reverse("connections:sync-run", args=["acme", run.public_id])
     return run
 
 
@@ -28,7 +28,7 @@ def test_it_connects_syncs_two_days_and_recomputes_the_scorecard(
     tiktok, login, alice, acmecoffee, time_machine, django_capture_on_commit_callbacks
 ) -> None:
     client = login(alice)
-    client.get(reverse("connection_callback"), consent(start(client, acmecoffee).url))
+    client.get(reverse("tiktok-callback"), consent(start(client, acmecoffee).url))
     connection = Connection.objects.get(account=acmecoffee)
 
     # The nightly default records yesterday: on the morning after D1, then after D2.
@@ -57,7 +57,7 @@ def test_it_connects_syncs_two_days_and_recomputes_the_scorecard(
     assert card.period_start == D2 - timedelta(days=6)
     assert (card.views, card.interactions, card.followers_end) == (270, 19, 1030)
 
-    page = client.get(reverse("sync_run", args=["acme", second.public_id]))
+    page = client.get(reverse("connections:sync-run", args=["acme", second.public_id]))
     assert "Done: 1,030 followers" in page.content.decode()
     state = (
         list(DailyMetric.objects.values()),
@@ -72,7 +72,9 @@ def test_it_connects_syncs_two_days_and_recomputes_the_scorecard(
         list(VideoSnapshot.objects.order_by("pk").values()),
         list(Scorecard.objects.values("views", "interactions", "overall_score")),
     ) == state
-    account_page = client.get(reverse("account_detail", args=["acme", "acmecoffee"])).content
+    account_page = client.get(
+        reverse("accounts:account-detail", args=["acme", "acmecoffee"])
+    ).content
     assert b"1,030 on 11 Mar 2025, verified" in account_page
 
 
@@ -85,7 +87,7 @@ def test_it_polls_the_sync_until_it_is_done(tiktok, login, alice, acmecoffee) ->
         connection=connect(tiktok, acmecoffee), day=date(2025, 3, 11), enqueue=False
     )
     client = login(alice)
-    url = reverse("sync_run", args=["acme", run.public_id])
+    url = reverse("connections:sync-run", args=["acme", run.public_id])
     waiting = client.get(url, headers={"HX-Request": "true"})
     assert waiting.status_code == 200 and 'hx-trigger="every 1s"' in waiting.content.decode()
     sync_run_execute(run_id=run.pk)
@@ -102,7 +104,7 @@ def test_it_syncs_now_in_place_for_htmx_and_shows_a_running_sync_instead_of_a_se
 
     connection = connect(tiktok, acmecoffee)
     client = login(alice)
-    url = reverse("connection_sync", args=["acme", connection.public_id])
+    url = reverse("connections:connection-sync", args=["acme", connection.public_id])
     queued = client.post(url, headers={"HX-Request": "true"})
     run = SyncRun.objects.get()
     assert queued.status_code == 200

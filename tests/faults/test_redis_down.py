@@ -57,7 +57,8 @@ def test_it_serves_every_page_and_loses_no_work_while_redis_is_down(
     # in Redis, which dies without saving it.
     client.force_login(alice)
     queued = client.post(
-        reverse("scorecard_recompute", args=["acme"]), {"days": "28", "end": END.isoformat()}
+        reverse("analytics:scorecard-recompute", args=["acme"]),
+        {"days": "28", "end": END.isoformat()},
     )
     assert queued.status_code == 302
     lost = ScorecardRun.objects.latest("pk")
@@ -73,18 +74,20 @@ def test_it_serves_every_page_and_loses_no_work_while_redis_is_down(
             response = client.get(url)
             assert response.status_code == statuses[role], (role, name, url)
     client.force_login(alice)
-    review = client.get(reverse("scorecard_review", args=["acme"]), {"days": 28, "end": END})
+    review = client.get(
+        reverse("analytics:scorecard-review", args=["acme"]), {"days": 28, "end": END}
+    )
     assert "Background work is unavailable" in review.content.decode()
 
     # An import confirmed now keeps its figures and says the recompute waits for Redis.
     upload = SimpleUploadedFile("metrics.csv", METRICS, content_type="text/csv")
     previewed = client.post(
-        reverse("import_upload", args=["acme"]),
+        reverse("analytics:import-upload", args=["acme"]),
         {"format": "auto", "as_of": "2025-03-28", "files": [upload]},
     )
     assert previewed.status_code == 302, previewed.content.decode()
     preview = ImportRun.objects.get(status=ImportRun.Status.PREVIEW, user=alice)
-    confirmed = client.post(reverse("import_confirm", args=["acme", preview.public_id]))
+    confirmed = client.post(reverse("analytics:import-confirm", args=["acme", preview.public_id]))
     assert confirmed.status_code == 302
     detail = client.get(confirmed.url).content.decode()
     assert imports.RECOMPUTE_WAITING in detail
@@ -93,7 +96,7 @@ def test_it_serves_every_page_and_loses_no_work_while_redis_is_down(
 
     # A lead's recompute is saved too, and the answer says so.
     recompute = client.post(
-        reverse("scorecard_recompute", args=["acme"]),
+        reverse("analytics:scorecard-recompute", args=["acme"]),
         {"days": "7", "end": END.isoformat()},
         headers={"HX-Request": "true"},
     )
@@ -101,7 +104,7 @@ def test_it_serves_every_page_and_loses_no_work_while_redis_is_down(
     answer = recompute.content.decode()
     assert "Your recompute is saved and starts by itself" in answer
     asked = ScorecardRun.objects.get(days=[7], task_id="")
-    status_page = client.get(reverse("scorecard_run", args=["acme", asked.public_id]))
+    status_page = client.get(reverse("analytics:scorecard-run", args=["acme", asked.public_id]))
     assert "Saved, waiting for background work" in status_page.content.decode()
     assert [run.waiting_for_queue for run in (imported, asked)] == [True, True]
 

@@ -16,7 +16,7 @@ END = date(2025, 3, 28)
 
 
 def exported(client) -> list[dict[str, str]]:
-    url = reverse("scorecard_export", args=["acme"]) + f"?days=28&end={END.isoformat()}"
+    url = reverse("analytics:scorecard-export", args=["acme"]) + f"?days=28&end={END.isoformat()}"
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"

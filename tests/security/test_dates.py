@@ -54,7 +54,7 @@ def test_only_iso_weeks_that_exist_are_weeks() -> None:
 def test_the_scorecards_page_shows_its_default_period_and_says_why(
     login, bob, acmecoffee, end: str
 ) -> None:
-    response = login(bob).get(reverse("scorecard_review", args=["acme"]) + f"?end={end}")
+    response = login(bob).get(reverse("analytics:scorecard-review", args=["acme"]) + f"?end={end}")
     assert response.status_code == 200
     html = response.content.decode()
     assert f"{end} {RANGE_WORDS}" in html
@@ -62,7 +62,7 @@ def test_the_scorecards_page_shows_its_default_period_and_says_why(
 
 
 def test_the_scorecards_table_alone_says_why_too(login, bob, acmecoffee) -> None:
-    url = reverse("scorecard_review", args=["acme"]) + "?end=0001-01-05"
+    url = reverse("analytics:scorecard-review", args=["acme"]) + "?end=0001-01-05"
     response = login(bob).get(url, headers={"HX-Request": "true", "HX-Target": "scorecards-table"})
     assert response.status_code == 200
     assert RANGE_WORDS in response.content.decode()
@@ -71,7 +71,7 @@ def test_the_scorecards_table_alone_says_why_too(login, bob, acmecoffee) -> None
 
 @pytest.mark.parametrize("end", OUT_OF_RANGE)
 def test_the_csv_export_is_a_400_page_saying_why(login, bob, acmecoffee, end: str) -> None:
-    response = login(bob).get(reverse("scorecard_export", args=["acme"]) + f"?end={end}")
+    response = login(bob).get(reverse("analytics:scorecard-export", args=["acme"]) + f"?end={end}")
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
     assert f"{end} {RANGE_WORDS}" in response.content.decode()
@@ -81,7 +81,9 @@ def test_the_csv_export_is_a_400_page_saying_why(login, bob, acmecoffee, end: st
 def test_the_account_scorecard_shows_its_default_period_and_says_why(
     login, bob, acmecoffee, end: str
 ) -> None:
-    url = reverse("account_scorecard", args=["acme", "acmecoffee"]) + f"?days=90&end={end}"
+    url = (
+        reverse("analytics:account-scorecard", args=["acme", "acmecoffee"]) + f"?days=90&end={end}"
+    )
     response = login(bob).get(url)
     assert response.status_code == 200
     assert f"{end} {RANGE_WORDS}" in response.content.decode()
@@ -89,14 +91,17 @@ def test_the_account_scorecard_shows_its_default_period_and_says_why(
 
 def test_a_period_in_range_is_shown_without_a_message(login, bob, acmecoffee) -> None:
     ScorecardFactory(account=acmecoffee, days=28, period_end=date(2025, 3, 28))
-    url = reverse("account_scorecard", args=["acme", "acmecoffee"]) + "?days=28&end=2025-03-28"
+    url = (
+        reverse("analytics:account-scorecard", args=["acme", "acmecoffee"])
+        + "?days=28&end=2025-03-28"
+    )
     html = login(bob).get(url).content.decode()
     assert "out of range" not in html
     assert "1 Mar 2025 to 28 Mar 2025" in html
 
 
 def test_the_checklist_of_a_week_before_2000_is_a_400_page(login, bob, acmecoffee) -> None:
-    url = reverse("checklist", args=["acme", "acmecoffee"]) + "?week=0001-W01"
+    url = reverse("strategy:checklist", args=["acme", "acmecoffee"]) + "?week=0001-W01"
     response = login(bob).get(url)
     assert response.status_code == 400
     assert "0001-W01 is out of range: choose a week between 2000-W01 and" in (
@@ -129,7 +134,7 @@ def test_a_recompute_refuses_an_end_out_of_range_with_a_clear_message(
     login, alice, acme, end: str
 ) -> None:
     response = login(alice).post(
-        reverse("scorecard_recompute", args=["acme"]), {"days": "28", "end": end}
+        reverse("analytics:scorecard-recompute", args=["acme"]), {"days": "28", "end": end}
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -151,7 +156,7 @@ def test_an_upload_downloaded_on_a_day_out_of_range_is_refused(
     login, bob, acmecoffee, as_of: str
 ) -> None:
     file = SimpleUploadedFile("m.csv", b"date,likes\n2024-12-30,5\n", content_type="text/csv")
-    url = reverse("import_upload", args=["acme"]) + "?account=acmecoffee"
+    url = reverse("analytics:import-upload", args=["acme"]) + "?account=acmecoffee"
     before = checksum()
     response = login(bob).post(url, {"format": "auto", "as_of": as_of, "files": [file]})
     assert response.status_code == 200

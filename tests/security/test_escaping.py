@@ -69,7 +69,7 @@ def seeded(acme, globex, alice, bob, charlie, root, acmecoffee, acme_deals, glob
 
 def upload(client, name: str, content: bytes) -> ImportRun:
     file = SimpleUploadedFile(name, content, content_type="text/csv")
-    url = reverse("import_upload", args=["acme"]) + "?account=acmecoffee"
+    url = reverse("analytics:import-upload", args=["acme"]) + "?account=acmecoffee"
     client.post(url, {"format": "auto", "as_of": "2025-01-05", "files": [file]})
     return ImportRun.objects.latest("pk")
 
@@ -104,26 +104,28 @@ def shows_escaped(client, url: str, text: str = PAYLOAD) -> None:
 
 def test_account_texts_are_escaped(seeded, login, alice) -> None:
     client = login(alice)
-    shows_escaped(client, reverse("account_detail", args=["acme", "acmecoffee"]))
-    shows_escaped(client, reverse("team_home", args=["acme"]))
-    shows_escaped(client, reverse("account_edit", args=["acme", "acmecoffee"]))
+    shows_escaped(client, reverse("accounts:account-detail", args=["acme", "acmecoffee"]))
+    shows_escaped(client, reverse("accounts:team-home", args=["acme"]))
+    shows_escaped(client, reverse("accounts:account-edit", args=["acme", "acmecoffee"]))
 
 
 def test_the_team_name_is_escaped(seeded, login, alice) -> None:
-    shows_escaped(login(alice), reverse("team_home", args=["acme"]), SCRIPT[:40])
+    shows_escaped(login(alice), reverse("accounts:team-home", args=["acme"]), SCRIPT[:40])
 
 
 def test_the_review_comment_is_escaped(seeded, login, alice) -> None:
-    url = reverse("scorecard_review", args=["acme"]) + "?days=28&end=2025-03-28"
+    url = reverse("analytics:scorecard-review", args=["acme"]) + "?days=28&end=2025-03-28"
     shows_escaped(login(alice), url)
 
 
 def test_checklist_notes_and_template_texts_are_escaped(seeded, login, alice, bob) -> None:
-    shows_escaped(login(bob), reverse("checklist", args=["acme", "acmecoffee"]))
+    shows_escaped(login(bob), reverse("strategy:checklist", args=["acme", "acmecoffee"]))
     client = login(alice)
-    shows_escaped(client, reverse("checklist_template", args=["acme", "official"]))
-    shows_escaped(client, reverse("checklist_template", args=["acme", "official"]), PAYLOAD[:90])
-    edit = reverse("checklist_item_edit", args=["acme", seeded["item"].public_id])
+    shows_escaped(client, reverse("strategy:checklist-template", args=["acme", "official"]))
+    shows_escaped(
+        client, reverse("strategy:checklist-template", args=["acme", "official"]), PAYLOAD[:90]
+    )
+    edit = reverse("strategy:checklist-item-edit", args=["acme", seeded["item"].public_id])
     shows_escaped(client, edit)
     assert Practice.objects.filter(name=PAYLOAD[:90]).exists()
 
@@ -132,9 +134,11 @@ def test_uploaded_file_names_and_handles_are_escaped(seeded, login, alice) -> No
     client = login(alice)
     named = upload(client, FILE_NAME, b"date,likes\n2024-12-30,5\n")
     assert named.file_names == [FILE_NAME]
-    shows_escaped(client, reverse("import_detail", args=["acme", named.public_id]), FILE_NAME)
-    shows_escaped(client, reverse("import_list", args=["acme"]), FILE_NAME)
+    shows_escaped(
+        client, reverse("analytics:import-detail", args=["acme", named.public_id]), FILE_NAME
+    )
+    shows_escaped(client, reverse("analytics:import-list", args=["acme"]), FILE_NAME)
     handles = upload(client, "h.csv", f"date,handle,likes\n2024-12-30,{PAYLOAD},5\n".encode())
-    response = client.get(reverse("import_detail", args=["acme", handles.public_id]))
+    response = client.get(reverse("analytics:import-detail", args=["acme", handles.public_id]))
     assert handles.error_count >= 1
     assert_no_raw_payload(response.content.decode(), "the import's errors")

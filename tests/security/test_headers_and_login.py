@@ -8,7 +8,7 @@ PASSWORD = "secret-pass-123"  # tests.factories.UserFactory's
 
 
 def test_a_page_carries_the_security_headers(login, alice, acme) -> None:
-    response = login(alice).get(reverse("team_home", args=["acme"]))
+    response = login(alice).get(reverse("accounts:team-home", args=["acme"]))
     assert response.status_code == 200
     policy = {
         directive.split()[0]: directive.split()[1:]
@@ -49,7 +49,7 @@ def test_the_sixth_attempt_after_five_failures_is_refused_even_with_the_right_pa
     response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
     assert response.status_code in (403, 429)
     assert "_auth_user_id" not in client.session
-    assert client.get(reverse("team_home", args=["acme"])).status_code == 302
+    assert client.get(reverse("accounts:team-home", args=["acme"])).status_code == 302
 
 
 def test_another_user_from_the_same_address_may_still_log_in(client, alice, bob, acme) -> None:

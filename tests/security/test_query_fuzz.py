@@ -103,9 +103,12 @@ def clients(alice, bob) -> dict[str, Client]:
 
 
 def test_it_fuzzes_every_page_that_answers_get() -> None:
-    assert {"scorecard_review", "scorecard_export", "account_scorecard", "checklist"} <= set(
-        GET_URLS
-    )
+    assert {
+        "analytics:scorecard-review",
+        "analytics:scorecard-export",
+        "analytics:account-scorecard",
+        "strategy:checklist",
+    } <= set(GET_URLS)
     assert "login" not in GET_URLS
 
 
@@ -120,20 +123,22 @@ def test_it_fuzzes_every_page_that_answers_get() -> None:
 )
 @given(name=st.sampled_from(GET_URLS), role=st.sampled_from(["lead", "manager"]), query=queries)
 # The queries of issue 9, each once for sure.
-@example(name="scorecard_review", role="manager", query={"end": "0001-01-05"})
-@example(name="scorecard_export", role="manager", query={"end": "0001-01-05"})
-@example(name="account_scorecard", role="manager", query={"end": "0001-01-05"})
-@example(name="checklist", role="manager", query={"week": "0001-W01"})
-@example(name="account_scorecard", role="lead", query={"days": "90", "end": "9999-12-31"})
-@example(name="import_upload", role="manager", query={"account": "acme\x00coffee"})
-@example(name="team_home", role="lead", query={"q": "\x00", "page": "99999999999999999999"})
+@example(name="analytics:scorecard-review", role="manager", query={"end": "0001-01-05"})
+@example(name="analytics:scorecard-export", role="manager", query={"end": "0001-01-05"})
+@example(name="analytics:account-scorecard", role="manager", query={"end": "0001-01-05"})
+@example(name="strategy:checklist", role="manager", query={"week": "0001-W01"})
+@example(name="analytics:account-scorecard", role="lead", query={"days": "90", "end": "9999-12-31"})
+@example(name="analytics:import-upload", role="manager", query={"account": "acme\x00coffee"})
+@example(
+    name="accounts:team-home", role="lead", query={"q": "\x00", "page": "99999999999999999999"}
+)
 def test_no_query_gives_a_500(name: str, role: str, query: dict, urls: dict, clients) -> None:
     url = f"{urls[name]}?{urlencode(query, doseq=True)}"
     response = clients[role].get(url)
     assert response.status_code < 500, (url, response.status_code)
 
 
-POSTS = {"checklist_tick", "checklist_note", "scorecard_mark_reviewed"}
+POSTS = {"strategy:checklist-tick", "strategy:checklist-note", "analytics:scorecard-mark-reviewed"}
 HANDLE_URLS = sorted(name for name in {*GET_URLS, *POSTS} if "handle" in url_params(name))
 
 

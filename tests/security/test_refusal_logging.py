@@ -42,7 +42,7 @@ def test_it_logs_a_refusal_once_without_a_traceback(
     settings.DEBUG = debug
     client = login(bob)
     with project_logging() as log:
-        response = client.get(reverse("member_list", args=["acme"]))
+        response = client.get(reverse("accounts:member-list", args=["acme"]))
     assert response.status_code == 403
     text = log.getvalue()
     assert text.count("Forbidden (Permission denied): /t/acme/members/") == 1, text

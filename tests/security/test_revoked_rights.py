@@ -30,7 +30,7 @@ WITH_HANDLE = b"date,handle,video_views,likes\n2024-12-30,acmecoffee,100,7\n"
 
 
 def preview(client, name: str, content: bytes, account: str | None = None) -> ImportRun:
-    url = reverse("import_upload", args=["acme"])
+    url = reverse("analytics:import-upload", args=["acme"])
     if account:
         url += f"?account={account}"
         assert client.get(url).status_code == 200
@@ -75,12 +75,12 @@ def test_it_refuses_a_confirm_after_the_manager_left_the_account(
 ) -> None:
     client = login(bob)
     run = preview(client, name, content, account)
-    detail = reverse("import_detail", args=["acme", run.public_id])
+    detail = reverse("analytics:import-detail", args=["acme", run.public_id])
     assert client.get(detail).status_code == 200
     take_off(bob, acmecoffee)
 
     before = checksum()
-    response = client.post(reverse("import_confirm", args=["acme", run.public_id]))
+    response = client.post(reverse("analytics:import-confirm", args=["acme", run.public_id]))
 
     assert response.status_code == 403
     assert "no longer manage" in response.content.decode()
@@ -91,7 +91,7 @@ def test_it_refuses_a_confirm_after_the_member_left_the_team(login, bob, acme, a
     client = login(bob)
     run = preview(client, "metrics.csv", HANDLELESS, "acmecoffee")
     Membership.objects.filter(user=bob, team=acme).delete()
-    refused(client, reverse("import_confirm", args=["acme", run.public_id]))
+    refused(client, reverse("analytics:import-confirm", args=["acme", run.public_id]))
 
 
 def test_it_refuses_a_confirm_by_a_lead_who_became_a_manager(
@@ -100,14 +100,16 @@ def test_it_refuses_a_confirm_by_a_lead_who_became_a_manager(
     client = login(alice)
     run = preview(client, "metrics.csv", HANDLELESS, "acme.deals")
     demote(alice, acme)
-    refused(client, reverse("import_confirm", args=["acme", run.public_id]), statuses=(403,))
+    refused(
+        client, reverse("analytics:import-confirm", args=["acme", run.public_id]), statuses=(403,)
+    )
 
 
 def test_it_refuses_a_discard_after_the_member_left_the_team(login, bob, acme, acmecoffee) -> None:
     client = login(bob)
     run = preview(client, "metrics.csv", HANDLELESS, "acmecoffee")
     Membership.objects.filter(user=bob, team=acme).delete()
-    refused(client, reverse("import_discard", args=["acme", run.public_id]))
+    refused(client, reverse("analytics:import-discard", args=["acme", run.public_id]))
 
 
 def test_the_service_refuses_a_confirm_whatever_the_view_checked(bob, acme, acmecoffee) -> None:
@@ -131,18 +133,20 @@ def test_the_service_refuses_a_confirm_whatever_the_view_checked(bob, acme, acme
 def test_it_refuses_a_review_by_a_lead_who_became_a_manager(login, alice, acme, acmecoffee) -> None:
     card = ScorecardFactory(account=acmecoffee)
     client = login(alice)
-    page = reverse("account_scorecard", args=["acme", "acmecoffee"])
+    page = reverse("analytics:account-scorecard", args=["acme", "acmecoffee"])
     assert client.get(f"{page}?days=28&end=2025-03-28").status_code == 200
     demote(alice, acme)
-    url = reverse("scorecard_mark_reviewed", args=["acme", "acmecoffee", 28, card.period_end])
+    url = reverse(
+        "analytics:scorecard-mark-reviewed", args=["acme", "acmecoffee", 28, card.period_end]
+    )
     refused(client, url, {"reviewed": "1", "comment": "fine"}, statuses=(403,))
 
 
 def test_it_refuses_a_recompute_by_a_lead_who_became_a_manager(login, alice, acme) -> None:
     client = login(alice)
-    assert client.get(reverse("scorecard_review", args=["acme"])).status_code == 200
+    assert client.get(reverse("analytics:scorecard-review", args=["acme"])).status_code == 200
     demote(alice, acme)
-    url = reverse("scorecard_recompute", args=["acme"])
+    url = reverse("analytics:scorecard-recompute", args=["acme"])
     refused(client, url, {"days": "28", "end": "2025-03-28"}, statuses=(403,))
 
 
@@ -156,7 +160,7 @@ def test_it_refuses_a_tick_or_note_after_the_manager_left_the_account(
     client = login(bob)
     checklist = open_checklist(acmecoffee)
     hosted = item(checklist, "Hosted")
-    assert client.get(reverse("checklist", args=["acme", "acmecoffee"])).status_code == 200
+    assert client.get(reverse("strategy:checklist", args=["acme", "acmecoffee"])).status_code == 200
     take_off(bob, acmecoffee)
     url = tick_url(acmecoffee, hosted) if write == "tick" else note_url(acmecoffee, hosted)
     refused(client, url, {"ticked": "1", "note": "done"}, statuses=(404,))
@@ -169,13 +173,16 @@ def test_it_refuses_template_edits_by_a_lead_who_became_a_manager(
     template = templates_ensure(team=acme)["official"]
     entry = ChecklistItem.objects.filter(practice__template=template, evidence_rule="").first()
     client = login(alice)
-    assert client.get(reverse("checklist_template", args=["acme", "official"])).status_code == 200
+    assert (
+        client.get(reverse("strategy:checklist-template", args=["acme", "official"])).status_code
+        == 200
+    )
     demote(alice, acme)
     urls = {
-        "create": reverse("checklist_item_create", args=["acme", "official"]),
-        "edit": reverse("checklist_item_edit", args=["acme", entry.public_id]),
-        "move": reverse("checklist_item_move", args=["acme", entry.public_id]),
-        "retire": reverse("checklist_item_retire", args=["acme", entry.public_id]),
+        "create": reverse("strategy:checklist-item-create", args=["acme", "official"]),
+        "edit": reverse("strategy:checklist-item-edit", args=["acme", entry.public_id]),
+        "move": reverse("strategy:checklist-item-move", args=["acme", entry.public_id]),
+        "retire": reverse("strategy:checklist-item-retire", args=["acme", entry.public_id]),
     }
     data = {"practice": "New", "title": "Posted", "cadence": "weekly", "direction": "down"}
     refused(client, urls[write], data, statuses=(403,))
@@ -189,10 +196,12 @@ def test_it_refuses_account_writes_by_a_lead_who_became_a_manager(
     login, alice, acme, acmecoffee, write: str
 ) -> None:
     client = login(alice)
-    assert client.get(reverse("account_edit", args=["acme", "acmecoffee"])).status_code == 200
+    assert (
+        client.get(reverse("accounts:account-edit", args=["acme", "acmecoffee"])).status_code == 200
+    )
     demote(alice, acme)
     args = ["acme"] if write == "create" else ["acme", "acmecoffee"]
-    url = reverse(f"account_{write}", args=args)
+    url = reverse(f"accounts:account-{write}", args=args)
     data = {"handle": "newone", "kind": "official", "display_name": "Hijacked", "archived": "1"}
     refused(client, url, data, statuses=(403,))
 

@@ -56,7 +56,7 @@ def test_a_template_edit(monkeypatch, login, alice, acme) -> None:
     template = templates_ensure(team=acme)["official"]
     entry = ChecklistItem.objects.filter(practice__template=template, evidence_rule="").first()
     revoking(monkeypatch, "strategy.selectors.item_get", lambda: demote(alice, acme))
-    url = reverse("checklist_item_retire", args=["acme", entry.public_id])
+    url = reverse("strategy:checklist-item-retire", args=["acme", entry.public_id])
     post_refused(login(alice), url, {})
     entry.refresh_from_db()
     assert entry.retired_from is None
@@ -64,7 +64,7 @@ def test_a_template_edit(monkeypatch, login, alice, acme) -> None:
 
 def test_an_account_archive(monkeypatch, login, alice, acme, acmecoffee) -> None:
     revoking(monkeypatch, "accounts.selectors.account_get", lambda: demote(alice, acme))
-    url = reverse("account_archive", args=["acme", "acmecoffee"])
+    url = reverse("accounts:account-archive", args=["acme", "acmecoffee"])
     post_refused(login(alice), url, {"archived": "1"})
 
 
@@ -73,7 +73,9 @@ def test_a_review(monkeypatch, login, alice, acme, acmecoffee) -> None:
     revoking(
         monkeypatch, "analytics.selectors.scorecards.scorecard_get", lambda: demote(alice, acme)
     )
-    url = reverse("scorecard_mark_reviewed", args=["acme", "acmecoffee", 28, card.period_end])
+    url = reverse(
+        "analytics:scorecard-mark-reviewed", args=["acme", "acmecoffee", 28, card.period_end]
+    )
     post_refused(login(alice), url, {"reviewed": "1", "comment": "late"})
 
 
@@ -85,11 +87,11 @@ def test_a_recompute(monkeypatch, login, alice, acme) -> None:
 
     monkeypatch.setattr("analytics.views.review.RecomputeForm", RevokingForm)
     monkeypatch.setattr("analytics.services.scorecards.broker_available", lambda: True)
-    url = reverse("scorecard_recompute", args=["acme"])
+    url = reverse("analytics:scorecard-recompute", args=["acme"])
     post_refused(login(alice), url, {"days": "28", "end": "2025-03-28"})
 
 
-@pytest.mark.parametrize("action", ["import_confirm", "import_discard"])
+@pytest.mark.parametrize("action", ["analytics:import-confirm", "analytics:import-discard"])
 def test_an_import_confirm_or_discard(monkeypatch, login, bob, acme, acmecoffee, action) -> None:
     run = import_preview(
         membership=bob.memberships.get(),

@@ -59,7 +59,7 @@ def test_a_tick_late_on_sunday_counts_for_the_week_that_is_ending(
         hosted = item(open_checklist(acmecoffee), "Hosted")
         response = login(bob).post(tick_url(acmecoffee, hosted), {"ticked": "1"})
         assert response.status_code == 302
-        page = login(bob).get(reverse("checklist", args=["acme", "acmecoffee"]))
+        page = login(bob).get(reverse("strategy:checklist", args=["acme", "acmecoffee"]))
         assert "2026-W48" in page.content.decode()
     assert Check.objects.get().checklist.week_start == date(2026, 11, 23)
     # Ten minutes later the new week is open and the old one is read-only for managers.
@@ -79,16 +79,18 @@ def test_iso_week_53_is_a_week_like_any_other(zone, login, bob, acmecoffee) -> N
     with at(2026, 12, 30, 12, 0):
         assert this_week() == date(2026, 12, 28)
         client = login(bob)
-        html = client.get(reverse("checklist", args=["acme", "acmecoffee"])).content.decode()
+        html = client.get(
+            reverse("strategy:checklist", args=["acme", "acmecoffee"])
+        ).content.decode()
         assert "2026-W53" in html
         assert "2026-W52" in html  # the link to the week before
-        url = reverse("checklist", args=["acme", "acmecoffee"])
+        url = reverse("strategy:checklist", args=["acme", "acmecoffee"])
         assert client.get(f"{url}?week=2026-W53").status_code == 200
         assert client.get(f"{url}?week=2027-W01").status_code == 404  # not begun yet
     # Monday 2027-01-04 in Auckland: week 1 of 2027; week 53 is the week before.
     with at(2027, 1, 3, 12, 0):
         assert this_week() == date(2027, 1, 4)
-        html = login(bob).get(reverse("checklist", args=["acme", "acmecoffee"])).content
+        html = login(bob).get(reverse("strategy:checklist", args=["acme", "acmecoffee"])).content
         assert "2027-W01" in html.decode() and "2026-W53" in html.decode()
     # 2025 has no week 53.
     with at(2026, 1, 1, 12, 0):
@@ -112,7 +114,7 @@ def test_yesterday_follows_the_zones_midnight(zone) -> None:
 def test_the_scorecards_page_defaults_to_the_zones_yesterday(zone, login, bob, acmecoffee) -> None:
     zone(LOS_ANGELES)
     with at(2026, 3, 2, 7, 59):
-        html = login(bob).get(reverse("scorecard_review", args=["acme"])).content.decode()
+        html = login(bob).get(reverse("analytics:scorecard-review", args=["acme"])).content.decode()
     assert 'value="2026-02-28"' in html
 
 

@@ -24,17 +24,19 @@ def item(checklist: Checklist, title_start: str) -> ChecklistItem:
 
 
 def checklist_url(account: Account, week_start: date | None = None) -> str:
-    url = reverse("checklist", args=[account.team.slug, account.handle])
+    url = reverse("strategy:checklist", args=[account.team.slug, account.handle])
     return f"{url}?week={week_label(week_start)}" if week_start else url
 
 
 def tick_url(account: Account, checklist_item: ChecklistItem) -> str:
     return reverse(
-        "checklist_tick", args=[account.team.slug, account.handle, checklist_item.public_id]
+        "strategy:checklist-tick",
+        args=[account.team.slug, account.handle, checklist_item.public_id],
     )
 
 
 def note_url(account: Account, checklist_item: ChecklistItem) -> str:
     return reverse(
-        "checklist_note", args=[account.team.slug, account.handle, checklist_item.public_id]
+        "strategy:checklist-note",
+        args=[account.team.slug, account.handle, checklist_item.public_id],
     )

@@ -72,7 +72,7 @@ def test_it_says_when_an_earlier_week_has_no_checklist(login, bob, acmecoffee, l
 
 @pytest.mark.parametrize("week", ["2026-W99", "yesterday", "2999-W01"])
 def test_it_refuses_weeks_that_are_not_there(login, bob, acmecoffee, week: str) -> None:
-    url = reverse("checklist", args=["acme", acmecoffee.handle])
+    url = reverse("strategy:checklist", args=["acme", acmecoffee.handle])
     assert login(bob).get(f"{url}?week={week}").status_code == 404
 
 
@@ -105,11 +105,19 @@ def test_it_follows_the_accounts_kind(login, alice, acme) -> None:
 
 
 def test_it_shows_the_checklist_on_the_account_page(login, bob, acmecoffee) -> None:
-    page = login(bob).get(reverse("account_detail", args=["acme", "acmecoffee"])).content.decode()
+    page = (
+        login(bob)
+        .get(reverse("accounts:account-detail", args=["acme", "acmecoffee"]))
+        .content.decode()
+    )
     assert "Best practices this week" in page
     assert "No checklist is open for this week yet" in page
     assert not Checklist.objects.exists()  # the account page only reads
     open_checklist(acmecoffee)
-    page = login(bob).get(reverse("account_detail", args=["acme", "acmecoffee"])).content.decode()
+    page = (
+        login(bob)
+        .get(reverse("accounts:account-detail", args=["acme", "acmecoffee"]))
+        .content.decode()
+    )
     assert "1 of 7 checklist items done" in page
     assert checklist_url(acmecoffee) in page

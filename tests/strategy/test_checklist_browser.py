@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from strategy.models import Check, ChecklistItem
 from tests.browser import SCREENSHOTS, browser_page, log_in
 from tests.strategy.helpers import item, open_checklist
 
@@ -103,3 +104,19 @@ def test_it_ticks_with_the_keyboard_on_a_phone(live_server, bob, acmecoffee) -> 
         expect(page.locator("#checklist-progress progress")).to_have_attribute("value", "2")
         expect(page.locator(f"#item-{hosted.public_id}")).to_contain_text("Ticked by bob")
         screenshot(page, "strategy-checklist-phone")
+
+
+def test_it_shows_why_a_tick_was_refused(live_server, bob, acmecoffee) -> None:
+    hosted = item(open_checklist(acmecoffee), "Hosted")
+    with browser_page() as page:
+        log_in(page, live_server.url, "bob", PASSWORD)
+        page.goto(f"{live_server.url}/t/acme/a/acmecoffee/checklist/")
+        # Meanwhile a lead makes the item follow data: the tick is refused with a 422.
+        ChecklistItem.objects.filter(pk=hosted.pk).update(evidence_rule="account_verified")
+        checkbox = page.get_by_role("checkbox", name="Hosted or joined a live session")
+        checkbox.check()
+        alert = page.locator("#htmx-errors [role=alert]")
+        expect(alert).to_contain_text("cannot be ticked by hand")
+        expect(alert.get_by_role("link", name="Reload the page")).to_be_visible()
+        screenshot(page, "strategy-checklist-refused")
+    assert not Check.objects.exists()

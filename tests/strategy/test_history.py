@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(account) -> str:
-    return reverse("checklist_history", args=[account.team.slug, account.handle])
+    return reverse("strategy:checklist-history", args=[account.team.slug, account.handle])
 
 
 def test_it_requires_login(client, acmecoffee) -> None:

@@ -13,7 +13,7 @@ from tests.strategy.helpers import checklist_url, item, open_checklist
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("my_week", args=["acme"])
+URL = reverse("strategy:my-week", args=["acme"])
 
 
 def test_it_requires_login(client, acme) -> None:

@@ -15,21 +15,21 @@ from tests.strategy.helpers import checklist_url, item, open_checklist
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
-INDEX = reverse("checklist_templates", args=["acme"])
-OFFICIAL = reverse("checklist_template", args=["acme", "official"])
-CREATE = reverse("checklist_item_create", args=["acme", "official"])
+INDEX = reverse("strategy:checklist-templates", args=["acme"])
+OFFICIAL = reverse("strategy:checklist-template", args=["acme", "official"])
+CREATE = reverse("strategy:checklist-item-create", args=["acme", "official"])
 
 
 def edit_url(target: ChecklistItem) -> str:
-    return reverse("checklist_item_edit", args=["acme", target.public_id])
+    return reverse("strategy:checklist-item-edit", args=["acme", target.public_id])
 
 
 def move_url(target: ChecklistItem) -> str:
-    return reverse("checklist_item_move", args=["acme", target.public_id])
+    return reverse("strategy:checklist-item-move", args=["acme", target.public_id])
 
 
 def retire_url(target: ChecklistItem) -> str:
-    return reverse("checklist_item_retire", args=["acme", target.public_id])
+    return reverse("strategy:checklist-item-retire", args=["acme", target.public_id])
 
 
 def titles(practice_name: str) -> list[str]:
@@ -81,9 +81,12 @@ def test_it_shows_a_kind_with_its_practices(login, alice, acme) -> None:
     page = login(alice).get(OFFICIAL).content.decode()
     assert ">Stay Authentic</h2>" in page and "Leverage Paid Ads" not in page
     assert "Move “Hosted or joined a live session”" in page
-    assert reverse("checklist_template", args=["acme", "robots"]) not in page
+    assert reverse("strategy:checklist-template", args=["acme", "robots"]) not in page
     assert (
-        login(alice).get(reverse("checklist_template", args=["acme", "robots"])).status_code == 404
+        login(alice)
+        .get(reverse("strategy:checklist-template", args=["acme", "robots"]))
+        .status_code
+        == 404
     )
 
 
@@ -216,7 +219,9 @@ def test_it_retires_an_item_and_keeps_it_in_past_weeks(
     assert f'id="item-{hosted.public_id}"' in page and "Ticked by bob" in page
     editor = client.get(OFFICIAL).content.decode()
     assert "Retired items (1)" in editor
-    history = client.get(reverse("checklist_history", args=["acme", "acmecoffee"])).content.decode()
+    history = client.get(
+        reverse("strategy:checklist-history", args=["acme", "acmecoffee"])
+    ).content.decode()
     assert "Hosted or joined a live session" in history and ">retired<" in history
     assert f"?week={week_label(last_week)}" in history
 

@@ -234,7 +234,7 @@ def test_it_shows_the_weeks_without_videos_as_not_available_in_the_history(
     assert [cell.available for cell in row.cells] == [True, False]
     # Last week: verified, one in five and three videos done, of 8; this week: 1 of 7.
     assert [(t.done, t.total) for t in history.totals] == [(3, 8), (1, 7)]
-    url = reverse("checklist_history", args=["acme", "acmecoffee"])
+    url = reverse("strategy:checklist-history", args=["acme", "acmecoffee"])
     page = login(bob).get(url, {"weeks": 4}).content.decode()
     assert "Not available: No video was posted this week" in page
 
