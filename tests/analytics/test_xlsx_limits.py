@@ -365,7 +365,7 @@ def test_it_refuses_more_rows_than_excel_has():
 
 def test_it_refuses_a_bomb_uploaded_on_the_page_and_writes_nothing(login, alice, acmecoffee):
     bomb = with_shared_strings(workbook([["date", "likes"]]), ["a"] * 1_500_000, "")
-    url = reverse("import_upload", args=["acme"]) + "?account=acmecoffee"
+    url = reverse("analytics:import-upload", args=["acme"]) + "?account=acmecoffee"
     upload = SimpleUploadedFile("bomb.xlsx", bomb, content_type="application/octet-stream")
 
     response = login(alice).post(
