@@ -74,8 +74,8 @@ from analytics.parsers import (
 from analytics.parsers.headers import NO_KNOWN_FORMAT
 from analytics.parsers.merge import merge_row, sum_ads_rows
 from analytics.services import studio_tabs
-from analytics.services.scorecards import BackgroundUnavailable, scorecard_run_start, yesterday
-from lib.dates import end_error
+from analytics.services.scorecards import BackgroundUnavailable, scorecard_run_start
+from lib.dates import end_error, yesterday
 
 logger = logging.getLogger(__name__)
 

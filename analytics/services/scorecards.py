@@ -15,7 +15,6 @@ import json
 import logging
 import time
 import uuid
-import zoneinfo
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -36,7 +35,8 @@ from accounts.models import TARGET_FIELDS, Account, Team
 from analytics import rules
 from analytics.models import Scorecard, ScorecardRun, ScorecardRunChunk
 from analytics.selectors.totals import window_totals
-from lib.dates import end_error
+from analytics.tasks import recompute_scorecard_chunk, recompute_scorecards
+from lib.dates import end_error, yesterday
 
 logger = logging.getLogger(__name__)
 
@@ -139,12 +139,6 @@ class ComputeResult:
     computed: int = 0
     # One entry per account that could not be scored: {"account_id", "handle", "days", "error"}.
     errors: list[dict[str, Any]] = field(default_factory=list)
-
-
-def yesterday() -> date:
-    """The default end of a window: yesterday in the project's time zone."""
-    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(settings.TIME_ZONE))
-    return today - timedelta(days=1)
 
 
 def broker_available() -> bool:
@@ -594,8 +588,6 @@ def _task_id_of(message: dict[str, Any]) -> str:
 
 
 def _enqueue(run_id: int, task_id: str, *, raise_unavailable: bool) -> None:
-    from analytics.tasks import recompute_scorecards
-
     try:
         recompute_scorecards.apply_async((run_id,), task_id=task_id)
     except (KombuOperationalError, redis.RedisError, OSError) as exc:
@@ -612,8 +604,6 @@ def _enqueue(run_id: int, task_id: str, *, raise_unavailable: bool) -> None:
 
 def _enqueue_chunks(run_id: int, chunk_ids: list[int], *, queue: str | None) -> None:
     from celery import group
-
-    from analytics.tasks import recompute_scorecard_chunk
 
     options = {"queue": queue} if queue else {}
     try:

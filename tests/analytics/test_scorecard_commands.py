@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import Account
 from analytics import rules
 from analytics.models import DailyMetric, Scorecard, ScorecardRun
-from analytics.services.scorecards import yesterday
+from lib.dates import yesterday
 from tests.analytics.conftest import BASE_DIR, Broker, subprocess_database_url
 
 END = date(2025, 3, 28)
