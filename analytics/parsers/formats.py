@@ -14,45 +14,45 @@ from typing import BinaryIO
 
 from analytics.parsers.cells import (
     NET_FIELDS,
-    _ads_number,
-    _canonical_count,
-    _canonical_money,
-    _full_date,
-    _iso_date,
-    _not_yet,
-    _place_in_years,
-    _show,
-    _studio_count,
-    _studio_day,
-    _unplaced,
+    ads_number,
+    canonical_count,
+    canonical_money,
+    full_date,
+    iso_date,
+    not_yet,
+    place_in_years,
+    show,
+    studio_count,
+    studio_day,
+    unplaced,
 )
-from analytics.parsers.files import _peek
+from analytics.parsers.files import peek
 from analytics.parsers.headers import (
-    _METRIC_SET,
-    _STUDIO_COLUMNS,
-    _STUDIO_KNOWN,
-    _ads_layout,
-    _Header,
+    METRIC_SET,
+    STUDIO_COLUMNS,
+    STUDIO_KNOWN,
+    Header,
+    ads_layout,
 )
 from analytics.parsers.records import (
-    _BINARY_MAGIC,
-    _CENT,
-    _MAX_COUNT,
-    _OLD_EXCEL_MAGIC,
-    _READ_ERRORS,
-    _UTF16_BOMS,
-    _ZIP_MAGIC,
+    BINARY_MAGIC,
+    CENT,
     COUNT_FIELDS,
     FORMATS,
+    MAX_COUNT,
     MONEY_FIELDS,
     NO_AUDIENCE_YET,
+    OLD_EXCEL_MAGIC,
     PAID_FIELDS,
+    READ_ERRORS,
+    UTF16_BOMS,
+    ZIP_MAGIC,
+    Bad,
     MetricRow,
     ParsedFile,
     RowError,
-    _Bad,
 )
-from analytics.parsers.tables import _csv_table, _filled, _Table, _xlsx_table
+from analytics.parsers.tables import Table, csv_table, filled, xlsx_table
 
 
 def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: date) -> ParsedFile:
@@ -69,21 +69,21 @@ def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: d
     errors: list[RowError] = []
     result = ParsedFile(name, format if format != "auto" else "unknown", None, [], [], errors)
     try:
-        head, stream = _peek(stream)
-    except _READ_ERRORS:
+        head, stream = peek(stream)
+    except READ_ERRORS:
         errors.append(RowError(name, 0, "", "the file could not be read"))
         return result
-    table: _Table | None = None
+    table: Table | None = None
     if not head:
         errors.append(RowError(name, 0, "", "the file is empty"))
-    elif head.startswith(_ZIP_MAGIC):
-        table = _xlsx_table(name, stream, format, errors)
-    elif head.startswith(_UTF16_BOMS):
+    elif head.startswith(ZIP_MAGIC):
+        table = xlsx_table(name, stream, format, errors)
+    elif head.startswith(UTF16_BOMS):
         errors.append(RowError(name, 0, "", "UTF-16 text: save it as CSV UTF-8"))
-    elif head.startswith((_OLD_EXCEL_MAGIC, *_BINARY_MAGIC)) or b"\x00" in head:
+    elif head.startswith((OLD_EXCEL_MAGIC, *BINARY_MAGIC)) or b"\x00" in head:
         errors.append(RowError(name, 0, "", "not a CSV or XLSX file"))
     else:
-        table = _csv_table(name, stream, format, errors)
+        table = csv_table(name, stream, format, errors)
     if table is None:
         return result
     if not table.header.sure:
@@ -106,18 +106,18 @@ def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: d
         if repeats:
             from analytics.parsers.studio import never_negative
 
-            fields = _STUDIO_COLUMNS["viewers"]
+            fields = STUDIO_COLUMNS["viewers"]
             columns = {
                 fields[key]: header.cells[index] for key, index in used.items() if key in fields
             }
             result.rows = never_negative(name, result.rows, columns, errors)
     else:
-        layout = _ads_layout(header.keys)
+        layout = ads_layout(header.keys)
         used = dict(layout)
         result.rows = _ads_rows(name, table, layout, errors, as_of)
     indexes = set(used.values())
     result.columns = {key: header.cells[index] for key, index in used.items()}
-    silent = _STUDIO_KNOWN.get(header.tab or "", frozenset())
+    silent = STUDIO_KNOWN.get(header.tab or "", frozenset())
     result.ignored_columns = [
         cell
         for index, (cell, key) in enumerate(zip(header.cells, header.keys, strict=True))
@@ -129,7 +129,7 @@ def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: d
 _OWN_READERS = frozenset({"follower-activity", "gender", "territories", "content"})
 
 
-def _read_tab(name: str, table: _Table, as_of: date, errors: list[RowError]) -> list:
+def _read_tab(name: str, table: Table, as_of: date, errors: list[RowError]) -> list:
     # The readers of these tabs live in their own module, which reads rows through this one.
     from analytics.parsers import studio
 
@@ -141,7 +141,7 @@ def _read_tab(name: str, table: _Table, as_of: date, errors: list[RowError]) -> 
     return studio.share_rows(name, table, tab or "gender", errors)
 
 
-def _settle_lookalike(table: _Table) -> None:
+def _settle_lookalike(table: Table) -> None:
     """Let the first data row tell a canonical file from a Studio tab that lost columns."""
     first = next(table.rows, None)
     if first is None:
@@ -151,21 +151,21 @@ def _settle_lookalike(table: _Table) -> None:
     cells = first[1]
     position = header.keys.index("date")
     cell = cells[position] if position < len(cells) else ""
-    if _iso_date(cell) is None and _studio_day(cell) is not None:
+    if iso_date(cell) is None and studio_day(cell) is not None:
         tab = "followers" if "followers" in header.keys else "overview"
         table.header = replace(header, format="tiktok-studio", tab=tab, sure=True)
 
 
-def _canonical_used(header: _Header) -> dict[str, int]:
+def _canonical_used(header: Header) -> dict[str, int]:
     positions = header.first_positions()
     return {
         key: index
         for key, index in positions.items()
-        if key in _METRIC_SET or key in ("date", "handle")
+        if key in METRIC_SET or key in ("date", "handle")
     }
 
 
-def _ragged(name: str, line: int, row: list[str], width: int) -> RowError | None:
+def ragged(name: str, line: int, row: list[str], width: int) -> RowError | None:
     """Say what is wrong with a row whose length differs from the header's, if anything."""
     if len(row) < width:
         return RowError(name, line, "", f"the row has {len(row)} cells, the header {width}")
@@ -175,7 +175,7 @@ def _ragged(name: str, line: int, row: list[str], width: int) -> RowError | None
 
 
 def _canonical_rows(
-    name: str, table: _Table, used: dict[str, int], errors: list[RowError], as_of: date
+    name: str, table: Table, used: dict[str, int], errors: list[RowError], as_of: date
 ) -> Iterator[MetricRow]:
     header = table.header
     width = len(header.keys)
@@ -200,9 +200,9 @@ def _canonical_rows(
     any_row = False
     for line, row in table.rows:
         if len(row) != width:
-            if not _filled(row):
+            if not filled(row):
                 continue
-            problem = _ragged(name, line, row, width)
+            problem = ragged(name, line, row, width)
             if problem is not None:
                 any_row = True
                 errors.append(problem)
@@ -210,15 +210,15 @@ def _canonical_rows(
         raw_day = row[date_index]
         day = days.get(raw_day)
         if day is None:
-            day = _iso_date(raw_day)
+            day = iso_date(raw_day)
             if day is None:
-                if not raw_day.strip() and not _filled(row):
+                if not raw_day.strip() and not filled(row):
                     continue
                 any_row = True
                 message = (
                     "the date is missing"
                     if not raw_day.strip()
-                    else f"{_show(raw_day)} is not a date (YYYY-MM-DD)"
+                    else f"{show(raw_day)} is not a date (YYYY-MM-DD)"
                 )
                 errors.append(RowError(name, line, date_column, message))
                 # The rest of the row is still checked, so one upload shows every problem.
@@ -228,7 +228,7 @@ def _canonical_rows(
                 days[raw_day] = day
         any_row = True
         if day > as_of:
-            errors.append(RowError(name, line, date_column, _not_yet(day, as_of)))
+            errors.append(RowError(name, line, date_column, not_yet(day, as_of)))
             _canonical_values(name, line, row, counts, moneys, decimal_comma, errors)
             continue
         handle = None
@@ -245,12 +245,12 @@ def _canonical_rows(
         # through _canonical_values, which knows every rule and reports every bad cell.
         try:
             numbers = tuple(map(int, count_cells(row))) if counts else ()
-            if numbers and (min(numbers) < 0 or max(numbers) > _MAX_COUNT):
+            if numbers and (min(numbers) < 0 or max(numbers) > MAX_COUNT):
                 raise ValueError
             values: dict[str, int | Decimal | None] = dict(zip(count_keys, numbers, strict=True))
             for index, key, _column in moneys:
                 number = Decimal(row[index])
-                amount = number.quantize(_CENT)
+                amount = number.quantize(CENT)
                 if amount != number or amount < 0:
                     raise ValueError
                 values[key] = amount
@@ -282,14 +282,14 @@ def _canonical_values(
     ok = True
     for index, key, column in counts:
         try:
-            values[key] = _canonical_count(row[index], key in NET_FIELDS)
-        except _Bad as bad:
+            values[key] = canonical_count(row[index], key in NET_FIELDS)
+        except Bad as bad:
             errors.append(RowError(name, line, column, str(bad)))
             ok = False
     for index, key, column in moneys:
         try:
-            values[key] = _canonical_money(row[index], decimal_comma)
-        except _Bad as bad:
+            values[key] = canonical_money(row[index], decimal_comma)
+        except Bad as bad:
             errors.append(RowError(name, line, column, str(bad)))
             ok = False
     return values if ok else None
@@ -376,9 +376,9 @@ class _SeenDays:
         return -1 if known[0] == fingerprint else known[1]
 
 
-def _studio_used(header: _Header) -> dict[str, int]:
+def _studio_used(header: Header) -> dict[str, int]:
     positions = header.first_positions()
-    columns = _STUDIO_COLUMNS[header.tab or "overview"]
+    columns = STUDIO_COLUMNS[header.tab or "overview"]
     used = {key: index for key, index in positions.items() if key in columns}
     if "date" in positions and header.tab != "content":
         used["date"] = positions["date"]
@@ -387,7 +387,7 @@ def _studio_used(header: _Header) -> dict[str, int]:
 
 def _studio_rows(
     name: str,
-    table: _Table,
+    table: Table,
     used: dict[str, int],
     errors: list[RowError],
     as_of: date,
@@ -397,7 +397,7 @@ def _studio_rows(
     header = table.header
     tab = header.tab or "overview"
     width = len(header.keys)
-    fields = _STUDIO_COLUMNS[tab]
+    fields = STUDIO_COLUMNS[tab]
     columns = [
         (index, fields[key], header.cells[index]) for key, index in used.items() if key in fields
     ]
@@ -408,11 +408,11 @@ def _studio_rows(
     entries: list[tuple[int, date | tuple[int, int], dict[str, int | Decimal | None], bool]] = []
     any_row = False
     for line, row in table.rows:
-        if not _filled(row):
+        if not filled(row):
             continue
         any_row = True
         if len(row) != width:
-            problem = _ragged(name, line, row, width)
+            problem = ragged(name, line, row, width)
             if problem is not None:
                 errors.append(problem)
                 continue
@@ -420,22 +420,22 @@ def _studio_rows(
         ok = True
         for index, key, column in columns:
             try:
-                values[key] = _studio_count(row[index], key in net)
-            except _Bad as bad:
+                values[key] = studio_count(row[index], key in net)
+            except Bad as bad:
                 errors.append(RowError(name, line, column, str(bad)))
                 ok = False
         if date_index < 0:
             continue
-        when = _studio_day(row[date_index])
+        when = studio_day(row[date_index])
         if when is None:
             raw = row[date_index]
-            message = "the date is missing" if not raw.strip() else f"{_show(raw)} is not a date"
+            message = "the date is missing" if not raw.strip() else f"{show(raw)} is not a date"
             errors.append(RowError(name, line, header.cells[date_index], message))
             continue
         entries.append((line, when, values, ok))
     if not any_row:
         errors.append(RowError(name, 0, "", "the file has a header but no rows"))
-    placed = _place_in_years([entry[1] for entry in entries], as_of)
+    placed = place_in_years([entry[1] for entry in entries], as_of)
     rows: list[MetricRow] = []
     seen: dict[date, tuple[int, dict[str, int | Decimal | None]]] = {}
     date_column = header.cells[date_index] if date_index >= 0 else ""
@@ -445,10 +445,10 @@ def _studio_rows(
             continue
         if day is None:
             language = getattr(placed, "language", "")
-            errors.append(RowError(name, line, date_column, _unplaced(when, language)))
+            errors.append(RowError(name, line, date_column, unplaced(when, language)))
             continue
         if day > as_of:
-            errors.append(RowError(name, line, date_column, _not_yet(day, as_of)))
+            errors.append(RowError(name, line, date_column, not_yet(day, as_of)))
             continue
         known = seen.get(day)
         if known is None:
@@ -463,7 +463,7 @@ def _studio_rows(
 
 
 def _ads_rows(
-    name: str, table: _Table, layout: dict[str, int], errors: list[RowError], as_of: date
+    name: str, table: Table, layout: dict[str, int], errors: list[RowError], as_of: date
 ) -> list[MetricRow]:
     header = table.header
     width = len(header.keys)
@@ -476,16 +476,16 @@ def _ads_rows(
     rows: list[MetricRow] = []
     any_row = False
     for line, row in table.rows:
-        if not _filled(row):
+        if not filled(row):
             continue
         any_row = True
         if len(row) != width:
-            problem = _ragged(name, line, row, width)
+            problem = ragged(name, line, row, width)
             if problem is not None:
                 errors.append(problem)
                 continue
         raw_day = row[date_index].strip()
-        day = _full_date(raw_day)
+        day = full_date(raw_day)
         # The summary row says "Total" (or "Total of 12 results") where the day would be,
         # or, when the date column stands further right, in the first filled cell. A row
         # with a real day is never taken for it, whatever its campaign is called.
@@ -493,17 +493,17 @@ def _ads_rows(
             continue
         ok = True
         if day is None:
-            message = "the date is missing" if not raw_day else f"{_show(raw_day)} is not a date"
+            message = "the date is missing" if not raw_day else f"{show(raw_day)} is not a date"
             errors.append(RowError(name, line, date_column, message))
             ok = False
         elif day > as_of:
-            errors.append(RowError(name, line, date_column, _not_yet(day, as_of)))
+            errors.append(RowError(name, line, date_column, not_yet(day, as_of)))
             ok = False
         values: dict[str, int | Decimal | None] = {}
         for index, key, column in fields:
             try:
-                values[key] = _ads_number(row[index], money=key in MONEY_FIELDS)
-            except _Bad as bad:
+                values[key] = ads_number(row[index], money=key in MONEY_FIELDS)
+            except Bad as bad:
                 errors.append(RowError(name, line, column, str(bad)))
                 ok = False
         currency = row[currency_index].strip().upper() or None if currency_index >= 0 else None
@@ -512,7 +512,7 @@ def _ads_rows(
                 first_currency = (currency, line)
             elif currency != first_currency[0]:
                 first, first_line = first_currency
-                message = f"{_show(currency)} differs from {first} on line {first_line}"
+                message = f"{show(currency)} differs from {first} on line {first_line}"
                 errors.append(RowError(name, line, header.cells[currency_index], message))
                 ok = False
         campaign = row[campaign_index].strip() or None if campaign_index >= 0 else None

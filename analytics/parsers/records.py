@@ -44,15 +44,15 @@ MAX_ARCHIVE_MEMBERS = 50
 # a cell in column XFD from costing 16,384 cells a row.
 XLSX_MAX_COLUMNS = 256
 
-_CENT = Decimal("0.01")
-_MONEY_ZERO = Decimal("0.00")
-_MAX_COUNT = 2**63 - 1
-_READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
+CENT = Decimal("0.01")
+MONEY_ZERO = Decimal("0.00")
+MAX_COUNT = 2**63 - 1
+READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
 # zipfile raises whatever its header parsing trips over on a damaged archive (ValueError,
 # IndexError, struct.error, NotImplementedError for odd compression...); to the person
 # uploading, all of them mean the archive cannot be read.
-_ZIP_FAILURES = (Exception,)
-_BINARY_MAGIC = (
+ZIP_FAILURES = (Exception,)
+BINARY_MAGIC = (
     b"\x89PNG",
     b"\xff\xd8\xff",
     b"GIF8",
@@ -62,11 +62,11 @@ _BINARY_MAGIC = (
     b"7z\xbc\xaf",
     b"\x00\x00\x00",
 )
-_OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_TEXT_EXTENSIONS = ("", ".csv", ".txt")
-_XLSX_EXTENSIONS = (".xlsx", ".xlsm")
+OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+TEXT_EXTENSIONS = ("", ".csv", ".txt")
+XLSX_EXTENSIONS = (".xlsx", ".xlsm")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,5 +162,5 @@ class UploadError(Exception):
         self.errors = errors
 
 
-class _Bad(ValueError):
+class Bad(ValueError):
     """A cell that cannot be read; the message completes "line N, column C: ..."."""

@@ -13,22 +13,22 @@ from typing import BinaryIO
 
 import openpyxl
 
-from analytics.parsers.headers import _Header, _match_header, _no_header
-from analytics.parsers.records import _READ_ERRORS, HEADER_SEARCH_ROWS, XLSX_MAX_COLUMNS, RowError
+from analytics.parsers.headers import Header, match_header, no_header
+from analytics.parsers.records import HEADER_SEARCH_ROWS, READ_ERRORS, XLSX_MAX_COLUMNS, RowError
 
 
 @dataclass
-class _Table:
-    header: _Header
+class Table:
+    header: Header
     rows: Iterator[tuple[int, list[str]]]
     decimal_comma: bool = False
 
 
-def _filled(row: list[str]) -> bool:
+def filled(row: list[str]) -> bool:
     return any(cell.strip() for cell in row)
 
 
-def _csv_table(name: str, stream: BinaryIO, forced: str, errors: list[RowError]) -> _Table | None:
+def csv_table(name: str, stream: BinaryIO, forced: str, errors: list[RowError]) -> Table | None:
     # Undecodable bytes become lone surrogates, so one bad byte is reported on its own
     # line and cell instead of stopping the whole read at the first 8 KB chunk holding it.
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
@@ -46,21 +46,21 @@ def _csv_table(name: str, stream: BinaryIO, forced: str, errors: list[RowError])
                 continue
             candidates = [_split(line, delimiter) for delimiter in _delimiters(line)]
             for delimiter, cells in candidates:
-                header = _match_header(number, cells, forced) if cells else None
+                header = match_header(number, cells, forced) if cells else None
                 if header is not None:
                     reader = csv.reader(lines, delimiter=delimiter)
                     rows = _csv_rows(name, reader, number, text, undecodable, header, errors)
-                    return _Table(header, rows, decimal_comma=delimiter == ";")
+                    return Table(header, rows, decimal_comma=delimiter == ";")
             if first_cells is None:
                 first_cells = candidates[0][1] or [line.strip()]
             if number >= HEADER_SEARCH_ROWS:
                 break
-    except _READ_ERRORS:
+    except READ_ERRORS:
         _detach(text)
         errors.append(RowError(name, number, "", "the file could not be read to the end"))
         return None
     _detach(text)
-    errors.append(_no_header(name, first_cells, forced))
+    errors.append(no_header(name, first_cells, forced))
     return None
 
 
@@ -97,7 +97,7 @@ def _csv_rows(
     offset: int,
     text: io.TextIOWrapper,
     undecodable: list[int],
-    header: _Header,
+    header: Header,
     errors: list[RowError],
 ) -> Iterator[tuple[int, list[str]]]:
     read = 0
@@ -112,7 +112,7 @@ def _csv_rows(
             yield line, row
     except csv.Error as exc:
         errors.append(RowError(name, offset + read + 1, "", f"cannot be read as CSV ({exc})"))
-    except _READ_ERRORS:
+    except READ_ERRORS:
         errors.append(
             RowError(name, offset + read + 1, "", "the file could not be read to the end")
         )
@@ -121,7 +121,7 @@ def _csv_rows(
 
 
 def _report_undecodable(
-    name: str, line: int, row: list[str], header: _Header, errors: list[RowError]
+    name: str, line: int, row: list[str], header: Header, errors: list[RowError]
 ) -> None:
     message = "bytes that are not UTF-8: save the file as CSV UTF-8"
     found = False
@@ -138,7 +138,7 @@ def _report_undecodable(
         errors.append(RowError(name, line, "", message))
 
 
-def _xlsx_table(name: str, stream: BinaryIO, forced: str, errors: list[RowError]) -> _Table | None:
+def xlsx_table(name: str, stream: BinaryIO, forced: str, errors: list[RowError]) -> Table | None:
     if not stream.seekable():
         stream = io.BytesIO(stream.read())
     book = None
@@ -156,11 +156,11 @@ def _xlsx_table(name: str, stream: BinaryIO, forced: str, errors: list[RowError]
             if number > HEADER_SEARCH_ROWS:
                 break
             cells = [_xlsx_text(value) for value in values]
-            if not _filled(cells):
+            if not filled(cells):
                 continue
-            header = _match_header(number, cells, forced)
+            header = match_header(number, cells, forced)
             if header is not None:
-                return _Table(header, _xlsx_rows(name, book, numbered, errors))
+                return Table(header, _xlsx_rows(name, book, numbered, errors))
             if first_cells is None:
                 first_cells = cells
     except Exception:
@@ -169,7 +169,7 @@ def _xlsx_table(name: str, stream: BinaryIO, forced: str, errors: list[RowError]
         errors.append(RowError(name, 0, "", "not a readable XLSX workbook"))
         return None
     book.close()
-    errors.append(_no_header(name, first_cells, forced))
+    errors.append(no_header(name, first_cells, forced))
     return None
 
 
@@ -186,7 +186,7 @@ def _xlsx_rows(
                 continue
             yield number, [_xlsx_text(value) for value in values]
     except Exception:
-        # See _xlsx_table: any failure inside openpyxl is a damaged sheet.
+        # See xlsx_table: any failure inside openpyxl is a damaged sheet.
         errors.append(RowError(name, number + 1, "", "the sheet could not be read to the end"))
     finally:
         book.close()
