@@ -76,6 +76,7 @@ from analytics.parsers.merge import merge_row, sum_ads_rows
 from analytics.services import studio_tabs
 from analytics.services.scorecards import BackgroundUnavailable, scorecard_run_start
 from lib.dates import end_error, yesterday
+from lib.pg import copy_upsert
 
 logger = logging.getLogger(__name__)
 
@@ -864,9 +865,6 @@ _TEMP_TABLE = "tmp_import"
 def _write_postgres(rows: Iterable[tuple], errors: _Errors) -> tuple[int, int, int]:
     """Streams day rows into a temporary table by COPY, then merges them in one statement."""
     table = DailyMetric._meta.db_table
-    counts = ", ".join(f"{name} bigint" for name in METRIC_FIELDS if name not in _MONEY)
-    moneys = ", ".join(f"{name} numeric(14, 2)" for name in METRIC_FIELDS if name in _MONEY)
-    columns = ", ".join(_COLUMNS)
     merged = ", ".join(
         f"COALESCE(t.{name}, d.{name})" if name in _NULLABLE else f"COALESCE(t.{name}, d.{name}, 0)"
         for name in METRIC_FIELDS
@@ -895,23 +893,18 @@ def _write_postgres(rows: Iterable[tuple], errors: _Errors) -> tuple[int, int, i
         )
         SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM written
     """  # noqa: S608 - the names come from the model, never from input.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMP TABLE {_TEMP_TABLE} (account_id bigint, date date, {counts}, {moneys})"
-            " ON COMMIT DROP"
-        )
-        staged = 0
-        with cursor.copy(f"COPY {_TEMP_TABLE} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-                staged += 1
-        created = updated = 0
-        if not errors.count:
-            cursor.execute(upsert, [timezone.now()])
-            created, updated = cursor.fetchone()
-        # Dropped now rather than at commit: a test's transaction, or a caller's, may
-        # run another import before it commits.
-        cursor.execute(f"DROP TABLE {_TEMP_TABLE}")
+    # The rows are read while they are staged, and a row with an error ends the import:
+    # then nothing is merged.
+    staged, written = copy_upsert(
+        stage=_TEMP_TABLE,
+        like=table,
+        columns=_COLUMNS,
+        rows=rows,
+        upsert=upsert,
+        params=[timezone.now()],
+        proceed=lambda: not errors.count,
+    )
+    created, updated = written[0] if written else (0, 0)
     return created, updated, staged - created - updated
 
 
