@@ -23,7 +23,7 @@ from analytics.models import (
     ImportRun,
     ScorecardRun,
 )
-from analytics.services import imports
+from analytics.services import import_rows, imports
 from analytics.services import scorecards as background
 from analytics.services.imports import (
     ImportNotConfirmable,
@@ -635,7 +635,7 @@ def test_it_refuses_a_file_naming_another_account_on_an_accounts_import(
 def test_it_needs_an_account_for_an_ads_report(acme):
     result = run(acme, [("ads.csv", read("ads_manager.csv"))])
 
-    assert result.errors == [f"ads.csv: {imports._NO_ACCOUNT}"]
+    assert result.errors == [f"ads.csv: {import_rows.NO_ACCOUNT}"]
 
 
 # ---------------------------------------------------------------------------
