@@ -49,7 +49,8 @@ from analytics.services.import_rows import (
     with_sums,
 )
 from analytics.services.metric_writes import write_campaigns, write_orm, write_postgres
-from analytics.services.scorecards import BackgroundUnavailable, scorecard_run_start
+from analytics.services.scorecard_queue import BackgroundUnavailable
+from analytics.services.scorecard_runs import scorecard_run_start
 from lib.dates import end_error, yesterday
 
 logger = logging.getLogger(__name__)

@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from accounts.models import Account
 from analytics.models import ScorecardRun
-from analytics.services.scorecards import BackgroundUnavailable, scorecard_run_start
+from analytics.services.scorecard_queue import BackgroundUnavailable
+from analytics.services.scorecard_runs import scorecard_run_start
 from connections import api, tokens
 from connections.client import ApiError, TokenExpired
 from connections.models import Connection, Source, SyncRun
