@@ -21,10 +21,9 @@ from analytics.parsers.cells import (
     studio_day,
     unplaced,
 )
-from analytics.parsers.formats import ragged
 from analytics.parsers.headers import SHARE_KEYS, STUDIO_COLUMNS
 from analytics.parsers.records import Bad, HourRow, MetricRow, RowError, ShareRow, VideoRow
-from analytics.parsers.tables import Table, filled
+from analytics.parsers.tables import Table, filled, ragged
 
 _HOUR = re.compile(r"(\d{1,2})(?::00(?::00)?)?")
 _SHARE_PLACES = Decimal("0.000001")

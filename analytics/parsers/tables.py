@@ -211,3 +211,18 @@ def _xlsx_text(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def ragged(name: str, line: int, row: list[str], width: int) -> RowError | None:
+    """Say what is wrong with a row whose length differs from the header's, if anything."""
+    if len(row) < width:
+        return RowError(name, line, "", f"the row has {len(row)} cells, the header {width}")
+    if any(cell.strip() for cell in row[width:]):
+        return RowError(name, line, "", f"the row has {len(row)} cells, the header {width}")
+    return None
+
+
+def twice(day: date, handle: str | None, first_line: int) -> str:
+    """The error of a day listed again with other figures (first on `first_line`)."""
+    who = f" for @{handle}" if handle else ""
+    return f"{day.isoformat()}{who} is already on line {first_line} with different figures"
