@@ -61,11 +61,16 @@ def top_level_imports(body: list[ast.stmt]) -> list[ast.Import | ast.ImportFrom]
     return found
 
 
-def imported_modules(name: str, path: Path) -> set[str]:
-    """The project modules `name` imports at module level."""
+def imported_modules(name: str, path: Path, *, anywhere: bool = False) -> set[str]:
+    """The project modules `name` imports at module level (or `anywhere`, functions too)."""
     is_package = path.name == "__init__.py"
     targets: set[str] = set()
-    for node in top_level_imports(ast.parse(path.read_text(), str(path)).body):
+    tree = ast.parse(path.read_text(), str(path))
+    if anywhere:
+        statements = [n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)]
+    else:
+        statements = top_level_imports(tree.body)
+    for node in statements:
         if isinstance(node, ast.Import):
             bases = [alias.name for alias in node.names]
             names: list[str] = []
@@ -84,6 +89,8 @@ def imported_modules(name: str, path: Path) -> set[str]:
 
 
 GRAPH = {name: imported_modules(name, path) for name, path in MODULES.items()}
+# Every import, also those inside functions: the apps' direction holds there too.
+ALL_IMPORTS = {name: imported_modules(name, path, anywhere=True) for name, path in MODULES.items()}
 
 
 def find_cycle(graph: dict[str, set[str]]) -> list[str]:
@@ -149,7 +156,7 @@ def test_it_has_no_import_cycle() -> None:
 def app_imports(app: str) -> set[str]:
     return {
         target.split(".")[0]
-        for name, targets in GRAPH.items()
+        for name, targets in ALL_IMPORTS.items()
         if name.split(".")[0] == app
         for target in targets
     }
