@@ -83,6 +83,6 @@ def recompute_nightly() -> int:
 )
 def dispatch_pending_runs() -> int:
     """Celery beat, every PENDING_SWEEP_SECONDS: queues runs recorded while Redis was down."""
-    from analytics.services.scorecard_runs import scorecard_runs_dispatch_pending
+    from analytics.services.scorecard_queue import scorecard_runs_dispatch_pending
 
     return scorecard_runs_dispatch_pending()

@@ -1,8 +1,8 @@
 """Handing scorecard runs to the broker (Redis), and noticing when it does not answer.
 
 A run recorded while the broker is down waits PENDING with no task id; the sweep
-(analytics.services.scorecard_runs.scorecard_runs_dispatch_pending) queues it once the
-broker answers again.
+(`scorecard_runs_dispatch_pending`, below) queues it once the broker answers again, and
+queues again the runs whose message the broker lost.
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import logging
 import time
+import uuid
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 import redis
@@ -142,3 +144,47 @@ def enqueue_chunks(run_id: int, chunk_ids: list[int], *, queue: str | None) -> N
         ScorecardRun.objects.filter(pk=run_id, status=ScorecardRun.Status.RUNNING).update(
             status=ScorecardRun.Status.FAILED, error=UNAVAILABLE_MESSAGE, finished_at=timezone.now()
         )
+
+
+def scorecard_runs_dispatch_pending(*, limit: int = 500) -> int:
+    """Queues the runs the broker does not hold, oldest first; returns how many.
+
+    Those are the runs recorded while the broker was down (no task id), and the queued
+    runs whose message Redis lost (a restart without persistence): still PENDING a while
+    after they were queued, yet neither in the queue nor taken by a worker. Each run is
+    claimed by a new task id in one UPDATE before it is sent, so two sweeps at once never
+    queue it twice; a send that fails puts it back. Should a message thought lost turn up
+    after all, its run is DONE or RUNNING by then and the task leaves it alone.
+    """
+    if not broker_available():
+        return 0
+    pending = ScorecardRun.objects.filter(status=ScorecardRun.Status.PENDING)
+    waiting = list(
+        pending.filter(task_id="").order_by("created_at", "pk").values_list("pk", "task_id")
+    )
+    queued_before = timezone.now() - lost_after()
+    queued = dict(
+        pending.exclude(task_id="")
+        .filter(created_at__lt=queued_before)
+        .order_by("created_at", "pk")
+        .values_list("task_id", "pk")[:limit]
+    )
+    lost = [(queued[task_id], task_id) for task_id in missing_from_broker(queued)]
+    sent = 0
+    for run_id, old_task_id in sorted(waiting + lost)[:limit]:
+        task_id = str(uuid.uuid4())
+        if not pending.filter(pk=run_id, task_id=old_task_id).update(task_id=task_id):
+            continue
+        try:
+            enqueue_run(run_id, task_id, raise_unavailable=True)
+        except BackgroundUnavailable:
+            break
+        sent += 1
+    if sent:
+        logger.info("Queued %s scorecard runs the broker did not hold", sent)
+    return sent
+
+
+def lost_after() -> timedelta:
+    """How long a queued run may stay PENDING before the sweep looks for its message."""
+    return timedelta(seconds=2 * settings.PENDING_SWEEP_SECONDS)

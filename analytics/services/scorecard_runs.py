@@ -30,7 +30,6 @@ from analytics.services.scorecard_queue import (
     BackgroundUnavailable,
     enqueue_chunks,
     enqueue_run,
-    missing_from_broker,
 )
 from analytics.services.scorecards import check_end
 from lib.dates import yesterday
@@ -122,50 +121,6 @@ def scorecard_run_start(
     if immediate:
         run.refresh_from_db()
     return run
-
-
-def scorecard_runs_dispatch_pending(*, limit: int = 500) -> int:
-    """Queues the runs the broker does not hold, oldest first; returns how many.
-
-    Those are the runs recorded while the broker was down (no task id), and the queued
-    runs whose message Redis lost (a restart without persistence): still PENDING a while
-    after they were queued, yet neither in the queue nor taken by a worker. Each run is
-    claimed by a new task id in one UPDATE before it is sent, so two sweeps at once never
-    queue it twice; a send that fails puts it back. Should a message thought lost turn up
-    after all, its run is DONE or RUNNING by then and the task leaves it alone.
-    """
-    if not scorecard_queue.broker_available():
-        return 0
-    pending = ScorecardRun.objects.filter(status=ScorecardRun.Status.PENDING)
-    waiting = list(
-        pending.filter(task_id="").order_by("created_at", "pk").values_list("pk", "task_id")
-    )
-    queued_before = timezone.now() - lost_after()
-    queued = dict(
-        pending.exclude(task_id="")
-        .filter(created_at__lt=queued_before)
-        .order_by("created_at", "pk")
-        .values_list("task_id", "pk")[:limit]
-    )
-    lost = [(queued[task_id], task_id) for task_id in missing_from_broker(queued)]
-    sent = 0
-    for run_id, old_task_id in sorted(waiting + lost)[:limit]:
-        task_id = str(uuid.uuid4())
-        if not pending.filter(pk=run_id, task_id=old_task_id).update(task_id=task_id):
-            continue
-        try:
-            enqueue_run(run_id, task_id, raise_unavailable=True)
-        except BackgroundUnavailable:
-            break
-        sent += 1
-    if sent:
-        logger.info("Queued %s scorecard runs the broker did not hold", sent)
-    return sent
-
-
-def lost_after() -> timedelta:
-    """How long a queued run may stay PENDING before the sweep looks for its message."""
-    return timedelta(seconds=2 * settings.PENDING_SWEEP_SECONDS)
 
 
 def scorecard_run_execute(

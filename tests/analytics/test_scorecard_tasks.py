@@ -473,8 +473,8 @@ def test_it_queues_the_runs_recorded_while_the_broker_was_down(
     settings.CELERY_BROKER_URL = broker_url
     scorecard_queue._broker_answers.clear()
 
-    assert scorecard_runs.scorecard_runs_dispatch_pending() == 2
-    assert scorecard_runs.scorecard_runs_dispatch_pending() == 0
+    assert scorecard_queue.scorecard_runs_dispatch_pending() == 2
+    assert scorecard_queue.scorecard_runs_dispatch_pending() == 0
 
     for run in waiting:
         run.refresh_from_db()
@@ -490,7 +490,7 @@ def test_it_sweeps_nothing_while_the_broker_is_still_down(acme, settings) -> Non
     with pytest.raises(BackgroundUnavailable):
         scorecard_run_start(scope=ScorecardRun.Scope.TEAM, team=acme)
 
-    assert scorecard_runs.scorecard_runs_dispatch_pending() == 0
+    assert scorecard_queue.scorecard_runs_dispatch_pending() == 0
     assert ScorecardRun.objects.get().waiting_for_queue
 
 
@@ -505,7 +505,7 @@ def test_it_puts_a_run_back_to_waiting_when_the_sweep_cannot_send_it(
         lambda *a, **kw: (_ for _ in ()).throw(OperationalError("gone")),
     )
 
-    assert scorecard_runs.scorecard_runs_dispatch_pending() == 0
+    assert scorecard_queue.scorecard_runs_dispatch_pending() == 0
 
     run.refresh_from_db()
     assert run.waiting_for_queue
@@ -526,7 +526,7 @@ def test_it_queues_again_a_run_whose_message_the_broker_lost(
     ScorecardRun.objects.filter(pk__in=[lost.pk, held.pk]).update(created_at=long_ago)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert scorecard_runs.scorecard_runs_dispatch_pending() == 1
+        assert scorecard_queue.scorecard_runs_dispatch_pending() == 1
 
     lost_task = lost.task_id
     lost.refresh_from_db()
