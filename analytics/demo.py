@@ -12,11 +12,8 @@ from django.db import transaction
 from accounts.models import Account, Membership, Role, Team
 from accounts.services import account_create, member_add, team_create
 from analytics.models import DailyMetric, Scorecard, ScorecardRun
-from analytics.services.scorecards import (
-    scorecard_run_create,
-    scorecard_run_execute,
-    scorecards_compute,
-)
+from analytics.services.scorecard_runs import scorecard_run_create, scorecard_run_execute
+from analytics.services.scorecards import scorecards_compute
 
 DEMO_PASSWORD = "playbook-demo"  # noqa: S105 - printed for the demo; never used in production.
 

@@ -15,7 +15,7 @@ from django.db.models.functions import TruncWeek
 from accounts.models import Account
 from analytics.models import DailyMetric, PromotionalMarkers, Video
 from analytics.promotion import DEFAULT_MARKERS, Matcher, compile_markers
-from strategy.periods import monday_of
+from lib.dates import monday_of
 
 
 def paid_promotion_ran(accounts: list[Account], start: date, end: date) -> dict[int, bool]:

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import Account, Membership, Role, Team
+from accounts.querysets import AccountScopedQuerySet
 
 # The writers and older callers take the field names from here too; analytics.fields
 # holds them.
@@ -24,22 +25,6 @@ def _rate() -> models.DecimalField:
 
 def _score() -> models.DecimalField:
     return models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
-
-
-class TeamScopedQuerySet(models.QuerySet):
-    """For rows that belong to an account: visible when the account is."""
-
-    account_path = "account"
-
-    def visible_to(self, user: object) -> TeamScopedQuerySet:
-        return self.filter(
-            **{f"{self.account_path}__in": Account.objects.visible_to(user).values("pk")}
-        )
-
-    def editable_by(self, user: object) -> TeamScopedQuerySet:
-        return self.filter(
-            **{f"{self.account_path}__in": Account.objects.editable_by(user).values("pk")}
-        )
 
 
 class DailyMetric(models.Model):
@@ -64,7 +49,7 @@ class DailyMetric(models.Model):
     revenue = _money()
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = AccountScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -96,7 +81,7 @@ class Campaign(models.Model):
     name = models.CharField(max_length=255)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = AccountScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -202,7 +187,7 @@ class ImportFile(models.Model):
         return self.name
 
 
-class ScorecardQuerySet(TeamScopedQuerySet):
+class ScorecardQuerySet(AccountScopedQuerySet):
     pass
 
 
@@ -367,7 +352,7 @@ class ViewerDay(models.Model):
     returning_viewers = models.BigIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = AccountScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -398,7 +383,7 @@ class FollowerActivity(models.Model):
     hour = models.PositiveSmallIntegerField()
     active_followers = models.BigIntegerField()
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = AccountScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -436,7 +421,7 @@ class AudienceShare(models.Model):
     key = models.CharField(max_length=40)
     share = models.DecimalField(max_digits=9, decimal_places=6)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = AccountScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -474,7 +459,7 @@ class Video(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = AccountScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -487,7 +472,7 @@ class Video(models.Model):
         return f"{self.account} video {self.video_id}"
 
 
-class VideoSnapshotQuerySet(TeamScopedQuerySet):
+class VideoSnapshotQuerySet(AccountScopedQuerySet):
     account_path = "video__account"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 
 OFFICIAL = "official"
@@ -19,20 +19,18 @@ KINDS = (OFFICIAL, MARKETING)
 # Every operation runs in this context, so results never depend on whatever global decimal
 # context the caller happens to have. 28 significant digits is far more than any score or
 # exported rate needs, and the rounding only matters in the 28th digit.
-_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
+CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
 # The context's own methods, called directly: the same arithmetic as the operators inside
-# `localcontext(_CONTEXT)`, digit for digit, without entering and leaving a context for
+# `localcontext(CONTEXT)`, digit for digit, without entering and leaving a context for
 # each step (that cost most of a score, and a recompute scores every account twice).
-_add = _CONTEXT.add
-_subtract = _CONTEXT.subtract
-_multiply = _CONTEXT.multiply
-_divide = _CONTEXT.divide
+_add = CONTEXT.add
+_subtract = CONTEXT.subtract
+_multiply = CONTEXT.multiply
+_divide = CONTEXT.divide
 
 _HUNDRED = Decimal(100)
 _ZERO = Decimal(0)
-_SCORE_PLACES = Decimal("0.1")
-_RATE_PLACES = Decimal("0.000001")
-_MONEY_PLACES = Decimal("0.01")
+SCORE_PLACES = Decimal("0.1")
 
 # Targets are stored per 28 days for follower growth (docs/scoring.md, "Targets").
 TARGET_BASE_DAYS = 28
@@ -231,42 +229,6 @@ QUADRANT_LABELS: dict[str, str] = {
 
 DECLINE_POINTS = Decimal(10)
 
-EXPORT_COLUMNS: tuple[str, ...] = (
-    "handle",
-    "kind",
-    "period_start",
-    "period_end",
-    "views",
-    "interactions",
-    "engagement_rate",
-    "follower_growth",
-    "impressions",
-    "clicks",
-    "conversions",
-    "spend",
-    "revenue",
-    "ctr",
-    "conversion_rate",
-    "cpa",
-    "roas",
-    "roi",
-    "engagement_score",
-    "roi_score",
-    "overall_score",
-    "grade",
-    "quadrant",
-    "flags",
-)
-
-# How each export column is written (docs/scoring.md, "Exports"); the rest are text, as is.
-_DATE_COLUMNS = frozenset({"period_start", "period_end"})
-_COUNT_COLUMNS = frozenset({"views", "interactions", "impressions", "clicks", "conversions"})
-_RATE_COLUMNS = frozenset(
-    {"engagement_rate", "follower_growth", "ctr", "conversion_rate", "roas", "roi"}
-)
-_MONEY_COLUMNS = frozenset({"spend", "revenue", "cpa"})
-_SCORE_COLUMNS = frozenset({"engagement_score", "roi_score", "overall_score"})
-
 
 def period(end: date, days: int) -> tuple[date, date]:
     """The window of `days` whole days ending on `end`, both ends inclusive."""
@@ -297,8 +259,8 @@ def follower_growth(followers_end: int | None, followers_base: int | None) -> De
 
 
 def figures(totals: Totals) -> Figures:
-    spend = _as_decimal(totals.spend)
-    revenue = _as_decimal(totals.revenue)
+    spend = as_decimal(totals.spend)
+    revenue = as_decimal(totals.revenue)
     views = totals.video_views
     interactions = totals.interactions
     impressions = totals.impressions
@@ -348,7 +310,7 @@ def round_score(value: Decimal | None) -> Decimal | None:
     """A score as it is stored and shown: one decimal place, half to even."""
     if value is None:
         return None
-    return value.quantize(_SCORE_PLACES, context=_CONTEXT)
+    return value.quantize(SCORE_PLACES, context=CONTEXT)
 
 
 def grade(overall: Decimal | None) -> str:
@@ -415,12 +377,12 @@ def score(
     # score. Grade, quadrant and the decline flag then read the rounded values, so they
     # always agree with the numbers the user sees (an 85.0 on screen is an A).
     engagement_score = (
-        None if engagement is None else engagement.quantize(_SCORE_PLACES, context=_CONTEXT)
+        None if engagement is None else engagement.quantize(SCORE_PLACES, context=CONTEXT)
     )
-    roi_score = None if roi is None else roi.quantize(_SCORE_PLACES, context=_CONTEXT)
-    overall_score = None if overall is None else overall.quantize(_SCORE_PLACES, context=_CONTEXT)
+    roi_score = None if roi is None else roi.quantize(SCORE_PLACES, context=CONTEXT)
+    overall_score = None if overall is None else overall.quantize(SCORE_PLACES, context=CONTEXT)
     if previous_overall is not None:
-        previous_overall = previous_overall.quantize(_SCORE_PLACES, context=_CONTEXT)
+        previous_overall = previous_overall.quantize(SCORE_PLACES, context=CONTEXT)
     return Score(
         figures=figs,
         sub_scores=SubScores(
@@ -455,7 +417,7 @@ def overall_score(*, kind: str, days: int, totals: Totals, targets: Targets) -> 
     weights = _weights(kind)
     if days < 1:
         _check_days(days)
-    spend = _as_decimal(totals.spend)
+    spend = as_decimal(totals.spend)
     overall = _scores(
         weights,
         days,
@@ -464,33 +426,9 @@ def overall_score(*, kind: str, days: int, totals: Totals, targets: Targets) -> 
         follower_growth(totals.followers_end, totals.followers_base),
         _ratio(totals.clicks, totals.impressions),
         _ratio(totals.conversions, totals.clicks),
-        _ratio(_subtract(_as_decimal(totals.revenue), spend), spend),
+        _ratio(_subtract(as_decimal(totals.revenue), spend), spend),
     )[-1]
-    return None if overall is None else overall.quantize(_SCORE_PLACES, context=_CONTEXT)
-
-
-def export_value(name: str, value: object) -> str:
-    """One cell of the scorecard export, formatted as docs/scoring.md, "Exports", says."""
-    if name not in EXPORT_COLUMNS:
-        raise ValueError(f"{name!r} is not a scorecard export column.")
-    if value is None:
-        return ""
-    if name == "flags":
-        return _export_flags(value)
-    if name in _DATE_COLUMNS:
-        # A datetime is a date too, but its isoformat() would carry a time of day.
-        if isinstance(value, datetime) or not isinstance(value, date):
-            raise TypeError(f"{name} must be a date, not {type(value).__name__}.")
-        return value.isoformat()
-    if name in _COUNT_COLUMNS:
-        return _export_count(name, value)
-    if name in _RATE_COLUMNS:
-        return _fixed(_as_decimal(value), _RATE_PLACES)
-    if name in _MONEY_COLUMNS:
-        return _fixed(_as_decimal(value), _MONEY_PLACES)
-    if name in _SCORE_COLUMNS:
-        return _fixed(_as_decimal(value), _SCORE_PLACES)
-    return str(value)
+    return None if overall is None else overall.quantize(SCORE_PLACES, context=CONTEXT)
 
 
 def _check_days(days: int) -> None:
@@ -498,7 +436,7 @@ def _check_days(days: int) -> None:
         raise ValueError(f"A period has at least one day, not {days}.")
 
 
-def _as_decimal(value: object) -> Decimal:
+def as_decimal(value: object) -> Decimal:
     # Floats are refused rather than converted: a float has already lost the exact value,
     # and every figure here must be recomputable to the last digit.
     if isinstance(value, Decimal):
@@ -630,7 +568,7 @@ def _flags(
             raised.append(UNVERIFIED_OFFICIAL)
         if totals.days_with_spend * 2 > days:
             raised.append(PAID_HEAVY_OFFICIAL)
-    elif kind == MARKETING and _as_decimal(totals.spend) == 0:
+    elif kind == MARKETING and as_decimal(totals.spend) == 0:
         raised.append(NO_PAID_MARKETING)
     if (
         previous_overall is not None
@@ -639,37 +577,3 @@ def _flags(
     ):
         raised.append(DECLINING)
     return tuple(raised)
-
-
-def _fixed(value: Decimal, places: Decimal) -> str:
-    rounded = value.quantize(places, context=_CONTEXT)
-    # A tiny negative value rounds to -0.000000; the sign carries no meaning there.
-    if rounded == 0:
-        rounded = rounded.copy_abs()
-    # The "f" format never switches to exponent notation and adds no thousands separators.
-    return f"{rounded:f}"
-
-
-def _export_count(name: str, value: object) -> str:
-    if isinstance(value, bool):
-        raise TypeError(f"{name} must be a count, not a bool.")
-    if isinstance(value, int):
-        return str(value)
-    number = _as_decimal(value)
-    if number != number.to_integral_value():
-        raise ValueError(f"{name} must be a whole number, not {number}.")
-    return str(int(number))
-
-
-def _export_flags(value: object) -> str:
-    # Flags may arrive as the tuple of a Score or as the ";"-joined text of a stored one.
-    if isinstance(value, str):
-        names = [flag for flag in value.split(";") if flag]
-    elif isinstance(value, Iterable):
-        names = [str(flag) for flag in value]
-    else:
-        raise TypeError(f"flags must be a sequence of flag names, not {type(value).__name__}.")
-    unknown = [flag for flag in names if flag not in FLAGS]
-    if unknown:
-        raise ValueError(f"Unknown scorecard flags: {unknown}.")
-    return ";".join(flag for flag in FLAGS if flag in names)

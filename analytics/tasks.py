@@ -9,21 +9,19 @@ from celery import Task, shared_task
 from django.conf import settings
 
 from analytics.models import ScorecardRun, ScorecardRunChunk
-from analytics.services.scorecards import (
-    BackgroundUnavailable,
-    scorecard_chunk_execute,
-    scorecard_run_execute,
-    scorecard_run_start,
-    scorecard_runs_dispatch_pending,
-    yesterday,
-)
+from lib.dates import yesterday
 from lib.periodic import once_per_period
+
+# The services import these tasks to queue them, so each task imports its service when it
+# runs: the module-level imports point one way, services -> tasks.
 
 NIGHTLY_WINDOWS = (7, 28)
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
 def recompute_scorecards(self: Task, run_id: int) -> None:
+    from analytics.services.scorecard_runs import scorecard_run_execute
+
     if not ScorecardRun.objects.filter(pk=run_id).exists():
         return
     # A message comes back only when the worker that had it died before acknowledging it
@@ -41,6 +39,8 @@ def recompute_scorecards(self: Task, run_id: int) -> None:
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
 def recompute_scorecard_chunk(self: Task, chunk_id: int) -> None:
     """One chunk of a big run (see scorecard_run_spread), on whichever worker takes it."""
+    from analytics.services.scorecard_runs import scorecard_chunk_execute
+
     if not ScorecardRunChunk.objects.filter(pk=chunk_id).exists():
         return
     delivery = self.request.delivery_info or {}
@@ -64,6 +64,9 @@ def recompute_nightly() -> int:
 
     Once per day however many beats send it; a later call that day returns None.
     """
+    from analytics.services.scorecard_queue import BackgroundUnavailable
+    from analytics.services.scorecard_runs import scorecard_run_start
+
     try:
         run = scorecard_run_start(scope=ScorecardRun.Scope.ALL, days=NIGHTLY_WINDOWS)
     except BackgroundUnavailable as unavailable:
@@ -80,4 +83,6 @@ def recompute_nightly() -> int:
 )
 def dispatch_pending_runs() -> int:
     """Celery beat, every PENDING_SWEEP_SECONDS: queues runs recorded while Redis was down."""
+    from analytics.services.scorecard_queue import scorecard_runs_dispatch_pending
+
     return scorecard_runs_dispatch_pending()

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from datetime import date
-
 from django.urls import path, register_converter
 
 from analytics.views import imports, review, scorecard, videos
+from lib.dates import IsoDateConverter
 
 # Each feature adds its routes in its own block below.
 app_name = "analytics"
@@ -33,18 +32,6 @@ urlpatterns += [
 ]
 
 # -- scorecards and review --
-
-
-class IsoDateConverter:
-    """A day in a URL as 2025-03-28."""
-
-    regex = r"\d{4}-\d{2}-\d{2}"
-
-    def to_python(self, value: str) -> date:
-        return date.fromisoformat(value)
-
-    def to_url(self, value: date | str) -> str:
-        return value if isinstance(value, str) else value.isoformat()
 
 
 register_converter(IsoDateConverter, "scorecard_date")

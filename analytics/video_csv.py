@@ -10,8 +10,7 @@ import csv
 from collections.abc import Iterable
 from typing import TextIO
 
-from analytics import rules
-from analytics.export import spreadsheet_safe
+from analytics.export import export_value, spreadsheet_safe
 from analytics.selectors.videos import ExportRow, engagement_rate
 
 COLUMNS = (
@@ -45,7 +44,7 @@ def video_row(row: ExportRow) -> list[str]:
         str(row.comments),
         str(row.shares),
         # Six places, rounded half to even, exactly like the scorecard export's rates.
-        rules.export_value("engagement_rate", rate),
+        export_value("engagement_rate", rate),
         "1" if row.promotional else "0",
     ]
 

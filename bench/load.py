@@ -90,8 +90,9 @@ def seed(args: argparse.Namespace) -> tuple[str, list[tuple[str, list[str]]]]:
     from accounts.services import member_add, team_create
     from analytics.models import DailyMetric, Scorecard
     from analytics.services.scorecards import scorecards_compute
+    from lib.dates import this_week
     from strategy.models import Checklist
-    from strategy.services import checklists_open_week, this_week
+    from strategy.services import checklists_open_week
 
     slug = f"load-{args.accounts}x{args.days}"
     team = Team.objects.filter(slug=slug).first() or team_create(slug=slug, name="Bench load")

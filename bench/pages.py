@@ -86,7 +86,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def end_day() -> date:
-    from analytics.services.scorecards import yesterday
+    from lib.dates import yesterday
 
     return yesterday()
 
@@ -245,9 +245,10 @@ def load_checklists(team, accounts: list, lead: str, rng: random.Random) -> None
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
+    from lib.dates import this_week
     from strategy.models import Check, Checklist, ChecklistItem
     from strategy.periods import period_key
-    from strategy.services import checklists_open_week, this_week
+    from strategy.services import checklists_open_week
 
     user = get_user_model().objects.get(username=lead)
     current = this_week()

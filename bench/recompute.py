@@ -11,7 +11,7 @@ or production database), then times:
 and prints the timings with the ratios (1)/(2) (target <= 1.5) and (3)/(1) (target >= 20).
 
 With --workers N it then times the same recompute as a run through Celery, split into
-chunks (analytics.services.scorecards.scorecard_run_spread), once with 1 worker process and
+chunks (analytics.services.scorecard_runs.scorecard_run_spread), once with 1 worker process and
 once with N, each worker a separate `celery worker --pool=solo` on a queue of its own in
 the test Redis, and prints the speed-up. --quick is a size that finishes in about a minute.
 
@@ -389,7 +389,7 @@ def run_through_workers(count: int, n_accounts: int, log_dir: Path) -> float:
 
     from accounts.models import Team
     from analytics.models import ScorecardRun
-    from analytics.services.scorecards import scorecard_run_start
+    from analytics.services.scorecard_runs import scorecard_run_start
     from config.celery import app
 
     queue = f"playbook-bench-{uuid.uuid4().hex[:12]}"

@@ -81,7 +81,8 @@ def seed(clients: int) -> list[str]:
     from accounts.models import Kind, Team
     from accounts.services import account_create, member_add, team_create
     from analytics.models import DailyMetric
-    from strategy.services import checklists_open_week, this_week
+    from lib.dates import this_week
+    from strategy.services import checklists_open_week
 
     team = Team.objects.filter(slug=BENCH_TEAM).first() or team_create(
         slug=BENCH_TEAM, name="Bench ticks"

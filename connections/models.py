@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import Account
-from analytics.models import TeamScopedQuerySet
+from accounts.querysets import AccountScopedQuerySet
 
 
 class Source(models.TextChoices):
@@ -46,7 +46,7 @@ class Connection(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = AccountScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -62,7 +62,7 @@ class Connection(models.Model):
         return self.status == self.Status.NEEDS_RECONNECT
 
 
-class SyncRunQuerySet(TeamScopedQuerySet):
+class SyncRunQuerySet(AccountScopedQuerySet):
     account_path = "connection__account"
 
 
@@ -135,7 +135,7 @@ class AccountSnapshot(models.Model):
     written = models.JSONField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = AccountScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [

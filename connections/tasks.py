@@ -6,9 +6,8 @@ from datetime import timedelta
 
 from celery import shared_task
 
-from analytics.services.scorecards import yesterday
 from connections.models import Connection, SyncRun
-from connections.services.sync import SyncBusy, sync_run_execute, sync_run_start
+from lib.dates import yesterday
 from lib.periodic import once_per_period
 
 
@@ -19,6 +18,8 @@ def nightly_period() -> str:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def sync_connection(run_id: int) -> None:
+    from connections.services.sync import sync_run_execute
+
     if not SyncRun.objects.filter(pk=run_id).exists():
         return
     sync_run_execute(run_id=run_id)
@@ -31,6 +32,8 @@ def sync_nightly() -> int:
 
     Once per day however many beats send it; a later call that day returns None.
     """
+    from connections.services.sync import SyncBusy, sync_run_start
+
     queued = 0
     for connection in Connection.objects.filter(status=Connection.Status.ACTIVE):
         try:

@@ -1,4 +1,5 @@
-"""The range of dates a URL or a form may name, and ISO weeks that exist.
+"""Dates the whole project shares: today, yesterday and this week in the project's zone,
+the range of dates a URL or a form may name, and ISO weeks that exist.
 
 Days far in the past or future are never meaningful here, and near the ends of Python's
 calendar (year 1, year 9999) date arithmetic overflows, so every date that comes from a
@@ -8,8 +9,10 @@ request is checked against this range before anything computes with it.
 from __future__ import annotations
 
 import re
-from datetime import date
+import zoneinfo
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -23,6 +26,34 @@ ISO_WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 def today() -> date:
     """Today in the project's time zone (settings.TIME_ZONE)."""
     return timezone.localdate()
+
+
+def yesterday() -> date:
+    """The default end of a window: yesterday in the project's time zone."""
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    return today - timedelta(days=1)
+
+
+def monday_of(day: date) -> date:
+    """The Monday of the ISO week `day` falls in."""
+    return day - timedelta(days=day.weekday())
+
+
+def this_week() -> date:
+    """The Monday of the current week (in the active time zone)."""
+    return monday_of(timezone.localdate())
+
+
+class IsoDateConverter:
+    """A day in a URL as 2025-03-28."""
+
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> date:
+        return date.fromisoformat(value)
+
+    def to_url(self, value: date | str) -> str:
+        return value if isinstance(value, str) else value.isoformat()
 
 
 def latest_end(on: date | None = None) -> date:

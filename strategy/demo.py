@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, Membership, Role, Team
+from lib.dates import this_week
 from strategy.models import ChecklistItem
-from strategy.services import check_set, checklist_open, this_week
+from strategy.services import check_set, checklist_open
 
 DEMO_WEEKS = 6
 

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import Account, Kind, Membership, Role, Team
+from accounts.querysets import AccountScopedQuerySet
 
 
 class Cadence(models.TextChoices):
@@ -139,11 +140,6 @@ class ChecklistItem(models.Model):
         )
 
 
-class ChecklistQuerySet(models.QuerySet):
-    def visible_to(self, user: object) -> ChecklistQuerySet:
-        return self.filter(account__in=Account.objects.visible_to(user).values("pk"))
-
-
 class Checklist(models.Model):
     """An account's checklist for one ISO week, opened on Monday or when first looked at."""
 
@@ -154,7 +150,7 @@ class Checklist(models.Model):
     week_start = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ChecklistQuerySet.as_manager()
+    objects = AccountScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -167,11 +163,6 @@ class Checklist(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} week of {self.week_start}"
-
-
-class CheckQuerySet(models.QuerySet):
-    def visible_to(self, user: object) -> CheckQuerySet:
-        return self.filter(account__in=Account.objects.visible_to(user).values("pk"))
 
 
 class Check(models.Model):
@@ -197,7 +188,7 @@ class Check(models.Model):
     )
     corrected_at = models.DateTimeField(null=True, blank=True)
 
-    objects = CheckQuerySet.as_manager()
+    objects = AccountScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [

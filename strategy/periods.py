@@ -19,11 +19,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from lib.dates import monday_of
+
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def week_label(week_start: date) -> str:

@@ -12,18 +12,15 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Account, Kind, Membership, Team
+from lib.dates import this_week
 from strategy import evidence
 from strategy.defaults import DEFAULTS
 from strategy.models import Cadence, Check, Checklist, ChecklistItem, ChecklistTemplate, Practice
-from strategy.periods import monday_of, period_key
+from strategy.periods import period_key
 
 # The items a team starts with count from the beginning, so a history opened for earlier
 # weeks shows them too. A Monday.
 BEGINNING = date(2000, 1, 3)
-
-
-def this_week() -> date:
-    return monday_of(timezone.localdate())
 
 
 # -- templates --

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from celery import shared_task
 
+from lib.dates import this_week
 from lib.periodic import once_per_period
-from strategy.services import checklists_open_week, this_week
 
 
 def week_period() -> str:
@@ -23,4 +23,6 @@ def open_weekly_checklists() -> int:
     Once per week however many beats send it (a later call that week returns None);
     running the service twice opens nothing new anyway.
     """
+    from strategy.services import checklists_open_week
+
     return checklists_open_week(week_start=this_week())

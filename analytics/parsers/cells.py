@@ -11,10 +11,10 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from analytics.parsers.months import fold, month_table, tokens
-from analytics.parsers.records import _CENT, _MAX_COUNT, _MONEY_ZERO, _Bad
+from analytics.parsers.records import CENT, MAX_COUNT, MONEY_ZERO, Bad
 
 
-def _show(cell: str) -> str:
+def show(cell: str) -> str:
     text = cell.strip()
     if len(text) > 40:
         text = text[:37] + "..."
@@ -23,20 +23,20 @@ def _show(cell: str) -> str:
 
 def _as_count(number: Decimal, cell: str) -> int:
     if number != number.to_integral_value():
-        raise _Bad(f"{_show(cell)} is not a whole number")
+        raise Bad(f"{show(cell)} is not a whole number")
     count = int(number)
-    if abs(count) > _MAX_COUNT:
-        raise _Bad(f"{_show(cell)} is too large")
+    if abs(count) > MAX_COUNT:
+        raise Bad(f"{show(cell)} is too large")
     return count
 
 
 def _as_money(number: Decimal, cell: str) -> Decimal:
     try:
-        amount = number.quantize(_CENT)
+        amount = number.quantize(CENT)
     except InvalidOperation as exc:
-        raise _Bad(f"{_show(cell)} is too large") from exc
+        raise Bad(f"{show(cell)} is too large") from exc
     if amount != number:
-        raise _Bad(f"{_show(cell)} has more than 2 decimal places")
+        raise Bad(f"{show(cell)} has more than 2 decimal places")
     return amount
 
 
@@ -55,7 +55,7 @@ def _plain_decimal(text: str) -> Decimal | None:
 NET_FIELDS = frozenset({"likes", "comments", "shares"})
 
 
-def _canonical_count(cell: str, net: bool = False) -> int | None:
+def canonical_count(cell: str, net: bool = False) -> int | None:
     """Read a count; a negative one only when `net` (a field of NET_FIELDS)."""
     # Plain digits, the common case, need none of the checks below (18 digits stay
     # below 2**63).
@@ -66,13 +66,13 @@ def _canonical_count(cell: str, net: bool = False) -> int | None:
         return None
     number = _plain_decimal(text)
     if number is None:
-        raise _Bad(f"{_show(cell)} is not a number")
+        raise Bad(f"{show(cell)} is not a number")
     if number < 0 and not net:
-        raise _Bad(f"{_show(cell)} is negative")
+        raise Bad(f"{show(cell)} is negative")
     return _as_count(number, cell)
 
 
-def _canonical_money(cell: str, decimal_comma: bool) -> Decimal | None:
+def canonical_money(cell: str, decimal_comma: bool) -> Decimal | None:
     text = cell.strip()
     if not text:
         return None
@@ -81,16 +81,16 @@ def _canonical_money(cell: str, decimal_comma: bool) -> Decimal | None:
         text = text.replace(",", ".")
     number = _plain_decimal(text)
     if number is None:
-        raise _Bad(f"{_show(cell)} is not an amount")
+        raise Bad(f"{show(cell)} is not an amount")
     if number < 0:
-        raise _Bad(f"{_show(cell)} is negative")
+        raise Bad(f"{show(cell)} is negative")
     return _as_money(number, cell)
 
 
 _GROUPED_COUNT = re.compile(r"\d{1,3}(?:([,. '\u00a0\u202f])\d{3})(?:\1\d{3})*")
 
 
-def _studio_count(cell: str, net: bool = False) -> int | None:
+def studio_count(cell: str, net: bool = False) -> int | None:
     """Read a Studio figure ("1,204", "1.204", "undefined"); negative only when `net`."""
     if cell.isdigit() and cell.isascii() and len(cell) < 19:
         return int(cell)
@@ -102,16 +102,16 @@ def _studio_count(cell: str, net: bool = False) -> int | None:
     sign = -1 if text[:1] in ("-", "\u2212") and len(text) > 1 else 1
     digits = text[1:] if sign < 0 else text
     if sign < 0 and not digits[:1].isdigit():
-        raise _Bad(f"{_show(cell)} is not a number")
+        raise Bad(f"{show(cell)} is not a number")
     if _GROUPED_COUNT.fullmatch(digits):
         number = Decimal(re.sub(r"\D", "", digits)) * sign
     else:
         number = _plain_decimal(digits)
         if number is None:
-            raise _Bad(f"{_show(cell)} is not a number")
+            raise Bad(f"{show(cell)} is not a number")
         number *= sign
     if number < 0 and not net:
-        raise _Bad(f"{_show(cell)} is negative")
+        raise Bad(f"{show(cell)} is negative")
     return _as_count(number, cell)
 
 
@@ -123,12 +123,12 @@ _GROUPED_DOTS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _NONE_MARKS = frozenset({"-", "--", "\u2014", "\u2013"})
 
 
-def _ads_number(cell: str, money: bool) -> int | Decimal:
+def ads_number(cell: str, money: bool) -> int | Decimal:
     if cell.isdigit() and cell.isascii() and len(cell) < 19:
-        return Decimal(cell).quantize(_CENT) if money else int(cell)
+        return Decimal(cell).quantize(CENT) if money else int(cell)
     text = cell.strip()
     if not text or text in _NONE_MARKS:
-        return _MONEY_ZERO if money else 0
+        return MONEY_ZERO if money else 0
     text = _CURRENCY_CODE.sub("", text)
     text = "".join(
         char for char in text if char not in _NUMBER_NOISE and unicodedata.category(char) != "Sc"
@@ -137,12 +137,12 @@ def _ads_number(cell: str, money: bool) -> int | Decimal:
     if negative:
         text = text[1:]
     if not _NUMBER_SHAPE.fullmatch(text):
-        raise _Bad(f"{_show(cell)} is not a number")
+        raise Bad(f"{show(cell)} is not a number")
     number = _grouped_decimal(text)
     if number is None:
-        raise _Bad(f"{_show(cell)} is not a number")
+        raise Bad(f"{show(cell)} is not a number")
     if negative and number:
-        raise _Bad(f"{_show(cell)} is negative")
+        raise Bad(f"{show(cell)} is negative")
     return _as_money(number, cell) if money else _as_count(number, cell)
 
 
@@ -161,7 +161,7 @@ def _grouped_decimal(text: str) -> Decimal | None:
     return _plain_decimal(text)
 
 
-def _iso_date(cell: str) -> date | None:
+def iso_date(cell: str) -> date | None:
     text = cell.strip()
     if (
         len(text) == 10
@@ -176,7 +176,7 @@ def _iso_date(cell: str) -> date | None:
     return None
 
 
-def _full_date(cell: str) -> date | None:
+def full_date(cell: str) -> date | None:
     """Read a date with its year: 2024-10-01, 2024/10/01 or 2024-10-01 00:00:00."""
     text = cell.strip()
     if len(text) < 10 or (len(text) > 10 and text[10] not in " T"):
@@ -193,18 +193,18 @@ def _full_date(cell: str) -> date | None:
         return None
 
 
-class _StudioDay(tuple):
+class StudioDay(tuple):
     """A yearless Studio date: (month, day) as the first language that reads it says.
 
     `readings` holds what the date is in every language that reads it (month, day, and
-    the year when the cell has one); `_place_in_years` picks the file's language from the
+    the year when the cell has one); `place_in_years` picks the file's language from the
     readings of all its dates. `text` is the cell as written.
     """
 
     readings: dict[str, tuple[int, int, int | None]]
     text: str
 
-    def __new__(cls, text: str, readings: dict[str, tuple[int, int, int | None]]) -> _StudioDay:
+    def __new__(cls, text: str, readings: dict[str, tuple[int, int, int | None]]) -> StudioDay:
         month, day, _year = next(iter(readings.values()))
         made = super().__new__(cls, (month, day))
         made.readings = readings
@@ -212,19 +212,19 @@ class _StudioDay(tuple):
         return made
 
 
-def _studio_day(cell: str) -> date | tuple[int, int] | None:
+def studio_day(cell: str) -> date | tuple[int, int] | None:
     """Read a Studio date: a (month, day) pair when it has no year, else the date.
 
-    The pair is a `_StudioDay` that also knows every language the date reads in.
+    The pair is a `StudioDay` that also knows every language the date reads in.
     """
-    explicit = _full_date(cell)
+    explicit = full_date(cell)
     if explicit is not None:
         return explicit
     return _worded_day(cell.strip())
 
 
 @lru_cache(maxsize=8192)
-def _worded_day(text: str) -> date | _StudioDay | None:
+def _worded_day(text: str) -> date | StudioDay | None:
     # Cached by the cell's text: a file repeats its dates (24 times a day in
     # FollowerActivity), and a year holds only 366 of them.
     table = month_table()
@@ -258,7 +258,7 @@ def _worded_day(text: str) -> date | _StudioDay | None:
         month, day, year = next(iter(ordered.values()))
         if year is not None:
             return date(year, month, day)
-    return _StudioDay(text, ordered)
+    return StudioDay(text, ordered)
 
 
 def _fits(day: int, month: int, year: int | None) -> bool:
@@ -284,7 +284,7 @@ def _file_language(entries: list[date | tuple[int, int]], as_of: date) -> str | 
     then the one TikTok lists first. When no language reads every date, the one that
     reads the most does, and the others are errors.
     """
-    worded = {id(entry): entry for entry in entries if isinstance(entry, _StudioDay)}
+    worded = {id(entry): entry for entry in entries if isinstance(entry, StudioDay)}
     if not worded:
         return None
     table = month_table()
@@ -315,7 +315,7 @@ def _file_language(entries: list[date | tuple[int, int]], as_of: date) -> str | 
     return min(kinds.values(), key=score)
 
 
-def _place_in_years(entries: list[date | tuple[int, int]], as_of: date) -> list[date | None]:
+def place_in_years(entries: list[date | tuple[int, int]], as_of: date) -> list[date | None]:
     """Give yearless Studio dates their years, as docs/imports.md says.
 
     The newest (last) row gets the latest year that puts it on or before as_of; walking
@@ -341,7 +341,7 @@ def _placed(
         if isinstance(entry, date):
             placed[index] = later = entry
             continue
-        if isinstance(entry, _StudioDay):
+        if isinstance(entry, StudioDay):
             reading = entry.readings.get(language or "")
             if reading is None:
                 continue
@@ -362,14 +362,14 @@ def _placed(
     return placed
 
 
-def _unplaced(entry: date | tuple[int, int], language: str) -> str:
+def unplaced(entry: date | tuple[int, int], language: str) -> str:
     """Why a Studio date got no place: not in the file's language, or no such day."""
-    if isinstance(entry, _StudioDay) and language and entry.readings:
-        shown = _show(entry.text)
+    if isinstance(entry, StudioDay) and language and entry.readings:
+        shown = show(entry.text)
         return f"{shown} is not a date in {language}, the language of the file's other dates"
     return "the date cannot be placed in a year"
 
 
-def _not_yet(day: date, as_of: date) -> str:
+def not_yet(day: date, as_of: date) -> str:
     """The error for a day after the reference date (--as-of, default today)."""
     return f"{day.isoformat()} has not happened yet (the reference date is {as_of.isoformat()})"

@@ -7,13 +7,13 @@ import zipfile
 from typing import BinaryIO
 
 from analytics.parsers.records import (
-    _BINARY_MAGIC,
-    _OLD_EXCEL_MAGIC,
-    _TEXT_EXTENSIONS,
-    _XLSX_EXTENSIONS,
-    _ZIP_FAILURES,
-    _ZIP_MAGIC,
+    BINARY_MAGIC,
     MAX_ARCHIVE_MEMBERS,
+    OLD_EXCEL_MAGIC,
+    TEXT_EXTENSIONS,
+    XLSX_EXTENSIONS,
+    ZIP_FAILURES,
+    ZIP_MAGIC,
     RowError,
     UploadError,
     _too_big,
@@ -46,7 +46,7 @@ def open_upload(
     size, stream = _measure(stream, limit)
     if size > limit:
         raise UploadError([RowError(name, 0, "", _too_big(size, limit))])
-    head, stream = _peek(stream)
+    head, stream = peek(stream)
     kind, problem = _kind(name, head, stream)
     if kind == "zip":
         return _expand_zip(name, stream, limit, skipped)
@@ -78,7 +78,7 @@ def _measure(stream: BinaryIO, limit: int) -> tuple[int, BinaryIO]:
     return len(buffer.getbuffer()), buffer
 
 
-def _peek(stream: BinaryIO, size: int = 8) -> tuple[bytes, BinaryIO]:
+def peek(stream: BinaryIO, size: int = 8) -> tuple[bytes, BinaryIO]:
     if stream.seekable():
         start = stream.tell()
         head = stream.read(size)
@@ -118,7 +118,7 @@ def _kind(name: str, head: bytes, stream: BinaryIO) -> tuple[str | None, str]:
     """Say whether a file is "csv", "xlsx" or "zip" (None and why when it is none)."""
     extension = _extension(name)
     not_ours = "not a CSV or XLSX file"
-    if head.startswith(_ZIP_MAGIC):
+    if head.startswith(ZIP_MAGIC):
         too_long = directory_problem(stream)
         if too_long:
             return None, too_long
@@ -126,22 +126,22 @@ def _kind(name: str, head: bytes, stream: BinaryIO) -> tuple[str | None, str]:
             return "xlsx", ""
         if extension in (".zip", ""):
             return "zip", ""
-        if extension in _XLSX_EXTENSIONS:
+        if extension in XLSX_EXTENSIONS:
             return None, "not a readable XLSX workbook"
         return None, not_ours
-    if head.startswith(_OLD_EXCEL_MAGIC):
-        if extension in _XLSX_EXTENSIONS:
+    if head.startswith(OLD_EXCEL_MAGIC):
+        if extension in XLSX_EXTENSIONS:
             # Excel wraps a workbook saved with a password in the old .xls container.
             return None, (
                 "a workbook protected by a password (or an .xls renamed): "
                 "save it again as .xlsx without a password, or as CSV"
             )
         return None, "an old Excel (.xls) workbook: save it as .xlsx or CSV"
-    if head.startswith(_BINARY_MAGIC):
+    if head.startswith(BINARY_MAGIC):
         return None, not_ours
-    if extension in _TEXT_EXTENSIONS:
+    if extension in TEXT_EXTENSIONS:
         return "csv", ""
-    if extension in _XLSX_EXTENSIONS:
+    if extension in XLSX_EXTENSIONS:
         return None, "not a readable XLSX workbook"
     return None, not_ours
 
@@ -152,7 +152,7 @@ def _is_workbook(stream: BinaryIO) -> bool:
         with zipfile.ZipFile(stream) as archive:
             return "xl/workbook.xml" in archive.namelist()
     except Exception:
-        # See _ZIP_FAILURES: a damaged archive is simply not a workbook.
+        # See ZIP_FAILURES: a damaged archive is simply not a workbook.
         return False
     finally:
         stream.seek(start)
@@ -164,7 +164,7 @@ def _expand_zip(
     try:
         archive = zipfile.ZipFile(stream)
         members = [info for info in archive.infolist() if not _is_junk(info)]
-    except _ZIP_FAILURES as exc:
+    except ZIP_FAILURES as exc:
         raise UploadError([RowError(name, 0, "", "not a readable ZIP archive")]) from exc
     if not members:
         raise UploadError([RowError(name, 0, "", "no CSV or XLSX file inside")])
@@ -185,13 +185,13 @@ def _expand_zip(
         try:
             with archive.open(info) as member:
                 head = member.read(8)
-            if head.startswith(_ZIP_MAGIC):
+            if head.startswith(ZIP_MAGIC):
                 # Workbooks are read whole: openpyxl seeks all over them, and seeking
                 # backwards in a compressed member restarts its decompression each time.
                 content: BinaryIO = io.BytesIO(archive.read(info))
             else:
                 content = archive.open(info)
-        except _ZIP_FAILURES:
+        except ZIP_FAILURES:
             errors.append(RowError(member_name, 0, "", "damaged: it cannot be unpacked"))
             continue
         kind, problem = _kind(member_name, head, content)

@@ -1,57 +1,53 @@
-"""Reading one file: `parse` and the reader of each format."""
+"""Reading one file: `parse`, and the readers of TikTok Studio's day tabs and Ads Manager.
+
+Playbook's own format is read by analytics.parsers.canonical, Studio's audience and
+content tabs by analytics.parsers.studio.
+"""
 
 from __future__ import annotations
 
 import io
-from array import array
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from itertools import chain
-from operator import itemgetter
 from typing import BinaryIO
 
+from analytics.parsers.canonical import canonical_rows, canonical_used
 from analytics.parsers.cells import (
     NET_FIELDS,
-    _ads_number,
-    _canonical_count,
-    _canonical_money,
-    _full_date,
-    _iso_date,
-    _not_yet,
-    _place_in_years,
-    _show,
-    _studio_count,
-    _studio_day,
-    _unplaced,
+    ads_number,
+    full_date,
+    iso_date,
+    not_yet,
+    place_in_years,
+    show,
+    studio_count,
+    studio_day,
+    unplaced,
 )
-from analytics.parsers.files import _peek
+from analytics.parsers.files import peek
 from analytics.parsers.headers import (
-    _METRIC_SET,
-    _STUDIO_COLUMNS,
-    _STUDIO_KNOWN,
-    _ads_layout,
-    _Header,
+    STUDIO_COLUMNS,
+    STUDIO_KNOWN,
+    Header,
+    ads_layout,
 )
 from analytics.parsers.records import (
-    _BINARY_MAGIC,
-    _CENT,
-    _MAX_COUNT,
-    _OLD_EXCEL_MAGIC,
-    _READ_ERRORS,
-    _ZIP_MAGIC,
-    COUNT_FIELDS,
+    BINARY_MAGIC,
     FORMATS,
     MONEY_FIELDS,
     NO_AUDIENCE_YET,
+    OLD_EXCEL_MAGIC,
     PAID_FIELDS,
+    READ_ERRORS,
+    ZIP_MAGIC,
+    Bad,
     MetricRow,
     ParsedFile,
     RowError,
-    _Bad,
 )
-from analytics.parsers.tables import _csv_table, _filled, _Table, _xlsx_table
+from analytics.parsers.tables import Table, csv_table, filled, ragged, twice, xlsx_table
 
 
 def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: date) -> ParsedFile:
@@ -68,20 +64,20 @@ def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: d
     errors: list[RowError] = []
     result = ParsedFile(name, format if format != "auto" else "unknown", None, [], [], errors)
     try:
-        head, stream = _peek(stream)
-    except _READ_ERRORS:
+        head, stream = peek(stream)
+    except READ_ERRORS:
         errors.append(RowError(name, 0, "", "the file could not be read"))
         return result
-    table: _Table | None = None
+    table: Table | None = None
     if not head:
         errors.append(RowError(name, 0, "", "the file is empty"))
-    elif head.startswith(_ZIP_MAGIC):
-        table = _xlsx_table(name, stream, format, errors)
-    elif head.startswith((_OLD_EXCEL_MAGIC, *_BINARY_MAGIC)):
+    elif head.startswith(ZIP_MAGIC):
+        table = xlsx_table(name, stream, format, errors)
+    elif head.startswith((OLD_EXCEL_MAGIC, *BINARY_MAGIC)):
         errors.append(RowError(name, 0, "", "not a CSV or XLSX file"))
     else:
-        # Text in any encoding, UTF-16 included: _csv_table tells which, or that it is none.
-        table = _csv_table(name, stream, format, errors)
+        # Text in any encoding, UTF-16 included: csv_table tells which, or that it is none.
+        table = csv_table(name, stream, format, errors)
     if table is None:
         return result
     result.notes.extend(table.notes)
@@ -90,8 +86,8 @@ def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: d
     header = table.header
     result.format, result.tab = header.format, header.tab
     if header.format == "canonical":
-        used = _canonical_used(header)
-        result.rows = _canonical_rows(name, table, used, errors, as_of)
+        used = canonical_used(header)
+        result.rows = canonical_rows(name, table, used, errors, as_of)
     elif header.tab in _OWN_READERS:
         used = _studio_used(header)
         result.rows = _read_tab(name, table, as_of, errors)
@@ -105,18 +101,18 @@ def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: d
         if repeats:
             from analytics.parsers.studio import never_negative
 
-            fields = _STUDIO_COLUMNS["viewers"]
+            fields = STUDIO_COLUMNS["viewers"]
             columns = {
                 fields[key]: header.cells[index] for key, index in used.items() if key in fields
             }
             result.rows = never_negative(name, result.rows, columns, errors)
     else:
-        layout = _ads_layout(header.keys)
+        layout = ads_layout(header.keys)
         used = dict(layout)
         result.rows = _ads_rows(name, table, layout, errors, as_of)
     indexes = set(used.values())
     result.columns = {key: header.cells[index] for key, index in used.items()}
-    silent = _STUDIO_KNOWN.get(header.tab or "", frozenset())
+    silent = STUDIO_KNOWN.get(header.tab or "", frozenset())
     result.ignored_columns = [
         cell
         for index, (cell, key) in enumerate(zip(header.cells, header.keys, strict=True))
@@ -128,7 +124,7 @@ def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: d
 _OWN_READERS = frozenset({"follower-activity", "gender", "territories", "content"})
 
 
-def _read_tab(name: str, table: _Table, as_of: date, errors: list[RowError]) -> list:
+def _read_tab(name: str, table: Table, as_of: date, errors: list[RowError]) -> list:
     # The readers of these tabs live in their own module, which reads rows through this one.
     from analytics.parsers import studio
 
@@ -140,7 +136,7 @@ def _read_tab(name: str, table: _Table, as_of: date, errors: list[RowError]) -> 
     return studio.share_rows(name, table, tab or "gender", errors)
 
 
-def _settle_lookalike(table: _Table) -> None:
+def _settle_lookalike(table: Table) -> None:
     """Let the first data row tell a canonical file from a Studio tab that lost columns."""
     first = next(table.rows, None)
     if first is None:
@@ -150,234 +146,14 @@ def _settle_lookalike(table: _Table) -> None:
     cells = first[1]
     position = header.keys.index("date")
     cell = cells[position] if position < len(cells) else ""
-    if _iso_date(cell) is None and _studio_day(cell) is not None:
+    if iso_date(cell) is None and studio_day(cell) is not None:
         tab = "followers" if "followers" in header.keys else "overview"
         table.header = replace(header, format="tiktok-studio", tab=tab, sure=True)
 
 
-def _canonical_used(header: _Header) -> dict[str, int]:
+def _studio_used(header: Header) -> dict[str, int]:
     positions = header.first_positions()
-    return {
-        key: index
-        for key, index in positions.items()
-        if key in _METRIC_SET or key in ("date", "handle")
-    }
-
-
-def _ragged(name: str, line: int, row: list[str], width: int) -> RowError | None:
-    """Say what is wrong with a row whose length differs from the header's, if anything."""
-    if len(row) < width:
-        return RowError(name, line, "", f"the row has {len(row)} cells, the header {width}")
-    if any(cell.strip() for cell in row[width:]):
-        return RowError(name, line, "", f"the row has {len(row)} cells, the header {width}")
-    return None
-
-
-def _canonical_rows(
-    name: str, table: _Table, used: dict[str, int], errors: list[RowError], as_of: date
-) -> Iterator[MetricRow]:
-    header = table.header
-    width = len(header.keys)
-    date_index = used["date"]
-    date_column = header.cells[date_index]
-    handle_index = used.get("handle", -1)
-    counts = [(used[key], key, header.cells[used[key]]) for key in COUNT_FIELDS if key in used]
-    moneys = [(used[key], key, header.cells[used[key]]) for key in MONEY_FIELDS if key in used]
-    count_keys = [key for _index, key, _column in counts]
-    # itemgetter with one index returns the cell itself rather than a 1-tuple.
-    count_cells = (
-        itemgetter(*[index for index, _key, _column in counts])
-        if len(counts) > 1
-        else (lambda row: tuple(row[index] for index, _key, _column in counts))
-    )
-    decimal_comma = table.decimal_comma
-    seen = _SeenDays()
-    # Dates and handles repeat on every row of a long file; remembering them is cheaper
-    # than reading them again, and the caps keep a file of all-different values bounded.
-    days: dict[str, date] = {}
-    handles: dict[str, str | None] = {}
-    any_row = False
-    for line, row in table.rows:
-        if len(row) != width:
-            if not _filled(row):
-                continue
-            problem = _ragged(name, line, row, width)
-            if problem is not None:
-                any_row = True
-                errors.append(problem)
-                continue
-        raw_day = row[date_index]
-        day = days.get(raw_day)
-        if day is None:
-            day = _iso_date(raw_day)
-            if day is None:
-                if not raw_day.strip() and not _filled(row):
-                    continue
-                any_row = True
-                message = (
-                    "the date is missing"
-                    if not raw_day.strip()
-                    else f"{_show(raw_day)} is not a date (YYYY-MM-DD)"
-                )
-                errors.append(RowError(name, line, date_column, message))
-                # The rest of the row is still checked, so one upload shows every problem.
-                _canonical_values(name, line, row, counts, moneys, decimal_comma, errors)
-                continue
-            if len(days) < 10_000:
-                days[raw_day] = day
-        any_row = True
-        if day > as_of:
-            errors.append(RowError(name, line, date_column, _not_yet(day, as_of)))
-            _canonical_values(name, line, row, counts, moneys, decimal_comma, errors)
-            continue
-        handle = None
-        if handle_index >= 0:
-            raw_handle = row[handle_index]
-            if raw_handle in handles:
-                handle = handles[raw_handle]
-            else:
-                handle = raw_handle.strip().lstrip("@").strip().lower() or None
-                if len(handles) < 10_000:
-                    handles[raw_handle] = handle
-        # The fast path reads a whole row of plain figures with C-level int() and Decimal();
-        # anything unusual (an empty cell, a decimal comma, a bad figure) fails it and goes
-        # through _canonical_values, which knows every rule and reports every bad cell.
-        try:
-            numbers = tuple(map(int, count_cells(row))) if counts else ()
-            if numbers and (min(numbers) < 0 or max(numbers) > _MAX_COUNT):
-                raise ValueError
-            values: dict[str, int | Decimal | None] = dict(zip(count_keys, numbers, strict=True))
-            for index, key, _column in moneys:
-                number = Decimal(row[index])
-                amount = number.quantize(_CENT)
-                if amount != number or amount < 0:
-                    raise ValueError
-                values[key] = amount
-        except (ValueError, ArithmeticError):
-            checked = _canonical_values(name, line, row, counts, moneys, decimal_comma, errors)
-            if checked is None:
-                continue
-            values = checked
-        first_line = seen.add(handle, day.toordinal(), hash(tuple(values.values())) or 1, line)
-        if first_line == 0:
-            yield MetricRow(name, line, handle, day, values)
-        elif first_line > 0:
-            errors.append(RowError(name, line, "", _twice(day, handle, first_line)))
-    if not any_row:
-        errors.append(RowError(name, 0, "", "the file has a header but no rows"))
-
-
-def _canonical_values(
-    name: str,
-    line: int,
-    row: list[str],
-    counts: list[tuple[int, str, str]],
-    moneys: list[tuple[int, str, str]],
-    decimal_comma: bool,
-    errors: list[RowError],
-) -> dict[str, int | Decimal | None] | None:
-    """Read a row's figures one cell at a time; None when any of them is bad."""
-    values: dict[str, int | Decimal | None] = {}
-    ok = True
-    for index, key, column in counts:
-        try:
-            values[key] = _canonical_count(row[index], key in NET_FIELDS)
-        except _Bad as bad:
-            errors.append(RowError(name, line, column, str(bad)))
-            ok = False
-    for index, key, column in moneys:
-        try:
-            values[key] = _canonical_money(row[index], decimal_comma)
-        except _Bad as bad:
-            errors.append(RowError(name, line, column, str(bad)))
-            ok = False
-    return values if ok else None
-
-
-def _twice(day: date, handle: str | None, first_line: int) -> str:
-    who = f" for @{handle}" if handle else ""
-    return f"{day.isoformat()}{who} is already on line {first_line} with different figures"
-
-
-class _Span:
-    __slots__ = ("start", "prints", "lines", "count")
-
-    def __init__(self, day: int) -> None:
-        self.start = day
-        self.prints = array("q", [0])
-        self.lines = array("i", [0])
-        self.count = 0
-
-    def grow(self, day: int) -> bool:
-        size = len(self.prints)
-        end = self.start + size
-        needed = max(end, day + 1) - min(self.start, day)
-        # The array stays at least a quarter full, so scattered days cannot inflate it;
-        # days that do not fit go to the sparse dict instead.
-        limit = max(_DENSE_MIN_DAYS, 4 * (self.count + 1))
-        if needed > limit:
-            return False
-        target = min(limit, max(needed, 2 * size))
-        if day < self.start:
-            pad = self.start - (end - target)
-            self.prints = array("q", bytes(8 * pad)) + self.prints
-            self.lines = array("i", bytes(4 * pad)) + self.lines
-            self.start -= pad
-        else:
-            pad = self.start + target - end
-            self.prints.frombytes(bytes(8 * pad))
-            self.lines.frombytes(bytes(4 * pad))
-        return True
-
-
-_DENSE_MIN_DAYS = 366
-
-
-class _SeenDays:
-    """Which (handle, day) pairs a file has had, with a fingerprint of their figures.
-
-    A dict entry per row costs about 200 bytes, too much for a million-row import, so days
-    live in per-handle arrays indexed by day number (12 bytes a day).
-    """
-
-    __slots__ = ("_spans", "_sparse")
-
-    def __init__(self) -> None:
-        self._spans: dict[str | None, _Span] = {}
-        self._sparse: dict[tuple[str | None, int], tuple[int, int]] = {}
-
-    def add(self, handle: str | None, day: int, fingerprint: int, line: int) -> int:
-        """Return 0 for a new day, -1 for a repeat with the same figures, else the first line."""
-        span = self._spans.get(handle)
-        if span is None:
-            span = self._spans[handle] = _Span(day)
-        slot = day - span.start
-        if not 0 <= slot < len(span.prints):
-            if not span.grow(day):
-                return self._add_sparse(handle, day, fingerprint, line)
-            slot = day - span.start
-        known = span.prints[slot]
-        if known == 0:
-            # The day may have gone to the sparse dict before the array grew over it.
-            if self._sparse and (handle, day) in self._sparse:
-                return self._add_sparse(handle, day, fingerprint, line)
-            span.prints[slot] = fingerprint
-            span.lines[slot] = min(line, 2**31 - 1)
-            span.count += 1
-            return 0
-        return -1 if known == fingerprint else span.lines[slot]
-
-    def _add_sparse(self, handle: str | None, day: int, fingerprint: int, line: int) -> int:
-        known = self._sparse.get((handle, day))
-        if known is None:
-            self._sparse[handle, day] = (fingerprint, line)
-            return 0
-        return -1 if known[0] == fingerprint else known[1]
-
-
-def _studio_used(header: _Header) -> dict[str, int]:
-    positions = header.first_positions()
-    columns = _STUDIO_COLUMNS[header.tab or "overview"]
+    columns = STUDIO_COLUMNS[header.tab or "overview"]
     used = {key: index for key, index in positions.items() if key in columns}
     if "date" in positions and header.tab != "content":
         used["date"] = positions["date"]
@@ -386,7 +162,7 @@ def _studio_used(header: _Header) -> dict[str, int]:
 
 def _studio_rows(
     name: str,
-    table: _Table,
+    table: Table,
     used: dict[str, int],
     errors: list[RowError],
     as_of: date,
@@ -396,7 +172,7 @@ def _studio_rows(
     header = table.header
     tab = header.tab or "overview"
     width = len(header.keys)
-    fields = _STUDIO_COLUMNS[tab]
+    fields = STUDIO_COLUMNS[tab]
     columns = [
         (index, fields[key], header.cells[index]) for key, index in used.items() if key in fields
     ]
@@ -407,11 +183,11 @@ def _studio_rows(
     entries: list[tuple[int, date | tuple[int, int], dict[str, int | Decimal | None], bool]] = []
     any_row = False
     for line, row in table.rows:
-        if not _filled(row):
+        if not filled(row):
             continue
         any_row = True
         if len(row) != width:
-            problem = _ragged(name, line, row, width)
+            problem = ragged(name, line, row, width)
             if problem is not None:
                 errors.append(problem)
                 continue
@@ -419,22 +195,22 @@ def _studio_rows(
         ok = True
         for index, key, column in columns:
             try:
-                values[key] = _studio_count(row[index], key in net)
-            except _Bad as bad:
+                values[key] = studio_count(row[index], key in net)
+            except Bad as bad:
                 errors.append(RowError(name, line, column, str(bad)))
                 ok = False
         if date_index < 0:
             continue
-        when = _studio_day(row[date_index])
+        when = studio_day(row[date_index])
         if when is None:
             raw = row[date_index]
-            message = "the date is missing" if not raw.strip() else f"{_show(raw)} is not a date"
+            message = "the date is missing" if not raw.strip() else f"{show(raw)} is not a date"
             errors.append(RowError(name, line, header.cells[date_index], message))
             continue
         entries.append((line, when, values, ok))
     if not any_row:
         errors.append(RowError(name, 0, "", "the file has a header but no rows"))
-    placed = _place_in_years([entry[1] for entry in entries], as_of)
+    placed = place_in_years([entry[1] for entry in entries], as_of)
     rows: list[MetricRow] = []
     seen: dict[date, tuple[int, dict[str, int | Decimal | None]]] = {}
     date_column = header.cells[date_index] if date_index >= 0 else ""
@@ -444,10 +220,10 @@ def _studio_rows(
             continue
         if day is None:
             language = getattr(placed, "language", "")
-            errors.append(RowError(name, line, date_column, _unplaced(when, language)))
+            errors.append(RowError(name, line, date_column, unplaced(when, language)))
             continue
         if day > as_of:
-            errors.append(RowError(name, line, date_column, _not_yet(day, as_of)))
+            errors.append(RowError(name, line, date_column, not_yet(day, as_of)))
             continue
         known = seen.get(day)
         if known is None:
@@ -457,12 +233,12 @@ def _studio_rows(
             message = f"{day.isoformat()} is already on line {known[0]}"
             errors.append(RowError(name, line, "", message))
         elif known[1] != values:
-            errors.append(RowError(name, line, "", _twice(day, None, known[0])))
+            errors.append(RowError(name, line, "", twice(day, None, known[0])))
     return rows
 
 
 def _ads_rows(
-    name: str, table: _Table, layout: dict[str, int], errors: list[RowError], as_of: date
+    name: str, table: Table, layout: dict[str, int], errors: list[RowError], as_of: date
 ) -> list[MetricRow]:
     header = table.header
     width = len(header.keys)
@@ -475,16 +251,16 @@ def _ads_rows(
     rows: list[MetricRow] = []
     any_row = False
     for line, row in table.rows:
-        if not _filled(row):
+        if not filled(row):
             continue
         any_row = True
         if len(row) != width:
-            problem = _ragged(name, line, row, width)
+            problem = ragged(name, line, row, width)
             if problem is not None:
                 errors.append(problem)
                 continue
         raw_day = row[date_index].strip()
-        day = _full_date(raw_day)
+        day = full_date(raw_day)
         # The summary row says "Total" (or "Total of 12 results") where the day would be,
         # or, when the date column stands further right, in the first filled cell. A row
         # with a real day is never taken for it, whatever its campaign is called.
@@ -492,17 +268,17 @@ def _ads_rows(
             continue
         ok = True
         if day is None:
-            message = "the date is missing" if not raw_day else f"{_show(raw_day)} is not a date"
+            message = "the date is missing" if not raw_day else f"{show(raw_day)} is not a date"
             errors.append(RowError(name, line, date_column, message))
             ok = False
         elif day > as_of:
-            errors.append(RowError(name, line, date_column, _not_yet(day, as_of)))
+            errors.append(RowError(name, line, date_column, not_yet(day, as_of)))
             ok = False
         values: dict[str, int | Decimal | None] = {}
         for index, key, column in fields:
             try:
-                values[key] = _ads_number(row[index], money=key in MONEY_FIELDS)
-            except _Bad as bad:
+                values[key] = ads_number(row[index], money=key in MONEY_FIELDS)
+            except Bad as bad:
                 errors.append(RowError(name, line, column, str(bad)))
                 ok = False
         currency = row[currency_index].strip().upper() or None if currency_index >= 0 else None
@@ -511,7 +287,7 @@ def _ads_rows(
                 first_currency = (currency, line)
             elif currency != first_currency[0]:
                 first, first_line = first_currency
-                message = f"{_show(currency)} differs from {first} on line {first_line}"
+                message = f"{show(currency)} differs from {first} on line {first_line}"
                 errors.append(RowError(name, line, header.cells[currency_index], message))
                 ok = False
         campaign = row[campaign_index].strip() or None if campaign_index >= 0 else None

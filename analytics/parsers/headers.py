@@ -12,14 +12,14 @@ def _key(name: str) -> str:
     return " ".join(name.replace("\ufeff", "").split()).lower()
 
 
-_METRIC_SET = frozenset(METRIC_FIELDS)
+METRIC_SET = frozenset(METRIC_FIELDS)
 # Columns no Ads Manager report has, so a header with one of them is canonical for sure.
 _CANONICAL_ONLY = frozenset({"handle", "video_views", "profile_views"})
 # A canonical header made only of these names could also be a Studio tab whose dates
 # carry no year; the first data row settles it.
 _STUDIO_LOOKALIKE = frozenset({"likes", "comments", "shares", "followers"})
 
-_STUDIO_COLUMNS = {
+STUDIO_COLUMNS = {
     "overview": {
         "video views": "video_views",
         "profile views": "profile_views",
@@ -45,7 +45,7 @@ _STUDIO_COLUMNS = {
 }
 # Columns of the standard download that Playbook reads no figure from: they are expected,
 # so the summary does not call them unknown.
-_STUDIO_KNOWN = {
+STUDIO_KNOWN = {
     "overview": frozenset({"date"}),
     "followers": frozenset({"date", "difference in followers from previous day"}),
     "viewers": frozenset({"date"}),
@@ -55,7 +55,7 @@ _STUDIO_KNOWN = {
     "content": frozenset({"time", "video title", "video link", "post time"}),
 }
 # The column that names what each audience share is about.
-_SHARE_KEYS = {"gender": "gender", "territories": "top territories"}
+SHARE_KEYS = {"gender": "gender", "territories": "top territories"}
 NO_KNOWN_FORMAT = "the header matches no known format"
 
 _ADS_ALIASES = {
@@ -88,7 +88,7 @@ _CANONICAL_NAMES = frozenset({"date", "handle", *METRIC_FIELDS})
 
 
 @dataclass(frozen=True)
-class _Header:
+class Header:
     line: int
     cells: list[str]
     keys: list[str]
@@ -104,7 +104,7 @@ class _Header:
         return positions
 
 
-def _ads_layout(keys: list[str]) -> dict[str, int]:
+def ads_layout(keys: list[str]) -> dict[str, int]:
     """Map each Ads Manager field to the column of its first present alias."""
     positions: dict[str, int] = {}
     for index, key in enumerate(keys):
@@ -132,20 +132,20 @@ def _studio_tab(present: set[str], loose: bool) -> str | None:
             return "overview"
         if "difference in followers from previous day" in present:
             return "followers"
-        if present & _STUDIO_COLUMNS["viewers"].keys():
+        if present & STUDIO_COLUMNS["viewers"].keys():
             return "viewers"
         if {"hour", "active followers"} <= present:
             return "follower-activity"
     if "distribution" in present:
-        for tab, key in _SHARE_KEYS.items():
+        for tab, key in SHARE_KEYS.items():
             if key in present:
                 return tab
-    if present & {"video title", "video link"} and present & _STUDIO_COLUMNS["content"].keys():
+    if present & {"video title", "video link"} and present & STUDIO_COLUMNS["content"].keys():
         return "content"
     if loose and "date" in present:
         if "followers" in present:
             return "followers"
-        if present & _STUDIO_COLUMNS["overview"].keys():
+        if present & STUDIO_COLUMNS["overview"].keys():
             return "overview"
     return None
 
@@ -153,8 +153,8 @@ def _studio_tab(present: set[str], loose: bool) -> str | None:
 def _detect(keys: list[str], forced: str) -> tuple[str, str | None, bool] | None:
     """Name the format (and Studio tab) a header belongs to, or None."""
     present = set(keys)
-    canonical = "date" in present and bool(present & _METRIC_SET)
-    layout = _ads_layout(keys)
+    canonical = "date" in present and bool(present & METRIC_SET)
+    layout = ads_layout(keys)
     ads = _is_ads_layout(layout)
     if forced == "canonical":
         return ("canonical", None, True) if canonical else None
@@ -174,30 +174,30 @@ def _detect(keys: list[str], forced: str) -> tuple[str, str | None, bool] | None
     if tab:
         return "tiktok-studio", tab, True
     if canonical:
-        return "canonical", None, not (present & _METRIC_SET) <= _STUDIO_LOOKALIKE
+        return "canonical", None, not (present & METRIC_SET) <= _STUDIO_LOOKALIKE
     if ads:
         return "ads-manager", None, True
     return None
 
 
-def _match_header(line: int, cells: list[str], forced: str) -> _Header | None:
+def match_header(line: int, cells: list[str], forced: str) -> Header | None:
     cells = [cell.replace("\ufeff", "").strip() for cell in cells]
     keys = [_key(cell) for cell in cells]
     found = _detect(keys, forced)
     if found is None:
         return None
     format_name, tab, sure = found
-    return _Header(line, cells, keys, format_name, tab, sure)
+    return Header(line, cells, keys, format_name, tab, sure)
 
 
-def _no_header(name: str, cells: list[str] | None, forced: str) -> RowError:
+def no_header(name: str, cells: list[str] | None, forced: str) -> RowError:
     if cells is None:
         return RowError(name, 0, "", "the file is empty")
     shown = ", ".join(cell.strip() for cell in cells if cell.strip())
     if len(shown) > 120:
         shown = shown[:117] + "..."
     keys = [_key(cell) for cell in cells]
-    layout = _ads_layout(keys)
+    layout = ads_layout(keys)
     if "date" not in layout and any(name in layout for name in PAID_FIELDS):
         message = (
             "an Ads Manager report without a day column: "

@@ -58,15 +58,15 @@ XLSX_MAX_PARTS = 200
 # about ten times the part's size in memory (Excel's own are a few dozen kilobytes).
 XLSX_MAX_STYLES_BYTES = 2 * 1024 * 1024
 
-_CENT = Decimal("0.01")
-_MONEY_ZERO = Decimal("0.00")
-_MAX_COUNT = 2**63 - 1
-_READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
+CENT = Decimal("0.01")
+MONEY_ZERO = Decimal("0.00")
+MAX_COUNT = 2**63 - 1
+READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
 # zipfile raises whatever its header parsing trips over on a damaged archive (ValueError,
 # IndexError, struct.error, NotImplementedError for odd compression...); to the person
 # uploading, all of them mean the archive cannot be read.
-_ZIP_FAILURES = (Exception,)
-_BINARY_MAGIC = (
+ZIP_FAILURES = (Exception,)
+BINARY_MAGIC = (
     b"\x89PNG",
     b"\xff\xd8\xff",
     b"GIF8",
@@ -76,11 +76,11 @@ _BINARY_MAGIC = (
     b"7z\xbc\xaf",
     b"\x00\x00\x00",
 )
-_OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_TEXT_EXTENSIONS = ("", ".csv", ".txt", ".tsv")
-_XLSX_EXTENSIONS = (".xlsx", ".xlsm")
+OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+TEXT_EXTENSIONS = ("", ".csv", ".txt", ".tsv")
+XLSX_EXTENSIONS = (".xlsx", ".xlsm")
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,5 +184,5 @@ def _too_big(size: int, limit: int) -> str:
     return f"over the {limit / mb:g} MB size limit"
 
 
-class _Bad(ValueError):
+class Bad(ValueError):
     """A cell that cannot be read; the message completes "line N, column C: ..."."""

@@ -13,18 +13,17 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from analytics.parsers.cells import (
-    _not_yet,
-    _place_in_years,
-    _show,
-    _studio_count,
-    _studio_day,
-    _StudioDay,
-    _unplaced,
+    StudioDay,
+    not_yet,
+    place_in_years,
+    show,
+    studio_count,
+    studio_day,
+    unplaced,
 )
-from analytics.parsers.formats import _ragged
-from analytics.parsers.headers import _SHARE_KEYS, _STUDIO_COLUMNS
-from analytics.parsers.records import HourRow, MetricRow, RowError, ShareRow, VideoRow, _Bad
-from analytics.parsers.tables import _filled, _Table
+from analytics.parsers.headers import SHARE_KEYS, STUDIO_COLUMNS
+from analytics.parsers.records import Bad, HourRow, MetricRow, RowError, ShareRow, VideoRow
+from analytics.parsers.tables import Table, filled, ragged
 
 _HOUR = re.compile(r"(\d{1,2})(?::00(?::00)?)?")
 _SHARE_PLACES = Decimal("0.000001")
@@ -35,15 +34,15 @@ _LINK_VIDEO = re.compile(r"/(?:video|photo)/([^/?#\s]+)")
 _VIDEO_ID_LENGTH = 32
 
 
-def _rows(table: _Table, name: str, errors: list[RowError]) -> list[tuple[int, list[str]]]:
+def _rows(table: Table, name: str, errors: list[RowError]) -> list[tuple[int, list[str]]]:
     """The table's filled rows of the header's width; other rows become errors."""
     width = len(table.header.keys)
     kept = []
     for line, row in table.rows:
-        if not _filled(row):
+        if not filled(row):
             continue
         if len(row) != width:
-            problem = _ragged(name, line, row, width)
+            problem = ragged(name, line, row, width)
             if problem is not None:
                 errors.append(problem)
                 continue
@@ -57,9 +56,9 @@ def _count(cell: str) -> int | None:
     Said here as well as by the count reader, which may let Overview's net daily counts
     be negative: these tabs hold no net figures.
     """
-    count = _studio_count(cell)
+    count = studio_count(cell)
     if count is not None and count < 0:
-        raise _Bad(f"{_show(cell)} is negative")
+        raise Bad(f"{show(cell)} is negative")
     return count
 
 
@@ -79,17 +78,17 @@ def never_negative(
 
 
 def _day_error(name: str, line: int, column: str, raw: str) -> RowError:
-    message = "the date is missing" if not raw.strip() else f"{_show(raw)} is not a date"
+    message = "the date is missing" if not raw.strip() else f"{show(raw)} is not a date"
     return RowError(name, line, column, message)
 
 
 def _after(name: str, line: int, column: str, day: date, as_of: date) -> RowError:
-    return RowError(name, line, column, _not_yet(day, as_of))
+    return RowError(name, line, column, not_yet(day, as_of))
 
 
 def _in_language(entry: date | tuple[int, int], code: str | None) -> date | tuple[int, int]:
     """A yearless date as the file's language reads it (a date with its year as it is)."""
-    if isinstance(entry, _StudioDay) and code in entry.readings:
+    if isinstance(entry, StudioDay) and code in entry.readings:
         month, day, year = entry.readings[code]
         return date(year, month, day) if year is not None else (month, day)
     return entry
@@ -98,11 +97,11 @@ def _in_language(entry: date | tuple[int, int], code: str | None) -> date | tupl
 def _hour(cell: str) -> int:
     match = _HOUR.fullmatch(cell.strip())
     if match is None or int(match.group(1)) > 23:
-        raise _Bad(f"{_show(cell)} is not an hour (0 to 23)")
+        raise Bad(f"{show(cell)} is not an hour (0 to 23)")
     return int(match.group(1))
 
 
-def activity_rows(name: str, table: _Table, as_of: date, errors: list[RowError]) -> list[HourRow]:
+def activity_rows(name: str, table: Table, as_of: date, errors: list[RowError]) -> list[HourRow]:
     """FollowerActivity: one row a day and hour; the same date and hour twice is an error."""
     header = table.header
     positions = header.first_positions()
@@ -113,21 +112,21 @@ def activity_rows(name: str, table: _Table, as_of: date, errors: list[RowError])
         ok = True
         try:
             count = _count(row[count_index])
-        except _Bad as bad:
+        except Bad as bad:
             errors.append(RowError(name, line, header.cells[count_index], str(bad)))
             ok = False
         try:
             hour = _hour(row[hour_index])
-        except _Bad as bad:
+        except Bad as bad:
             errors.append(RowError(name, line, header.cells[hour_index], str(bad)))
             ok = False
-        when = _studio_day(row[date_index])
+        when = studio_day(row[date_index])
         if when is None:
             errors.append(_day_error(name, line, header.cells[date_index], row[date_index]))
             continue
         # A failed row keeps its place: the years of the rows above it depend on it.
         entries.append((line, when, hour if ok else -1, count if ok else None))
-    placed = _place_in_years([entry[1] for entry in entries], as_of)
+    placed = place_in_years([entry[1] for entry in entries], as_of)
     rows: list[HourRow] = []
     seen: dict[tuple[date, int], int] = {}
     date_column = header.cells[date_index]
@@ -136,7 +135,7 @@ def activity_rows(name: str, table: _Table, as_of: date, errors: list[RowError])
         if count is None:
             continue
         if day is None:
-            errors.append(RowError(name, line, date_column, _unplaced(when, placed.language)))
+            errors.append(RowError(name, line, date_column, unplaced(when, placed.language)))
             continue
         # Only a date written with its year can land there: one without is placed before.
         if day > as_of:
@@ -165,13 +164,13 @@ def _share(cell: str) -> Decimal | None:
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite():
-        raise _Bad(f"{_show(cell)} is not a share (such as 0.59 or 59%)")
+        raise Bad(f"{show(cell)} is not a share (such as 0.59 or 59%)")
     if percent:
         number /= 100
     if number < 0:
-        raise _Bad(f"{_show(cell)} is negative")
+        raise Bad(f"{show(cell)} is negative")
     if number > 1:
-        raise _Bad(f"{_show(cell)} is more than the whole (1, or 100%)")
+        raise Bad(f"{show(cell)} is more than the whole (1, or 100%)")
     return number.quantize(_SHARE_PLACES, rounding=ROUND_HALF_EVEN)
 
 
@@ -185,11 +184,11 @@ def _share_key(tab: str, cell: str) -> str:
     return key
 
 
-def share_rows(name: str, table: _Table, tab: str, errors: list[RowError]) -> list[ShareRow]:
+def share_rows(name: str, table: Table, tab: str, errors: list[RowError]) -> list[ShareRow]:
     """FollowerGender or FollowerTopTerritories: the audience's shares on the download day."""
     header = table.header
     positions = header.first_positions()
-    key_index = positions[_SHARE_KEYS[tab]]
+    key_index = positions[SHARE_KEYS[tab]]
     share_index = positions["distribution"]
     dimension = "gender" if tab == "gender" else "territory"
     missing = f"the {dimension} is missing"
@@ -200,14 +199,14 @@ def share_rows(name: str, table: _Table, tab: str, errors: list[RowError]) -> li
         key_column = header.cells[key_index]
         try:
             share = _share(row[share_index])
-        except _Bad as bad:
+        except Bad as bad:
             errors.append(RowError(name, line, header.cells[share_index], str(bad)))
             continue
         if not key:
             errors.append(RowError(name, line, key_column, missing))
             continue
         if len(key) > _KEY_LENGTH:
-            message = f"{_show(key)} is longer than {_KEY_LENGTH} characters"
+            message = f"{show(key)} is longer than {_KEY_LENGTH} characters"
             errors.append(RowError(name, line, key_column, message))
             continue
         first = seen.setdefault(key.casefold(), line)
@@ -250,17 +249,17 @@ def _post_year(month: int, day: int, video_id: str, snapshot: date) -> date | No
             ]
             if candidates:
                 return min(candidates, key=lambda candidate: abs(candidate - uploaded))
-    return _place_in_years([(month, day)], snapshot)[0]
+    return place_in_years([(month, day)], snapshot)[0]
 
 
-def content_rows(name: str, table: _Table, as_of: date, errors: list[RowError]) -> list[VideoRow]:
+def content_rows(name: str, table: Table, as_of: date, errors: list[RowError]) -> list[VideoRow]:
     """Content: each video's lifetime totals as of the `Time` day, a snapshot per row."""
     header = table.header
     positions = header.first_positions()
     cells = header.cells
     figures = [
         (index, field, cells[index])
-        for key, field in _STUDIO_COLUMNS["content"].items()
+        for key, field in STUDIO_COLUMNS["content"].items()
         if (index := positions.get(key)) is not None
     ]
     time_index = positions.get("time", -1)
@@ -274,32 +273,32 @@ def content_rows(name: str, table: _Table, as_of: date, errors: list[RowError]) 
         for index, field, column in figures:
             try:
                 values[field] = _count(row[index])
-            except _Bad as bad:
+            except Bad as bad:
                 errors.append(RowError(name, line, column, str(bad)))
                 ok = False
         link = row[link_index].strip() if link_index >= 0 else ""
         handle, video_id = _link_parts(link)
         if video_id is None or len(video_id) > _VIDEO_ID_LENGTH:
             column = cells[link_index] if link_index >= 0 else "Video link"
-            message = "the video link is missing" if not link else f"{_show(link)} names no video"
+            message = "the video link is missing" if not link else f"{show(link)} names no video"
             errors.append(RowError(name, line, column, message))
             ok = False
         posted: date | tuple[int, int] | None = None
         if post_index >= 0 and row[post_index].strip():
-            posted = _studio_day(row[post_index])
+            posted = studio_day(row[post_index])
             if posted is None:
                 errors.append(_day_error(name, line, cells[post_index], row[post_index]))
                 ok = False
         when: date | tuple[int, int] | None = as_of
         if time_index >= 0:
-            when = _studio_day(row[time_index])
+            when = studio_day(row[time_index])
             if when is None:
                 errors.append(_day_error(name, line, cells[time_index], row[time_index]))
                 continue
         title = row[title_index].strip() if title_index >= 0 else ""
         details = (ok, video_id, handle, title, link, posted)
         entries.append((line, when, values, details))
-    placed = _place_in_years([entry[1] for entry in entries], as_of)
+    placed = place_in_years([entry[1] for entry in entries], as_of)
     rows: list[VideoRow] = []
     seen: dict[tuple[str, date], tuple[int, dict]] = {}
     time_column = cells[time_index] if time_index >= 0 else ""
@@ -309,7 +308,7 @@ def content_rows(name: str, table: _Table, as_of: date, errors: list[RowError]) 
         if not ok or all(value is None for value in values.values()):
             continue
         if day is None:
-            errors.append(RowError(name, line, time_column, _unplaced(when, placed.language)))
+            errors.append(RowError(name, line, time_column, unplaced(when, placed.language)))
             continue
         if day > as_of:
             errors.append(_after(name, line, time_column, day, as_of))

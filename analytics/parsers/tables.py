@@ -15,11 +15,11 @@ from typing import BinaryIO
 
 import openpyxl
 
-from analytics.parsers.files import _peek
-from analytics.parsers.headers import _Header, _match_header, _no_header
+from analytics.parsers.files import peek
+from analytics.parsers.headers import Header, match_header, no_header
 from analytics.parsers.records import (
-    _READ_ERRORS,
     HEADER_SEARCH_ROWS,
+    READ_ERRORS,
     XLSX_MAX_COLUMNS,
     XLSX_MAX_ROWS,
     RowError,
@@ -28,8 +28,8 @@ from analytics.parsers.workbooks import Workbook, prepare_workbook
 
 
 @dataclass
-class _Table:
-    header: _Header
+class Table:
+    header: Header
     rows: Iterator[tuple[int, list[str]]]
     decimal_comma: bool = False
     notes: list[str] = field(default_factory=list)
@@ -58,7 +58,7 @@ _INVALID = re.compile("[\udc80-\udcff]")
 _VALID_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
 
 
-def _filled(row: list[str]) -> bool:
+def filled(row: list[str]) -> bool:
     return any(cell.strip() for cell in row)
 
 
@@ -73,7 +73,7 @@ def _escape_undecodable(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(_UNDECODABLE, _escape_undecodable)
 
 
-def _csv_table(name: str, stream: BinaryIO, forced: str, errors: list[RowError]) -> _Table | None:
+def csv_table(name: str, stream: BinaryIO, forced: str, errors: list[RowError]) -> Table | None:
     encoding, stream, problem = _sniff(stream)
     if encoding is None:
         errors.append(RowError(name, 0, "", problem))
@@ -96,24 +96,24 @@ def _csv_table(name: str, stream: BinaryIO, forced: str, errors: list[RowError])
                 continue
             candidates = [_split(line, delimiter) for delimiter in _delimiters(line)]
             for delimiter, cells in candidates:
-                header = _match_header(number, cells, forced) if cells else None
+                header = match_header(number, cells, forced) if cells else None
                 if header is not None:
                     reader = csv.reader(lines, delimiter=delimiter)
                     rows = _csv_rows(
                         name, reader, number, text, undecodable, header, encoding, errors
                     )
                     notes = [encoding.note] if encoding.note else []
-                    return _Table(header, rows, decimal_comma=delimiter == ";", notes=notes)
+                    return Table(header, rows, decimal_comma=delimiter == ";", notes=notes)
             if first_cells is None:
                 first_cells = candidates[0][1] or [line.strip()]
             if number >= HEADER_SEARCH_ROWS:
                 break
-    except _READ_ERRORS:
+    except READ_ERRORS:
         _detach(text)
         errors.append(RowError(name, number, "", "the file could not be read to the end"))
         return None
     _detach(text)
-    errors.append(_no_header(name, first_cells, forced))
+    errors.append(no_header(name, first_cells, forced))
     return None
 
 
@@ -167,7 +167,7 @@ def _csv_rows(
     offset: int,
     text: io.TextIOWrapper,
     undecodable: list[int],
-    header: _Header,
+    header: Header,
     encoding: _Encoding,
     errors: list[RowError],
 ) -> Iterator[tuple[int, list[str]]]:
@@ -183,7 +183,7 @@ def _csv_rows(
             yield line, row
     except csv.Error as exc:
         errors.append(RowError(name, offset + read + 1, "", f"cannot be read as CSV ({exc})"))
-    except _READ_ERRORS:
+    except READ_ERRORS:
         errors.append(
             RowError(name, offset + read + 1, "", "the file could not be read to the end")
         )
@@ -195,7 +195,7 @@ def _report_undecodable(
     name: str,
     line: int,
     row: list[str],
-    header: _Header,
+    header: Header,
     encoding: _Encoding,
     errors: list[RowError],
 ) -> None:
@@ -222,7 +222,7 @@ def _sniff(stream: BinaryIO) -> tuple[_Encoding | None, BinaryIO, str]:
     bytes Windows-1252 leaves undefined. Text mixing valid UTF-8 with other bytes is read
     as UTF-8, and the other bytes are reported where they are.
     """
-    sample, stream = _peek(stream, _SNIFF_BYTES)
+    sample, stream = peek(stream, _SNIFF_BYTES)
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         if sample.startswith(b"\xff\xfe\x00\x00"):
             return None, stream, f"UTF-32 text: {_SAVE_AS_UTF8}"
@@ -270,7 +270,7 @@ def _utf8_evidence(sample: bytes) -> tuple[bool, bool]:
     return _INVALID.search(text) is not None, _VALID_NON_ASCII.search(text) is not None
 
 
-def _xlsx_table(name: str, stream: BinaryIO, forced: str, errors: list[RowError]) -> _Table | None:
+def xlsx_table(name: str, stream: BinaryIO, forced: str, errors: list[RowError]) -> Table | None:
     if not isinstance(stream, Workbook):
         # open_upload checks and cuts down what people upload; a workbook handed to parse
         # directly meets the same limits here.
@@ -302,11 +302,11 @@ def _xlsx_table(name: str, stream: BinaryIO, forced: str, errors: list[RowError]
                 book.close()
                 errors.append(RowError(name, number, "", text.message))
                 return None
-            if not _filled(cells):
+            if not filled(cells):
                 continue
-            header = _match_header(number, cells, forced)
+            header = match_header(number, cells, forced)
             if header is not None:
-                return _Table(header, _xlsx_rows(name, book, numbered, text, errors))
+                return Table(header, _xlsx_rows(name, book, numbered, text, errors))
             if first_cells is None:
                 first_cells = cells
     except Exception:
@@ -315,7 +315,7 @@ def _xlsx_table(name: str, stream: BinaryIO, forced: str, errors: list[RowError]
         errors.append(RowError(name, 0, "", "not a readable XLSX workbook"))
         return None
     book.close()
-    errors.append(_no_header(name, first_cells, forced))
+    errors.append(no_header(name, first_cells, forced))
     return None
 
 
@@ -337,7 +337,7 @@ def _xlsx_rows(
                 return
             yield number, cells
     except Exception:
-        # See _xlsx_table: any failure inside openpyxl is a damaged sheet.
+        # See xlsx_table: any failure inside openpyxl is a damaged sheet.
         errors.append(RowError(name, number + 1, "", "the sheet could not be read to the end"))
     finally:
         book.close()
@@ -386,3 +386,18 @@ def _xlsx_text(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def ragged(name: str, line: int, row: list[str], width: int) -> RowError | None:
+    """Say what is wrong with a row whose length differs from the header's, if anything."""
+    if len(row) < width:
+        return RowError(name, line, "", f"the row has {len(row)} cells, the header {width}")
+    if any(cell.strip() for cell in row[width:]):
+        return RowError(name, line, "", f"the row has {len(row)} cells, the header {width}")
+    return None
+
+
+def twice(day: date, handle: str | None, first_line: int) -> str:
+    """The error of a day listed again with other figures (first on `first_line`)."""
+    who = f" for @{handle}" if handle else ""
+    return f"{day.isoformat()}{who} is already on line {first_line} with different figures"

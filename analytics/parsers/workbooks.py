@@ -22,11 +22,11 @@ from xml.etree.ElementTree import iterparse
 from xml.parsers import expat
 
 from analytics.parsers.records import (
-    _ZIP_FAILURES,
     MAX_DIRECTORY_BYTES,
     XLSX_MAX_PARTS,
     XLSX_MAX_ROWS,
     XLSX_MAX_STYLES_BYTES,
+    ZIP_FAILURES,
     _too_big,
 )
 
@@ -128,9 +128,9 @@ def prepare_workbook(stream: BinaryIO, limit: int) -> tuple[Workbook | None, str
             if problem:
                 return None, problem
             return _first_sheet(archive, limit)
-    except _ZIP_FAILURES:
+    except ZIP_FAILURES:
         # zipfile and the XML parser raise all sorts on a damaged workbook (see
-        # _ZIP_FAILURES); to the person uploading it, they all mean the same.
+        # ZIP_FAILURES); to the person uploading it, they all mean the same.
         return None, UNREADABLE
     finally:
         stream.seek(start)

@@ -19,9 +19,9 @@ from django.db.models.functions import TruncWeek
 from accounts.models import Account, Kind
 from analytics.models import DailyMetric, Scorecard
 from analytics.selectors.scorecards import PRACTICE_SORT, Window
+from lib.dates import this_week
 from strategy.periods import weeks_back, weeks_overlapping
 from strategy.selectors import Progress, practice_scores, weekly_completion, weekly_progress
-from strategy.services import this_week
 
 HISTORY_WEEKS = 12
 # Fewer weeks with both figures than this, and the page says it cannot tell.

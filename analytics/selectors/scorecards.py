@@ -27,7 +27,8 @@ from accounts.models import Account, Membership
 from accounts.selectors import handle_is_valid
 from analytics import rules
 from analytics.models import DailyMetric, Scorecard, ScorecardRun
-from analytics.services.scorecards import account_targets, yesterday
+from analytics.services.scorecards import account_targets
+from lib.dates import yesterday
 
 DEFAULT_DAYS = 28
 HISTORY_LENGTH = 20

@@ -24,12 +24,13 @@ from datetime import date
 from itertools import islice
 from typing import Any
 
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 
 from accounts.models import Account
 from analytics.models import AudienceShare, FollowerActivity, Video, VideoSnapshot, ViewerDay
 from analytics.parsers import TAB_UNITS, HourRow, MetricRow, ParsedFile, RowError, ShareRow
+from lib.pg import copy_upsert
 
 ORM_BATCH = 1000
 _TEMP_TABLE = "tmp_import_tab"
@@ -292,8 +293,6 @@ def _upsert_postgres(target: _Target, rows: list[tuple]) -> tuple[set[tuple], se
     """Stages the rows by COPY, then merges them in one INSERT ... ON CONFLICT."""
     model, keys, fields = target.model, target.keys, target.fields
     table = model._meta.db_table
-    by_column = {item.attname: item for item in model._meta.concrete_fields}
-    staged = ", ".join(f"{name} {by_column[name].db_type(connection)}" for name in keys + fields)
     merged = ", ".join(
         f"COALESCE(t.{name}, d.{name}, {int(target.defaults[name])})"
         if name in target.defaults
@@ -323,15 +322,14 @@ def _upsert_postgres(target: _Target, rows: list[tuple]) -> tuple[set[tuple], se
         WHERE ({current}) IS DISTINCT FROM ({incoming})
         RETURNING {returned}, (xmax = 0)
     """  # noqa: S608 - the names come from the models, never from input.
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE {_TEMP_TABLE} ({staged}) ON COMMIT DROP")
-        with cursor.copy(f"COPY {_TEMP_TABLE} ({', '.join(keys + fields)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        cursor.execute(upsert, [timezone.now()] * len(stamps))
-        written = cursor.fetchall()
-        # Dropped now rather than at commit: the same transaction stages the next model.
-        cursor.execute(f"DROP TABLE {_TEMP_TABLE}")
+    _staged, written = copy_upsert(
+        stage=_TEMP_TABLE,
+        like=table,
+        columns=keys + fields,
+        rows=rows,
+        upsert=upsert,
+        params=[timezone.now()] * len(stamps),
+    )
     created = {tuple(row[:-1]) for row in written if row[-1]}
     changed = {tuple(row[:-1]) for row in written if not row[-1]}
     return created, changed, len(rows)

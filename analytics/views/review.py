@@ -23,8 +23,7 @@ from analytics.forms import RecomputeForm, ReviewForm, ScorecardFilterForm
 from analytics.models import ScorecardRun
 from analytics.selectors import practice
 from analytics.selectors import scorecards as selectors
-from analytics.services import reviews
-from analytics.services import scorecards as background
+from analytics.services import reviews, scorecard_queue, scorecard_runs
 from analytics.views.scorecard import scorecard_context
 from lib.htmx import render_partial_for_target
 
@@ -82,17 +81,17 @@ def scorecard_recompute(request: HttpRequest, membership: Membership) -> HttpRes
             context["recompute_error"] = " ".join(form.errors["end"])
         return render(request, "analytics/review.html", context)
     days, end = form.cleaned_data["days"], form.cleaned_data["end"]
-    unavailable: background.BackgroundUnavailable | None = None
+    unavailable: scorecard_queue.BackgroundUnavailable | None = None
     with rights_held(user=request.user, team=membership.team, lead_only=True):
         try:
-            run = background.scorecard_run_start(
+            run = scorecard_runs.scorecard_run_start(
                 scope=ScorecardRun.Scope.TEAM,
                 team=membership.team,
                 end=end,
                 days=(days,),
                 requested_by=request.user,
             )
-        except background.BackgroundUnavailable as error:
+        except scorecard_queue.BackgroundUnavailable as error:
             # Caught inside the transaction, so the waiting run is kept (the sweep queues it).
             unavailable = error
     if unavailable is not None:
@@ -215,7 +214,7 @@ def review_context(
         "table_url": table_url,
         "computed_at": selectors.scorecard_computed_at(cards),
         # Only leads may recompute, so only their pages ask whether Redis answers.
-        "background_ok": membership.is_lead and background.broker_available(),
+        "background_ok": membership.is_lead and scorecard_queue.broker_available(),
         "next_url": table_url,
     }
 

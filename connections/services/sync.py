@@ -21,11 +21,14 @@ from django.utils import timezone
 
 from accounts.models import Account
 from analytics.models import ScorecardRun
-from analytics.services.scorecards import BackgroundUnavailable, scorecard_run_start, yesterday
+from analytics.services.scorecard_queue import BackgroundUnavailable
+from analytics.services.scorecard_runs import scorecard_run_start
 from connections import api, tokens
 from connections.client import ApiError, TokenExpired
 from connections.models import Connection, Source, SyncRun
 from connections.services.snapshots import campaign_days_store, snapshot_store
+from connections.tasks import sync_connection
+from lib.dates import yesterday
 
 logger = logging.getLogger(__name__)
 
@@ -95,8 +98,6 @@ def _fail_stale(connection: Connection) -> None:
 
 
 def _enqueue(run_id: int) -> None:
-    from connections.tasks import sync_connection
-
     try:
         sync_connection.delay(run_id)
     except Exception as exc:  # noqa: BLE001 - any broker fault leaves the run failed, not pending

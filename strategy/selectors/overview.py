@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
 from accounts.models import Account, Membership
+from lib.dates import this_week
 from strategy.models import Checklist, ChecklistItem, ChecklistTemplate, Practice
 from strategy.periods import weeks_back, weeks_overlapping
 from strategy.selectors.states import (
@@ -21,7 +22,6 @@ from strategy.selectors.states import (
     progress_of,
     states_of_checklists,
 )
-from strategy.services import this_week
 
 
 @dataclass

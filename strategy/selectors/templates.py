@@ -8,8 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404
 
 from accounts.models import Kind, Membership
+from lib.dates import this_week
 from strategy.models import ChecklistItem, ChecklistTemplate, Practice
-from strategy.services import this_week
 
 # -- templates --
 

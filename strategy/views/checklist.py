@@ -36,7 +36,7 @@ def week_from(value: str | None) -> date:
     404 for text that names no ISO week or a week still to come; WeekOutOfRange for a
     week before 2000-W01, so dates near the calendar's start never reach the arithmetic.
     """
-    current = services.this_week()
+    current = dates.this_week()
     if not value:
         return current
     week = parse_week(value)
@@ -72,7 +72,7 @@ def _context(
     states: list[ItemState],
     **extra: Any,
 ) -> dict[str, Any]:
-    current = services.this_week()
+    current = dates.this_week()
     return {
         "membership": membership,
         "account": account,
@@ -99,7 +99,7 @@ def checklist(request: HttpRequest, membership: Membership, handle: str) -> Http
         week = week_from(request.GET.get("week"))
     except WeekOutOfRange as error:
         return _week_out_of_range(request, error, account.handle)
-    if week == services.this_week():
+    if week == dates.this_week():
         checklist = services.checklist_open(account=account, week_start=week)
     else:
         checklist = selectors.checklist_get(account=account, week_start=week)
@@ -142,7 +142,7 @@ def _change(request: HttpRequest, team_slug: str, handle: str, item_id: UUID) ->
         user=request.user, team_slug=team_slug, handle=handle, week_start=week
     )
     request.membership = membership
-    if checklist is None and week == services.this_week():
+    if checklist is None and week == dates.this_week():
         checklist = services.checklist_open(account=account, week_start=week)
     if checklist is None:
         raise Http404("No checklist for this week.")

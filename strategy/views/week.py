@@ -10,6 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.access import team_view
 from accounts.models import Membership
+from lib.dates import this_week
 from lib.htmx import render_partial_for_target
 from strategy import selectors, services
 from strategy.forms import WeekFilterForm
@@ -30,7 +31,7 @@ def my_week(request: HttpRequest, membership: Membership) -> HttpResponse:
         kind=chosen.get("kind", ""),
         manager_id=chosen["manager"].pk if chosen.get("manager") else None,
     )
-    week = services.this_week()
+    week = this_week()
     services.checklists_open_week(week_start=week, accounts=accounts)
     context = {
         "membership": membership,

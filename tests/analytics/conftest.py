@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import connection
 
 from analytics.models import ScorecardRun
-from analytics.services import scorecards
+from analytics.services import scorecard_queue
 from config.celery import app as celery_app
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -52,11 +52,11 @@ def broker(monkeypatch: pytest.MonkeyPatch) -> Iterator[Broker]:
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2)
     queue = f"playbook-test-{uuid.uuid4().hex[:12]}"
     monkeypatch.setitem(celery_app.conf, "task_default_queue", queue)
-    scorecards._broker_answers.clear()
+    scorecard_queue._broker_answers.clear()
     yield Broker(client=client, queue=queue)
     client.delete(queue)
     client.close()
-    scorecards._broker_answers.clear()
+    scorecard_queue._broker_answers.clear()
 
 
 def subprocess_database_url() -> str:

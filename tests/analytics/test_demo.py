@@ -15,7 +15,7 @@ from accounts.models import Account, Membership
 from analytics import rules
 from analytics.demo import DEMO_ACCOUNTS, DEMO_DAYS, DEMO_WINDOWS, demo_metrics
 from analytics.models import DailyMetric, Scorecard, ScorecardRun
-from analytics.services.scorecards import yesterday
+from lib.dates import yesterday
 
 
 def seed() -> str:

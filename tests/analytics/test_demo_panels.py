@@ -29,7 +29,7 @@ from analytics.models import (
     ViewerDay,
 )
 from analytics.promotion import team_matcher
-from analytics.services.scorecards import yesterday
+from lib.dates import yesterday
 from strategy.models import Checklist
 from strategy.selectors.states import states_of_checklists
 

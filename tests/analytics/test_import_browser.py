@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Kind
 from analytics.models import DailyMetric, ImportRun, Scorecard, ScorecardRun
-from analytics.services.scorecards import scorecard_run_execute
+from analytics.services.scorecard_runs import scorecard_run_execute
 from tests.browser import browser_page, log_in, screenshot
 from tests.factories import AccountFactory
 

@@ -23,8 +23,7 @@ from analytics.models import (
     ImportRun,
     ScorecardRun,
 )
-from analytics.services import imports
-from analytics.services import scorecards as background
+from analytics.services import import_rows, imports, scorecard_queue
 from analytics.services.imports import (
     ImportNotConfirmable,
     import_apply,
@@ -32,6 +31,7 @@ from analytics.services.imports import (
     import_files,
     import_preview,
 )
+from lib.dates import yesterday
 from tests.factories import AccountFactory
 
 FILES = Path(__file__).parent / "files"
@@ -635,7 +635,7 @@ def test_it_refuses_a_file_naming_another_account_on_an_accounts_import(
 def test_it_needs_an_account_for_an_ads_report(acme):
     result = run(acme, [("ads.csv", read("ads_manager.csv"))])
 
-    assert result.errors == [f"ads.csv: {imports._NO_ACCOUNT}"]
+    assert result.errors == [f"ads.csv: {import_rows.NO_ACCOUNT}"]
 
 
 # ---------------------------------------------------------------------------
@@ -694,16 +694,16 @@ def test_it_applies_a_preview_and_queues_the_recompute(
 
 
 def test_it_ends_the_recompute_yesterday_for_an_import_reaching_today(acme, official, broker):
-    today = background.yesterday().toordinal() + 1
+    today = yesterday().toordinal() + 1
     file = f"date,likes\n{date.fromordinal(today).isoformat()},4\n".encode()
 
     result = run(acme, [("today.csv", file)], account=official, as_of=date.fromordinal(today))
 
-    assert result.scorecard_run.end == background.yesterday()
+    assert result.scorecard_run.end == yesterday()
 
 
 def test_it_imports_when_the_queue_is_down_and_says_so(acme, alice, official, deals, monkeypatch):
-    monkeypatch.setattr(background, "broker_available", lambda: False)
+    monkeypatch.setattr(scorecard_queue, "broker_available", lambda: False)
     preview = import_preview(
         membership=alice.memberships.get(),
         user=alice,

@@ -16,7 +16,7 @@ from babel.dates import format_skeleton
 from accounts.models import Kind
 from analytics.models import DailyMetric
 from analytics.parsers import MetricRow, ParsedFile, parse
-from analytics.parsers.cells import _place_in_years, _studio_day
+from analytics.parsers.cells import place_in_years, studio_day
 from analytics.parsers.months import TIKTOK_LANGUAGES, month_table
 from analytics.services.imports import import_files
 from tests.factories import AccountFactory
@@ -106,12 +106,12 @@ def test_it_reads_a_file_in_each_language(cells, as_of, first):
     ["13 СЕНТ.", "13 сент", "  13 Сентября  ", "13 SEPT.", "13 sept", "Sept 13", "13 Sep."],
 )
 def test_it_ignores_case_trailing_dots_and_spaces(cell):
-    assert tuple(_studio_day(cell)) == (9, 13)
+    assert tuple(studio_day(cell)) == (9, 13)
 
 
 def test_it_reads_format_and_stand_alone_forms_of_the_same_month():
     # Russian writes the month's genitive after a day ("18 января"), its nominative alone.
-    genitive, nominative = _studio_day("18 января"), _studio_day("18 январь")
+    genitive, nominative = studio_day("18 января"), studio_day("18 январь")
 
     assert tuple(genitive) == tuple(nominative) == (1, 18)
     assert "ru" in genitive.readings and "ru" in nominative.readings
@@ -126,7 +126,7 @@ def test_it_reads_every_tiktok_language_as_cldr_writes_it():
             day = date(2024, month, 13 if month != 2 else 29)
             for skeleton in ("MMMMd", "MMMd"):
                 cell = format_skeleton(skeleton, day, locale=language)
-                reading = _studio_day(cell)
+                reading = studio_day(cell)
                 # A skeleton some languages write with a numeric month ("13. 9.") is no name.
                 if not any(char.isalpha() for char in cell):
                     continue
@@ -216,8 +216,8 @@ def test_it_tells_polish_from_croatian_by_the_download_day_when_the_months_agree
 
 
 def test_it_names_the_language_it_placed_the_dates_in():
-    placed = _place_in_years(
-        [_studio_day("12 listopada"), _studio_day("1 studenoga")], date(2024, 11, 2)
+    placed = place_in_years(
+        [studio_day("12 listopada"), studio_day("1 studenoga")], date(2024, 11, 2)
     )
 
     assert placed == [date(2024, 10, 12), date(2024, 11, 1)]
@@ -233,7 +233,7 @@ def test_it_reads_a_year_written_in_words():
 
 def test_it_builds_the_month_table_once_and_reads_a_repeated_date_once():
     assert month_table() is month_table()
-    assert _studio_day("18 января") is _studio_day("18 января")
+    assert studio_day("18 января") is studio_day("18 января")
 
 
 def test_it_gives_every_name_one_month_per_language():

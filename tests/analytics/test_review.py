@@ -29,7 +29,7 @@ HTMX = {"HX-Request": "true", "HX-Target": "scorecards-table"}
 
 @pytest.fixture(autouse=True)
 def broker_up(monkeypatch) -> None:
-    monkeypatch.setattr("analytics.services.scorecards.broker_available", lambda: True)
+    monkeypatch.setattr("analytics.services.scorecard_queue.broker_available", lambda: True)
 
 
 def url(team: str = "acme") -> str:

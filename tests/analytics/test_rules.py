@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from analytics import rules
+from analytics.export import EXPORT_COLUMNS, export_value
 from analytics.rules import (
     DEFAULT_TARGETS,
     EMPTY_TOTALS,
-    EXPORT_COLUMNS,
     FLAG_EXPLANATIONS,
     FLAGS,
     MARKETING,
@@ -28,7 +28,6 @@ from analytics.rules import (
     WEIGHTS,
     Targets,
     Totals,
-    export_value,
     figures,
     follower_growth,
     grade,

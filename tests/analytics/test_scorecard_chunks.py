@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from accounts.models import Account
 from analytics.models import DailyMetric, Scorecard, ScorecardRun, ScorecardRunChunk
-from analytics.services import scorecards
-from analytics.services.scorecards import (
+from analytics.services import scorecard_runs, scorecards
+from analytics.services.scorecard_runs import (
     scorecard_chunk_execute,
     scorecard_run_create,
     scorecard_run_execute,
@@ -149,7 +149,7 @@ def test_it_computes_a_chunk_whose_worker_died_again_from_the_start(
     # The dead worker had stored one window and counted it.
     died_at = timezone.now()
     if how == "stale":
-        died_at -= scorecards.stale_after() + timedelta(seconds=1)
+        died_at -= scorecard_runs.stale_after() + timedelta(seconds=1)
     ScorecardRunChunk.objects.filter(pk=chunk.pk).update(
         status=Chunk.RUNNING, started_at=died_at, done=2
     )

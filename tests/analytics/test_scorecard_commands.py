@@ -14,9 +14,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Account
-from analytics import rules
+from analytics.export import EXPORT_COLUMNS
 from analytics.models import DailyMetric, Scorecard, ScorecardRun
-from analytics.services.scorecards import yesterday
+from lib.dates import yesterday
 from tests.analytics.conftest import BASE_DIR, Broker, subprocess_database_url
 
 END = date(2025, 3, 28)
@@ -150,7 +150,7 @@ def test_it_exports_a_window_as_the_spec_csv(metrics: None) -> None:
     out, err = run("export_scorecards", "--end", "2025-03-28")
 
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0] == list(rules.EXPORT_COLUMNS)
+    assert rows[0] == list(EXPORT_COLUMNS)
     # Every team's 28-day scorecards, by team and handle.
     assert [(r[0], r[2], r[3]) for r in rows[1:]] == [
         ("acme.deals", "2025-03-01", "2025-03-28"),
@@ -202,7 +202,7 @@ def test_it_exports_one_team_and_one_window_to_a_file(metrics: None, tmp_path: P
 def test_it_exports_only_the_header_and_says_why_when_nothing_is_stored(db: None) -> None:
     out, err = run("export_scorecards")
 
-    assert out == ",".join(rules.EXPORT_COLUMNS) + "\n"
+    assert out == ",".join(EXPORT_COLUMNS) + "\n"
     assert err == (
         f"no stored scorecards for the 28 days ending {yesterday().isoformat()}; "
         "run compute_scorecards first\n"

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from analytics import rules
+from analytics.export import EXPORT_COLUMNS
 from tests.factories import ScorecardFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,7 @@ def test_it_downloads_the_spec_columns_as_a_dated_attachment(login, alice, cards
         'attachment; filename="scorecards-acme-28d-2025-03-28.csv"'
     )
     header, *body = rows(response)
-    assert tuple(header) == rules.EXPORT_COLUMNS
+    assert tuple(header) == EXPORT_COLUMNS
     assert [row[0] for row in body] == ["acmecoffee", "acme.deals"]
     first = dict(zip(header, body[0], strict=True))
     assert first["period_start"] == "2025-03-01" and first["period_end"] == "2025-03-28"
@@ -87,7 +87,7 @@ def test_it_exports_only_a_managers_accounts(login, bob, cards) -> None:
 def test_it_is_linked_from_the_table_with_the_current_filters(
     login, alice, cards, monkeypatch
 ) -> None:
-    monkeypatch.setattr("analytics.services.scorecards.broker_available", lambda: True)
+    monkeypatch.setattr("analytics.services.scorecard_queue.broker_available", lambda: True)
     html = (
         login(alice)
         .get(

@@ -27,8 +27,9 @@ from analytics.selectors.practice import (
     weekly_outcomes,
 )
 from analytics.selectors.scorecards import window_of
+from lib.dates import this_week
 from strategy.models import Checklist
-from strategy.services import check_set, this_week
+from strategy.services import check_set
 from tests.factories import ScorecardFactory
 from tests.strategy.helpers import item, open_checklist
 

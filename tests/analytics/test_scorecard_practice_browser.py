@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from analytics.models import DailyMetric
-from strategy.services import check_set, this_week
+from lib.dates import this_week
+from strategy.services import check_set
 from tests.browser import browser_page, log_in, screenshot
 from tests.factories import ScorecardFactory
 from tests.strategy.helpers import item, open_checklist

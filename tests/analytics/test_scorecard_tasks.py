@@ -16,19 +16,21 @@ from kombu.exceptions import OperationalError
 
 from accounts.models import Account
 from analytics.models import DailyMetric, Scorecard, ScorecardRun
-from analytics.services import scorecards
-from analytics.services.scorecards import (
+from analytics.services import scorecard_queue, scorecard_runs, scorecards
+from analytics.services.scorecard_queue import (
     UNAVAILABLE_MESSAGE,
     WAITING_MESSAGE,
     BackgroundUnavailable,
     broker_available,
+)
+from analytics.services.scorecard_runs import (
     scorecard_run_create,
     scorecard_run_execute,
     scorecard_run_start,
-    yesterday,
 )
 from analytics.tasks import recompute_nightly, recompute_scorecards
 from config.celery import app as celery_app
+from lib.dates import yesterday
 from tests.analytics.chunked import accounts_with_history, clean_run, stored_cards
 from tests.analytics.conftest import Broker
 from tests.factories import AccountFactory
@@ -70,7 +72,7 @@ def test_it_reports_a_dead_broker_quickly_and_remembers_it(
     connects = []
     real_from_url = redis.Redis.from_url
     monkeypatch.setattr(
-        scorecards.redis.Redis,
+        scorecard_queue.redis.Redis,
         "from_url",
         lambda url, **kw: connects.append(url) or real_from_url(url, **kw),
     )
@@ -265,7 +267,7 @@ def test_it_reclaims_a_stale_running_run_and_completes_it(
     team_accounts: list[Account], acme
 ) -> None:
     run = pending_run(acme)
-    abandoned_at = timezone.now() - scorecards.stale_after() - timedelta(seconds=1)
+    abandoned_at = timezone.now() - scorecard_runs.stale_after() - timedelta(seconds=1)
     ScorecardRun.objects.filter(pk=run.pk).update(
         status=Status.RUNNING, started_at=abandoned_at, done=1, total=4
     )
@@ -469,10 +471,10 @@ def test_it_queues_the_runs_recorded_while_the_broker_was_down(
         waiting.append(error.value.run)
     queued_before = pending_run(acme)
     settings.CELERY_BROKER_URL = broker_url
-    scorecards._broker_answers.clear()
+    scorecard_queue._broker_answers.clear()
 
-    assert scorecards.scorecard_runs_dispatch_pending() == 2
-    assert scorecards.scorecard_runs_dispatch_pending() == 0
+    assert scorecard_queue.scorecard_runs_dispatch_pending() == 2
+    assert scorecard_queue.scorecard_runs_dispatch_pending() == 0
 
     for run in waiting:
         run.refresh_from_db()
@@ -488,7 +490,7 @@ def test_it_sweeps_nothing_while_the_broker_is_still_down(acme, settings) -> Non
     with pytest.raises(BackgroundUnavailable):
         scorecard_run_start(scope=ScorecardRun.Scope.TEAM, team=acme)
 
-    assert scorecards.scorecard_runs_dispatch_pending() == 0
+    assert scorecard_queue.scorecard_runs_dispatch_pending() == 0
     assert ScorecardRun.objects.get().waiting_for_queue
 
 
@@ -503,7 +505,7 @@ def test_it_puts_a_run_back_to_waiting_when_the_sweep_cannot_send_it(
         lambda *a, **kw: (_ for _ in ()).throw(OperationalError("gone")),
     )
 
-    assert scorecards.scorecard_runs_dispatch_pending() == 0
+    assert scorecard_queue.scorecard_runs_dispatch_pending() == 0
 
     run.refresh_from_db()
     assert run.waiting_for_queue
@@ -524,7 +526,7 @@ def test_it_queues_again_a_run_whose_message_the_broker_lost(
     ScorecardRun.objects.filter(pk__in=[lost.pk, held.pk]).update(created_at=long_ago)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert scorecards.scorecard_runs_dispatch_pending() == 1
+        assert scorecard_queue.scorecard_runs_dispatch_pending() == 1
 
     lost_task = lost.task_id
     lost.refresh_from_db()

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 
 from analytics.models import ScorecardRun
-from analytics.services import scorecards
+from analytics.services import scorecard_queue
 from config.celery import app as celery_app
 from tests.analytics.conftest import subprocess_database_url
 from tests.faults.services import BASE_DIR, RedisServer, django_env, stop_process_group
@@ -40,9 +40,9 @@ def on_redis(redis_server: RedisServer, settings, monkeypatch: pytest.MonkeyPatc
     # Celery keeps a connection and a producer pool for the URL it first used.
     monkeypatch.setattr(celery_app, "_pool", None)
     monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
-    scorecards._broker_answers.clear()
+    scorecard_queue._broker_answers.clear()
     yield redis_server
-    scorecards._broker_answers.clear()
+    scorecard_queue._broker_answers.clear()
 
 
 @dataclass

@@ -86,7 +86,7 @@ def test_a_recompute(monkeypatch, login, alice, acme) -> None:
             return super().is_valid()
 
     monkeypatch.setattr("analytics.views.review.RecomputeForm", RevokingForm)
-    monkeypatch.setattr("analytics.services.scorecards.broker_available", lambda: True)
+    monkeypatch.setattr("analytics.services.scorecard_queue.broker_available", lambda: True)
     url = reverse("analytics:scorecard-recompute", args=["acme"])
     post_refused(login(alice), url, {"days": "28", "end": "2025-03-28"})
 

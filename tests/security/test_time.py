@@ -12,10 +12,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from analytics.services.scorecards import yesterday
 from lib import dates
+from lib.dates import this_week, yesterday
 from strategy.models import Check, Checklist
-from strategy.services import this_week
 from strategy.tasks import open_weekly_checklists
 from tests.strategy.helpers import item, open_checklist, tick_url
 

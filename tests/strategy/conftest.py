@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from strategy.services import this_week
+from lib.dates import this_week
 
 
 @pytest.fixture

@@ -7,9 +7,10 @@ from datetime import date
 from django.urls import reverse
 
 from accounts.models import Account
+from lib.dates import this_week
 from strategy.models import Checklist, ChecklistItem
 from strategy.periods import week_label
-from strategy.services import checklist_open, this_week
+from strategy.services import checklist_open
 
 
 def open_checklist(account: Account, week_start: date | None = None) -> Checklist:

@@ -9,8 +9,9 @@ from django.db import connection
 from django.test import Client
 
 from accounts.models import Kind
+from lib.dates import this_week
 from strategy.models import Check, Checklist, ChecklistTemplate
-from strategy.services import check_set, checklist_open, this_week
+from strategy.services import check_set, checklist_open
 from tests.factories import AccountFactory, TeamFactory
 from tests.strategy.helpers import item, open_checklist, tick_url
 

@@ -13,6 +13,7 @@ import pytest
 from django.apps import apps
 
 from accounts.models import Kind
+from lib.dates import this_week
 from strategy.models import Check, ChecklistItem, ChecklistTemplate
 from strategy.selectors import checklist_states
 from strategy.services import (
@@ -22,7 +23,6 @@ from strategy.services import (
     item_retire,
     item_update,
     templates_ensure,
-    this_week,
 )
 from tests.factories import TeamFactory
 from tests.strategy.helpers import open_checklist

@@ -8,8 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import Team
-from analytics.services.scorecards import yesterday
-from lib.dates import end_error
+from lib.dates import end_error, yesterday
 
 
 def end_date(value: str | None) -> date:

@@ -19,7 +19,7 @@ from analytics.demo_panels import (
     seed_videos,
     seed_viewers_and_activity,
 )
-from analytics.services.scorecards import yesterday
+from lib.dates import yesterday
 from strategy.demo import DEMO_WEEKS, seed_checklists
 
 

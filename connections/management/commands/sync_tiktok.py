@@ -7,9 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import Team, normalize_handle
-from analytics.services.scorecards import yesterday
 from connections.models import Connection, SyncRun
 from connections.services.sync import SyncBusy, sync_run_execute, sync_run_start
+from lib.dates import yesterday
 
 
 class Command(BaseCommand):
