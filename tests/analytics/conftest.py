@@ -1,4 +1,5 @@
-"""Fixtures for analytics tests: a Redis queue of the test's own and a real Celery worker."""
+"""Fixtures for analytics tests: a Redis queue of the test's own, a real Celery worker, and
+the two Acme accounts the import service tests write to."""
 
 from __future__ import annotations
 
@@ -19,9 +20,11 @@ import redis
 from django.conf import settings
 from django.db import connection
 
+from accounts.models import Kind
 from analytics.models import ScorecardRun
 from analytics.services import scorecard_queue
 from config.celery import app as celery_app
+from tests.factories import AccountFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 WORKER_READY_TIMEOUT = 30.0
@@ -170,3 +173,15 @@ def celery_worker(
     yield start
     for worker in workers:
         worker.stop()
+
+
+@pytest.fixture
+def official(acme, bob):
+    return AccountFactory(
+        team=acme, handle="acmeofficial", kind=Kind.OFFICIAL, currency="USD", managers=[bob]
+    )
+
+
+@pytest.fixture
+def deals(acme):
+    return AccountFactory(team=acme, handle="acme.deals", kind=Kind.MARKETING, currency="USD")
