@@ -2,18 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 
 FALLBACK = "en"
 # Browsers send a few dozen characters; anything longer is not worth reading.
 _MAX_HEADER = 500
 
 
+def note_language_read(request: HttpRequest | None) -> None:
+    """Say that the response depends on the request's language (see vary_on_language)."""
+    if request is not None:
+        request.reads_language = True
+
+
+def vary_on_language(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """Middleware: a page that wrote numbers or names in the reader's language varies on
+    Accept-Language, so no cache hands it to a reader of another language."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if getattr(request, "reads_language", False):
+            patch_vary_headers(response, ("Accept-Language",))
+        return response
+
+    return middleware
+
+
 def request_locale(request: HttpRequest | None) -> Locale:
     """The first language of the request's Accept-Language that Babel knows, else English."""
+    note_language_read(request)
     header = request.headers.get("Accept-Language", "") if request is not None else ""
     return _negotiate(header[:_MAX_HEADER])
 

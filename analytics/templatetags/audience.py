@@ -9,6 +9,7 @@ from django.utils.translation import get_language, get_language_from_request
 
 from accounts.models import Account, Membership
 from analytics.selectors.audience import BEST_HOUR_COUNT, WEEKDAYS, audience_get
+from lib.locales import note_language_read
 
 register = template.Library()
 
@@ -18,6 +19,7 @@ def audience_panel(context: template.Context, account: Account, membership: Memb
     """Country names follow the language the request asks for (Accept-Language or the
     language cookie), the rest of the page's words stay as they are."""
     request = context.get("request")
+    note_language_read(request)
     language = get_language_from_request(request) if request is not None else get_language()
     audience = audience_get(account=account, language=language)
     return {

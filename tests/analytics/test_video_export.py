@@ -176,3 +176,18 @@ def test_it_downloads_only_what_the_user_may_see(login, bob, charlie, videos) ->
     assert login(charlie).get(export_url()).status_code == 404
     assert login(bob).get(export_url("acme.deals")).status_code == 404
     assert login(bob).get(export_url()).status_code == 200
+
+
+class _ClosedPipe(io.StringIO):
+    """Standard output whose reader has gone, as with `export_videos ... | head`."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_it_stops_quietly_when_the_reader_stops_early(videos) -> None:
+    err = io.StringIO()
+
+    call_command("export_videos", "--team", "acme", stdout=_ClosedPipe(), stderr=err)
+
+    assert err.getvalue() == ""

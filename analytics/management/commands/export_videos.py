@@ -36,7 +36,11 @@ class Command(BaseCommand):
                 raise CommandError(f"Cannot write {path}: {exc.strerror}.") from exc
             self.stderr.write(f"wrote {count} video snapshots to {path}")
         else:
-            count = write_csv(rows, self.stdout)
+            try:
+                count = write_csv(rows, self.stdout)
+            except BrokenPipeError:
+                # The reader stopped early (`export_videos ... | head`): nothing is wrong.
+                return
         if count == 0:
             whose = f"@{account.handle}" if account else f"team {team.slug}"
             self.stderr.write(
