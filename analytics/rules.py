@@ -8,13 +8,42 @@ the resulting `Score`. The user-facing explanation of the same rules is docs/sco
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 
-OFFICIAL = "official"
-MARKETING = "marketing"
-KINDS = (OFFICIAL, MARKETING)
+from analytics.rule_terms import (  # noqa: F401  (the rules speak these words)
+    AT_RISK,
+    CONVERTING,
+    DATA_GAP,
+    DECLINE_POINTS,
+    DECLINING,
+    DEFAULT_TARGETS,
+    EMPTY_TOTALS,
+    ENGAGING,
+    FLAG_EXPLANATIONS,
+    FLAG_LABELS,
+    FLAGS,
+    GRADE_THRESHOLDS,
+    GRADES,
+    KINDS,
+    MARKETING,
+    NO_DATA,
+    NO_PAID_MARKETING,
+    OFFICIAL,
+    PAID_HEAVY_OFFICIAL,
+    QUADRANT_LABELS,
+    QUADRANT_THRESHOLD,
+    QUADRANTS,
+    STAR,
+    TARGET_BASE_DAYS,
+    UNVERIFIED_OFFICIAL,
+    WEIGHTS,
+    Figures,
+    Score,
+    SubScores,
+    Targets,
+    Totals,
+)
 
 # Every operation runs in this context, so results never depend on whatever global decimal
 # context the caller happens to have. 28 significant digits is far more than any score or
@@ -31,203 +60,6 @@ _divide = CONTEXT.divide
 _HUNDRED = Decimal(100)
 _ZERO = Decimal(0)
 SCORE_PLACES = Decimal("0.1")
-
-# Targets are stored per 28 days for follower growth (docs/scoring.md, "Targets").
-TARGET_BASE_DAYS = 28
-
-
-@dataclass(frozen=True)
-class Targets:
-    engagement_rate: Decimal
-    follower_growth: Decimal
-    ctr: Decimal
-    conversion_rate: Decimal
-    roi: Decimal
-
-
-DEFAULT_TARGETS: dict[str, Targets] = {
-    OFFICIAL: Targets(
-        engagement_rate=Decimal("0.05"),
-        follower_growth=Decimal("0.03"),
-        ctr=Decimal("0.01"),
-        conversion_rate=Decimal("0.02"),
-        roi=Decimal("1.00"),
-    ),
-    MARKETING: Targets(
-        engagement_rate=Decimal("0.03"),
-        follower_growth=Decimal("0.02"),
-        ctr=Decimal("0.01"),
-        conversion_rate=Decimal("0.02"),
-        roi=Decimal("1.00"),
-    ),
-}
-
-# (engagement weight, roi weight) per kind (docs/scoring.md, "Scores").
-WEIGHTS: dict[str, tuple[Decimal, Decimal]] = {
-    OFFICIAL: (Decimal("0.8"), Decimal("0.2")),
-    MARKETING: (Decimal("0.3"), Decimal("0.7")),
-}
-
-
-@dataclass(frozen=True)
-class Totals:
-    """Sums over the rows of one account in one window (what one SQL aggregate returns).
-
-    `followers_end` is the followers value on the latest day in the window that has one.
-    `followers_base` is the value on the latest day before the window that has one, or
-    else on the earliest day in the window that has one; `resolve_followers_base` applies
-    that rule once the caller has both candidates.
-    """
-
-    days_with_rows: int
-    days_with_spend: int
-    video_views: int
-    interactions: int
-    impressions: int
-    clicks: int
-    conversions: int
-    spend: Decimal
-    revenue: Decimal
-    followers_end: int | None
-    followers_base: int | None
-
-
-EMPTY_TOTALS = Totals(
-    days_with_rows=0,
-    days_with_spend=0,
-    video_views=0,
-    interactions=0,
-    impressions=0,
-    clicks=0,
-    conversions=0,
-    spend=Decimal("0.00"),
-    revenue=Decimal("0.00"),
-    followers_end=None,
-    followers_base=None,
-)
-
-
-@dataclass(frozen=True)
-class Figures:
-    """The raw figures of docs/scoring.md, "The figures"; None stands for a null figure."""
-
-    views: int
-    interactions: int
-    impressions: int
-    clicks: int
-    conversions: int
-    spend: Decimal
-    revenue: Decimal
-    engagement_rate: Decimal | None
-    follower_growth: Decimal | None
-    ctr: Decimal | None
-    conversion_rate: Decimal | None
-    cpa: Decimal | None
-    roas: Decimal | None
-    roi: Decimal | None
-
-
-@dataclass(frozen=True)
-class SubScores:
-    """Unrounded sub-scores from 0 to 100; None where the figure or its target rules it out."""
-
-    engagement_rate: Decimal | None
-    follower_growth: Decimal | None
-    ctr: Decimal | None
-    conversion_rate: Decimal | None
-    roi: Decimal | None
-
-
-@dataclass(frozen=True)
-class Score:
-    """The whole scorecard result for one account and one window."""
-
-    figures: Figures
-    sub_scores: SubScores
-    engagement_score: Decimal | None
-    roi_score: Decimal | None
-    overall_score: Decimal | None
-    grade: str
-    quadrant: str
-    flags: tuple[str, ...]
-
-
-NO_DATA = "no_data"
-DATA_GAP = "data_gap"
-UNVERIFIED_OFFICIAL = "unverified_official"
-PAID_HEAVY_OFFICIAL = "paid_heavy_official"
-NO_PAID_MARKETING = "no_paid_marketing"
-DECLINING = "declining"
-
-# In the order of docs/scoring.md, "Flags", which flags are also listed and exported in.
-FLAGS = (
-    NO_DATA,
-    DATA_GAP,
-    UNVERIFIED_OFFICIAL,
-    PAID_HEAVY_OFFICIAL,
-    NO_PAID_MARKETING,
-    DECLINING,
-)
-
-FLAG_EXPLANATIONS: dict[str, str] = {
-    NO_DATA: "There is no metric row for this account in the period, so nothing can be scored.",
-    DATA_GAP: (
-        "Fewer than 80% of the days in the period have a metric row, "
-        "so the figures may be incomplete."
-    ),
-    UNVERIFIED_OFFICIAL: (
-        "This official account is not verified, although official accounts usually are "
-        "and verification is a best practice."
-    ),
-    PAID_HEAVY_OFFICIAL: (
-        "This official account paid for promotion on more than half of the days in the "
-        "period, which is unusual for an official account."
-    ),
-    NO_PAID_MARKETING: (
-        "This marketing account spent nothing on paid promotion in the period, "
-        "so its return on investment cannot be measured."
-    ),
-    DECLINING: (
-        "The overall score fell by 10 points or more against the previous period "
-        "of the same length."
-    ),
-}
-
-# Short names for the flags; the tooltip carries FLAG_EXPLANATIONS.
-FLAG_LABELS: dict[str, str] = {
-    NO_DATA: "No data",
-    DATA_GAP: "Data gap",
-    UNVERIFIED_OFFICIAL: "Not verified",
-    PAID_HEAVY_OFFICIAL: "Paid-heavy",
-    NO_PAID_MARKETING: "No paid promotion",
-    DECLINING: "Declining",
-}
-
-GRADES = ("A", "B", "C", "D", "F")
-
-# Lowest overall score for each grade above F, best first (docs/scoring.md, "Grade and quadrant").
-GRADE_THRESHOLDS: tuple[tuple[Decimal, str], ...] = (
-    (Decimal(85), "A"),
-    (Decimal(70), "B"),
-    (Decimal(55), "C"),
-    (Decimal(40), "D"),
-)
-
-STAR = "star"
-ENGAGING = "engaging"
-CONVERTING = "converting"
-AT_RISK = "at_risk"
-QUADRANTS = (STAR, ENGAGING, CONVERTING, AT_RISK)
-QUADRANT_THRESHOLD = Decimal(70)
-
-QUADRANT_LABELS: dict[str, str] = {
-    STAR: "Star",
-    ENGAGING: "Engaging, not converting",
-    CONVERTING: "Converting, not engaging",
-    AT_RISK: "At risk",
-}
-
-DECLINE_POINTS = Decimal(10)
 
 
 def period(end: date, days: int) -> tuple[date, date]:
