@@ -1,6 +1,6 @@
 """A big run split into chunks: splitting, claiming, progress summed, finishing, failing.
 
-The services are called directly here; tests/analytics/test_scorecard_tasks.py runs the
+The services are called directly here; tests/analytics/test_scorecard_chunk_workers.py runs the
 same through real workers, one of them killed mid-run.
 """
 

@@ -1,14 +1,13 @@
-"""Scorecard runs: starting, queueing, claiming, finishing; and a real worker doing them."""
+"""Scorecard runs: the broker check, starting, executing, the tasks, and a real worker."""
 
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 import redis
-import time_machine
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -31,20 +30,9 @@ from analytics.services.scorecard_runs import (
 from analytics.tasks import recompute_nightly, recompute_scorecards
 from config.celery import app as celery_app
 from lib.dates import yesterday
-from tests.analytics.chunked import accounts_with_history, clean_run, stored_cards
 from tests.analytics.conftest import Broker
+from tests.analytics.runs import DEAD_BROKER, END, Status, pending_run, seven_days
 from tests.factories import AccountFactory
-
-END = date(2025, 3, 28)
-DEAD_BROKER = "redis://127.0.0.1:1/0"
-Status = ScorecardRun.Status
-
-
-def seven_days(account: Account, views: int = 1000) -> None:
-    DailyMetric.objects.bulk_create(
-        DailyMetric(account=account, date=END - timedelta(days=n), video_views=views, likes=40)
-        for n in range(7)
-    )
 
 
 @pytest.fixture
@@ -52,10 +40,6 @@ def team_accounts(acme, acmecoffee: Account, acme_deals: Account) -> list[Accoun
     seven_days(acmecoffee)
     seven_days(acme_deals, views=2000)
     return [acmecoffee, acme_deals]
-
-
-def pending_run(team, days: tuple[int, ...] = (7, 28)) -> ScorecardRun:
-    return scorecard_run_create(scope=ScorecardRun.Scope.TEAM, team=team, end=END, days=days)
 
 
 # The broker check.
@@ -425,190 +409,3 @@ def test_it_runs_a_job_again_when_its_worker_process_dies(
     assert finished.status == Status.DONE, finished.error
     assert finished.started_at.timestamp() >= marker.stat().st_mtime
     assert Scorecard.objects.get(account=acmecoffee, days=7).views == 7000
-
-
-# Once per period, and the sweep of runs recorded while the broker was down.
-
-
-def test_it_queues_the_nightly_run_once_a_day(
-    db: None, broker: Broker, django_capture_on_commit_callbacks
-) -> None:
-
-    night = time_machine.travel("2025-03-29 02:15:00+00:00", tick=False)
-    with night, django_capture_on_commit_callbacks(execute=True):
-        first = recompute_nightly.apply().result
-        second = recompute_nightly.apply().result
-    next_night = time_machine.travel("2025-03-30 02:15:00+00:00", tick=False)
-    with next_night, django_capture_on_commit_callbacks(execute=True):
-        next_day = recompute_nightly.apply().result
-
-    assert second is None
-    runs = ScorecardRun.objects.order_by("end")
-    assert [(r.pk, r.end) for r in runs] == [
-        (first, date(2025, 3, 28)),
-        (next_day, END + timedelta(1)),
-    ]
-    assert [m["id"] for m in broker.queued()] == [r.task_id for r in runs]
-
-
-def test_it_declares_the_sweep_on_the_beat_schedule() -> None:
-    from analytics.tasks import dispatch_pending_runs
-
-    entry = celery_app.conf.beat_schedule["pending-scorecard-runs"]
-    assert entry["task"] == dispatch_pending_runs.name == "analytics.tasks.dispatch_pending_runs"
-    assert entry["schedule"] == 60.0
-
-
-def test_it_queues_the_runs_recorded_while_the_broker_was_down(
-    acme, alice, broker: Broker, settings
-) -> None:
-    broker_url = settings.CELERY_BROKER_URL
-    settings.CELERY_BROKER_URL = DEAD_BROKER
-    waiting = []
-    for days in ((7,), (28,)):
-        with pytest.raises(BackgroundUnavailable) as error:
-            scorecard_run_start(scope=ScorecardRun.Scope.TEAM, team=acme, days=days)
-        waiting.append(error.value.run)
-    queued_before = pending_run(acme)
-    settings.CELERY_BROKER_URL = broker_url
-    scorecard_queue._broker_answers.clear()
-
-    assert scorecard_queue.scorecard_runs_dispatch_pending() == 2
-    assert scorecard_queue.scorecard_runs_dispatch_pending() == 0
-
-    for run in waiting:
-        run.refresh_from_db()
-    assert [run.status for run in waiting] == [Status.PENDING, Status.PENDING]
-    assert all(run.task_id and not run.waiting_for_queue for run in waiting)
-    # Oldest first; the run that had been queued already is not queued again.
-    assert [m["id"] for m in broker.queued()] == [run.task_id for run in waiting]
-    assert queued_before.task_id not in [m["id"] for m in broker.queued()]
-
-
-def test_it_sweeps_nothing_while_the_broker_is_still_down(acme, settings) -> None:
-    settings.CELERY_BROKER_URL = DEAD_BROKER
-    with pytest.raises(BackgroundUnavailable):
-        scorecard_run_start(scope=ScorecardRun.Scope.TEAM, team=acme)
-
-    assert scorecard_queue.scorecard_runs_dispatch_pending() == 0
-    assert ScorecardRun.objects.get().waiting_for_queue
-
-
-@pytest.mark.django_db(transaction=True)
-def test_it_puts_a_run_back_to_waiting_when_the_sweep_cannot_send_it(
-    acme, broker: Broker, settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    run = scorecard_run_create(scope=ScorecardRun.Scope.TEAM, team=acme, end=END, task_id="")
-    monkeypatch.setattr(
-        recompute_scorecards,
-        "apply_async",
-        lambda *a, **kw: (_ for _ in ()).throw(OperationalError("gone")),
-    )
-
-    assert scorecard_queue.scorecard_runs_dispatch_pending() == 0
-
-    run.refresh_from_db()
-    assert run.waiting_for_queue
-
-
-def test_it_queues_again_a_run_whose_message_the_broker_lost(
-    acme, broker: Broker, settings, django_capture_on_commit_callbacks
-) -> None:
-    settings.PENDING_SWEEP_SECONDS = 60
-    with django_capture_on_commit_callbacks(execute=True):
-        lost = scorecard_run_start(scope=ScorecardRun.Scope.TEAM, team=acme, end=END)
-    # Redis restarted without persistence: the queued message is gone.
-    broker.client.delete(broker.queue)
-    with django_capture_on_commit_callbacks(execute=True):
-        held = scorecard_run_start(scope=ScorecardRun.Scope.TEAM, team=acme, end=END, days=(7,))
-    recent = scorecard_run_create(scope=ScorecardRun.Scope.TEAM, team=acme, end=END)
-    long_ago = timezone.now() - timedelta(seconds=121)
-    ScorecardRun.objects.filter(pk__in=[lost.pk, held.pk]).update(created_at=long_ago)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        assert scorecard_queue.scorecard_runs_dispatch_pending() == 1
-
-    lost_task = lost.task_id
-    lost.refresh_from_db()
-    assert lost.task_id != lost_task and lost.status == Status.PENDING
-    # The run still queued, and the one queued a moment ago, are left as they are.
-    assert [m["id"] for m in broker.queued()] == [held.task_id, lost.task_id]
-    recent_task = recent.task_id
-    recent.refresh_from_db()
-    assert recent.task_id == recent_task
-
-
-def test_it_records_the_nightly_run_to_queue_later_when_the_broker_is_down(
-    db: None, settings
-) -> None:
-    settings.CELERY_BROKER_URL = DEAD_BROKER
-    # The claim itself needs Redis; here only the broker check fails.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("lib.periodic.period_claim", lambda **kwargs: True)
-        run_id = recompute_nightly.apply().result
-
-    run = ScorecardRun.objects.get(pk=run_id)
-    assert (run.scope, run.end, run.waiting_for_queue) == ("all", yesterday(), True)
-
-
-# Chunks of a big run, through real workers.
-
-
-@pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
-def test_it_spreads_a_big_run_in_chunks_through_a_real_worker(celery_worker, acme) -> None:
-    accounts = accounts_with_history(acme, 5)
-    worker = celery_worker(env={"SCORECARD_RUN_CHUNK": "2"})
-
-    run = scorecard_run_start(scope=ScorecardRun.Scope.TEAM, team=acme, end=END, days=(7, 28))
-
-    finished = worker.wait_for_run(run.pk)
-    assert finished.status == Status.DONE, finished.error
-    assert (finished.done, finished.total) == (10, 10)
-    chunks = list(finished.chunks.values_list("status", "done", "total"))
-    assert chunks == [("done", 4, 4), ("done", 4, 4), ("done", 2, 2)]
-    assert worker.output().count("recompute_scorecard_chunk") >= 3
-    assert stored_cards() == clean_run(accounts, (7, 28))
-
-
-@pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
-def test_it_loses_nothing_when_a_worker_dies_in_a_chunk(celery_worker, acme, tmp_path) -> None:
-    accounts = accounts_with_history(acme, 5)
-    marker = tmp_path / "crashed"
-    worker = celery_worker(
-        app="tests.analytics.crashing_worker",
-        pool="prefork",
-        env={"PLAYBOOK_CRASH_MARKER": str(marker), "SCORECARD_RUN_CHUNK": "2"},
-    )
-
-    run = scorecard_run_start(scope=ScorecardRun.Scope.TEAM, team=acme, end=END, days=(7, 28))
-
-    finished = worker.wait_for_run(run.pk)
-    # The first pool process died inside its first chunk; that chunk's message came back
-    # and another process claimed the chunk again and computed it from the start.
-    assert marker.exists()
-    assert "WorkerLostError" in worker.output()
-    assert finished.status == Status.DONE, finished.error
-    assert (finished.done, finished.total) == (10, 10)
-    assert set(finished.chunks.values_list("status", flat=True)) == {"done"}
-    assert stored_cards() == clean_run(accounts, (7, 28))
-
-
-@pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
-def test_it_shares_the_chunks_between_two_workers(celery_worker, acme) -> None:
-    accounts = accounts_with_history(acme, 8)
-    first = celery_worker(env={"SCORECARD_RUN_CHUNK": "1"})
-    second = celery_worker(env={"SCORECARD_RUN_CHUNK": "1"})
-
-    run = scorecard_run_start(scope=ScorecardRun.Scope.TEAM, team=acme, end=END, days=(28,))
-
-    finished = first.wait_for_run(run.pk)
-    assert finished.status == Status.DONE, finished.error
-    assert (finished.done, finished.total) == (8, 8)
-    succeeded = [worker.output().count("recompute_scorecard_chunk") for worker in (first, second)]
-    # Each worker logs a chunk it received and its success; both took some of the eight.
-    assert sum(succeeded) >= 16
-    assert all(count > 0 for count in succeeded)
-    assert stored_cards() == clean_run(accounts, (28,))
