@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 
@@ -35,3 +36,24 @@ def setup_django(url: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+def accounts_create(team: object, count: int, handle: Callable[[int], str]) -> None:
+    """`count` accounts of the team, three official to two marketing, as every bench has."""
+    from accounts.models import DEFAULT_TARGETS, Account, Kind
+
+    kinds = [Kind.OFFICIAL if i % 5 < 3 else Kind.MARKETING for i in range(count)]
+    Account.objects.bulk_create(
+        (
+            Account(
+                team=team,
+                handle=handle(i),
+                kind=kind,
+                verified=i % 7 != 0,
+                primary_goal="brand_image" if kind == Kind.OFFICIAL else "conversions",
+                **DEFAULT_TARGETS[kind],
+            )
+            for i, kind in enumerate(kinds)
+        ),
+        batch_size=2000,
+    )

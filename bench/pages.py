@@ -42,7 +42,7 @@ sys.path.insert(0, str(BASE_DIR))
 sys.path.insert(0, str(BASE_DIR / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
-from benchdb import bench_database_url, setup_django  # noqa: E402
+from benchdb import accounts_create, bench_database_url, setup_django  # noqa: E402
 from ticks import Client, goal, report, run_clients, start_server, trivial_work  # noqa: E402
 
 BIG_TEAM = "bench-pages"
@@ -131,24 +131,14 @@ def load(n_accounts: int, n_days: int, reload: bool) -> None:
 
 
 def load_team(slug: str, count: int, lead: str, n_days: int, end: date) -> None:
-    from accounts.models import DEFAULT_TARGETS, Account, Kind
+    from accounts.models import Account
     from accounts.services import member_add, team_create
     from analytics.services.scorecards import scorecards_compute
 
     team = team_create(slug=slug, name=f"Bench pages {count}")
     member_add(team=team, username=lead, role="lead", password=PASSWORD)
-    kinds = [Kind.OFFICIAL if i % 5 < 3 else Kind.MARKETING for i in range(count)]
-    Account.objects.bulk_create(
-        Account(
-            team=team,
-            handle=f"{slug.replace('-', '_')}_{i:05d}",
-            kind=kind,
-            verified=i % 7 != 0,
-            primary_goal="brand_image" if kind == Kind.OFFICIAL else "conversions",
-            **DEFAULT_TARGETS[kind],
-        )
-        for i, kind in enumerate(kinds)
-    )
+    prefix = slug.replace("-", "_")
+    accounts_create(team, count, lambda i: f"{prefix}_{i:05d}")
     accounts = list(Account.objects.filter(team=team).select_related("team").order_by("pk"))
     rng = random.Random(slug)
     copy_metrics(accounts, n_days, end, rng)

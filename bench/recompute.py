@@ -26,10 +26,8 @@ The data is loaded once per size and reused by later runs (--reload forces a new
 from __future__ import annotations
 
 import argparse
-import io
 import math
 import os
-import random
 import signal
 import statistics
 import subprocess
@@ -38,7 +36,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -47,12 +45,10 @@ sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 from benchdb import bench_database_url, setup_django  # noqa: E402
+from recompute_data import BENCH_TEAM, END, load  # noqa: E402
 
 BENCH_DB = "playbook_bench"
-BENCH_TEAM = "bench"
-END = date(2025, 12, 31)
 WINDOW_DAYS = 28
-COPY_CHUNK_ROWS = 50_000
 # --quick: small enough to load and time in about a minute on two busy cores.
 QUICK = {"accounts": 2_000, "days": 90, "sample": 40, "repeat": 3}
 # Chunks per run in --workers, so that two workers can share them evenly.
@@ -93,103 +89,6 @@ def timed(action: Callable[[], object]) -> float:
 
 
 # Loading
-
-
-def load(n_accounts: int, n_days: int, reload: bool) -> None:
-    from django.db import connection
-
-    from accounts.models import DEFAULT_TARGETS, Account, Kind, Team
-    from analytics.models import DailyMetric
-
-    team = Team.objects.filter(slug=BENCH_TEAM).first()
-    if team is None:
-        team = Team.objects.create(slug=BENCH_TEAM, name="Benchmark")
-    accounts = Account.objects.filter(team=team)
-    rows = DailyMetric.objects.filter(account__team=team)
-    if not reload and accounts.count() == n_accounts and rows.count() == n_accounts * n_days:
-        print(f"reusing {n_accounts:,} accounts x {n_days} days already loaded")
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE analytics_scorecard, analytics_scorecardrun, analytics_dailymetric, "
-            "accounts_account_managers, accounts_account CASCADE"
-        )
-    kinds = [Kind.OFFICIAL if i % 5 < 3 else Kind.MARKETING for i in range(n_accounts)]
-    Account.objects.bulk_create(
-        (
-            Account(
-                team=team,
-                handle=f"bench_{i:06d}",
-                kind=kind,
-                verified=i % 7 != 0,
-                primary_goal="brand_image" if kind == Kind.OFFICIAL else "conversions",
-                **DEFAULT_TARGETS[kind],
-            )
-            for i, kind in enumerate(kinds)
-        ),
-        batch_size=2000,
-    )
-    ids = list(Account.objects.filter(team=team).order_by("pk").values_list("pk", "kind"))
-    started = time.perf_counter()
-    copy_metrics(ids, n_days)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE analytics_dailymetric")
-        cursor.execute("ANALYZE accounts_account")
-    print(
-        f"loaded {len(ids):,} accounts x {n_days} days = {len(ids) * n_days:,} rows "
-        f"by COPY in {time.perf_counter() - started:.1f} s"
-    )
-
-
-def copy_metrics(ids: list[tuple[int, str]], n_days: int) -> None:
-    """COPY the daily rows in chunks of text, generated with a seeded random."""
-    from django.db import connection
-
-    rng = random.Random(20250101)
-    days = [(END - timedelta(days=offset)).isoformat() for offset in range(n_days - 1, -1, -1)]
-    stamp = "2026-01-01 00:00:00+00"
-    columns = (
-        "account_id, date, video_views, profile_views, likes, comments, shares, followers, "
-        "spend, impressions, clicks, conversions, revenue, updated_at"
-    )
-    connection.ensure_connection()
-    with (
-        connection.connection.cursor() as cursor,
-        cursor.copy(f"COPY analytics_dailymetric ({columns}) FROM STDIN") as copy,
-    ):
-        buffer = io.StringIO()
-        pending = 0
-        for account_id, kind in ids:
-            paid = kind == "marketing"
-            followers = rng.randint(500, 50_000)
-            base_views = rng.randint(500, 20_000)
-            engagement = rng.uniform(0.01, 0.08)
-            for day in days:
-                views = int(base_views * (0.6 + 0.8 * rng.random()))
-                interactions = int(views * engagement)
-                followers += rng.randint(-5, 40)
-                # Some days lack a follower total, as in real exports.
-                shown = followers if rng.random() > 0.1 else "\\N"
-                if paid or rng.random() < 0.05:
-                    spend = rng.randint(1_000, 20_000)  # cents
-                    impressions = spend * rng.randint(1, 3)
-                    clicks = impressions // rng.randint(50, 150)
-                    conversions = clicks // rng.randint(20, 60)
-                    revenue = conversions * rng.randint(1_000, 6_000)
-                else:
-                    spend = impressions = clicks = conversions = revenue = 0
-                buffer.write(
-                    f"{account_id}\t{day}\t{views}\t{views // 20}\t{interactions * 8 // 10}\t"
-                    f"{interactions // 10}\t{interactions // 10}\t{shown}\t"
-                    f"{spend // 100}.{spend % 100:02d}\t{impressions}\t{clicks}\t"
-                    f"{conversions}\t{revenue // 100}.{revenue % 100:02d}\t{stamp}\n"
-                )
-                pending += 1
-            if pending >= COPY_CHUNK_ROWS:
-                copy.write(buffer.getvalue())
-                buffer = io.StringIO()
-                pending = 0
-        copy.write(buffer.getvalue())
 
 
 # (1) the service
