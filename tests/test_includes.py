@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.paginator import Paginator
 from django.http import QueryDict
@@ -85,3 +87,29 @@ def test_it_labels_a_filter_field() -> None:
     assert '<div class="col-6">' in html
     assert '<label class="form-label small mb-0" for="id_kind">Kind</label>' in html
     assert '<select name="kind"' in html
+
+
+class _Described(forms.Form):
+    name = forms.CharField(help_text="As on TikTok.")
+    verified = forms.BooleanField(help_text="The blue check.")
+    kind = forms.ChoiceField(
+        choices=[("official", "Official"), ("marketing", "Marketing")],
+        widget=forms.RadioSelect,
+        help_text="Which kind of account.",
+    )
+
+
+def test_every_field_points_its_description_and_errors_at_elements_that_exist() -> None:
+    form = _Described(data={"name": "", "kind": "other"})
+    html = "".join(
+        render_to_string("includes/field.html", {"field": form[name]}) for name in form.fields
+    )
+    described = re.findall(r'aria-describedby="([^"]+)"', html)
+    # The text input, the checkbox and the radio group each name their help and error.
+    assert len(described) == 3
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    for refs in described:
+        assert refs.split() and set(refs.split()) <= ids, refs
+    assert 'aria-describedby="id_name_helptext id_name_error"' in html
+    checkbox = re.search(r'<input type="checkbox"[^>]*>', html).group()
+    assert 'aria-invalid="true"' in checkbox
