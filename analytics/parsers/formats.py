@@ -32,6 +32,7 @@ from analytics.parsers.headers import (
     STUDIO_KNOWN,
     Header,
     ads_layout,
+    named_currencies,
 )
 from analytics.parsers.records import (
     BINARY_MAGIC,
@@ -110,6 +111,10 @@ def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: d
         layout = ads_layout(header.keys)
         used = dict(layout)
         result.rows = _ads_rows(name, table, layout, errors, as_of)
+        named = named_currencies(header.keys, layout)
+        if named and "currency" not in used:
+            # The column whose header names the currency answers for it.
+            used["currency"] = named[0][1]
     indexes = set(used.values())
     result.columns = {key: header.cells[index] for key, index in used.items()}
     silent = STUDIO_KNOWN.get(header.tab or "", frozenset())
@@ -248,6 +253,13 @@ def _ads_rows(
     campaign_index = layout.get("campaign", -1)
     currency_index = layout.get("currency", -1)
     first_currency: tuple[str, int] | None = None
+    named = named_currencies(header.keys, layout)
+    for currency, index in named:
+        if currency != named[0][0]:
+            message = f"names {currency}, but {header.cells[named[0][1]]} names {named[0][0]}"
+            errors.append(RowError(name, header.line, header.cells[index], message))
+    if named:
+        first_currency = (named[0][0], header.line)
     rows: list[MetricRow] = []
     any_row = False
     for line, row in table.rows:
@@ -282,7 +294,9 @@ def _ads_rows(
                 errors.append(RowError(name, line, column, str(bad)))
                 ok = False
         currency = row[currency_index].strip().upper() or None if currency_index >= 0 else None
-        if currency is not None:
+        if currency is None and named:
+            currency = named[0][0]
+        elif currency is not None:
             if first_currency is None:
                 first_currency = (currency, line)
             elif currency != first_currency[0]:

@@ -46,13 +46,17 @@ STUDIO_COLUMNS = {
 # Columns of the standard download that Playbook reads no figure from: they are expected,
 # so the summary does not call them unknown.
 STUDIO_KNOWN = {
-    "overview": frozenset({"date"}),
+    # Newer downloads add "New followers" (net, may be negative); the Followers tab is
+    # where Playbook reads followers from.
+    "overview": frozenset({"date", "new followers"}),
     "followers": frozenset({"date", "difference in followers from previous day"}),
     "viewers": frozenset({"date"}),
     "follower-activity": frozenset({"date", "hour"}),
     "gender": frozenset({"gender"}),
     "territories": frozenset({"top territories"}),
-    "content": frozenset({"time", "video title", "video link", "post time"}),
+    "content": frozenset(
+        {"time", "video title", "video link", "post time", "views in the last 7 days"}
+    ),
 }
 # The column that names what each audience share is about.
 SHARE_KEYS = {"gender": "gender", "territories": "top territories"}
@@ -83,6 +87,9 @@ _ADS_ALIASES = {
 _ADS_KEYS = {
     name: tuple(_key(alias) for alias in aliases) for name, aliases in _ADS_ALIASES.items()
 }
+# Ads Manager may name the currency inside a money column's header: "Cost (ZAR)".
+_NAMED_CURRENCY = re.compile(r"^(?P<name>.+?)\s*\((?P<currency>[a-z]{3})\)$")
+_MONEY_KEYS = frozenset(_ADS_KEYS["spend"] + _ADS_KEYS["revenue"])
 _RATE_WORDS = frozenset({"ctr", "cpc", "cpm", "cpa", "cvr", "rate", "roas"})
 _CANONICAL_NAMES = frozenset({"date", "handle", *METRIC_FIELDS})
 
@@ -109,6 +116,10 @@ def ads_layout(keys: list[str]) -> dict[str, int]:
     positions: dict[str, int] = {}
     for index, key in enumerate(keys):
         positions.setdefault(key, index)
+    for index, key in enumerate(keys):
+        named = _named_currency(key)
+        if named is not None:
+            positions.setdefault(named[0], index)
     layout: dict[str, int] = {}
     for name, aliases in _ADS_KEYS.items():
         for alias in aliases:
@@ -116,6 +127,23 @@ def ads_layout(keys: list[str]) -> dict[str, int]:
                 layout[name] = positions[alias]
                 break
     return layout
+
+
+def _named_currency(key: str) -> tuple[str, str] | None:
+    """("cost", "ZAR") for a money column's header "cost (zar)", else None."""
+    match = _NAMED_CURRENCY.match(key)
+    if match is None or match["name"] not in _MONEY_KEYS:
+        return None
+    return match["name"], match["currency"].upper()
+
+
+def named_currencies(keys: list[str], layout: dict[str, int]) -> list[tuple[str, int]]:
+    """The currencies the money columns of an Ads Manager layout name, with their columns."""
+    found = []
+    for field in ("spend", "revenue"):
+        if field in layout and (named := _named_currency(keys[layout[field]])) is not None:
+            found.append((named[1], layout[field]))
+    return found
 
 
 def _is_ads_layout(layout: dict[str, int]) -> bool:

@@ -276,3 +276,15 @@ def test_it_rejects_a_currency_other_than_the_accounts(acme, deals):
     assert result.error_count == 5
     assert snapshot() == before
     assert not Campaign.objects.exists()
+
+
+def test_a_currency_named_in_the_header_must_be_the_accounts(acme, deals):
+    before = snapshot()
+    data = b"By Day,Cost (ZAR),Clicks\n2024-12-30,15,4\n"
+
+    result = run(acme, [("ads.csv", data)], account=deals)
+
+    assert result.errors == [
+        "ads.csv: line 2, column Cost (ZAR): 'ZAR' differs from @acme.deals's currency USD"
+    ]
+    assert snapshot() == before

@@ -148,3 +148,40 @@ def test_it_tells_ads_manager_headers_from_canonical_ones():
 
     parsed, _rows = parse_bytes(b"date,handle,impressions,clicks\n2024-10-01,a,2,3\n")
     assert parsed.format == "canonical"
+
+
+def test_it_reads_the_currency_named_in_a_money_columns_header():
+    # Ads Manager in some regions writes the account's currency into the header itself.
+    data = (
+        b"By Day,Cost (ZAR),Impressions,Total complete payment value (ZAR)\n"
+        b"2024-12-30,1204.50,120400,2430\n"
+    )
+
+    parsed, rows = parse_bytes(data, "ads.csv")
+
+    assert parsed.format == "ads-manager"
+    assert parsed.errors == []
+    assert parsed.ignored_columns == []
+    assert parsed.columns["currency"] == "Cost (ZAR)"
+    assert [(row.currency, row.values["spend"], row.values["revenue"]) for row in rows] == [
+        ("ZAR", Decimal("1204.50"), Decimal("2430.00"))
+    ]
+
+
+def test_it_refuses_headers_or_rows_that_name_two_currencies():
+    data = (
+        b"By Day,Cost (ZAR),Purchase value (USD),Currency\n2024-12-30,1,2,ZAR\n2024-12-31,1,2,EUR\n"
+    )
+
+    parsed, _rows = parse_bytes(data, "ads.csv")
+
+    assert where(parsed.errors) == [(1, "Purchase value (USD)"), (3, "Currency")]
+    assert parsed.errors[0].message == "names USD, but Cost (ZAR) names ZAR"
+    assert parsed.errors[1].message == "'EUR' differs from ZAR on line 1"
+
+
+def test_a_parenthesis_that_names_no_currency_is_not_one():
+    parsed, rows = parse_bytes(b"By Day,Clicks (destination),Cost\n2024-12-30,3,1\n", "ads.csv")
+
+    assert parsed.errors == []
+    assert (rows[0].currency, rows[0].values["clicks"]) == (None, 3)

@@ -257,3 +257,22 @@ def test_it_reports_conflicting_figures_for_a_day_across_files():
     assert [(error.file, error.line, error.column) for error in errors] == [("b.csv", 2, "")]
     assert "a.csv line 2" in errors[0].message
     assert rows[0].values == {"video_views": 10}
+
+
+def test_it_expects_the_columns_newer_downloads_add_without_reading_them():
+    overview = (
+        b'"Date","Video Views","Profile Views","Likes","Comments","Shares","New followers"\n'
+        b'"December 28","1,204","87","143","12","9","-3"\n'
+    )
+    parsed, rows = parse_bytes(overview, "Overview.csv")
+    assert (parsed.tab, parsed.errors, parsed.ignored_columns) == ("overview", [], [])
+    assert "followers" not in rows[0].values
+
+    content = read("studio/Content.csv").replace(
+        b'"Total views"\n', b'"Total views","Views in the last 7 days"\n', 1
+    )
+    header, *lines = content.splitlines()
+    content = b"\n".join([header, *(line + b',"4,100"' for line in lines)]) + b"\n"
+    parsed, rows = parse_bytes(content, "Content.csv")
+    assert (parsed.tab, parsed.errors, parsed.ignored_columns) == ("content", [], [])
+    assert len(rows) == len(lines)
