@@ -220,7 +220,24 @@ def studio_day(cell: str) -> date | tuple[int, int] | None:
     explicit = full_date(cell)
     if explicit is not None:
         return explicit
-    return _worded_day(cell.strip())
+    text = cell.strip()
+    numeric = _DOTTED_DAY.fullmatch(text)
+    if numeric is not None:
+        return _dotted_day(numeric)
+    return _worded_day(text)
+
+
+# Day and month in digits, each followed by a dot, as Czech ("13. 9.") and Finnish
+# ("13.9.") downloads write them; a year may follow ("13. 9. 2024").
+_DOTTED_DAY = re.compile(r"(\d{1,2})\.\s?(\d{1,2})\.(?:\s?(\d{4}))?", re.ASCII)
+
+
+def _dotted_day(match: re.Match[str]) -> date | tuple[int, int] | None:
+    day, month = int(match[1]), int(match[2])
+    year = int(match[3]) if match[3] else None
+    if not 1 <= month <= 12 or not _fits(day, month, year):
+        return None
+    return (month, day) if year is None else date(year, month, day)
 
 
 @lru_cache(maxsize=8192)
@@ -247,10 +264,11 @@ def _worded_day(text: str) -> date | StudioDay | None:
             year = int(years[0]) if years else None
             others = [word for word in rest if not word.isdigit()]
             for language, month in found:
-                if language in readings or not _fits(day, month, year):
+                in_era = _common_era(language, year)
+                if language in readings or not _fits(day, month, in_era):
                     continue
                 if all(word in table.fillers[language] for word in others):
-                    readings[language] = (month, day, year)
+                    readings[language] = (month, day, in_era)
     if not readings:
         return None
     ordered = dict(sorted(readings.items(), key=lambda item: table.rank(item[0])))
@@ -259,6 +277,17 @@ def _worded_day(text: str) -> date | StudioDay | None:
         if year is not None:
             return date(year, month, day)
     return StudioDay(text, ordered)
+
+
+# Thai dates count years in the Buddhist era, 543 years ahead of the common era
+# (2567 is 2024); a Thai year that far ahead can only be one.
+_BUDDHIST_ERA = 543
+
+
+def _common_era(language: str, year: int | None) -> int | None:
+    if year is not None and language == "th" and year > 2400:
+        return year - _BUDDHIST_ERA
+    return year
 
 
 def _fits(day: int, month: int, year: int | None) -> bool:

@@ -89,6 +89,16 @@ FILES = {
     ),
     "Burmese, Myanmar digits": (["၁၃ စက်တင်ဘာ", "၁၄ စက်တင်ဘာ"], date(2024, 9, 15), date(2024, 9, 13)),
     "Uzbek": (["13-sentabr", "14-sentabr"], date(2024, 9, 15), date(2024, 9, 13)),
+    # Digits only, day first, each with its dot (seen in public Czech and Finnish files).
+    "Czech, digits": (["13. 9.", "14. 9."], date(2024, 9, 15), date(2024, 9, 13)),
+    "Finnish, digits": (["31.12.", "1.1."], date(2025, 1, 2), date(2024, 12, 31)),
+    "digits with a year": (["13. 9. 2024", "14.9.2024"], date(2024, 9, 20), date(2024, 9, 13)),
+    # Thai years count from the Buddhist era: 2567 is 2024.
+    "Thai, Buddhist year": (
+        ["13 ก.ย. 2567", "14 กันยายน 2567"],
+        date(2024, 9, 20),
+        date(2024, 9, 13),
+    ),
 }
 
 
@@ -222,6 +232,11 @@ def test_it_names_the_language_it_placed_the_dates_in():
 
     assert placed == [date(2024, 10, 12), date(2024, 11, 1)]
     assert placed.language == "Croatian"
+
+
+@pytest.mark.parametrize("cell", ["1.2", "13. 9", "31. 2.", "13.13.", "1.2.3.", "13. 9.x", "2567"])
+def test_it_reads_no_date_from_numbers_in_other_shapes(cell):
+    assert studio_day(cell) is None
 
 
 def test_it_reads_a_year_written_in_words():
