@@ -10,7 +10,7 @@ Merge rule: an unknown figure (`undefined`) keeps what the row had, or is null (
 or 0 (video totals) on a new row; rows whose values do not change are not written, so a
 re-import changes nothing. The audience shares of a download day are that day's whole
 distribution: a key the new file no longer lists is removed. A person's promotional mark
-on a video is never touched; title, link and posting day follow the file.
+on a video is never touched; title, link and posting day follow the newest file.
 
 Two write paths give identical rows: on PostgreSQL a COPY into a temporary table and one
 INSERT ... ON CONFLICT; elsewhere bulk ORM batches.
@@ -25,6 +25,7 @@ from itertools import islice
 from typing import Any
 
 from django.db import models
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Account
@@ -90,6 +91,8 @@ class TabRows:
     shares: dict[tuple, _Entry] = field(default_factory=dict)
     videos: dict[tuple, _Entry] = field(default_factory=dict)
     snapshots: dict[tuple, _Entry] = field(default_factory=dict)
+    # The day of the newest file that gave each video's title, link and posting day.
+    video_days: dict[tuple, date] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any((self.viewers, self.activity, self.shares, self.snapshots))
@@ -139,7 +142,10 @@ def collect(
             snapshot = tuple(row.values.get(name) for name in _VIDEO_FIELDS)
             key = (row.video_id, row.date)
             if _put(tabs.snapshots, key, row, snapshot, add_error, f"video {row.video_id} on"):
-                tabs.videos[account.pk, row.video_id] = _Entry(row.file, row.line, video)
+                video_key = (account.pk, row.video_id)
+                if row.date >= tabs.video_days.get(video_key, row.date):
+                    tabs.videos[video_key] = _Entry(row.file, row.line, video)
+                    tabs.video_days[video_key] = row.date
         seen(account.pk, as_of if isinstance(row, ShareRow) else row.date)
 
 
@@ -208,9 +214,26 @@ def _remove_stale_shares(shares: dict[tuple, _Entry]) -> int:
 
 def _write_videos(tabs: TabRows, *, fast: bool) -> tuple[int, int, int]:
     """Videos first (title, link, posting day), then their snapshots, counted per snapshot."""
-    _created, changed_videos, _written = _upsert(_VIDEOS, _tuples(tabs.videos), fast=fast)
     account_ids = {account_id for account_id, _video_id in tabs.videos}
     ids = {video_id for _account_id, video_id in tabs.videos}
+    # A file older than a snapshot already stored (an old download imported again)
+    # leaves the video's title, link and posting day as the newer file gave them.
+    newest = {
+        (account_id, video_id): day
+        for account_id, video_id, day in VideoSnapshot.objects.filter(
+            video__account_id__in=account_ids, video__video_id__in=ids
+        )
+        .values_list("video__account_id", "video__video_id")
+        .annotate(newest=Max("date"))
+        .values_list("video__account_id", "video__video_id", "newest")
+    }
+    videos = [
+        (*key, *entry.values)
+        if tabs.video_days[key] >= newest.get(key, tabs.video_days[key])
+        else (*key, *(None,) * len(entry.values))
+        for key, entry in tabs.videos.items()
+    ]
+    _created, changed_videos, _written = _upsert(_VIDEOS, videos, fast=fast)
     pks = dict(
         Video.objects.filter(account_id__in=account_ids, video_id__in=ids).values_list(
             "video_id", "pk"

@@ -174,3 +174,21 @@ def test_it_changes_nothing_when_the_same_followers_zip_comes_again(login, bob, 
         reverse("analytics:import-detail", args=["acme", again.public_id])
     ).content.decode()
     assert "Nothing changed: everything was already as the files say." in page
+
+
+def test_an_older_download_imported_later_keeps_the_newer_title(login, bob, official) -> None:
+    client = login(bob)
+    newer = content("January 5", "Winter sale #ad", ("30", "4", "2", "400"), ("9", "1", "0", "80"))
+    older = content("January 3", "Winter sale", ("10", "2", "1", "100"), ("5", "0", "0", "50"))
+    upload(client, "Content.csv", newer)
+
+    run = upload(client, "Content.csv", older)
+
+    # The older file's totals are snapshots of their own day; the title stays the newer one.
+    assert (run.rows_created, run.rows_updated, run.rows_unchanged) == (2, 0, 0)
+    assert Video.objects.get(video_id=SALE).title == "Winter sale #ad"
+    # Within one upload too, the newest file gives the title, whatever the files' order.
+    Video.objects.all().delete()
+    archive = zipped({"Content_new.csv": newer, "Content_old.csv": older})
+    upload(client, "Content.zip", archive)
+    assert Video.objects.get(video_id=SALE).title == "Winter sale #ad"
