@@ -1,0 +1,298 @@
+"""The PostgreSQL fast path of a canonical CSV import: staged raw by COPY, typed and merged in SQL.
+
+A canonical CSV in the plain form (below) is the common large upload: the product's own
+export, or a script's. Rather than read and type every cell in Python, the file's bytes
+go to PostgreSQL as they are, by COPY (FORMAT csv), into a temporary table of text
+columns. Then:
+
+1. one aggregate pass checks every figure cell against the plain form (a regular
+   expression per column) and lists the distinct dates and handles;
+2. those few hundred or thousand values are read in Python by the very functions the
+   parser uses (`iso_date`, the handle's normalisation, the import's accounts), so a date
+   or a handle means exactly what it means on the Python path;
+3. one more pass makes sure no account and day comes twice;
+4. one statement (metric_writes.merge_sql, the one write_postgres runs) types the cells,
+   skips the days that would not change and upserts the rest.
+
+No Python work is done per row, and nothing is written when nothing changes.
+
+The plain form, which the Python path reads to the same values: UTF-8 (a BOM allowed),
+a header of canonical column names only (each once, separated by commas), no quote and
+no backslash anywhere in the file, every row as wide as the header, counts as ASCII
+digits (1 to 18 of them; a leading minus sign only in likes, comments and shares),
+amounts as ASCII digits with 0, 1 or 2 decimals (at most 12 before the point), empty
+cells for unknown figures, ISO dates on or before the reference date, handles of the
+import's accounts, and no account and day twice.
+
+Anything else, and any doubt (a cell outside the plain form, a bad date, an unknown
+handle, a repeated day, a byte COPY refuses), rolls the fast path back to its savepoint
+and returns False: the caller then reads the whole file on the Python path, which gives
+the exact errors (line and column), notes and results. So the fast path never decides
+what is wrong with a file; it only imports files that have nothing wrong with them.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, BinaryIO
+
+import psycopg
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from analytics.parsers.canonical import canonical_used
+from analytics.parsers.cells import NET_FIELDS, iso_date
+from analytics.parsers.headers import match_header
+from analytics.parsers.records import METRIC_FIELDS, MONEY_FIELDS
+from analytics.services.import_rows import ImportResult, Scope
+from analytics.services.metric_writes import merge_sql
+
+_RAW = "tmp_import_raw"
+_CHUNK = 1 << 20
+_BOM = b"\xef\xbb\xbf"
+# Bytes the plain form never holds: quotes (PostgreSQL and Python's csv module read a
+# quote inside a cell differently) and backslashes (a line `\\.` ends COPY's data).
+_NOT_PLAIN_BYTES = (b'"', b"\\")
+_COUNT = "[0-9]{1,18}"
+_NET_COUNT = "-?[0-9]{1,18}"
+_MONEY = r"[0-9]{1,12}(\.[0-9]{1,2})?"
+
+
+class _NotPlain(Exception):
+    """The file is not in the plain form: the Python path reads it instead."""
+
+
+@dataclass
+class _Layout:
+    """The header's columns (by their canonical names) and the regular expression per figure."""
+
+    columns: list[str]
+    has_handle: bool
+
+    @property
+    def figures(self) -> list[str]:
+        return [name for name in self.columns if name in METRIC_FIELDS]
+
+
+def fast_import(
+    name: str,
+    stream: BinaryIO,
+    *,
+    format: str,
+    as_of: date,
+    scope: Scope,
+    result: ImportResult,
+) -> bool:
+    """Imports one canonical CSV in the plain form inside the caller's transaction.
+
+    Returns True when it did (the result and scope filled as the Python path fills them),
+    False when the file is not in the plain form: then nothing was written and the stream
+    is back where it was.
+    """
+    if format not in ("auto", "canonical") or not stream.seekable():
+        return False
+    start = stream.tell()
+    try:
+        with transaction.atomic():
+            count, accounts, days, created, updated = _import(name, stream, format, as_of, scope)
+    except (_NotPlain, DatabaseError, psycopg.Error):
+        stream.seek(start)
+        return False
+    result.files.append(
+        {
+            "name": name,
+            "format": "canonical",
+            "tab": "",
+            "count": count,
+            "held": f"{count} row{'' if count == 1 else 's'}",
+        }
+    )
+    scope.account_ids.update(accounts)
+    for day in (min(days), max(days)):
+        scope.seen(accounts[0], day)
+    result.created, result.updated = created, updated
+    result.unchanged = count - created - updated
+    return True
+
+
+def _import(
+    name: str, stream: BinaryIO, format: str, as_of: date, scope: Scope
+) -> tuple[int, list[int], list[date], int, int]:
+    layout = _header(stream, format)
+    if not layout.has_handle and scope.account is None:
+        raise _NotPlain
+    with connection.cursor() as cursor:
+        _stage(cursor, stream, layout)
+        count, raw_days, raw_handles = _survey(cursor, layout)
+        days = _days(raw_days, as_of)
+        handles = _handles(raw_handles, scope) if layout.has_handle else {}
+        if _repeats(cursor, layout, count, len(days)):
+            raise _NotPlain
+        source, params = _typed(layout, days, handles, scope)
+        cursor.execute(merge_sql(source), [timezone.now(), *params])
+        created, updated = cursor.fetchone()
+        cursor.execute(f"DROP TABLE {_RAW}")
+    accounts = sorted(set(handles.values())) if handles else [scope.account.pk]
+    return count, accounts, sorted(days.values()), created, updated
+
+
+def _header(stream: BinaryIO, format: str) -> _Layout:
+    """The header line's canonical columns; _NotPlain for anything but the plain form."""
+    start = stream.tell()
+    head = stream.read(64 * 1024)
+    stream.seek(start)
+    end = head.find(b"\n")
+    if end < 0:
+        raise _NotPlain
+    line = head[:end].removesuffix(b"\r").removeprefix(_BOM)
+    if any(mark in line for mark in (*_NOT_PLAIN_BYTES, b";", b"\t", b"\r")):
+        raise _NotPlain
+    try:
+        cells = next(csv.reader([line.decode("ascii")]))
+    except (UnicodeDecodeError, StopIteration, csv.Error) as exc:
+        raise _NotPlain from exc
+    header = match_header(1, cells, format)
+    if header is None or header.format != "canonical":
+        raise _NotPlain
+    used = canonical_used(header)
+    # Every column read once: an unknown or repeated column would be an ignored column.
+    if len(used) != len(header.keys) or "date" not in used:
+        raise _NotPlain
+    return _Layout(columns=list(header.keys), has_handle="handle" in used)
+
+
+def _stage(cursor: Any, stream: BinaryIO, layout: _Layout) -> None:
+    """The file's bytes, as they are, into a temporary table of text columns."""
+    columns = ", ".join(layout.columns)
+    cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{_RAW}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {_RAW} ({', '.join(f'{c} text' for c in layout.columns)}) "
+        "ON COMMIT DROP"
+    )
+    # The names are canonical column names, checked by _header.
+    with cursor.copy(f"COPY {_RAW} ({columns}) FROM STDIN (FORMAT csv, HEADER true)") as copy:
+        while chunk := stream.read(_CHUNK):
+            if any(mark in chunk for mark in _NOT_PLAIN_BYTES):
+                raise _NotPlain
+            copy.write(chunk)
+
+
+def _survey(cursor: Any, layout: _Layout) -> tuple[int, list[str | None], list[str | None]]:
+    """One pass: the row count, the distinct date cells and the distinct handle cells."""
+    sets = "(date), (handle)" if layout.has_handle else "(date)"
+    handle = "handle" if layout.has_handle else "NULL::text"
+    cursor.execute(
+        f"SELECT GROUPING(date), date, {handle}, count(*) "  # noqa: S608
+        f"FROM {_RAW} GROUP BY GROUPING SETS ({sets})"
+    )
+    count = 0
+    days: list[str | None] = []
+    handles: list[str | None] = []
+    for by_handle, raw_day, raw_handle, rows in cursor.fetchall():
+        if by_handle:
+            handles.append(raw_handle)
+        else:
+            days.append(raw_day)
+            count += rows
+    if not count:
+        raise _NotPlain
+    return count, days, handles
+
+
+def _days(raw_days: list[str | None], as_of: date) -> dict[str, date]:
+    """Each distinct date cell read as the parser reads it; _NotPlain for any bad or late one."""
+    days: dict[str, date] = {}
+    for raw in raw_days:
+        day = iso_date(raw) if raw is not None else None
+        if day is None or day > as_of:
+            raise _NotPlain
+        days[raw] = day
+    if len(set(days.values())) != len(days):
+        # Two spellings of one day (" 2025-01-01"): the repeat check works on the cells.
+        raise _NotPlain
+    return days
+
+
+def _handles(raw_handles: list[str | None], scope: Scope) -> dict[str, int]:
+    """Each distinct handle cell resolved as import_rows resolves it, to an account id."""
+    handles: dict[str, int] = {}
+    for raw in raw_handles:
+        handle = raw.strip().lstrip("@").strip().lower() or None if raw is not None else None
+        account = scope.by_handle.get(handle) if handle else None
+        if account is None or (scope.account is not None and account.pk != scope.account.pk):
+            raise _NotPlain
+        handles[raw] = account.pk
+    if len(set(handles.values())) != len(handles):
+        raise _NotPlain
+    return handles
+
+
+def _repeats(cursor: Any, layout: _Layout, count: int, days: int) -> bool:
+    """Whether an account and day may come twice (the parser drops or refuses them).
+
+    The date and handle cells read one-to-one as days and accounts (_days, _handles), so
+    distinct cells are distinct days of accounts. Their 64-bit hashes are counted: a
+    collision only sends the file down the Python path.
+    """
+    if not layout.has_handle:
+        return count != days
+    cursor.execute(
+        "SELECT count(DISTINCT hashtextextended(date || ',' || handle, 0)) "  # noqa: S608
+        f"FROM {_RAW}"
+    )
+    return cursor.fetchone()[0] != count
+
+
+# A cell outside the plain form becomes text no cast reads, so the merge fails and the
+# file goes down the Python path. Every cell is cast at least once by the merge: a new
+# day's figures are all written, and an existing day is compared on all of them (when
+# one differs, all are written).
+_NOT_PLAIN_CELL = "'not plain: ' || {cell}"
+_UNKNOWN = {
+    name: "NULL::numeric(14, 2)" if name in MONEY_FIELDS else "NULL::bigint"
+    for name in METRIC_FIELDS
+}
+
+
+def _figure(name: str) -> str:
+    """A figure cell typed, or an error unless it is in the plain form (module docstring).
+
+    Counts: whatever bigint reads (digits, a sign, spaces around) Python's int() reads
+    alike; a minus sign only in the net fields, and those at most 19 characters (Python
+    refuses -2**63). Amounts: digits and a point only, at most 2 decimals; numeric(14, 2)
+    refuses 10**12 and more, as the import does.
+    """
+    cell = f"r.{name}"
+    bad = _NOT_PLAIN_CELL.format(cell=cell)
+    if name in MONEY_FIELDS:
+        test = f"translate({cell}, '0123456789.', '') <> '' OR strpos(reverse({cell}), '.') > 3"
+        return f"(CASE WHEN {test} THEN {bad} ELSE {cell} END)::numeric(14, 2)"
+    test = f"length({cell}) > 19" if name in NET_FIELDS else f"strpos({cell}, '-') > 0"
+    return f"(CASE WHEN {test} THEN {bad} ELSE {cell} END)::bigint"
+
+
+def _typed(
+    layout: _Layout, days: dict[str, date], handles: dict[str, int], scope: Scope
+) -> tuple[str, list[Any]]:
+    """The staged rows typed, as the FROM item merge_sql reads, with its parameters."""
+    present = set(layout.columns)
+    figures = [_figure(name) if name in present else _UNKNOWN[name] for name in METRIC_FIELDS]
+    pairs = zip(figures, METRIC_FIELDS, strict=True)
+    selected = ", ".join(f"{value} AS {name}" for value, name in pairs)
+    params: list[Any] = []
+    if layout.has_handle:
+        account = "h.account_id"
+        joins = "JOIN unnest(%s::text[], %s::bigint[]) AS h(cell, account_id) ON h.cell = r.handle"
+        params += [list(handles), list(handles.values())]
+    else:
+        account, joins = "%s::bigint", ""
+        params.append(scope.account.pk)
+    joins += " JOIN unnest(%s::text[], %s::date[]) AS d(cell, day) ON d.cell = r.date"
+    params += [list(days), list(days.values())]
+    source = (
+        f"(SELECT {account} AS account_id, d.day AS date, {selected} "  # noqa: S608
+        f"FROM {_RAW} r {joins}) t"
+    )
+    return source, params
