@@ -42,12 +42,13 @@ import psycopg
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from analytics.models import DailyMetric
 from analytics.parsers.canonical import canonical_used
 from analytics.parsers.cells import NET_FIELDS, iso_date
 from analytics.parsers.headers import match_header
 from analytics.parsers.records import METRIC_FIELDS, MONEY_FIELDS
 from analytics.services.import_rows import ImportResult, Scope
-from analytics.services.metric_writes import merge_sql
+from analytics.services.metric_writes import insert_sql, merge_sql
 
 _RAW = "tmp_import_raw"
 _CHUNK = 1 << 20
@@ -128,14 +129,30 @@ def _import(
         count, raw_days, raw_handles = _survey(cursor, layout)
         days = _days(raw_days, as_of)
         handles = _handles(raw_handles, scope) if layout.has_handle else {}
-        if _repeats(cursor, layout, count, len(days)):
-            raise _NotPlain
-        source, params = _typed(layout, days, handles, scope)
-        cursor.execute(merge_sql(source), [timezone.now(), *params])
-        created, updated = cursor.fetchone()
+        accounts = sorted(handles.values()) if handles else [scope.account.pk]
+        source, params = _typed(layout, handles, scope)
+        if _any_day(cursor, accounts, days):
+            if _repeats(cursor, layout, count, len(days)):
+                raise _NotPlain
+            cursor.execute(merge_sql(source), [timezone.now(), *params])
+            created, updated = cursor.fetchone()
+        else:
+            # A first import of these days: nothing to compare with, every row created.
+            # A day twice breaks the unique index, which sends the file down the Python path.
+            cursor.execute(insert_sql(source), [timezone.now(), *params])
+            created, updated = cursor.rowcount, 0
         cursor.execute(f"DROP TABLE {_RAW}")
-    accounts = sorted(set(handles.values())) if handles else [scope.account.pk]
-    return count, accounts, sorted(days.values()), created, updated
+    return count, accounts, days, created, updated
+
+
+def _any_day(cursor: Any, accounts: list[int], days: list[date]) -> bool:
+    """Whether any of the accounts has a day in the file's span already."""
+    cursor.execute(
+        f"SELECT EXISTS (SELECT FROM {DailyMetric._meta.db_table} "  # noqa: S608
+        "WHERE account_id = ANY(%s) AND date BETWEEN %s AND %s)",
+        [accounts, min(days), max(days)],
+    )
+    return bool(cursor.fetchone()[0])
 
 
 def _header(stream: BinaryIO, format: str) -> _Layout:
@@ -201,17 +218,18 @@ def _survey(cursor: Any, layout: _Layout) -> tuple[int, list[str | None], list[s
     return count, days, handles
 
 
-def _days(raw_days: list[str | None], as_of: date) -> dict[str, date]:
-    """Each distinct date cell read as the parser reads it; _NotPlain for any bad or late one."""
-    days: dict[str, date] = {}
+def _days(raw_days: list[str | None], as_of: date) -> list[date]:
+    """The distinct date cells, read as the parser reads them; _NotPlain for any bad or late one.
+
+    The plain form writes a date exactly as ISO (no spaces around it), so the merge can
+    cast the cells: PostgreSQL reads YYYY-MM-DD the same whatever its DateStyle.
+    """
+    days: list[date] = []
     for raw in raw_days:
         day = iso_date(raw) if raw is not None else None
-        if day is None or day > as_of:
+        if day is None or day > as_of or raw != day.isoformat():
             raise _NotPlain
-        days[raw] = day
-    if len(set(days.values())) != len(days):
-        # Two spellings of one day (" 2025-01-01"): the repeat check works on the cells.
-        raise _NotPlain
+        days.append(day)
     return days
 
 
@@ -273,9 +291,7 @@ def _figure(name: str) -> str:
     return f"(CASE WHEN {test} THEN {bad} ELSE {cell} END)::bigint"
 
 
-def _typed(
-    layout: _Layout, days: dict[str, date], handles: dict[str, int], scope: Scope
-) -> tuple[str, list[Any]]:
+def _typed(layout: _Layout, handles: dict[str, int], scope: Scope) -> tuple[str, list[Any]]:
     """The staged rows typed, as the FROM item merge_sql reads, with its parameters."""
     present = set(layout.columns)
     figures = [_figure(name) if name in present else _UNKNOWN[name] for name in METRIC_FIELDS]
@@ -289,10 +305,8 @@ def _typed(
     else:
         account, joins = "%s::bigint", ""
         params.append(scope.account.pk)
-    joins += " JOIN unnest(%s::text[], %s::date[]) AS d(cell, day) ON d.cell = r.date"
-    params += [list(days), list(days.values())]
     source = (
-        f"(SELECT {account} AS account_id, d.day AS date, {selected} "  # noqa: S608
+        f"(SELECT {account} AS account_id, r.date::date AS date, {selected} "  # noqa: S608
         f"FROM {_RAW} r {joins}) t"
     )
     return source, params

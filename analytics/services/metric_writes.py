@@ -142,6 +142,23 @@ def merge_sql(source: str) -> str:
     """  # noqa: S608 - the names come from the model and the callers' code, never from input.
 
 
+def insert_sql(source: str) -> str:
+    """merge_sql for days none of which exist yet: a plain INSERT, every row created.
+
+    The caller makes sure no day of `source` is in the table; should another import
+    write one meanwhile, the unique index refuses the statement. Its one parameter is
+    the rows' `updated_at`.
+    """
+    table = DailyMetric._meta.db_table
+    values = ", ".join(
+        f"t.{name}" if name in _NULLABLE else f"COALESCE(t.{name}, 0)" for name in METRIC_FIELDS
+    )
+    return f"""
+        INSERT INTO {table} (account_id, date, {", ".join(METRIC_FIELDS)}, updated_at)
+        SELECT t.account_id, t.date, {values}, %s FROM {source}
+    """  # noqa: S608 - the names come from the model and the callers' code, never from input.
+
+
 def write_postgres(rows: Iterable[tuple], errors: Errors) -> tuple[int, int, int]:
     """Streams day rows into a temporary table by COPY, then merges them in one statement."""
     # The rows are read while they are staged, and a row with an error ends the import:

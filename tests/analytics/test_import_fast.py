@@ -148,7 +148,7 @@ def test_a_plain_file_takes_the_fast_path_and_imports_as_the_python_path(acme, a
         [
             DAY.format(followers=900),
             "2025-01-03,@Acme.Deals,5,0,0,0,0,,0,0,0,0,0.5",
-            " 2025-01-04,acmecoffee,7,1,1,1,1,901,3,0,0,0,",
+            "2025-01-04,acmecoffee,7,1,1,1,1,901,3,0,0,0,",
         ]
     )
     assert same_both_ways(acme, data)
@@ -192,6 +192,8 @@ def test_a_file_without_handles_for_one_account(acme, accounts):
         [DAY.format(followers=1), DAY.format(followers=2)],  # ... and not
         [DAY.format(followers=1), DAY.format(followers=1).replace("acmecoffee", "@acmecoffee")],
         [DAY.format(followers=1), "", DAY.format(followers=1).replace("01-02", "01-03")],
+        [DAY.format(followers=1).replace("2025-01-02", " 2025-01-02")],
+        [DAY.format(followers=1).replace("2025-01-02", "2025-1-2")],
         [DAY.format(followers=1) + ","],  # a trailing empty cell
         [DAY.format(followers=1)[:-3]],  # a short row
         ["\\."],
@@ -200,8 +202,11 @@ def test_a_file_without_handles_for_one_account(acme, accounts):
         [DAY.format(followers="\u0661")],  # an Arabic-Indic digit
     ],
 )
-def test_anything_not_plain_is_read_by_the_python_path(acme, accounts, rows):
-    seed(acme, plain([DAY.format(followers=5)]))
+@pytest.mark.parametrize("seeded", [False, True], ids=["new days", "over a known day"])
+def test_anything_not_plain_is_read_by_the_python_path(acme, accounts, rows, seeded):
+    if seeded:
+        # The merge (existing days) and the plain insert (none) check the cells alike.
+        seed(acme, plain([DAY.format(followers=5)]))
     assert not same_both_ways(acme, plain(rows))
 
 
