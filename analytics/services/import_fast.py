@@ -181,13 +181,18 @@ def _header(stream: BinaryIO, format: str) -> _Layout:
 
 
 def _stage(cursor: Any, stream: BinaryIO, layout: _Layout) -> None:
-    """The file's bytes, as they are, into a temporary table of text columns."""
+    """The file's bytes, as they are, into a temporary table: figures typed, the rest text.
+
+    COPY reads counts with bigint's input, which takes digits with a sign and spaces
+    around, all of which Python's int() reads to the same number; anything else fails
+    the COPY. Amounts go to unconstrained numeric, which keeps every decimal so _survey
+    can refuse a third one (numeric(14, 2) would round it away). Dates and handles stay
+    text: _days and _handles read them as the parser does.
+    """
     columns = ", ".join(layout.columns)
+    types = ", ".join(f"{name} {_STAGED_TYPE.get(name, 'text')}" for name in layout.columns)
     cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{_RAW}")
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE {_RAW} ({', '.join(f'{c} text' for c in layout.columns)}) "
-        "ON COMMIT DROP"
-    )
+    cursor.execute(f"CREATE TEMPORARY TABLE {_RAW} ({types}) ON COMMIT DROP")
     # The names are canonical column names, checked by _header.
     with cursor.copy(f"COPY {_RAW} ({columns}) FROM STDIN (FORMAT csv, HEADER true)") as copy:
         while chunk := stream.read(_CHUNK):
@@ -197,17 +202,20 @@ def _stage(cursor: Any, stream: BinaryIO, layout: _Layout) -> None:
 
 
 def _survey(cursor: Any, layout: _Layout) -> tuple[int, list[str | None], list[str | None]]:
-    """One pass: the row count, the distinct date cells and the distinct handle cells."""
+    """One pass: the row count, the distinct date and handle cells, whether figures are plain."""
     sets = "(date), (handle)" if layout.has_handle else "(date)"
     handle = "handle" if layout.has_handle else "NULL::text"
+    plain = " AND ".join(["true", *(_plain_figure(name) for name in layout.figures)])
     cursor.execute(
-        f"SELECT GROUPING(date), date, {handle}, count(*) "  # noqa: S608
+        f"SELECT GROUPING(date), date, {handle}, count(*), bool_and({plain}) "  # noqa: S608
         f"FROM {_RAW} GROUP BY GROUPING SETS ({sets})"
     )
     count = 0
     days: list[str | None] = []
     handles: list[str | None] = []
-    for by_handle, raw_day, raw_handle, rows in cursor.fetchall():
+    for by_handle, raw_day, raw_handle, rows, figures_plain in cursor.fetchall():
+        if not figures_plain:
+            raise _NotPlain
         if by_handle:
             handles.append(raw_handle)
         else:
@@ -263,32 +271,32 @@ def _repeats(cursor: Any, layout: _Layout, count: int, days: int) -> bool:
     return cursor.fetchone()[0] != count
 
 
-# A cell outside the plain form becomes text no cast reads, so the merge fails and the
-# file goes down the Python path. Every cell is cast at least once by the merge: a new
-# day's figures are all written, and an existing day is compared on all of them (when
-# one differs, all are written).
-_NOT_PLAIN_CELL = "'not plain: ' || {cell}"
+_STAGED_TYPE = {name: "numeric" if name in MONEY_FIELDS else "bigint" for name in METRIC_FIELDS}
 _UNKNOWN = {
     name: "NULL::numeric(14, 2)" if name in MONEY_FIELDS else "NULL::bigint"
     for name in METRIC_FIELDS
 }
 
 
-def _figure(name: str) -> str:
-    """A figure cell typed, or an error unless it is in the plain form (module docstring).
+def _plain_figure(name: str) -> str:
+    """Whether a staged figure is one the parser reads to the same value (NULL is unknown).
 
-    Counts: whatever bigint reads (digits, a sign, spaces around) Python's int() reads
-    alike; a minus sign only in the net fields, and those at most 19 characters (Python
-    refuses -2**63). Amounts: digits and a point only, at most 2 decimals; numeric(14, 2)
-    refuses 10**12 and more, as the import does.
+    Counts: never negative but in the net fields, and those above -2**63 (which the
+    parser refuses as too large). Amounts: not negative, at most 2 decimals, under 10**12
+    (which also refuses NaN and infinities).
     """
-    cell = f"r.{name}"
-    bad = _NOT_PLAIN_CELL.format(cell=cell)
     if name in MONEY_FIELDS:
-        test = f"translate({cell}, '0123456789.', '') <> '' OR strpos(reverse({cell}), '.') > 3"
-        return f"(CASE WHEN {test} THEN {bad} ELSE {cell} END)::numeric(14, 2)"
-    test = f"length({cell}) > 19" if name in NET_FIELDS else f"strpos({cell}, '-') > 0"
-    return f"(CASE WHEN {test} THEN {bad} ELSE {cell} END)::bigint"
+        test = f"{name} = round({name}, 2) AND {name} >= 0 AND {name} < 1e12"
+    elif name in NET_FIELDS:
+        test = f"{name} > -9223372036854775808"
+    else:
+        test = f"{name} >= 0"
+    return f"coalesce({test}, true)"
+
+
+def _figure(name: str) -> str:
+    """A staged figure as the merge reads it (checked by _survey)."""
+    return f"r.{name}::numeric(14, 2)" if name in MONEY_FIELDS else f"r.{name}"
 
 
 def _typed(layout: _Layout, handles: dict[str, int], scope: Scope) -> tuple[str, list[Any]]:
