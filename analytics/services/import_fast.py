@@ -205,7 +205,7 @@ def _survey(cursor: Any, layout: _Layout) -> tuple[int, list[str | None], list[s
     """One pass: the row count, the distinct date and handle cells, whether figures are plain."""
     sets = "(date), (handle)" if layout.has_handle else "(date)"
     handle = "handle" if layout.has_handle else "NULL::text"
-    plain = " AND ".join(["true", *(_plain_figure(name) for name in layout.figures)])
+    plain = _plain_figures(layout.figures)
     cursor.execute(
         f"SELECT GROUPING(date), date, {handle}, count(*), bool_and({plain}) "  # noqa: S608
         f"FROM {_RAW} GROUP BY GROUPING SETS ({sets})"
@@ -278,20 +278,30 @@ _UNKNOWN = {
 }
 
 
-def _plain_figure(name: str) -> str:
-    """Whether a staged figure is one the parser reads to the same value (NULL is unknown).
+def _plain_figures(figures: list[str]) -> str:
+    """Whether a row's staged figures are what the parser reads to the same values.
 
     Counts: never negative but in the net fields, and those above -2**63 (which the
-    parser refuses as too large). Amounts: not negative, at most 2 decimals, under 10**12
-    (which also refuses NaN and infinities).
+    parser refuses as too large). Amounts: not negative, under 10**12 (which also refuses
+    NaN and the infinities) and at most 2 decimals as written ("1.500" is refused too,
+    though the parser reads it: a refusal only sends the file down the Python path).
+    least() and greatest() skip NULLs (unknown figures); all NULL is plain.
     """
-    if name in MONEY_FIELDS:
-        test = f"{name} = round({name}, 2) AND {name} >= 0 AND {name} < 1e12"
-    elif name in NET_FIELDS:
-        test = f"{name} > -9223372036854775808"
-    else:
-        test = f"{name} >= 0"
-    return f"coalesce({test}, true)"
+    counts = [name for name in figures if name not in MONEY_FIELDS and name not in NET_FIELDS]
+    nets = [name for name in figures if name in NET_FIELDS]
+    money = [name for name in figures if name in MONEY_FIELDS]
+    tests = []
+    if counts:
+        tests.append(f"least({', '.join(counts)}) >= 0")
+    if nets:
+        tests.append(f"least({', '.join(nets)}) > -9223372036854775808")
+    if money:
+        names = ", ".join(money)
+        scales = ", ".join(f"scale({name})" for name in money)
+        tests.append(
+            f"least({names}) >= 0 AND greatest({names}) < 1e12 AND greatest({scales}) <= 2"
+        )
+    return " AND ".join(f"coalesce({test}, true)" for test in tests) or "true"
 
 
 def _figure(name: str) -> str:
