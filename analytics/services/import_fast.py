@@ -2,27 +2,29 @@
 
 A canonical CSV in the plain form (below) is the common large upload: the product's own
 export, or a script's. Rather than read and type every cell in Python, the file's bytes
-go to PostgreSQL as they are, by COPY (FORMAT csv), into a temporary table of text
-columns. Then:
+go to PostgreSQL as they are, by COPY (FORMAT csv), into a temporary table whose figure
+columns COPY types itself (bigint, numeric). Then:
 
-1. one aggregate pass checks every figure cell against the plain form (a regular
-   expression per column) and lists the distinct dates and handles;
+1. one aggregate pass checks every figure against the plain form and lists the distinct
+   dates and handles;
 2. those few hundred or thousand values are read in Python by the very functions the
    parser uses (`iso_date`, the handle's normalisation, the import's accounts), so a date
    or a handle means exactly what it means on the Python path;
-3. one more pass makes sure no account and day comes twice;
-4. one statement (metric_writes.merge_sql, the one write_postgres runs) types the cells,
-   skips the days that would not change and upserts the rest.
+3. when none of the file's days exists yet, one plain INSERT writes them all (a day
+   twice breaks the unique index); otherwise one more pass makes sure no account and
+   day comes twice, and one statement (metric_writes.merge_sql, the one write_postgres
+   runs) skips the days that would not change and upserts the rest.
 
 No Python work is done per row, and nothing is written when nothing changes.
 
 The plain form, which the Python path reads to the same values: UTF-8 (a BOM allowed),
 a header of canonical column names only (each once, separated by commas), no quote and
-no backslash anywhere in the file, every row as wide as the header, counts as ASCII
-digits (1 to 18 of them; a leading minus sign only in likes, comments and shares),
-amounts as ASCII digits with 0, 1 or 2 decimals (at most 12 before the point), empty
-cells for unknown figures, ISO dates on or before the reference date, handles of the
-import's accounts, and no account and day twice.
+no backslash anywhere in the file, every row as wide as the header, counts as bigint
+reads them (digits, a sign, spaces around: Python's int() reads all of these alike; a
+negative one only in likes, comments and shares), amounts as numeric reads them, not
+negative, under 10**12 and with at most 2 decimals as written, empty cells for unknown
+figures, dates as YYYY-MM-DD on or before the reference date, handles of the import's
+accounts (each spelled one way), and no account and day twice.
 
 Anything else, and any doubt (a cell outside the plain form, a bad date, an unknown
 handle, a repeated day, a byte COPY refuses), rolls the fast path back to its savepoint
