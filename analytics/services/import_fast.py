@@ -58,9 +58,6 @@ _BOM = b"\xef\xbb\xbf"
 # Bytes the plain form never holds: quotes (PostgreSQL and Python's csv module read a
 # quote inside a cell differently) and backslashes (a line `\\.` ends COPY's data).
 _NOT_PLAIN_BYTES = (b'"', b"\\")
-_COUNT = "[0-9]{1,18}"
-_NET_COUNT = "-?[0-9]{1,18}"
-_MONEY = r"[0-9]{1,12}(\.[0-9]{1,2})?"
 
 
 class _NotPlain(Exception):
@@ -69,7 +66,7 @@ class _NotPlain(Exception):
 
 @dataclass
 class _Layout:
-    """The header's columns (by their canonical names) and the regular expression per figure."""
+    """The header's columns, by their canonical names, and whether it names handles."""
 
     columns: list[str]
     has_handle: bool
@@ -99,7 +96,7 @@ def fast_import(
     start = stream.tell()
     try:
         with transaction.atomic():
-            count, accounts, days, created, updated = _import(name, stream, format, as_of, scope)
+            count, accounts, days, created, updated = _import(stream, format, as_of, scope)
     except (_NotPlain, DatabaseError, psycopg.Error):
         stream.seek(start)
         return False
@@ -121,7 +118,7 @@ def fast_import(
 
 
 def _import(
-    name: str, stream: BinaryIO, format: str, as_of: date, scope: Scope
+    stream: BinaryIO, format: str, as_of: date, scope: Scope
 ) -> tuple[int, list[int], list[date], int, int]:
     layout = _header(stream, format)
     if not layout.has_handle and scope.account is None:
