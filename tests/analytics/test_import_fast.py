@@ -243,10 +243,18 @@ def test_odd_files_are_read_by_the_python_path(acme, accounts, data):
 
 
 @pytest.mark.parametrize(
-    "path", sorted([*CORPUS.glob("canonical*.csv"), *FILES.glob("**/canonical*.csv")])
+    "path",
+    sorted(
+        [
+            *(path for path in CORPUS.iterdir() if path.suffix != ".py"),
+            *FILES.glob("**/canonical*.csv"),
+        ]
+    ),
+    ids=lambda path: path.name,
 )
 def test_the_corpus_and_test_files_read_alike(acme, accounts, path):
-    same_both_ways(acme, path.read_bytes())
+    # Of these, only the corpus's canonical CSV is plain for Acme's two accounts.
+    assert same_both_ways(acme, path.read_bytes()) == (path == CORPUS / "canonical.csv")
     same_both_ways(acme, path.read_bytes(), account=accounts[0])
 
 
