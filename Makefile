@@ -42,7 +42,7 @@ format: install
 
 bench: check-services
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/recompute.py --quick
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/import.py --accounts 300
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/import.py --quick
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/ticks.py
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/load.py --quick
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/pages.py --quick

@@ -33,6 +33,7 @@ from analytics.parsers import (
     parse,
 )
 from analytics.services import studio_tabs
+from analytics.services.import_fast import fast_import
 from analytics.services.import_rows import (
     NO_ACCOUNT,
     Errors,
@@ -181,6 +182,10 @@ def _write(
 
     Returns how many daily metrics were created or changed (the scorecards' inputs).
     """
+    if fast and len(opened) == 1 and not errors.count:
+        name, stream = opened[0]
+        if fast_import(name, stream, format=format, as_of=as_of, scope=scope, result=result):
+            return result.created + result.updated
     day_files: list[ParsedFile] = []
     tab_files: list[tuple[ParsedFile, dict[str, Any]]] = []
     for name, stream in opened:

@@ -103,8 +103,14 @@ def write_orm(rows: Iterable[tuple], errors: Errors) -> tuple[int, int, int]:
 _TEMP_TABLE = "tmp_import"
 
 
-def write_postgres(rows: Iterable[tuple], errors: Errors) -> tuple[int, int, int]:
-    """Streams day rows into a temporary table by COPY, then merges them in one statement."""
+def merge_sql(source: str) -> str:
+    """The one statement that merges staged days into the daily metrics.
+
+    `source` is a FROM item named `t` with the columns account_id, date and every metric
+    field (None for unknown): the COPY-staged rows of `write_postgres`, or the typed rows
+    of a raw staged file (analytics.services.import_fast). Its first parameter is the
+    rows' `updated_at`; it returns one row: (created, updated).
+    """
     table = DailyMetric._meta.db_table
     merged = ", ".join(
         f"COALESCE(t.{name}, d.{name})" if name in _NULLABLE else f"COALESCE(t.{name}, d.{name}, 0)"
@@ -120,11 +126,11 @@ def write_postgres(rows: Iterable[tuple], errors: Errors) -> tuple[int, int, int
     # The existing day is joined in the SELECT, not read in DO UPDATE: EXCLUDED holds the
     # row as it would be inserted, where an unknown field is already 0, so only the join
     # can tell "unknown" (keep the old value) from a real 0.
-    upsert = f"""
+    return f"""
         WITH written AS (
             INSERT INTO {table} AS m (account_id, date, {", ".join(METRIC_FIELDS)}, updated_at)
             SELECT t.account_id, t.date, {merged}, %s
-            FROM {_TEMP_TABLE} t
+            FROM {source}
             LEFT JOIN {table} d ON d.account_id = t.account_id AND d.date = t.date
             WHERE d.id IS NULL OR ({kept}) IS DISTINCT FROM ({existing})
             ON CONFLICT (account_id, date) DO UPDATE SET {assignments},
@@ -133,15 +139,36 @@ def write_postgres(rows: Iterable[tuple], errors: Errors) -> tuple[int, int, int
             RETURNING (xmax = 0) AS created
         )
         SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM written
-    """  # noqa: S608 - the names come from the model, never from input.
+    """  # noqa: S608 - the names come from the model and the callers' code, never from input.
+
+
+def insert_sql(source: str) -> str:
+    """merge_sql for days none of which exist yet: a plain INSERT, every row created.
+
+    The caller makes sure no day of `source` is in the table; should another import
+    write one meanwhile, the unique index refuses the statement. Its one parameter is
+    the rows' `updated_at`.
+    """
+    table = DailyMetric._meta.db_table
+    values = ", ".join(
+        f"t.{name}" if name in _NULLABLE else f"COALESCE(t.{name}, 0)" for name in METRIC_FIELDS
+    )
+    return f"""
+        INSERT INTO {table} (account_id, date, {", ".join(METRIC_FIELDS)}, updated_at)
+        SELECT t.account_id, t.date, {values}, %s FROM {source}
+    """  # noqa: S608 - the names come from the model and the callers' code, never from input.
+
+
+def write_postgres(rows: Iterable[tuple], errors: Errors) -> tuple[int, int, int]:
+    """Streams day rows into a temporary table by COPY, then merges them in one statement."""
     # The rows are read while they are staged, and a row with an error ends the import:
     # then nothing is merged.
     staged, written = copy_upsert(
         stage=_TEMP_TABLE,
-        like=table,
+        like=DailyMetric._meta.db_table,
         columns=_COLUMNS,
         rows=rows,
-        upsert=upsert,
+        upsert=merge_sql(f"{_TEMP_TABLE} t"),
         params=[timezone.now()],
         proceed=lambda: not errors.count,
     )
