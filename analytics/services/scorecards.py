@@ -1,7 +1,7 @@
 """Computing scorecards: the figures of any number of accounts, scored and stored at once.
 
 The computation is set-based: for any number of accounts, the figures come from one
-aggregate query for the window and one for the previous window (analytics.selectors.totals),
+aggregate query over the window and the previous window (analytics.selectors.totals),
 the pure rules (analytics.rules) score each account in Python, and one upsert stores the
 results (on PostgreSQL lib.pg streams the scored rows by COPY into a temporary table,
 merged by one INSERT ... ON CONFLICT). The runs that do this in the background are in
@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.models import TARGET_FIELDS, Account
 from analytics import rules
 from analytics.models import Scorecard
-from analytics.selectors.totals import window_totals
+from analytics.selectors.totals import windows_totals
 from lib.dates import end_error
 from lib.pg import copy_upsert
 
@@ -103,27 +103,28 @@ def scorecards_compute(
 ) -> ComputeResult:
     """Computes and stores the scorecards of `accounts` for the window of `days` ending `end`.
 
-    Two aggregate queries (window and previous window) and one upsert, whatever the
+    One aggregate query (window and previous window) and one upsert, whatever the
     number of accounts. The previous window is scored by the same rules from its own
     rows, for `declining` and the trend. An account that cannot be scored is listed in
     the result's errors; the others are stored all the same.
     """
     start, _ = rules.period(end, days)
-    previous_start, previous_end = rules.previous_period(end, days)
+    previous_start, _ = rules.previous_period(end, days)
     result = ComputeResult(start=start, end=end, days=days)
     if isinstance(accounts, QuerySet):
-        # The scope stays a subquery in the aggregates, however many accounts it holds.
-        scope: QuerySet | list[int] = accounts.order_by().values("pk")
         scored_accounts = [
             _ScoredAccount(*values) for values in accounts.values_list(*_ScoredAccount.FIELDS)
         ]
     else:
         scored_accounts = [_ScoredAccount.of(account) for account in accounts]
-        scope = [account.pk for account in scored_accounts]
     if not scored_accounts:
         return result
-    current = window_totals(account_ids=scope, start=start, end=end)
-    previous = window_totals(account_ids=scope, start=previous_start, end=previous_end)
+    current, previous = windows_totals(
+        account_ids=[account.pk for account in scored_accounts],
+        start=start,
+        end=end,
+        previous_start=previous_start,
+    )
     computed_at = timezone.now()
     # Most accounts keep their kind's default targets: one Targets object for each set.
     targets: dict[tuple[Decimal, ...], rules.Targets] = {}
