@@ -14,12 +14,15 @@ one, from one query that reads each account's rows of both windows once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from datetime import date, timedelta
 from decimal import Decimal
 
+import psycopg
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
+from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
@@ -27,6 +30,9 @@ from analytics import rules
 from analytics.models import DailyMetric
 
 _ZERO_MONEY = Decimal("0.00")
+# Rows per batch when `windows_totals_stream` streams its statement (libpq 17 or later can
+# hand out rows in batches; with an older libpq, one by one).
+_STREAM_ROWS = 200 if psycopg.pq.version() >= 170000 else 1
 
 
 class _PerGroup(Subquery):
@@ -218,22 +224,43 @@ def windows_totals(
 
     The previous window is previous_start..start - 1 (`rules.previous_period`). Each dict
     is what `window_totals` gives for its window: accounts without a row in that window are
-    absent. On PostgreSQL this is one statement; elsewhere (SQLite, the demo) it is
-    `window_totals` twice.
+    absent.
+    """
+    current: dict[int, rules.Totals] = {}
+    previous: dict[int, rules.Totals] = {}
+    for account_id, totals, previous_totals in windows_totals_stream(
+        account_ids=account_ids, start=start, end=end, previous_start=previous_start
+    ):
+        if totals is not None:
+            current[account_id] = totals
+        if previous_totals is not None:
+            previous[account_id] = previous_totals
+    return current, previous
+
+
+def windows_totals_stream(
+    *, account_ids: Iterable[int], start: date, end: date, previous_start: date
+) -> Iterator[tuple[int, rules.Totals | None, rules.Totals | None]]:
+    """(account id, totals of start..end, totals of the previous window) for each account id.
+
+    A window without any row of the account gives None. On PostgreSQL this is one
+    statement whose rows are handed out while the database is still computing the next
+    ones, so a caller that scores them works at the same time as the database (on another
+    core); the caller must read to the end before it sends another statement. Elsewhere
+    (SQLite, the demo) it is `window_totals` twice.
     """
     ids = list(account_ids)
     previous_end = start - timedelta(days=1)
     if previous_start > previous_end:
         raise ValueError(f"The previous window {previous_start}..{previous_end} is empty.")
-    if connection.vendor != "postgresql":
-        return (
-            window_totals(account_ids=ids, start=start, end=end),
-            window_totals(account_ids=ids, start=previous_start, end=previous_end),
-        )
-    current: dict[int, rules.Totals] = {}
-    previous: dict[int, rules.Totals] = {}
     if not ids:
-        return current, previous
+        return
+    if connection.vendor != "postgresql":
+        current = window_totals(account_ids=ids, start=start, end=end)
+        previous = window_totals(account_ids=ids, start=previous_start, end=previous_end)
+        for account_id in ids:
+            yield account_id, current.get(account_id), previous.get(account_id)
+        return
     params = {
         "ids": ids,
         "start": start,
@@ -245,15 +272,20 @@ def windows_totals(
     # whose compiling costs more than the whole query saves: off, for this transaction only.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
-        cursor.execute(_BOTH_WINDOWS_SQL, params)
-        fetched = cursor.fetchall()
-    for row in fetched:
-        account_id = row[0]
-        if row[1]:
-            current[account_id] = _plain_totals(row[1:10], row[19], row[20])
-        if row[10]:
-            previous[account_id] = _plain_totals(row[10:19], row[21], row[22])
-    return current, previous
+        logged = (
+            cursor.debug_sql(_BOTH_WINDOWS_SQL, params)
+            if isinstance(cursor, CursorDebugWrapper)
+            else nullcontext()
+        )
+        # psycopg's stream() bypasses Django's execute(), so the statement is logged here,
+        # as execute() would (the test client's query counts, django-debug-toolbar).
+        with logged, connection.wrap_database_errors:
+            for row in cursor.cursor.stream(_BOTH_WINDOWS_SQL, params, size=_STREAM_ROWS):
+                yield (
+                    row[0],
+                    _plain_totals(row[1:10], row[19], row[20]) if row[1] else None,
+                    _plain_totals(row[10:19], row[21], row[22]) if row[10] else None,
+                )
 
 
 def _plain_totals(

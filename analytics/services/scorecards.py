@@ -11,7 +11,7 @@ analytics.services.scorecard_runs.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Context, Decimal
@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.models import TARGET_FIELDS, Account
 from analytics import rules
 from analytics.models import Scorecard
-from analytics.selectors.totals import windows_totals
+from analytics.selectors.totals import windows_totals_stream
 from lib.dates import end_error
 from lib.pg import copy_upsert
 
@@ -119,49 +119,49 @@ def scorecards_compute(
         scored_accounts = [_ScoredAccount.of(account) for account in accounts]
     if not scored_accounts:
         return result
-    current, previous = windows_totals(
-        account_ids=[account.pk for account in scored_accounts],
-        start=start,
-        end=end,
-        previous_start=previous_start,
-    )
+    by_id = {account.pk: account for account in scored_accounts}
     computed_at = timezone.now()
     # Most accounts keep their kind's default targets: one Targets object for each set.
     targets: dict[tuple[Decimal, ...], rules.Targets] = {}
     empty = rules.EMPTY_TOTALS
-
-    def scored() -> Iterator[tuple[Any, ...]]:
-        for account in scored_accounts:
-            try:
-                account_targets = targets.get(account.targets)
-                if account_targets is None:
-                    account_targets = rules.Targets(
-                        **dict(zip(_TARGET_NAMES, account.targets, strict=True))
-                    )
-                    targets[account.targets] = account_targets
-                yield _scorecard_row(
+    rows = []
+    # Each account is scored as soon as its sums arrive, while the database sums the next
+    # ones; the rows are then written in one upsert.
+    for account_id, totals, previous_totals in windows_totals_stream(
+        account_ids=by_id, start=start, end=end, previous_start=previous_start
+    ):
+        account = by_id[account_id]
+        try:
+            account_targets = targets.get(account.targets)
+            if account_targets is None:
+                account_targets = rules.Targets(
+                    **dict(zip(_TARGET_NAMES, account.targets, strict=True))
+                )
+                targets[account.targets] = account_targets
+            rows.append(
+                _scorecard_row(
                     account=account,
                     targets=account_targets,
                     start=start,
                     end=end,
                     days=days,
-                    totals=current.get(account.pk, empty),
-                    previous_totals=previous.get(account.pk, empty),
+                    totals=empty if totals is None else totals,
+                    previous_totals=empty if previous_totals is None else previous_totals,
                     computed_at=computed_at,
                 )
-            except Exception as exc:
-                # One account's bad data must not cost every other account its scorecard.
-                logger.warning("Scorecard of @%s not computed: %s", account.handle, exc)
-                result.errors.append(
-                    {
-                        "account_id": account.pk,
-                        "handle": account.handle,
-                        "days": days,
-                        "error": f"{type(exc).__name__}: {exc}"[:500],
-                    }
-                )
-
-    result.computed = _upsert(scored())
+            )
+        except Exception as exc:
+            # One account's bad data must not cost every other account its scorecard.
+            logger.warning("Scorecard of @%s not computed: %s", account.handle, exc)
+            result.errors.append(
+                {
+                    "account_id": account.pk,
+                    "handle": account.handle,
+                    "days": days,
+                    "error": f"{type(exc).__name__}: {exc}"[:500],
+                }
+            )
+    result.computed = _upsert(rows)
     return result
 
 
@@ -296,7 +296,7 @@ def _scorecard_row(
     return tuple(row)
 
 
-def _upsert(rows: Iterator[tuple[Any, ...]]) -> int:
+def _upsert(rows: list[tuple[Any, ...]]) -> int:
     """Inserts or updates the scorecards in `rows` in one statement; returns how many.
 
     Each row holds the values of UPSERT_COLUMNS. Only those are written, so a stored
@@ -315,7 +315,7 @@ def _upsert(rows: Iterator[tuple[Any, ...]]) -> int:
     return len(cards)
 
 
-def _upsert_by_copy(rows: Iterator[tuple[Any, ...]]) -> int:
+def _upsert_by_copy(rows: list[tuple[Any, ...]]) -> int:
     # PostgreSQL: rows are streamed by COPY into a temporary table while they are being
     # scored, then merged by a single INSERT ... ON CONFLICT. The rows hold numbers, dates,
     # a datetime and the rules' own names (no tab, newline or backslash), so they go as
