@@ -228,22 +228,24 @@ def windows_totals(
     """
     current: dict[int, rules.Totals] = {}
     previous: dict[int, rules.Totals] = {}
-    for account_id, totals, previous_totals in windows_totals_stream(
+    for account_id, sums, previous_sums in windows_totals_stream(
         account_ids=account_ids, start=start, end=end, previous_start=previous_start
     ):
-        if totals is not None:
-            current[account_id] = totals
-        if previous_totals is not None:
-            previous[account_id] = previous_totals
+        if sums is not None:
+            current[account_id] = rules.Totals(*sums)
+        if previous_sums is not None:
+            previous[account_id] = rules.Totals(*previous_sums)
     return current, previous
 
 
 def windows_totals_stream(
     *, account_ids: Iterable[int], start: date, end: date, previous_start: date
-) -> Iterator[tuple[int, rules.Totals | None, rules.Totals | None]]:
-    """(account id, totals of start..end, totals of the previous window) for each account id.
+) -> Iterator[tuple[int, tuple | None, tuple | None]]:
+    """(account id, sums of start..end, sums of the previous window) for each account id.
 
-    A window without any row of the account gives None. On PostgreSQL this is one
+    The sums are the values of `rules.Totals` as a plain tuple, in the order of its
+    fields (`rules.sums_of`), which costs less than the object; a window without any row of
+    the account gives None. On PostgreSQL this is one
     statement whose rows are handed out while the database is still computing the next
     ones, so a caller that scores them works at the same time as the database (on another
     core); the caller must read to the end before it sends another statement. Elsewhere
@@ -259,7 +261,12 @@ def windows_totals_stream(
         current = window_totals(account_ids=ids, start=start, end=end)
         previous = window_totals(account_ids=ids, start=previous_start, end=previous_end)
         for account_id in ids:
-            yield account_id, current.get(account_id), previous.get(account_id)
+            totals, previous_totals = current.get(account_id), previous.get(account_id)
+            yield (
+                account_id,
+                None if totals is None else rules.sums_of(totals),
+                None if previous_totals is None else rules.sums_of(previous_totals),
+            )
         return
     params = {
         "ids": ids,
@@ -283,30 +290,25 @@ def windows_totals_stream(
             for row in cursor.cursor.stream(_BOTH_WINDOWS_SQL, params, size=_STREAM_ROWS):
                 yield (
                     row[0],
-                    _plain_totals(row[1:10], row[19], row[20]) if row[1] else None,
-                    _plain_totals(row[10:19], row[21], row[22]) if row[10] else None,
+                    _window_sums(row, 1, 19) if row[1] else None,
+                    _window_sums(row, 10, 21) if row[10] else None,
                 )
 
 
-def _plain_totals(
-    sums: tuple, followers_end: int | None, followers_base: int | None
-) -> rules.Totals:
-    # Only called for a window with rows, so no sum is null; the integer columns' sums
-    # come back as numeric (Decimal) and are made ints, exactly.
-    days_with_rows, days_with_spend, views, interactions, impressions, clicks, conversions = sums[
-        :7
-    ]
-    return rules.Totals(
-        days_with_rows=days_with_rows,
-        days_with_spend=days_with_spend,
-        video_views=int(views),
-        interactions=int(interactions),
-        impressions=int(impressions),
-        clicks=int(clicks),
-        conversions=int(conversions),
-        # numeric(14,2) sums keep two places on PostgreSQL.
-        spend=sums[7],
-        revenue=sums[8],
-        followers_end=followers_end,
-        followers_base=followers_base,
+def _window_sums(row: tuple, at: int, followers_at: int) -> tuple:
+    # One window's part of a row of _BOTH_WINDOWS_SQL, only for a window with rows, so no
+    # sum is null. The sums of integer columns come back as numeric (Decimal) and are made
+    # ints, exactly; the sums of numeric(14,2) keep their two places.
+    return (
+        row[at],
+        row[at + 1],
+        int(row[at + 2]),
+        int(row[at + 3]),
+        int(row[at + 4]),
+        int(row[at + 5]),
+        int(row[at + 6]),
+        row[at + 7],
+        row[at + 8],
+        row[followers_at],
+        row[followers_at + 1],
     )

@@ -123,11 +123,11 @@ def scorecards_compute(
     computed_at = timezone.now()
     # Most accounts keep their kind's default targets: one Targets object for each set.
     targets: dict[tuple[Decimal, ...], rules.Targets] = {}
-    empty = rules.EMPTY_TOTALS
+    empty = rules.sums_of(rules.EMPTY_TOTALS)
     rows = []
     # Each account is scored as soon as its sums arrive, while the database sums the next
     # ones; the rows are then written in one upsert.
-    for account_id, totals, previous_totals in windows_totals_stream(
+    for account_id, sums, previous_sums in windows_totals_stream(
         account_ids=by_id, start=start, end=end, previous_start=previous_start
     ):
         account = by_id[account_id]
@@ -145,8 +145,8 @@ def scorecards_compute(
                     start=start,
                     end=end,
                     days=days,
-                    totals=empty if totals is None else totals,
-                    previous_totals=empty if previous_totals is None else previous_totals,
+                    sums=empty if sums is None else sums,
+                    previous_sums=empty if previous_sums is None else previous_sums,
                     computed_at=computed_at,
                 )
             )
@@ -218,8 +218,8 @@ def _scorecard_values(
         start=start,
         end=end,
         days=days,
-        totals=totals,
-        previous_totals=previous_totals,
+        sums=rules.sums_of(totals),
+        previous_sums=rules.sums_of(previous_totals),
         computed_at=computed_at,
     )
     return dict(zip(UPSERT_COLUMNS, row, strict=True))
@@ -232,56 +232,46 @@ def _scorecard_row(
     start: date,
     end: date,
     days: int,
-    totals: rules.Totals,
-    previous_totals: rules.Totals,
+    sums: tuple,
+    previous_sums: tuple,
     computed_at: datetime,
 ) -> tuple[Any, ...]:
-    """The column values of one account's scorecard, in the order of UPSERT_COLUMNS."""
-    # Of the previous window only its overall score is needed, for `declining` and the trend.
-    previous_overall = rules.overall_score(
-        kind=account.kind, days=days, totals=previous_totals, targets=targets
-    )
-    score = rules.score(
-        kind=account.kind,
-        verified=account.verified,
-        days=days,
-        totals=totals,
-        targets=targets,
-        previous_overall=previous_overall,
-    )
-    figures = score.figures
+    """The column values of one account's scorecard, in the order of UPSERT_COLUMNS.
+
+    `sums` and `previous_sums` are the totals of the window and of the previous window
+    as plain tuples (`rules.sums_of`); of the previous window only its overall score is
+    needed, for `declining` and the trend.
+    """
+    days_with_rows, days_with_spend, views, interactions, impressions, clicks, conversions = sums[
+        :7
+    ]
     row = [
         account.pk,
         start,
         end,
         days,
-        totals.days_with_rows,
-        totals.days_with_spend,
-        figures.views,
-        figures.interactions,
-        figures.impressions,
-        figures.clicks,
-        figures.conversions,
-        figures.spend,
-        figures.revenue,
-        totals.followers_base,
-        totals.followers_end,
-        figures.engagement_rate,
-        figures.follower_growth,
-        figures.ctr,
-        figures.conversion_rate,
-        figures.cpa,
-        figures.roas,
-        figures.roi,
-        score.engagement_score,
-        score.roi_score,
-        score.overall_score,
-        previous_overall,
-        score.grade,
-        score.quadrant,
-        ";".join(score.flags),
+        days_with_rows,
+        days_with_spend,
+        views,
+        interactions,
+        impressions,
+        clicks,
+        conversions,
+        rules.as_decimal(sums[7]),
+        rules.as_decimal(sums[8]),
+        sums[10],
+        sums[9],
+        *rules.score_values(
+            kind=account.kind,
+            verified=account.verified,
+            days=days,
+            targets=targets,
+            sums=sums,
+            previous_sums=previous_sums,
+        ),
         computed_at,
     ]
+    row[-2] = ";".join(row[-2])
     # Each decimal as its column stores it, or ValueError when the column cannot hold it.
     # Rounding here (half to even), not in the database, keeps a recompute's rows identical
     # on every backend; and a figure too large for its column fails this one account

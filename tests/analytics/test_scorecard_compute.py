@@ -324,14 +324,14 @@ def test_it_stores_the_rest_when_the_rules_raise_for_one_account(
     acme, official: Account, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     other = AccountFactory(team=acme, handle="other", kind=Kind.MARKETING)
-    real_score = rules.score
+    real_score = rules.score_values
 
-    def failing_for_marketing(**kwargs: object) -> rules.Score:
+    def failing_for_marketing(**kwargs: object) -> tuple:
         if kwargs["kind"] == Kind.MARKETING:
             raise ArithmeticError("rules broke")
         return real_score(**kwargs)
 
-    monkeypatch.setattr(rules, "score", failing_for_marketing)
+    monkeypatch.setattr(rules, "score_values", failing_for_marketing)
 
     result = scorecards_compute(accounts=[other, official], end=END, days=7)
 
