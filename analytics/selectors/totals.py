@@ -167,14 +167,17 @@ def _money(value: Decimal | None) -> Decimal:
 
 
 # The sums of one window, over the rows of both windows (the condition picks the window).
+# The sums of bigint columns are numeric in PostgreSQL; they are cast back to bigint, the
+# type of the scorecard's columns, so they arrive as ints (a sum beyond bigint fails the
+# statement, as it would fail the upsert that stores it).
 _WINDOW_SUMS = """
        count(*) FILTER (WHERE {c}),
        count(*) FILTER (WHERE {c} AND m.spend > 0),
-       sum(m.video_views) FILTER (WHERE {c}),
-       sum(m.likes + m.comments + m.shares) FILTER (WHERE {c}),
-       sum(m.impressions) FILTER (WHERE {c}),
-       sum(m.clicks) FILTER (WHERE {c}),
-       sum(m.conversions) FILTER (WHERE {c}),
+       sum(m.video_views) FILTER (WHERE {c})::bigint,
+       sum(m.likes + m.comments + m.shares) FILTER (WHERE {c})::bigint,
+       sum(m.impressions) FILTER (WHERE {c})::bigint,
+       sum(m.clicks) FILTER (WHERE {c})::bigint,
+       sum(m.conversions) FILTER (WHERE {c})::bigint,
        sum(m.spend) FILTER (WHERE {c}),
        sum(m.revenue) FILTER (WHERE {c})"""
 
@@ -248,7 +251,8 @@ def windows_totals_stream(
     the account gives None. On PostgreSQL this is one
     statement whose rows are handed out while the database is still computing the next
     ones, so a caller that scores them works at the same time as the database (on another
-    core); the caller must read to the end before it sends another statement. Elsewhere
+    core). The caller must read to the end before it sends another statement: psycopg
+    holds the connection until then. Elsewhere
     (SQLite, the demo) it is `window_totals` twice.
     """
     ids = list(account_ids)
@@ -297,18 +301,5 @@ def windows_totals_stream(
 
 def _window_sums(row: tuple, at: int, followers_at: int) -> tuple:
     # One window's part of a row of _BOTH_WINDOWS_SQL, only for a window with rows, so no
-    # sum is null. The sums of integer columns come back as numeric (Decimal) and are made
-    # ints, exactly; the sums of numeric(14,2) keep their two places.
-    return (
-        row[at],
-        row[at + 1],
-        int(row[at + 2]),
-        int(row[at + 3]),
-        int(row[at + 4]),
-        int(row[at + 5]),
-        int(row[at + 6]),
-        row[at + 7],
-        row[at + 8],
-        row[followers_at],
-        row[followers_at + 1],
-    )
+    # sum is null; the sums of numeric(14,2) keep their two places.
+    return row[at : at + 9] + row[followers_at : followers_at + 2]
