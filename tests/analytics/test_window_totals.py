@@ -10,7 +10,7 @@ import pytest
 from accounts.models import Account
 from analytics import rules
 from analytics.models import DailyMetric
-from analytics.selectors.totals import window_totals, windows_totals
+from analytics.selectors.totals import window_totals, windows_totals, windows_totals_stream
 from tests.analytics.chunked import END, accounts_with_history
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +102,30 @@ def test_it_sums_both_windows_in_one_query_as_the_rows_add_up(acme, days: int) -
         window_totals(account_ids=[a.pk for a in accounts], start=previous_start, end=previous_end),
     )
     assert {t.spend.as_tuple().exponent for t in (*current.values(), *previous.values())} == {-2}
+
+
+def test_it_streams_one_row_per_account_in_the_order_asked(acme) -> None:
+    accounts = accounts_with_history(acme, 5, seed=3)
+    DailyMetric.objects.filter(account=accounts[1]).delete()
+    start, _ = rules.period(END, 7)
+    previous_start, _ = rules.previous_period(END, 7)
+    ids = [a.pk for a in reversed(accounts)]
+
+    streamed = list(
+        windows_totals_stream(account_ids=ids, start=start, end=END, previous_start=previous_start)
+    )
+
+    assert [account_id for account_id, _sums, _previous in streamed] == ids
+    assert {a: (s, p) for a, s, p in streamed}[accounts[1].pk] == (None, None)
+    current, previous = windows_totals(
+        account_ids=ids, start=start, end=END, previous_start=previous_start
+    )
+    for account_id, sums, previous_sums in streamed:
+        if sums is not None:
+            assert rules.Totals(*sums) == current[account_id]
+            assert sums == rules.sums_of(current[account_id])
+        if previous_sums is not None:
+            assert previous_sums == rules.sums_of(previous[account_id])
 
 
 def test_it_sums_both_windows_of_no_accounts_to_nothing(db: None) -> None:
