@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -27,7 +27,7 @@ from analytics import rules
 from analytics.models import Scorecard
 from analytics.selectors.totals import windows_totals_stream
 from lib.dates import end_error
-from lib.pg import copy_upsert
+from lib.pg import COPY_BATCH, copy_line
 
 logger = logging.getLogger(__name__)
 # Rows per upsert statement where the upsert is a multi-row INSERT (SQLite, the demo).
@@ -124,7 +124,9 @@ def scorecards_compute(
     # Most accounts keep their kind's default targets: one Targets object for each set.
     targets: dict[tuple[Decimal, ...], rules.Targets] = {}
     empty = rules.sums_of(rules.EMPTY_TOTALS)
-    rows = []
+    # On PostgreSQL each row is made its COPY line at once (see _upsert_by_copy).
+    as_line = copy_line if connection.vendor == "postgresql" else tuple
+    rows: list[Any] = []
     # Each account is scored as soon as its sums arrive, while the database sums the next
     # ones; the rows are then written in one upsert.
     for account_id, sums, previous_sums in windows_totals_stream(
@@ -138,18 +140,17 @@ def scorecards_compute(
                     **dict(zip(_TARGET_NAMES, account.targets, strict=True))
                 )
                 targets[account.targets] = account_targets
-            rows.append(
-                _scorecard_row(
-                    account=account,
-                    targets=account_targets,
-                    start=start,
-                    end=end,
-                    days=days,
-                    sums=empty if sums is None else sums,
-                    previous_sums=empty if previous_sums is None else previous_sums,
-                    computed_at=computed_at,
-                )
+            row = _scorecard_row(
+                account=account,
+                targets=account_targets,
+                start=start,
+                end=end,
+                days=days,
+                sums=empty if sums is None else sums,
+                previous_sums=empty if previous_sums is None else previous_sums,
+                computed_at=computed_at,
             )
+            rows.append(as_line(row))
         except Exception as exc:
             # One account's bad data must not cost every other account its scorecard.
             logger.warning("Scorecard of @%s not computed: %s", account.handle, exc)
@@ -286,11 +287,11 @@ def _scorecard_row(
     return tuple(row)
 
 
-def _upsert(rows: list[tuple[Any, ...]]) -> int:
+def _upsert(rows: list[Any]) -> int:
     """Inserts or updates the scorecards in `rows` in one statement; returns how many.
 
-    Each row holds the values of UPSERT_COLUMNS. Only those are written, so a stored
-    scorecard keeps its lead's review.
+    Each row holds the values of UPSERT_COLUMNS, on PostgreSQL as its COPY text line.
+    Only those columns are written, so a stored scorecard keeps its lead's review.
     """
     if connection.vendor == "postgresql":
         return _upsert_by_copy(rows)
@@ -305,28 +306,31 @@ def _upsert(rows: list[tuple[Any, ...]]) -> int:
     return len(cards)
 
 
-def _upsert_by_copy(rows: list[tuple[Any, ...]]) -> int:
-    # PostgreSQL: rows are streamed by COPY into a temporary table while they are being
-    # scored, then merged by a single INSERT ... ON CONFLICT. The rows hold numbers, dates,
-    # a datetime and the rules' own names (no tab, newline or backslash), so they go as
-    # text lines, the fastest way in.
+def _upsert_by_copy(lines: list[str]) -> int:
+    # PostgreSQL: the rows go by COPY into a temporary table, then a single INSERT ... ON
+    # CONFLICT merges them (lib.pg.copy_upsert, but for rows already made COPY text lines
+    # while the aggregate was still streaming). The rows hold numbers, dates, a datetime
+    # and the rules' own names (no tab, newline or backslash), so text lines are right.
     table = Scorecard._meta.db_table
     columns = ", ".join(UPSERT_COLUMNS)
     updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in COMPUTED_FIELDS)
     # review_comment has no database default; a new scorecard starts unreviewed.
-    # Every name in this statement is a constant of this module or the model's own;
+    # Every name in these statements is a constant of this module or the model's own;
     # no value from outside is ever part of the SQL text (S608).
-    upsert = (
-        f"INSERT INTO {table} ({columns}, review_comment) "  # noqa: S608
-        f"SELECT {columns}, '' FROM {_UPSERT_TABLE} "
-        f"ON CONFLICT (account_id, period_start, period_end) DO UPDATE SET {updates}"
-    )
-    count, _written = copy_upsert(
-        stage=_UPSERT_TABLE,
-        like=table,
-        columns=UPSERT_COLUMNS,
-        rows=rows,
-        upsert=upsert,
-        as_text=True,
-    )
-    return count
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{_UPSERT_TABLE}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_UPSERT_TABLE} ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        with cursor.copy(f"COPY {_UPSERT_TABLE} ({columns}) FROM STDIN") as copy:
+            for at in range(0, len(lines), COPY_BATCH):
+                copy.write("".join(lines[at : at + COPY_BATCH]))
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}, review_comment) "  # noqa: S608
+            f"SELECT {columns}, '' FROM {_UPSERT_TABLE} "
+            f"ON CONFLICT (account_id, period_start, period_end) DO UPDATE SET {updates}"
+        )
+        # Dropped now rather than at commit: the caller's transaction may compute again.
+        cursor.execute(f"DROP TABLE {_UPSERT_TABLE}")
+    return len(lines)
