@@ -2,10 +2,10 @@
 
 The computation is set-based: for any number of accounts, the figures come from one
 aggregate query over the window and the previous window (analytics.selectors.totals),
-the pure rules (analytics.rules) score each account in Python, and one upsert stores the
-results (on PostgreSQL lib.pg streams the scored rows by COPY into a temporary table,
-merged by one INSERT ... ON CONFLICT). The runs that do this in the background are in
-analytics.services.scorecard_runs.
+whose rows stream in while the pure rules (analytics.rules.score_values) score each
+account in Python, and one upsert stores the results (on PostgreSQL the scored rows go
+by COPY into a temporary table, merged by one INSERT ... ON CONFLICT). The runs that do
+this in the background are in analytics.services.scorecard_runs.
 """
 
 from __future__ import annotations
