@@ -1,4 +1,4 @@
-"""The words of the scorecard rules (docs/scoring.md): kinds, targets, totals, figures,
+"""The words of the scorecard rules (docs/scoring.md): kinds, targets, periods, totals, figures,
 scores, flags, grades and quadrants, with their labels. Like analytics.rules, which
 computes with them, it imports nothing from Django.
 """
@@ -6,6 +6,7 @@ computes with them, it imports nothing from Django.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 OFFICIAL = "official"
@@ -70,6 +71,53 @@ class Totals:
     revenue: Decimal
     followers_end: int | None
     followers_base: int | None
+
+
+def sums_of(totals: Totals) -> tuple:
+    """The values of `totals` as a plain tuple, in the order of its fields.
+
+    A recompute hands the rules its sums in this form (`analytics.rules.score_values`),
+    which costs less than building a `Totals` for each account and window.
+    """
+    return (
+        totals.days_with_rows,
+        totals.days_with_spend,
+        totals.video_views,
+        totals.interactions,
+        totals.impressions,
+        totals.clicks,
+        totals.conversions,
+        totals.spend,
+        totals.revenue,
+        totals.followers_end,
+        totals.followers_base,
+    )
+
+
+def period(end: date, days: int) -> tuple[date, date]:
+    """The window of `days` whole days ending on `end`, both ends inclusive."""
+    check_days(days)
+    return end - timedelta(days=days - 1), end
+
+
+def previous_period(end: date, days: int) -> tuple[date, date]:
+    """The window of the same length that ends the day before `period(end, days)` starts."""
+    start, _ = period(end, days)
+    return period(start - timedelta(days=1), days)
+
+
+def check_days(days: int) -> None:
+    if days < 1:
+        raise ValueError(f"A period has at least one day, not {days}.")
+
+
+def resolve_followers_base(
+    latest_before_start: int | None, earliest_in_window: int | None
+) -> int | None:
+    """F_base of docs/scoring.md: the last value before the window wins over the window's first."""
+    if latest_before_start is not None:
+        return latest_before_start
+    return earliest_in_window
 
 
 EMPTY_TOTALS = Totals(

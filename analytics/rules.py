@@ -8,7 +8,6 @@ the resulting `Score`. The user-facing explanation of the same rules is docs/sco
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 
 from analytics.rule_terms import (  # noqa: F401  (the rules speak these words)
@@ -43,6 +42,11 @@ from analytics.rule_terms import (  # noqa: F401  (the rules speak these words)
     SubScores,
     Targets,
     Totals,
+    check_days,
+    period,
+    previous_period,
+    resolve_followers_base,
+    sums_of,
 )
 
 # Every operation runs in this context, so results never depend on whatever global decimal
@@ -60,27 +64,6 @@ _divide = CONTEXT.divide
 _HUNDRED = Decimal(100)
 _ZERO = Decimal(0)
 SCORE_PLACES = Decimal("0.1")
-
-
-def period(end: date, days: int) -> tuple[date, date]:
-    """The window of `days` whole days ending on `end`, both ends inclusive."""
-    _check_days(days)
-    return end - timedelta(days=days - 1), end
-
-
-def previous_period(end: date, days: int) -> tuple[date, date]:
-    """The window of the same length that ends the day before `period(end, days)` starts."""
-    start, _ = period(end, days)
-    return period(start - timedelta(days=1), days)
-
-
-def resolve_followers_base(
-    latest_before_start: int | None, earliest_in_window: int | None
-) -> int | None:
-    """F_base of docs/scoring.md: the last value before the window wins over the window's first."""
-    if latest_before_start is not None:
-        return latest_before_start
-    return earliest_in_window
 
 
 def follower_growth(followers_end: int | None, followers_base: int | None) -> Decimal | None:
@@ -128,7 +111,7 @@ def sub_score(figure: Decimal | None, target: Decimal) -> Decimal | None:
 
 def scaled_targets(targets: Targets, days: int) -> Targets:
     """The targets for a window of `days` days; only follower growth depends on the length."""
-    _check_days(days)
+    check_days(days)
     return Targets(
         engagement_rate=targets.engagement_rate,
         follower_growth=_growth_target(targets.follower_growth, days),
@@ -192,7 +175,7 @@ def score(
     """
     weights = _weights(kind)
     if days < 1:
-        _check_days(days)
+        check_days(days)
     figs = figures(totals)
     rate_sub, growth_sub, ctr_sub, conversion_sub, roi_sub, engagement, roi, overall = _scores(
         weights,
@@ -230,12 +213,14 @@ def score(
         grade=grade(overall_score),
         quadrant=quadrant(engagement_score, roi_score),
         flags=_flags(
-            kind=kind,
-            verified=verified,
-            days=days,
-            totals=totals,
-            overall_score=overall_score,
-            previous_overall=previous_overall,
+            kind,
+            verified,
+            days,
+            totals.days_with_rows,
+            totals.days_with_spend,
+            totals.spend,
+            overall_score,
+            previous_overall,
         ),
     )
 
@@ -248,24 +233,85 @@ def overall_score(*, kind: str, days: int, totals: Totals, targets: Targets) -> 
     """
     weights = _weights(kind)
     if days < 1:
-        _check_days(days)
-    spend = as_decimal(totals.spend)
+        check_days(days)
+    return _overall_of(weights, days, targets, sums_of(totals))
+
+
+def _overall_of(
+    weights: tuple[Decimal, Decimal], days: int, targets: Targets, sums: tuple
+) -> Decimal | None:
+    _rows, _spend_days, views, interactions, impressions, clicks, conversions = sums[:7]
+    spend, revenue, followers_end, followers_base = sums[7:]
+    spend = as_decimal(spend)
     overall = _scores(
         weights,
         days,
         targets,
-        _ratio(totals.interactions, totals.video_views),
-        follower_growth(totals.followers_end, totals.followers_base),
-        _ratio(totals.clicks, totals.impressions),
-        _ratio(totals.conversions, totals.clicks),
-        _ratio(_subtract(as_decimal(totals.revenue), spend), spend),
+        _ratio(interactions, views),
+        follower_growth(followers_end, followers_base),
+        _ratio(clicks, impressions),
+        _ratio(conversions, clicks),
+        _ratio(_subtract(as_decimal(revenue), spend), spend),
     )[-1]
     return None if overall is None else overall.quantize(SCORE_PLACES, context=CONTEXT)
 
 
-def _check_days(days: int) -> None:
+def score_values(
+    *,
+    kind: str,
+    verified: bool,
+    days: int,
+    targets: Targets,
+    sums: tuple,
+    previous_sums: tuple,
+) -> tuple:
+    """What a recompute stores of `score(...)`, as one flat tuple, without any object.
+
+    `sums` and `previous_sums` are the window's and the previous window's totals as plain
+    tuples in the order of `Totals`' fields. The result is (engagement_rate,
+    follower_growth, ctr, conversion_rate, cpa, roas, roi, engagement_score, roi_score,
+    overall_score, previous_overall, grade, quadrant, flags): the figures and scores of
+    `score` with `previous_overall=overall_score(...)` of the previous window. The same
+    operations in the same order and context as those two, so every value is the same to
+    the last digit (tests/analytics/test_rules_exactness.py), at a fraction of the cost
+    of the dataclasses they hand out.
+    """
+    weights = _weights(kind)
     if days < 1:
-        raise ValueError(f"A period has at least one day, not {days}.")
+        check_days(days)
+    rows, spend_days, views, interactions, impressions, clicks, conversions = sums[:7]
+    spend, revenue, followers_end, followers_base = sums[7:]
+    spend = as_decimal(spend)
+    revenue = as_decimal(revenue)
+    roi = None if spend == 0 else _divide(_subtract(revenue, spend), spend)
+    rates = (
+        None if views == 0 else _divide(Decimal(interactions), Decimal(views)),
+        follower_growth(followers_end, followers_base),
+        None if impressions == 0 else _divide(Decimal(clicks), Decimal(impressions)),
+        None if clicks == 0 else _divide(Decimal(conversions), Decimal(clicks)),
+    )
+    engagement, roi_score, overall = _scores(weights, days, targets, *rates, roi)[5:]
+    previous_overall = _overall_of(weights, days, targets, previous_sums)
+    if engagement is not None:
+        engagement = engagement.quantize(SCORE_PLACES, context=CONTEXT)
+    if roi_score is not None:
+        roi_score = roi_score.quantize(SCORE_PLACES, context=CONTEXT)
+    if overall is not None:
+        overall = overall.quantize(SCORE_PLACES, context=CONTEXT)
+    flags = _flags(kind, verified, days, rows, spend_days, spend, overall, previous_overall)
+    return (
+        *rates,
+        None if conversions == 0 else _divide(spend, Decimal(conversions)),
+        None if spend == 0 else _divide(revenue, spend),
+        roi,
+        engagement,
+        roi_score,
+        overall,
+        previous_overall,
+        grade(overall),
+        quadrant(engagement, roi_score),
+        flags,
+    )
 
 
 def as_decimal(value: object) -> Decimal:
@@ -379,28 +425,29 @@ def _overall(kind: str, engagement: Decimal | None, roi: Decimal | None) -> Deci
 
 
 def _flags(
-    *,
     kind: str,
     verified: bool,
     days: int,
-    totals: Totals,
+    days_with_rows: int,
+    days_with_spend: int,
+    spend: Decimal | int,
     overall_score: Decimal | None,
     previous_overall: Decimal | None,
 ) -> tuple[str, ...]:
     # The flags are tested in the order of FLAGS (spec section 7), which is their order here.
     raised = []
-    if totals.days_with_rows == 0:
+    if days_with_rows == 0:
         raised.append(NO_DATA)
     # Integer form of "fewer than 80% of the days", so no fraction is ever rounded.
     # A window without rows is also a gap; both flags are listed then.
-    if totals.days_with_rows * 5 < days * 4:
+    if days_with_rows * 5 < days * 4:
         raised.append(DATA_GAP)
     if kind == OFFICIAL:
         if not verified:
             raised.append(UNVERIFIED_OFFICIAL)
-        if totals.days_with_spend * 2 > days:
+        if days_with_spend * 2 > days:
             raised.append(PAID_HEAVY_OFFICIAL)
-    elif kind == MARKETING and as_decimal(totals.spend) == 0:
+    elif kind == MARKETING and as_decimal(spend) == 0:
         raised.append(NO_PAID_MARKETING)
     if (
         previous_overall is not None

@@ -1,33 +1,33 @@
 """Computing scorecards: the figures of any number of accounts, scored and stored at once.
 
 The computation is set-based: for any number of accounts, the figures come from one
-aggregate query for the window and one for the previous window (analytics.selectors.totals),
-the pure rules (analytics.rules) score each account in Python, and one upsert stores the
-results (on PostgreSQL lib.pg streams the scored rows by COPY into a temporary table,
-merged by one INSERT ... ON CONFLICT). The runs that do this in the background are in
-analytics.services.scorecard_runs.
+aggregate query over the window and the previous window (analytics.selectors.totals),
+whose rows stream in while the pure rules (analytics.rules.score_values) score each
+account in Python, and one upsert stores the results (on PostgreSQL the scored rows go
+by COPY into a temporary table, merged by one INSERT ... ON CONFLICT). The runs that do
+this in the background are in analytics.services.scorecard_runs.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import TARGET_FIELDS, Account
 from analytics import rules
 from analytics.models import Scorecard
-from analytics.selectors.totals import window_totals
+from analytics.selectors.totals import windows_totals_stream
 from lib.dates import end_error
-from lib.pg import copy_upsert
+from lib.pg import COPY_BATCH, copy_line
 
 logger = logging.getLogger(__name__)
 # Rows per upsert statement where the upsert is a multi-row INSERT (SQLite, the demo).
@@ -103,64 +103,66 @@ def scorecards_compute(
 ) -> ComputeResult:
     """Computes and stores the scorecards of `accounts` for the window of `days` ending `end`.
 
-    Two aggregate queries (window and previous window) and one upsert, whatever the
+    One aggregate query (window and previous window) and one upsert, whatever the
     number of accounts. The previous window is scored by the same rules from its own
     rows, for `declining` and the trend. An account that cannot be scored is listed in
     the result's errors; the others are stored all the same.
     """
     start, _ = rules.period(end, days)
-    previous_start, previous_end = rules.previous_period(end, days)
+    previous_start, _ = rules.previous_period(end, days)
     result = ComputeResult(start=start, end=end, days=days)
     if isinstance(accounts, QuerySet):
-        # The scope stays a subquery in the aggregates, however many accounts it holds.
-        scope: QuerySet | list[int] = accounts.order_by().values("pk")
         scored_accounts = [
             _ScoredAccount(*values) for values in accounts.values_list(*_ScoredAccount.FIELDS)
         ]
     else:
         scored_accounts = [_ScoredAccount.of(account) for account in accounts]
-        scope = [account.pk for account in scored_accounts]
     if not scored_accounts:
         return result
-    current = window_totals(account_ids=scope, start=start, end=end)
-    previous = window_totals(account_ids=scope, start=previous_start, end=previous_end)
+    by_id = {account.pk: account for account in scored_accounts}
     computed_at = timezone.now()
     # Most accounts keep their kind's default targets: one Targets object for each set.
     targets: dict[tuple[Decimal, ...], rules.Targets] = {}
-    empty = rules.EMPTY_TOTALS
-
-    def scored() -> Iterator[tuple[Any, ...]]:
-        for account in scored_accounts:
-            try:
-                account_targets = targets.get(account.targets)
-                if account_targets is None:
-                    account_targets = rules.Targets(
-                        **dict(zip(_TARGET_NAMES, account.targets, strict=True))
-                    )
-                    targets[account.targets] = account_targets
-                yield _scorecard_row(
-                    account=account,
-                    targets=account_targets,
-                    start=start,
-                    end=end,
-                    days=days,
-                    totals=current.get(account.pk, empty),
-                    previous_totals=previous.get(account.pk, empty),
-                    computed_at=computed_at,
+    empty = rules.sums_of(rules.EMPTY_TOTALS)
+    # On PostgreSQL each row is made its COPY line at once (see _upsert_by_copy).
+    as_line = copy_line if connection.vendor == "postgresql" else tuple
+    rows: list[Any] = []
+    # Each account is scored as soon as its sums arrive, while the database sums the next
+    # ones; the rows are then written in one upsert.
+    for account_id, sums, previous_sums in windows_totals_stream(
+        account_ids=by_id, start=start, end=end, previous_start=previous_start
+    ):
+        account = by_id[account_id]
+        try:
+            account_targets = targets.get(account.targets)
+            if account_targets is None:
+                account_targets = rules.Targets(
+                    **dict(zip(_TARGET_NAMES, account.targets, strict=True))
                 )
-            except Exception as exc:
-                # One account's bad data must not cost every other account its scorecard.
-                logger.warning("Scorecard of @%s not computed: %s", account.handle, exc)
-                result.errors.append(
-                    {
-                        "account_id": account.pk,
-                        "handle": account.handle,
-                        "days": days,
-                        "error": f"{type(exc).__name__}: {exc}"[:500],
-                    }
-                )
-
-    result.computed = _upsert(scored())
+                targets[account.targets] = account_targets
+            row = _scorecard_row(
+                account=account,
+                targets=account_targets,
+                start=start,
+                end=end,
+                days=days,
+                sums=empty if sums is None else sums,
+                previous_sums=empty if previous_sums is None else previous_sums,
+                computed_at=computed_at,
+            )
+            rows.append(as_line(row))
+        except Exception as exc:
+            # One account's bad data must not cost every other account its scorecard.
+            logger.warning("Scorecard of @%s not computed: %s", account.handle, exc)
+            result.errors.append(
+                {
+                    "account_id": account.pk,
+                    "handle": account.handle,
+                    "days": days,
+                    "error": f"{type(exc).__name__}: {exc}"[:500],
+                }
+            )
+    result.computed = _upsert(rows)
     return result
 
 
@@ -217,8 +219,8 @@ def _scorecard_values(
         start=start,
         end=end,
         days=days,
-        totals=totals,
-        previous_totals=previous_totals,
+        sums=rules.sums_of(totals),
+        previous_sums=rules.sums_of(previous_totals),
         computed_at=computed_at,
     )
     return dict(zip(UPSERT_COLUMNS, row, strict=True))
@@ -231,56 +233,46 @@ def _scorecard_row(
     start: date,
     end: date,
     days: int,
-    totals: rules.Totals,
-    previous_totals: rules.Totals,
+    sums: tuple,
+    previous_sums: tuple,
     computed_at: datetime,
 ) -> tuple[Any, ...]:
-    """The column values of one account's scorecard, in the order of UPSERT_COLUMNS."""
-    # Of the previous window only its overall score is needed, for `declining` and the trend.
-    previous_overall = rules.overall_score(
-        kind=account.kind, days=days, totals=previous_totals, targets=targets
-    )
-    score = rules.score(
-        kind=account.kind,
-        verified=account.verified,
-        days=days,
-        totals=totals,
-        targets=targets,
-        previous_overall=previous_overall,
-    )
-    figures = score.figures
+    """The column values of one account's scorecard, in the order of UPSERT_COLUMNS.
+
+    `sums` and `previous_sums` are the totals of the window and of the previous window
+    as plain tuples (`rules.sums_of`); of the previous window only its overall score is
+    needed, for `declining` and the trend.
+    """
+    days_with_rows, days_with_spend, views, interactions, impressions, clicks, conversions = sums[
+        :7
+    ]
     row = [
         account.pk,
         start,
         end,
         days,
-        totals.days_with_rows,
-        totals.days_with_spend,
-        figures.views,
-        figures.interactions,
-        figures.impressions,
-        figures.clicks,
-        figures.conversions,
-        figures.spend,
-        figures.revenue,
-        totals.followers_base,
-        totals.followers_end,
-        figures.engagement_rate,
-        figures.follower_growth,
-        figures.ctr,
-        figures.conversion_rate,
-        figures.cpa,
-        figures.roas,
-        figures.roi,
-        score.engagement_score,
-        score.roi_score,
-        score.overall_score,
-        previous_overall,
-        score.grade,
-        score.quadrant,
-        ";".join(score.flags),
+        days_with_rows,
+        days_with_spend,
+        views,
+        interactions,
+        impressions,
+        clicks,
+        conversions,
+        rules.as_decimal(sums[7]),
+        rules.as_decimal(sums[8]),
+        sums[10],
+        sums[9],
+        *rules.score_values(
+            kind=account.kind,
+            verified=account.verified,
+            days=days,
+            targets=targets,
+            sums=sums,
+            previous_sums=previous_sums,
+        ),
         computed_at,
     ]
+    row[-2] = ";".join(row[-2])
     # Each decimal as its column stores it, or ValueError when the column cannot hold it.
     # Rounding here (half to even), not in the database, keeps a recompute's rows identical
     # on every backend; and a figure too large for its column fails this one account
@@ -295,11 +287,11 @@ def _scorecard_row(
     return tuple(row)
 
 
-def _upsert(rows: Iterator[tuple[Any, ...]]) -> int:
+def _upsert(rows: list[Any]) -> int:
     """Inserts or updates the scorecards in `rows` in one statement; returns how many.
 
-    Each row holds the values of UPSERT_COLUMNS. Only those are written, so a stored
-    scorecard keeps its lead's review.
+    Each row holds the values of UPSERT_COLUMNS, on PostgreSQL as its COPY text line.
+    Only those columns are written, so a stored scorecard keeps its lead's review.
     """
     if connection.vendor == "postgresql":
         return _upsert_by_copy(rows)
@@ -314,28 +306,31 @@ def _upsert(rows: Iterator[tuple[Any, ...]]) -> int:
     return len(cards)
 
 
-def _upsert_by_copy(rows: Iterator[tuple[Any, ...]]) -> int:
-    # PostgreSQL: rows are streamed by COPY into a temporary table while they are being
-    # scored, then merged by a single INSERT ... ON CONFLICT. The rows hold numbers, dates,
-    # a datetime and the rules' own names (no tab, newline or backslash), so they go as
-    # text lines, the fastest way in.
+def _upsert_by_copy(lines: list[str]) -> int:
+    # PostgreSQL: the rows go by COPY into a temporary table, then a single INSERT ... ON
+    # CONFLICT merges them (lib.pg.copy_upsert, but for rows already made COPY text lines
+    # while the aggregate was still streaming). The rows hold numbers, dates, a datetime
+    # and the rules' own names (no tab, newline or backslash), so text lines are right.
     table = Scorecard._meta.db_table
     columns = ", ".join(UPSERT_COLUMNS)
     updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in COMPUTED_FIELDS)
     # review_comment has no database default; a new scorecard starts unreviewed.
-    # Every name in this statement is a constant of this module or the model's own;
+    # Every name in these statements is a constant of this module or the model's own;
     # no value from outside is ever part of the SQL text (S608).
-    upsert = (
-        f"INSERT INTO {table} ({columns}, review_comment) "  # noqa: S608
-        f"SELECT {columns}, '' FROM {_UPSERT_TABLE} "
-        f"ON CONFLICT (account_id, period_start, period_end) DO UPDATE SET {updates}"
-    )
-    count, _written = copy_upsert(
-        stage=_UPSERT_TABLE,
-        like=table,
-        columns=UPSERT_COLUMNS,
-        rows=rows,
-        upsert=upsert,
-        as_text=True,
-    )
-    return count
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{_UPSERT_TABLE}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_UPSERT_TABLE} ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        with cursor.copy(f"COPY {_UPSERT_TABLE} ({columns}) FROM STDIN") as copy:
+            for at in range(0, len(lines), COPY_BATCH):
+                copy.write("".join(lines[at : at + COPY_BATCH]))
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}, review_comment) "  # noqa: S608
+            f"SELECT {columns}, '' FROM {_UPSERT_TABLE} "
+            f"ON CONFLICT (account_id, period_start, period_end) DO UPDATE SET {updates}"
+        )
+        # Dropped now rather than at commit: the caller's transaction may compute again.
+        cursor.execute(f"DROP TABLE {_UPSERT_TABLE}")
+    return len(lines)

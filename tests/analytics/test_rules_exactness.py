@@ -124,6 +124,54 @@ def test_it_keeps_every_part_of_the_rules_exact_too(
         assert repr(rules.round_score(figure)) == repr(rules_reference.round_score(figure))
 
 
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    kind=st.sampled_from(rules.KINDS),
+    verified=st.booleans(),
+    days=st.sampled_from([1, 7, 14, 28]) | st.integers(min_value=1, max_value=1100),
+    totals=totals(),
+    previous_totals=st.just(rules.EMPTY_TOTALS) | totals(),
+    targets=TARGETS,
+)
+def test_it_gives_a_recompute_the_very_values_of_the_earlier_rules(
+    kind: str,
+    verified: bool,
+    days: int,
+    totals: rules.Totals,
+    previous_totals: rules.Totals,
+    targets: rules.Targets,
+) -> None:
+    common = {"kind": kind, "verified": verified, "days": days, "targets": targets}
+    previous_overall = rules_reference.score(
+        **common, totals=previous_totals, previous_overall=None
+    ).overall_score
+    reference = rules_reference.score(**common, totals=totals, previous_overall=previous_overall)
+    figures = reference.figures
+
+    values = rules.score_values(
+        **common, sums=rules.sums_of(totals), previous_sums=rules.sums_of(previous_totals)
+    )
+
+    assert repr(values) == repr(
+        (
+            figures.engagement_rate,
+            figures.follower_growth,
+            figures.ctr,
+            figures.conversion_rate,
+            figures.cpa,
+            figures.roas,
+            figures.roi,
+            reference.engagement_score,
+            reference.roi_score,
+            reference.overall_score,
+            previous_overall,
+            reference.grade,
+            reference.quadrant,
+            reference.flags,
+        )
+    )
+
+
 def test_it_refuses_what_the_rules_refused() -> None:
     inputs = {
         "kind": rules.OFFICIAL,
@@ -135,13 +183,21 @@ def test_it_refuses_what_the_rules_refused() -> None:
     }
     for changes in ({"days": 0}, {"days": 7, "kind": "influencer"}):
         errors = []
-        for implementation in (rules.score, rules_reference.score, overall_only):
+        for implementation in (rules.score, rules_reference.score, overall_only, values_only):
             try:
                 implementation(**{**inputs, **changes})
             except ValueError as error:
                 errors.append(str(error))
-        assert len(errors) == 3 and errors[0] == errors[1] == errors[2]
+        assert len(errors) == 4 and len(set(errors)) == 1
 
 
 def overall_only(*, verified: bool, previous_overall: Decimal | None, **inputs: object) -> object:
     return rules.overall_score(**inputs)
+
+
+def values_only(
+    *, totals: rules.Totals, previous_overall: Decimal | None, **inputs: object
+) -> object:
+    return rules.score_values(
+        **inputs, sums=rules.sums_of(totals), previous_sums=rules.sums_of(totals)
+    )
