@@ -268,3 +268,17 @@ def invalidate_on_write(
         return response
 
     return middleware
+
+
+def forgets_pages(handle: Callable[..., Any]) -> Callable[..., Any]:
+    """For a management command's handle(): every team's pages are forgotten when it ends
+    (also when it fails part way), since it may have written by COPY."""
+
+    @wraps(handle)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return handle(*args, **kwargs)
+        finally:
+            bump()
+
+    return wrapper

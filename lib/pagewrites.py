@@ -22,6 +22,8 @@ from lib import pagecache
 _WRITE_RE = re.compile(r'\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
 WATCHED_PREFIXES = ("accounts_", "analytics_", "strategy_", "connections_", "auth_user")
 SHARED_TABLES = frozenset({"accounts_team", "accounts_membership", "auth_user"})
+# A sign-in's update of the user's last_login shows on no page.
+_LAST_LOGIN_RE = re.compile(r'\s*UPDATE "auth_user" SET "last_login" = %s WHERE [^;]*$')
 
 
 class _BumpOnCommit:
@@ -36,6 +38,8 @@ class _BumpOnCommit:
 
 def written_team(sql: str) -> tuple[bool, str | None]:
     """(whether the statement writes a watched table, the team whose pages it changes)."""
+    if _LAST_LOGIN_RE.match(sql):
+        return False, None
     shared = False
     writes = False
     for found in _WRITE_RE.finditer(sql):
