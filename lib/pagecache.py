@@ -49,6 +49,12 @@ EVERYTHING = ""
 GENERATION_SECONDS = 24 * 60 * 60
 # After Redis fails, pages are rendered without it this long before it is tried again.
 PAUSE_SECONDS = 5.0
+# One request renders a missing page while the others asking for it wait for its copy,
+# this long at most, looking every POLL_SECONDS; a renderer that died frees it after
+# RENDER_LOCK_SECONDS.
+WAIT_SECONDS = 2.0
+POLL_SECONDS = 0.01
+RENDER_LOCK_SECONDS = 5
 # PostgreSQL text cannot hold NUL, so no stored text can spell the mark.
 CSRF_MARK = "\x00playbook-csrf\x00"
 _TOKEN_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
@@ -182,19 +188,54 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if key is None:
             return view(request, membership, *args, **kwargs)
         try:
-            stored = _cache().get(key)
+            stored, rendering = _stored_or_wait(key)
         except Exception as error:  # noqa: BLE001
             _health.failed(error)
             return view(request, membership, *args, **kwargs)
         if stored is not None:
             return _served(request, stored)
-        response = view(request, membership, *args, **kwargs)
-        fresh = response.status_code == 200 and not response.streaming
-        if fresh and not _pending_messages(request):
-            _store(request, key, response)
+        try:
+            response = view(request, membership, *args, **kwargs)
+            fresh = response.status_code == 200 and not response.streaming
+            if fresh and not _pending_messages(request):
+                _store(request, key, response)
+        finally:
+            if rendering:
+                _release(key)
         return response
 
     return wrapper
+
+
+def _stored_or_wait(key: str) -> tuple[dict[str, Any] | None, bool]:
+    """(the stored page or None, whether this request renders it).
+
+    When many readers ask for a page nobody has rendered yet (just after a write), one
+    renders it and the others wait for its copy instead of all rendering it at once.
+    """
+    cache = _cache()
+    stored = cache.get(key)
+    if stored is not None:
+        return stored, False
+    lock = f"rendering:{key}"
+    if cache.add(lock, 1, RENDER_LOCK_SECONDS):
+        return None, True
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        found = cache.get_many([key, lock])
+        if key in found:
+            return found[key], False
+        if lock not in found:
+            break  # the renderer stored nothing (an error, a message): render it here
+    return None, False
+
+
+def _release(key: str) -> None:
+    try:
+        _cache().delete(f"rendering:{key}")
+    except Exception as error:  # noqa: BLE001
+        _health.failed(error)
 
 
 def _lookup_key(request: HttpRequest, membership: Any, view: Callable) -> str | None:

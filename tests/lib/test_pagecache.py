@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
+import uuid
 from datetime import date
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token
@@ -206,3 +210,20 @@ def test_it_renders_the_pages_while_redis_is_down(login, alice, cards, settings)
     finally:
         pagecache._health.paused_until = 0.0
         pagecache._health.owes_bump = False
+
+
+def test_it_lets_one_request_render_a_missing_page_while_the_others_wait() -> None:
+    cache = caches[pagecache.ALIAS]
+    key = f"page:test-{uuid.uuid4().hex}"
+    assert pagecache._stored_or_wait(key) == (None, True)  # this one renders
+    page = {"content": "<p>rendered</p>"}
+    threading.Timer(0.05, lambda: cache.set(key, page, 10)).start()
+    # Another reader waits for the copy instead of rendering it again.
+    assert pagecache._stored_or_wait(key) == (page, False)
+    # A renderer that stored nothing frees its readers at once: they render it themselves.
+    other = f"page:test-{uuid.uuid4().hex}"
+    assert pagecache._stored_or_wait(other) == (None, True)
+    threading.Timer(0.05, lambda: pagecache._release(other)).start()
+    started = time.monotonic()
+    assert pagecache._stored_or_wait(other) == (None, False)
+    assert time.monotonic() - started < pagecache.WAIT_SECONDS
