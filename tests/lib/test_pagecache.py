@@ -227,3 +227,12 @@ def test_it_lets_one_request_render_a_missing_page_while_the_others_wait() -> No
     started = time.monotonic()
     assert pagecache._stored_or_wait(other) == (None, False)
     assert time.monotonic() - started < pagecache.WAIT_SECONDS
+
+
+def test_it_forgets_every_team_s_pages_after_a_write_outside_a_team(login, alice, cards) -> None:
+    # The admin and the other pages outside /t/<team>/ may write anything.
+    client = login(alice)
+    get(client, review())
+    assert get(client, review())[0]
+    assert client.post(reverse("password_change"), {}).status_code == 200  # invalid: re-shown
+    assert not get(client, review())[0]
