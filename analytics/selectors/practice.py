@@ -24,7 +24,7 @@ from lib.dates import this_week
 from strategy import evidence
 from strategy.models import Cadence, Check, Checklist, ChecklistItem
 from strategy.periods import counts_in_week, weeks_back, weeks_overlapping
-from strategy.selectors import Progress, practice_scores, weekly_completion, weekly_progress
+from strategy.selectors import Progress, practice_scores, weekly_completion
 
 HISTORY_WEEKS = 12
 # Fewer weeks with both figures than this, and the page says it cannot tell.
@@ -67,24 +67,40 @@ def practice_scores_counted(
     only when its evidence rule answered for the week (done when it held), a manual one
     done when the check that counts in the week is ticked (strategy.periods).
     """
-    accounts = {account.pk: account for account in Account.objects.filter(pk__in=account_ids)}
-    weeks_wanted = weeks_overlapping(start, end)
-    checklists = list(
-        Checklist.objects.filter(account__in=list(accounts), week_start__in=weeks_wanted)
-        .order_by()
-        .values_list("account_id", "week_start", "template_id")
-    )
+    accounts = list(Account.objects.filter(pk__in=account_ids))
     totals: dict[int, Progress] = defaultdict(Progress)
-    if checklists:
-        _count_checklists(checklists, accounts, totals)
+    for (account_id, _), progress in _progress_by_week(
+        accounts, weeks_overlapping(start, end)
+    ).items():
+        totals[account_id].done += progress.done
+        totals[account_id].total += progress.total
     return {account_id: totals[account_id].share for account_id in account_ids}
 
 
+def weekly_progress_counted(*, account: Account, weeks: list[date]) -> dict[date, Progress]:
+    """strategy.selectors.weekly_progress's figures, counted as practice_scores_counted
+    counts them: the progress of each of the weeks' checklists; a week without one is
+    missing."""
+    return {week: progress for (_, week), progress in _progress_by_week([account], weeks).items()}
+
+
+def _progress_by_week(
+    accounts: list[Account], weeks: list[date]
+) -> dict[tuple[int, date], Progress]:
+    """The progress of each checklist of the accounts in the weeks, by (account, week)."""
+    checklists = list(
+        Checklist.objects.filter(account__in=accounts, week_start__in=weeks)
+        .order_by()
+        .values_list("account_id", "week_start", "template_id")
+    )
+    if not checklists:
+        return {}
+    return _count_checklists(checklists, {account.pk: account for account in accounts})
+
+
 def _count_checklists(
-    checklists: list[tuple[int, date, int]],
-    accounts: dict[int, Account],
-    totals: dict[int, Progress],
-) -> None:
+    checklists: list[tuple[int, date, int]], accounts: dict[int, Account]
+) -> dict[tuple[int, date], Progress]:
     weeks = sorted({week for _, week, _ in checklists})
     items_by_template: dict[int, list[tuple]] = defaultdict(list)
     for template_id, *item in (
@@ -113,8 +129,9 @@ def _count_checklists(
     rules = {item[2] for item in items if item[2]}
     with_checklists = {account_id: accounts[account_id] for account_id, _, _ in checklists}
     values = evidence.evaluate_weeks(rules, list(with_checklists.values()), weeks)
+    progress: dict[tuple[int, date], Progress] = {}
     for account_id, week, template_id in checklists:
-        total = totals[account_id]
+        total = progress[account_id, week] = Progress()
         for item_id, cadence, rule, active_from, retired_from in items_by_template[template_id]:
             if active_from > week or (retired_from is not None and retired_from <= week):
                 continue
@@ -130,6 +147,7 @@ def _count_checklists(
                 if counts_in_week(cadence, week, period_start, checklist_week):
                     total.done += ticked
                     break
+    return progress
 
 
 def practice_score(*, account: Account, window: Window) -> Decimal | None:
@@ -352,7 +370,7 @@ def practice_of_account(
     checklists of the weeks either needs (an account's scorecard shows both)."""
     history = weeks_back(this_week(), weeks)
     in_window = weeks_overlapping(window.start, window.end)
-    progress = weekly_progress(account=account, weeks=sorted({*history, *in_window}))
+    progress = weekly_progress_counted(account=account, weeks=sorted({*history, *in_window}))
     total = Progress()
     for week in in_window:
         if week in progress:
