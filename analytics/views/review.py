@@ -195,6 +195,8 @@ def review_context(
     )
     for point in points:
         point["url"] = f"{head}{point['handle']}{tail}?{window_query}"
+    for card in page.object_list:
+        card.scorecard_url = f"{head}{card.account.handle}{tail}?{window_query}"
     any_filter = any(chosen[name] for name in ("kind", "grade", "quadrant", "flag", "search"))
     review_url = reverse("analytics:scorecard-review", args=[membership.team.slug])
     table_url = f"{review_url}?{query.urlencode()}" if query else review_url
