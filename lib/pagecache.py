@@ -9,8 +9,9 @@ each served copy gets a fresh token of the reader's own CSRF secret.
 
 A generation is a random token per team (and one for everything) that `bump` replaces:
 a write makes every page stored under the old token unreachable. Writes bump it from
-`invalidate_on_write` (every non-GET request), model signals (lib.apps), Celery tasks
-and the management commands that write in bulk.
+`invalidate_on_write` (every non-GET request), lib.pagewrites (every database write to
+the apps' tables), Celery tasks (lib.apps) and the management commands that write in
+bulk (`forgets_pages`).
 
 Redis failing costs no page: the page is rendered as if there were no cache, and Redis
 is left alone for a few seconds; when it answers again, the global generation is bumped,
@@ -33,7 +34,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import caches
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
 
@@ -61,7 +61,7 @@ _TOKEN_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 _NOT_STORED = {"set-cookie"}
 _TEAM_PATH_RE = re.compile(r"^/t/([-a-zA-Z0-9_]+)/")
 
-# The team of the request being handled (None outside /t/<slug>/), for the model signals.
+# The team of the request being handled (None outside /t/<slug>/), for lib.pagewrites.
 current_team: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "pagecache_team", default=None
 )
@@ -105,7 +105,8 @@ def _cache() -> Any:
 
 
 def _generation_key(team: str) -> str:
-    return f"generation:{team or '*'}"
+    # Slugs are matched as the URL spells them or as stored: one key for both.
+    return f"generation:{team.lower() or '*'}"
 
 
 def _set_generation(team: str) -> bool:
@@ -125,18 +126,6 @@ def bump(team: str | None = None) -> None:
         _health.owes_bump = True
         return
     _set_generation(team or EVERYTHING)
-
-
-def bump_on_commit(team: str | None = None) -> None:
-    """Bump now and again once the current transaction commits.
-
-    The first bump keeps a page that is already stored from being served once the write
-    is visible; the second forgets a page rendered from the data as it was before the
-    commit by a request that read the first bump's generation.
-    """
-    bump(team)
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: bump(team))
 
 
 def _generations(team: str) -> tuple[str, str] | None:
