@@ -16,13 +16,25 @@ clients (threads with keep-alive connections), for a bounded time each:
 - the review page, its htmx sort partial and its htmx filter partial (the team's lead);
 - an account's scorecard page, its checklist page and its Content (videos) page.
 
+The pages are served through the page cache (lib/pagecache.py; Redis at REDIS_URL). All
+clients are the team's lead, so a page one client asked for is a hit for the others until
+the data changes; the per-account pages pick a random account of N, so most of their
+requests are misses. The share of requests for a page already asked for in the same run
+(the most that can be hits) is printed beside each page. A second phase then times every
+page again on a server without the page cache (PAGE_CACHE_SECONDS=0: every request
+renders), printed as `cold` lines; skip it with --no-cold.
+
+The query counts are those of a page rendered (a miss): the generation is bumped before
+each counted request.
+
 It prints p50/p95/p99 of each with the ratio of its p95 to the trivial view's (the run just
 before it), then one
-line per goal: `goal <name>: <figure> (target <op> <value>) met` (or `missed`).
+line per goal: `goal <name>: <figure> (target <op> <value>) met` (or `missed`); the goals
+are those of the cached phase.
 
     DJANGO_SETTINGS_MODULE=config.settings.test python bench/pages.py [--quick]
         [--accounts N] [--days D] [--clients 20] [--seconds 10] [--workers 4] [--threads 5]
-        [--port 8766] [--reload] [--profile PAGE]
+        [--port 8766] [--reload] [--no-cold] [--profile PAGE]
 """
 
 from __future__ import annotations
@@ -71,6 +83,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=5, help="threads per gunicorn process")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--reload", action="store_true", help="load the data again")
+    parser.add_argument(
+        "--no-cold", action="store_true", help="skip the phase without the page cache"
+    )
     parser.add_argument(
         "--profile",
         default="",
@@ -308,6 +323,8 @@ def query_counts() -> dict[str, tuple[int, int]]:
     from django.test import Client as TestClient
     from django.test.utils import CaptureQueriesContext
 
+    from lib import pagecache
+
     counts: dict[str, list[int]] = {}
     for team, lead in ((SMALL_TEAM, SMALL_LEAD), (BIG_TEAM, LEAD)):
         client = TestClient(HTTP_HOST="localhost")
@@ -315,6 +332,7 @@ def query_counts() -> dict[str, tuple[int, int]]:
         handle = handles(team)[-1]
         for name, (path, headers) in pages(team, handle).items():
             client.get(path, headers=headers)  # warm: the first request opens the checklist
+            pagecache.bump()  # count the queries of a page rendered, not of a cached one
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(path, headers=headers)
             if response.status_code != 200:
@@ -348,6 +366,69 @@ def profile(name: str) -> None:
     )
 
 
+def time_pages(args: argparse.Namespace, url: str, label: str) -> dict[str, tuple]:
+    """Each page's latencies, its trivial baseline's and its share of repeated requests."""
+    server = start_server(args, url)
+    try:
+        all_handles = handles(BIG_TEAM)
+        clients = []
+        for _ in range(args.clients):
+            client = Client(args.port)
+            client.log_in(LEAD)
+            clients.append(client)
+        print(
+            f"{label}: {args.accounts:,} accounts x {args.days} days, {args.clients} clients, "
+            f"gunicorn {args.workers} x {args.threads} threads, {args.seconds:g} s a page, "
+            f"{os.cpu_count()} CPUs"
+        )
+
+        trivial = trivial_work(args.port)
+
+        def page_work(page: str, asked: list[str]):
+            def work(n: int, deadline: float) -> tuple[list[float], list[str]]:
+                client = clients[n]
+                randomness = random.Random(n)
+                latencies, errors = [], []
+                while time.monotonic() < deadline:
+                    path, headers = pages(BIG_TEAM, randomness.choice(all_handles))[page]
+                    started = time.perf_counter()
+                    status, _ = client.request("GET", path, headers=headers)
+                    latencies.append(time.perf_counter() - started)
+                    asked.append(path)
+                    if status != 200:
+                        errors.append(f"GET {path} {status}")
+                return latencies, errors
+
+            return work
+
+        # The machine's load drifts (other work shares its cores), so each page is timed
+        # right after its own trivial baseline and compared with that one.
+        results, errors = {}, []
+        for page in PAGES:
+            baseline, failed = run_clients(args.clients, args.seconds / 2, trivial)
+            errors += failed
+            asked: list[str] = []
+            timed, failed = run_clients(args.clients, args.seconds, page_work(page, asked))
+            errors += failed
+            repeated = 1 - len(set(asked)) / len(asked) if asked else 0.0
+            results[page] = (timed, baseline, repeated)
+        if errors:
+            raise SystemExit(f"{len(errors)} errors, e.g. {errors[:3]}")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return results
+
+
+def print_phase(args: argparse.Namespace, results: dict[str, tuple], label: str) -> dict:
+    ratios = {}
+    for page, (timed, baseline, repeated) in results.items():
+        trivial_p95 = report("  GET /login/ (trivial)", baseline, args.seconds / 2)
+        ratios[page] = report(f"{label}{page}", timed, args.seconds) / trivial_p95
+        print(f"{'':<22} {repeated:>7.0%} of requests for a page already asked for")
+    return ratios
+
+
 def main() -> None:
     args = parse_args()
     name = "playbook_bench_pages_quick" if args.quick else "playbook_bench_pages"
@@ -361,55 +442,21 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()
-    server = start_server(args, url)
-    try:
-        all_handles = handles(BIG_TEAM)
-        clients = []
-        for _ in range(args.clients):
-            client = Client(args.port)
-            client.log_in(LEAD)
-            clients.append(client)
-        print(
-            f"{args.accounts:,} accounts x {args.days} days, {args.clients} clients, "
-            f"gunicorn {args.workers} x {args.threads} threads, {args.seconds:g} s a page, "
-            f"{os.cpu_count()} CPUs"
-        )
-
-        trivial = trivial_work(args.port)
-
-        def page_work(page: str):
-            def work(n: int, deadline: float) -> tuple[list[float], list[str]]:
-                client = clients[n]
-                randomness = random.Random(n)
-                latencies, errors = [], []
-                while time.monotonic() < deadline:
-                    path, headers = pages(BIG_TEAM, randomness.choice(all_handles))[page]
-                    started = time.perf_counter()
-                    status, _ = client.request("GET", path, headers=headers)
-                    latencies.append(time.perf_counter() - started)
-                    if status != 200:
-                        errors.append(f"GET {path} {status}")
-                return latencies, errors
-
-            return work
-
-        # The machine's load drifts (other work shares its cores), so each page is timed
-        # right after its own trivial baseline and compared with that one.
-        timed, baselines, errors = {}, {}, []
-        for page in PAGES:
-            baselines[page], failed = run_clients(args.clients, args.seconds / 2, trivial)
-            errors += failed
-            timed[page], failed = run_clients(args.clients, args.seconds, page_work(page))
-            errors += failed
-        if errors:
-            raise SystemExit(f"{len(errors)} errors, e.g. {errors[:3]}")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    ratios = {}
-    for page, latencies in timed.items():
-        trivial_p95 = report("  GET /login/ (trivial)", baselines[page], args.seconds / 2)
-        ratios[page] = report(page, latencies, args.seconds) / trivial_p95
+    cached = time_pages(args, url, "page cache on")
+    cold = None
+    if not args.no_cold:
+        os.environ["PAGE_CACHE_SECONDS"] = "0"
+        try:
+            cold = time_pages(args, url, "page cache off (cold)")
+        finally:
+            del os.environ["PAGE_CACHE_SECONDS"]
+    ratios = print_phase(args, cached, "")
+    if cold is not None:
+        cold_ratios = print_phase(args, cold, "cold ")
+        for page, ratio in cold_ratios.items():
+            print(f"cold {page} p95 / trivial p95: {ratio:.2f}")
+    for page, ratio in ratios.items():
+        print(f"{page} p95 / trivial p95: {ratio:.2f}")
     print(f"{'queries':<22} {'10 accounts':>12} {f'{args.accounts:,} accounts':>16}")
     for page, (small, big) in counts.items():
         print(f"{page:<22} {small:>12} {big:>16}")

@@ -26,6 +26,7 @@ from analytics.selectors import scorecards as selectors
 from analytics.services import reviews, scorecard_queue, scorecard_runs
 from analytics.views.scorecard import scorecard_context
 from lib.htmx import render_partial_for_target
+from lib.pagecache import cached_page
 
 SCORECARDS_PER_PAGE = 25
 # The event that makes the review table fetch itself again after a recompute.
@@ -35,6 +36,7 @@ UPDATED_EVENT = "scorecards-updated"
 @require_GET
 @vary_on_headers("HX-Request")
 @team_view
+@cached_page
 def scorecard_review(request: HttpRequest, membership: Membership) -> HttpResponse:
     context = review_context(request, membership, request.GET)
     return render_partial_for_target(
@@ -193,6 +195,8 @@ def review_context(
     )
     for point in points:
         point["url"] = f"{head}{point['handle']}{tail}?{window_query}"
+    for card in page.object_list:
+        card.scorecard_url = f"{head}{card.account.handle}{tail}?{window_query}"
     any_filter = any(chosen[name] for name in ("kind", "grade", "quadrant", "flag", "search"))
     review_url = reverse("analytics:scorecard-review", args=[membership.team.slug])
     table_url = f"{review_url}?{query.urlencode()}" if query else review_url

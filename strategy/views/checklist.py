@@ -19,6 +19,7 @@ from accounts.models import Account, Membership
 from accounts.selectors import account_get, membership_get
 from lib import dates
 from lib.htmx import htmx_error, render_partial_for_target
+from lib.pagecache import cached_page
 from strategy import selectors, services
 from strategy.forms import HistoryForm, NoteForm, TickForm
 from strategy.models import Checklist
@@ -93,6 +94,7 @@ def _context(
 @require_GET
 @vary_on_headers("HX-Request")
 @team_view
+@cached_page
 def checklist(request: HttpRequest, membership: Membership, handle: str) -> HttpResponse:
     account = account_get(user=request.user, membership=membership, handle=handle)
     try:

@@ -20,6 +20,7 @@ from analytics.demo_panels import (
     seed_viewers_and_activity,
 )
 from lib.dates import yesterday
+from lib.pagecache import forgets_pages
 from strategy.demo import DEMO_WEEKS, seed_checklists
 
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         "activity and viewers, and computes their scorecards; running it again adds nothing."
     )
 
+    @forgets_pages
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         team, accounts, created = seed_team()
