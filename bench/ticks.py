@@ -235,6 +235,55 @@ def run_clients(count: int, seconds: float, work) -> tuple[list[float], list[str
     return latencies, errors
 
 
+class ServerCpu:
+    """CPU seconds of the app (gunicorn's workers) and of its PostgreSQL backends (Linux).
+
+    Both phases keep the cores busy, so a phase's latencies follow its CPU per request;
+    this says where that CPU goes. Figures are None where /proc cannot tell.
+    """
+
+    def __init__(self, server: subprocess.Popen, url: str) -> None:
+        self.server = server
+        self.url = url
+
+    @staticmethod
+    def _seconds(pid: int) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def _pids(self) -> tuple[list[int], list[int]]:
+        import psycopg
+
+        children = Path(f"/proc/{self.server.pid}/task/{self.server.pid}/children")
+        workers = [int(pid) for pid in children.read_text().split()]
+        with psycopg.connect(self.url) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            ).fetchall()
+        return workers, [pid for (pid,) in rows]
+
+    def sample(self) -> tuple[float, float] | None:
+        try:
+            workers, backends = self._pids()
+        except (OSError, ValueError):
+            return None
+        return (
+            sum(self._seconds(pid) for pid in workers),
+            sum(self._seconds(pid) for pid in backends),
+        )
+
+    @staticmethod
+    def per_request(before, after, requests: int) -> str:
+        if before is None or after is None or not requests:
+            return "server CPU per request: not measured"
+        app, database = ((b - a) * 1000 / requests for a, b in zip(before, after, strict=True))
+        return f"server CPU per request: app {app:.2f} ms, database {database:.2f} ms"
+
+
 def report(name: str, latencies: list[float], seconds: float) -> float:
     cut = statistics.quantiles(latencies, n=100)
     p50, p95, p99 = cut[49] * 1000, cut[94] * 1000, cut[98] * 1000
@@ -296,10 +345,16 @@ def main() -> None:
                     errors.append(f"POST {path} {status}")
             return latencies, errors
 
+        cpu = ServerCpu(server, url)
+        start = cpu.sample()
         baseline, baseline_errors = run_clients(args.clients, args.baseline_seconds, trivial)
+        middle = cpu.sample()
         ticked, tick_errors = run_clients(args.clients, args.seconds, ticks)
+        end = cpu.sample()
         trivial_p95 = report("GET /login/ (trivial)", baseline, args.baseline_seconds)
+        print(f"{'':<22} {cpu.per_request(start, middle, len(baseline))}")
         p95 = report("POST tick (htmx)", ticked, args.seconds)
+        print(f"{'':<22} {cpu.per_request(middle, end, len(ticked))}")
         errors = baseline_errors + tick_errors
         if errors:
             raise SystemExit(f"{len(errors)} errors, e.g. {errors[:3]}")
