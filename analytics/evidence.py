@@ -10,17 +10,18 @@ import json
 from collections import defaultdict
 from datetime import date
 
-from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import TruncWeek
 
 from accounts.models import Account
 from analytics.models import DailyMetric, Video
 from analytics.promotion import DEFAULT_MARKERS, Matcher, compile_markers
+from lib import prepared
 from lib.dates import monday_of
 
 # The rules of one week are asked on every checklist tick (strategy/ticks.py), so they are
-# plain SQL: building the same query with the ORM cost more than running it.
+# plain SQL, prepared (lib.prepared): building the same query with the ORM, and planning
+# it, cost more than running it.
 _SPENT = """
 SELECT DISTINCT account_id FROM analytics_dailymetric
 WHERE account_id = ANY(%s) AND date BETWEEN %s AND %s AND spend > 0
@@ -39,9 +40,9 @@ WHERE account_id = ANY(%s) AND posted_on BETWEEN %s AND %s GROUP BY account_id
 
 
 def _rows(sql: str, accounts: list[Account], start: date, end: date) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [[a.pk for a in accounts], start, end])
-        return cursor.fetchall()
+    if not accounts:
+        return []
+    return prepared.fetch(sql, [[a.pk for a in accounts], start, end])
 
 
 def paid_promotion_ran(accounts: list[Account], start: date, end: date) -> dict[int, bool]:

@@ -26,10 +26,10 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
-from django.db.backends.postgresql.base import ServerBindingCursor
 from django.utils import timezone
 
 from accounts.models import Account, Membership, Role, Team
+from lib import prepared
 from strategy import evidence
 from strategy.models import Check, Checklist, ChecklistItem
 from strategy.selectors import ItemState, Progress
@@ -151,9 +151,10 @@ def check_tick(
         "corrected_by": user.pk if correction else None,
         "corrected_at": at if correction else None,
     }
-    row = _fetch_prepared(SQL[correction], params)
-    if row is None:
+    rows = prepared.fetch(SQL[correction], params)
+    if not rows:
         return None
+    row = rows[0]
     check_id, period_start, now_ticked, ticked_at, note, corrected_at, corrected_by = row[:7]
     role, manual_total, manual_done, rules = row[7:11]
     item_values = row[11 : 11 + len(_ITEM_FIELDS)]
@@ -179,29 +180,6 @@ def check_tick(
     membership = Membership(team=account.team, user=user, role=role)
     state = ItemState(item, done=now_ticked, check=check)
     return Ticked(membership, account, week, state, progress)
-
-
-def _fetch_prepared(sql: str, params: dict) -> tuple | None:
-    """The statement's first row, the statement prepared once per database connection.
-
-    Planning this statement costs PostgreSQL three times what running it does. Django
-    binds parameters on the client, so nothing it sends can be prepared: this one
-    statement goes through a cursor that binds on the server, which psycopg prepares on
-    first use (prepare_threshold 0; Django's own cursors never prepare). It is still
-    Django's cursor wrapper around it, so it is logged and counted like any query.
-    """
-    client = connection.cursor()  # connects, or checks the connection, as any query does
-    client.close()
-    raw = connection.connection
-    if raw.prepare_threshold is None:
-        raw.prepare_threshold = 0
-    with type(client)(ServerBindingCursor(raw), connection) as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if connection.queries_logged and connection.queries_log[-1]["sql"] is None:
-        # psycopg keeps no text of a prepared statement's run for Django to log.
-        connection.queries_log[-1]["sql"] = sql
-    return row
 
 
 def _progress(account: Account, week: date, total: int, done: int, rules: list[str]) -> Progress:
