@@ -30,8 +30,10 @@ def _read() -> tuple[str, list[str]]:
 class ModelBackend(backends.ModelBackend):
     def get_user(self, user_id: Any) -> Any:
         model = get_user_model()
-        sql, names = _read()
         alias = router.db_for_read(model)
+        if not prepared.available(alias):
+            return super().get_user(user_id)
+        sql, names = _read()
         rows = prepared.fetch(sql, [user_id], using=alias)
         if not rows:
             return None

@@ -10,11 +10,11 @@ import json
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import TruncWeek
 
 from accounts.models import Account
-from analytics.models import DailyMetric, Video
+from analytics.models import DailyMetric, PromotionalMarkers, Video
 from analytics.promotion import DEFAULT_MARKERS, Matcher, compile_markers
 from lib import prepared
 from lib.dates import monday_of
@@ -42,7 +42,40 @@ WHERE account_id = ANY(%s) AND posted_on BETWEEN %s AND %s GROUP BY account_id
 def _rows(sql: str, accounts: list[Account], start: date, end: date) -> list[tuple]:
     if not accounts:
         return []
-    return prepared.fetch(sql, [[a.pk for a in accounts], start, end])
+    ids = [a.pk for a in accounts]
+    if not prepared.available():
+        return list(_ORM[sql](ids, start, end))  # the SQLite demo
+    return prepared.fetch(sql, [ids, start, end])
+
+
+def _orm_videos(ids: list[int], start: date, end: date):
+    saved = PromotionalMarkers.objects.filter(team=OuterRef("account__team")).values("markers")
+    return (
+        Video.objects.filter(account__in=ids, posted_on__range=(start, end))
+        .annotate(team_markers=Subquery(saved[:1]))
+        .order_by()
+        .values_list("account_id", "posted_on", "title", "promotional_mark", "team_markers")
+    )
+
+
+# The same rows from the ORM, for databases other than PostgreSQL.
+_ORM = {
+    _SPENT: lambda ids, start, end: (
+        DailyMetric.objects.filter(account__in=ids, date__range=(start, end), spend__gt=0)
+        # No ordering: DailyMetric's default one would join accounts into the DISTINCT.
+        .order_by()
+        .values_list("account_id")
+        .distinct()
+    ),
+    _VIDEOS: _orm_videos,
+    _VIDEO_COUNTS: lambda ids, start, end: (
+        Video.objects.filter(account__in=ids, posted_on__range=(start, end))
+        .order_by()
+        .values("account_id")
+        .annotate(videos=Count("pk"))
+        .values_list("account_id", "videos")
+    ),
+}
 
 
 def paid_promotion_ran(accounts: list[Account], start: date, end: date) -> dict[int, bool]:

@@ -24,6 +24,15 @@ from django.db.backends.postgresql.base import ServerBindingCursor
 Params = Sequence[Any] | Mapping[str, Any]
 
 
+def available(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether `fetch` can run on this database: PostgreSQL only.
+
+    The SQLite demo (config.settings.local) runs the ORM's statements instead: callers
+    keep an ORM path for it.
+    """
+    return connections[using].vendor == "postgresql"
+
+
 def fetch(sql: str, params: Params, *, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
     """The rows of the statement `sql` (placeholders %s or %(name)s), prepared."""
     connection = connections[using]

@@ -26,6 +26,8 @@ _READ = (
 class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self) -> Session | None:
         alias = router.db_for_read(self.model)
+        if not prepared.available(alias):
+            return super()._get_session_from_db()
         rows = prepared.fetch(_READ, [self.session_key, timezone.now()], using=alias)
         if not rows:
             # As Django's backend does for a key it does not know: a new session.

@@ -2,7 +2,8 @@
 
 `check_tick` checks the scope and the right, upserts the check and reads what the answer
 shows (the item, the check as written, the counts of the progress bar) in one statement,
-so a tick costs one round trip to PostgreSQL plus one per evidence rule of the checklist.
+prepared once per connection (lib.prepared), so a tick costs one round trip to PostgreSQL
+plus one per evidence rule of the checklist that reads data.
 
 It writes only when everything the slow path checks holds, in the same statement as the
 write, so a right revoked before it is seen:
@@ -12,11 +13,11 @@ write, so a right revoked before it is seen:
   active that week, and manual (no evidence rule);
 - the week is the current one, or the user is a lead (a correction, recorded as such).
 
-Otherwise it writes nothing and returns None, and the caller takes the slow path
-(strategy.views.checklist._change), which opens a missing checklist or says why not:
-404, 403 or 400. The upsert is services.check_set's (INSERT … ON CONFLICT DO UPDATE on the
-one row of the item's period, the same columns updated), so a double click or two people
-ticking at once land on the same row and neither fails.
+Otherwise (or on SQLite, the demo's database) it writes nothing and returns None, and
+the caller takes the slow path (strategy.views.checklist._change), which opens a missing
+checklist or says why not: 404, 403 or 400. The upsert is services.check_set's (INSERT …
+ON CONFLICT DO UPDATE on the one row of the item's period, the same columns updated), so
+a double click or two people ticking at once land on the same row and neither fails.
 """
 
 from __future__ import annotations
@@ -134,6 +135,8 @@ def check_tick(
     `week` is the checklist's Monday, not after `current` (this week's Monday). A lead's
     tick of an earlier week is a correction, recorded as in services.check_set.
     """
+    if not prepared.available():
+        return None  # the SQLite demo: the slow path does it all
     at = at or timezone.now()
     correction = week != current
     params = {

@@ -34,7 +34,14 @@ def tick(client, account, checklist_item, data) -> tuple[int, str, tuple | None]
 def both_paths(monkeypatch, client, account, checklist_item, data) -> tuple:
     """The answer and the row of the fast path, then of the slow path from the same start."""
     before = list(Check.objects.filter(account=account, item=checklist_item))
-    fast = tick(client, account, checklist_item, data)
+    written = []
+    with monkeypatch.context() as spied:
+        original = ticks.check_tick
+        spied.setattr(
+            ticks, "check_tick", lambda **kw: written.append(original(**kw)) or written[-1]
+        )
+        fast = tick(client, account, checklist_item, data)
+    assert written and written[0] is not None, "the tick took the slow path"
     Check.objects.filter(account=account, item=checklist_item).delete()
     Check.objects.bulk_create(before)
     with monkeypatch.context() as patched:
