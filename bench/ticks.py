@@ -11,13 +11,14 @@ connection and logged-in session):
 2. ticks: htmx POSTs ticking and unticking random items of the client's accounts, each
    answered with the item and the progress bar.
 
-It prints p50/p95/p99 of both and fails on any error, then one line per goal:
+It prints p50/p95/p99 of both, with the CPU per request of the app's processes and of
+its database backends (from /proc, Linux), and fails on any error, then one line per goal:
 `goal <name>: <figure> (target <op> <value>) met` (or `missed`); the goal is a tick p95
 at most twice the trivial view's p95 of the same run (issue 11).
 
     DJANGO_SETTINGS_MODULE=config.settings.test python bench/ticks.py [--clients 20]
-        [--seconds 20] [--baseline-seconds 5] [--workers 4] [--threads 5] [--port 8765]
-        [--cached-templates] [--conn-max-age 60]
+        [--seconds 20] [--baseline-seconds 5] [--rounds 1] [--workers 4] [--threads 5]
+        [--port 8765] [--cached-templates] [--conn-max-age 60]
 """
 
 from __future__ import annotations
@@ -58,6 +59,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20, help="how long to tick")
     parser.add_argument("--baseline-seconds", type=float, default=5)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="alternate the trivial view and ticks this many times, the seconds split "
+        "between rounds (on a machine whose other load varies)",
+    )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=5, help="threads per gunicorn process")
     parser.add_argument("--port", type=int, default=8765)
@@ -235,6 +243,56 @@ def run_clients(count: int, seconds: float, work) -> tuple[list[float], list[str
     return latencies, errors
 
 
+class ServerCpu:
+    """CPU seconds of the app (gunicorn's workers) and of its PostgreSQL backends (Linux).
+
+    Both phases keep the cores busy, so a phase's latencies follow its CPU per request;
+    this says where that CPU goes. Figures are None where /proc cannot tell.
+    """
+
+    def __init__(self, server: subprocess.Popen, url: str) -> None:
+        self.server = server
+        self.url = url
+
+    @staticmethod
+    def _seconds(pid: int) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def _pids(self) -> tuple[list[int], list[int]]:
+        import psycopg
+
+        children = Path(f"/proc/{self.server.pid}/task/{self.server.pid}/children")
+        workers = [int(pid) for pid in children.read_text().split()]
+        with psycopg.connect(self.url) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            ).fetchall()
+        return workers, [pid for (pid,) in rows]
+
+    def sample(self) -> tuple[float, float] | None:
+        try:
+            workers, backends = self._pids()
+        except (OSError, ValueError):
+            return None
+        return (
+            sum(self._seconds(pid) for pid in workers),
+            sum(self._seconds(pid) for pid in backends),
+        )
+
+    @staticmethod
+    def per_request(used: list[float] | None, requests: int) -> str:
+        """`used`: CPU seconds of the app and of the database over `requests` requests."""
+        if used is None or not requests:
+            return "server CPU per request: not measured"
+        app, database = (seconds * 1000 / requests for seconds in used)
+        return f"server CPU per request: app {app:.2f} ms, database {database:.2f} ms"
+
+
 def report(name: str, latencies: list[float], seconds: float) -> float:
     cut = statistics.quantiles(latencies, n=100)
     p50, p95, p99 = cut[49] * 1000, cut[94] * 1000, cut[98] * 1000
@@ -296,11 +354,30 @@ def main() -> None:
                     errors.append(f"POST {path} {status}")
             return latencies, errors
 
-        baseline, baseline_errors = run_clients(args.clients, args.baseline_seconds, trivial)
-        ticked, tick_errors = run_clients(args.clients, args.seconds, ticks)
+        cpu = ServerCpu(server, url)
+        baseline, ticked, errors = [], [], []
+        used = {"trivial": [0.0, 0.0], "tick": [0.0, 0.0]}
+        # Each round times the trivial view, then ticks, so that load from outside the
+        # benchmark that comes and goes weighs on both alike when there are several.
+        for _ in range(args.rounds):
+            for name, kind, seconds, work in (
+                ("trivial", baseline, args.baseline_seconds, trivial),
+                ("tick", ticked, args.seconds, ticks),
+            ):
+                before = cpu.sample()
+                latencies, failed = run_clients(args.clients, seconds / args.rounds, work)
+                after = cpu.sample()
+                kind.extend(latencies)
+                errors.extend(failed)
+                if before is None or after is None:
+                    used[name] = None
+                elif used[name] is not None:
+                    spent = zip(used[name], before, after, strict=True)
+                    used[name] = [total + b - a for total, a, b in spent]
         trivial_p95 = report("GET /login/ (trivial)", baseline, args.baseline_seconds)
+        print(f"{'':<22} {cpu.per_request(used['trivial'], len(baseline))}")
         p95 = report("POST tick (htmx)", ticked, args.seconds)
-        errors = baseline_errors + tick_errors
+        print(f"{'':<22} {cpu.per_request(used['tick'], len(ticked))}")
         if errors:
             raise SystemExit(f"{len(errors)} errors, e.g. {errors[:3]}")
         goal("tick p95 / trivial p95", p95 / trivial_p95, "<=", TICK_RATIO_TARGET)
