@@ -23,7 +23,20 @@ _READ = (
 )
 
 
+# Sessions signed in before accounts.backends existed name Django's backend, which is no
+# longer in AUTHENTICATION_BACKENDS; read as ours (the same rules), they stay signed in.
+_BACKEND_KEY = "_auth_user_backend"
+_RENAMED_BACKENDS = {"django.contrib.auth.backends.ModelBackend": "accounts.backends.ModelBackend"}
+
+
 class SessionStore(DatabaseSessionStore):
+    def decode(self, session_data: str) -> dict:
+        data = super().decode(session_data)
+        backend = data.get(_BACKEND_KEY)
+        if backend in _RENAMED_BACKENDS:
+            data[_BACKEND_KEY] = _RENAMED_BACKENDS[backend]
+        return data
+
     def _get_session_from_db(self) -> Session | None:
         alias = router.db_for_read(self.model)
         if not prepared.available(alias):

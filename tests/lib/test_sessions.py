@@ -94,3 +94,16 @@ def test_a_password_change_ends_the_other_sessions(member) -> None:
     assert response.status_code == 302
     assert home_status(changing) == 200
     assert home_status(other) == 302
+
+
+def test_a_session_signed_in_with_djangos_backend_stays_signed_in(member):
+    client = logged_in(member)
+    key = client.cookies["sessionid"].value
+    store = SessionStore(key)
+    data = Session.objects.get(session_key=key).get_decoded()
+    assert data["_auth_user_backend"] == "accounts.backends.ModelBackend"
+    # As the session was written before accounts.backends existed.
+    data["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    Session.objects.filter(session_key=key).update(session_data=store.encode(data))
+
+    assert home_status(client) == 200
