@@ -73,3 +73,23 @@ def json_data(value: Any, element_id: str) -> str:
         element_id,
         mark_safe(text),  # noqa: S308 - escaped just above, as json_script does
     )
+
+
+# Background failures are stored as "Type: message", for the log and the command line.
+# People read the message of a ValueError (Playbook's own words about the data); for
+# anything else, what happened in words and that the details are in the server log.
+_FAILURES_IN_WORDS = {
+    "OperationalError": "the database stopped answering; try again in a minute",
+    "InterfaceError": "the database stopped answering; try again in a minute",
+}
+_UNEXPECTED = "an unexpected error (the details are in the server log)"
+
+
+@register.filter
+def failure(text: str) -> str:
+    kind, separator, message = (text or "").partition(": ")
+    if not separator or " " in kind:
+        return text
+    if kind == "ValueError" and message:
+        return message
+    return _FAILURES_IN_WORDS.get(kind, _UNEXPECTED)

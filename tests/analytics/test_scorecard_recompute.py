@@ -154,6 +154,30 @@ def test_it_stops_polling_a_failed_run_and_says_why(login, alice, acme) -> None:
     assert "The recompute failed: Boom" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        ("RuntimeError: worker lost", "an unexpected error (the details are in the server log)"),
+        ("OperationalError: server closed", "the database stopped answering; try again in a"),
+        ("ValueError: the window ends before 2000-01-01", "the window ends before 2000-01-01"),
+    ],
+)
+def test_it_says_why_a_run_failed_in_words_not_exception_names(
+    login, alice, acme, error, shown
+) -> None:
+    run = ScorecardRunFactory(
+        team=acme,
+        status=ScorecardRun.Status.DONE,
+        account_errors=[{"handle": "acme.deals", "days": 28, "error": error}],
+    )
+    failed = ScorecardRunFactory(team=acme, status=ScorecardRun.Status.FAILED, error=error)
+    client = login(alice)
+    for page in (client.get(run_url(run)), client.get(run_url(failed))):
+        html = page.content.decode()
+        assert shown in html
+        assert error.split(":")[0] not in html
+
+
 def test_it_disables_the_button_when_redis_is_down(login, alice, acmecoffee, broker_down) -> None:
     card = ScorecardFactory(account=acmecoffee, period_end=END)
     response = login(alice).get(reverse("analytics:scorecard-review", args=["acme"]))
