@@ -43,7 +43,7 @@ sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 from benchdb import bench_database_url, setup_django  # noqa: E402
-from recompute import END, copy_metrics  # noqa: E402
+from recompute_data import END, copy_metrics  # noqa: E402
 
 # ticks.Client logs in with ticks.PASSWORD: the users here are made with it.
 from ticks import PASSWORD, TICK_RE, Client, start_server  # noqa: E402
