@@ -55,6 +55,8 @@ PAUSE_SECONDS = 5.0
 WAIT_SECONDS = 2.0
 POLL_SECONDS = 0.01
 RENDER_LOCK_SECONDS = 5
+# Pages one reader may add to the cache within PAGE_CACHE_SECONDS; beyond, pages render.
+STORED_PER_READER = 500
 # PostgreSQL text cannot hold NUL, so no stored text can spell the mark.
 CSRF_MARK = "\x00playbook-csrf\x00"
 _TOKEN_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
@@ -125,7 +127,16 @@ def bump(team: str | None = None) -> None:
     if time.monotonic() < _health.paused_until:
         _health.owes_bump = True
         return
-    _set_generation(team or EVERYTHING)
+    if _health.owes_bump:
+        # Writes made while Redis failed were not recorded, whoever made them.
+        _health.owes_bump = False
+        team = None
+    if not _set_generation(team or EVERYTHING):
+        logger.error(
+            "page cache: pages of %s may show old data for up to %s s",
+            team or "every team",
+            settings.PAGE_CACHE_SECONDS,
+        )
 
 
 def _generations(team: str) -> tuple[str, str] | None:
@@ -141,6 +152,22 @@ def _generations(team: str) -> tuple[str, str] | None:
     return found[keys[0]], found[keys[1]]
 
 
+def _sight(membership: Any) -> str:
+    """Which of the team's accounts the reader sees, read now (not from the cache).
+
+    A lead sees them all; a manager the accounts they manage, so a manager who loses an
+    account gets another key (and the view's 404) even if no bump reached the cache.
+    """
+    if membership.is_lead:
+        return "all"
+    from accounts.models import Account
+
+    managed = Account.managers.through.objects.filter(
+        user_id=membership.user_id, account__team_id=membership.team_id
+    ).values_list("account_id", flat=True)
+    return ",".join(str(pk) for pk in sorted(managed))
+
+
 def _page_key(request: HttpRequest, membership: Any, view: Callable) -> str | None:
     generations = _generations(membership.team.slug)
     if generations is None:
@@ -151,6 +178,7 @@ def _page_key(request: HttpRequest, membership: Any, view: Callable) -> str | No
         membership.team.slug,
         str(request.user.pk),
         membership.role,
+        _sight(membership),
         request.get_full_path(),
         request.headers.get("HX-Request", ""),
         request.headers.get("HX-Target", ""),
@@ -159,6 +187,15 @@ def _page_key(request: HttpRequest, membership: Any, view: Callable) -> str | No
     )
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"page:{digest}"
+
+
+NOT_KEPT = "page_not_kept"
+
+
+def not_kept(request: HttpRequest) -> None:
+    """The page being rendered shows a passing state that no write ends (a service
+    down): it is served this once and not kept."""
+    setattr(request, NOT_KEPT, True)
 
 
 def _pending_messages(request: HttpRequest) -> bool:
@@ -186,7 +223,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         try:
             response = view(request, membership, *args, **kwargs)
             fresh = response.status_code == 200 and not response.streaming
-            if fresh and not _pending_messages(request):
+            if fresh and not _pending_messages(request) and not getattr(request, NOT_KEPT, False):
                 _store(request, key, response)
         finally:
             if rendering:
@@ -238,6 +275,8 @@ def _lookup_key(request: HttpRequest, membership: Any, view: Callable) -> str | 
 
 
 def _store(request: HttpRequest, key: str, response: HttpResponse) -> None:
+    if not _within_allowance(request.user.pk):
+        return
     content = response.content.decode(response.charset)
     secret = request.META.get("CSRF_COOKIE")
     if secret:
@@ -254,6 +293,21 @@ def _store(request: HttpRequest, key: str, response: HttpResponse) -> None:
         _cache().set(key, stored, settings.PAGE_CACHE_SECONDS)
     except Exception as error:  # noqa: BLE001
         _health.failed(error)
+
+
+def _within_allowance(user_id: int) -> bool:
+    """Whether the reader may add one more page: at most STORED_PER_READER in a page's
+    lifetime, so no one fills Redis with endless query strings."""
+    counter = f"stored:{user_id}"
+    cache = _cache()
+    try:
+        cache.add(counter, 0, settings.PAGE_CACHE_SECONDS)
+        return cache.incr(counter) <= STORED_PER_READER
+    except ValueError:  # the counter expired between add and incr: a new lifetime
+        return True
+    except Exception as error:  # noqa: BLE001
+        _health.failed(error)
+        return False
 
 
 def _unmask(token: str) -> str:
@@ -283,8 +337,10 @@ def team_of_path(path: str) -> str | None:
 def invalidate_on_write(
     get_response: Callable[[HttpRequest], HttpResponse],
 ) -> Callable[[HttpRequest], HttpResponse]:
-    """Middleware: after any request that may write (not GET, HEAD, OPTIONS), forget the
-    pages of its team (/t/<slug>/…), or of every team for a request outside one (admin)."""
+    """Middleware: after a signed-in request that may write (not GET, HEAD, OPTIONS) and
+    was not refused, forget the pages of its team (/t/<slug>/…), or of every team for
+    the admin. Sign-in and sign-out forget nothing; any database write they or a refused
+    request made is forgotten by lib.pagewrites."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
         team = team_of_path(request.path_info)
@@ -293,7 +349,13 @@ def invalidate_on_write(
             response = get_response(request)
         finally:
             current_team.reset(token)
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        if (
+            request.method not in ("GET", "HEAD", "OPTIONS")
+            and response.status_code < 400
+            and getattr(request, "user", None) is not None
+            and request.user.is_authenticated
+            and (team is not None or request.path_info.startswith("/admin/"))
+        ):
             bump(team)
         return response
 

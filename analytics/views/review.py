@@ -25,6 +25,7 @@ from analytics.selectors import practice
 from analytics.selectors import scorecards as selectors
 from analytics.services import reviews, scorecard_queue, scorecard_runs
 from analytics.views.scorecard import scorecard_context
+from lib import pagecache
 from lib.htmx import render_partial_for_target
 from lib.pagecache import cached_page
 
@@ -200,6 +201,10 @@ def review_context(
     any_filter = any(chosen[name] for name in ("kind", "grade", "quadrant", "flag", "search"))
     review_url = reverse("analytics:scorecard-review", args=[membership.team.slug])
     table_url = f"{review_url}?{query.urlencode()}" if query else review_url
+    background_ok = membership.is_lead and scorecard_queue.broker_available()
+    if membership.is_lead and not background_ok:
+        # "Background work is unavailable" ends when Redis answers, which no write says.
+        pagecache.not_kept(request)
     return {
         "membership": membership,
         "filters": filters,
@@ -218,7 +223,7 @@ def review_context(
         "table_url": table_url,
         "computed_at": selectors.scorecard_computed_at(cards),
         # Only leads may recompute, so only their pages ask whether Redis answers.
-        "background_ok": membership.is_lead and scorecard_queue.broker_available(),
+        "background_ok": background_ok,
         "next_url": table_url,
     }
 
