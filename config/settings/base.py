@@ -177,7 +177,9 @@ CACHES = {
     # answer turns the cache off for a few seconds and the pages are rendered.
     "pages": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env.str("REDIS_URL", default="redis://127.0.0.1:6379/0"),
+        "LOCATION": env.str(
+            "PAGE_CACHE_REDIS_URL", default=env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+        ),
         "KEY_PREFIX": env.str("PAGE_CACHE_PREFIX", default="playbook:pages"),
         "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
     },
