@@ -167,21 +167,33 @@ def _money(value: Decimal | None) -> Decimal:
 
 
 # The sums of one window, a subquery correlated with the account `a.id`. The sums of
-# bigint columns are numeric in PostgreSQL; they are cast back to bigint, the type of the
-# scorecard's columns, so they arrive as ints (a sum beyond bigint fails the statement, as
-# it would fail the upsert that stores it).
-_WINDOW_SUMS = """
+# bigint columns are numeric in PostgreSQL. The window's own sums are stored in bigint
+# columns: they are cast back to bigint, so they arrive as ints, and a sum beyond bigint is
+# null, which costs only its account its scorecard (`_scorecard_row`). The previous window's
+# sums are only scored, never stored: they stay numeric, whatever their size, and become
+# ints in `_window_sums`.
+_IN_BIGINT = (
+    "CASE WHEN {sum} BETWEEN -9223372036854775808 AND 9223372036854775807 THEN {sum}::bigint END"
+)
+
+
+def _window_sums_sql(first: str, last: str, *, stored: bool) -> str:
+    def total(expression: str) -> str:
+        summed = f"sum({expression})"
+        return _IN_BIGINT.format(sum=summed) if stored else summed
+
+    return f"""
        SELECT count(*),
               count(*) FILTER (WHERE m.spend > 0),
-              sum(m.video_views)::bigint,
-              sum(m.likes + m.comments + m.shares)::bigint,
-              sum(m.impressions)::bigint,
-              sum(m.clicks)::bigint,
-              sum(m.conversions)::bigint,
+              {total("m.video_views")},
+              {total("m.likes + m.comments + m.shares")},
+              {total("m.impressions")},
+              {total("m.clicks")},
+              {total("m.conversions")},
               sum(m.spend),
               sum(m.revenue)
          FROM analytics_dailymetric m
-        WHERE m.account_id = a.id AND m.date BETWEEN {first} AND {last}"""
+        WHERE m.account_id = a.id AND m.date BETWEEN {first} AND {last}"""  # noqa: S608
 
 
 def _followers_sql(condition: str, order: str) -> str:
@@ -210,8 +222,8 @@ SELECT a.id, c.*, p.*,
        COALESCE(v.before_both,
                 {_followers_sql("f.date BETWEEN %(previous_start)s AND %(previous_end)s", "ASC")})
   FROM unnest(%(ids)s::bigint[]) AS a(id)
- CROSS JOIN LATERAL ({_WINDOW_SUMS.format(first="%(start)s", last="%(end)s")}) c
- CROSS JOIN LATERAL ({_WINDOW_SUMS.format(first="%(previous_start)s", last="%(previous_end)s")}) p
+ CROSS JOIN LATERAL ({_window_sums_sql("%(start)s", "%(end)s", stored=True)}) c
+ CROSS JOIN LATERAL ({_window_sums_sql("%(previous_start)s", "%(previous_end)s", stored=False)}) p
  CROSS JOIN LATERAL (
        SELECT {_followers_sql("f.date BETWEEN %(start)s AND %(end)s", "DESC")} AS current_end,
               {_followers_sql("f.date BETWEEN %(previous_start)s AND %(previous_end)s", "DESC")}
@@ -296,11 +308,17 @@ def windows_totals_stream(
                 yield (
                     row[0],
                     _window_sums(row, 1, 19) if row[1] else None,
-                    _window_sums(row, 10, 21) if row[10] else None,
+                    _previous_sums(row) if row[10] else None,
                 )
 
 
 def _window_sums(row: tuple, at: int, followers_at: int) -> tuple:
-    # One window's part of a row of _BOTH_WINDOWS_SQL, only for a window with rows, so no
-    # sum is null; the sums of numeric(14,2) keep their two places.
+    # One window's part of a row of _BOTH_WINDOWS_SQL, only for a window with rows; the
+    # sums of numeric(14,2) keep their two places.
     return row[at : at + 9] + row[followers_at : followers_at + 2]
+
+
+def _previous_sums(row: tuple) -> tuple:
+    # The previous window's counts come as numeric (Decimal): ints, as rules.Totals has them.
+    sums = _window_sums(row, 10, 21)
+    return (*sums[:2], *(int(value) for value in sums[2:7]), *sums[7:])

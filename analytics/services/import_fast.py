@@ -36,6 +36,7 @@ what is wrong with a file; it only imports files that have nothing wrong with th
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, BinaryIO
@@ -58,6 +59,14 @@ _BOM = b"\xef\xbb\xbf"
 # Bytes the plain form never holds: quotes (PostgreSQL and Python's csv module read a
 # quote inside a cell differently) and backslashes (a line `\\.` ends COPY's data).
 _NOT_PLAIN_BYTES = (b'"', b"\\")
+# PostgreSQL 16 reads 0x10, 0o17 and 0b11 as numbers (and 1_000 as Python does); the
+# parser calls the first three "not a number". A cell that may be written so sends the
+# file to the Python path. Both are looked for cheaply first, then confirmed.
+_RADIX_HINTS = (b"0x", b"0X", b"0o", b"0O", b"0b", b"0B")
+_RADIX_CELL = re.compile(rb"(?:^|[,\n])[ \t]*[+-]?[ \t]*0[xXoObB]")
+_GROUPED_DIGITS = re.compile(rb"[0-9]_[0-9]")
+# Bytes kept from the end of a chunk, so that a mark across two chunks is seen.
+_OVERLAP = 8
 
 
 class _NotPlain(Exception):
@@ -194,10 +203,19 @@ def _stage(cursor: Any, stream: BinaryIO, layout: _Layout) -> None:
     cursor.execute(f"CREATE TEMPORARY TABLE {_RAW} ({types}) ON COMMIT DROP")
     # The names are canonical column names, checked by _header.
     with cursor.copy(f"COPY {_RAW} ({columns}) FROM STDIN (FORMAT csv, HEADER true)") as copy:
+        tail = b""
         while chunk := stream.read(_CHUNK):
-            if any(mark in chunk for mark in _NOT_PLAIN_BYTES):
+            if any(mark in chunk for mark in _NOT_PLAIN_BYTES) or _other_notation(tail + chunk):
                 raise _NotPlain
+            tail = chunk[-_OVERLAP:]
             copy.write(chunk)
+
+
+def _other_notation(data: bytes) -> bool:
+    """Whether a cell may hold a number written other than in decimal digits."""
+    if any(hint in data for hint in _RADIX_HINTS) and _RADIX_CELL.search(data):
+        return True
+    return b"_" in data and _GROUPED_DIGITS.search(data) is not None
 
 
 def _survey(cursor: Any, layout: _Layout) -> tuple[int, list[str | None], list[str | None]]:

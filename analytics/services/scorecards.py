@@ -246,6 +246,9 @@ def _scorecard_row(
     days_with_rows, days_with_spend, views, interactions, impressions, clicks, conversions = sums[
         :7
     ]
+    if None in sums[2:7]:
+        # windows_totals_stream gives null for a sum beyond what the column stores.
+        raise ValueError("a sum of the window is too large to store")
     row = [
         account.pk,
         start,

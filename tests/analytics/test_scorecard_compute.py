@@ -320,6 +320,27 @@ def test_it_stores_the_rest_when_one_account_cannot_be_scored(acme, official: Ac
     assert not Scorecard.objects.filter(account=broken).exists()
 
 
+@pytest.mark.parametrize("in_window", [False, True], ids=["previous window", "window"])
+def test_sums_beyond_bigint_cost_only_their_account(acme, official: Account, in_window) -> None:
+    huge = AccountFactory(team=acme, handle="huge", kind=Kind.OFFICIAL)
+    days = (day(26), day(27)) if in_window else (day(16), day(17))
+    for on in days:
+        metric(huge, on, video_views=2**62)
+    metric(huge, day(25), video_views=10)
+
+    result = scorecards_compute(accounts=[huge, official], end=END, days=7)
+
+    assert card_of(official).overall_score == Decimal("84.7")
+    if in_window:
+        # 2**63 views in the window: no bigint column holds them.
+        assert [error["handle"] for error in result.errors] == ["huge"]
+        assert "too large to store" in result.errors[0]["error"]
+    else:
+        # The previous window is only scored (for the trend), never stored: any size.
+        assert result.errors == []
+        assert card_of(huge).views == 10
+
+
 def test_it_stores_the_rest_when_the_rules_raise_for_one_account(
     acme, official: Account, monkeypatch: pytest.MonkeyPatch
 ) -> None:
