@@ -111,3 +111,29 @@ def login(client: Client) -> Callable[..., Client]:
         return client
 
     return as_user
+
+
+@pytest.fixture(scope="session", autouse=True)
+def other_sessions_closed(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """Before the test database is dropped, close what other processes left connected.
+
+    Real Celery workers and gunicorn servers started by tests are stopped, but a backend
+    of a killed one can outlive it for a moment, and PostgreSQL refuses to drop a
+    database still in use. Each is named on stderr, then ended.
+    """
+    yield
+    import sys
+
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, left(query, 80) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        for pid, application, state, query in cursor.fetchall():
+            print(
+                f"closing a test database session left open: {application!r} {state} {query!r}",
+                file=sys.stderr,
+            )
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
