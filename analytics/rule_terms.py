@@ -256,3 +256,26 @@ QUADRANT_LABELS: dict[str, str] = {
 }
 
 DECLINE_POINTS = Decimal(10)
+
+
+def grade(overall: Decimal | None) -> str:
+    if overall is None:
+        return ""
+    for threshold, letter in GRADE_THRESHOLDS:
+        if overall >= threshold:
+            return letter
+    return "F"
+
+
+def quadrant(engagement: Decimal | None, roi: Decimal | None) -> str:
+    # A null score counts as 0 here (docs/scoring.md, "Grade and quadrant"): an account
+    # nobody can measure is treated as at risk rather than left out of the map.
+    engaging = engagement is not None and engagement >= QUADRANT_THRESHOLD
+    converting = roi is not None and roi >= QUADRANT_THRESHOLD
+    if engaging and converting:
+        return STAR
+    if engaging:
+        return ENGAGING
+    if converting:
+        return CONVERTING
+    return AT_RISK

@@ -43,8 +43,10 @@ from analytics.rule_terms import (  # noqa: F401  (the rules speak these words)
     Targets,
     Totals,
     check_days,
+    grade,
     period,
     previous_period,
+    quadrant,
     resolve_followers_base,
     sums_of,
 )
@@ -126,29 +128,6 @@ def round_score(value: Decimal | None) -> Decimal | None:
     if value is None:
         return None
     return value.quantize(SCORE_PLACES, context=CONTEXT)
-
-
-def grade(overall: Decimal | None) -> str:
-    if overall is None:
-        return ""
-    for threshold, letter in GRADE_THRESHOLDS:
-        if overall >= threshold:
-            return letter
-    return "F"
-
-
-def quadrant(engagement: Decimal | None, roi: Decimal | None) -> str:
-    # A null score counts as 0 here (docs/scoring.md, "Grade and quadrant"): an account
-    # nobody can measure is treated as at risk rather than left out of the map.
-    engaging = engagement is not None and engagement >= QUADRANT_THRESHOLD
-    converting = roi is not None and roi >= QUADRANT_THRESHOLD
-    if engaging and converting:
-        return STAR
-    if engaging:
-        return ENGAGING
-    if converting:
-        return CONVERTING
-    return AT_RISK
 
 
 def score(

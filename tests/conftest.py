@@ -114,26 +114,35 @@ def login(client: Client) -> Callable[..., Client]:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def other_sessions_closed(django_db_setup, django_db_blocker) -> Iterator[None]:
+def other_sessions_closed(django_db_setup) -> Iterator[None]:
     """Before the test database is dropped, close what other processes left connected.
 
     Real Celery workers and gunicorn servers started by tests are stopped, but a backend
     of a killed one can outlive it for a moment, and PostgreSQL refuses to drop a
-    database still in use. Each is named on stderr, then ended.
+    database still in use. Each is named on stderr, then ended, from a connection of
+    its own to the server's maintenance database.
     """
-    yield
     import sys
 
+    import psycopg
     from django.db import connection
 
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(
+    params = connection.get_connection_params() if connection.vendor == "postgresql" else {}
+    test_database = params.pop("dbname", "")
+    if not test_database.startswith("test_"):
+        yield
+        return
+    params = {key: params[key] for key in ("host", "port", "user", "password") if key in params}
+    yield
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+        rows = admin.execute(
             "SELECT pid, application_name, state, left(query, 80) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        for pid, application, state, query in cursor.fetchall():
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            [test_database],
+        ).fetchall()
+        for pid, application, state, query in rows:
             print(
                 f"closing a test database session left open: {application!r} {state} {query!r}",
                 file=sys.stderr,
             )
-            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
