@@ -1,0 +1,208 @@
+"""The data of bench/pages.py: a team of N accounts and one of 10, loaded once per size.
+
+Each team has D days of daily metrics (loaded by COPY), four stored 28-day scorecards
+per account, a few videos per account with weekly snapshots, and 12 weeks of checklists
+with about half of the items ticked, all from a seeded random.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import time
+from datetime import date, timedelta
+
+from benchdb import accounts_create
+
+BIG_TEAM = "bench-pages"
+SMALL_TEAM = "bench-pages-10"
+SMALL_ACCOUNTS = 10
+LEAD = "bench-pages-lead"
+SMALL_LEAD = "bench-pages-lead-10"
+PASSWORD = "bench-ticks-password-1"  # noqa: S105 - the one ticks.Client logs in with
+VIDEOS_PER_ACCOUNT = 6
+SNAPSHOTS_PER_VIDEO = 4
+CHECKLIST_WEEKS = 12
+SCORECARD_PERIODS = 4
+WINDOW_DAYS = 28
+COPY_CHUNK_ROWS = 50_000
+
+
+def end_day() -> date:
+    from lib.dates import yesterday
+
+    return yesterday()
+
+
+def load(n_accounts: int, n_days: int, reload: bool) -> None:
+    from accounts.models import Account, Team
+
+    end = end_day()
+    big = Team.objects.filter(slug=BIG_TEAM).first()
+    small = Team.objects.filter(slug=SMALL_TEAM).first()
+    if (
+        not reload
+        and big is not None
+        and small is not None
+        and Account.objects.filter(team=big).count() == n_accounts
+        and big.accounts.filter(daily_metrics__date=end).count() == n_accounts
+        and big.accounts.filter(daily_metrics__date=end - timedelta(days=n_days - 1)).count()
+        == n_accounts
+    ):
+        print(f"reusing {n_accounts:,} + {SMALL_ACCOUNTS} accounts x {n_days} days")
+        return
+    started = time.perf_counter()
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    for slug, count, lead in (
+        (BIG_TEAM, n_accounts, LEAD),
+        (SMALL_TEAM, SMALL_ACCOUNTS, SMALL_LEAD),
+    ):
+        load_team(slug, count, lead, n_days, end)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(
+        f"loaded {n_accounts:,} + {SMALL_ACCOUNTS} accounts x {n_days} days "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+
+
+def load_team(slug: str, count: int, lead: str, n_days: int, end: date) -> None:
+    from accounts.models import Account
+    from accounts.services import member_add, team_create
+    from analytics.services.scorecards import scorecards_compute
+
+    team = team_create(slug=slug, name=f"Bench pages {count}")
+    member_add(team=team, username=lead, role="lead", password=PASSWORD)
+    prefix = slug.replace("-", "_")
+    accounts_create(team, count, lambda i: f"{prefix}_{i:05d}")
+    accounts = list(Account.objects.filter(team=team).select_related("team").order_by("pk"))
+    rng = random.Random(slug)
+    copy_metrics(accounts, n_days, end, rng)
+    for period in range(SCORECARD_PERIODS):
+        result = scorecards_compute(
+            accounts=Account.objects.filter(team=team),
+            end=end - timedelta(days=WINDOW_DAYS * period),
+            days=WINDOW_DAYS,
+        )
+        if result.errors:
+            raise SystemExit(f"accounts not scored: {result.errors[:3]}")
+    load_videos(accounts, end, rng)
+    load_checklists(team, accounts, lead, rng)
+
+
+def copy_metrics(accounts: list, n_days: int, end: date, rng: random.Random) -> None:
+    """COPY the daily rows in chunks of text, generated with a seeded random."""
+    from django.db import connection
+
+    days = [(end - timedelta(days=offset)).isoformat() for offset in range(n_days - 1, -1, -1)]
+    columns = (
+        "account_id, date, video_views, profile_views, likes, comments, shares, followers, "
+        "spend, impressions, clicks, conversions, revenue, updated_at"
+    )
+    connection.ensure_connection()
+    with (
+        connection.connection.cursor() as cursor,
+        cursor.copy(f"COPY analytics_dailymetric ({columns}) FROM STDIN") as copy,
+    ):
+        buffer = io.StringIO()
+        pending = 0
+        for account in accounts:
+            paid = account.kind == "marketing"
+            followers = rng.randint(500, 50_000)
+            base_views = rng.randint(500, 20_000)
+            engagement = rng.uniform(0.01, 0.08)
+            for day in days:
+                views = int(base_views * (0.6 + 0.8 * rng.random()))
+                interactions = int(views * engagement)
+                followers += rng.randint(-5, 40)
+                spend = rng.randint(1_000, 20_000) if paid else 0  # cents
+                clicks = spend // rng.randint(50, 150)
+                revenue = (clicks // 20) * rng.randint(1_000, 6_000)
+                buffer.write(
+                    f"{account.pk}\t{day}\t{views}\t{views // 20}\t{interactions * 8 // 10}\t"
+                    f"{interactions // 10}\t{interactions // 10}\t{followers}\t"
+                    f"{spend // 100}.{spend % 100:02d}\t{spend * 2}\t{clicks}\t"
+                    f"{clicks // 20}\t{revenue // 100}.{revenue % 100:02d}\t"
+                    "2026-01-01 00:00:00+00\n"
+                )
+                pending += 1
+            if pending >= COPY_CHUNK_ROWS:
+                copy.write(buffer.getvalue())
+                buffer = io.StringIO()
+                pending = 0
+        copy.write(buffer.getvalue())
+
+
+def load_videos(accounts: list, end: date, rng: random.Random) -> None:
+    from analytics.models import Video, VideoSnapshot
+
+    titles = ["Morning routine #coffee", "New blend #ad", "Behind the bar", "Promo code SAVE10"]
+    videos = Video.objects.bulk_create(
+        Video(
+            account=account,
+            video_id=f"{7_300_000_000_000_000_000 + account.pk * 100 + n}",
+            title=f"{rng.choice(titles)} {n}",
+            link=f"https://www.tiktok.com/@{account.handle}/video/{account.pk * 100 + n}",
+            posted_on=end - timedelta(days=rng.randint(0, 90)),
+        )
+        for account in accounts
+        for n in range(VIDEOS_PER_ACCOUNT)
+    )
+    snapshots = []
+    for video in videos:
+        views = rng.randint(100, 50_000)
+        for n in range(SNAPSHOTS_PER_VIDEO):
+            day = max(video.posted_on, end - timedelta(days=7 * (SNAPSHOTS_PER_VIDEO - 1 - n)))
+            views += rng.randint(0, 5_000)
+            snapshots.append(
+                VideoSnapshot(
+                    video=video,
+                    date=day,
+                    views=views,
+                    likes=views // 12,
+                    comments=views // 150,
+                    shares=views // 200,
+                )
+            )
+    VideoSnapshot.objects.bulk_create(snapshots, ignore_conflicts=True, batch_size=5000)
+
+
+def load_checklists(team, accounts: list, lead: str, rng: random.Random) -> None:
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from lib.dates import this_week
+    from strategy.models import Check, Checklist, ChecklistItem
+    from strategy.periods import period_key
+    from strategy.services import checklists_open_week
+
+    user = get_user_model().objects.get(username=lead)
+    current = this_week()
+    weeks = [current - timedelta(weeks=n) for n in range(CHECKLIST_WEEKS)]
+    for week in weeks:
+        checklists_open_week(week_start=week, accounts=accounts)
+    items: dict[int, list] = {}
+    for item in ChecklistItem.objects.filter(practice__template__team=team):
+        if not item.is_automatic:
+            items.setdefault(item.practice.template_id, []).append(item)
+    checks = {}
+    now = timezone.now()
+    for checklist in Checklist.objects.filter(account__team=team):
+        for item in items.get(checklist.template_id, []):
+            if item.active_from > checklist.week_start or rng.random() < 0.5:
+                continue
+            key = period_key(item.cadence, checklist.week_start, item.active_from)
+            checks[checklist.account_id, item.pk, key] = Check(
+                checklist=checklist,
+                account_id=checklist.account_id,
+                item=item,
+                period_start=key,
+                ticked=True,
+                ticked_by=user,
+                ticked_at=now,
+            )
+    Check.objects.bulk_create(checks.values(), batch_size=5000, ignore_conflicts=True)
