@@ -50,11 +50,14 @@ def _redis() -> redis.Redis:
     )
 
 
-def wait_for_budget() -> None:
-    """Blocks until this second's shared budget has room (without Redis: no limit)."""
+def wait_for_budget() -> int | None:
+    """Blocks until a second's shared budget has room (without Redis: no limit).
+
+    Returns the second (Unix time) whose budget the call counts in, or None unlimited.
+    """
     limit = settings.TIKTOK_RATE_LIMIT
     if limit <= 0:
-        return
+        return None
     try:
         client = _redis()
         try:
@@ -66,13 +69,14 @@ def wait_for_budget() -> None:
                 pipe.expire(key, 2)
                 count = pipe.execute()[0]
                 if count <= limit:
-                    return
+                    return int(now)
                 sleep(1 - (now % 1) + 0.01)
         finally:
             client.close()
     except (redis.RedisError, OSError):
         # Without Redis the demo still syncs; TikTok's own 429 then paces the calls.
         logger.warning("TikTok rate limit not shared: Redis does not answer")
+    return None
 
 
 def _retry_after(response: httpx.Response, attempt: int) -> float:

@@ -16,10 +16,11 @@ import pytest
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 
-def _bench_pages():
+def _bench_module(name: str):
+    """bench/<name>.py, loaded as bench_<name> (bench/ is scripts, not a package)."""
     sys.path.insert(0, str(BENCH))
     try:
-        spec = importlib.util.spec_from_file_location("bench_pages", BENCH / "pages.py")
+        spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
     finally:
@@ -29,13 +30,13 @@ def _bench_pages():
 
 @pytest.fixture
 def bench(db: None):
-    pages = _bench_pages()
-    end = pages.end_day()
+    pages, data = _bench_module("pages"), _bench_module("pages_data")
+    end = data.end_day()
     # Enough days for the four stored 28-day scorecards' windows.
-    days = pages.WINDOW_DAYS * pages.SCORECARD_PERIODS + 1
-    pages.load_team(pages.SMALL_TEAM, pages.SMALL_ACCOUNTS, pages.SMALL_LEAD, days, end)
-    pages.load_team(pages.BIG_TEAM, 1000, pages.LEAD, days, end)
-    return pages
+    days = data.WINDOW_DAYS * data.SCORECARD_PERIODS + 1
+    data.load_team(data.SMALL_TEAM, data.SMALL_ACCOUNTS, data.SMALL_LEAD, days, end)
+    data.load_team(data.BIG_TEAM, 1000, data.LEAD, days, end)
+    return pages, data
 
 
 def test_it_asks_the_same_number_of_queries_at_10_and_1000_accounts(bench) -> None:
@@ -43,16 +44,17 @@ def test_it_asks_the_same_number_of_queries_at_10_and_1000_accounts(bench) -> No
     from analytics.models import Scorecard, Video
     from strategy.models import Check
 
-    big = Account.objects.filter(team__slug=bench.BIG_TEAM)
+    pages, data = bench
+    big = Account.objects.filter(team__slug=data.BIG_TEAM)
     assert big.count() == 1000
     # The data is really there: scorecards, videos and ticked checklists for every account.
-    assert Scorecard.objects.filter(account__in=big, period_end=bench.end_day()).count() == 1000
-    assert Video.objects.filter(account__in=big).count() == 1000 * bench.VIDEOS_PER_ACCOUNT
+    assert Scorecard.objects.filter(account__in=big, period_end=data.end_day()).count() == 1000
+    assert Video.objects.filter(account__in=big).count() == 1000 * data.VIDEOS_PER_ACCOUNT
     assert Check.objects.filter(account__in=big, ticked=True).exists()
 
-    counts = bench.query_counts()
+    counts = pages.query_counts()
 
-    assert set(counts) == set(bench.PAGES)
+    assert set(counts) == set(pages.PAGES)
     for page, (small, large) in counts.items():
         assert small == large, f"{page}: {small} queries at 10 accounts, {large} at 1,000"
         # A page that asked nothing would prove nothing.
