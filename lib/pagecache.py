@@ -67,6 +67,10 @@ _TEAM_PATH_RE = re.compile(r"^/t/([-a-zA-Z0-9_]+)/")
 current_team: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "pagecache_team", default=None
 )
+# The generations the request being handled bumped (None outside a request).
+_bumped: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar(
+    "pagecache_bumped", default=None
+)
 
 
 class _Health:
@@ -124,6 +128,9 @@ def bump(team: str | None = None) -> None:
     """Forget the pages of `team` (a slug), or of every team when None."""
     if not enabled():
         return
+    done = _bumped.get()
+    if done is not None:
+        done.add(team or EVERYTHING)
     if time.monotonic() < _health.paused_until:
         _health.owes_bump = True
         return
@@ -345,12 +352,18 @@ def invalidate_on_write(
     def middleware(request: HttpRequest) -> HttpResponse:
         team = team_of_path(request.path_info)
         token = current_team.set(team)
+        bumped: set[str] = set()
+        bumped_token = _bumped.set(bumped)
         try:
             response = get_response(request)
         finally:
             current_team.reset(token)
+            _bumped.reset(bumped_token)
         if (
-            request.method not in ("GET", "HEAD", "OPTIONS")
+            # A write of the request's own already forgot them (lib.pagewrites), after
+            # the last write: every write to the apps' tables bumps, once it commits.
+            not bumped & {team or EVERYTHING, EVERYTHING}
+            and request.method not in ("GET", "HEAD", "OPTIONS")
             and response.status_code < 400
             and getattr(request, "user", None) is not None
             and request.user.is_authenticated

@@ -104,3 +104,27 @@ def test_one_reader_adds_a_bounded_number_of_pages(login, alice, cards, monkeypa
         get(client, url)
 
     assert [get(client, url)[0] for url in urls] == [True, True, False]
+
+
+def test_a_write_request_forgets_its_team_once(login, bob, acmecoffee, monkeypatch) -> None:
+    from strategy.models import Check
+    from tests.strategy.helpers import item, open_checklist, tick_url
+
+    hosted = item(open_checklist(acmecoffee), "Hosted")
+    client = login(bob)
+    bumps: list[str | None] = []
+    real_bump = pagecache.bump
+
+    def counted(team=None):
+        bumps.append(team)
+        real_bump(team)
+
+    monkeypatch.setattr(pagecache, "bump", counted)
+    response = client.post(
+        tick_url(acmecoffee, hosted), {"ticked": "1"}, headers={"HX-Request": "true"}
+    )
+
+    assert response.status_code == 200
+    assert Check.objects.filter(item=hosted, ticked=True).exists()
+    # The tick's own write forgot the team's pages; the request needs no second bump.
+    assert bumps == ["acme"]
