@@ -7,12 +7,12 @@ with about half of the items ticked, all from a seeded random.
 
 from __future__ import annotations
 
-import io
 import random
 import time
 from datetime import date, timedelta
 
 from benchdb import accounts_create
+from recompute_data import copy_metrics
 
 BIG_TEAM = "bench-pages"
 SMALL_TEAM = "bench-pages-10"
@@ -25,7 +25,6 @@ SNAPSHOTS_PER_VIDEO = 4
 CHECKLIST_WEEKS = 12
 SCORECARD_PERIODS = 4
 WINDOW_DAYS = 28
-COPY_CHUNK_ROWS = 50_000
 
 
 def end_day() -> date:
@@ -81,7 +80,7 @@ def load_team(slug: str, count: int, lead: str, n_days: int, end: date) -> None:
     accounts_create(team, count, lambda i: f"{prefix}_{i:05d}")
     accounts = list(Account.objects.filter(team=team).select_related("team").order_by("pk"))
     rng = random.Random(slug)
-    copy_metrics(accounts, n_days, end, rng)
+    copy_metrics([(account.pk, account.kind) for account in accounts], n_days, end, rng)
     for period in range(SCORECARD_PERIODS):
         result = scorecards_compute(
             accounts=Account.objects.filter(team=team),
@@ -92,49 +91,6 @@ def load_team(slug: str, count: int, lead: str, n_days: int, end: date) -> None:
             raise SystemExit(f"accounts not scored: {result.errors[:3]}")
     load_videos(accounts, end, rng)
     load_checklists(team, accounts, lead, rng)
-
-
-def copy_metrics(accounts: list, n_days: int, end: date, rng: random.Random) -> None:
-    """COPY the daily rows in chunks of text, generated with a seeded random."""
-    from django.db import connection
-
-    days = [(end - timedelta(days=offset)).isoformat() for offset in range(n_days - 1, -1, -1)]
-    columns = (
-        "account_id, date, video_views, profile_views, likes, comments, shares, followers, "
-        "spend, impressions, clicks, conversions, revenue, updated_at"
-    )
-    connection.ensure_connection()
-    with (
-        connection.connection.cursor() as cursor,
-        cursor.copy(f"COPY analytics_dailymetric ({columns}) FROM STDIN") as copy,
-    ):
-        buffer = io.StringIO()
-        pending = 0
-        for account in accounts:
-            paid = account.kind == "marketing"
-            followers = rng.randint(500, 50_000)
-            base_views = rng.randint(500, 20_000)
-            engagement = rng.uniform(0.01, 0.08)
-            for day in days:
-                views = int(base_views * (0.6 + 0.8 * rng.random()))
-                interactions = int(views * engagement)
-                followers += rng.randint(-5, 40)
-                spend = rng.randint(1_000, 20_000) if paid else 0  # cents
-                clicks = spend // rng.randint(50, 150)
-                revenue = (clicks // 20) * rng.randint(1_000, 6_000)
-                buffer.write(
-                    f"{account.pk}\t{day}\t{views}\t{views // 20}\t{interactions * 8 // 10}\t"
-                    f"{interactions // 10}\t{interactions // 10}\t{followers}\t"
-                    f"{spend // 100}.{spend % 100:02d}\t{spend * 2}\t{clicks}\t"
-                    f"{clicks // 20}\t{revenue // 100}.{revenue % 100:02d}\t"
-                    "2026-01-01 00:00:00+00\n"
-                )
-                pending += 1
-            if pending >= COPY_CHUNK_ROWS:
-                copy.write(buffer.getvalue())
-                buffer = io.StringIO()
-                pending = 0
-        copy.write(buffer.getvalue())
 
 
 def load_videos(accounts: list, end: date, rng: random.Random) -> None:

@@ -47,12 +47,18 @@ def load(n_accounts: int, n_days: int, reload: bool) -> None:
     )
 
 
-def copy_metrics(ids: list[tuple[int, str]], n_days: int) -> None:
-    """COPY the daily rows in chunks of text, generated with a seeded random."""
+def copy_metrics(
+    ids: list[tuple[int, str]],
+    n_days: int,
+    end: date = END,
+    rng: random.Random | None = None,
+) -> None:
+    """COPY the daily rows of (account id, kind) up to `end` in chunks of text, generated
+    with a seeded random (every benchmark's metrics)."""
     from django.db import connection
 
-    rng = random.Random(20250101)
-    days = [(END - timedelta(days=offset)).isoformat() for offset in range(n_days - 1, -1, -1)]
+    rng = rng or random.Random(20250101)
+    days = [(end - timedelta(days=offset)).isoformat() for offset in range(n_days - 1, -1, -1)]
     stamp = "2026-01-01 00:00:00+00"
     columns = (
         "account_id, date, video_views, profile_views, likes, comments, shares, followers, "
