@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -143,27 +143,14 @@ def scorecard_run_execute(
     returned RUNNING and the last chunk to finish finishes it. The chunks go to `queue`
     (the queue the run's own task came from), or else to the default queue.
     """
-    claimed_at = timezone.now()
-    claimable = Q(status=ScorecardRun.Status.PENDING) | Q(
-        status=ScorecardRun.Status.RUNNING, started_at__lt=claimed_at - stale_after()
-    )
-    if reclaim_running:
-        claimable |= Q(status=ScorecardRun.Status.RUNNING)
-    claimed = (
-        ScorecardRun.objects.filter(pk=run_id)
-        .filter(claimable)
-        .update(
-            status=ScorecardRun.Status.RUNNING,
-            started_at=claimed_at,
-            finished_at=None,
-            done=0,
-            total=0,
-            error="",
-            account_errors=[],
-        )
+    claimed_at = _claim(
+        ScorecardRun.objects.filter(pk=run_id),
+        ScorecardRun.Status,
+        reclaim_running=reclaim_running,
+        total=0,
     )
     run = ScorecardRun.objects.select_related("team").get(pk=run_id)
-    if not claimed:
+    if claimed_at is None:
         return run
     # Every later write names the claim, so a run another worker has re-claimed in the
     # meantime is never overwritten by this one.
@@ -240,26 +227,13 @@ def scorecard_chunk_execute(*, chunk_id: int, reclaim_running: bool = False) -> 
     the upsert makes that harmless. The last chunk to finish marks the run DONE with
     every chunk's account errors; a chunk that breaks fails the run.
     """
-    claimed_at = timezone.now()
-    claimable = Q(status=ScorecardRunChunk.Status.PENDING) | Q(
-        status=ScorecardRunChunk.Status.RUNNING, started_at__lt=claimed_at - stale_after()
-    )
-    if reclaim_running:
-        claimable |= Q(status=ScorecardRunChunk.Status.RUNNING)
-    claimed = (
-        ScorecardRunChunk.objects.filter(pk=chunk_id, run__status=ScorecardRun.Status.RUNNING)
-        .filter(claimable)
-        .update(
-            status=ScorecardRunChunk.Status.RUNNING,
-            started_at=claimed_at,
-            finished_at=None,
-            done=0,
-            error="",
-            account_errors=[],
-        )
+    claimed_at = _claim(
+        ScorecardRunChunk.objects.filter(pk=chunk_id, run__status=ScorecardRun.Status.RUNNING),
+        ScorecardRunChunk.Status,
+        reclaim_running=reclaim_running,
     )
     chunk = ScorecardRunChunk.objects.select_related("run").get(pk=chunk_id)
-    if not claimed:
+    if claimed_at is None:
         return chunk
     mine = ScorecardRunChunk.objects.filter(
         pk=chunk_id, status=ScorecardRunChunk.Status.RUNNING, started_at=claimed_at
@@ -278,6 +252,30 @@ def scorecard_chunk_execute(*, chunk_id: int, reclaim_running: bool = False) -> 
             )
     chunk.refresh_from_db()
     return chunk
+
+
+def _claim(rows: QuerySet, status: Any, *, reclaim_running: bool, **reset: Any) -> datetime | None:
+    """Marks the one row of `rows` (a run or a chunk) RUNNING if it may be claimed: it is
+    PENDING, or RUNNING for longer than stale_after() (its worker died), or RUNNING at all
+    with `reclaim_running`. Its progress starts again (and `reset`'s fields). Returns the
+    claim's time, which every later write of the claimer names, or None when not claimed.
+    """
+    claimed_at = timezone.now()
+    claimable = Q(status=status.PENDING) | Q(
+        status=status.RUNNING, started_at__lt=claimed_at - stale_after()
+    )
+    if reclaim_running:
+        claimable |= Q(status=status.RUNNING)
+    claimed = rows.filter(claimable).update(
+        status=status.RUNNING,
+        started_at=claimed_at,
+        finished_at=None,
+        done=0,
+        error="",
+        account_errors=[],
+        **reset,
+    )
+    return claimed_at if claimed else None
 
 
 def stale_after() -> timedelta:
