@@ -15,10 +15,10 @@ urlpatterns = [
         views.account_form_defaults,
         name="account-form-defaults",
     ),
-    path("a/<str:handle>/", views.account_detail, name="account-detail"),
-    path("a/<str:handle>/edit/", views.account_edit, name="account-edit"),
+    path("a/<text:handle>/", views.account_detail, name="account-detail"),
+    path("a/<text:handle>/edit/", views.account_edit, name="account-edit"),
     path(
-        "a/<str:handle>/archive/",
+        "a/<text:handle>/archive/",
         views.account_archive,
         name="account-archive",
     ),

@@ -54,12 +54,12 @@ urlpatterns += [
         name="scorecard-run",
     ),
     path(
-        "a/<str:handle>/scorecard/",
+        "a/<text:handle>/scorecard/",
         scorecard.account_scorecard,
         name="account-scorecard",
     ),
     path(
-        "a/<str:handle>/scorecards/<int:period_days>/<scorecard_date:period_end>/review/",
+        "a/<text:handle>/scorecards/<int:period_days>/<scorecard_date:period_end>/review/",
         review.scorecard_mark_reviewed,
         name="scorecard-mark-reviewed",
     ),
@@ -67,19 +67,19 @@ urlpatterns += [
 
 # -- videos (the Content page) and promotional markers --
 urlpatterns += [
-    path("a/<str:handle>/videos/", videos.video_list, name="video-list"),
+    path("a/<text:handle>/videos/", videos.video_list, name="video-list"),
     path(
-        "a/<str:handle>/videos/export.csv",
+        "a/<text:handle>/videos/export.csv",
         videos.video_export,
         name="video-export",
     ),
     path(
-        "a/<str:handle>/videos/<str:video_id>/",
+        "a/<text:handle>/videos/<text:video_id>/",
         videos.video_detail,
         name="video-detail",
     ),
     path(
-        "a/<str:handle>/videos/<str:video_id>/mark/",
+        "a/<text:handle>/videos/<text:video_id>/mark/",
         videos.video_mark,
         name="video-mark",
     ),

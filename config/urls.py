@@ -7,6 +7,10 @@ from django.urls import include, path
 
 from accounts.views import home
 from connections.views import connection_callback
+from lib import converters
+
+# <text:...> (str without control characters) for the apps' URLconfs included below.
+converters.register()
 
 # Pages outside any team: the landing redirect, sign-in and the TikTok OAuth callback
 # (one fixed address registered with TikTok).

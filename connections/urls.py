@@ -9,7 +9,7 @@ app_name = "connections"
 urlpatterns = [
     path("connections/", views.connection_list, name="connection-list"),
     path(
-        "a/<str:handle>/connect/<str:source>/",
+        "a/<text:handle>/connect/<text:source>/",
         views.connection_start,
         name="connection-start",
     ),

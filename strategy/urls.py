@@ -8,19 +8,19 @@ app_name = "strategy"
 
 urlpatterns = [
     path("week/", week.my_week, name="my-week"),
-    path("a/<str:handle>/checklist/", checklist.checklist, name="checklist"),
+    path("a/<text:handle>/checklist/", checklist.checklist, name="checklist"),
     path(
-        "a/<str:handle>/checklist/history/",
+        "a/<text:handle>/checklist/history/",
         checklist.checklist_history,
         name="checklist-history",
     ),
     path(
-        "a/<str:handle>/checklist/items/<uuid:item_id>/tick/",
+        "a/<text:handle>/checklist/items/<uuid:item_id>/tick/",
         checklist.checklist_tick,
         name="checklist-tick",
     ),
     path(
-        "a/<str:handle>/checklist/items/<uuid:item_id>/note/",
+        "a/<text:handle>/checklist/items/<uuid:item_id>/note/",
         checklist.checklist_note,
         name="checklist-note",
     ),
@@ -30,12 +30,12 @@ urlpatterns = [
         name="checklist-templates",
     ),
     path(
-        "checklists/templates/<str:template_kind>/",
+        "checklists/templates/<text:template_kind>/",
         template_editor.template_detail,
         name="checklist-template",
     ),
     path(
-        "checklists/templates/<str:template_kind>/items/new/",
+        "checklists/templates/<text:template_kind>/items/new/",
         template_editor.item_create,
         name="checklist-item-create",
     ),

@@ -230,6 +230,15 @@ TIKTOK_MAX_ATTEMPTS = env.int("TIKTOK_MAX_ATTEMPTS", default=4)
 # one Celery task each, spread over every worker (analytics.services.scorecards).
 SCORECARD_RUN_CHUNK = env.int("SCORECARD_RUN_CHUNK", default=2000)
 
+# Mail (digests, alerts, invitations) goes through Django's SMTP backend configured from
+# EMAIL_URL in django-environ's form (smtp://user:password@host:2525, smtp+tls://...);
+# without it, messages are written to the console.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Playbook <playbook@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in messages and shared reports start with this address.
+PLAYBOOK_BASE_URL = env.str("PLAYBOOK_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

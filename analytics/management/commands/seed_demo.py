@@ -3,6 +3,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from analytics.demo import (
@@ -58,6 +59,14 @@ class Command(BaseCommand):
             self.stdout.write("demo scorecards: up to date")
         ticks = seed_checklists(team, accounts)
         self.stdout.write(f"demo checklists: {ticks} ticks over the last {DEMO_WEEKS} weeks")
+        # Apps above analytics add their own demo data through their AppConfig:
+        # seed_demo(team, accounts, end) -> a line to print, or None.
+        for config in apps.get_app_configs():
+            seed = getattr(config, "seed_demo", None)
+            if callable(seed):
+                said = seed(team=team, accounts=accounts, end=end)
+                if said:
+                    self.stdout.write(f"demo {config.label}: {said}")
         self.stdout.write(f"demo logins (password for both: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.username:8} {login.role}")
