@@ -9,7 +9,7 @@ bounded: a few examples per URL and no deadline, so the file runs in well under 
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import unquote, urlencode
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -146,14 +146,15 @@ HANDLE_URLS = sorted(name for name in {*GET_URLS, *POSTS} if "handle" in url_par
 def test_a_handle_no_account_could_have_is_a_404(urls: dict, clients, handle: str) -> None:
     kwargs = {
         "team_slug": "acme",
-        "handle": unquote(handle),
+        # Such a handle cannot be reversed (<text:> refuses it): placed into the path after.
+        "handle": "handle-placeholder",
         "item_id": "00000000-0000-0000-0000-000000000000",
         "period_days": "28",
         "period_end": "2025-03-28",
         "video_id": "7486000011122334455",
     }
     for name in HANDLE_URLS:
-        url = url_for(name, kwargs)
+        url = url_for(name, kwargs).replace("handle-placeholder", handle)
         response = clients["lead"].generic("POST" if name in POSTS else "GET", url)
         assert response.status_code == 404, (name, response.status_code)
 
