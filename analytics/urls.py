@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path, register_converter
 
 from analytics.views import imports, review, scorecard, videos
+from lib import converters  # noqa: F401 (registers <text:>)
 from lib.dates import IsoDateConverter
 
 # Each feature adds its routes in its own block below.

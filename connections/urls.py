@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from connections import views
+from lib import converters  # noqa: F401 (registers <text:>)
 
 app_name = "connections"
 

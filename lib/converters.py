@@ -3,6 +3,7 @@
 Django's own ``str`` converter lets NUL and other control characters through, and
 PostgreSQL refuses a NUL in a text parameter with an error (a 500). ``text`` is ``str``
 without them: such a path simply matches no route (404), on every database alike.
+A URLconf that uses it imports this module (``from lib import converters  # noqa: F401``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,6 @@ class TextConverter:
         return value
 
 
-def register() -> None:
-    """Makes ``<text:...>`` available to every URLconf (called by config.urls first)."""
-    register_converter(TextConverter, "text")
+# Registered when this module is imported: every URLconf using ``<text:...>`` imports it
+# first, so the converter exists whichever URLconf Django (or a test) loads first.
+register_converter(TextConverter, "text")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from lib import converters  # noqa: F401 (registers <text:>)
 from strategy.views import checklist, template_editor, week
 
 app_name = "strategy"
