@@ -17,12 +17,10 @@ from accounts.selectors import account_get
 from analytics.forms import WindowForm
 from analytics.selectors import audience, practice
 from analytics.selectors import scorecards as selectors
-from lib.pagecache import cached_page
 
 
 @require_GET
 @team_view
-@cached_page
 def account_scorecard(request: HttpRequest, membership: Membership, handle: str) -> HttpResponse:
     account = account_get(user=request.user, membership=membership, handle=handle)
     form = WindowForm(request.GET)

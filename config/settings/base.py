@@ -34,7 +34,6 @@ INSTALLED_APPS = [
     "analytics",
     "strategy",
     "connections",
-    "lib.apps.PageCacheConfig",
 ]
 
 MIDDLEWARE = [
@@ -49,7 +48,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lib.locales.vary_on_language",
-    "lib.pagecache.invalidate_on_write",
     "csp.middleware.CSPMiddleware",
     # Axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -98,8 +96,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend, reading the user of every request with a prepared statement.
-    "accounts.backends.ModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -111,9 +108,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sessions live in the database (logout and password changes end them on the server);
-# lib.sessions reads them with one plain SQL statement instead of the ORM.
-SESSION_ENGINE = "lib.sessions"
+# Sessions live in the database (Django's default engine): logout and password changes
+# end them on the server.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -171,21 +168,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Rendered team pages (lib/pagecache.py). A short timeout: a Redis that does not
-    # answer turns the cache off for a few seconds and the pages are rendered.
-    "pages": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env.str(
-            "PAGE_CACHE_REDIS_URL", default=env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
-        ),
-        "KEY_PREFIX": env.str("PAGE_CACHE_PREFIX", default="playbook:pages"),
-        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
-    },
-}
-# How long a rendered page is kept at most (writes forget it sooner); 0 turns it off.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_RESULT_BACKEND = None

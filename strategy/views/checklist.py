@@ -19,7 +19,6 @@ from accounts.models import Account, Membership
 from accounts.selectors import account_get, handle_is_valid, membership_get
 from lib import dates
 from lib.htmx import htmx_error, render_partial_for_target
-from lib.pagecache import cached_page
 from strategy import selectors, services, ticks
 from strategy.forms import HistoryForm, NoteForm, TickForm
 from strategy.models import Checklist
@@ -94,7 +93,6 @@ def _context(
 @require_GET
 @vary_on_headers("HX-Request")
 @team_view
-@cached_page
 def checklist(request: HttpRequest, membership: Membership, handle: str) -> HttpResponse:
     account = account_get(user=request.user, membership=membership, handle=handle)
     try:

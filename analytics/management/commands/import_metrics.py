@@ -13,7 +13,6 @@ from django.utils import timezone
 from accounts.models import Account, Team, normalize_handle
 from analytics.parsers import FORMATS
 from analytics.services.imports import as_of_problem, import_files
-from lib.pagecache import forgets_pages
 
 
 class Command(BaseCommand):
@@ -52,7 +51,6 @@ class Command(BaseCommand):
             help="largest file accepted, in bytes (default: METRICS_MAX_UPLOAD_BYTES)",
         )
 
-    @forgets_pages
     def handle(self, *args: Any, **options: Any) -> None:
         team = _team(options["team"])
         account = _account(team, options["account"])
