@@ -6,7 +6,6 @@ strategy, never the other way round.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from datetime import date
 
@@ -16,71 +15,46 @@ from django.db.models.functions import TruncWeek
 from accounts.models import Account
 from analytics.models import DailyMetric, PromotionalMarkers, Video
 from analytics.promotion import DEFAULT_MARKERS, Matcher, compile_markers
-from lib import prepared
 from lib.dates import monday_of
 
-# The rules of one week are asked on every checklist tick (strategy/ticks.py), so they are
-# plain SQL, prepared (lib.prepared): building the same query with the ORM, and planning
-# it, cost more than running it.
-_SPENT = """
-SELECT DISTINCT account_id FROM analytics_dailymetric
-WHERE account_id = ANY(%s) AND date BETWEEN %s AND %s AND spend > 0
-"""
-_VIDEOS = """
-SELECT v.account_id, v.posted_on, v.title, v.promotional_mark, (
-    SELECT pm.markers FROM analytics_promotionalmarkers pm WHERE pm.team_id = a.team_id
-)
-FROM analytics_video v JOIN accounts_account a ON a.id = v.account_id
-WHERE v.account_id = ANY(%s) AND v.posted_on BETWEEN %s AND %s
-"""
-_VIDEO_COUNTS = """
-SELECT account_id, count(*) FROM analytics_video
-WHERE account_id = ANY(%s) AND posted_on BETWEEN %s AND %s GROUP BY account_id
-"""
+
+def _spent(accounts: list[Account], start: date, end: date) -> set[int]:
+    """The accounts with spend above zero on a day in [start, end]: one query."""
+    return set(
+        DailyMetric.objects.filter(
+            account__in=[a.pk for a in accounts], date__range=(start, end), spend__gt=0
+        )
+        # No ordering: DailyMetric's default one would join accounts into the DISTINCT.
+        .order_by()
+        .values_list("account_id", flat=True)
+        .distinct()
+    )
 
 
-def _rows(sql: str, accounts: list[Account], start: date, end: date) -> list[tuple]:
-    if not accounts:
-        return []
-    ids = [a.pk for a in accounts]
-    if not prepared.available():
-        return list(_ORM[sql](ids, start, end))  # the SQLite demo
-    return prepared.fetch(sql, [ids, start, end])
-
-
-def _orm_videos(ids: list[int], start: date, end: date):
+def _videos(accounts: list[Account], start: date, end: date):
+    """(account, posted on, title, mark, the team's markers) of the videos in [start, end]."""
     saved = PromotionalMarkers.objects.filter(team=OuterRef("account__team")).values("markers")
     return (
-        Video.objects.filter(account__in=ids, posted_on__range=(start, end))
+        Video.objects.filter(account__in=[a.pk for a in accounts], posted_on__range=(start, end))
         .annotate(team_markers=Subquery(saved[:1]))
         .order_by()
         .values_list("account_id", "posted_on", "title", "promotional_mark", "team_markers")
     )
 
 
-# The same rows from the ORM, for databases other than PostgreSQL.
-_ORM = {
-    _SPENT: lambda ids, start, end: (
-        DailyMetric.objects.filter(account__in=ids, date__range=(start, end), spend__gt=0)
-        # No ordering: DailyMetric's default one would join accounts into the DISTINCT.
-        .order_by()
-        .values_list("account_id")
-        .distinct()
-    ),
-    _VIDEOS: _orm_videos,
-    _VIDEO_COUNTS: lambda ids, start, end: (
-        Video.objects.filter(account__in=ids, posted_on__range=(start, end))
+def _video_counts(accounts: list[Account], start: date, end: date) -> dict[int, int]:
+    return dict(
+        Video.objects.filter(account__in=[a.pk for a in accounts], posted_on__range=(start, end))
         .order_by()
         .values("account_id")
         .annotate(videos=Count("pk"))
         .values_list("account_id", "videos")
-    ),
-}
+    )
 
 
 def paid_promotion_ran(accounts: list[Account], start: date, end: date) -> dict[int, bool]:
     """Whether any day in [start, end] had spend above zero, per account: one query."""
-    spent = {account_id for (account_id,) in _rows(_SPENT, accounts, start, end)}
+    spent = _spent(accounts, start, end)
     return {account.pk: account.pk in spent for account in accounts}
 
 
@@ -113,9 +87,7 @@ def _videos_by_week(accounts: list[Account], start: date, end: date) -> dict[int
     """
     matchers: dict[tuple[str, ...], Matcher] = {}
     counts: dict[int, dict[date, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for account_id, posted_on, title, mark, markers in _rows(_VIDEOS, accounts, start, end):
-        if isinstance(markers, str):  # jsonb comes as text, as JSONField reads it
-            markers = json.loads(markers)
+    for account_id, posted_on, title, mark, markers in _videos(accounts, start, end):
         key = tuple(markers) if markers is not None else DEFAULT_MARKERS
         if key not in matchers:
             matchers[key] = compile_markers(key)
@@ -180,7 +152,7 @@ THREE = 3
 
 def three_videos_posted(accounts: list[Account], start: date, end: date) -> dict[int, bool]:
     """Whether at least three videos were posted in [start, end], per account: one query."""
-    posted = dict(_rows(_VIDEO_COUNTS, accounts, start, end))
+    posted = _video_counts(accounts, start, end)
     return {account.pk: posted.get(account.pk, 0) >= THREE for account in accounts}
 
 
