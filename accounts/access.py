@@ -9,10 +9,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
 from accounts.models import Account, Membership, Team
-from accounts.selectors import membership_get
+from accounts.selectors import membership_list
 
 
 def team_view(
@@ -27,7 +27,13 @@ def team_view(
     def decorate(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(func)
         def wrapper(request: HttpRequest, team_slug: str, *args: Any, **kwargs: Any):
-            membership = membership_get(user=request.user, team_slug=team_slug)
+            # All the user's memberships in one query: the header's team switcher
+            # (accounts.context_processors.teams) shows them without asking again.
+            memberships = list(membership_list(user=request.user))
+            membership = next((m for m in memberships if m.team.slug == team_slug), None)
+            if membership is None:
+                raise Http404("No such team.")
+            request.memberships = memberships
             if lead_only and not membership.is_lead:
                 raise PermissionDenied("Only the team's leads may do this.")
             request.membership = membership

@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.db.models.functions import TruncWeek
 
 from accounts.models import Account
 from analytics.models import DailyMetric, PromotionalMarkers, Video
 from analytics.promotion import DEFAULT_MARKERS, Matcher, compile_markers
 from lib.dates import monday_of
+from strategy import evidence
 
 
 def _spent(accounts: list[Account], start: date, end: date) -> set[int]:
@@ -39,16 +40,6 @@ def _videos(accounts: list[Account], start: date, end: date):
         .annotate(team_markers=Subquery(saved[:1]))
         .order_by()
         .values_list("account_id", "posted_on", "title", "promotional_mark", "team_markers")
-    )
-
-
-def _video_counts(accounts: list[Account], start: date, end: date) -> dict[int, int]:
-    return dict(
-        Video.objects.filter(account__in=[a.pk for a in accounts], posted_on__range=(start, end))
-        .order_by()
-        .values("account_id")
-        .annotate(videos=Count("pk"))
-        .values_list("account_id", "videos")
     )
 
 
@@ -81,10 +72,16 @@ def paid_promotion_weeks(accounts: list[Account], start: date, end: date) -> dic
 
 
 def _videos_by_week(accounts: list[Account], start: date, end: date) -> dict[int, dict]:
-    """{account_id: {monday: (videos, promotional)}} for the weeks with a video: one query.
+    """{account_id: {monday: (videos, promotional)}} for the weeks with a video: one query,
+    shared by every video rule of the same evaluation (strategy.evidence.shared).
 
     The team's markers come along in the same query, so many teams cost no more.
     """
+    key = ("videos_by_week", tuple(sorted(a.pk for a in accounts)), start, end)
+    return evidence.shared(key, lambda: _count_videos(accounts, start, end))
+
+
+def _count_videos(accounts: list[Account], start: date, end: date) -> dict[int, dict]:
     matchers: dict[tuple[str, ...], Matcher] = {}
     counts: dict[int, dict[date, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for account_id, posted_on, title, mark, markers in _videos(accounts, start, end):
@@ -152,30 +149,23 @@ THREE = 3
 
 def three_videos_posted(accounts: list[Account], start: date, end: date) -> dict[int, bool]:
     """Whether at least three videos were posted in [start, end], per account: one query."""
-    posted = _video_counts(accounts, start, end)
-    return {account.pk: posted.get(account.pk, 0) >= THREE for account in accounts}
+    weeks = _videos_by_week(accounts, start, end)
+    return {
+        account.pk: sum(t for t, _ in weeks.get(account.pk, {}).values()) >= THREE
+        for account in accounts
+    }
 
 
 def three_videos_weeks(accounts: list[Account], start: date, end: date) -> dict[int, set[date]]:
     """The Mondays of the weeks in [start, end] with three videos or more, per account."""
-    rows = (
-        Video.objects.filter(account__in=[a.pk for a in accounts], posted_on__range=(start, end))
-        .annotate(week=TruncWeek("posted_on"))
-        .order_by()
-        .values("account_id", "week")
-        .annotate(videos=Count("pk"))
-        .filter(videos__gte=THREE)
-        .values_list("account_id", "week")
-    )
-    weeks: dict[int, set[date]] = {account.pk: set() for account in accounts}
-    for account_id, week in rows:
-        weeks[account_id].add(week)
-    return weeks
+    weeks = _videos_by_week(accounts, start, end)
+    return {
+        account.pk: {monday for monday, (t, _) in weeks.get(account.pk, {}).items() if t >= THREE}
+        for account in accounts
+    }
 
 
 def register_evidence() -> None:
-    from strategy import evidence
-
     evidence.register("paid_promotion_ran", paid_promotion_ran, by_week=paid_promotion_weeks)
     evidence.register(
         "promotional_one_in_five",

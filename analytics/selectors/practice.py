@@ -44,11 +44,8 @@ def practice_attach(cards: Iterable[Scorecard], *, window: Window) -> list[Score
     cards = list(cards)
     if not cards:
         return cards
-    scores = practice_scores(
-        account_ids=sorted({card.account_id for card in cards}),
-        start=window.start,
-        end=window.end,
-    )
+    accounts = [card.account for card in cards]
+    scores = practice_scores(accounts=accounts, start=window.start, end=window.end)
     for card in cards:
         card.practice_score = scores.get(card.account_id)
     return cards
@@ -56,7 +53,7 @@ def practice_attach(cards: Iterable[Scorecard], *, window: Window) -> list[Score
 
 def practice_score(*, account: Account, window: Window) -> Decimal | None:
     """One account's practice score over the weeks the window touches."""
-    scores = practice_scores(account_ids=[account.pk], start=window.start, end=window.end)
+    scores = practice_scores(accounts=[account], start=window.start, end=window.end)
     return scores[account.pk]
 
 
