@@ -87,15 +87,25 @@ def scorecards_in_order(
 
 
 def scorecard_page(
-    cards: QuerySet[Scorecard], *, window: Window, sort: str, number: object, per_page: int
+    cards: QuerySet[Scorecard],
+    *,
+    window: Window,
+    sort: str,
+    number: object,
+    per_page: int,
+    count: int | None = None,
 ) -> Page:
     """One page of the review table, each card with its practice score.
 
     Sorted in the database, only the page's cards need a practice score; sorted by
-    practice score, every card of the window does.
+    practice score, every card of the window does. `count`, the number of cards when the
+    caller knows it already, spares the paginator its COUNT query.
     """
     ordered = scorecards_in_order(cards, window=window, sort=sort)
-    page = Paginator(ordered, per_page).get_page(number)
+    paginator = Paginator(ordered, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not asked again
+    page = paginator.get_page(number)
     if ordered is cards:
         page.object_list = practice_attach(page.object_list, window=window)
     return page

@@ -177,15 +177,17 @@ def review_context(
     cards = selectors.scorecard_list(
         user=request.user, membership=membership, window=window, **chosen
     )
+    overview = selectors.scorecard_overview(cards)
     page = practice.scorecard_page(
         cards,
         window=window,
         sort=chosen["sort"],
         number=query.get("page"),
         per_page=SCORECARDS_PER_PAGE,
+        count=overview.count,
     )
     window_query = f"days={window.days}&end={window.end.isoformat()}"
-    points = selectors.scorecard_points(cards)
+    points = overview.points
     # One reverse() for every point (a thousand of them cost more than the rest of the
     # page): handles match accounts.models.HANDLE_RE, characters a URL carries unquoted.
     head, tail = reverse("analytics:account-scorecard", args=[membership.team.slug, "~"]).rsplit(
@@ -215,7 +217,7 @@ def review_context(
         "review_url": review_url,
         "export_query": _export_query(query, window),
         "table_url": table_url,
-        "computed_at": selectors.scorecard_computed_at(cards),
+        "computed_at": overview.computed_at,
         # Only leads may recompute, so only their pages ask whether Redis answers.
         "background_ok": background_ok,
         "next_url": table_url,

@@ -33,10 +33,8 @@ def account_scorecard(request: HttpRequest, membership: Membership, handle: str)
 def scorecard_context(
     request: HttpRequest, membership: Membership, account: Account, *, days: int, end: date | None
 ) -> dict[str, Any]:
-    if end is None:
-        end = selectors.account_default_end(account=account, days=days)
+    end, card, history = selectors.scorecard_with_history(account=account, days=days, end=end)
     window = selectors.window_of(end=end, days=days)
-    card = selectors.scorecard_find(account=account, days=days, end=end)
     scored, others = selectors.scorecard_figures(card) if card else ([], [])
     daily = selectors.daily_series(account=account, window=window)
     viewers = audience.viewer_series(account=account, window=window)
@@ -57,7 +55,7 @@ def scorecard_context(
         "viewers": viewers,
         "has_viewers": any(point.known for point in viewers),
         "viewer_chart_data": _viewer_chart_data(viewers),
-        "history": selectors.scorecard_history(account=account, days=days),
+        "history": history,
         "practice_score": score if card else None,
         "practice_outcome": practice_outcome,
         "practice_chart_data": practice.practice_chart_data(practice_outcome),
