@@ -57,3 +57,15 @@ def accounts_create(team: object, count: int, handle: Callable[[int], str]) -> N
         ),
         batch_size=2000,
     )
+
+
+def production_passwords(usernames: list[str], password: str) -> None:
+    """`password` hashed with Argon2 for these users, which the production settings of the
+    benchmarks' servers check (the test settings that load the data hash with MD5, which
+    production does not know)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    hasher = Argon2PasswordHasher()
+    hashed = hasher.encode(password, hasher.salt())
+    get_user_model().objects.filter(username__in=usernames).update(password=hashed)

@@ -42,11 +42,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
-from benchdb import bench_database_url, setup_django  # noqa: E402
+from benchdb import bench_database_url, production_passwords, setup_django  # noqa: E402
 from recompute_data import END, copy_metrics  # noqa: E402
 
 # ticks.Client logs in with ticks.PASSWORD: the users here are made with it.
-from ticks import PASSWORD, TICK_RE, Client, start_server  # noqa: E402
+from ticks import PASSWORD, TICK_RE, Client, start_server, stop_server  # noqa: E402
 
 BENCH_DB = "playbook_bench_load"
 TRIVIAL = "GET /login/ (trivial)"
@@ -77,8 +77,6 @@ def parse_args() -> argparse.Namespace:
     for name, default in zip(("users", "accounts", "days", "seconds"), sizes, strict=True):
         if getattr(args, name) is None:
             setattr(args, name, default)
-    # ticks.start_server reads these two.
-    args.cached_templates = False
     return args
 
 
@@ -147,6 +145,7 @@ def seed(args: argparse.Namespace) -> tuple[str, list[tuple[str, list[str]]]]:
             for pk in accounts.filter(handle__in=mine).values_list("pk", flat=True)
         )
         users.append((username, mine))
+    production_passwords([username for username, _ in users], PASSWORD)
     return slug, users
 
 
@@ -293,8 +292,7 @@ def main() -> None:
         )
         latencies, errors = run(args, slug, users)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop_server(server)
     total = report(latencies, errors, args.seconds)
     verdict = "met" if total == 0 else "missed"
     print(f"goal errors: {total} (target = 0) {verdict}")

@@ -11,7 +11,7 @@ import random
 import time
 from datetime import date, timedelta
 
-from benchdb import accounts_create
+from benchdb import accounts_create, production_passwords
 from recompute_data import copy_metrics
 
 BIG_TEAM = "bench-pages"
@@ -25,6 +25,13 @@ SNAPSHOTS_PER_VIDEO = 4
 CHECKLIST_WEEKS = 12
 SCORECARD_PERIODS = 4
 WINDOW_DAYS = 28
+# The big team's managers: each manages this many accounts of it, the first ones by handle.
+MANAGERS = 20
+ACCOUNTS_PER_MANAGER = 50
+
+
+def manager_name(n: int) -> str:
+    return f"bench-pages-manager-{n}"
 
 
 def end_day() -> date:
@@ -49,6 +56,7 @@ def load(n_accounts: int, n_days: int, reload: bool) -> None:
         == n_accounts
     ):
         print(f"reusing {n_accounts:,} + {SMALL_ACCOUNTS} accounts x {n_days} days")
+        ensure_managers(big)
         return
     started = time.perf_counter()
     from django.core.management import call_command
@@ -59,6 +67,7 @@ def load(n_accounts: int, n_days: int, reload: bool) -> None:
         (SMALL_TEAM, SMALL_ACCOUNTS, SMALL_LEAD),
     ):
         load_team(slug, count, lead, n_days, end)
+    ensure_managers(Team.objects.get(slug=BIG_TEAM))
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -162,3 +171,38 @@ def load_checklists(team, accounts: list, lead: str, rng: random.Random) -> None
                 ticked_at=now,
             )
     Check.objects.bulk_create(checks.values(), batch_size=5000, ignore_conflicts=True)
+
+
+def ensure_managers(team) -> None:
+    """MANAGERS managers of the team, each of ACCOUNTS_PER_MANAGER accounts (by handle)."""
+    from accounts.models import Account
+    from accounts.services import member_add
+
+    handles = list(team.accounts.order_by("handle").values_list("pk", flat=True))
+    through = Account.managers.through
+    for n in range(MANAGERS):
+        mine = handles[n * ACCOUNTS_PER_MANAGER : (n + 1) * ACCOUNTS_PER_MANAGER]
+        if not mine:
+            break
+        membership = member_add(
+            team=team, username=manager_name(n), role="manager", password=PASSWORD
+        )
+        through.objects.bulk_create(
+            [through(account_id=pk, user_id=membership.user_id) for pk in mine],
+            ignore_conflicts=True,
+        )
+
+
+def team_users(team_slug: str) -> list[tuple[str, list[str]]]:
+    """The big team's lead and managers, each with the handles they may see."""
+    from accounts.models import Account
+
+    accounts = Account.objects.filter(team__slug=team_slug)
+    users = [(LEAD, list(accounts.order_by("handle").values_list("handle", flat=True)))]
+    for n in range(MANAGERS):
+        name = manager_name(n)
+        mine = accounts.filter(managers__username=name).order_by("handle")
+        users.append((name, list(mine.values_list("handle", flat=True))))
+    users = [(name, handles) for name, handles in users if handles]
+    production_passwords([name for name, _ in users], PASSWORD)
+    return users
