@@ -4,7 +4,8 @@ Creates a separate PostgreSQL database, playbook_bench_load (created and migrate
 never the test or production database), with one team of --accounts accounts and --days
 days of metrics each (loaded by COPY, as bench/recompute.py does), their 7- and 28-day
 scorecards and this week's checklists; a lead per ten users, and managers sharing the
-accounts. It then starts the app with gunicorn (config.settings.test) on 127.0.0.1 and,
+accounts. It then starts the app as production runs it (bench/ticks.py's start_server:
+gunicorn, config.settings.production, psycopg's pool) on 127.0.0.1 and,
 for --seconds, runs --users concurrent clients (threads, each with its own keep-alive
 connection and logged-in session) that loop over a mix of:
 
@@ -71,7 +72,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=6, help="threads per gunicorn process")
     parser.add_argument("--port", type=int, default=8767)
-    parser.add_argument("--conn-max-age", type=int, default=60)
     args = parser.parse_args()
     sizes = (20, 300, 90, 20.0) if args.quick else (50, 1000, 365, 60.0)
     for name, default in zip(("users", "accounts", "days", "seconds"), sizes, strict=True):
