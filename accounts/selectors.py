@@ -7,7 +7,6 @@ import re
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from accounts.models import HANDLE_RE, Account, Membership
 
@@ -17,13 +16,6 @@ HANDLE_PATTERN = re.compile(HANDLE_RE)
 def handle_is_valid(handle: str) -> bool:
     """Whether the text could be a handle at all: others (NUL bytes too) name no account."""
     return HANDLE_PATTERN.fullmatch(handle.lower()) is not None
-
-
-def membership_get(*, user: AbstractBaseUser, team_slug: str) -> Membership:
-    """The user's membership of the team in the URL; 404 when they are not in it."""
-    return get_object_or_404(
-        Membership.objects.of(user).select_related("team"), team__slug=team_slug
-    )
 
 
 def membership_list(*, user: AbstractBaseUser) -> QuerySet[Membership]:
