@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from analytics.parsers.cells import (
     StudioDay,
@@ -24,6 +24,7 @@ from analytics.parsers.cells import (
 from analytics.parsers.headers import SHARE_KEYS, STUDIO_COLUMNS
 from analytics.parsers.records import Bad, HourRow, MetricRow, RowError, ShareRow, VideoRow
 from analytics.parsers.tables import Table, filled, ragged
+from lib.numbers import OutOfRange, bounded_decimal
 
 _HOUR = re.compile(r"(\d{1,2})(?::00(?::00)?)?")
 _SHARE_PLACES = Decimal("0.000001")
@@ -160,10 +161,11 @@ def _share(cell: str) -> Decimal | None:
     if text.count(",") == 1 and "." not in text:
         text = text.replace(",", ".")
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():
+        # Bounded before it is read (lib.numbers); a share is at most 100 (percent).
+        number = bounded_decimal(text, limit=100)
+    except OutOfRange as exc:
+        raise Bad(f"{show(cell)} is more than the whole (1, or 100%)") from exc
+    if number is None:
         raise Bad(f"{show(cell)} is not a share (such as 0.59 or 59%)")
     if percent:
         number /= 100
