@@ -40,6 +40,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cuts a request before gunicorn's --timeout kills its worker, with a page saying so.
+    "lib.deadlines.request_deadline",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -140,6 +142,9 @@ STORAGES = {
 }
 
 # Uploaded metric files are read in memory up to the importer's own limit.
+# A request running longer is rolled back and answered with errors/503.html (lib/deadlines.py);
+# keep it below gunicorn's --timeout (30 s in the Dockerfile and docker-compose.yml).
+REQUEST_TIMEOUT_SECONDS = env.float("REQUEST_TIMEOUT_SECONDS", default=25)
 METRICS_MAX_UPLOAD_BYTES = env.int("METRICS_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
