@@ -6,16 +6,14 @@ strategy, never the other way round.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import TruncWeek
+from django.db.models import Count
+from django.db.models.functions import Coalesce, TruncWeek
 
 from accounts.models import Account
-from analytics.models import DailyMetric, PromotionalMarkers, Video
-from analytics.promotion import DEFAULT_MARKERS, Matcher, compile_markers
+from analytics.models import DailyMetric, Video
 from lib import prepared
 from lib.dates import monday_of
 
@@ -27,10 +25,8 @@ SELECT DISTINCT account_id FROM analytics_dailymetric
 WHERE account_id = ANY(%s) AND date BETWEEN %s AND %s AND spend > 0
 """
 _VIDEOS = """
-SELECT v.account_id, v.posted_on, v.title, v.promotional_mark, (
-    SELECT pm.markers FROM analytics_promotionalmarkers pm WHERE pm.team_id = a.team_id
-)
-FROM analytics_video v JOIN accounts_account a ON a.id = v.account_id
+SELECT v.account_id, v.posted_on, COALESCE(v.promotional_mark, v.title_promotional)
+FROM analytics_video v
 WHERE v.account_id = ANY(%s) AND v.posted_on BETWEEN %s AND %s
 """
 _VIDEO_COUNTS = """
@@ -49,12 +45,11 @@ def _rows(sql: str, accounts: list[Account], start: date, end: date) -> list[tup
 
 
 def _orm_videos(ids: list[int], start: date, end: date):
-    saved = PromotionalMarkers.objects.filter(team=OuterRef("account__team")).values("markers")
     return (
         Video.objects.filter(account__in=ids, posted_on__range=(start, end))
-        .annotate(team_markers=Subquery(saved[:1]))
+        .annotate(promotional=Coalesce("promotional_mark", "title_promotional"))
         .order_by()
-        .values_list("account_id", "posted_on", "title", "promotional_mark", "team_markers")
+        .values_list("account_id", "posted_on", "promotional")
     )
 
 
@@ -109,19 +104,14 @@ def paid_promotion_weeks(accounts: list[Account], start: date, end: date) -> dic
 def _videos_by_week(accounts: list[Account], start: date, end: date) -> dict[int, dict]:
     """{account_id: {monday: (videos, promotional)}} for the weeks with a video: one query.
 
-    The team's markers come along in the same query, so many teams cost no more.
+    Whether a video is promotional is stored on it (Video.title_promotional, kept by
+    analytics.services.videos.videos_classify): no title is matched here.
     """
-    matchers: dict[tuple[str, ...], Matcher] = {}
     counts: dict[int, dict[date, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for account_id, posted_on, title, mark, markers in _rows(_VIDEOS, accounts, start, end):
-        if isinstance(markers, str):  # jsonb comes as text, as JSONField reads it
-            markers = json.loads(markers)
-        key = tuple(markers) if markers is not None else DEFAULT_MARKERS
-        if key not in matchers:
-            matchers[key] = compile_markers(key)
+    for account_id, posted_on, promotional in _rows(_VIDEOS, accounts, start, end):
         week = counts[account_id][monday_of(posted_on)]
         week[0] += 1
-        week[1] += matchers[key].is_promotional(title, mark)
+        week[1] += bool(promotional)
     return {
         account_id: {monday: (total, promotional) for monday, (total, promotional) in weeks.items()}
         for account_id, weeks in counts.items()

@@ -58,6 +58,10 @@ XLSX_MAX_PARTS = 200
 # about ten times the part's size in memory (Excel's own are a few dozen kilobytes).
 XLSX_MAX_STYLES_BYTES = 2 * 1024 * 1024
 
+# TikTok's captions hold at most 4,000 characters: a longer title (from a file or the API)
+# is cut to this, with a note.
+MAX_TITLE_CHARS = 4000
+
 CENT = Decimal("0.01")
 MONEY_ZERO = Decimal("0.00")
 MAX_COUNT = 2**63 - 1

@@ -22,7 +22,15 @@ from analytics.parsers.cells import (
     unplaced,
 )
 from analytics.parsers.headers import SHARE_KEYS, STUDIO_COLUMNS
-from analytics.parsers.records import Bad, HourRow, MetricRow, RowError, ShareRow, VideoRow
+from analytics.parsers.records import (
+    MAX_TITLE_CHARS,
+    Bad,
+    HourRow,
+    MetricRow,
+    RowError,
+    ShareRow,
+    VideoRow,
+)
 from analytics.parsers.tables import Table, filled, ragged
 from lib.numbers import OutOfRange, bounded_decimal
 
@@ -254,8 +262,14 @@ def _post_year(month: int, day: int, video_id: str, snapshot: date) -> date | No
     return place_in_years([(month, day)], snapshot)[0]
 
 
-def content_rows(name: str, table: Table, as_of: date, errors: list[RowError]) -> list[VideoRow]:
-    """Content: each video's lifetime totals as of the `Time` day, a snapshot per row."""
+def content_rows(
+    name: str, table: Table, as_of: date, errors: list[RowError], notes: list[str] | None = None
+) -> list[VideoRow]:
+    """Content: each video's lifetime totals as of the `Time` day, a snapshot per row.
+
+    A title longer than TikTok's caption limit (MAX_TITLE_CHARS) is cut to it, and a note
+    names the lines.
+    """
     header = table.header
     positions = header.first_positions()
     cells = header.cells
@@ -269,6 +283,7 @@ def content_rows(name: str, table: Table, as_of: date, errors: list[RowError]) -
     link_index = positions.get("video link", -1)
     title_index = positions.get("video title", -1)
     entries: list[tuple[int, date | tuple[int, int], dict, tuple]] = []
+    cut: list[int] = []
     for line, row in _rows(table, name, errors):
         ok = True
         values: dict[str, int | None] = {}
@@ -298,8 +313,18 @@ def content_rows(name: str, table: Table, as_of: date, errors: list[RowError]) -
                 errors.append(_day_error(name, line, cells[time_index], row[time_index]))
                 continue
         title = row[title_index].strip() if title_index >= 0 else ""
+        if len(title) > MAX_TITLE_CHARS:
+            title = title[:MAX_TITLE_CHARS].rstrip()
+            cut.append(line)
         details = (ok, video_id, handle, title, link, posted)
         entries.append((line, when, values, details))
+    if cut and notes is not None:
+        lines = ", ".join(str(line) for line in cut[:10]) + (", ..." if len(cut) > 10 else "")
+        count = f"{len(cut)} title{'s' if len(cut) > 1 else ''}"
+        notes.append(
+            f"{count} longer than {MAX_TITLE_CHARS:,} characters (TikTok's caption "
+            f"limit) cut to it (line{'s' if len(cut) > 1 else ''} {lines})"
+        )
     placed = place_in_years([entry[1] for entry in entries], as_of)
     rows: list[VideoRow] = []
     seen: dict[tuple[str, date], tuple[int, dict]] = {}

@@ -10,6 +10,7 @@ import pytest
 
 from analytics import evidence
 from analytics.models import DailyMetric, PromotionalMarkers, Video
+from analytics.services.videos import videos_classify
 from lib import prepared
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +32,7 @@ def test_the_sql_and_the_orm_read_the_same_rows(acme, acmecoffee, acme_deals, we
         Video.objects.create(
             account=account, video_id=str(7_400_000 + n), title=f"#promo {n}", posted_on=day
         )
+    videos_classify(videos=Video.objects.all())
     ids, end = [acmecoffee.pk, acme_deals.pk], week + timedelta(days=6)
     for sql, orm in evidence._ORM.items():
         fast = sorted(map(decoded, prepared.fetch(sql, [ids, week, end])), key=repr)
