@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 
+from analytics.parsers.links import VIDEO_ID
 from connections.client import ApiError, check_business, check_v2, request
 from lib.numbers import BIGINT_MAX, OutOfRange, bounded_decimal, bounded_int
 
@@ -178,6 +179,8 @@ def display_videos(*, access_token: str) -> list[VideoTotals]:
 def _video(item: Any) -> VideoTotals:
     if not isinstance(item, dict) or not item.get("id"):
         raise ApiError("video list: a video without an id")
+    if not VIDEO_ID.fullmatch(str(item["id"])):
+        raise ApiError("video list: a video id that is not a number")
     created = _int_or_none(item.get("create_time"))
     try:
         posted_at = datetime.fromtimestamp(created, tz=UTC) if created else None

@@ -22,6 +22,7 @@ from analytics.parsers.cells import (
     unplaced,
 )
 from analytics.parsers.headers import SHARE_KEYS, STUDIO_COLUMNS
+from analytics.parsers.links import LINK_FORM, parse_video_link
 from analytics.parsers.records import (
     MAX_TITLE_CHARS,
     Bad,
@@ -37,10 +38,6 @@ from lib.numbers import OutOfRange, bounded_decimal
 _HOUR = re.compile(r"(\d{1,2})(?::00(?::00)?)?")
 _SHARE_PLACES = Decimal("0.000001")
 _KEY_LENGTH = 40
-_LINK_HANDLE = re.compile(r"/@([^/?#\s]+)")
-# Photo posts are listed among the videos, with /photo/ where videos have /video/.
-_LINK_VIDEO = re.compile(r"/(?:video|photo)/([^/?#\s]+)")
-_VIDEO_ID_LENGTH = 32
 
 
 def _rows(table: Table, name: str, errors: list[RowError]) -> list[tuple[int, list[str]]]:
@@ -228,16 +225,6 @@ def share_rows(name: str, table: Table, tab: str, errors: list[RowError]) -> lis
     return rows
 
 
-def _link_parts(link: str) -> tuple[str | None, str | None]:
-    """The handle (lower-case, or None) and the video id (or None) a video link holds."""
-    handle = _LINK_HANDLE.search(link)
-    video = _LINK_VIDEO.search(link)
-    return (
-        handle.group(1).lower() if handle else None,
-        video.group(1) if video else None,
-    )
-
-
 def _post_year(month: int, day: int, video_id: str, snapshot: date) -> date | None:
     """Give a yearless post date its year, from the video's id when it is a number.
 
@@ -293,13 +280,22 @@ def content_rows(
             except Bad as bad:
                 errors.append(RowError(name, line, column, str(bad)))
                 ok = False
-        link = row[link_index].strip() if link_index >= 0 else ""
-        handle, video_id = _link_parts(link)
-        if video_id is None or len(video_id) > _VIDEO_ID_LENGTH:
+        raw_link = row[link_index].strip() if link_index >= 0 else ""
+        # Stored only as rebuilt from its handle and id (analytics.parsers.links).
+        parsed_link = parse_video_link(raw_link)
+        handle = video_id = None
+        link = ""
+        if parsed_link is None:
             column = cells[link_index] if link_index >= 0 else "Video link"
-            message = "the video link is missing" if not link else f"{show(link)} names no video"
+            message = (
+                "the video link is missing"
+                if not raw_link
+                else f"{show(raw_link)} is not a TikTok video link (such as {LINK_FORM})"
+            )
             errors.append(RowError(name, line, column, message))
             ok = False
+        else:
+            handle, video_id, link = parsed_link.handle, parsed_link.video_id, parsed_link.canonical
         posted: date | tuple[int, int] | None = None
         if post_index >= 0 and row[post_index].strip():
             posted = studio_day(row[post_index])

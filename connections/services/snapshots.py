@@ -20,6 +20,7 @@ from analytics.models import (
     Video,
     VideoSnapshot,
 )
+from analytics.parsers.links import canonical_link, link_kind
 from analytics.parsers.records import MAX_TITLE_CHARS
 from analytics.services.videos import videos_classify
 from connections.api import CampaignDayRow, UserStats, VideoTotals
@@ -60,13 +61,16 @@ def snapshot_store(
         posted_on = _local_day(item)
         if video is None:
             video = Video(account=account, video_id=item.video_id)
+        # share_url is never stored as given: the link is rebuilt from handle and id.
+        title = item.title[:MAX_TITLE_CHARS]
+        link = canonical_link(account.handle, link_kind(item.link), item.video_id)
         changed = (video.title, video.link, video.posted_on) != (
-            item.title[:MAX_TITLE_CHARS],
-            item.link[:500],
+            title,
+            link,
             video.posted_on or posted_on,
         )
         if video.pk is None or changed:
-            video.title, video.link = item.title[:MAX_TITLE_CHARS], item.link[:500]
+            video.title, video.link = title, link
             video.posted_on = video.posted_on or posted_on
             video.full_clean(validate_unique=False)
             video.save()
