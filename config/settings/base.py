@@ -39,6 +39,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cuts a request before gunicorn's --timeout kills its worker, with a page saying so.
+    "lib.deadlines.request_deadline",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -150,7 +152,13 @@ STORAGES = {
 }
 
 # Uploaded metric files are read in memory up to the importer's own limit.
+# A request running longer is rolled back and answered with errors/503.html (lib/deadlines.py);
+# keep it below gunicorn's --timeout (30 s in the Dockerfile and docker-compose.yml).
+REQUEST_TIMEOUT_SECONDS = env.float("REQUEST_TIMEOUT_SECONDS", default=25)
 METRICS_MAX_UPLOAD_BYTES = env.int("METRICS_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# What one person's open previews store counts against the upload limit: together their
+# files stay within it, the oldest previews discarded first (analytics/services/previews.py).
+METRICS_PREVIEW_MAX_BYTES = env.int("METRICS_PREVIEW_MAX_BYTES", default=METRICS_MAX_UPLOAD_BYTES)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
