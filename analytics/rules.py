@@ -43,6 +43,7 @@ from analytics.rule_terms import (  # noqa: F401  (the rules speak these words)
     Targets,
     Totals,
     check_days,
+    goal_met_without_paid,
     grade,
     period,
     previous_period,

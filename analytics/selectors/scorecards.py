@@ -129,10 +129,14 @@ def scorecard_list(
 
 def scorecard_points(cards: QuerySet[Scorecard]) -> list[dict[str, object]]:
     """The scatter chart's points, one query whatever the number of accounts."""
-    rows = cards.order_by().values_list(
-        "account__handle", "account__kind", "engagement_score", "roi_score"
+    # An account without an overall score has no quadrant and is not placed on the map
+    # (docs/scoring.md, "Grade and quadrant"); otherwise a missing side is drawn at 0, as
+    # the quadrant rule counts it.
+    rows = (
+        cards.order_by()
+        .filter(overall_score__isnull=False)
+        .values_list("account__handle", "account__kind", "engagement_score", "roi_score")
     )
-    # The quadrant rule counts a missing score as 0 (docs/scoring.md); the chart does too.
     return [
         {
             "handle": handle,

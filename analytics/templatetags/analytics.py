@@ -37,6 +37,21 @@ def quadrant_label(quadrant: str) -> str:
     return rules.QUADRANT_LABELS.get(quadrant, "—") if quadrant else "—"
 
 
+GOAL_MET_WITHOUT_PAID = (
+    "its goal met: without paid activity, engaging is an official account's best"
+)
+
+
+@register.filter
+def quadrant_of(card: Any) -> str:
+    """A scorecard's quadrant in words; for an official account without paid activity that
+    is engaging, also that this is its goal met (docs/scoring.md, "Grade and quadrant")."""
+    label = quadrant_label(card.quadrant)
+    if rules.goal_met_without_paid(card.account.kind, card.quadrant, card.roi_score):
+        return f"{label} ({GOAL_MET_WITHOUT_PAID})"
+    return label
+
+
 @register.filter
 def trend_direction(value: Any) -> str:
     """'up', 'down' or 'flat' for a score change; '' when the change is unknown."""
