@@ -59,7 +59,7 @@ def test_an_account_without_a_score_has_no_quadrant_and_no_point(login, alice, c
     data = re.search(r'<script id="scatter-data" type="application/json">(.*?)</script>', html)
     points = {point["handle"] for point in json.loads(data.group(1))}
     assert points == {"acmecoffee", "acme.deals"}
-    row = re.search(r'@acme\.empty</a>.*?</tr>', html, re.S).group(0)
+    row = re.search(r"@acme\.empty</a>.*?</tr>", html, re.S).group(0)
     assert "At risk" not in row
 
 
@@ -67,8 +67,8 @@ def test_an_engaging_official_account_without_paid_activity_has_met_its_goal(
     login, alice, cards
 ) -> None:
     html = review(login(alice))
-    official = re.search(r'@acmecoffee</a>.*?</tr>', html, re.S).group(0)
-    marketing = re.search(r'@acme\.deals</a>.*?</tr>', html, re.S).group(0)
+    official = re.search(r"@acmecoffee</a>.*?</tr>", html, re.S).group(0)
+    marketing = re.search(r"@acme\.deals</a>.*?</tr>", html, re.S).group(0)
     assert "its goal met" in official
     assert "its goal met" not in marketing
 
