@@ -294,6 +294,13 @@ def score_values(
     )
 
 
+def flags_without_rows(*, kind: str, verified: bool, days: int) -> tuple[str, ...]:
+    """The flags of a window without any metric row (what `score` gives for EMPTY_TOTALS)."""
+    _weights(kind)
+    check_days(days)
+    return _flags(kind, verified, days, 0, 0, _ZERO, None, None)
+
+
 def as_decimal(value: object) -> Decimal:
     # Floats are refused rather than converted: a float has already lost the exact value,
     # and every figure here must be recomputable to the last digit.

@@ -52,6 +52,17 @@ def quadrant_of(card: Any) -> str:
     return label
 
 
+@register.simple_tag
+def goal_met_text() -> str:
+    return GOAL_MET_WITHOUT_PAID[0].upper() + GOAL_MET_WITHOUT_PAID[1:]
+
+
+@register.filter
+def goal_met(card: Any) -> bool:
+    """Whether the card is an engaging official account without paid activity: its goal met."""
+    return rules.goal_met_without_paid(card.account.kind, card.quadrant, card.roi_score)
+
+
 @register.filter
 def trend_direction(value: Any) -> str:
     """'up', 'down' or 'flat' for a score change; '' when the change is unknown."""
