@@ -180,7 +180,7 @@ def test_every_column_fits_1440_and_a_phone_gets_one_card_per_account(
     AccountFactory(team=acme, handle="acme.nodata", kind=Kind.MARKETING)
     with browser_page(1440, 900) as page:
         log_in(page, live_server.url, "alice", PASSWORD)
-        page.goto(f"{live_server.url}/t/acme/scorecards/?days=90&end={END.isoformat()}")
+        page.goto(f"{live_server.url}/t/acme/scorecards/?days=28&end={END.isoformat()}")
         wrap = page.locator("#scorecards-table .pb-table-wrap")
         sizes = wrap.evaluate("w => [w.scrollWidth, w.clientWidth]")
         assert sizes[0] <= sizes[1], sizes
@@ -198,7 +198,7 @@ def test_every_column_fits_1440_and_a_phone_gets_one_card_per_account(
         page.get_by_label("Select the scorecard of @acmecoffee").check()
         page.get_by_role("button", name="Mark selected reviewed").click()
         expect(page.get_by_text("2 scorecards marked reviewed.")).to_be_visible()
-        reviewed = Scorecard.objects.filter(days=90, reviewed_by=alice)
+        reviewed = Scorecard.objects.filter(days=28, reviewed_by=alice)
         assert sorted(reviewed.values_list("account__handle", flat=True)) == [
             "acme.deals",
             "acmecoffee",
@@ -209,7 +209,7 @@ def test_every_column_fits_1440_and_a_phone_gets_one_card_per_account(
 
     with browser_page(390, 844) as page:
         log_in(page, live_server.url, "alice", PASSWORD)
-        page.goto(f"{live_server.url}/t/acme/scorecards/?days=90&end={END.isoformat()}")
+        page.goto(f"{live_server.url}/t/acme/scorecards/?days=28&end={END.isoformat()}")
         rows = page.locator("#scorecards-table tbody tr")
         expect(rows).to_have_count(8)
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
