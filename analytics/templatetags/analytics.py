@@ -76,6 +76,21 @@ def trend_direction(value: Any) -> str:
     return "flat"
 
 
+@register.inclusion_tag("analytics/partials/grade_legend.html")
+def grade_legend(current: str = "") -> dict[str, Any]:
+    """What each grade means, from the rules' thresholds; `current` is marked."""
+    rows = []
+    upper = None
+    for threshold, letter in rules.GRADE_THRESHOLDS:
+        span = (
+            f"{threshold} or more" if upper is None else f"{threshold} to {upper - Decimal('0.1')}"
+        )
+        rows.append((letter, span))
+        upper = threshold
+    rows.append(("F", f"below {upper}"))
+    return {"grades": rows, "current": current}
+
+
 @register.inclusion_tag("analytics/partials/scorecard_summary.html")
 def scorecard_summary(account: Account, membership: Membership) -> dict[str, Any]:
     """The account's latest 28-day scorecard, for the account page (one query)."""
