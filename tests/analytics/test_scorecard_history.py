@@ -162,3 +162,57 @@ def test_it_agrees_with_a_single_window_recompute_and_keeps_reviews(acme, alice)
     for card in Scorecard.objects.filter(period_end=sunday, days=28):
         assert {name: getattr(card, name) for name in COMPARED} == single[card.account_id]
     assert Scorecard.objects.get(account=accounts[0], days=28).review_comment == "ok"
+
+
+def test_a_year_of_studio_history_gives_weekly_scorecards_for_the_whole_year(acme, broker) -> None:
+    from accounts.models import Kind
+    from analytics.services.imports import import_files
+    from analytics.services.scorecard_runs import scorecard_run_execute
+    from tests.analytics.studio_files import HISTORY, OVERVIEW, studio_csv, zipped
+    from tests.factories import AccountFactory
+
+    downloaded = date(2025, 3, 30)
+    days = [downloaded - timedelta(days=back) for back in range(365, 0, -1)]
+
+    def label(day: date) -> str:
+        return f"{day:%B} {day.day}"
+
+    overview = studio_csv(
+        OVERVIEW,
+        [(label(d), 1000 + 37 * d.day + d.month, 20 + d.day, 50 + d.day % 5, 3, 2) for d in days],
+    )
+    followers = zipped(
+        {
+            "FollowerHistory.csv": studio_csv(
+                HISTORY, [(label(d), 1000 + 3 * n, 3) for n, d in enumerate(days)]
+            )
+        }
+    )
+    account = AccountFactory(team=acme, handle="acmeofficial", kind=Kind.OFFICIAL, verified=True)
+    result = import_files(
+        team=acme,
+        user=None,
+        files=[("Overview.csv", overview), ("Followers_acmeofficial.zip", followers)],
+        account=account,
+        as_of=downloaded,
+    )
+    assert result.ok, result.errors
+    run = result.scorecard_run
+    assert run.history_from == days[0]
+    run = scorecard_run_execute(run_id=run.pk)
+    assert run.status == "done", run.error
+
+    sundays = week_ends(days[0], days[-1])
+    assert len(sundays) == 52
+    for window in (7, 28, 90):
+        stored = set(
+            Scorecard.objects.filter(account=account, days=window).values_list(
+                "period_end", flat=True
+            )
+        )
+        # Every Sunday of the year, and the last day imported.
+        assert stored == {*sundays, days[-1]}, window
+        for end in sundays:
+            card = Scorecard.objects.get(account=account, days=window, period_end=end)
+            stored_values = {name: getattr(card, name) for name in COMPARED}
+            assert stored_values == expected_card(account, end, window), (window, end)
