@@ -339,7 +339,7 @@ def time_workers(count: int, n_accounts: int) -> tuple[float, float]:
 
 def history_all(first: date) -> int:
     from accounts.models import Account
-    from analytics.services.scorecards import scorecards_history
+    from analytics.services.scorecard_history import scorecards_history
 
     accounts = Account.objects.filter(team__slug=BENCH_TEAM)
     result = scorecards_history(accounts=accounts, first=first, last=END)

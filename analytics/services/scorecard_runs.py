@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts.models import Account, Team
 from analytics.models import ScorecardRun, ScorecardRunChunk
-from analytics.services import scorecard_queue, scorecards
+from analytics.services import scorecard_history, scorecard_queue, scorecards
 from analytics.services.scorecard_queue import (
     BackgroundUnavailable,
     enqueue_chunks,
@@ -336,7 +336,9 @@ def _history(run: ScorecardRun, accounts: Any) -> list[dict[str, Any]]:
     the run's end, 7, 28 and 90 days); the account errors it met."""
     if run.history_from is None or run.history_from > run.end:
         return []
-    result = scorecards.scorecards_history(accounts=accounts, first=run.history_from, last=run.end)
+    result = scorecard_history.scorecards_history(
+        accounts=accounts, first=run.history_from, last=run.end
+    )
     return result.errors
 
 

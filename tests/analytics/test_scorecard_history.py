@@ -12,12 +12,8 @@ import pytest
 from accounts.models import Account
 from analytics import rules
 from analytics.models import DailyMetric, Scorecard
-from analytics.services.scorecards import (
-    account_targets,
-    scorecards_compute,
-    scorecards_history,
-    week_ends,
-)
+from analytics.services.scorecard_history import scorecards_history, week_ends
+from analytics.services.scorecards import account_targets, scorecards_compute
 from tests.analytics import rules_reference
 from tests.analytics.chunked import END, accounts_with_history
 from tests.analytics.test_window_totals import added_up
