@@ -45,6 +45,11 @@ urlpatterns += [
         name="scorecard-export",
     ),
     path(
+        "scorecards/mark-reviewed/",
+        review.scorecard_bulk_mark_reviewed,
+        name="scorecard-bulk-mark-reviewed",
+    ),
+    path(
         "scorecards/recompute/",
         review.scorecard_recompute,
         name="scorecard-recompute",

@@ -56,7 +56,7 @@ from lib.dates import end_error, yesterday
 
 logger = logging.getLogger(__name__)
 
-RECOMPUTE_DAYS = (7, 28)
+RECOMPUTE_DAYS = (7, 28, 90)
 
 RECOMPUTE_QUEUED = "Scorecards of the imported accounts are being recomputed."
 RECOMPUTE_WAITING = (
@@ -235,7 +235,8 @@ def _write(
 
 
 def _queue_recompute(scope: Scope, result: ImportResult) -> None:
-    """Queues the imported accounts' scorecards (7 and 28 days) once the import commits."""
+    """Queues the imported accounts' scorecards once the import commits: 7, 28 and 90 days
+    ending on the last day imported, and every Sunday of the imported days (the history)."""
     end = min(scope.date_to or yesterday(), yesterday())
     if end_error(end):
         # Scorecards cover periods from 2000 on; older days are kept but not scored.
@@ -246,6 +247,7 @@ def _queue_recompute(scope: Scope, result: ImportResult) -> None:
             account_ids=sorted(scope.account_ids),
             end=end,
             days=RECOMPUTE_DAYS,
+            history_from=scope.date_from,
         )
     except BackgroundUnavailable as unavailable:
         # The run is recorded anyway and queued by the sweep once the broker is back.

@@ -37,6 +37,8 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "analytics:scorecard-run": {"GET": seen(manager=403, lead=200)},
     "analytics:account-scorecard": {"GET": ACCOUNT_SEE},
     "analytics:scorecard-mark-reviewed": {"POST": seen(manager=403, lead=302)},
+    # An empty POST ticks nothing: the lead is sent back with the error.
+    "analytics:scorecard-bulk-mark-reviewed": {"POST": seen(manager=403, lead=302)},
     # -- videos (the Content page) and promotional markers --
     "analytics:video-list": {"GET": ACCOUNT_SEE},
     "analytics:video-export": {"GET": ACCOUNT_SEE},
