@@ -21,6 +21,11 @@ urlpatterns += [
         name="import-detail",
     ),
     path(
+        "imports/<uuid:import_run_id>/recompute/",
+        imports.import_recompute_status,
+        name="import-recompute-status",
+    ),
+    path(
         "imports/<uuid:import_run_id>/confirm/",
         imports.import_confirm,
         name="import-confirm",

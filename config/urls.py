@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from accounts.views import home
+from accounts.views import home, invitation_accept
 from connections.views import connection_callback
 from lib import converters  # noqa: F401 (registers <text:>)
 
@@ -26,6 +26,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("invitations/<text:token>/", invitation_accept, name="invitation-accept"),
     path("connections/tiktok/callback/", connection_callback, name="tiktok-callback"),
 ]
 

@@ -33,7 +33,7 @@ EXPECTED: dict[str, Any] = {}
 for app in APPS:
     EXPECTED.update(app.EXPECTED)
 # Views anonymous users may reach: a method they do not allow answers 405, not 302.
-LOGIN_EXEMPT = {"login"}
+LOGIN_EXEMPT = {"login", "invitation-accept"}
 
 
 def project_urls() -> dict[str, set[str]]:

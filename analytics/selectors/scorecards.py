@@ -499,3 +499,20 @@ def scorecard_figures(card: Scorecard) -> tuple[list[FigureRow], list[FigureRow]
         ),
     ]
     return with_targets, others
+
+
+def scorecard_run_pending_for(*, account: Account) -> ScorecardRun | None:
+    """A recompute queued or running that covers the account (an import's, a lead's)."""
+    runs = ScorecardRun.objects.filter(
+        status__in=[ScorecardRun.Status.PENDING, ScorecardRun.Status.RUNNING]
+    ).filter(
+        Q(team_id=account.team_id)
+        | Q(scope__in=[ScorecardRun.Scope.ALL, ScorecardRun.Scope.ACCOUNTS])
+    )
+    fields = ("scope", "account_ids", "status", "task_id", "public_id", "team_id")
+    # The newest few; their account lists are read here, the same on every database (an
+    # import's run names its accounts, not its team).
+    for run in runs.only(*fields).order_by("-created_at")[:50]:
+        if run.scope != ScorecardRun.Scope.ACCOUNTS or account.pk in (run.account_ids or []):
+            return run
+    return None

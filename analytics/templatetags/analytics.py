@@ -9,7 +9,11 @@ from django import template
 
 from accounts.models import Account, Membership
 from analytics import rules
-from analytics.selectors.scorecards import DEFAULT_DAYS, scorecard_latest
+from analytics.selectors.scorecards import (
+    DEFAULT_DAYS,
+    scorecard_latest,
+    scorecard_run_pending_for,
+)
 
 register = template.Library()
 
@@ -97,6 +101,9 @@ def scorecard_summary(account: Account, membership: Membership) -> dict[str, Any
     return {
         "account": account,
         "membership": membership,
-        "card": scorecard_latest(account=account, days=DEFAULT_DAYS),
+        "card": (card := scorecard_latest(account=account, days=DEFAULT_DAYS)),
         "days": DEFAULT_DAYS,
+        # Asked only when there is no scorecard to show: the empty state then says the
+        # recompute is on its way instead of asking for one.
+        "recomputing": None if card else scorecard_run_pending_for(account=account),
     }

@@ -27,6 +27,8 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "analytics:import-detail": {"GET": OWN_RUN},
     # The run has errors: confirming shows them again instead of importing.
     "analytics:import-confirm": {"POST": OWN_RUN},
+    # Polled by htmx; a plain request is sent to the import's page.
+    "analytics:import-recompute-status": {"GET": seen(manager=302, other_manager=404, lead=302)},
     # The run is discarded (each request is rolled back, so both may).
     "analytics:import-discard": {"POST": seen(manager=302, other_manager=404, lead=302)},
     # -- scorecards and review --
