@@ -9,6 +9,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.team_home, name="team-home"),
+    path("accounts/", views.account_list, name="account-list"),
     path("members/", views.member_list, name="member-list"),
     path("accounts/new/", views.account_create, name="account-create"),
     path(

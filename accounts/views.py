@@ -11,6 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts import selectors, services
 from accounts.access import rights_held, team_view
 from accounts.forms import AccountFilterForm, AccountForm, target_initial
+from accounts.home import team_home_view
 from accounts.models import Kind, Membership
 from lib.htmx import render_partial_for_target
 
@@ -29,6 +30,21 @@ def home(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @team_view
 def team_home(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """What needs attention when an app provides it (accounts.home), else the accounts."""
+    view = team_home_view()
+    if view is not None:
+        return view(request, membership)
+    return _account_list(request, membership)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@team_view
+def account_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+    return _account_list(request, membership)
+
+
+def _account_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     filters = AccountFilterForm(request.GET)
     filters.is_valid()
     accounts = selectors.account_list(
