@@ -27,6 +27,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("connections/tiktok/callback/", connection_callback, name="tiktok-callback"),
+    # The profile (e-mail, digest), digest unsubscribe links and the team's alerts.
+    path("", include("notifications.urls")),
 ]
 
 # Everything a team owns lives under its slug, one namespaced include per app:

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from lib import converters  # noqa: F401 (registers <text:>)
+from notifications import views
+
+app_name = "notifications"
+
+# The team's Needs attention page is accounts:team-home (see accounts.home).
+urlpatterns = [
+    path("profile/", views.profile, name="profile"),
+    path("profile/preview/", views.digest_preview, name="digest-preview"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]
