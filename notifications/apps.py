@@ -14,3 +14,10 @@ class NotificationsConfig(AppConfig):
         from notifications.views import needs_attention
 
         register_team_home(needs_attention)
+
+        # Alerts are evaluated when a recompute finishes; analytics sends a signal rather
+        # than import this app (the dependencies point down: notifications → analytics).
+        from analytics.signals import scorecard_run_done
+        from notifications.alerts import on_scorecard_run_done
+
+        scorecard_run_done.connect(on_scorecard_run_done, dispatch_uid="notifications-alerts")

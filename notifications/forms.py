@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from django import forms
+from typing import Any
 
-from notifications.models import DigestFrequency
+from django import forms
+from django.db.models import QuerySet
+
+from notifications.models import Condition, DigestFrequency, Webhook
 
 
 class ProfileForm(forms.Form):
@@ -17,4 +20,41 @@ class ProfileForm(forms.Form):
         label="Weekly digest",
         choices=DigestFrequency.choices,
         widget=forms.RadioSelect,
+    )
+
+
+class AlertSettingsForm(forms.Form):
+    conditions = forms.MultipleChoiceField(
+        label="Alert me when",
+        choices=Condition.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    recipients = forms.ModelMultipleChoiceField(
+        label="E-mail the alerts to",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Members without an e-mail address get nothing until they add one.",
+    )
+
+    def __init__(self, *args: Any, members: QuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipients"].queryset = members
+        self.fields["recipients"].label_from_instance = lambda user: (
+            f"{user.get_username()} ({user.email or 'no e-mail address'})"
+        )
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(
+        label="Webhook URL",
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(
+            attrs={"class": "form-control", "placeholder": "https://hooks.slack.com/services/…"}
+        ),
+    )
+    format = forms.ChoiceField(
+        label="Format", choices=Webhook.Format.choices, widget=forms.RadioSelect
     )

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +24,7 @@ from analytics.rules import DECLINING
 from analytics.selectors.scorecards import DEFAULT_DAYS
 from connections.models import Connection
 from lib.dates import monday_of
+from notifications.models import AlertEvent, AlertRecipient, AlertRule, Webhook, WebhookDelivery
 from strategy.selectors import week_overview
 
 # No metric day in this many days (today included) means the account's data stopped.
@@ -270,3 +273,27 @@ def _failed_import_lines(
         url = reverse("analytics:import-detail", args=[slug, run.public_id])
         lines.append(AttentionLine(Topic.FAILED, text, url, "See why"))
     return lines
+
+
+# -- alerts --
+
+
+def alert_settings_get(*, membership: Membership) -> dict:
+    """The team's alert conditions, recipients, webhooks, and recent events and deliveries."""
+    team = membership.team
+    return {
+        "conditions": list(AlertRule.objects.filter(team=team).values_list("condition", flat=True)),
+        "recipients": list(
+            AlertRecipient.objects.filter(team=team).values_list("user_id", flat=True)
+        ),
+        "webhooks": list(Webhook.objects.filter(team=team).order_by("created_at")),
+        "events": list(AlertEvent.objects.filter(team=team).select_related("state__account")[:20]),
+        "deliveries": WebhookDelivery.objects.filter(webhook__team=team)
+        .select_related("webhook", "event")
+        .order_by("-created_at"),
+    }
+
+
+def webhook_get(*, membership: Membership, public_id: UUID) -> Webhook:
+    """One of the team's webhooks; another team's is 404."""
+    return get_object_or_404(Webhook.objects.filter(team=membership.team), public_id=public_id)

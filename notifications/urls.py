@@ -12,4 +12,16 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/preview/", views.digest_preview, name="digest-preview"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("t/<slug:team_slug>/alerts/", views.alert_settings, name="alerts"),
+    path("t/<slug:team_slug>/alerts/webhooks/", views.webhook_create, name="webhook-create"),
+    path(
+        "t/<slug:team_slug>/alerts/webhooks/<uuid:webhook_id>/rotate/",
+        views.webhook_rotate,
+        name="webhook-rotate",
+    ),
+    path(
+        "t/<slug:team_slug>/alerts/webhooks/<uuid:webhook_id>/delete/",
+        views.webhook_delete,
+        name="webhook-delete",
+    ),
 ]

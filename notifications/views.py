@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.access import rights_held, team_view
 from accounts.models import Membership
+from accounts.selectors import team_users
 from lib.dates import this_week
-from notifications import selectors, services
-from notifications.forms import ProfileForm
+from notifications import alerts, selectors, services
+from notifications.forms import AlertSettingsForm, ProfileForm, WebhookForm
+from notifications.models import Webhook
 
 
 def needs_attention(request: HttpRequest, membership: Membership) -> HttpResponse:
@@ -69,3 +75,89 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         services.digest_unsubscribe(user=user)
         return render(request, "notifications/unsubscribe.html", {"done": True})
     return render(request, "notifications/unsubscribe.html", {"token": token})
+
+
+# -- alerts (a lead's page) --
+
+
+def _alerts_page(
+    request: HttpRequest,
+    membership: Membership,
+    *,
+    settings_form: AlertSettingsForm | None = None,
+    webhook_form: WebhookForm | None = None,
+    new_secret: tuple[Webhook, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    current = selectors.alert_settings_get(membership=membership)
+    members = team_users(membership=membership)
+    if settings_form is None:
+        initial = {"conditions": current["conditions"], "recipients": current["recipients"]}
+        settings_form = AlertSettingsForm(initial=initial, members=members)
+    context = {
+        "membership": membership,
+        "settings_form": settings_form,
+        "webhook_form": webhook_form or WebhookForm(initial={"format": Webhook.Format.SLACK}),
+        "webhooks": current["webhooks"],
+        "events": current["events"],
+        "deliveries": Paginator(current["deliveries"], 20).get_page(request.GET.get("page")),
+        "new_secret": new_secret,
+    }
+    return render(request, "notifications/alerts.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@team_view(lead_only=True)
+def alert_settings(request: HttpRequest, membership: Membership) -> HttpResponse:
+    if request.method == "GET":
+        return _alerts_page(request, membership)
+    form = AlertSettingsForm(request.POST, members=team_users(membership=membership))
+    if form.is_valid():
+        try:
+            with rights_held(user=request.user, team=membership.team, lead_only=True):
+                alerts.alert_settings_update(
+                    team=membership.team,
+                    conditions=form.cleaned_data["conditions"],
+                    recipients=list(form.cleaned_data["recipients"]),
+                )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "The team's alerts were saved.")
+            return redirect("notifications:alerts", team_slug=membership.team.slug)
+    return _alerts_page(request, membership, settings_form=form)
+
+
+@require_POST
+@team_view(lead_only=True)
+def webhook_create(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = WebhookForm(request.POST)
+    if form.is_valid():
+        try:
+            with rights_held(user=request.user, team=membership.team, lead_only=True):
+                webhook = alerts.webhook_create(team=membership.team, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error("url", exc)
+        else:
+            # The secret is shown on this response only; later pages never show it.
+            return _alerts_page(request, membership, new_secret=(webhook, webhook.secret))
+    return _alerts_page(request, membership, webhook_form=form)
+
+
+@require_POST
+@team_view(lead_only=True)
+def webhook_rotate(request: HttpRequest, membership: Membership, webhook_id: UUID) -> HttpResponse:
+    webhook = selectors.webhook_get(membership=membership, public_id=webhook_id)
+    with rights_held(user=request.user, team=membership.team, lead_only=True):
+        webhook = alerts.webhook_rotate(webhook=webhook)
+    return _alerts_page(request, membership, new_secret=(webhook, webhook.secret))
+
+
+@require_POST
+@team_view(lead_only=True)
+def webhook_delete(request: HttpRequest, membership: Membership, webhook_id: UUID) -> HttpResponse:
+    webhook = selectors.webhook_get(membership=membership, public_id=webhook_id)
+    with rights_held(user=request.user, team=membership.team, lead_only=True):
+        alerts.webhook_delete(webhook=webhook)
+    messages.success(request, f"The webhook to {webhook.url} was removed.")
+    return redirect("notifications:alerts", team_slug=membership.team.slug)
