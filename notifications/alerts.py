@@ -220,8 +220,13 @@ def _below_targets(accounts: list[Account], today: date) -> list[Finding]:
 # -- firing and clearing --
 
 
-def alerts_evaluate(*, team: Team, today: date | None = None) -> list[AlertEvent]:
-    """Fires the alerts whose condition started and clears those that ended; returns them."""
+def alerts_evaluate(
+    *, team: Team, today: date | None = None, notify: bool = True
+) -> list[AlertEvent]:
+    """Fires the alerts whose condition started and clears those that ended; returns them.
+
+    `notify=False` records the events without telling any channel (the demo's seed).
+    """
     today = today or timezone.localdate()
     conditions = set(AlertRule.objects.filter(team=team).values_list("condition", flat=True))
     if not conditions:
@@ -232,15 +237,17 @@ def alerts_evaluate(*, team: Team, today: date | None = None) -> list[AlertEvent
     events = []
     for key, finding in holding.items():
         if key not in was_active:
-            events.append(_change(team, key, active=True, text=finding.text))
+            events.append(_change(team, key, active=True, text=finding.text, notify=notify))
     for key, state in was_active.items():
         if key not in holding:
             text = f"Cleared: {state.text}" if state.text else "Cleared."
-            events.append(_change(team, key, active=False, text=text))
+            events.append(_change(team, key, active=False, text=text, notify=notify))
     return [event for event in events if event is not None]
 
 
-def _change(team: Team, key: tuple[int, str, str], *, active: bool, text: str) -> AlertEvent | None:
+def _change(
+    team: Team, key: tuple[int, str, str], *, active: bool, text: str, notify: bool = True
+) -> AlertEvent | None:
     account_id, condition, subject = key
     with transaction.atomic():
         AlertState.objects.get_or_create(
@@ -257,11 +264,18 @@ def _change(team: Team, key: tuple[int, str, str], *, active: bool, text: str) -
             state.text = text[:300]
         state.save(update_fields=["active", "text", "changed_at"])
         change = AlertEvent.Change.FIRED if active else AlertEvent.Change.CLEARED
-        event = AlertEvent.objects.create(team=team, state=state, change=change, text=text[:300])
-        WebhookDelivery.objects.bulk_create(
-            WebhookDelivery(webhook=webhook, event=event) for webhook in team.webhooks.all()
+        event = AlertEvent.objects.create(
+            team=team,
+            state=state,
+            change=change,
+            text=text[:300],
+            emailed_at=None if notify else timezone.now(),
         )
-        transaction.on_commit(partial(_enqueue, event.pk))
+        if notify:
+            WebhookDelivery.objects.bulk_create(
+                WebhookDelivery(webhook=webhook, event=event) for webhook in team.webhooks.all()
+            )
+            transaction.on_commit(partial(_enqueue, event.pk))
     return event
 
 

@@ -74,13 +74,10 @@ def digest_unsubscribe(*, user: AbstractBaseUser) -> None:
     )
 
 
-def digest_message(
-    *, user: AbstractBaseUser, membership: Membership, week_start: date
-) -> EmailMultiAlternatives:
-    """The digest as one message: plain text and HTML, with RFC 8058's one-click unsubscribe."""
+def digest_context(*, user: AbstractBaseUser, membership: Membership, week_start: date) -> dict:
     digest = digest_build(user=user, membership=membership, week_start=week_start)
     unsubscribe = absolute_url(reverse("notifications:unsubscribe", args=[unsubscribe_token(user)]))
-    context = {
+    return {
         "digest": digest,
         "user": user,
         "base_url": settings.PLAYBOOK_BASE_URL,
@@ -88,6 +85,14 @@ def digest_message(
         "profile_url": absolute_url(reverse("notifications:profile")),
         "unsubscribe_url": unsubscribe,
     }
+
+
+def digest_message(
+    *, user: AbstractBaseUser, membership: Membership, week_start: date
+) -> EmailMultiAlternatives:
+    """The digest as one message: plain text and HTML, with RFC 8058's one-click unsubscribe."""
+    context = digest_context(user=user, membership=membership, week_start=week_start)
+    digest, unsubscribe = context["digest"], context["unsubscribe_url"]
     message = EmailMultiAlternatives(
         subject=digest.subject,
         body=render_to_string("notifications/email/digest.txt", context),

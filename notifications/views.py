@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import rights_held, team_view
 from accounts.models import Membership
@@ -57,6 +58,24 @@ def digest_preview(request: HttpRequest) -> HttpResponse:
         else:
             messages.info(request, "You are in no team yet, so there is no digest to preview.")
     return redirect("notifications:profile")
+
+
+# The e-mail's HTML keeps its styles inline (mail clients drop style sheets), so this one
+# page allows inline styles; it has no script, and everything in it is escaped.
+@csp_update({"style-src": ["'unsafe-inline'"]})
+@require_GET
+def digest_view(request: HttpRequest) -> HttpResponse:
+    """This week's digest of the user's team (?team=<slug>, else the first) as it is mailed."""
+    memberships = Membership.objects.of(request.user).select_related("team").order_by("team__name")
+    if request.GET.get("team"):
+        memberships = memberships.filter(team__slug=request.GET["team"][:50])
+    membership = memberships.first()
+    if membership is None:
+        raise Http404("You are in no such team.")
+    context = services.digest_context(
+        user=request.user, membership=membership, week_start=this_week()
+    )
+    return render(request, "notifications/email/digest.html", context)
 
 
 # One-click unsubscribe (RFC 8058): the mail client POSTs "List-Unsubscribe=One-Click" to

@@ -13,6 +13,10 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "notifications:profile": {"GET": EVERYONE, "POST": EVERYONE},
     # Without an e-mail address the preview is refused with a message, back to the profile.
     "notifications:digest-preview": {"POST": seen(manager=302, lead=302, outsiders=302)},
+    # This week's digest in the browser: a superuser in no team has none.
+    "notifications:digest-view": {
+        "GET": seen(manager=200, lead=200, outsiders=200) | {"superuser": 404}
+    },
     # Needs no login (the signed token is the credential); a token not ours is 404.
     "notifications:unsubscribe": {
         "GET": dict.fromkeys(ROLES, 404),

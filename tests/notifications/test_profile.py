@@ -79,3 +79,11 @@ def test_add_member_takes_an_email(acme) -> None:
             "add_member", "--team", "acme", "--username", "fay", "--role", "lead", "--email", "nope"
         )
     assert not Membership.objects.filter(user__username="fay").exists()
+
+
+def test_it_shows_this_weeks_digest_in_the_browser(login, bob, acmecoffee, acme_deals) -> None:
+    response = login(bob).get(reverse("notifications:digest-view"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "@acmecoffee" in html and "acme.deals" not in html
+    assert "'unsafe-inline'" in response["Content-Security-Policy"]
