@@ -96,6 +96,7 @@ def post(*, url: str, format: str, secret: str, payload: dict) -> int:
     if format == "json":
         headers[SIGNATURE_HEADER] = signature(secret, body)
     extensions = {"sni_hostname": target.host} if parts.scheme == "https" else {}
-    with httpx.Client(timeout=TIMEOUT, follow_redirects=False) as client:
+    # No proxies from the environment and no redirects: the post goes to the checked address.
+    with httpx.Client(timeout=TIMEOUT, follow_redirects=False, trust_env=False) as client:
         response = client.post(pinned, content=body, headers=headers, extensions=extensions)
     return response.status_code

@@ -319,3 +319,15 @@ def test_the_page_lists_deliveries_with_their_status(login, alice, acme, acmecof
     html = login(alice).get(URL).content.decode()
     assert "Failed" in html and "The receiver answered 500." in html
     assert "has had no figures" in html
+
+
+def test_the_tasks_evaluate_a_team_and_every_team_once_a_day(acme, acmecoffee, periodic_claims):
+    turn_on(acme, Condition.NO_DATA)
+    DailyMetric.objects.create(account=acmecoffee, date=today() - timedelta(days=5))
+    assert tasks.evaluate_team_alerts(acme.pk) == 1
+    assert tasks.evaluate_team_alerts(acme.pk) == 0
+    DailyMetric.objects.create(account=acmecoffee, date=today())
+    assert tasks.evaluate_alerts_daily() == 1
+    # A second beat's call the same day is skipped.
+    assert tasks.evaluate_alerts_daily() is None
+    assert changes(acme) == [("fired", "no_data"), ("cleared", "no_data")]

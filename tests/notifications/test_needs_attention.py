@@ -189,3 +189,11 @@ def test_it_reads_in_the_same_number_of_queries_for_10_and_1000_accounts(
     # Each section shows its first 50 lines and says how many more there are.
     assert html.count(">Reconnect<") == 50 and "And 950 more like these" in html
     assert count_queries(client) == few
+
+
+def test_it_escapes_what_uploads_named(login, alice, acme) -> None:
+    ImportRun.objects.create(
+        team=acme, user=alice, status=ImportRun.Status.FAILED, file_names=["<script>x</script>.csv"]
+    )
+    html = login(alice).get(URL).content.decode()
+    assert "<script>x</script>" not in html and "&lt;script&gt;x&lt;/script&gt;.csv" in html
