@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -50,22 +51,34 @@ def team_create(*, slug: str, name: str) -> Team:
 
 
 @transaction.atomic
-def member_add(*, team: Team, username: str, role: str, password: str | None = None) -> Membership:
-    """Adds a user to a team with a role, creating the user when missing."""
+def member_add(
+    *, team: Team, username: str, role: str, password: str | None = None, email: str = ""
+) -> Membership:
+    """Adds a user to a team with a role, creating the user when missing; a given e-mail
+    address replaces the user's."""
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role '{role}': use lead or manager."})
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise ValidationError({"email": f"'{email}' is not an e-mail address."}) from exc
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User(username=username)
+        user = User(username=username, email=email)
         user.full_clean(exclude=["password"])
         if password:
             user.set_password(password)
         else:
             user.set_unusable_password()
         user.save()
-    elif password:
-        user.set_password(password)
-        user.save(update_fields=["password"])
+    else:
+        if password:
+            user.set_password(password)
+        if email:
+            user.email = email
+        if password or email:
+            user.save(update_fields=["password", "email"])
     membership = Membership.objects.filter(team=team, user=user).first()
     if membership is None:
         # Someone added again starts clean: no manager link survives from before.

@@ -9,6 +9,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.team_home, name="team-home"),
+    path("accounts/", views.account_list, name="account-list"),
     path("members/", views.member_list, name="member-list"),
     path("members/invite/", views.member_invite, name="member-invite"),
     path("members/<text:username>/role/", views.member_role, name="member-role"),

@@ -21,6 +21,7 @@ from accounts.forms import (
     RoleForm,
     target_initial,
 )
+from accounts.home import team_home_view
 from accounts.models import INVITATION_DAYS, Kind, Membership, Role
 from lib.htmx import render_partial_for_target
 
@@ -39,6 +40,21 @@ def home(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @team_view
 def team_home(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """What needs attention when an app provides it (accounts.home), else the accounts."""
+    view = team_home_view()
+    if view is not None:
+        return view(request, membership)
+    return _account_list(request, membership)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@team_view
+def account_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+    return _account_list(request, membership)
+
+
+def _account_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     filters = AccountFilterForm(request.GET)
     filters.is_valid()
     accounts = selectors.account_list(

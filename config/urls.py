@@ -28,6 +28,8 @@ urlpatterns = [
     ),
     path("invitations/<text:token>/", invitation_accept, name="invitation-accept"),
     path("connections/tiktok/callback/", connection_callback, name="tiktok-callback"),
+    # The profile (e-mail, digest), digest unsubscribe links and the team's alerts.
+    path("", include("notifications.urls")),
 ]
 
 # Everything a team owns lives under its slug, one namespaced include per app:

@@ -32,6 +32,7 @@ from analytics.services.scorecard_queue import (
     enqueue_run,
 )
 from analytics.services.scorecards import check_end
+from analytics.signals import scorecard_run_done
 from lib.dates import yesterday
 
 logger = logging.getLogger(__name__)
@@ -365,6 +366,7 @@ def _settle_run(run_id: int) -> None:
                 account_errors=[error for chunk in chunks for error in chunk["account_errors"]],
                 finished_at=timezone.now(),
             )
+            transaction.on_commit(partial(_announce_done, run))
         else:
             ScorecardRun.objects.filter(pk=run_id).update(done=done)
 
@@ -399,9 +401,18 @@ def _execute(
                 return
             if progress:
                 progress(done, total)
-    mine.update(
+    finished = mine.update(
         status=ScorecardRun.Status.DONE,
         done=done,
         account_errors=errors,
         finished_at=timezone.now(),
+    )
+    if finished:
+        transaction.on_commit(partial(_announce_done, run))
+
+
+def _announce_done(run: ScorecardRun) -> None:
+    """Tells the apps above analytics (alerts) that the run's scorecards are written."""
+    scorecard_run_done.send(
+        sender=ScorecardRun, run_id=run.pk, team_id=run.team_id, account_ids=run.account_ids
     )

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "analytics",
     "strategy",
     "connections",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -242,6 +243,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Playbook <playbook@l
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in messages and shared reports start with this address.
 PLAYBOOK_BASE_URL = env.str("PLAYBOOK_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Alert webhooks may post to private and local addresses only when this is set (SSRF).
+PLAYBOOK_WEBHOOK_ALLOW_PRIVATE = env.bool("PLAYBOOK_WEBHOOK_ALLOW_PRIVATE", default=False)
 
 LOGGING = {
     "version": 1,

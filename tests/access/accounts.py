@@ -29,6 +29,7 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     # The home page sends members to their team; someone in no team sees how to join one.
     "home": {"GET": seen(manager=302, lead=302, outsiders=302) | {"superuser": 200}},
     "accounts:team-home": {"GET": MEMBERS_SEE},
+    "accounts:account-list": {"GET": MEMBERS_SEE},
     "accounts:member-list": {"GET": LEADS_SEE},
     # An empty invitation is shown again with its errors; an empty role is a message.
     "accounts:member-invite": {"POST": LEADS_SEE},
