@@ -23,17 +23,17 @@ from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Kind, Role
-from tests.access import accounts, analytics, connections, strategy
+from tests.access import accounts, analytics, connections, reports, strategy
 from tests.access.roles import FOREIGN, METHODS, ROLES, Cast
 from tests.factories import AccountFactory, MembershipFactory, TeamFactory, UserFactory
 from tests.security.checksum import checksum
 
-APPS = (accounts, analytics, connections, strategy)
+APPS = (accounts, analytics, connections, strategy, reports)
 EXPECTED: dict[str, Any] = {}
 for app in APPS:
     EXPECTED.update(app.EXPECTED)
 # Views anonymous users may reach: a method they do not allow answers 405, not 302.
-LOGIN_EXEMPT = {"login"}
+LOGIN_EXEMPT = {"login", "shared-report"}
 
 
 def project_urls() -> dict[str, set[str]]:

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "strategy",
     "connections",
     "lib.apps.PageCacheConfig",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,59 @@
+"""A report downloads as a PDF that opens: its text is extracted with pypdf."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from tests.analytics.chunked import accounts_with_history
+
+pytestmark = pytest.mark.django_db
+
+QUERY = {"start": "2025-03-01", "end": "2025-03-28", "compare": "year", "format": "pdf"}
+
+
+def text_of(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    assert len(reader.pages) >= 1
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_it_downloads_an_account_s_report_as_a_pdf(login, alice, acme) -> None:
+    (account,) = accounts_with_history(acme, 1, seed=2)
+
+    response = login(alice).get(
+        reverse("reports:account-report", args=["acme", account.handle]), QUERY
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="{account.handle}-report-2025-03-01-2025-03-28.pdf"'
+    )
+    assert response.content.startswith(b"%PDF-")
+    text = text_of(response.content)
+    assert f"@{account.handle}: report" in text
+    assert "KPIs against targets" in text and "Top videos" in text
+    assert "a year earlier" in text
+    # The controls of the screen (the period form, the share form) are not printed.
+    assert "Download PDF" not in text and "Create link" not in text
+
+
+def test_it_downloads_a_team_report_as_a_pdf(login, alice, acme) -> None:
+    accounts_with_history(acme, 3, seed=4)
+
+    response = login(alice).get(reverse("reports:team-report", args=["acme"]), QUERY)
+
+    assert response.status_code == 200
+    text = text_of(response.content)
+    assert "Acme: team report" in text
+    assert "@chunked0" in text and "@chunked2" in text
+
+
+def test_it_refuses_another_team_s_pdf(login, charlie, acme) -> None:
+    (account,) = accounts_with_history(acme, 1, seed=2)
+    url = reverse("reports:account-report", args=["acme", account.handle])
+    assert login(charlie).get(url, QUERY).status_code == 404
