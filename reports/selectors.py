@@ -100,6 +100,10 @@ class AccountScores:
             return None
         return self.score.overall_score - self.compared.overall_score
 
+    @property
+    def flag_labels(self) -> str:
+        return "; ".join(rules.FLAG_LABELS[flag] for flag in self.score.flags)
+
 
 @dataclass(frozen=True)
 class WeekDone:
@@ -149,7 +153,6 @@ class TeamReport:
     has_days: bool
     top_videos: list[Video]
     practice: Decimal | None
-    compared_practice: Decimal | None
     reviews: list[Scorecard]
 
     @property
@@ -205,7 +208,9 @@ def period_scores(*, accounts: list[Account], period: ReportPeriod) -> list[Acco
 
 def account_report(*, account: Account, period: ReportPeriod) -> AccountReport:
     """The report of one account the caller already checked may be seen."""
-    (line,) = _with_practice(period_scores(accounts=[account], period=period), period)
+    (line,) = _with_practice(
+        period_scores(accounts=[account], period=period), period, compared=True
+    )
     targets = rules.scaled_targets(account_targets(account), period.days)
     kpis = [
         Kpi(
@@ -257,7 +262,9 @@ def account_report(*, account: Account, period: ReportPeriod) -> AccountReport:
 
 def team_report(*, team: Team, accounts: list[Account], period: ReportPeriod) -> TeamReport:
     """The report of a team's `accounts` (those the reader may see, chosen by the caller)."""
-    lines = _with_practice(period_scores(accounts=accounts, period=period), period)
+    # Strategy's checklist states cost far more per account than the scores: a team's
+    # report reads them for the period only (an account's report for both periods).
+    lines = _with_practice(period_scores(accounts=accounts, period=period), period, compared=False)
     current_grades = Counter(line.score.grade for line in lines)
     compared_grades = Counter(line.compared.grade for line in lines)
     grades = [(g, current_grades[g], compared_grades[g]) for g in rules.GRADES]
@@ -304,23 +311,26 @@ def team_report(*, team: Team, accounts: list[Account], period: ReportPeriod) ->
         has_days=has_days,
         top_videos=_top_videos([line.account.pk for line in lines], period, TEAM_TOP_VIDEOS),
         practice=_mean(line.practice for line in lines),
-        compared_practice=_mean(line.compared_practice for line in lines),
         reviews=_reviews([line.account.pk for line in lines], period),
     )
 
 
-def _with_practice(lines: list[AccountScores], period: ReportPeriod) -> list[AccountScores]:
+def _with_practice(
+    lines: list[AccountScores], period: ReportPeriod, *, compared: bool
+) -> list[AccountScores]:
     ids = [line.account.pk for line in lines]
     current = practice_scores(account_ids=ids, start=period.start, end=period.end)
-    compared_start, compared_end = period.comparison
-    compared = practice_scores(account_ids=ids, start=compared_start, end=compared_end)
+    before: dict[int, Decimal | None] = {}
+    if compared:
+        compared_start, compared_end = period.comparison
+        before = practice_scores(account_ids=ids, start=compared_start, end=compared_end)
     return [
         AccountScores(
             account=line.account,
             score=line.score,
             compared=line.compared,
             practice=current.get(line.account.pk),
-            compared_practice=compared.get(line.account.pk),
+            compared_practice=before.get(line.account.pk),
         )
         for line in lines
     ]
