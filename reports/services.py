@@ -30,10 +30,15 @@ def share_link_create(
     account: Account | None,
     period: ReportPeriod,
     expires_on: date,
+    token: str = "",
 ) -> tuple[ShareLink, str]:
-    """A new share link and its token; the token is never stored, so show it now."""
+    """A new share link and its token; the token is never stored, so show it now.
+
+    `token` is for the demo only, whose link is the same on every run; otherwise a new
+    random one is made.
+    """
     with rights_held(user=user, team=team, lead_only=True):
-        token = secrets.token_urlsafe(TOKEN_BYTES)
+        token = token or secrets.token_urlsafe(TOKEN_BYTES)
         link = ShareLink(
             team=team,
             account=account,
