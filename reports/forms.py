@@ -27,6 +27,8 @@ def _date_input() -> forms.DateInput:
 class ReportPeriodForm(StyledFormMixin, forms.Form):
     """Any period from `start` to `end`, both inclusive, and what it is compared with."""
 
+    FIELDS = ("start", "end", "compare")
+
     start = forms.DateField(label="From", widget=_date_input(), validators=[validate_end])
     end = forms.DateField(label="To", widget=_date_input(), validators=[validate_end])
     compare = forms.ChoiceField(label="Compared with", choices=COMPARE_CHOICES)
@@ -49,16 +51,20 @@ class ReportPeriodForm(StyledFormMixin, forms.Form):
                 )
         return data
 
+    def asks(self) -> bool:
+        """Whether the query names a period at all (?format=pdf alone does not)."""
+        return any(name in self.data for name in self.FIELDS)
+
     def period(self) -> ReportPeriod:
         """The period asked for, or the default one when the query names none or a bad one."""
-        if not self.data or not self.is_valid():
+        if not self.asks() or not self.is_valid():
             return default_period()
         data = self.cleaned_data
         return ReportPeriod(start=data["start"], end=data["end"], compare=data["compare"])
 
     def period_error(self) -> str:
         """Why the period asked for is not shown ('' when it is, or none was asked for)."""
-        if not self.data or self.is_valid():
+        if not self.asks() or self.is_valid():
             return ""
         messages = [
             f"{self.fields[name].label if name in self.fields else 'Period'}: {message}"

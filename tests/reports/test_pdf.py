@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -57,3 +58,26 @@ def test_it_refuses_another_team_s_pdf(login, charlie, acme) -> None:
     (account,) = accounts_with_history(acme, 1, seed=2)
     url = reverse("reports:account-report", args=["acme", account.handle])
     assert login(charlie).get(url, QUERY).status_code == 404
+
+
+def test_it_prints_the_default_period_when_the_query_names_none(login, alice, acme) -> None:
+    (account,) = accounts_with_history(acme, 1, seed=2)
+    url = reverse("reports:account-report", args=["acme", account.handle])
+
+    response = login(alice).get(url, {"format": "pdf"})
+
+    assert response.status_code == 200
+    text = text_of(response.content)
+    assert "previous period" in text and "out of range" not in text
+
+
+def test_it_links_the_print_stylesheet_and_keeps_controls_off_paper(login, alice, acme) -> None:
+    (account,) = accounts_with_history(acme, 1, seed=2)
+    url = reverse("reports:account-report", args=["acme", account.handle])
+
+    body = login(alice).get(url).content.decode()
+
+    assert 'href="/static/css/report.css"' in body
+    assert 'class="pb-report-controls d-print-none' in body
+    css = (Path(__file__).resolve().parents[2] / "static/css/report.css").read_text()
+    assert "@media print" in css and ".pb-report-controls" in css
