@@ -156,6 +156,11 @@ class TeamReport:
     reviews: list[Scorecard]
 
     @property
+    def grade_summary(self) -> str:
+        """'A: 1, B: 2, —: 1': the grades that at least one account has this period."""
+        return ", ".join(f"{grade}: {count}" for grade, count, _ in self.grades if count) or "—"
+
+    @property
     def mean_change(self) -> Decimal | None:
         if self.mean_overall is None or self.compared_mean_overall is None:
             return None
@@ -268,7 +273,7 @@ def team_report(*, team: Team, accounts: list[Account], period: ReportPeriod) ->
     current_grades = Counter(line.score.grade for line in lines)
     compared_grades = Counter(line.compared.grade for line in lines)
     grades = [(g, current_grades[g], compared_grades[g]) for g in rules.GRADES]
-    grades.append(("—", current_grades[""], compared_grades[""]))
+    grades.append(("none", current_grades[""], compared_grades[""]))
     currencies = {line.account.currency for line in lines}
     currency = currencies.pop() if len(currencies) == 1 else ""
     summed = rules.figures(_summed([line.score for line in lines]))

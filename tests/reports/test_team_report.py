@@ -47,6 +47,10 @@ def test_it_reports_every_account_to_a_lead(login, alice, accounts) -> None:
     )
     assert [line.score for line in report.lines] == [line.score for line in expected]
     assert sum(count for _, count, _ in report.grades) == 4
+    summary = report.grade_summary
+    assert f"data-grades>{summary}<" in response.content.decode()
+    assert summary.count(":") == sum(1 for _, count, _ in report.grades if count)
+    assert not summary.endswith(",")
     body = response.content.decode()
     assert body.count("<svg") == 2
     assert "Accounts by grade" in body and "KPIs against targets" in body
