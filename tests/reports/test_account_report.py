@@ -95,3 +95,9 @@ def test_it_has_an_empty_state_without_metrics(login, alice, acme_deals) -> None
     assert response.status_code == 200
     assert "nothing to chart" in response.content.decode()
     assert "No video posted in this period" in response.content.decode()
+
+
+def test_it_is_linked_from_the_account_page_and_the_team_menu(login, alice, history) -> None:
+    body = login(alice).get(reverse("accounts:account-detail", args=["acme", history.handle]))
+    assert f'href="{url(history.handle)}"' in body.content.decode()
+    assert f'href="{reverse("reports:team-report", args=["acme"])}"' in body.content.decode()

@@ -81,3 +81,26 @@ def test_it_links_the_print_stylesheet_and_keeps_controls_off_paper(login, alice
     assert 'class="pb-report-controls d-print-none' in body
     css = (Path(__file__).resolve().parents[2] / "static/css/report.css").read_text()
     assert "@media print" in css and ".pb-report-controls" in css
+
+
+def test_it_never_fetches_what_the_html_names() -> None:
+    """A URL in the report (an image, a stylesheet) is refused, so a PDF reaches no server."""
+    import socket
+
+    from reports.pdf import render_pdf
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(0.5)
+        address = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        html = (
+            f'<link rel="stylesheet" href="{address}/style.css">'
+            f'<p>Hello</p><img src="{address}/image.png">'
+        )
+
+        pdf = render_pdf(html)
+
+        with pytest.raises(TimeoutError):
+            listener.accept()
+    assert "Hello" in text_of(pdf)
