@@ -23,4 +23,4 @@ RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --no-input -v0 \
     && useradd --system --uid 1000 playbook
 USER playbook
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30", "--access-logfile", "-"]

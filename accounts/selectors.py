@@ -49,17 +49,25 @@ def account_list(
     return accounts.prefetch_related(managers).order_by("handle")
 
 
-def account_get(*, user: AbstractBaseUser, membership: Membership, handle: str) -> Account:
+def account_get(
+    *, user: AbstractBaseUser, membership: Membership, handle: str, with_managers: bool = False
+) -> Account:
+    """The account of the membership's team by handle, if the user may see it; else 404.
+
+    `with_managers` loads its managers too (one more query), for the pages that list them.
+    """
     if not handle_is_valid(handle):
         # No account has such a handle; text the database refuses (NUL) never reaches it.
         raise Http404("No such account in this team.")
     accounts = Account.objects.visible_to(user).filter(team=membership.team)
+    if with_managers:
+        accounts = accounts.prefetch_related("managers")
     try:
-        return (
-            accounts.select_related("team").prefetch_related("managers").get(handle=handle.lower())
-        )
+        account = accounts.get(handle=handle.lower())
     except Account.DoesNotExist as exc:
         raise Http404("No such account in this team.") from exc
+    account.team = membership.team
+    return account
 
 
 def member_list(*, membership: Membership) -> QuerySet[Membership]:

@@ -76,7 +76,9 @@ def account_create(request: HttpRequest, membership: Membership) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 @team_view(lead_only=True)
 def account_edit(request: HttpRequest, membership: Membership, handle: str) -> HttpResponse:
-    account = selectors.account_get(user=request.user, membership=membership, handle=handle)
+    account = selectors.account_get(
+        user=request.user, membership=membership, handle=handle, with_managers=True
+    )
     form = AccountForm(request.POST or None, instance=account, membership=membership)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -114,7 +116,9 @@ def account_form_defaults(request: HttpRequest, membership: Membership) -> HttpR
 @require_GET
 @team_view
 def account_detail(request: HttpRequest, membership: Membership, handle: str) -> HttpResponse:
-    account = selectors.account_get(user=request.user, membership=membership, handle=handle)
+    account = selectors.account_get(
+        user=request.user, membership=membership, handle=handle, with_managers=True
+    )
     context = {"membership": membership, "account": account}
     return render(request, "accounts/account_detail.html", context)
 

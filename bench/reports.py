@@ -111,7 +111,7 @@ def main() -> None:
             transaction.set_rollback(True)
 
     def checklists() -> None:
-        practice_scores(account_ids=[a.pk for a in accounts], start=start, end=end)
+        practice_scores(accounts=accounts, start=start, end=end)
 
     def client_of(username: str) -> Client:
         client = Client(HTTP_HOST="localhost")

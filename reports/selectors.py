@@ -323,12 +323,12 @@ def team_report(*, team: Team, accounts: list[Account], period: ReportPeriod) ->
 def _with_practice(
     lines: list[AccountScores], period: ReportPeriod, *, compared: bool
 ) -> list[AccountScores]:
-    ids = [line.account.pk for line in lines]
-    current = practice_scores(account_ids=ids, start=period.start, end=period.end)
+    accounts = [line.account for line in lines]
+    current = practice_scores(accounts=accounts, start=period.start, end=period.end)
     before: dict[int, Decimal | None] = {}
     if compared:
         compared_start, compared_end = period.comparison
-        before = practice_scores(account_ids=ids, start=compared_start, end=compared_end)
+        before = practice_scores(accounts=accounts, start=compared_start, end=compared_end)
     return [
         AccountScores(
             account=line.account,

@@ -91,7 +91,7 @@ def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: d
         result.rows = canonical_rows(name, table, used, errors, as_of)
     elif header.tab in _OWN_READERS:
         used = _studio_used(header)
-        result.rows = _read_tab(name, table, as_of, errors)
+        result.rows = _read_tab(name, table, as_of, errors, result.notes)
         if not result.rows and not errors:
             result.notes.append(NO_AUDIENCE_YET)
     elif header.format == "tiktok-studio":
@@ -129,7 +129,9 @@ def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: d
 _OWN_READERS = frozenset({"follower-activity", "gender", "territories", "content"})
 
 
-def _read_tab(name: str, table: Table, as_of: date, errors: list[RowError]) -> list:
+def _read_tab(
+    name: str, table: Table, as_of: date, errors: list[RowError], notes: list[str]
+) -> list:
     # The readers of these tabs live in their own module, which reads rows through this one.
     from analytics.parsers import studio
 
@@ -137,7 +139,7 @@ def _read_tab(name: str, table: Table, as_of: date, errors: list[RowError]) -> l
     if tab == "follower-activity":
         return studio.activity_rows(name, table, as_of, errors)
     if tab == "content":
-        return studio.content_rows(name, table, as_of, errors)
+        return studio.content_rows(name, table, as_of, errors, notes)
     return studio.share_rows(name, table, tab or "gender", errors)
 
 

@@ -58,9 +58,15 @@ XLSX_MAX_PARTS = 200
 # about ten times the part's size in memory (Excel's own are a few dozen kilobytes).
 XLSX_MAX_STYLES_BYTES = 2 * 1024 * 1024
 
+# TikTok's captions hold at most 4,000 characters: a longer title (from a file or the API)
+# is cut to this, with a note.
+MAX_TITLE_CHARS = 4000
+
 CENT = Decimal("0.01")
 MONEY_ZERO = Decimal("0.00")
 MAX_COUNT = 2**63 - 1
+# Amounts are numeric(14, 2) columns: below a trillion.
+MAX_MONEY = Decimal("999999999999.99")
 READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
 # zipfile raises whatever its header parsing trips over on a damaged archive (ValueError,
 # IndexError, struct.error, NotImplementedError for odd compression...); to the person

@@ -7,24 +7,21 @@ whatever the number of accounts, weeks or items.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 
 from accounts.models import Account, Kind
 from analytics.models import DailyMetric, Scorecard
 from analytics.selectors.scorecards import PRACTICE_SORT, Window
 from lib.dates import this_week
-from strategy import evidence
-from strategy.models import Cadence, Check, Checklist, ChecklistItem
-from strategy.periods import counts_in_week, weeks_back, weeks_overlapping
-from strategy.selectors import Progress, practice_scores, weekly_completion
+from strategy.periods import weeks_back, weeks_overlapping
+from strategy.selectors import Progress, practice_scores, weekly_completion, weekly_progress
 
 HISTORY_WEEKS = 12
 # Fewer weeks with both figures than this, and the page says it cannot tell.
@@ -47,112 +44,16 @@ def practice_attach(cards: Iterable[Scorecard], *, window: Window) -> list[Score
     cards = list(cards)
     if not cards:
         return cards
-    scores = practice_scores_counted(
-        account_ids=sorted({card.account_id for card in cards}),
-        start=window.start,
-        end=window.end,
-    )
+    accounts = [card.account for card in cards]
+    scores = practice_scores(accounts=accounts, start=window.start, end=window.end)
     for card in cards:
         card.practice_score = scores.get(card.account_id)
     return cards
 
 
-def practice_scores_counted(
-    *, account_ids: list[int], start: date, end: date
-) -> dict[int, Decimal | None]:
-    """strategy.selectors.practice_scores's figures from the same queries read as plain
-    rows: a table of scores needs counts, not the checks' model instances and users.
-
-    Every item active in a week of the account's checklist counts once; an automatic one
-    only when its evidence rule answered for the week (done when it held), a manual one
-    done when the check that counts in the week is ticked (strategy.periods).
-    """
-    accounts = list(Account.objects.filter(pk__in=account_ids))
-    totals: dict[int, Progress] = defaultdict(Progress)
-    for (account_id, _), progress in _progress_by_week(
-        accounts, weeks_overlapping(start, end)
-    ).items():
-        totals[account_id].done += progress.done
-        totals[account_id].total += progress.total
-    return {account_id: totals[account_id].share for account_id in account_ids}
-
-
-def weekly_progress_counted(*, account: Account, weeks: list[date]) -> dict[date, Progress]:
-    """strategy.selectors.weekly_progress's figures, counted as practice_scores_counted
-    counts them: the progress of each of the weeks' checklists; a week without one is
-    missing."""
-    return {week: progress for (_, week), progress in _progress_by_week([account], weeks).items()}
-
-
-def _progress_by_week(
-    accounts: list[Account], weeks: list[date]
-) -> dict[tuple[int, date], Progress]:
-    """The progress of each checklist of the accounts in the weeks, by (account, week)."""
-    checklists = list(
-        Checklist.objects.filter(account__in=accounts, week_start__in=weeks)
-        .order_by()
-        .values_list("account_id", "week_start", "template_id")
-    )
-    if not checklists:
-        return {}
-    return _count_checklists(checklists, {account.pk: account for account in accounts})
-
-
-def _count_checklists(
-    checklists: list[tuple[int, date, int]], accounts: dict[int, Account]
-) -> dict[tuple[int, date], Progress]:
-    weeks = sorted({week for _, week, _ in checklists})
-    items_by_template: dict[int, list[tuple]] = defaultdict(list)
-    for template_id, *item in (
-        ChecklistItem.objects.filter(practice__template__in={t for _, _, t in checklists})
-        .filter(active_from__lte=weeks[-1])
-        .filter(Q(retired_from__isnull=True) | Q(retired_from__gt=weeks[0]))
-        .order_by()
-        .values_list(
-            *("practice__template_id", "pk", "cadence", "evidence_rule"),
-            *("active_from", "retired_from"),
-        )
-    ):
-        items_by_template[template_id].append(item)
-    items = [item for group in items_by_template.values() for item in group]
-    checks: dict[tuple[int, int], list[tuple]] = defaultdict(list)
-    for account_id, item_id, *check in (
-        Check.objects.filter(account__in=list(accounts), item__in=[item[0] for item in items])
-        .filter(
-            Q(period_start__range=(weeks[0].replace(day=1), weeks[-1]))
-            | Q(item__cadence=Cadence.ONCE)
-        )
-        .order_by()
-        .values_list(*("account_id", "item_id", "period_start", "ticked", "checklist__week_start"))
-    ):
-        checks[account_id, item_id].append(check)
-    rules = {item[2] for item in items if item[2]}
-    with_checklists = {account_id: accounts[account_id] for account_id, _, _ in checklists}
-    values = evidence.evaluate_weeks(rules, list(with_checklists.values()), weeks)
-    progress: dict[tuple[int, date], Progress] = {}
-    for account_id, week, template_id in checklists:
-        total = progress[account_id, week] = Progress()
-        for item_id, cadence, rule, active_from, retired_from in items_by_template[template_id]:
-            if active_from > week or (retired_from is not None and retired_from <= week):
-                continue
-            if rule:
-                held = values.get((rule, account_id, week))
-                if held is not None:
-                    total.total += 1
-                    total.done += held
-                continue
-            total.total += 1
-            for period_start, ticked, checklist_week in checks[account_id, item_id]:
-                # The first check that counts in the week decides, as in strategy's states.
-                if counts_in_week(cadence, week, period_start, checklist_week):
-                    total.done += ticked
-                    break
-    return progress
-
-
 def practice_score(*, account: Account, window: Window) -> Decimal | None:
     """One account's practice score over the weeks the window touches."""
-    scores = practice_scores(account_ids=[account.pk], start=window.start, end=window.end)
+    scores = practice_scores(accounts=[account], start=window.start, end=window.end)
     return scores[account.pk]
 
 
@@ -186,15 +87,25 @@ def scorecards_in_order(
 
 
 def scorecard_page(
-    cards: QuerySet[Scorecard], *, window: Window, sort: str, number: object, per_page: int
+    cards: QuerySet[Scorecard],
+    *,
+    window: Window,
+    sort: str,
+    number: object,
+    per_page: int,
+    count: int | None = None,
 ) -> Page:
     """One page of the review table, each card with its practice score.
 
     Sorted in the database, only the page's cards need a practice score; sorted by
-    practice score, every card of the window does.
+    practice score, every card of the window does. `count`, the number of cards when the
+    caller knows it already, spares the paginator its COUNT query.
     """
     ordered = scorecards_in_order(cards, window=window, sort=sort)
-    page = Paginator(ordered, per_page).get_page(number)
+    paginator = Paginator(ordered, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not asked again
+    page = paginator.get_page(number)
     if ordered is cards:
         page.object_list = practice_attach(page.object_list, window=window)
     return page
@@ -370,7 +281,7 @@ def practice_of_account(
     checklists of the weeks either needs (an account's scorecard shows both)."""
     history = weeks_back(this_week(), weeks)
     in_window = weeks_overlapping(window.start, window.end)
-    progress = weekly_progress_counted(account=account, weeks=sorted({*history, *in_window}))
+    progress = weekly_progress(account=account, weeks=sorted({*history, *in_window}))
     total = Progress()
     for week in in_window:
         if week in progress:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
@@ -127,26 +127,30 @@ def scorecard_list(
     return cards.select_related("account", "reviewed_by").order_by(*_ordering(sort))
 
 
-def scorecard_points(cards: QuerySet[Scorecard]) -> list[dict[str, object]]:
-    """The scatter chart's points, one query whatever the number of accounts."""
+@dataclass(frozen=True)
+class CardsOverview:
+    """What the review page shows of all the cards, not only of its page."""
+
+    points: list[dict[str, object]]  # the scatter chart's, one per card
+    count: int
+    computed_at: datetime | None  # when the newest card was computed
+
+
+def scorecard_overview(cards: QuerySet[Scorecard]) -> CardsOverview:
+    """The scatter chart's points, the number of cards and when the newest was computed:
+    one query whatever the number of accounts."""
     rows = cards.order_by().values_list(
-        "account__handle", "account__kind", "engagement_score", "roi_score"
+        "account__handle", "account__kind", "engagement_score", "roi_score", "computed_at"
     )
-    # The quadrant rule counts a missing score as 0 (docs/scoring.md); the chart does too.
-    return [
-        {
-            "handle": handle,
-            "kind": kind,
-            "x": float(engagement or 0),
-            "y": float(roi or 0),
-        }
-        for handle, kind, engagement, roi in rows
-    ]
-
-
-def scorecard_computed_at(cards: QuerySet[Scorecard]) -> object:
-    """When the newest of these scorecards was computed, or None when there are none."""
-    return cards.order_by().aggregate(newest=Max("computed_at"))["newest"]
+    points, newest = [], None
+    for handle, kind, engagement, roi, computed_at in rows:
+        # The quadrant rule counts a missing score as 0 (docs/scoring.md); the chart does too.
+        points.append(
+            {"handle": handle, "kind": kind, "x": float(engagement or 0), "y": float(roi or 0)}
+        )
+        if newest is None or computed_at > newest:
+            newest = computed_at
+    return CardsOverview(points=points, count=len(points), computed_at=newest)
 
 
 def scorecard_latest(*, account: Account, days: int = DEFAULT_DAYS) -> Scorecard | None:
@@ -178,11 +182,32 @@ def scorecard_get(
 
 
 def scorecard_history(*, account: Account, days: int) -> list[Scorecard]:
-    return list(
+    """The account's latest HISTORY_LENGTH scorecards of `days` days, newest first."""
+    cards = list(
         Scorecard.objects.filter(account=account, days=days)
+        .select_related("reviewed_by")
         .annotate(trend=F("overall_score") - F("previous_overall_score"))
         .order_by("-period_end")[:HISTORY_LENGTH]
     )
+    for card in cards:
+        card.account = account
+    return cards
+
+
+def scorecard_with_history(
+    *, account: Account, days: int, end: date | None
+) -> tuple[date, Scorecard | None, list[Scorecard]]:
+    """The window's end (the latest scorecard's when `end` is None, as account_default_end),
+    its scorecard or None, and scorecard_history(): one query unless the asked scorecard is
+    older than the history."""
+    history = scorecard_history(account=account, days=days)
+    if end is None:
+        end = history[0].period_end if history else yesterday()
+    card = next((c for c in history if c.period_end == end), None)
+    covered = len(history) < HISTORY_LENGTH or end >= history[-1].period_end
+    if card is None and not covered:
+        card = scorecard_find(account=account, days=days, end=end)
+    return end, card, history
 
 
 def account_default_end(*, account: Account, days: int) -> date:

@@ -25,7 +25,6 @@ from django.http import Http404
 
 from accounts.models import Account, Team
 from analytics.models import Video, VideoSnapshot
-from analytics.promotion import Matcher, team_matcher
 from analytics.selectors.scorecards import Window
 
 # How many videos the Content page calls the top and the bottom of a window.
@@ -161,11 +160,14 @@ def video_top_and_bottom(*, account: Account, window: Window, count: int = TOP_C
     return Ranked(top=top, bottom=bottom[:count], posted=len(posted))
 
 
-def attach_promotional(videos: Iterable[Video], matcher: Matcher) -> list[Video]:
-    """Sets `promotional` (bool) and `promotional_by_mark` on each video; returns them."""
+def attach_promotional(videos: Iterable[Video]) -> list[Video]:
+    """Sets `promotional` (bool) and `promotional_by_mark` on each video; returns them.
+
+    Read from the stored fields (Video.is_promotional): no title is matched per view.
+    """
     videos = list(videos)
     for video in videos:
-        video.promotional = matcher.is_promotional(video.title, video.promotional_mark)
+        video.promotional = video.is_promotional
         video.promotional_by_mark = video.promotional_mark is not None
     return videos
 
@@ -193,16 +195,15 @@ class ContentMix:
 
 
 def content_mix(*, account: Account, window: Window) -> ContentMix:
-    """Counts videos posted in the window by the promotional rule (two queries)."""
-    matcher = team_matcher(account.team_id)
+    """Counts videos posted in the window by the promotional rule (one query)."""
     rows = Video.objects.filter(
         account=account, posted_on__gte=window.start, posted_on__lte=window.end
-    ).values_list("title", "promotional_mark")
+    ).values_list("title_promotional", "promotional_mark")
     promotional = authentic = marked = 0
-    for title, mark in rows:
+    for by_title, mark in rows:
         if mark is not None:
             marked += 1
-        if matcher.is_promotional(title, mark):
+        if mark if mark is not None else by_title:
             promotional += 1
         else:
             authentic += 1
@@ -239,7 +240,6 @@ def video_export_rows(*, team: Team, account: Account | None = None) -> Iterator
     "BINARY"), whatever the database's locale, so the file's order is the same on every
     server.
     """
-    matcher = team_matcher(team)
     snapshots = VideoSnapshot.objects.filter(
         video__account__team=team, video__account__archived=False
     )
@@ -262,7 +262,8 @@ def video_export_rows(*, team: Team, account: Account | None = None) -> Iterator
         "comments",
         "shares",
         "video__promotional_mark",
+        "video__title_promotional",
     )
     for row in snapshots.iterator(chunk_size=2000):
-        *figures, mark = row
-        yield ExportRow(*figures, promotional=matcher.is_promotional(row[3], mark))
+        *figures, mark, by_title = row
+        yield ExportRow(*figures, promotional=mark if mark is not None else by_title)

@@ -21,6 +21,7 @@ from analytics.forms_imports import ImportUploadForm
 from analytics.models import ImportRun
 from analytics.selectors import imports as selectors
 from analytics.services import imports as services
+from analytics.services.previews import MAX_OPEN_PREVIEWS
 from lib.htmx import render_partial_for_target
 
 IMPORTS_PER_PAGE = 20
@@ -41,6 +42,15 @@ def import_upload(request: HttpRequest, membership: Membership) -> HttpResponse:
             as_of=form.cleaned_data["as_of"],
             max_bytes=settings.METRICS_MAX_UPLOAD_BYTES,
         )
+        if run.previews_discarded:
+            count = len(run.previews_discarded)
+            messages.info(
+                request,
+                f"Your {count} oldest upload{'s' if count > 1 else ''} waiting for confirmation "
+                f"{'were' if count > 1 else 'was'} discarded: at most "
+                f"{MAX_OPEN_PREVIEWS} previews (and {settings.METRICS_PREVIEW_MAX_BYTES // 2**20} "
+                "MB of files) wait at a time.",
+            )
         return redirect(
             "analytics:import-detail", team_slug=membership.team.slug, import_run_id=run.public_id
         )

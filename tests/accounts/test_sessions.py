@@ -1,16 +1,15 @@
-"""Sessions in the database, read by lib.sessions: login, expiry, logout, password change."""
+"""Sessions in the database (Django's engine): login, expiry, logout, password change."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-
-from lib.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +38,8 @@ def home_status(client: Client) -> int:
     return response.status_code
 
 
-def test_the_settings_use_it(settings) -> None:
-    assert settings.SESSION_ENGINE == "lib.sessions"
+def test_the_settings_use_djangos_database_sessions(settings) -> None:
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
     assert isinstance(Client().session, SessionStore)
 
 
@@ -96,14 +95,16 @@ def test_a_password_change_ends_the_other_sessions(member) -> None:
     assert home_status(other) == 302
 
 
-def test_a_session_signed_in_with_djangos_backend_stays_signed_in(member):
+def test_a_session_naming_the_removed_backend_signs_out_without_an_error(member):
+    """The one-time sign-out after upgrading (CHANGELOG.md): no 500, the login page."""
     client = logged_in(member)
     key = client.cookies["sessionid"].value
     store = SessionStore(key)
     data = Session.objects.get(session_key=key).get_decoded()
-    assert data["_auth_user_backend"] == "accounts.backends.ModelBackend"
-    # As the session was written before accounts.backends existed.
-    data["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    assert data["_auth_user_backend"] == "django.contrib.auth.backends.ModelBackend"
+    # As a session written while accounts.backends existed.
+    data["_auth_user_backend"] = "accounts.backends.ModelBackend"
     Session.objects.filter(session_key=key).update(session_data=store.encode(data))
 
-    assert home_status(client) == 200
+    assert home_status(client) == 302
+    assert home_status(logged_in(member)) == 200
