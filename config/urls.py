@@ -8,6 +8,7 @@ from django.urls import include, path
 from accounts.views import home, invitation_accept
 from connections.views import connection_callback
 from lib import converters  # noqa: F401 (registers <text:>)
+from reports.views import shared_report
 
 # Pages outside any team: the landing redirect, sign-in and the TikTok OAuth callback
 # (one fixed address registered with TikTok).
@@ -30,6 +31,8 @@ urlpatterns = [
     path("connections/tiktok/callback/", connection_callback, name="tiktok-callback"),
     # The profile (e-mail, digest), digest unsubscribe links and the team's alerts.
     path("", include("notifications.urls")),
+    # A report shared by a lead: no login, the token alone opens it.
+    path("r/<text:token>/", shared_report, name="shared-report"),
 ]
 
 # Everything a team owns lives under its slug, one namespaced include per app:
@@ -39,6 +42,7 @@ urlpatterns += [
     path("t/<slug:team_slug>/", include("analytics.urls")),
     path("t/<slug:team_slug>/", include("strategy.urls")),
     path("t/<slug:team_slug>/", include("connections.urls")),
+    path("t/<slug:team_slug>/", include("reports.urls")),
 ]
 
 handler400 = "accounts.errors.bad_request"

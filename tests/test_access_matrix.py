@@ -23,17 +23,17 @@ from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Kind, Role
-from tests.access import accounts, analytics, connections, notifications, strategy
+from tests.access import accounts, analytics, connections, notifications, reports, strategy
 from tests.access.roles import FOREIGN, METHODS, ROLES, Cast
 from tests.factories import AccountFactory, MembershipFactory, TeamFactory, UserFactory
 from tests.security.checksum import checksum
 
-APPS = (accounts, analytics, connections, strategy, notifications)
+APPS = (accounts, analytics, connections, strategy, notifications, reports)
 EXPECTED: dict[str, Any] = {}
 for app in APPS:
     EXPECTED.update(app.EXPECTED)
 # Views anonymous users may reach: a method they do not allow answers 405, not 302.
-LOGIN_EXEMPT = {"login", "invitation-accept", "notifications:unsubscribe"}
+LOGIN_EXEMPT = {"login", "invitation-accept", "notifications:unsubscribe", "shared-report"}
 
 
 def project_urls() -> dict[str, set[str]]:

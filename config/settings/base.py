@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "strategy",
     "connections",
     "notifications",
+    "reports",
 ]
 
 MIDDLEWARE = [
