@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from accounts.views import home
+from api.v1 import urlpatterns_of_api
 from connections.views import connection_callback
 from lib import converters  # noqa: F401 (registers <text:>)
 
@@ -27,6 +28,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("connections/tiktok/callback/", connection_callback, name="tiktok-callback"),
+    # The read API (docs/api.md): keys or sessions, its own 401s and problem details.
+    path("api/v1/", urlpatterns_of_api()),
 ]
 
 # Everything a team owns lives under its slug, one namespaced include per app:
@@ -36,6 +39,7 @@ urlpatterns += [
     path("t/<slug:team_slug>/", include("analytics.urls")),
     path("t/<slug:team_slug>/", include("strategy.urls")),
     path("t/<slug:team_slug>/", include("connections.urls")),
+    path("t/<slug:team_slug>/", include("api.urls")),
 ]
 
 handler400 = "accounts.errors.bad_request"

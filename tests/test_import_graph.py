@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("accounts", "analytics", "strategy", "connections", "lib", "config")
+PACKAGES = ("accounts", "analytics", "strategy", "connections", "lib", "config", "api")
 
 
 def module_name(path: Path) -> str:
