@@ -18,6 +18,7 @@ from api import selectors
 from api.auth import Caller, KeyOrSession
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, keyset_page
 from api.problems import COMMON, Problem, problem_response, validation_errors
+from api.problems import CONTENT_TYPE as PROBLEM_TYPE
 from api.schemas import (
     AccountPage,
     ChecklistPage,
@@ -30,7 +31,27 @@ from lib.dates import EARLIEST_END, end_error, this_week, week_error, week_start
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class ReadApi(NinjaAPI):
+    """ninja's API with the schema saying what is sent: errors as application/problem+json."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                names = {parameter["name"] for parameter in operation.get("parameters", [])}
+                if "format" in names:
+                    # ?format=csv answers the page export's CSV instead of the JSON page.
+                    content = operation["responses"][200]["content"]
+                    content["text/csv"] = {"schema": {"type": "string"}}
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        content[PROBLEM_TYPE] = content.pop("application/json")
+        return schema
+
+
+api = ReadApi(
     title="Playbook read API",
     version="1",
     description=(
@@ -51,9 +72,6 @@ TeamSlug = Annotated[
     str | None,
     Query(max_length=50, description="A session's team slug (a key reads its own team)."),
 ]
-CSV_CONTENT = {
-    "content": {"text/csv": {"schema": {"type": "string"}}},
-}
 
 
 @api.exception_handler(Problem)
@@ -225,7 +243,6 @@ Format = Literal["json", "csv"]
     response={200: ScorecardPage, **COMMON},
     url_name="scorecard-list",
     summary="The team's scorecards of one window, one per readable account",
-    openapi_extra={"responses": {"200": CSV_CONTENT}},
 )
 def scorecard_list(
     request: HttpRequest,
@@ -260,7 +277,6 @@ def scorecard_list(
     response={200: ScorecardPage, **COMMON},
     url_name="account-scorecard-list",
     summary="An account's scorecards, newest period first",
-    openapi_extra={"responses": {"200": CSV_CONTENT}},
 )
 def account_scorecard_list(
     request: HttpRequest,
@@ -299,7 +315,6 @@ def _scorecard(card: Any) -> dict[str, str]:
     response={200: VideoPage, **COMMON},
     url_name="video-list",
     summary="An account's videos with their daily snapshots",
-    openapi_extra={"responses": {"200": CSV_CONTENT}},
 )
 def video_list(
     request: HttpRequest,
