@@ -1,7 +1,7 @@
 """The URLs of /api/v1/: ninja's operations, each answered the way every API response is.
 
 Every view here is reachable without a session (a key is the credential; the API's own
-auth answers 401), answers a method it does not have with a 405 problem, varies on the
+auth answers 401), answers any method but GET with a 405 problem, varies on the
 credentials, is kept by no shared cache, and gets an ETag from its body: a GET whose
 If-None-Match names it is answered 304 without a body (after auth and the usage count).
 """
@@ -24,9 +24,9 @@ from django.utils.cache import (
 )
 
 from api.endpoints import api
-from api.problems import CONTENT_TYPE, problem_response
+from api.problems import problem_response
 
-READ_METHODS = ("GET", "HEAD")
+READ_METHODS = ("GET",)
 
 
 def served(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -36,21 +36,12 @@ def served(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         if request.method not in READ_METHODS:
             # The API only reads; the schema and docs pages too.
             return problem_response(
-                request, 405, "This API only reads: use GET.", headers={"Allow": "GET, HEAD"}
+                request, 405, "This API only reads: use GET.", headers={"Allow": "GET"}
             )
         response = view(request, *args, **kwargs)
-        if response.status_code == 405 and response.get("Content-Type") != CONTENT_TYPE:
-            allowed = response.get("Allow", "GET")
-            response = problem_response(
-                request, 405, f"This address answers {allowed} only.", headers={"Allow": allowed}
-            )
         patch_vary_headers(response, ("Authorization", "Cookie"))
         patch_cache_control(response, private=True, no_cache=True)
-        if (
-            request.method in ("GET", "HEAD")
-            and response.status_code == 200
-            and not response.streaming
-        ):
+        if response.status_code == 200 and not response.streaming:
             set_response_etag(response)
             return get_conditional_response(request, etag=response["ETag"], response=response)
         return response
