@@ -21,6 +21,7 @@ PACKAGES = (
     "connections",
     "notifications",
     "reports",
+    "api",
     "lib",
     "config",
 )

@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "connections",
     "notifications",
     "reports",
+    # The read API (docs/api.md); ninja for its templates and vendored Swagger UI assets.
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -261,3 +264,10 @@ LOGGING = {
     },
 }
 AXES_VERBOSE = False
+
+# The read API (docs/api.md): requests per key and hour, counted in Redis under a prefix.
+PLAYBOOK_API_HOURLY_CAP = env.int("PLAYBOOK_API_HOURLY_CAP", default=1000)
+PLAYBOOK_API_REDIS_URL = env.str(
+    "PLAYBOOK_API_REDIS_URL", default=env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+)
+PLAYBOOK_API_CAP_PREFIX = env.str("PLAYBOOK_API_CAP_PREFIX", default="playbook:api:cap")
