@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import OuterRef, Subquery
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import Coalesce, TruncWeek
 
 from accounts.models import Account
-from analytics.models import DailyMetric, PromotionalMarkers, Video
-from analytics.promotion import DEFAULT_MARKERS, Matcher, compile_markers
+from analytics.models import DailyMetric, Video
 from lib.dates import monday_of
 from strategy import evidence
 
@@ -33,13 +31,16 @@ def _spent(accounts: list[Account], start: date, end: date) -> set[int]:
 
 
 def _videos(accounts: list[Account], start: date, end: date):
-    """(account, posted on, title, mark, the team's markers) of the videos in [start, end]."""
-    saved = PromotionalMarkers.objects.filter(team=OuterRef("account__team")).values("markers")
+    """(account, posted on, promotional) of the videos in [start, end].
+
+    Whether a video is promotional is stored on it (Video.title_promotional, kept by
+    analytics.services.videos.videos_classify; a person's mark wins): no title is matched here.
+    """
     return (
         Video.objects.filter(account__in=[a.pk for a in accounts], posted_on__range=(start, end))
-        .annotate(team_markers=Subquery(saved[:1]))
+        .annotate(promotional=Coalesce("promotional_mark", "title_promotional"))
         .order_by()
-        .values_list("account_id", "posted_on", "title", "promotional_mark", "team_markers")
+        .values_list("account_id", "posted_on", "promotional")
     )
 
 
@@ -67,30 +68,23 @@ def paid_promotion_weeks(accounts: list[Account], start: date, end: date) -> dic
 
 
 # Video rules. A video counts in the ISO week of its `posted_on`; videos without a date
-# count nowhere. Promotional is analytics/promotion.py's rule: a person's mark wins, else
-# the team's markers (its own list, or the defaults) in the title.
+# count nowhere. Promotional is analytics/promotion.py's rule, stored on each video.
 
 
 def _videos_by_week(accounts: list[Account], start: date, end: date) -> dict[int, dict]:
     """{account_id: {monday: (videos, promotional)}} for the weeks with a video: one query,
     shared by every video rule of the same evaluation (strategy.evidence.shared).
-
-    The team's markers come along in the same query, so many teams cost no more.
     """
     key = ("videos_by_week", tuple(sorted(a.pk for a in accounts)), start, end)
     return evidence.shared(key, lambda: _count_videos(accounts, start, end))
 
 
 def _count_videos(accounts: list[Account], start: date, end: date) -> dict[int, dict]:
-    matchers: dict[tuple[str, ...], Matcher] = {}
     counts: dict[int, dict[date, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for account_id, posted_on, title, mark, markers in _videos(accounts, start, end):
-        key = tuple(markers) if markers is not None else DEFAULT_MARKERS
-        if key not in matchers:
-            matchers[key] = compile_markers(key)
+    for account_id, posted_on, promotional in _videos(accounts, start, end):
         week = counts[account_id][monday_of(posted_on)]
         week[0] += 1
-        week[1] += matchers[key].is_promotional(title, mark)
+        week[1] += bool(promotional)
     return {
         account_id: {monday: (total, promotional) for monday, (total, promotional) in weeks.items()}
         for account_id, weeks in counts.items()

@@ -34,11 +34,18 @@ INSTALLED_APPS = [
     "analytics",
     "strategy",
     "connections",
+    "notifications",
+    "reports",
+    # The read API (docs/api.md); ninja for its templates and vendored Swagger UI assets.
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cuts a request before gunicorn's --timeout kills its worker, with a page saying so.
+    "lib.deadlines.request_deadline",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -150,7 +157,13 @@ STORAGES = {
 }
 
 # Uploaded metric files are read in memory up to the importer's own limit.
+# A request running longer is rolled back and answered with errors/503.html (lib/deadlines.py);
+# keep it below gunicorn's --timeout (30 s in the Dockerfile and docker-compose.yml).
+REQUEST_TIMEOUT_SECONDS = env.float("REQUEST_TIMEOUT_SECONDS", default=25)
 METRICS_MAX_UPLOAD_BYTES = env.int("METRICS_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# What one person's open previews store counts against the upload limit: together their
+# files stay within it, the oldest previews discarded first (analytics/services/previews.py).
+METRICS_PREVIEW_MAX_BYTES = env.int("METRICS_PREVIEW_MAX_BYTES", default=METRICS_MAX_UPLOAD_BYTES)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -234,6 +247,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Playbook <playbook@l
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in messages and shared reports start with this address.
 PLAYBOOK_BASE_URL = env.str("PLAYBOOK_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Alert webhooks may post to private and local addresses only when this is set (SSRF).
+PLAYBOOK_WEBHOOK_ALLOW_PRIVATE = env.bool("PLAYBOOK_WEBHOOK_ALLOW_PRIVATE", default=False)
 
 LOGGING = {
     "version": 1,
@@ -249,3 +264,10 @@ LOGGING = {
     },
 }
 AXES_VERBOSE = False
+
+# The read API (docs/api.md): requests per key and hour, counted in Redis under a prefix.
+PLAYBOOK_API_HOURLY_CAP = env.int("PLAYBOOK_API_HOURLY_CAP", default=1000)
+PLAYBOOK_API_REDIS_URL = env.str(
+    "PLAYBOOK_API_REDIS_URL", default=env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+)
+PLAYBOOK_API_CAP_PREFIX = env.str("PLAYBOOK_API_CAP_PREFIX", default="playbook:api:cap")
