@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from accounts.models import (
     HANDLE_RE,

@@ -29,7 +29,7 @@ before it), then one line per goal: `goal <name>: <figure> (target <op> <value>)
 `missed`).
 
     DJANGO_SETTINGS_MODULE=config.settings.test python bench/pages.py [--quick]
-        [--accounts N] [--days D] [--seconds 10] [--workers 4] [--threads 5]
+        [--accounts N] [--days D] [--seconds 10] [--workers 4]
         [--port 8766] [--reload] [--profile PAGE]
 """
 
@@ -81,7 +81,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--days", type=int, default=None, help="days of metrics (365)")
     parser.add_argument("--seconds", type=float, default=None, help="per page (10; quick 4)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn processes")
-    parser.add_argument("--threads", type=int, default=5, help="threads per gunicorn process")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--reload", action="store_true", help="load the data again")
     parser.add_argument(
@@ -187,8 +186,8 @@ def time_pages(args: argparse.Namespace, url: str) -> dict[str, tuple]:
         print(
             f"{args.accounts:,} accounts x {args.days} days, {len(clients)} clients (a lead "
             f"and {len(clients) - 1} managers), production settings, gunicorn {args.workers} "
-            f"x {args.threads} threads, pool of {args.threads} a process, one request in "
-            f"{WRITE_EVERY} a write, {args.seconds:g} s a page, {os.cpu_count()} CPUs"
+            f"sync workers, pooled connections, one request in {WRITE_EVERY} a write, "
+            f"{args.seconds:g} s a page, {os.cpu_count()} CPUs"
         )
         trivial = trivial_work(args.port)
 

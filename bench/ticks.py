@@ -3,12 +3,11 @@
 Uses the data of bench/pages.py (its database, playbook_bench_pages or
 playbook_bench_pages_quick with --quick: a team of 1,000 accounts with a lead and twenty
 managers of 50 accounts each; created and loaded there or here, never the test or
-production database), then starts the app as production runs it: gunicorn (gthread) with
-config.settings.production (DEBUG off, cached templates, the static files' manifest,
-psycopg's pool of DJANGO_DB_POOL_MAX_SIZE = --threads connections per process), no
-cache of any kind. From concurrent clients, every one a different user (the lead and the
-twenty managers: threads, each with its own keep-alive connection and logged-in session),
-it times:
+production database), then starts the app as production runs it: gunicorn (sync
+workers, as the image runs them) with config.settings.production (DEBUG off, cached
+templates, the static files' manifest, psycopg's pool), no cache of any kind. From
+concurrent clients, every one a different user (the lead and the twenty managers: threads,
+each with its own connection and logged-in session), it times:
 
 1. the trivial view: GET /login/ without a session (a template with a CSRF token);
 2. ticks: htmx POSTs ticking and unticking random items of the client's own accounts,
@@ -21,7 +20,7 @@ one line per goal: `goal <name>: <figure> (target <op> <value>) met` (or `missed
 goal is a tick p95 at most three times the trivial view's p95 of the same run (issue 16).
 
     DJANGO_SETTINGS_MODULE=config.settings.test python bench/ticks.py [--quick]
-        [--seconds 20] [--baseline-seconds 5] [--rounds 1] [--workers 4] [--threads 5]
+        [--seconds 20] [--baseline-seconds 5] [--rounds 1] [--workers 4]
         [--port 8765]
 """
 
@@ -74,7 +73,6 @@ def parse_args() -> argparse.Namespace:
         "between rounds (on a machine whose other load varies)",
     )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn processes")
-    parser.add_argument("--threads", type=int, default=5, help="threads per gunicorn process")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--reload", action="store_true", help="load the data again")
     args = parser.parse_args()
@@ -107,7 +105,6 @@ def production_env(args: argparse.Namespace, url: str) -> dict[str, str]:
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_SECURE_COOKIES": "false",
         "DATABASE_URL": url,
-        "DJANGO_DB_POOL_MAX_SIZE": str(args.threads),
         "DJANGO_LOG_LEVEL": "WARNING",
     }
 
@@ -127,9 +124,10 @@ def start_server(args: argparse.Namespace, url: str) -> subprocess.Popen:
         "config.wsgi:application",
         f"--bind=127.0.0.1:{args.port}",
         f"--workers={args.workers}",
-        f"--threads={args.threads}",
-        "--worker-class=gthread",
-        "--keep-alive=30",
+        # As the image runs it: sync workers, one request at a time each, so that the
+        # request deadline (lib/deadlines.py) can interrupt it (docs/scaling.md).
+        "--worker-class=sync",
+        "--timeout=30",
         "--log-level=warning",
     ]
     server = subprocess.Popen(command, cwd=BASE_DIR, env=env)
@@ -355,8 +353,8 @@ def main() -> None:
         clients = team_clients(args.port, BIG_TEAM, users)
         print(
             f"{len(clients)} clients (a lead and {len(clients) - 1} managers), production "
-            f"settings, gunicorn {args.workers} x {args.threads} threads, pool of "
-            f"{args.threads} a process, one request in {WRITE_EVERY} a tick, "
+            f"settings, gunicorn {args.workers} sync workers, pooled connections, "
+            f"one request in {WRITE_EVERY} a tick, "
             f"{sum(len(c.urls) for c in clients)} tickable items, {os.cpu_count()} CPUs"
         )
         trivial = trivial_work(args.port)

@@ -1,7 +1,7 @@
 """Production: everything comes from the environment; nothing differs but the values.
 
-The one default of its own: connections come from psycopg's pool, sized for gunicorn's
-threads (DJANGO_DB_POOL_MAX_SIZE; docs/scaling.md).
+The one default of its own: connections come from psycopg's pool
+(DJANGO_DB_POOL_MAX_SIZE, 4 a process; docs/scaling.md).
 """
 
 from __future__ import annotations
