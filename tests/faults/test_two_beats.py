@@ -21,6 +21,7 @@ JOBS = {
     "monday-checklists": "strategy.tasks.open_weekly_checklists",
     "pending-scorecard-runs": "analytics.tasks.dispatch_pending_runs",
     "nightly-tiktok-sync": "connections.tasks.sync_nightly",
+    "purge-old-previews": "analytics.tasks.purge_old_previews",
 }
 
 
