@@ -37,6 +37,30 @@ def test_a_request_past_its_deadline_gets_the_503_page(settings):
     assert b"Nothing was saved" in response.content
 
 
+@pytest.mark.django_db
+def test_a_real_request_past_its_deadline_gets_the_503_page_not_a_500(
+    client, settings, monkeypatch
+):
+    # Anywhere in the stack (here the session middleware), Django would make a 500 of
+    # the exception before it reached the deadline's middleware.
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    real = SessionMiddleware.process_request
+
+    def slow(self, request):
+        time.sleep(2)
+        return real(self, request)
+
+    monkeypatch.setattr(SessionMiddleware, "process_request", slow)
+    settings.REQUEST_TIMEOUT_SECONDS = 0.05
+    client.raise_request_exception = False
+
+    response = client.get("/login/")
+
+    assert response.status_code == 503
+    assert b"This took too long" in response.content
+
+
 def test_a_quick_request_is_untouched_and_leaves_no_timer(settings):
     settings.REQUEST_TIMEOUT_SECONDS = 5
     response = request_deadline(lambda _request: "answer")(RequestFactory().get("/"))
