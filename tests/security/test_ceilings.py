@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from io import StringIO
@@ -134,3 +135,29 @@ def test_import_metrics_has_a_default_timeout_of_ten_minutes(acme, tmp_path, mon
 
     assert armed == [600]
     assert DailyMetric.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_import_metrics_stops_even_when_the_deadline_was_caught_on_the_way(
+    acme, tmp_path, monkeypatch
+):
+    AccountFactory(team=acme, handle="acmeofficial")
+    path = tmp_path / "rows.csv"
+    path.write_text("date,handle,likes\n2024-10-07,acmeofficial,3\n")
+    real = imports.upload_import
+
+    def swallowing(**kwargs):
+        result = real(**kwargs)
+        # What careless code on the way might do: catch everything and go on.
+        with contextlib.suppress(Exception):
+            time.sleep(2)
+        return result
+
+    monkeypatch.setattr(imports, "upload_import", swallowing)
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command(
+            "import_metrics", str(path), "--team", "acme", "--timeout", "0.2", stdout=StringIO()
+        )
+
+    assert not DailyMetric.objects.exists()
+    assert not ImportRun.objects.exists()
