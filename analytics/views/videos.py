@@ -23,7 +23,6 @@ from analytics.selectors import scorecards as scorecard_selectors
 from analytics.selectors import videos as selectors
 from analytics.services import videos as services
 from lib.htmx import render_partial_for_target
-from lib.pagecache import cached_page
 
 VIDEOS_PER_PAGE = 25
 COLUMNS = (
@@ -40,7 +39,6 @@ COLUMNS = (
 @require_GET
 @vary_on_headers("HX-Request")
 @team_view
-@cached_page
 def video_list(request: HttpRequest, membership: Membership, handle: str) -> HttpResponse:
     account = account_get(user=request.user, membership=membership, handle=handle)
     form = VideoListForm(request.GET)

@@ -16,7 +16,6 @@ from accounts.models import Account, Team, normalize_handle
 from analytics.parsers import FORMATS
 from analytics.services.imports import as_of_problem, import_files
 from lib.deadlines import DeadlineExceeded, deadline
-from lib.pagecache import forgets_pages
 
 
 class Command(BaseCommand):
@@ -62,7 +61,6 @@ class Command(BaseCommand):
             help="largest file accepted, in bytes (default: METRICS_MAX_UPLOAD_BYTES)",
         )
 
-    @forgets_pages
     def handle(self, *args: Any, **options: Any) -> None:
         team = _team(options["team"])
         account = _account(team, options["account"])
