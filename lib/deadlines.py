@@ -37,24 +37,40 @@ def _can_time() -> bool:
     )
 
 
+class Deadline:
+    """What `deadline` yields: whether it is armed, and whether it fired."""
+
+    def __init__(self, armed: bool) -> None:
+        self.armed = armed
+        self.fired = False
+
+    def __bool__(self) -> bool:
+        return self.armed
+
+
 @contextmanager
-def deadline(seconds: float, message: str = "ran out of time") -> Iterator[bool]:
+def deadline(seconds: float, message: str = "ran out of time") -> Iterator[Deadline]:
     """Raise DeadlineExceeded in the block once `seconds` have passed.
 
-    Yields whether the deadline is armed (False when seconds <= 0 or it cannot be timed
-    here). The timer is stopped, and the previous handler restored, on the way out.
+    Yields a Deadline: true when armed (not when seconds <= 0 or it cannot be timed
+    here); its `fired` says whether it went off, even when something in the block caught
+    the exception (Django turns an exception in a view or a middleware into a 500
+    response before it reaches the middleware below). The timer is stopped, and the
+    previous handler restored, on the way out.
     """
     if seconds <= 0 or not _can_time():
-        yield False
+        yield Deadline(armed=False)
         return
+    state = Deadline(armed=True)
 
     def expire(_signum: int, _frame: object) -> None:
+        state.fired = True
         raise DeadlineExceeded(message)
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield True
+        yield state
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -66,10 +82,13 @@ def request_deadline(get_response: Callable[[HttpRequest], HttpResponse]):
     def middleware(request: HttpRequest) -> HttpResponse:
         seconds = settings.REQUEST_TIMEOUT_SECONDS
         try:
-            with deadline(seconds, f"the request took longer than {seconds:g} s"):
-                return get_response(request)
+            with deadline(seconds, f"the request took longer than {seconds:g} s") as timer:
+                response = get_response(request)
         except DeadlineExceeded:
             return too_long(request)
+        # The exception left every atomic block on its way out (nothing half-written),
+        # then Django made a 500 of it: the user is told what happened instead.
+        return too_long(request) if timer.fired else response
 
     return middleware
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from io import StringIO
@@ -35,6 +36,30 @@ def test_a_request_past_its_deadline_gets_the_503_page(settings):
     assert response["Retry-After"] == "60"
     assert b"This took too long" in response.content
     assert b"Nothing was saved" in response.content
+
+
+@pytest.mark.django_db
+def test_a_real_request_past_its_deadline_gets_the_503_page_not_a_500(
+    client, settings, monkeypatch
+):
+    # Anywhere in the stack (here the session middleware), Django would make a 500 of
+    # the exception before it reached the deadline's middleware.
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    real = SessionMiddleware.process_request
+
+    def slow(self, request):
+        time.sleep(2)
+        return real(self, request)
+
+    monkeypatch.setattr(SessionMiddleware, "process_request", slow)
+    settings.REQUEST_TIMEOUT_SECONDS = 0.05
+    client.raise_request_exception = False
+
+    response = client.get("/login/")
+
+    assert response.status_code == 503
+    assert b"This took too long" in response.content
 
 
 def test_a_quick_request_is_untouched_and_leaves_no_timer(settings):
@@ -110,3 +135,29 @@ def test_import_metrics_has_a_default_timeout_of_ten_minutes(acme, tmp_path, mon
 
     assert armed == [600]
     assert DailyMetric.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_import_metrics_stops_even_when_the_deadline_was_caught_on_the_way(
+    acme, tmp_path, monkeypatch
+):
+    AccountFactory(team=acme, handle="acmeofficial")
+    path = tmp_path / "rows.csv"
+    path.write_text("date,handle,likes\n2024-10-07,acmeofficial,3\n")
+    real = imports.upload_import
+
+    def swallowing(**kwargs):
+        result = real(**kwargs)
+        # What careless code on the way might do: catch everything and go on.
+        with contextlib.suppress(Exception):
+            time.sleep(2)
+        return result
+
+    monkeypatch.setattr(imports, "upload_import", swallowing)
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command(
+            "import_metrics", str(path), "--team", "acme", "--timeout", "0.2", stdout=StringIO()
+        )
+
+    assert not DailyMetric.objects.exists()
+    assert not ImportRun.objects.exists()

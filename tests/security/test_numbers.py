@@ -184,3 +184,33 @@ def test_a_workbook_of_huge_figures_is_refused(acme):
     assert result.error_count == 2
     assert all("too large" in error for error in result.errors)
     assert not DailyMetric.objects.exists()
+
+
+def _sheet_with_raw_value(raw: str) -> bytes:
+    """A workbook whose likes cell holds `raw` as a numeric value, as a crafted file can."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(
+        io.BytesIO(workbook([["date", "handle", "likes"], ["2024-10-07", "acme", 12345]]))
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as crafted:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith("sheet1.xml"):
+                data = data.replace(b"<v>12345</v>", f"<v>{raw}</v>".encode())
+            crafted.writestr(info.filename, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("raw", ["9" * 100_000, "9" * 4000, "1e600000", "-1E+999999999", "NaN"])
+def test_a_crafted_numeric_xlsx_cell_is_an_error_not_a_hang(raw):
+    from datetime import date
+
+    from analytics.parsers import parse
+
+    parsed = parse("crafted.xlsx", _sheet_with_raw_value(raw), as_of=date(2025, 1, 1))
+
+    assert list(parsed.rows) == []
+    assert parsed.errors

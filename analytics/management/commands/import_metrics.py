@@ -102,14 +102,18 @@ class Command(BaseCommand):
 
 @contextmanager
 def _deadline(seconds: float) -> Iterator[None]:
+    message = (
+        f"The import took longer than --timeout {seconds:g} s and was stopped; nothing was written."
+    )
     try:
-        with deadline(seconds):
+        with deadline(seconds) as timer:
             yield
     except DeadlineExceeded as exc:
-        raise CommandError(
-            f"The import took longer than --timeout {seconds:g} s and was stopped; "
-            "nothing was written."
-        ) from exc
+        raise CommandError(message) from exc
+    # Something on the way may have caught the exception and gone on (a damaged-archive
+    # check catches everything): a deadline that fired stops the import all the same.
+    if timer.fired:
+        raise CommandError(message)
 
 
 def _team(slug: str | None) -> Team:
