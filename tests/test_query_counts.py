@@ -19,7 +19,9 @@ CEILING = {
     "review": 11,
     "review_sort": 11,
     "review_filter": 11,
-    "scorecard": 13,
+    # One more than before issue 18: "what to fix first" reads the team's checklist item
+    # for the weakest figure (analytics.selectors.next_step), one query at any size.
+    "scorecard": 14,
     "checklist": 10,
     "content": 10,
 }

@@ -97,6 +97,7 @@ def scorecard_page(
     per_page: int,
     count: int | None = None,
     unscored: Sequence[UnscoredRow] = (),
+    last_days: dict[int, date | None] | None = None,
 ) -> Page:
     """One page of the review table, each row with its practice score.
 
@@ -122,7 +123,8 @@ def scorecard_page(
     if name != PRACTICE_SORT:
         page.object_list = practice_attach(page.object_list, window=window)
     no_data = [row.account_id for row in page.object_list if not row.days_with_rows]
-    last_days = last_data_days(no_data)
+    if last_days is None:
+        last_days = last_data_days(no_data)
     for row in page.object_list:
         if not row.days_with_rows:
             row.last_data_day = last_days.get(row.account_id)

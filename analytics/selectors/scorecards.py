@@ -15,8 +15,10 @@ from django.db.models import (
     IntegerField,
     Max,
     OrderBy,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -73,24 +75,42 @@ def window_of(*, end: date, days: int) -> Window:
     return Window(days=days, start=start, end=end)
 
 
-def scorecard_default_end(*, user: AbstractBaseUser, membership: Membership, days: int) -> date:
-    """The latest day that has data among the team's visible active accounts; without any
-    data, the latest period end stored; else yesterday.
+def team_accounts(*, user: AbstractBaseUser, membership: Membership) -> list[Account]:
+    """The team's active accounts the user sees, by handle, each with `last_data_day`: the
+    last day that has a metric row, or None (one query, an index lookup per account)."""
+    last = DailyMetric.objects.filter(account=OuterRef("pk")).order_by("-date").values("date")
+    return list(
+        Account.objects.visible_to(user)
+        .filter(team=membership.team, archived=False)
+        .annotate(last_data_day=Subquery(last[:1]))
+        .order_by("handle")
+    )
+
+
+def scorecard_default_end(
+    *,
+    user: AbstractBaseUser,
+    membership: Membership,
+    days: int,
+    accounts: list[Account] | None = None,
+) -> date:
+    """The latest day that has data among the team's visible active accounts (at most
+    yesterday); without any data, the latest period end stored; else yesterday.
 
     Not the latest stored period end first: a window ending on a download day, which has
-    no data yet, would show every account on a day without figures.
+    no data yet, would show every account on a day without figures. `accounts`, from
+    team_accounts(), spares the query for the data.
     """
+    if accounts is None:
+        accounts = team_accounts(user=user, membership=membership)
+    latest = max((a.last_data_day for a in accounts if a.last_data_day), default=None)
+    if latest is not None:
+        return min(latest, yesterday())
     latest = (
-        DailyMetric.objects.visible_to(user)
-        .filter(account__team=membership.team, account__archived=False, date__lte=yesterday())
-        .aggregate(latest=Max("date"))["latest"]
+        Scorecard.objects.visible_to(user)
+        .filter(account__team=membership.team, days=days)
+        .aggregate(latest=Max("period_end"))["latest"]
     )
-    if latest is None:
-        latest = (
-            Scorecard.objects.visible_to(user)
-            .filter(account__team=membership.team, days=days)
-            .aggregate(latest=Max("period_end"))["latest"]
-        )
     return latest or yesterday()
 
 
@@ -128,8 +148,8 @@ class UnscoredRow:
 
 def unscored_rows(
     *,
-    user: AbstractBaseUser,
-    membership: Membership,
+    accounts: list[Account],
+    scored: set[str] | None,
     window: Window,
     kind: str = "",
     grade: str = "",
@@ -137,32 +157,45 @@ def unscored_rows(
     flag: str = "",
     search: str = "",
 ) -> list[UnscoredRow]:
-    """The team's visible active accounts that have no scorecard of the window, by handle.
+    """Of `accounts` (team_accounts()), those without a scorecard of the window, by handle.
 
     Every active account is listed in every window: one without a scorecard shows as such,
-    with the last day that has data (one query). None matches a grade or quadrant filter.
+    with the last day that has data. `scored` are the handles that have a scorecard of the
+    window (None: asked here, one query). None matches a grade or quadrant filter. Only
+    when an account's data reaches into the window are its rows there counted (one query).
     """
     if grade or quadrant:
         return []
-    accounts = (
-        Account.objects.visible_to(user)
-        .filter(team=membership.team, archived=False)
-        .exclude(scorecards__days=window.days, scorecards__period_end=window.end)
-    )
-    if kind:
-        accounts = accounts.filter(kind=kind)
     if search:
-        accounts = accounts.filter(handle__icontains=search.strip().removeprefix("@"))
-    accounts = accounts.annotate(
-        last_data_day=Max("daily_metrics__date"),
-        rows_in_window=Count(
-            "daily_metrics", filter=Q(daily_metrics__date__range=(window.start, window.end))
-        ),
-    ).order_by("handle")
+        search = search.strip().removeprefix("@").lower()
+    candidates = [
+        account
+        for account in accounts
+        if (not kind or account.kind == kind) and (not search or search in account.handle)
+    ]
+    if scored is None:
+        scored = set(
+            Scorecard.objects.filter(
+                account__in=[a.pk for a in candidates], days=window.days, period_end=window.end
+            ).values_list("account__handle", flat=True)
+        )
+    candidates = [account for account in candidates if account.handle not in scored]
+    reaching = [a.pk for a in candidates if a.last_data_day and a.last_data_day >= window.start]
+    counts: dict[int, int] = {}
+    if reaching:
+        counts = dict(
+            DailyMetric.objects.filter(
+                account_id__in=reaching, date__range=(window.start, window.end)
+            )
+            .values("account_id")
+            .annotate(rows=Count("pk"))
+            .values_list("account_id", "rows")
+        )
     rows = []
-    for account in accounts:
+    for account in candidates:
+        in_window = counts.get(account.pk, 0)
         flags: list[str] = []
-        if account.rows_in_window == 0:
+        if in_window == 0:
             flags = list(
                 rules.flags_without_rows(
                     kind=account.kind, verified=account.verified, days=window.days
@@ -175,7 +208,7 @@ def unscored_rows(
                 account=account,
                 days=window.days,
                 period_end=window.end,
-                rows_in_window=account.rows_in_window,
+                rows_in_window=in_window,
                 last_data_day=account.last_data_day,
                 flag_list=flags,
             )
@@ -247,6 +280,7 @@ class CardsOverview:
 
     points: list[dict[str, object]]  # the scatter chart's, one per card with an overall score
     count: int
+    handles: set[str]  # every card's account
     computed_at: datetime | None  # when the newest card was computed
 
 
@@ -261,9 +295,10 @@ def scorecard_overview(cards: QuerySet[Scorecard]) -> CardsOverview:
         "overall_score",
         "computed_at",
     )
-    points, count, newest = [], 0, None
+    points, count, newest, handles = [], 0, None, set()
     for handle, kind, engagement, roi, overall, computed_at in rows:
         count += 1
+        handles.add(handle)
         if newest is None or computed_at > newest:
             newest = computed_at
         # An account without an overall score has no quadrant and is not placed on the map
@@ -273,7 +308,7 @@ def scorecard_overview(cards: QuerySet[Scorecard]) -> CardsOverview:
             points.append(
                 {"handle": handle, "kind": kind, "x": float(engagement or 0), "y": float(roi or 0)}
             )
-    return CardsOverview(points=points, count=count, computed_at=newest)
+    return CardsOverview(points=points, count=count, handles=handles, computed_at=newest)
 
 
 def scorecard_latest(*, account: Account, days: int = DEFAULT_DAYS) -> Scorecard | None:

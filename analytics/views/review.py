@@ -191,7 +191,10 @@ def review_context(
 ) -> dict[str, Any]:
     filters = ScorecardFilterForm(query)
     window_error = filters.window_error()
-    window = _window(request, membership, filters)
+    # The team's accounts with their last day of data: the default period and the rows
+    # without a scorecard both come from this one query.
+    accounts = selectors.team_accounts(user=request.user, membership=membership)
+    window = _window(request, membership, filters, accounts)
     chosen = filters.filters()
     # The form shows the period actually on screen, also when the URL left it to the default.
     shown = query.copy()
@@ -201,10 +204,11 @@ def review_context(
         user=request.user, membership=membership, window=window, **chosen
     )
     overview = selectors.scorecard_overview(cards)
-    # Every active account is listed in every window, also one without a scorecard.
+    # Every active account is listed in every window, also one without a scorecard. With
+    # a flag filter the overview lacks the cards it filtered out: they are asked for.
     unscored = selectors.unscored_rows(
-        user=request.user,
-        membership=membership,
+        accounts=accounts,
+        scored=None if chosen["flag"] else overview.handles,
         window=window,
         **{name: chosen[name] for name in ("kind", "grade", "quadrant", "flag", "search")},
     )
@@ -216,6 +220,7 @@ def review_context(
         per_page=SCORECARDS_PER_PAGE,
         count=overview.count,
         unscored=unscored,
+        last_days={account.pk: account.last_data_day for account in accounts},
     )
     window_query = f"days={window.days}&end={window.end.isoformat()}"
     points = overview.points
@@ -255,10 +260,17 @@ def review_context(
     }
 
 
-def _window(request: HttpRequest, membership: Membership, filters: ScorecardFilterForm) -> Any:
+def _window(
+    request: HttpRequest,
+    membership: Membership,
+    filters: ScorecardFilterForm,
+    accounts: list | None = None,
+) -> Any:
     days, end = filters.window_values()
     if end is None:
-        end = selectors.scorecard_default_end(user=request.user, membership=membership, days=days)
+        end = selectors.scorecard_default_end(
+            user=request.user, membership=membership, days=days, accounts=accounts
+        )
     return selectors.window_of(end=end, days=days)
 
 

@@ -137,3 +137,16 @@ def test_bulk_review_without_a_tick_says_so(login, alice, acmecoffee) -> None:
     response = login(alice).post(bulk_url(), {"days": 28, "end": END.isoformat()}, follow=True)
     assert response.status_code == 200
     assert "Tick at least one scorecard" in response.content.decode()
+
+
+def test_sorted_by_practice_unscored_accounts_are_listed_too(login, alice, team) -> None:
+    html = login(alice).get(url(), {"sort": "-practice"}).content.decode()
+    assert sorted(handles(html)) == ["acme.deals", "acme.fresh", "acmecoffee"]
+
+
+def test_the_csv_export_still_holds_only_scorecards(login, alice, team) -> None:
+    export = reverse("analytics:scorecard-export", args=["acme"])
+    body = login(alice).get(export, {"end": END.isoformat()}).content.decode()
+    lines = [line for line in body.splitlines() if line.strip()]
+    # The header and acmecoffee's scorecard: an account without one has no figures to export.
+    assert len(lines) == 2 and "acmecoffee" in lines[1]
