@@ -97,11 +97,13 @@ class Shape:
     order_value: float = 0.0
 
 
+# The five accounts spread over the scatter (engagement by ROI score): a star, two
+# engaging official accounts at different heights of engagement, one at risk, one losing.
 STEADY = Shape(
     views=8000,
     engagement=0.066,
     followers=24000,
-    daily_growth=0.0016,
+    daily_growth=0.0009,
     spend_days=0.1,
     spend=30,
     ctr=0.012,
@@ -112,7 +114,7 @@ SHAPES: dict[str, tuple[Shape, Shape]] = {
     # (the days before the last 28, the last 28 days)
     "steady": (STEADY, STEADY),
     "gaps": (
-        Shape(views=3000, engagement=0.055, followers=5200, daily_growth=0.0012, presence=0.6),
+        Shape(views=3000, engagement=0.035, followers=5200, daily_growth=0.0008, presence=0.6),
     )
     * 2,
     "declining": (
@@ -122,14 +124,14 @@ SHAPES: dict[str, tuple[Shape, Shape]] = {
     "profitable": (
         Shape(
             views=5200,
-            engagement=0.032,
+            engagement=0.024,
             followers=8000,
-            daily_growth=0.001,
+            daily_growth=0.0009,
             spend_days=1.0,
             spend=100,
-            ctr=0.014,
-            conversion_rate=0.03,
-            order_value=36,
+            ctr=0.011,
+            conversion_rate=0.017,
+            order_value=60,
         ),
     )
     * 2,

@@ -97,3 +97,31 @@ def recent_runs(*, connection: Connection, limit: int = 5) -> list[SyncRun]:
 
 def active_run(*, connection: Connection) -> SyncRun | None:
     return connection.runs.filter(status__in=SyncRun.ACTIVE).order_by("created_at").first()
+
+
+def administrator_names(limit: int = 5) -> list[str]:
+    """Who can set the server's TikTok keys: the active superusers, by name and address."""
+    from django.contrib.auth import get_user_model
+
+    users = (
+        get_user_model()
+        .objects.filter(is_superuser=True, is_active=True)
+        .order_by("username")
+        .only("username", "first_name", "last_name", "email")[:limit]
+    )
+    names = []
+    for user in users:
+        name = user.get_full_name() or user.username
+        names.append(f"{name} ({user.email})" if user.email else name)
+    return names
+
+
+def setup_guide_text() -> str:
+    """docs/tiktok-api.md as it ships with this version of Playbook."""
+    from django.conf import settings
+
+    path = settings.BASE_DIR / "docs" / "tiktok-api.md"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return "The guide docs/tiktok-api.md is not part of this installation."

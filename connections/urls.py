@@ -9,6 +9,7 @@ app_name = "connections"
 
 urlpatterns = [
     path("connections/", views.connection_list, name="connection-list"),
+    path("connections/setup/", views.connection_setup_guide, name="connection-setup-guide"),
     path(
         "a/<text:handle>/connect/<text:source>/",
         views.connection_start,

@@ -74,12 +74,23 @@ def connection_start(
         "source": Source(source),
         "ready": ready,
         "form": form,
+        # Variable names mean something only to whoever runs the server.
+        "show_variables": request.user.is_superuser,
+        "administrators": selectors.administrator_names() if not ready.ready else [],
     }
     response = render(request, "connections/connect.html", context)
     # The form's answer redirects to TikTok's authorize page: the CSP's form-action
     # covers redirects after a submit, so this page allows that one origin too.
     response._csp_update = {"form-action": [_origin(authorize_url(source))]}
     return response
+
+
+@require_GET
+@team_view
+def connection_setup_guide(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """docs/tiktok-api.md, for the person who registers the app with TikTok."""
+    context = {"membership": membership, "guide": selectors.setup_guide_text()}
+    return render(request, "connections/setup_guide.html", context)
 
 
 def _origin(url: str) -> str:

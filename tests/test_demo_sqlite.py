@@ -42,7 +42,12 @@ cells = re.findall(
     r'\s*<td[^>]*>([\d,]+)</td>\s*<td[^>]*>([\d.]+)%</td>', html)
 rows = [[int(n.replace(",", "")) for n in row[:4]] + [row[4]] for row in cells]
 export = client.get("/t/acme/a/acmecoffee/videos/export.csv").content.decode().splitlines()
-print(json.dumps({"statuses": statuses, "rows": rows, "export": export}))
+from django.conf import settings
+missing = client.get("/t/acme/no-such-page/")
+served = {path: client.get(path).status_code
+          for path in ("/favicon.ico", "/static/css/playbook.css", "/static/img/favicon.png")}
+print(json.dumps({"statuses": statuses, "rows": rows, "export": export, "debug": settings.DEBUG,
+                  "missing": [missing.status_code, missing.content.decode()], "served": served}))
 """
 
 
@@ -77,6 +82,14 @@ def test_it_seeds_the_sqlite_demo_twice_and_serves_every_page(tmp_path) -> None:
     failed = {url: status for url, status in probe["statuses"].items() if status != 200}
     assert not failed
     assert len(probe["statuses"]) == 13 + 5 * 8
+    # DEBUG is off: a missing page is the product's own 404, not Django's URL list; static
+    # files and the favicon are still served (WhiteNoise).
+    assert probe["debug"] is False
+    status, html = probe["missing"]
+    assert status == 404 and "URLconf" not in html and "Page not found" in html
+    assert probe["served"] == dict.fromkeys(
+        ("/favicon.ico", "/static/css/playbook.css", "/static/img/favicon.png"), 200
+    )
     # The engagement rates SQLite computes are the counts' own, to one decimal.
     assert len(probe["rows"]) == 25
     for views, likes, comments, shares, rate in probe["rows"]:

@@ -149,3 +149,14 @@ def test_it_seeds_quickly(db: None) -> None:
     seed()
 
     assert time.monotonic() - started < 10
+
+
+def test_its_accounts_spread_over_the_scatter(seeded: str) -> None:
+    cards = [window(demo.handle) for demo in DEMO_ACCOUNTS]
+    points = {(card.engagement_score, card.roi_score) for card in cards}
+    assert len(points) == len(cards)
+    # None sits at a perfect 100 on engagement or at 0; the quadrants include a star, an
+    # engaging account and one at risk.
+    assert all(0 < card.engagement_score < 100 for card in cards)
+    assert {"star", "engaging", "at_risk"} <= {card.quadrant for card in cards}
+    assert len({card.grade for card in cards}) >= 3
