@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from uuid import UUID
 
 from csp.decorators import csp_update
@@ -21,6 +23,8 @@ from lib.dates import this_week
 from notifications import alerts, selectors, services
 from notifications.forms import AlertSettingsForm, ProfileForm, WebhookForm
 from notifications.models import Webhook
+
+logger = logging.getLogger(__name__)
 
 
 def needs_attention(request: HttpRequest, membership: Membership) -> HttpResponse:
@@ -52,6 +56,9 @@ def digest_preview(request: HttpRequest) -> HttpResponse:
         sent = services.digest_send_preview(user=request.user, week_start=this_week())
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    except (OSError, smtplib.SMTPException):
+        logger.exception("A digest preview to %s could not be sent", request.user.email)
+        messages.error(request, "The mail server could not be reached; try again later.")
     else:
         if sent:
             messages.success(request, f"A preview of your digest was sent to {request.user.email}.")
