@@ -9,35 +9,31 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
 from accounts.models import Account, Membership, Team
-from accounts.selectors import membership_get
+from accounts.selectors import membership_list
 
 
 def team_view(
-    view: Callable[..., HttpResponse] | None = None,
-    *,
-    lead_only: bool = False,
-    lookup: Callable[..., Membership] | None = None,
+    view: Callable[..., HttpResponse] | None = None, *, lead_only: bool = False
 ) -> Callable[..., Any]:
     """Passes the user's membership of the URL's team to the view.
 
     Someone outside the team gets 404, so a team's existence never leaks; a member
     without the lead role gets 403 on lead-only views.
-
-    `lookup(request, team_slug, *args, **kwargs)` replaces the membership query on a
-    hot path that reads the membership in the same query as the view's objects (a
-    checklist tick); it scopes as membership_get does: 404 outside the team.
     """
 
     def decorate(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(func)
         def wrapper(request: HttpRequest, team_slug: str, *args: Any, **kwargs: Any):
-            if lookup is None:
-                membership = membership_get(user=request.user, team_slug=team_slug)
-            else:
-                membership = lookup(request, team_slug, *args, **kwargs)
+            # All the user's memberships in one query: the header's team switcher
+            # (accounts.context_processors.teams) shows them without asking again.
+            memberships = list(membership_list(user=request.user))
+            membership = next((m for m in memberships if m.team.slug == team_slug), None)
+            if membership is None:
+                raise Http404("No such team.")
+            request.memberships = memberships
             if lead_only and not membership.is_lead:
                 raise PermissionDenied("Only the team's leads may do this.")
             request.membership = membership

@@ -13,7 +13,8 @@ def teams(request: HttpRequest) -> dict[str, Any]:
     def memberships() -> list:
         if not request.user.is_authenticated:
             return []
-        return list(membership_list(user=request.user))
+        read = getattr(request, "memberships", None)  # by accounts.access.team_view
+        return read if read is not None else list(membership_list(user=request.user))
 
     return {
         "my_memberships": SimpleLazyObject(memberships),

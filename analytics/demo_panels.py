@@ -26,6 +26,7 @@ from analytics.models import (
     VideoSnapshot,
     ViewerDay,
 )
+from analytics.services.videos import videos_classify
 
 # Videos are posted over the last VIDEO_DAYS days; followers' activity by hour is kept for
 # the last ACTIVITY_DAYS days; viewers follow the daily metrics.
@@ -208,6 +209,7 @@ def seed_videos(team: Team, accounts: list[Account], end: date) -> tuple[int, in
                 )
             )
     Video.objects.bulk_create(new, batch_size=500)
+    videos_classify(videos=Video.objects.filter(account__in=accounts))
     ids = {
         (account_id, video_id): pk
         for pk, account_id, video_id in Video.objects.filter(account__in=accounts).values_list(

@@ -6,81 +6,47 @@ strategy, never the other way round.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import Coalesce, TruncWeek
 
 from accounts.models import Account
-from analytics.models import DailyMetric, PromotionalMarkers, Video
-from analytics.promotion import DEFAULT_MARKERS, Matcher, compile_markers
-from lib import prepared
+from analytics.models import DailyMetric, Video
 from lib.dates import monday_of
-
-# The rules of one week are asked on every checklist tick (strategy/ticks.py), so they are
-# plain SQL, prepared (lib.prepared): building the same query with the ORM, and planning
-# it, cost more than running it.
-_SPENT = """
-SELECT DISTINCT account_id FROM analytics_dailymetric
-WHERE account_id = ANY(%s) AND date BETWEEN %s AND %s AND spend > 0
-"""
-_VIDEOS = """
-SELECT v.account_id, v.posted_on, v.title, v.promotional_mark, (
-    SELECT pm.markers FROM analytics_promotionalmarkers pm WHERE pm.team_id = a.team_id
-)
-FROM analytics_video v JOIN accounts_account a ON a.id = v.account_id
-WHERE v.account_id = ANY(%s) AND v.posted_on BETWEEN %s AND %s
-"""
-_VIDEO_COUNTS = """
-SELECT account_id, count(*) FROM analytics_video
-WHERE account_id = ANY(%s) AND posted_on BETWEEN %s AND %s GROUP BY account_id
-"""
+from strategy import evidence
 
 
-def _rows(sql: str, accounts: list[Account], start: date, end: date) -> list[tuple]:
-    if not accounts:
-        return []
-    ids = [a.pk for a in accounts]
-    if not prepared.available():
-        return list(_ORM[sql](ids, start, end))  # the SQLite demo
-    return prepared.fetch(sql, [ids, start, end])
-
-
-def _orm_videos(ids: list[int], start: date, end: date):
-    saved = PromotionalMarkers.objects.filter(team=OuterRef("account__team")).values("markers")
-    return (
-        Video.objects.filter(account__in=ids, posted_on__range=(start, end))
-        .annotate(team_markers=Subquery(saved[:1]))
+def _spent(accounts: list[Account], start: date, end: date) -> set[int]:
+    """The accounts with spend above zero on a day in [start, end]: one query."""
+    return set(
+        DailyMetric.objects.filter(
+            account__in=[a.pk for a in accounts], date__range=(start, end), spend__gt=0
+        )
+        # No ordering: DailyMetric's default one would join accounts into the DISTINCT.
         .order_by()
-        .values_list("account_id", "posted_on", "title", "promotional_mark", "team_markers")
+        .values_list("account_id", flat=True)
+        .distinct()
     )
 
 
-# The same rows from the ORM, for databases other than PostgreSQL.
-_ORM = {
-    _SPENT: lambda ids, start, end: (
-        DailyMetric.objects.filter(account__in=ids, date__range=(start, end), spend__gt=0)
-        # No ordering: DailyMetric's default one would join accounts into the DISTINCT.
+def _videos(accounts: list[Account], start: date, end: date):
+    """(account, posted on, promotional) of the videos in [start, end].
+
+    Whether a video is promotional is stored on it (Video.title_promotional, kept by
+    analytics.services.videos.videos_classify; a person's mark wins): no title is matched here.
+    """
+    return (
+        Video.objects.filter(account__in=[a.pk for a in accounts], posted_on__range=(start, end))
+        .annotate(promotional=Coalesce("promotional_mark", "title_promotional"))
         .order_by()
-        .values_list("account_id")
-        .distinct()
-    ),
-    _VIDEOS: _orm_videos,
-    _VIDEO_COUNTS: lambda ids, start, end: (
-        Video.objects.filter(account__in=ids, posted_on__range=(start, end))
-        .order_by()
-        .values("account_id")
-        .annotate(videos=Count("pk"))
-        .values_list("account_id", "videos")
-    ),
-}
+        .values_list("account_id", "posted_on", "promotional")
+    )
 
 
 def paid_promotion_ran(accounts: list[Account], start: date, end: date) -> dict[int, bool]:
     """Whether any day in [start, end] had spend above zero, per account: one query."""
-    spent = {account_id for (account_id,) in _rows(_SPENT, accounts, start, end)}
+    spent = _spent(accounts, start, end)
     return {account.pk: account.pk in spent for account in accounts}
 
 
@@ -102,26 +68,23 @@ def paid_promotion_weeks(accounts: list[Account], start: date, end: date) -> dic
 
 
 # Video rules. A video counts in the ISO week of its `posted_on`; videos without a date
-# count nowhere. Promotional is analytics/promotion.py's rule: a person's mark wins, else
-# the team's markers (its own list, or the defaults) in the title.
+# count nowhere. Promotional is analytics/promotion.py's rule, stored on each video.
 
 
 def _videos_by_week(accounts: list[Account], start: date, end: date) -> dict[int, dict]:
-    """{account_id: {monday: (videos, promotional)}} for the weeks with a video: one query.
-
-    The team's markers come along in the same query, so many teams cost no more.
+    """{account_id: {monday: (videos, promotional)}} for the weeks with a video: one query,
+    shared by every video rule of the same evaluation (strategy.evidence.shared).
     """
-    matchers: dict[tuple[str, ...], Matcher] = {}
+    key = ("videos_by_week", tuple(sorted(a.pk for a in accounts)), start, end)
+    return evidence.shared(key, lambda: _count_videos(accounts, start, end))
+
+
+def _count_videos(accounts: list[Account], start: date, end: date) -> dict[int, dict]:
     counts: dict[int, dict[date, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for account_id, posted_on, title, mark, markers in _rows(_VIDEOS, accounts, start, end):
-        if isinstance(markers, str):  # jsonb comes as text, as JSONField reads it
-            markers = json.loads(markers)
-        key = tuple(markers) if markers is not None else DEFAULT_MARKERS
-        if key not in matchers:
-            matchers[key] = compile_markers(key)
+    for account_id, posted_on, promotional in _videos(accounts, start, end):
         week = counts[account_id][monday_of(posted_on)]
         week[0] += 1
-        week[1] += matchers[key].is_promotional(title, mark)
+        week[1] += bool(promotional)
     return {
         account_id: {monday: (total, promotional) for monday, (total, promotional) in weeks.items()}
         for account_id, weeks in counts.items()
@@ -180,30 +143,23 @@ THREE = 3
 
 def three_videos_posted(accounts: list[Account], start: date, end: date) -> dict[int, bool]:
     """Whether at least three videos were posted in [start, end], per account: one query."""
-    posted = dict(_rows(_VIDEO_COUNTS, accounts, start, end))
-    return {account.pk: posted.get(account.pk, 0) >= THREE for account in accounts}
+    weeks = _videos_by_week(accounts, start, end)
+    return {
+        account.pk: sum(t for t, _ in weeks.get(account.pk, {}).values()) >= THREE
+        for account in accounts
+    }
 
 
 def three_videos_weeks(accounts: list[Account], start: date, end: date) -> dict[int, set[date]]:
     """The Mondays of the weeks in [start, end] with three videos or more, per account."""
-    rows = (
-        Video.objects.filter(account__in=[a.pk for a in accounts], posted_on__range=(start, end))
-        .annotate(week=TruncWeek("posted_on"))
-        .order_by()
-        .values("account_id", "week")
-        .annotate(videos=Count("pk"))
-        .filter(videos__gte=THREE)
-        .values_list("account_id", "week")
-    )
-    weeks: dict[int, set[date]] = {account.pk: set() for account in accounts}
-    for account_id, week in rows:
-        weeks[account_id].add(week)
-    return weeks
+    weeks = _videos_by_week(accounts, start, end)
+    return {
+        account.pk: {monday for monday, (t, _) in weeks.get(account.pk, {}).items() if t >= THREE}
+        for account in accounts
+    }
 
 
 def register_evidence() -> None:
-    from strategy import evidence
-
     evidence.register("paid_promotion_ran", paid_promotion_ran, by_week=paid_promotion_weeks)
     evidence.register(
         "promotional_one_in_five",

@@ -16,25 +16,15 @@ clients (threads with keep-alive connections), for a bounded time each:
 - the review page, its htmx sort partial and its htmx filter partial (the team's lead);
 - an account's scorecard page, its checklist page and its Content (videos) page.
 
-The pages are served through the page cache (lib/pagecache.py; Redis at REDIS_URL). All
-clients are the team's lead, so a page one client asked for is a hit for the others until
-the data changes; the per-account pages pick a random account of N, so most of their
-requests are misses. The share of requests for a page already asked for in the same run
-(the most that can be hits) is printed beside each page. A second phase then times every
-page again on a server without the page cache (PAGE_CACHE_SECONDS=0: every request
-renders), printed as `cold` lines; skip it with --no-cold.
-
-The query counts are those of a page rendered (a miss): the generation is bumped before
-each counted request.
+Every request renders its page: there is no page cache.
 
 It prints p50/p95/p99 of each with the ratio of its p95 to the trivial view's (the run just
-before it), then one
-line per goal: `goal <name>: <figure> (target <op> <value>) met` (or `missed`); the goals
-are those of the cached phase.
+before it), then one line per goal: `goal <name>: <figure> (target <op> <value>) met` (or
+`missed`).
 
     DJANGO_SETTINGS_MODULE=config.settings.test python bench/pages.py [--quick]
         [--accounts N] [--days D] [--clients 20] [--seconds 10] [--workers 4] [--threads 5]
-        [--port 8766] [--reload] [--no-cold] [--profile PAGE]
+        [--port 8766] [--reload] [--profile PAGE]
 """
 
 from __future__ import annotations
@@ -76,9 +66,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=5, help="threads per gunicorn process")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--reload", action="store_true", help="load the data again")
-    parser.add_argument(
-        "--no-cold", action="store_true", help="skip the phase without the page cache"
-    )
     parser.add_argument(
         "--profile",
         default="",
@@ -133,8 +120,6 @@ def query_counts() -> dict[str, tuple[int, int]]:
     from django.test import Client as TestClient
     from django.test.utils import CaptureQueriesContext
 
-    from lib import pagecache
-
     counts: dict[str, list[int]] = {}
     for team, lead in ((SMALL_TEAM, SMALL_LEAD), (BIG_TEAM, LEAD)):
         client = TestClient(HTTP_HOST="localhost")
@@ -142,7 +127,6 @@ def query_counts() -> dict[str, tuple[int, int]]:
         handle = handles(team)[-1]
         for name, (path, headers) in pages(team, handle).items():
             client.get(path, headers=headers)  # warm: the first request opens the checklist
-            pagecache.bump()  # count the queries of a page rendered, not of a cached one
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(path, headers=headers)
             if response.status_code != 200:
@@ -252,19 +236,7 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()
-    cached = time_pages(args, url, "page cache on")
-    cold = None
-    if not args.no_cold:
-        os.environ["PAGE_CACHE_SECONDS"] = "0"
-        try:
-            cold = time_pages(args, url, "page cache off (cold)")
-        finally:
-            del os.environ["PAGE_CACHE_SECONDS"]
-    ratios = print_phase(args, cached, "")
-    if cold is not None:
-        cold_ratios = print_phase(args, cold, "cold ")
-        for page, ratio in cold_ratios.items():
-            print(f"cold {page} p95 / trivial p95: {ratio:.2f}")
+    ratios = print_phase(args, time_pages(args, url, "pages"), "")
     for page, ratio in ratios.items():
         print(f"{page} p95 / trivial p95: {ratio:.2f}")
     print(f"{'queries':<22} {'10 accounts':>12} {f'{args.accounts:,} accounts':>16}")

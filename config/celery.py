@@ -41,4 +41,9 @@ app.conf.beat_schedule = {
         "task": "analytics.tasks.dispatch_pending_runs",
         "schedule": float(settings.PENDING_SWEEP_SECONDS),
     },
+    # Previews left unconfirmed for 24 hours go, with their files (issue 17).
+    "purge-old-previews": {
+        "task": "analytics.tasks.purge_old_previews",
+        "schedule": crontab(minute=40),
+    },
 }

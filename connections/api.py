@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 
+from analytics.parsers.links import VIDEO_ID
 from connections.client import ApiError, check_business, check_v2, request
+from lib.numbers import BIGINT_MAX, OutOfRange, bounded_decimal, bounded_int
 
 DISPLAY_SCOPES = "user.info.basic,user.info.stats,video.list"
 USER_FIELDS = "open_id,display_name,follower_count,is_verified"
@@ -23,6 +25,8 @@ MAX_PAGES = 500
 REPORT_PAGE = 1000
 REPORT_METRICS = ["campaign_name", "spend", "impressions", "clicks", "conversion"]
 REVENUE_METRIC = "total_complete_payment_rate"
+# Amounts are stored in numeric(14, 2) columns.
+MAX_AMOUNT = Decimal("999999999999.99")
 
 
 @dataclass
@@ -175,12 +179,18 @@ def display_videos(*, access_token: str) -> list[VideoTotals]:
 def _video(item: Any) -> VideoTotals:
     if not isinstance(item, dict) or not item.get("id"):
         raise ApiError("video list: a video without an id")
+    if not VIDEO_ID.fullmatch(str(item["id"])):
+        raise ApiError("video list: a video id that is not a number")
     created = _int_or_none(item.get("create_time"))
+    try:
+        posted_at = datetime.fromtimestamp(created, tz=UTC) if created else None
+    except (ValueError, OverflowError, OSError) as exc:
+        raise ApiError("video list: a create_time that is no time") from exc
     return VideoTotals(
         video_id=str(item["id"]),
         title=str(item.get("title") or item.get("video_description") or ""),
         link=str(item.get("share_url") or ""),
-        posted_at=datetime.fromtimestamp(created, tz=UTC) if created else None,
+        posted_at=posted_at,
         views=_count(item.get("view_count"), "video list: view_count"),
         likes=_count(item.get("like_count"), "video list: like_count"),
         comments=_count(item.get("comment_count"), "video list: comment_count"),
@@ -267,9 +277,14 @@ def _report_row(item: Any) -> CampaignDayRow:
 
 
 def _int_or_none(value: Any) -> int | None:
+    # JSON reads 1e600000 as inf and a quoted one as text: both are read with a bound.
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value if abs(value) <= BIGINT_MAX else None
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return bounded_int(str(value))
+    except OutOfRange:
         return None
 
 
@@ -278,9 +293,12 @@ def _count(value: Any, what: str) -> int:
     if value in (None, "", "-"):
         return 0
     try:
-        number = int(Decimal(str(value)))
-    except (InvalidOperation, ValueError) as exc:
-        raise ApiError(f"{what} is not a number") from exc
+        read = bounded_decimal(str(value), limit=BIGINT_MAX)
+    except OutOfRange as exc:
+        raise ApiError(f"{what} is too large") from exc
+    if read is None:
+        raise ApiError(f"{what} is not a number")
+    number = int(read)
     if number < 0:
         raise ApiError(f"{what} is negative")
     return number
@@ -290,9 +308,12 @@ def _money(value: Any, what: str) -> Decimal:
     if value in (None, "", "-"):
         return Decimal("0.00")
     try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    except InvalidOperation as exc:
-        raise ApiError(f"ads report: {what} is not a number") from exc
+        number = bounded_decimal(str(value), limit=MAX_AMOUNT)
+    except OutOfRange as exc:
+        raise ApiError(f"ads report: {what} is too large") from exc
+    if number is None:
+        raise ApiError(f"ads report: {what} is not a number")
+    amount = number.quantize(Decimal("0.01"))
     if amount < 0:
         raise ApiError(f"ads report: {what} is negative")
     return amount

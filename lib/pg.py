@@ -22,7 +22,7 @@ def copy_upsert(
     stage: str,
     like: str,
     columns: Sequence[str],
-    rows: Iterable[Sequence[Any]],
+    rows: Iterable[Sequence[Any] | str],
     upsert: str,
     params: Sequence[Any] = (),
     proceed: Callable[[], bool] | None = None,
@@ -37,7 +37,8 @@ def copy_upsert(
 
     `as_text` sends the rows as COPY text lines, a batch at a time, which is faster but
     only right when no value holds a tab, a newline or a backslash (numbers, dates,
-    datetimes and fixed names); None is written as COPY's \\N.
+    datetimes and fixed names); None is written as COPY's \\N. A row may then also be a
+    line already made by `copy_line` (a caller that makes them while other work streams).
 
     The names in `stage`, `like` and `columns` come from the callers' code and models,
     never from input.
@@ -54,7 +55,7 @@ def copy_upsert(
             if as_text:
                 lines: list[str] = []
                 for row in rows:
-                    lines.append(copy_line(row))
+                    lines.append(row if isinstance(row, str) else copy_line(row))
                     staged += 1
                     if len(lines) == COPY_BATCH:
                         copy.write("".join(lines))

@@ -16,7 +16,8 @@ also answer `{monday: bool}` instead of a set, and leave weeks out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -77,8 +78,31 @@ def unavailable_reason(rule_name: str) -> str:
     return NO_ANSWER.get(rule_name, "There is no data for this week yet.")
 
 
+# Rows read once per evaluation and shared by the rules that need them (see `shared`).
+_reads: ContextVar[dict | None] = ContextVar("evidence_reads", default=None)
+
+
+def shared(key: Hashable, load: Callable[[], object]) -> object:
+    """`load()`, read once per evaluate() or evaluate_weeks() call for the same `key`: rules
+    that count the same rows (the video rules) then cost one query between them."""
+    reads = _reads.get()
+    if reads is None:
+        return load()
+    if key not in reads:
+        reads[key] = load()
+    return reads[key]
+
+
 def evaluate(rule_names: Iterable[str], accounts: list[Account], start: date, end: date) -> dict:
     """{(rule, account_id): bool} for every registered rule; one call per rule."""
+    token = _reads.set({})
+    try:
+        return _evaluate(rule_names, accounts, start, end)
+    finally:
+        _reads.reset(token)
+
+
+def _evaluate(rule_names: Iterable[str], accounts: list[Account], start: date, end: date) -> dict:
     results = {}
     for name in set(rule_names):
         if name in _rules and accounts:
@@ -89,6 +113,14 @@ def evaluate(rule_names: Iterable[str], accounts: list[Account], start: date, en
 
 def evaluate_weeks(rule_names: Iterable[str], accounts: list[Account], weeks: list[date]) -> dict:
     """{(rule, account_id, monday): bool} for every registered rule and week."""
+    token = _reads.set({})
+    try:
+        return _evaluate_weeks(rule_names, accounts, weeks)
+    finally:
+        _reads.reset(token)
+
+
+def _evaluate_weeks(rule_names: Iterable[str], accounts: list[Account], weeks: list[date]) -> dict:
     results = {}
     if not weeks or not accounts:
         return results

@@ -27,12 +27,13 @@ client = Client(HTTP_HOST="127.0.0.1")
 client.force_login(get_user_model().objects.get(username="lena"))
 urls = ["/t/acme/", "/t/acme/scorecards/", "/t/acme/scorecards/export.csv", "/t/acme/imports/",
         "/t/acme/imports/new/", "/t/acme/promotional-markers/", "/t/acme/accounts/",
-        "/t/acme/alerts/", "/profile/", "/profile/digest/"]
+        "/t/acme/alerts/", "/profile/", "/profile/digest/", "/t/acme/report/",
+        "/t/acme/report/?start=2025-01-01&end=2025-03-31&compare=year", "/t/acme/reports/shares/"]
 for handle in Account.objects.order_by("handle").values_list("handle", flat=True):
     base = f"/t/acme/a/{handle}/"
     video = Video.objects.filter(account__handle=handle).order_by("video_id").first()
     urls += [base, base + "scorecard/", base + "videos/", base + "videos/?sort=-engagement_rate",
-             base + "videos/export.csv", base + f"videos/{video.video_id}/",
+             base + "videos/export.csv", base + f"videos/{video.video_id}/", base + "report/",
              f"/t/acme/imports/new/?account={handle}"]
 statuses = {url: client.get(url).status_code for url in urls}
 html = client.get("/t/acme/a/acmecoffee/videos/").content.decode()
@@ -75,7 +76,7 @@ def test_it_seeds_the_sqlite_demo_twice_and_serves_every_page(tmp_path) -> None:
     probe = json.loads(manage("shell", "-c", PROBE, env=env).stdout.splitlines()[-1])
     failed = {url: status for url, status in probe["statuses"].items() if status != 200}
     assert not failed
-    assert len(probe["statuses"]) == 10 + 5 * 7
+    assert len(probe["statuses"]) == 13 + 5 * 8
     # The engagement rates SQLite computes are the counts' own, to one decimal.
     assert len(probe["rows"]) == 25
     for views, likes, comments, shares, rate in probe["rows"]:

@@ -7,6 +7,7 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -17,6 +18,7 @@ SETTINGS_VARIABLES = (
     "DJANGO_CSRF_TRUSTED_ORIGINS",
     "DATABASE_URL",
     "REDIS_URL",
+    "DJANGO_DB_POOL_MAX_SIZE",
 )
 
 
@@ -83,3 +85,41 @@ def test_it_names_both_commands_first_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text()
     head = readme[:1500]
     assert "make run" in head and "make test" in head
+
+
+POOL_PROBE = """
+import django
+django.setup()
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("SELECT 1")
+connection.close()  # back to the pool, not closed
+pool = connection.pool
+print(connection.settings_dict["CONN_MAX_AGE"], pool.max_size, pool.get_stats()["pool_size"])
+"""
+
+
+def test_production_reaches_postgresql_through_a_pool() -> None:
+    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/playbook")
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        # The server's maintenance database: the probe only asks SELECT 1.
+        "DATABASE_URL": urlsplit(url)._replace(path="/postgres").geturl(),
+        "DJANGO_DB_POOL_MAX_SIZE": "3",
+        # Asked for but ignored: a pool replaces persistent connections.
+        "DJANGO_CONN_MAX_AGE": "60",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", POOL_PROBE],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    conn_max_age, max_size, open_connections = map(int, result.stdout.split())
+    assert (conn_max_age, max_size) == (0, 3)
+    assert open_connections >= 1

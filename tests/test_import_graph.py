@@ -14,7 +14,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("accounts", "analytics", "strategy", "connections", "notifications", "lib", "config")
+PACKAGES = (
+    "accounts",
+    "analytics",
+    "strategy",
+    "connections",
+    "notifications",
+    "reports",
+    "api",
+    "lib",
+    "config",
+)
 
 
 def module_name(path: Path) -> str:
@@ -174,3 +184,8 @@ def test_it_keeps_the_apps_below_free_of_notifications() -> None:
     """Notifications reads every app; none of them reads it (analytics signals it instead)."""
     for app in ("accounts", "analytics", "strategy", "connections"):
         assert "notifications" not in app_imports(app), app
+
+
+def test_it_keeps_the_apps_below_reports_free_of_it() -> None:
+    for app in ("accounts", "analytics", "strategy", "connections", "lib"):
+        assert "reports" not in app_imports(app), app

@@ -15,7 +15,9 @@ class Video(models.Model):
 
     A video is its TikTok id (the number at the end of its link). `promotional_mark` is a
     person's word on it (None: nobody said, the title's markers decide); imports never
-    touch it.
+    touch it. `title_promotional` is whether the title holds one of the team's markers,
+    decided when the video is written or the team's markers change
+    (analytics.services.videos.videos_classify), never per page view.
     """
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="videos")
@@ -24,6 +26,8 @@ class Video(models.Model):
     link = models.URLField(max_length=500, blank=True)
     posted_on = models.DateField(null=True, blank=True)
     promotional_mark = models.BooleanField(null=True, blank=True)
+    # A database default too: the imports insert videos by raw SQL (studio_tabs._upsert).
+    title_promotional = models.BooleanField(default=False, db_default=False)
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -42,6 +46,13 @@ class Video(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} video {self.video_id}"
+
+    @property
+    def is_promotional(self) -> bool:
+        """A person's mark wins; without one, the title's markers (as stored) decide."""
+        if self.promotional_mark is not None:
+            return self.promotional_mark
+        return self.title_promotional
 
 
 class VideoSnapshotQuerySet(AccountScopedQuerySet):

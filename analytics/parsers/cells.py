@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import itertools
 import re
 import unicodedata
 from contextlib import suppress
@@ -11,7 +12,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from analytics.parsers.months import fold, month_table, tokens
-from analytics.parsers.records import CENT, MAX_COUNT, MONEY_ZERO, Bad
+from analytics.parsers.records import CENT, MAX_COUNT, MAX_MONEY, MONEY_ZERO, Bad
+from lib.numbers import MAX_FIGURE_CHARS, OutOfRange, bounded_decimal
 
 
 def show(cell: str) -> str:
@@ -40,13 +42,24 @@ def _as_money(number: Decimal, cell: str) -> Decimal:
     return amount
 
 
-def _plain_decimal(text: str) -> Decimal | None:
+def _plain_decimal(text: str, cell: str, limit: int | Decimal) -> Decimal | None:
+    """The number `text` writes (None when none, "NaN" and "Infinity" included).
+
+    Length and magnitude are checked on the text before anything converts it
+    (lib.numbers): a count written `1e600000` is refused at once, not expanded.
+    """
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None
-    # Decimal() also reads "NaN" and "Infinity", which are no figures.
-    return number if number.is_finite() else None
+        return bounded_decimal(text, limit=limit)
+    except OutOfRange as exc:
+        raise Bad(f"{show(cell)} {exc}") from exc
+
+
+def _short(text: str, cell: str) -> str:
+    # Separators, signs and currency marks come out of the text before it is read;
+    # refusing long text first keeps that work bounded too.
+    if len(text) > MAX_FIGURE_CHARS:
+        raise Bad(f"{show(cell)} is too long for a figure (over {MAX_FIGURE_CHARS} characters)")
+    return text
 
 
 # Likes, comments and shares are TikTok's net change of the day: a day on which comments
@@ -64,7 +77,7 @@ def canonical_count(cell: str, net: bool = False) -> int | None:
     text = cell.strip()
     if not text:
         return None
-    number = _plain_decimal(text)
+    number = _plain_decimal(text, cell, MAX_COUNT)
     if number is None:
         raise Bad(f"{show(cell)} is not a number")
     if number < 0 and not net:
@@ -73,13 +86,13 @@ def canonical_count(cell: str, net: bool = False) -> int | None:
 
 
 def canonical_money(cell: str, decimal_comma: bool) -> Decimal | None:
-    text = cell.strip()
+    text = _short(cell.strip(), cell)
     if not text:
         return None
     # Excel in most of Europe saves semicolon-separated CSV with decimal commas.
     if decimal_comma and text.count(",") == 1 and "." not in text:
         text = text.replace(",", ".")
-    number = _plain_decimal(text)
+    number = _plain_decimal(text, cell, MAX_MONEY)
     if number is None:
         raise Bad(f"{show(cell)} is not an amount")
     if number < 0:
@@ -94,7 +107,7 @@ def studio_count(cell: str, net: bool = False) -> int | None:
     """Read a Studio figure ("1,204", "1.204", "undefined"); negative only when `net`."""
     if cell.isdigit() and cell.isascii() and len(cell) < 19:
         return int(cell)
-    text = cell.strip()
+    text = _short(cell.strip(), cell)
     if not text or text.lower() == "undefined":
         return None
     # A net figure may carry a sign, also before thousands separators ("-1,204"), and
@@ -104,9 +117,12 @@ def studio_count(cell: str, net: bool = False) -> int | None:
     if sign < 0 and not digits[:1].isdigit():
         raise Bad(f"{show(cell)} is not a number")
     if _GROUPED_COUNT.fullmatch(digits):
-        number = Decimal(re.sub(r"\D", "", digits)) * sign
+        number = _plain_decimal(re.sub(r"\D", "", digits), cell, MAX_COUNT)
+        if number is None:
+            raise Bad(f"{show(cell)} is not a number")
+        number *= sign
     else:
-        number = _plain_decimal(digits)
+        number = _plain_decimal(digits, cell, MAX_COUNT)
         if number is None:
             raise Bad(f"{show(cell)} is not a number")
         number *= sign
@@ -124,9 +140,10 @@ _NONE_MARKS = frozenset({"-", "--", "\u2014", "\u2013"})
 
 
 def ads_number(cell: str, money: bool) -> int | Decimal:
-    if cell.isdigit() and cell.isascii() and len(cell) < 19:
+    # Plain digits within the column's range (12 digits for an amount, 18 for a count).
+    if cell.isdigit() and cell.isascii() and len(cell) < (13 if money else 19):
         return Decimal(cell).quantize(CENT) if money else int(cell)
-    text = cell.strip()
+    text = _short(cell.strip(), cell)
     if not text or text in _NONE_MARKS:
         return MONEY_ZERO if money else 0
     text = _CURRENCY_CODE.sub("", text)
@@ -138,7 +155,7 @@ def ads_number(cell: str, money: bool) -> int | Decimal:
         text = text[1:]
     if not _NUMBER_SHAPE.fullmatch(text):
         raise Bad(f"{show(cell)} is not a number")
-    number = _grouped_decimal(text)
+    number = _grouped_decimal(text, cell, MAX_MONEY if money else MAX_COUNT)
     if number is None:
         raise Bad(f"{show(cell)} is not a number")
     if negative and number:
@@ -146,7 +163,7 @@ def ads_number(cell: str, money: bool) -> int | Decimal:
     return _as_money(number, cell) if money else _as_count(number, cell)
 
 
-def _grouped_decimal(text: str) -> Decimal | None:
+def _grouped_decimal(text: str, cell: str, limit: int | Decimal) -> Decimal | None:
     """Read a number whose thousands separator and decimal mark vary by locale."""
     if "," in text and "." in text:
         if text.rfind(",") > text.rfind("."):
@@ -158,7 +175,7 @@ def _grouped_decimal(text: str) -> Decimal | None:
         text = text.replace(",", "") if _GROUPED_COMMAS.fullmatch(text) else text.replace(",", ".")
     elif text.count(".") > 1 and _GROUPED_DOTS.fullmatch(text):
         text = text.replace(".", "")
-    return _plain_decimal(text)
+    return _plain_decimal(text, cell, limit)
 
 
 def iso_date(cell: str) -> date | None:
@@ -389,6 +406,37 @@ def _placed(
         with suppress(ValueError):
             placed[index] = later = date(year, month, day)
     return placed
+
+
+# Consecutive rows further apart than this across a new year are not a file running
+# over 31 December: the dates go back and forth, and the placing invents a year.
+SUGGESTED_YEAR_STEP_DAYS = 31
+
+
+def unsuggested_year_steps(rows: list, limit: int = 3) -> list[str]:
+    """Where placing a file's dates steps back a year that its dates do not suggest.
+
+    Rows stand oldest first; walking up, a year steps back when month and day go up. Over
+    31 December to 1 January that is the calendar; between rows months apart (rows out
+    of order, or a wrong "Downloaded on") it puts data a year away. Each such step is
+    named with the dates it will write.
+    """
+    warnings: list[str] = []
+    ordered = sorted((row for row in rows if getattr(row, "date", None)), key=lambda r: r.line)
+    for before, after in itertools.pairwise(ordered):
+        if before.date.year < after.date.year:
+            gap = (after.date - before.date).days
+            if gap > SUGGESTED_YEAR_STEP_DAYS:
+                warnings.append(
+                    f"lines {before.line} and {after.line}: the rows go from "
+                    f"{before.date:%d %b} to {after.date:%d %b}, so line {before.line} and the "
+                    f"rows above it are placed a year earlier ({before.date.isoformat()}, "
+                    f"{gap} days before {after.date.isoformat()}); check the rows' order and "
+                    "the download date"
+                )
+                if len(warnings) >= limit:
+                    break
+    return warnings
 
 
 def unplaced(entry: date | tuple[int, int], language: str) -> str:

@@ -25,6 +25,7 @@ from analytics.parsers.cells import (
     studio_count,
     studio_day,
     unplaced,
+    unsuggested_year_steps,
 )
 from analytics.parsers.files import peek
 from analytics.parsers.headers import (
@@ -91,7 +92,7 @@ def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: d
         result.rows = canonical_rows(name, table, used, errors, as_of)
     elif header.tab in _OWN_READERS:
         used = _studio_used(header)
-        result.rows = _read_tab(name, table, as_of, errors)
+        result.rows = _read_tab(name, table, as_of, errors, result.notes)
         if not result.rows and not errors:
             result.notes.append(NO_AUDIENCE_YET)
     elif header.format == "tiktok-studio":
@@ -115,6 +116,8 @@ def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: d
         if named and "currency" not in used:
             # The column whose header names the currency answers for it.
             used["currency"] = named[0][1]
+    if header.format == "tiktok-studio" and isinstance(result.rows, list) and not errors:
+        result.warnings.extend(unsuggested_year_steps(result.rows))
     indexes = set(used.values())
     result.columns = {key: header.cells[index] for key, index in used.items()}
     silent = STUDIO_KNOWN.get(header.tab or "", frozenset())
@@ -129,7 +132,9 @@ def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: d
 _OWN_READERS = frozenset({"follower-activity", "gender", "territories", "content"})
 
 
-def _read_tab(name: str, table: Table, as_of: date, errors: list[RowError]) -> list:
+def _read_tab(
+    name: str, table: Table, as_of: date, errors: list[RowError], notes: list[str]
+) -> list:
     # The readers of these tabs live in their own module, which reads rows through this one.
     from analytics.parsers import studio
 
@@ -137,7 +142,7 @@ def _read_tab(name: str, table: Table, as_of: date, errors: list[RowError]) -> l
     if tab == "follower-activity":
         return studio.activity_rows(name, table, as_of, errors)
     if tab == "content":
-        return studio.content_rows(name, table, as_of, errors)
+        return studio.content_rows(name, table, as_of, errors, notes)
     return studio.share_rows(name, table, tab or "gender", errors)
 
 

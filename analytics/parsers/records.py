@@ -58,9 +58,15 @@ XLSX_MAX_PARTS = 200
 # about ten times the part's size in memory (Excel's own are a few dozen kilobytes).
 XLSX_MAX_STYLES_BYTES = 2 * 1024 * 1024
 
+# TikTok's captions hold at most 4,000 characters: a longer title (from a file or the API)
+# is cut to this, with a note.
+MAX_TITLE_CHARS = 4000
+
 CENT = Decimal("0.01")
 MONEY_ZERO = Decimal("0.00")
 MAX_COUNT = 2**63 - 1
+# Amounts are numeric(14, 2) columns: below a trillion.
+MAX_MONEY = Decimal("999999999999.99")
 READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
 # zipfile raises whatever its header parsing trips over on a damaged archive (ValueError,
 # IndexError, struct.error, NotImplementedError for odd compression...); to the person
@@ -163,6 +169,9 @@ class ParsedFile:
     rows: Iterator[MetricRow] | list[MetricRow] | list[HourRow] | list[ShareRow] | list[VideoRow]
     errors: list[RowError]
     notes: list[str] = field(default_factory=list)
+    # What the preview should warn about though nothing is wrong (a year step the dates
+    # do not suggest).
+    warnings: list[str] = field(default_factory=list)
     # Each field read (date, handle, campaign, currency and the metrics) with its column's
     # name as the header writes it, so a caller can name the column of a row it rejects.
     columns: dict[str, str] = field(default_factory=dict)

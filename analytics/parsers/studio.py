@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from analytics.parsers.cells import (
     StudioDay,
@@ -22,16 +22,22 @@ from analytics.parsers.cells import (
     unplaced,
 )
 from analytics.parsers.headers import SHARE_KEYS, STUDIO_COLUMNS
-from analytics.parsers.records import Bad, HourRow, MetricRow, RowError, ShareRow, VideoRow
+from analytics.parsers.links import LINK_FORM, parse_video_link
+from analytics.parsers.records import (
+    MAX_TITLE_CHARS,
+    Bad,
+    HourRow,
+    MetricRow,
+    RowError,
+    ShareRow,
+    VideoRow,
+)
 from analytics.parsers.tables import Table, filled, ragged
+from lib.numbers import OutOfRange, bounded_decimal
 
 _HOUR = re.compile(r"(\d{1,2})(?::00(?::00)?)?")
 _SHARE_PLACES = Decimal("0.000001")
 _KEY_LENGTH = 40
-_LINK_HANDLE = re.compile(r"/@([^/?#\s]+)")
-# Photo posts are listed among the videos, with /photo/ where videos have /video/.
-_LINK_VIDEO = re.compile(r"/(?:video|photo)/([^/?#\s]+)")
-_VIDEO_ID_LENGTH = 32
 
 
 def _rows(table: Table, name: str, errors: list[RowError]) -> list[tuple[int, list[str]]]:
@@ -160,10 +166,11 @@ def _share(cell: str) -> Decimal | None:
     if text.count(",") == 1 and "." not in text:
         text = text.replace(",", ".")
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():
+        # Bounded before it is read (lib.numbers); a share is at most 100 (percent).
+        number = bounded_decimal(text, limit=100)
+    except OutOfRange as exc:
+        raise Bad(f"{show(cell)} is more than the whole (1, or 100%)") from exc
+    if number is None:
         raise Bad(f"{show(cell)} is not a share (such as 0.59 or 59%)")
     if percent:
         number /= 100
@@ -218,16 +225,6 @@ def share_rows(name: str, table: Table, tab: str, errors: list[RowError]) -> lis
     return rows
 
 
-def _link_parts(link: str) -> tuple[str | None, str | None]:
-    """The handle (lower-case, or None) and the video id (or None) a video link holds."""
-    handle = _LINK_HANDLE.search(link)
-    video = _LINK_VIDEO.search(link)
-    return (
-        handle.group(1).lower() if handle else None,
-        video.group(1) if video else None,
-    )
-
-
 def _post_year(month: int, day: int, video_id: str, snapshot: date) -> date | None:
     """Give a yearless post date its year, from the video's id when it is a number.
 
@@ -252,8 +249,14 @@ def _post_year(month: int, day: int, video_id: str, snapshot: date) -> date | No
     return place_in_years([(month, day)], snapshot)[0]
 
 
-def content_rows(name: str, table: Table, as_of: date, errors: list[RowError]) -> list[VideoRow]:
-    """Content: each video's lifetime totals as of the `Time` day, a snapshot per row."""
+def content_rows(
+    name: str, table: Table, as_of: date, errors: list[RowError], notes: list[str] | None = None
+) -> list[VideoRow]:
+    """Content: each video's lifetime totals as of the `Time` day, a snapshot per row.
+
+    A title longer than TikTok's caption limit (MAX_TITLE_CHARS) is cut to it, and a note
+    names the lines.
+    """
     header = table.header
     positions = header.first_positions()
     cells = header.cells
@@ -267,6 +270,7 @@ def content_rows(name: str, table: Table, as_of: date, errors: list[RowError]) -
     link_index = positions.get("video link", -1)
     title_index = positions.get("video title", -1)
     entries: list[tuple[int, date | tuple[int, int], dict, tuple]] = []
+    cut: list[int] = []
     for line, row in _rows(table, name, errors):
         ok = True
         values: dict[str, int | None] = {}
@@ -276,13 +280,22 @@ def content_rows(name: str, table: Table, as_of: date, errors: list[RowError]) -
             except Bad as bad:
                 errors.append(RowError(name, line, column, str(bad)))
                 ok = False
-        link = row[link_index].strip() if link_index >= 0 else ""
-        handle, video_id = _link_parts(link)
-        if video_id is None or len(video_id) > _VIDEO_ID_LENGTH:
+        raw_link = row[link_index].strip() if link_index >= 0 else ""
+        # Stored only as rebuilt from its handle and id (analytics.parsers.links).
+        parsed_link = parse_video_link(raw_link)
+        handle = video_id = None
+        link = ""
+        if parsed_link is None:
             column = cells[link_index] if link_index >= 0 else "Video link"
-            message = "the video link is missing" if not link else f"{show(link)} names no video"
+            message = (
+                "the video link is missing"
+                if not raw_link
+                else f"{show(raw_link)} is not a TikTok video link (such as {LINK_FORM})"
+            )
             errors.append(RowError(name, line, column, message))
             ok = False
+        else:
+            handle, video_id, link = parsed_link.handle, parsed_link.video_id, parsed_link.canonical
         posted: date | tuple[int, int] | None = None
         if post_index >= 0 and row[post_index].strip():
             posted = studio_day(row[post_index])
@@ -296,8 +309,18 @@ def content_rows(name: str, table: Table, as_of: date, errors: list[RowError]) -
                 errors.append(_day_error(name, line, cells[time_index], row[time_index]))
                 continue
         title = row[title_index].strip() if title_index >= 0 else ""
+        if len(title) > MAX_TITLE_CHARS:
+            title = title[:MAX_TITLE_CHARS].rstrip()
+            cut.append(line)
         details = (ok, video_id, handle, title, link, posted)
         entries.append((line, when, values, details))
+    if cut and notes is not None:
+        lines = ", ".join(str(line) for line in cut[:10]) + (", ..." if len(cut) > 10 else "")
+        count = f"{len(cut)} title{'s' if len(cut) > 1 else ''}"
+        notes.append(
+            f"{count} longer than {MAX_TITLE_CHARS:,} characters (TikTok's caption "
+            f"limit) cut to it (line{'s' if len(cut) > 1 else ''} {lines})"
+        )
     placed = place_in_years([entry[1] for entry in entries], as_of)
     rows: list[VideoRow] = []
     seen: dict[tuple[str, date], tuple[int, dict]] = {}

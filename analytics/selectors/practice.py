@@ -7,24 +7,23 @@ whatever the number of accounts, weeks or items.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 
 from accounts.models import Account, Kind
 from analytics.models import DailyMetric, Scorecard
-from analytics.selectors.scorecards import PRACTICE_SORT, Window
+from analytics.selectors.scorecards import PRACTICE_SORT, UnscoredRow, Window, last_data_days
 from lib.dates import this_week
-from strategy import evidence
-from strategy.models import Cadence, Check, Checklist, ChecklistItem
-from strategy.periods import counts_in_week, weeks_back, weeks_overlapping
-from strategy.selectors import Progress, practice_scores, weekly_completion
+from strategy.periods import weeks_back, weeks_overlapping
+from strategy.selectors import Progress, practice_scores, weekly_completion, weekly_progress
 
 HISTORY_WEEKS = 12
 # Fewer weeks with both figures than this, and the page says it cannot tell.
@@ -47,117 +46,21 @@ def practice_attach(cards: Iterable[Scorecard], *, window: Window) -> list[Score
     cards = list(cards)
     if not cards:
         return cards
-    scores = practice_scores_counted(
-        account_ids=sorted({card.account_id for card in cards}),
-        start=window.start,
-        end=window.end,
-    )
+    accounts = [card.account for card in cards]
+    scores = practice_scores(accounts=accounts, start=window.start, end=window.end)
     for card in cards:
         card.practice_score = scores.get(card.account_id)
     return cards
 
 
-def practice_scores_counted(
-    *, account_ids: list[int], start: date, end: date
-) -> dict[int, Decimal | None]:
-    """strategy.selectors.practice_scores's figures from the same queries read as plain
-    rows: a table of scores needs counts, not the checks' model instances and users.
-
-    Every item active in a week of the account's checklist counts once; an automatic one
-    only when its evidence rule answered for the week (done when it held), a manual one
-    done when the check that counts in the week is ticked (strategy.periods).
-    """
-    accounts = list(Account.objects.filter(pk__in=account_ids))
-    totals: dict[int, Progress] = defaultdict(Progress)
-    for (account_id, _), progress in _progress_by_week(
-        accounts, weeks_overlapping(start, end)
-    ).items():
-        totals[account_id].done += progress.done
-        totals[account_id].total += progress.total
-    return {account_id: totals[account_id].share for account_id in account_ids}
-
-
-def weekly_progress_counted(*, account: Account, weeks: list[date]) -> dict[date, Progress]:
-    """strategy.selectors.weekly_progress's figures, counted as practice_scores_counted
-    counts them: the progress of each of the weeks' checklists; a week without one is
-    missing."""
-    return {week: progress for (_, week), progress in _progress_by_week([account], weeks).items()}
-
-
-def _progress_by_week(
-    accounts: list[Account], weeks: list[date]
-) -> dict[tuple[int, date], Progress]:
-    """The progress of each checklist of the accounts in the weeks, by (account, week)."""
-    checklists = list(
-        Checklist.objects.filter(account__in=accounts, week_start__in=weeks)
-        .order_by()
-        .values_list("account_id", "week_start", "template_id")
-    )
-    if not checklists:
-        return {}
-    return _count_checklists(checklists, {account.pk: account for account in accounts})
-
-
-def _count_checklists(
-    checklists: list[tuple[int, date, int]], accounts: dict[int, Account]
-) -> dict[tuple[int, date], Progress]:
-    weeks = sorted({week for _, week, _ in checklists})
-    items_by_template: dict[int, list[tuple]] = defaultdict(list)
-    for template_id, *item in (
-        ChecklistItem.objects.filter(practice__template__in={t for _, _, t in checklists})
-        .filter(active_from__lte=weeks[-1])
-        .filter(Q(retired_from__isnull=True) | Q(retired_from__gt=weeks[0]))
-        .order_by()
-        .values_list(
-            *("practice__template_id", "pk", "cadence", "evidence_rule"),
-            *("active_from", "retired_from"),
-        )
-    ):
-        items_by_template[template_id].append(item)
-    items = [item for group in items_by_template.values() for item in group]
-    checks: dict[tuple[int, int], list[tuple]] = defaultdict(list)
-    for account_id, item_id, *check in (
-        Check.objects.filter(account__in=list(accounts), item__in=[item[0] for item in items])
-        .filter(
-            Q(period_start__range=(weeks[0].replace(day=1), weeks[-1]))
-            | Q(item__cadence=Cadence.ONCE)
-        )
-        .order_by()
-        .values_list(*("account_id", "item_id", "period_start", "ticked", "checklist__week_start"))
-    ):
-        checks[account_id, item_id].append(check)
-    rules = {item[2] for item in items if item[2]}
-    with_checklists = {account_id: accounts[account_id] for account_id, _, _ in checklists}
-    values = evidence.evaluate_weeks(rules, list(with_checklists.values()), weeks)
-    progress: dict[tuple[int, date], Progress] = {}
-    for account_id, week, template_id in checklists:
-        total = progress[account_id, week] = Progress()
-        for item_id, cadence, rule, active_from, retired_from in items_by_template[template_id]:
-            if active_from > week or (retired_from is not None and retired_from <= week):
-                continue
-            if rule:
-                held = values.get((rule, account_id, week))
-                if held is not None:
-                    total.total += 1
-                    total.done += held
-                continue
-            total.total += 1
-            for period_start, ticked, checklist_week in checks[account_id, item_id]:
-                # The first check that counts in the week decides, as in strategy's states.
-                if counts_in_week(cadence, week, period_start, checklist_week):
-                    total.done += ticked
-                    break
-    return progress
-
-
 def practice_score(*, account: Account, window: Window) -> Decimal | None:
     """One account's practice score over the weeks the window touches."""
-    scores = practice_scores(account_ids=[account.pk], start=window.start, end=window.end)
+    scores = practice_scores(accounts=[account], start=window.start, end=window.end)
     return scores[account.pk]
 
 
 def practice_sorted(
-    cards: QuerySet[Scorecard], *, window: Window, descending: bool
+    cards: Iterable[Scorecard], *, window: Window, descending: bool
 ) -> list[Scorecard]:
     """Every card with its practice score, sorted by it, nulls last, then by handle.
 
@@ -186,21 +89,116 @@ def scorecards_in_order(
 
 
 def scorecard_page(
-    cards: QuerySet[Scorecard], *, window: Window, sort: str, number: object, per_page: int
+    cards: QuerySet[Scorecard],
+    *,
+    window: Window,
+    sort: str,
+    number: object,
+    per_page: int,
+    count: int | None = None,
+    unscored: Sequence[UnscoredRow] = (),
 ) -> Page:
-    """One page of the review table, each card with its practice score.
+    """One page of the review table, each row with its practice score.
 
     Sorted in the database, only the page's cards need a practice score; sorted by
-    practice score, every card of the window does.
+    practice score, every card of the window does. `unscored` are the accounts without a
+    scorecard of the window (by handle): they have no score, so they sort with the nulls,
+    last, except by account or kind, where they take their place among the cards. `count`,
+    the number of cards when the caller knows it already, spares the paginator its COUNT.
     """
-    ordered = scorecards_in_order(cards, window=window, sort=sort)
-    page = Paginator(ordered, per_page).get_page(number)
-    if ordered is cards:
+    unscored = list(unscored)
+    name = sort.removeprefix("-")
+    if name == PRACTICE_SORT:
+        rows = sorted([*cards, *unscored], key=lambda row: row.account.handle)
+        ordered: Sequence = practice_sorted(rows, window=window, descending=sort.startswith("-"))
+    elif unscored:
+        ordered = _WithUnscored(cards, unscored, _places(cards, unscored, sort))
+    else:
+        ordered = cards
+    paginator = Paginator(ordered, per_page)
+    if count is not None and name != PRACTICE_SORT:
+        paginator.count = count + len(unscored)  # a cached_property: set, it is not asked again
+    page = paginator.get_page(number)
+    if name != PRACTICE_SORT:
         page.object_list = practice_attach(page.object_list, window=window)
+    no_data = [row.account_id for row in page.object_list if not row.days_with_rows]
+    last_days = last_data_days(no_data)
+    for row in page.object_list:
+        if not row.days_with_rows:
+            row.last_data_day = last_days.get(row.account_id)
     return page
 
 
-# -- weekly outcomes --
+def _places(cards: QuerySet[Scorecard], unscored: list[UnscoredRow], sort: str) -> list[int]:
+    """Where each unscored row goes among the sorted cards, as increasing positions.
+
+    Sorted by a score, nulls last: after every card. Sorted by account or kind (handle
+    second): among them, counting the cards that sort before each row. `unscored` comes by
+    handle and is put in the table's order in place.
+    """
+    name = sort.removeprefix("-")
+    descending = sort.startswith("-")
+    count = cards.count()
+    if name not in ("handle", "kind"):
+        return [count + offset for offset in range(len(unscored))]
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for kind, handle in cards.values_list("account__kind", "account__handle"):
+        by_kind[kind].append(handle)
+    for handles in by_kind.values():
+        handles.sort()
+    every = sorted(handle for handles in by_kind.values() for handle in handles)
+    if name == "kind":
+        # A stable sort: within a kind the rows keep the handle order.
+        unscored.sort(key=lambda row: row.account.kind, reverse=descending)
+    elif descending:
+        unscored.reverse()
+    places = []
+    for offset, row in enumerate(unscored):
+        handle = row.account.handle
+        if name == "handle":
+            before = (
+                len(every) - bisect_right(every, handle)
+                if descending
+                else bisect_left(every, handle)
+            )
+        else:
+            before = bisect_left(by_kind[row.account.kind], handle) + sum(
+                len(handles)
+                for kind, handles in by_kind.items()
+                if (kind > row.account.kind if descending else kind < row.account.kind)
+            )
+        places.append(before + offset)
+    return places
+
+
+class _WithUnscored(Sequence):
+    """The cards (a queryset, read a page at a time) with the unscored rows at `places`."""
+
+    def __init__(self, cards: QuerySet[Scorecard], unscored: list[UnscoredRow], places: list[int]):
+        self.cards = cards
+        self.unscored = unscored
+        self.places = places
+        self.card_count = cards.count()
+
+    def __len__(self) -> int:
+        return self.card_count + len(self.unscored)
+
+    def __getitem__(self, index):  # noqa: ANN001, ANN204 (a Sequence's protocol)
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _ = index.indices(len(self))
+        # Cards before `start` = start minus the unscored rows placed before it.
+        first_card = start - bisect_left(self.places, start)
+        last_card = stop - bisect_left(self.places, stop)
+        cards = iter(list(self.cards[first_card:last_card]))
+        rows = []
+        for position in range(start, stop):
+            at = bisect_left(self.places, position)
+            if at < len(self.places) and self.places[at] == position:
+                rows.append(self.unscored[at])
+            else:
+                rows.append(next(cards))
+        return rows
 
 
 @dataclass(frozen=True)
@@ -370,7 +368,7 @@ def practice_of_account(
     checklists of the weeks either needs (an account's scorecard shows both)."""
     history = weeks_back(this_week(), weeks)
     in_window = weeks_overlapping(window.start, window.end)
-    progress = weekly_progress_counted(account=account, weeks=sorted({*history, *in_window}))
+    progress = weekly_progress(account=account, weeks=sorted({*history, *in_window}))
     total = Progress()
     for week in in_window:
         if week in progress:

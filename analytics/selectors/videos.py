@@ -25,7 +25,6 @@ from django.http import Http404
 
 from accounts.models import Account, Team
 from analytics.models import Video, VideoSnapshot
-from analytics.promotion import Matcher, team_matcher
 from analytics.selectors.scorecards import Window
 
 # How many videos the Content page calls the top and the bottom of a window.
@@ -133,6 +132,11 @@ def video_snapshots(*, video: Video) -> list[VideoSnapshot]:
     return snapshots
 
 
+# A video's views grow most in its first days: the least viewed compares only videos at
+# least this old on the day of their figures, so the newest are not "least viewed".
+LEAST_VIEWED_MIN_AGE_DAYS = 7
+
+
 @dataclass(frozen=True)
 class Ranked:
     """The most and the least viewed videos posted in a window."""
@@ -140,13 +144,18 @@ class Ranked:
     top: list[Video]
     bottom: list[Video]
     posted: int
+    # Videos left out of the least viewed for being younger than LEAST_VIEWED_MIN_AGE_DAYS.
+    too_young: int = 0
+    min_age_days: int = LEAST_VIEWED_MIN_AGE_DAYS
 
 
 def video_top_and_bottom(*, account: Account, window: Window, count: int = TOP_COUNT) -> Ranked:
     """Videos posted in the window with a snapshot, ranked by their latest views.
 
     The top are the `count` most viewed; the bottom the `count` least viewed of the rest,
-    so that a window with few videos never shows one video in both lists.
+    so that a window with few videos never shows one video in both lists. The bottom
+    leaves out videos younger than LEAST_VIEWED_MIN_AGE_DAYS on the day of their latest
+    figures: their views have not had the time to grow.
     """
     posted = with_latest_figures(
         Video.objects.filter(
@@ -157,15 +166,33 @@ def video_top_and_bottom(*, account: Account, window: Window, count: int = TOP_C
     ranked.sort(key=lambda video: (-video.latest_views, video.posted_on, video.video_id))
     top = ranked[:count]
     rest = ranked[count:]
-    bottom = sorted(rest, key=lambda video: (video.latest_views, video.posted_on, video.video_id))
-    return Ranked(top=top, bottom=bottom[:count], posted=len(posted))
+    old_enough = [video for video in rest if _age_days(video) >= LEAST_VIEWED_MIN_AGE_DAYS]
+    bottom = sorted(
+        old_enough, key=lambda video: (video.latest_views, video.posted_on, video.video_id)
+    )
+    return Ranked(
+        top=top,
+        bottom=bottom[:count],
+        posted=len(posted),
+        too_young=len(rest) - len(old_enough),
+    )
 
 
-def attach_promotional(videos: Iterable[Video], matcher: Matcher) -> list[Video]:
-    """Sets `promotional` (bool) and `promotional_by_mark` on each video; returns them."""
+def _age_days(video: Video) -> int:
+    """Days from posting to the video's latest figures (0 when either is unknown)."""
+    if video.posted_on is None or video.latest_on is None:
+        return 0
+    return (video.latest_on - video.posted_on).days
+
+
+def attach_promotional(videos: Iterable[Video]) -> list[Video]:
+    """Sets `promotional` (bool) and `promotional_by_mark` on each video; returns them.
+
+    Read from the stored fields (Video.is_promotional): no title is matched per view.
+    """
     videos = list(videos)
     for video in videos:
-        video.promotional = matcher.is_promotional(video.title, video.promotional_mark)
+        video.promotional = video.is_promotional
         video.promotional_by_mark = video.promotional_mark is not None
     return videos
 
@@ -193,16 +220,15 @@ class ContentMix:
 
 
 def content_mix(*, account: Account, window: Window) -> ContentMix:
-    """Counts videos posted in the window by the promotional rule (two queries)."""
-    matcher = team_matcher(account.team_id)
+    """Counts videos posted in the window by the promotional rule (one query)."""
     rows = Video.objects.filter(
         account=account, posted_on__gte=window.start, posted_on__lte=window.end
-    ).values_list("title", "promotional_mark")
+    ).values_list("title_promotional", "promotional_mark")
     promotional = authentic = marked = 0
-    for title, mark in rows:
+    for by_title, mark in rows:
         if mark is not None:
             marked += 1
-        if matcher.is_promotional(title, mark):
+        if mark if mark is not None else by_title:
             promotional += 1
         else:
             authentic += 1
@@ -239,7 +265,6 @@ def video_export_rows(*, team: Team, account: Account | None = None) -> Iterator
     "BINARY"), whatever the database's locale, so the file's order is the same on every
     server.
     """
-    matcher = team_matcher(team)
     snapshots = VideoSnapshot.objects.filter(
         video__account__team=team, video__account__archived=False
     )
@@ -262,7 +287,8 @@ def video_export_rows(*, team: Team, account: Account | None = None) -> Iterator
         "comments",
         "shares",
         "video__promotional_mark",
+        "video__title_promotional",
     )
     for row in snapshots.iterator(chunk_size=2000):
-        *figures, mark = row
-        yield ExportRow(*figures, promotional=matcher.is_promotional(row[3], mark))
+        *figures, mark, by_title = row
+        yield ExportRow(*figures, promotional=mark if mark is not None else by_title)

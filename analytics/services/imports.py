@@ -66,6 +66,7 @@ from analytics.services.import_upload import RECOMPUTE_QUEUED as RECOMPUTE_QUEUE
 from analytics.services.import_upload import RECOMPUTE_WAITING as RECOMPUTE_WAITING
 from analytics.services.import_upload import as_of_problem as as_of_problem
 from analytics.services.import_upload import upload_import
+from analytics.services.previews import preview_contents, previews_trim
 
 
 class ImportNotConfirmable(Exception):
@@ -120,9 +121,14 @@ def import_preview(
         run.full_clean()
         run.save()
         if result.ok:
+            # Only what confirming reads: a zip without the members the preview skipped.
             ImportFile.objects.bulk_create(
-                ImportFile(run=run, name=name, content=bytes(data)) for name, data in files
+                ImportFile(run=run, name=name, content=data)
+                for name, data in preview_contents(files, result.files)
             )
+    # At most MAX_OPEN_PREVIEWS open previews per person, within the size bound: the
+    # oldest go (the view says so). The new run is left alone.
+    run.previews_discarded = previews_trim(user=user, keep=run) if result.ok else []
     return run
 
 
@@ -305,6 +311,8 @@ def _store_result(run: ImportRun, result: ImportResult, *, format: str) -> None:
         "requested_format": format,
         "files": result.files,
         "campaign_days": result.campaign_days,
+        "warnings": result.warnings,
+        "error_groups": result.error_groups,
     }
     run.message = result.message
     run.scorecard_run = result.scorecard_run

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts.models import Account, Team
 from analytics.models import ScorecardRun, ScorecardRunChunk
-from analytics.services import scorecard_queue, scorecards
+from analytics.services import scorecard_history, scorecard_queue, scorecards
 from analytics.services.scorecard_queue import (
     BackgroundUnavailable,
     enqueue_chunks,
@@ -51,6 +51,7 @@ def scorecard_run_create(
     account_ids: Sequence[int] = (),
     requested_by: AbstractBaseUser | None = None,
     task_id: str | None = None,
+    history_from: date | None = None,
 ) -> ScorecardRun:
     """Records a PENDING run without queueing it (for in-process runs: --sync, the demo).
 
@@ -68,6 +69,7 @@ def scorecard_run_create(
         days=window_days,
         requested_by=requested_by,
         task_id=str(uuid.uuid4()) if task_id is None else task_id,
+        history_from=history_from,
     )
     run.full_clean()
     run.save()
@@ -82,6 +84,7 @@ def scorecard_run_start(
     team: Team | None = None,
     account_ids: Sequence[int] = (),
     requested_by: AbstractBaseUser | None = None,
+    history_from: date | None = None,
 ) -> ScorecardRun:
     """Records a run and queues `recompute_scorecards` once the transaction commits.
 
@@ -105,6 +108,7 @@ def scorecard_run_start(
             account_ids=account_ids,
             requested_by=requested_by,
             task_id="",
+            history_from=history_from,
         )
         raise BackgroundUnavailable(run=waiting)
     run = scorecard_run_create(
@@ -114,6 +118,7 @@ def scorecard_run_start(
         team=team,
         account_ids=account_ids,
         requested_by=requested_by,
+        history_from=history_from,
     )
     immediate = not connection.in_atomic_block
     # This is `recompute_scorecards.delay_on_commit(run.pk)` plus what to do when the
@@ -306,7 +311,7 @@ def _execute_chunk(chunk: ScorecardRunChunk, mine: QuerySet[ScorecardRunChunk]) 
     # accounts are read as plain values.
     accounts = Account.objects.filter(pk__in=chunk.account_ids).order_by("pk")
     done = 0
-    errors: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = _history(run, accounts)
     for number, days in enumerate(run.days, start=1):
         result = scorecards.scorecards_compute(accounts=accounts, end=run.end, days=days)
         errors.extend(result.errors)
@@ -325,6 +330,17 @@ def _execute_chunk(chunk: ScorecardRunChunk, mine: QuerySet[ScorecardRunChunk]) 
         )
         if finished:
             _settle_run(run.pk)
+
+
+def _history(run: ScorecardRun, accounts: Any) -> list[dict[str, Any]]:
+    """The weekly history an import or sync asked for (every Sunday from history_from to
+    the run's end, 7, 28 and 90 days); the account errors it met."""
+    if run.history_from is None or run.history_from > run.end:
+        return []
+    result = scorecard_history.scorecards_history(
+        accounts=accounts, first=run.history_from, last=run.end
+    )
+    return result.errors
 
 
 def _settle_run(run_id: int) -> None:
@@ -373,7 +389,7 @@ def _execute(
     if progress:
         progress(0, total)
     done = 0
-    errors: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = _history(run, accounts)
     for days in run.days:
         for first in range(0, len(accounts), RUN_CHUNK):
             chunk = accounts[first : first + RUN_CHUNK]

@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -27,7 +27,7 @@ from analytics import rules
 from analytics.models import Scorecard
 from analytics.selectors.totals import windows_totals_stream
 from lib.dates import end_error
-from lib.pg import COPY_BATCH, copy_line
+from lib.pg import copy_line, copy_upsert
 
 logger = logging.getLogger(__name__)
 # Rows per upsert statement where the upsert is a multi-row INSERT (SQLite, the demo).
@@ -310,30 +310,25 @@ def _upsert(rows: list[Any]) -> int:
 
 
 def _upsert_by_copy(lines: list[str]) -> int:
-    # PostgreSQL: the rows go by COPY into a temporary table, then a single INSERT ... ON
-    # CONFLICT merges them (lib.pg.copy_upsert, but for rows already made COPY text lines
-    # while the aggregate was still streaming). The rows hold numbers, dates, a datetime
-    # and the rules' own names (no tab, newline or backslash), so text lines are right.
-    table = Scorecard._meta.db_table
-    columns = ", ".join(UPSERT_COLUMNS)
-    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in COMPUTED_FIELDS)
+    # PostgreSQL: lib.pg.copy_upsert, with the rows already made COPY text lines while the
+    # aggregate was still streaming. The rows hold numbers, dates, a datetime and the
+    # rules' own names (no tab, newline or backslash), so text lines are right.
     # review_comment has no database default; a new scorecard starts unreviewed.
     # Every name in these statements is a constant of this module or the model's own;
     # no value from outside is ever part of the SQL text (S608).
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{_UPSERT_TABLE}")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {_UPSERT_TABLE} ON COMMIT DROP AS "  # noqa: S608
-            f"SELECT {columns} FROM {table} WITH NO DATA"
-        )
-        with cursor.copy(f"COPY {_UPSERT_TABLE} ({columns}) FROM STDIN") as copy:
-            for at in range(0, len(lines), COPY_BATCH):
-                copy.write("".join(lines[at : at + COPY_BATCH]))
-        cursor.execute(
+    table = Scorecard._meta.db_table
+    columns = ", ".join(UPSERT_COLUMNS)
+    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in COMPUTED_FIELDS)
+    staged, _ = copy_upsert(
+        stage=_UPSERT_TABLE,
+        like=table,
+        columns=UPSERT_COLUMNS,
+        rows=lines,
+        upsert=(
             f"INSERT INTO {table} ({columns}, review_comment) "  # noqa: S608
             f"SELECT {columns}, '' FROM {_UPSERT_TABLE} "
             f"ON CONFLICT (account_id, period_start, period_end) DO UPDATE SET {updates}"
-        )
-        # Dropped now rather than at commit: the caller's transaction may compute again.
-        cursor.execute(f"DROP TABLE {_UPSERT_TABLE}")
-    return len(lines)
+        ),
+        as_text=True,
+    )
+    return staged

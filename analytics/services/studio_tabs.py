@@ -31,6 +31,7 @@ from django.utils import timezone
 from accounts.models import Account
 from analytics.models import AudienceShare, FollowerActivity, Video, VideoSnapshot, ViewerDay
 from analytics.parsers import TAB_UNITS, HourRow, MetricRow, ParsedFile, RowError, ShareRow
+from analytics.services.videos import videos_classify
 from lib.pg import copy_upsert
 
 ORM_BATCH = 1000
@@ -234,6 +235,8 @@ def _write_videos(tabs: TabRows, *, fast: bool) -> tuple[int, int, int]:
         for key, entry in tabs.videos.items()
     ]
     _created, changed_videos, _written = _upsert(_VIDEOS, videos, fast=fast)
+    # Titles were written: whether each is promotional is decided now, not per page view.
+    videos_classify(videos=Video.objects.filter(account_id__in=account_ids, video_id__in=ids))
     pks = dict(
         Video.objects.filter(account_id__in=account_ids, video_id__in=ids).values_list(
             "video_id", "pk"

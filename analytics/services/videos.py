@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership, Role, Team
 from analytics.models import PromotionalMarkers, Video
-from analytics.promotion import fold
+from analytics.parsers.records import MAX_TITLE_CHARS
+from analytics.promotion import MAX_MARKER_LENGTH, MAX_MARKERS, Matcher, fold, team_matcher
 
 MARK_FIELDS = ("promotional_mark", "marked_by", "marked_at", "updated_at")
 
@@ -44,19 +46,50 @@ def promotional_markers_save(
         text = " ".join(marker.split())
         if fold(text):
             kept.setdefault(fold(text), text)
+    # The form says the same line by line; the bounds hold for every caller.
+    if len(kept) > MAX_MARKERS:
+        raise ValidationError(f"At most {MAX_MARKERS} markers, not {len(kept)}.")
+    if any(len(marker) > MAX_MARKER_LENGTH for marker in kept.values()):
+        raise ValidationError(f"A marker has at most {MAX_MARKER_LENGTH} characters.")
     with transaction.atomic():
         saved, _ = PromotionalMarkers.objects.select_for_update().get_or_create(team=team)
         saved.markers = list(kept.values())
         saved.updated_by = user
         saved.full_clean()
         saved.save()
+        videos_classify(videos=Video.objects.filter(account__team=team))
     return saved
 
 
 def promotional_markers_reset(*, team: Team, user: AbstractBaseUser) -> None:
     """Back to the default markers: the team's own list is removed."""
     _check_lead(team=team, user=user)
-    PromotionalMarkers.objects.filter(team=team).delete()
+    with transaction.atomic():
+        PromotionalMarkers.objects.filter(team=team).delete()
+        videos_classify(videos=Video.objects.filter(account__team=team))
+
+
+def videos_classify(*, videos: QuerySet[Video]) -> int:
+    """Stores whether each video's title holds its team's markers; returns how many changed.
+
+    Called whenever titles are written (imports, the API sync, the demo) and whenever a
+    team's markers change, so that no page matches markers against titles. A title is
+    matched on its first MAX_TITLE_CHARS characters, TikTok's caption limit.
+    """
+    matchers: dict[int, Matcher] = {}
+    changed: dict[bool, list[int]] = {True: [], False: []}
+    rows = videos.order_by().values_list("pk", "title", "title_promotional", "account__team_id")
+    for pk, title, stored, team_id in rows.iterator(chunk_size=2000):
+        matcher = matchers.get(team_id)
+        if matcher is None:
+            matcher = matchers[team_id] = team_matcher(team_id)
+        now = matcher.matches(title[:MAX_TITLE_CHARS])
+        if now != stored:
+            changed[now].append(pk)
+    for value, pks in changed.items():
+        for start in range(0, len(pks), 5000):
+            Video.objects.filter(pk__in=pks[start : start + 5000]).update(title_promotional=value)
+    return len(changed[True]) + len(changed[False])
 
 
 def _check_lead(*, team: Team, user: AbstractBaseUser) -> None:

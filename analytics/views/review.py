@@ -19,15 +19,13 @@ from django_htmx.http import HttpResponseStopPolling, trigger_client_event
 from accounts.access import rights_held, team_view
 from accounts.models import Membership
 from analytics import export
-from analytics.forms import RecomputeForm, ReviewForm, ScorecardFilterForm
+from analytics.forms import BulkReviewForm, RecomputeForm, ReviewForm, ScorecardFilterForm
 from analytics.models import ScorecardRun
 from analytics.selectors import practice
 from analytics.selectors import scorecards as selectors
 from analytics.services import reviews, scorecard_queue, scorecard_runs
 from analytics.views.scorecard import scorecard_context
-from lib import pagecache
 from lib.htmx import render_partial_for_target
-from lib.pagecache import cached_page
 
 SCORECARDS_PER_PAGE = 25
 # The event that makes the review table fetch itself again after a recompute.
@@ -37,7 +35,6 @@ UPDATED_EVENT = "scorecards-updated"
 @require_GET
 @vary_on_headers("HX-Request")
 @team_view
-@cached_page
 def scorecard_review(request: HttpRequest, membership: Membership) -> HttpResponse:
     context = review_context(request, membership, request.GET)
     return render_partial_for_target(
@@ -134,6 +131,29 @@ def scorecard_run(
 
 @require_POST
 @team_view(lead_only=True)
+def scorecard_bulk_mark_reviewed(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = BulkReviewForm(request.POST)
+    next_url = _next_url(request)
+    if not form.is_valid():
+        messages.error(request, form.error_text())
+        return redirect(next_url)
+    data = form.cleaned_data
+    with rights_held(user=request.user, team=membership.team, lead_only=True):
+        # Read inside the transaction that holds the right: only this team's visible cards.
+        cards = selectors.scorecards_of_handles(
+            user=request.user,
+            membership=membership,
+            days=data["days"],
+            end=data["end"],
+            handles=data["handles"],
+        )
+        marked = reviews.scorecards_mark_reviewed(scorecards=cards, user=request.user)
+    messages.success(request, f"{marked} scorecard{'' if marked == 1 else 's'} marked reviewed.")
+    return redirect(next_url)
+
+
+@require_POST
+@team_view(lead_only=True)
 def scorecard_mark_reviewed(
     request: HttpRequest, membership: Membership, handle: str, period_days: int, period_end: date
 ) -> HttpResponse:
@@ -180,15 +200,25 @@ def review_context(
     cards = selectors.scorecard_list(
         user=request.user, membership=membership, window=window, **chosen
     )
+    overview = selectors.scorecard_overview(cards)
+    # Every active account is listed in every window, also one without a scorecard.
+    unscored = selectors.unscored_rows(
+        user=request.user,
+        membership=membership,
+        window=window,
+        **{name: chosen[name] for name in ("kind", "grade", "quadrant", "flag", "search")},
+    )
     page = practice.scorecard_page(
         cards,
         window=window,
         sort=chosen["sort"],
         number=query.get("page"),
         per_page=SCORECARDS_PER_PAGE,
+        count=overview.count,
+        unscored=unscored,
     )
     window_query = f"days={window.days}&end={window.end.isoformat()}"
-    points = selectors.scorecard_points(cards)
+    points = overview.points
     # One reverse() for every point (a thousand of them cost more than the rest of the
     # page): handles match accounts.models.HANDLE_RE, characters a URL carries unquoted.
     head, tail = reverse("analytics:account-scorecard", args=[membership.team.slug, "~"]).rsplit(
@@ -202,9 +232,6 @@ def review_context(
     review_url = reverse("analytics:scorecard-review", args=[membership.team.slug])
     table_url = f"{review_url}?{query.urlencode()}" if query else review_url
     background_ok = membership.is_lead and scorecard_queue.broker_available()
-    if membership.is_lead and not background_ok:
-        # "Background work is unavailable" ends when Redis answers, which no write says.
-        pagecache.not_kept(request)
     return {
         "membership": membership,
         "filters": filters,
@@ -221,7 +248,7 @@ def review_context(
         "review_url": review_url,
         "export_query": _export_query(query, window),
         "table_url": table_url,
-        "computed_at": selectors.scorecard_computed_at(cards),
+        "computed_at": overview.computed_at,
         # Only leads may recompute, so only their pages ask whether Redis answers.
         "background_ok": background_ok,
         "next_url": table_url,

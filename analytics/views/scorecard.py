@@ -15,14 +15,12 @@ from accounts.access import team_view
 from accounts.models import Account, Membership
 from accounts.selectors import account_get
 from analytics.forms import WindowForm
-from analytics.selectors import audience, practice
+from analytics.selectors import audience, next_step, practice
 from analytics.selectors import scorecards as selectors
-from lib.pagecache import cached_page
 
 
 @require_GET
 @team_view
-@cached_page
 def account_scorecard(request: HttpRequest, membership: Membership, handle: str) -> HttpResponse:
     account = account_get(user=request.user, membership=membership, handle=handle)
     form = WindowForm(request.GET)
@@ -35,10 +33,8 @@ def account_scorecard(request: HttpRequest, membership: Membership, handle: str)
 def scorecard_context(
     request: HttpRequest, membership: Membership, account: Account, *, days: int, end: date | None
 ) -> dict[str, Any]:
-    if end is None:
-        end = selectors.account_default_end(account=account, days=days)
+    end, card, history = selectors.scorecard_with_history(account=account, days=days, end=end)
     window = selectors.window_of(end=end, days=days)
-    card = selectors.scorecard_find(account=account, days=days, end=end)
     scored, others = selectors.scorecard_figures(card) if card else ([], [])
     daily = selectors.daily_series(account=account, window=window)
     viewers = audience.viewer_series(account=account, window=window)
@@ -52,6 +48,7 @@ def scorecard_context(
         "card": card,
         "trend": _trend(card),
         "scored_figures": scored,
+        "next_step": next_step.scorecard_next_step(card=card, scored=scored) if card else None,
         "other_figures": others,
         "daily": daily,
         "has_daily": any(point.views is not None for point in daily),
@@ -59,7 +56,7 @@ def scorecard_context(
         "viewers": viewers,
         "has_viewers": any(point.known for point in viewers),
         "viewer_chart_data": _viewer_chart_data(viewers),
-        "history": selectors.scorecard_history(account=account, days=days),
+        "history": history,
         "practice_score": score if card else None,
         "practice_outcome": practice_outcome,
         "practice_chart_data": practice.practice_chart_data(practice_outcome),

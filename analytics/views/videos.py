@@ -18,12 +18,11 @@ from accounts.models import Account, Membership
 from accounts.selectors import account_get
 from analytics import video_csv
 from analytics.forms_videos import PromotionalMarkersForm, VideoListForm, VideoMarkForm
-from analytics.promotion import DEFAULT_MARKERS, team_markers, team_matcher
+from analytics.promotion import DEFAULT_MARKERS, team_markers
 from analytics.selectors import scorecards as scorecard_selectors
 from analytics.selectors import videos as selectors
 from analytics.services import videos as services
 from lib.htmx import render_partial_for_target
-from lib.pagecache import cached_page
 
 VIDEOS_PER_PAGE = 25
 COLUMNS = (
@@ -40,7 +39,6 @@ COLUMNS = (
 @require_GET
 @vary_on_headers("HX-Request")
 @team_view
-@cached_page
 def video_list(request: HttpRequest, membership: Membership, handle: str) -> HttpResponse:
     account = account_get(user=request.user, membership=membership, handle=handle)
     form = VideoListForm(request.GET)
@@ -49,13 +47,12 @@ def video_list(request: HttpRequest, membership: Membership, handle: str) -> Htt
         end = scorecard_selectors.account_default_end(account=account, days=days)
     window = scorecard_selectors.window_of(end=end, days=days)
     sort = form.sort_value()
-    matcher = team_matcher(membership.team)
     page = Paginator(selectors.video_list(account=account, sort=sort), VIDEOS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    page.object_list = selectors.attach_promotional(page.object_list, matcher)
+    page.object_list = selectors.attach_promotional(page.object_list)
     ranked = selectors.video_top_and_bottom(account=account, window=window)
-    selectors.attach_promotional([*ranked.top, *ranked.bottom], matcher)
+    selectors.attach_promotional([*ranked.top, *ranked.bottom])
     context = {
         **_list_urls(request, membership, account, window),
         "membership": membership,
@@ -92,7 +89,7 @@ def video_detail(
 ) -> HttpResponse:
     account = account_get(user=request.user, membership=membership, handle=handle)
     video = selectors.video_get(user=request.user, account=account, video_id=video_id)
-    selectors.attach_promotional([video], team_matcher(membership.team))
+    selectors.attach_promotional([video])
     snapshots = selectors.video_snapshots(video=video)
     context = {
         "membership": membership,
@@ -122,7 +119,7 @@ def video_mark(
         services.video_mark(video=video, user=request.user, promotional=form.mark())
         video = selectors.video_get(user=request.user, account=account, video_id=video_id)
     if request.htmx:
-        selectors.attach_promotional([video], team_matcher(membership.team))
+        selectors.attach_promotional([video])
         context = {
             "membership": membership,
             "account": account,

@@ -34,13 +34,18 @@ INSTALLED_APPS = [
     "analytics",
     "strategy",
     "connections",
-    "lib.apps.PageCacheConfig",
     "notifications",
+    "reports",
+    # The read API (docs/api.md); ninja for its templates and vendored Swagger UI assets.
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cuts a request before gunicorn's --timeout kills its worker, with a page saying so.
+    "lib.deadlines.request_deadline",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -50,7 +55,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lib.locales.vary_on_language",
-    "lib.pagecache.invalidate_on_write",
     "csp.middleware.CSPMiddleware",
     # Axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -89,18 +93,30 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
-# A persistent connection is checked before a request uses it, so a database restart costs
-# no request an error once the database answers again.
+# A kept connection (pooled or persistent) is checked before a request uses it, so a
+# database restart costs no request an error once the database answers again.
 DATABASES["default"].setdefault(
     "CONN_HEALTH_CHECKS", env.bool("DJANGO_CONN_HEALTH_CHECKS", default=True)
 )
+# Production keeps each process's connections in psycopg's pool (docs/scaling.md): up to
+# DJANGO_DB_POOL_MAX_SIZE per process (at least gunicorn's threads), 0 for none. A pool
+# takes the place of persistent connections, so CONN_MAX_AGE is then 0.
+DB_POOL_MAX_SIZE = env.int("DJANGO_DB_POOL_MAX_SIZE", default=0)
+if DB_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(env.int("DJANGO_DB_POOL_MIN_SIZE", default=1), DB_POOL_MAX_SIZE),
+        "max_size": DB_POOL_MAX_SIZE,
+        # Seconds a request waits for a free connection before failing.
+        "timeout": env.float("DJANGO_DB_POOL_TIMEOUT", default=10.0),
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend, reading the user of every request with a prepared statement.
-    "accounts.backends.ModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -112,9 +128,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sessions live in the database (logout and password changes end them on the server);
-# lib.sessions reads them with one plain SQL statement instead of the ORM.
-SESSION_ENGINE = "lib.sessions"
+# Sessions live in the database (Django's default engine): logout and password changes
+# end them on the server.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -141,7 +157,13 @@ STORAGES = {
 }
 
 # Uploaded metric files are read in memory up to the importer's own limit.
+# A request running longer is rolled back and answered with errors/503.html (lib/deadlines.py);
+# keep it below gunicorn's --timeout (30 s in the Dockerfile and docker-compose.yml).
+REQUEST_TIMEOUT_SECONDS = env.float("REQUEST_TIMEOUT_SECONDS", default=25)
 METRICS_MAX_UPLOAD_BYTES = env.int("METRICS_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# What one person's open previews store counts against the upload limit: together their
+# files stay within it, the oldest previews discarded first (analytics/services/previews.py).
+METRICS_PREVIEW_MAX_BYTES = env.int("METRICS_PREVIEW_MAX_BYTES", default=METRICS_MAX_UPLOAD_BYTES)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -172,21 +194,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Rendered team pages (lib/pagecache.py). A short timeout: a Redis that does not
-    # answer turns the cache off for a few seconds and the pages are rendered.
-    "pages": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env.str(
-            "PAGE_CACHE_REDIS_URL", default=env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
-        ),
-        "KEY_PREFIX": env.str("PAGE_CACHE_PREFIX", default="playbook:pages"),
-        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
-    },
-}
-# How long a rendered page is kept at most (writes forget it sooner); 0 turns it off.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_RESULT_BACKEND = None
@@ -256,3 +264,10 @@ LOGGING = {
     },
 }
 AXES_VERBOSE = False
+
+# The read API (docs/api.md): requests per key and hour, counted in Redis under a prefix.
+PLAYBOOK_API_HOURLY_CAP = env.int("PLAYBOOK_API_HOURLY_CAP", default=1000)
+PLAYBOOK_API_REDIS_URL = env.str(
+    "PLAYBOOK_API_REDIS_URL", default=env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+)
+PLAYBOOK_API_CAP_PREFIX = env.str("PLAYBOOK_API_CAP_PREFIX", default="playbook:api:cap")

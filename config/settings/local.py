@@ -7,7 +7,5 @@ import os
 os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("DJANGO_SECRET_KEY", "local-demo-only-not-secret")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
-# The demo may run without Redis, and template edits show at once: no page cache.
-os.environ.setdefault("PAGE_CACHE_SECONDS", "0")
 
 from config.settings.base import *  # noqa: E402, F403

@@ -20,6 +20,9 @@ from analytics.models import (
     Video,
     VideoSnapshot,
 )
+from analytics.parsers.links import canonical_link, link_kind
+from analytics.parsers.records import MAX_TITLE_CHARS
+from analytics.services.videos import videos_classify
 from connections.api import CampaignDayRow, UserStats, VideoTotals
 from connections.daily import DayPlan, Totals, VideoDays, derive_organic, plan_day
 from connections.models import AccountSnapshot
@@ -52,22 +55,27 @@ def snapshot_store(
         for snapshot in VideoSnapshot.objects.filter(video__account=account, date=day)
     }
     known = {video.video_id: video for video in Video.objects.filter(account=account)}
+    written: list[int] = []
     for item in videos:
         video = known.get(item.video_id)
         posted_on = _local_day(item)
         if video is None:
             video = Video(account=account, video_id=item.video_id)
+        # share_url is never stored as given: the link is rebuilt from handle and id.
+        title = item.title[:MAX_TITLE_CHARS]
+        link = canonical_link(account.handle, link_kind(item.link), item.video_id)
         changed = (video.title, video.link, video.posted_on) != (
-            item.title[:5000],
-            item.link[:500],
+            title,
+            link,
             video.posted_on or posted_on,
         )
         if video.pk is None or changed:
-            video.title, video.link = item.title[:5000], item.link[:500]
+            video.title, video.link = title, link
             video.posted_on = video.posted_on or posted_on
             video.full_clean(validate_unique=False)
             video.save()
             known[item.video_id] = video
+            written.append(video.pk)
         totals = {
             "views": item.views,
             "likes": item.likes,
@@ -81,6 +89,9 @@ def snapshot_store(
             for name, value in totals.items():
                 setattr(current, name, value)
             current.save()
+    if written:
+        # Titles were written: whether each is promotional is decided now, not per view.
+        videos_classify(videos=Video.objects.filter(pk__in=written))
     derived = [day]
     after = day + timedelta(days=1)
     if AccountSnapshot.objects.filter(account=account, date=after).exists():

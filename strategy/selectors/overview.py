@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -172,13 +173,17 @@ def weekly_progress(*, account: Account, weeks: list[date]) -> dict[date, Progre
     return {c.week_start: progress_of(states[c.pk]) for c in checklists}
 
 
-def practice_scores(*, account_ids: list[int], start: date, end: date) -> dict[int, Decimal | None]:
+def practice_scores(
+    *, accounts: Iterable[Account], start: date, end: date
+) -> dict[int, Decimal | None]:
     """Share of checklist items done over the weeks overlapping [start, end], per account.
 
     Every item of every week's checklist counts once (a monthly item in each of its weeks);
-    None when the account had no checklist items in those weeks.
+    None when the account had no checklist items in those weeks. The same few queries
+    for any number of accounts.
     """
-    accounts = list(Account.objects.filter(pk__in=account_ids))
+    accounts = list({account.pk: account for account in accounts}.values())
+    account_ids = [account.pk for account in accounts]
     checklists = _checklists_of(accounts, weeks_overlapping(start, end))
     states = states_of_checklists(checklists)
     totals: dict[int, Progress] = defaultdict(Progress)

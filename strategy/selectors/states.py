@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import F, FilteredRelation, Q
 from django.http import Http404
 
 from accounts.models import Account, Membership
@@ -107,24 +107,19 @@ def _state(
 
 
 def checklist_get_for_change(
-    *, user: AbstractBaseUser, team_slug: str, handle: str, week_start: date
-) -> tuple[Membership, Account, Checklist | None]:
-    """The user's membership, the account and its checklist of the week, in one query.
-
-    Ticks are the hot path, so this folds what @team_view and account_get do into one
-    query with the same scoping: an account the user may not see is a 404.
-    """
+    *, user: AbstractBaseUser, membership: Membership, handle: str, week_start: date
+) -> tuple[Account, Checklist | None]:
+    """The account of the membership's team by handle and its checklist of the week, in
+    one query, scoped as accounts.selectors.account_get: an account the user may not see
+    is a 404."""
     if not handle_is_valid(handle):
         raise Http404("No such account in this team.")
-    role = Membership.objects.filter(user=user, team=OuterRef("team")).values("role")[:1]
     of_the_week = FilteredRelation("checklists", condition=Q(checklists__week_start=week_start))
     account = (
         Account.objects.visible_to(user)
-        .filter(team__slug=team_slug, handle=handle.lower())
-        .select_related("team")
+        .filter(team=membership.team, handle=handle.lower())
         .annotate(
             of_the_week=of_the_week,
-            membership_role=Subquery(role),
             checklist_id=F("of_the_week__id"),
             checklist_template_id=F("of_the_week__template_id"),
             checklist_created_at=F("of_the_week__created_at"),
@@ -133,8 +128,7 @@ def checklist_get_for_change(
     )
     if account is None:
         raise Http404("No such account in this team.")
-    # Only the role is needed: visible_to() already made sure the user is a member.
-    membership = Membership(team=account.team, user=user, role=account.membership_role)
+    account.team = membership.team
     checklist = None
     if account.checklist_id:
         checklist = Checklist(
@@ -144,7 +138,7 @@ def checklist_get_for_change(
             week_start=week_start,
             created_at=account.checklist_created_at,
         )
-    return membership, account, checklist
+    return account, checklist
 
 
 def checklist_get(*, account: Account, week_start: date) -> Checklist | None:

@@ -16,11 +16,10 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.access import team_view
 from accounts.models import Account, Membership
-from accounts.selectors import account_get, handle_is_valid, membership_get
+from accounts.selectors import account_get
 from lib import dates
 from lib.htmx import htmx_error, render_partial_for_target
-from lib.pagecache import cached_page
-from strategy import selectors, services, ticks
+from strategy import selectors, services
 from strategy.forms import HistoryForm, NoteForm, TickForm
 from strategy.models import Checklist
 from strategy.periods import parse_week, week_label
@@ -94,7 +93,6 @@ def _context(
 @require_GET
 @vary_on_headers("HX-Request")
 @team_view
-@cached_page
 def checklist(request: HttpRequest, membership: Membership, handle: str) -> HttpResponse:
     account = account_get(user=request.user, membership=membership, handle=handle)
     try:
@@ -132,18 +130,18 @@ class _Change:
         return _context(self.membership, self.account, week, self.checklist, states)
 
 
-def _change(request: HttpRequest, team_slug: str, handle: str, item_id: UUID) -> _Change:
+def _change(request: HttpRequest, membership: Membership, handle: str, item_id: UUID) -> _Change:
+    """The scoped account, its checklist of the week (opened if it is this week's) and the
+    item a tick or a note changes; 404 for what the user may not see."""
     try:
         week = week_from(request.POST.get("week"))
     except WeekOutOfRange:
         # Outsiders still get 404: the scope is checked before saying what was wrong.
-        request.membership = membership_get(user=request.user, team_slug=team_slug)
-        account_get(user=request.user, membership=request.membership, handle=handle)
+        account_get(user=request.user, membership=membership, handle=handle)
         raise
-    membership, account, checklist = selectors.checklist_get_for_change(
-        user=request.user, team_slug=team_slug, handle=handle, week_start=week
+    account, checklist = selectors.checklist_get_for_change(
+        user=request.user, membership=membership, handle=handle, week_start=week
     )
-    request.membership = membership
     if checklist is None and week == dates.this_week():
         checklist = services.checklist_open(account=account, week_start=week)
     if checklist is None:
@@ -187,84 +185,16 @@ def _bad_request(request: HttpRequest, error: ValidationError, account: Account)
     return render(request, "strategy/problem.html", context, status=400)
 
 
-def _change_lookup(request: HttpRequest, team_slug: str, handle: str, item_id: UUID) -> Membership:
-    """team_view's lookup for a tick or a note: membership, account and checklist in one query.
-
-    Ticks are the hot path. The change, or why its week is refused, waits on
-    request.change for the view.
-    """
-    try:
-        request.change = _change(request, team_slug, handle, item_id)
-    except WeekOutOfRange as error:
-        request.change = error
-    return request.membership
-
-
-def _tick_lookup(request: HttpRequest, team_slug: str, handle: str, item_id: UUID) -> Membership:
-    """team_view's lookup for a tick: the tick itself, in one statement (strategy.ticks).
-
-    When that statement may not write (another team's account, a past week for a manager,
-    an automatic item, a checklist not opened yet, …) the tick takes the slow path,
-    _change_lookup's, which opens the checklist or says why not.
-    """
-    form = TickForm(request.POST)
-    form.is_valid()
-    current = dates.this_week()
-    try:
-        week = week_from(request.POST.get("week"))
-    except WeekOutOfRange:
-        week = None
-    if week is not None and handle_is_valid(handle):
-        done = ticks.check_tick(
-            user=request.user,
-            team_slug=team_slug,
-            handle=handle,
-            item_id=item_id,
-            week=week,
-            current=current,
-            ticked=form.cleaned_data.get("ticked", False),
-        )
-        if done is not None:
-            request.change = done
-            return done.membership
-    return _change_lookup(request, team_slug, handle, item_id)
-
-
-def _respond_ticked(request: HttpRequest, done: ticks.Ticked) -> HttpResponse:
-    """_respond's answer to a tick written by strategy.ticks."""
-    item = done.state.item
-    if not request.htmx:
-        url = reverse("strategy:checklist", args=[done.membership.team.slug, done.account.handle])
-        if done.week != dates.this_week():
-            url += f"?week={week_label(done.week)}"
-        return redirect(f"{url}#item-{item.public_id}")
-    context = {
-        "membership": done.membership,
-        "account": done.account,
-        "week": done.week,
-        "week_label": week_label(done.week),
-        # The statement wrote, so the user may change this week.
-        "editable": True,
-        "state": done.state,
-        "progress": done.progress,
-        "oob": True,
-        "note_error": "",
-        "note_error_item": item.pk,
-    }
-    return render(request, "strategy/checklist.html#changed-item", context)
-
-
 @require_POST
 @vary_on_headers("HX-Request")
-@team_view(lookup=_tick_lookup)
+@team_view
 def checklist_tick(
     request: HttpRequest, membership: Membership, handle: str, item_id: UUID
 ) -> HttpResponse:
-    change = request.change
-    if isinstance(change, ticks.Ticked):
-        return _respond_ticked(request, change)
-    if isinstance(change, WeekOutOfRange):
-        return _week_out_of_range(request, change, handle)
+    try:
+        change = _change(request, membership, handle, item_id)
+    except WeekOutOfRange as error:
+        return _week_out_of_range(request, error, handle)
     form = TickForm(request.POST)
     form.is_valid()
     try:
@@ -283,13 +213,14 @@ def checklist_tick(
 
 @require_POST
 @vary_on_headers("HX-Request")
-@team_view(lookup=_change_lookup)
+@team_view
 def checklist_note(
     request: HttpRequest, membership: Membership, handle: str, item_id: UUID
 ) -> HttpResponse:
-    change = request.change
-    if isinstance(change, WeekOutOfRange):
-        return _week_out_of_range(request, change, handle)
+    try:
+        change = _change(request, membership, handle, item_id)
+    except WeekOutOfRange as error:
+        return _week_out_of_range(request, error, handle)
     form = NoteForm(request.POST)
     if not form.is_valid():
         note_error = " ".join(form.errors["note"])

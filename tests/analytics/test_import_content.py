@@ -87,8 +87,6 @@ def test_it_dates_posts_by_their_video_id_across_the_new_year(acme, official, fa
     file = content(
         row(late, "December 31"),
         row(early, "January 1"),
-        # Without a numeric id: the latest year on or before the snapshot day.
-        row("draft-7", "December 31"),
     )
 
     result = run(acme, [("Content.csv", file)], account=official, fast=fast)
@@ -97,7 +95,6 @@ def test_it_dates_posts_by_their_video_id_across_the_new_year(acme, official, fa
     assert dict(Video.objects.values_list("video_id", "posted_on")) == {
         late: date(2023, 12, 31),
         early: date(2025, 1, 1),
-        "draft-7": date(2024, 12, 31),
     }
 
 

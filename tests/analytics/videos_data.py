@@ -6,6 +6,7 @@ from datetime import date
 
 from accounts.models import Account
 from analytics.models import Video, VideoSnapshot
+from analytics.services.videos import videos_classify
 
 # (day, views, likes, comments, shares)
 Snapshot = tuple[date, int, int, int, int]
@@ -28,6 +29,9 @@ def make_video(
         posted_on=posted_on,
         promotional_mark=mark,
     )
+    # As every writer of titles does (imports, the sync): decided once, stored.
+    videos_classify(videos=Video.objects.filter(pk=video.pk))
+    video.refresh_from_db()
     for day, views, likes, comments, shares in snapshots:
         VideoSnapshot.objects.create(
             video=video, date=day, views=views, likes=likes, comments=comments, shares=shares

@@ -41,7 +41,7 @@ def test_it_scores_accounts_over_the_weeks_of_a_window(
     idle = AccountFactory(team=acme, handle="idle", kind=Kind.MARKETING)
     # A window from last Sunday to this Tuesday overlaps both weeks.
     scores = practice_scores(
-        account_ids=[acmecoffee.pk, acme_deals.pk, idle.pk],
+        accounts=[acmecoffee, acme_deals, idle],
         start=week - timedelta(days=1),
         end=week + timedelta(days=1),
     )
@@ -53,7 +53,7 @@ def test_it_scores_accounts_over_the_weeks_of_a_window(
         idle.pk: None,
     }
     assert deals.week_start == last_week
-    only_last_week = practice_scores(account_ids=[acmecoffee.pk], start=last_week, end=last_week)
+    only_last_week = practice_scores(accounts=[acmecoffee], start=last_week, end=last_week)
     assert only_last_week == {acmecoffee.pk: Decimal("0.5714")}
 
 
@@ -74,15 +74,13 @@ def test_it_scores_in_a_constant_number_of_queries(
         return made
 
     few = accounts(2, 0)
-    # Checklists, items, checks, and one per rule that reads data: paid promotion and the
-    # three video rules.
-    with django_assert_num_queries(8):
-        practice_scores(account_ids=[a.pk for a in few], start=week - timedelta(weeks=2), end=week)
+    # Checklists, items, checks, and one per kind of data the rules read: paid promotion
+    # (daily metrics) and the three video rules (one read of the videos between them).
+    with django_assert_num_queries(5):
+        practice_scores(accounts=few, start=week - timedelta(weeks=2), end=week)
     many = few + accounts(6, 10)
-    with django_assert_num_queries(8):
-        scores = practice_scores(
-            account_ids=[a.pk for a in many], start=week - timedelta(weeks=2), end=week
-        )
+    with django_assert_num_queries(5):
+        scores = practice_scores(accounts=many, start=week - timedelta(weeks=2), end=week)
     assert all(score is not None for score in scores.values())
     # A marketing account: its two rules that read data are paid promotion and a
     # promotional video posted.

@@ -19,6 +19,7 @@ from analytics.evidence import (
     three_videos_weeks,
 )
 from analytics.models import PromotionalMarkers, Video
+from analytics.services.videos import videos_classify
 from strategy import evidence
 from strategy.models import Checklist
 from strategy.selectors import checklist_states
@@ -37,9 +38,17 @@ _ids = itertools.count(7_300_000_000_000_000_000)
 
 
 def post(account: Account, day: date | None, title: str = "Morning brew", **fields) -> Video:
-    return Video.objects.create(
+    video = Video.objects.create(
         account=account, video_id=str(next(_ids)), title=title, posted_on=day, **fields
     )
+    # As every writer of titles does (imports, the sync): decided once, stored.
+    videos_classify(videos=Video.objects.filter(pk=video.pk))
+    return video
+
+
+def markers_changed() -> None:
+    """What promotional_markers_save and _reset do after changing a team's markers."""
+    videos_classify(videos=Video.objects.all())
 
 
 def post_many(account: Account, day: date, videos: int, promotional: int) -> None:
@@ -119,8 +128,10 @@ def test_it_uses_the_teams_own_markers(acme, acmecoffee, week) -> None:
     # The default markers: "#ad" and "sale" in one title, #collab is not one of them.
     assert state(checklist, ONE_IN_FIVE).done
     PromotionalMarkers.objects.create(team=acme, markers=["#collab", "#ad"])
+    markers_changed()
     assert not state(checklist, ONE_IN_FIVE).done
     PromotionalMarkers.objects.filter(team=acme).update(markers=[])
+    markers_changed()
     assert state(checklist, ONE_IN_FIVE).done
 
 

@@ -17,7 +17,6 @@ from analytics.services.scorecard_runs import (
     scorecard_run_execute,
     scorecard_run_start,
 )
-from lib.pagecache import forgets_pages
 
 DEFAULT_WINDOWS = (7, 28)
 BAR_WIDTH = 30
@@ -41,7 +40,6 @@ class Command(ScorecardCommand):
             "--sync", action="store_true", help="compute here and now, with a progress bar"
         )
 
-    @forgets_pages
     def handle(self, *args: Any, **options: Any) -> None:
         team = team_or_none(options["team"])
         end = end_date(options["end"])

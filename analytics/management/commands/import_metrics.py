@@ -1,19 +1,21 @@
 from __future__ import annotations
 
 import sys
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, Team, normalize_handle
 from analytics.parsers import FORMATS
 from analytics.services.imports import as_of_problem, import_files
-from lib.pagecache import forgets_pages
+from lib.deadlines import DeadlineExceeded, deadline
 
 
 class Command(BaseCommand):
@@ -46,13 +48,19 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="check and count, but write nothing"
         )
         parser.add_argument(
+            "--timeout",
+            type=float,
+            default=600,
+            metavar="SECONDS",
+            help=("stop an import that runs longer, writing nothing (default: 600; 0 for none)"),
+        )
+        parser.add_argument(
             "--max-bytes",
             type=int,
             metavar="N",
             help="largest file accepted, in bytes (default: METRICS_MAX_UPLOAD_BYTES)",
         )
 
-    @forgets_pages
     def handle(self, *args: Any, **options: Any) -> None:
         team = _team(options["team"])
         account = _account(team, options["account"])
@@ -63,9 +71,15 @@ class Command(BaseCommand):
             for path in missing:
                 self.stderr.write(f"{path}: no such file")
             sys.exit(1)
+        seconds = options["timeout"]
         with ExitStack() as stack:
             # Opened, not read: the import streams large files instead of loading them.
             files = [(str(path), stack.enter_context(path.open("rb"))) for path in paths]
+            # The deadline ends inside the outer transaction: an import cut short rolls
+            # back whole (nothing written, no recompute queued), and one that finishes in
+            # time cannot be cut while it commits.
+            stack.enter_context(transaction.atomic())
+            stack.enter_context(_deadline(seconds))
             result = import_files(
                 team=team,
                 user=None,
@@ -84,6 +98,18 @@ class Command(BaseCommand):
         self.stdout.write(result.summary_line())
         if result.message and options["verbosity"] > 1:
             self.stdout.write(result.message)
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    try:
+        with deadline(seconds):
+            yield
+    except DeadlineExceeded as exc:
+        raise CommandError(
+            f"The import took longer than --timeout {seconds:g} s and was stopped; "
+            "nothing was written."
+        ) from exc
 
 
 def _team(slug: str | None) -> Team:

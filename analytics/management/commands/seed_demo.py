@@ -21,7 +21,6 @@ from analytics.demo_panels import (
     seed_viewers_and_activity,
 )
 from lib.dates import yesterday
-from lib.pagecache import forgets_pages
 from strategy.demo import DEMO_WEEKS, seed_checklists
 
 
@@ -31,7 +30,6 @@ class Command(BaseCommand):
         "activity and viewers, and computes their scorecards; running it again adds nothing."
     )
 
-    @forgets_pages
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         team, accounts, created = seed_team()

@@ -10,7 +10,6 @@ from accounts.models import Team, normalize_handle
 from connections.models import Connection, SyncRun
 from connections.services.sync import SyncBusy, sync_run_execute, sync_run_start
 from lib.dates import yesterday
-from lib.pagecache import forgets_pages
 
 
 class Command(BaseCommand):
@@ -26,7 +25,6 @@ class Command(BaseCommand):
             "--date", metavar="YYYY-MM-DD", help="the day to record (default: yesterday)"
         )
 
-    @forgets_pages
     def handle(self, *args: Any, **options: Any) -> None:
         team = Team.objects.filter(slug=options["team"]).first()
         if team is None:

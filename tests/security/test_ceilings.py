@@ -1,0 +1,112 @@
+"""Every request and command has a ceiling, and stopping at it leaves nothing half-written."""
+
+from __future__ import annotations
+
+import re
+import time
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.test import RequestFactory
+
+from analytics.models import DailyMetric, ImportRun
+from analytics.services import imports
+from lib.deadlines import DeadlineExceeded, deadline, request_deadline
+from tests.factories import AccountFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_request_past_its_deadline_gets_the_503_page(settings):
+    settings.REQUEST_TIMEOUT_SECONDS = 0.05
+
+    def slow(_request):
+        time.sleep(2)
+        raise AssertionError("not cut")
+
+    started = time.monotonic()
+    response = request_deadline(slow)(RequestFactory().get("/t/acme/"))
+
+    assert time.monotonic() - started < 1
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert b"This took too long" in response.content
+    assert b"Nothing was saved" in response.content
+
+
+def test_a_quick_request_is_untouched_and_leaves_no_timer(settings):
+    settings.REQUEST_TIMEOUT_SECONDS = 5
+    response = request_deadline(lambda _request: "answer")(RequestFactory().get("/"))
+
+    assert response == "answer"
+    import signal
+
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_the_middleware_is_installed_and_cuts_before_gunicorn_does():
+    assert "lib.deadlines.request_deadline" in settings.MIDDLEWARE
+    for name in ("Dockerfile", "docker-compose.yml"):
+        text = (ROOT / name).read_text()
+        found = re.search(r'--timeout"?,? "?(\d+)', text)
+        assert found, f"{name}: gunicorn has no --timeout"
+        assert int(found[1]) > settings.REQUEST_TIMEOUT_SECONDS
+
+
+def test_a_deadline_inside_another_timer_is_not_armed():
+    with deadline(10) as outer, deadline(0.01) as inner:
+        time.sleep(0.05)
+    assert outer and not inner
+
+
+def test_a_deadline_raises_in_the_block():
+    with pytest.raises(DeadlineExceeded), deadline(0.02):
+        time.sleep(1)
+
+
+@pytest.mark.django_db
+def test_import_metrics_stops_at_its_timeout_writing_nothing(acme, tmp_path, monkeypatch):
+    AccountFactory(team=acme, handle="acmeofficial")
+    path = tmp_path / "rows.csv"
+    path.write_text("date,handle,likes\n2024-10-07,acmeofficial,3\n")
+    real = imports.upload_import
+
+    def slow_after_writing(**kwargs):
+        result = real(**kwargs)
+        assert DailyMetric.objects.count() == 1  # written, not yet committed
+        time.sleep(2)
+        return result
+
+    monkeypatch.setattr(imports, "upload_import", slow_after_writing)
+    with pytest.raises(CommandError, match="longer than --timeout 0.2 s"):
+        call_command(
+            "import_metrics", str(path), "--team", "acme", "--timeout", "0.2", stdout=StringIO()
+        )
+
+    assert not DailyMetric.objects.exists()
+    assert not ImportRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_metrics_has_a_default_timeout_of_ten_minutes(acme, tmp_path, monkeypatch):
+    AccountFactory(team=acme, handle="acmeofficial")
+    path = tmp_path / "rows.csv"
+    path.write_text("date,handle,likes\n2024-10-07,acmeofficial,3\n")
+    armed = []
+
+    from analytics.management.commands import import_metrics
+
+    real = import_metrics.deadline
+
+    def spy(seconds, *args):
+        armed.append(seconds)
+        return real(seconds, *args)
+
+    monkeypatch.setattr(import_metrics, "deadline", spy)
+    call_command("import_metrics", str(path), "--team", "acme", stdout=StringIO())
+
+    assert armed == [600]
+    assert DailyMetric.objects.count() == 1
