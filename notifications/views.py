@@ -23,6 +23,7 @@ from lib.dates import this_week
 from notifications import alerts, selectors, services
 from notifications.forms import AlertSettingsForm, ProfileForm, WebhookForm
 from notifications.models import Webhook
+from strategy.selectors import week_overview
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +31,12 @@ logger = logging.getLogger(__name__)
 def needs_attention(request: HttpRequest, membership: Membership) -> HttpResponse:
     """The team's home page, called by accounts.views.team_home (login, team and GET
     are checked there): each line says what is wrong and links to the page that fixes it."""
-    attention = selectors.attention_get(user=request.user, membership=membership)
+    accounts = selectors.attention_accounts(user=request.user, membership=membership)
+    attention = selectors.attention_get(user=request.user, membership=membership, accounts=accounts)
     context = {"membership": membership, "attention": attention}
+    if not membership.is_lead:
+        # A manager lands on their week: each account's checklist progress, then the lines.
+        context["week"] = week_overview(accounts=accounts, week_start=this_week())
     return render(request, "notifications/needs_attention.html", context)
 
 
