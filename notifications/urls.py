@@ -12,7 +12,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/preview/", views.digest_preview, name="digest-preview"),
     path("profile/digest/", views.digest_view, name="digest-view"),
-    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("unsubscribe/<text:token>/", views.unsubscribe, name="unsubscribe"),
     path("t/<slug:team_slug>/alerts/", views.alert_settings, name="alerts"),
     path("t/<slug:team_slug>/alerts/webhooks/", views.webhook_create, name="webhook-create"),
     path(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from uuid import UUID
 
 from csp.decorators import csp_update
@@ -21,13 +23,20 @@ from lib.dates import this_week
 from notifications import alerts, selectors, services
 from notifications.forms import AlertSettingsForm, ProfileForm, WebhookForm
 from notifications.models import Webhook
+from strategy.selectors import week_overview
+
+logger = logging.getLogger(__name__)
 
 
 def needs_attention(request: HttpRequest, membership: Membership) -> HttpResponse:
     """The team's home page, called by accounts.views.team_home (login, team and GET
     are checked there): each line says what is wrong and links to the page that fixes it."""
-    attention = selectors.attention_get(user=request.user, membership=membership)
+    accounts = selectors.attention_accounts(user=request.user, membership=membership)
+    attention = selectors.attention_get(user=request.user, membership=membership, accounts=accounts)
     context = {"membership": membership, "attention": attention}
+    if not membership.is_lead:
+        # A manager lands on their week: each account's checklist progress, then the lines.
+        context["week"] = week_overview(accounts=accounts, week_start=this_week())
     return render(request, "notifications/needs_attention.html", context)
 
 
@@ -52,6 +61,9 @@ def digest_preview(request: HttpRequest) -> HttpResponse:
         sent = services.digest_send_preview(user=request.user, week_start=this_week())
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    except (OSError, smtplib.SMTPException):
+        logger.exception("A digest preview to %s could not be sent", request.user.email)
+        messages.error(request, "The mail server could not be reached; try again later.")
     else:
         if sent:
             messages.success(request, f"A preview of your digest was sent to {request.user.email}.")

@@ -197,3 +197,17 @@ def test_it_escapes_what_uploads_named(login, alice, acme) -> None:
     )
     html = login(alice).get(URL).content.decode()
     assert "<script>x</script>" not in html and "&lt;script&gt;x&lt;/script&gt;.csv" in html
+
+
+def test_a_manager_lands_on_their_week(login, bob, acme, acmecoffee, acme_deals) -> None:
+    templates_ensure(team=acme)
+    checklist_open(account=acmecoffee, week_start=monday_of(timezone.localdate()))
+    html = login(bob).get(URL).content.decode()
+    assert "Your week" in html
+    assert "@acmecoffee: " in html and "checklist items done" in html
+    assert "acme.deals" not in html
+    assert reverse("strategy:checklist", args=["acme", "acmecoffee"]) in html
+
+
+def test_a_lead_sees_no_week_section(login, alice, acmecoffee) -> None:
+    assert "Your week" not in login(alice).get(URL).content.decode()

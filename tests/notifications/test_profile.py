@@ -87,3 +87,13 @@ def test_it_shows_this_weeks_digest_in_the_browser(login, bob, acmecoffee, acme_
     assert response.status_code == 200
     assert "@acmecoffee" in html and "acme.deals" not in html
     assert "'unsafe-inline'" in response["Content-Security-Policy"]
+
+
+def test_it_says_so_when_the_mail_server_is_down(login, settings, alice, acmecoffee) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    alice.email = "alice@example.com"
+    alice.save()
+    response = login(alice).post(PREVIEW, follow=True)
+    assert "The mail server could not be reached" in response.content.decode()
+    assert not DigestDelivery.objects.exists()
