@@ -29,7 +29,7 @@ urlpatterns = [
     ),
     path("connections/tiktok/callback/", connection_callback, name="tiktok-callback"),
     # A report shared by a lead: no login, the token alone opens it.
-    path("r/<str:token>/", shared_report, name="shared-report"),
+    path("r/<text:token>/", shared_report, name="shared-report"),
 ]
 
 # Everything a team owns lives under its slug, one namespaced include per app:
