@@ -48,6 +48,7 @@ bench: check-services
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/pages.py --quick
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/bounds.py
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/reports.py --quick
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/api.py --quick
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .screenshots

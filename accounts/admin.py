@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from accounts.models import Account, Membership, Team
+from accounts.services import member_remove
 
 
 class MembershipInline(admin.TabularInline):
@@ -25,6 +26,15 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "team"]
     search_fields = ["user__username", "team__name"]
     list_select_related = ["user", "team"]
+
+    # Deleting here goes through the service, so the manager links go with the
+    # membership (and the last lead stays).
+    def delete_model(self, request, obj: Membership) -> None:
+        member_remove(membership=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for membership in queryset:
+            member_remove(membership=membership)
 
 
 @admin.register(Account)

@@ -4,6 +4,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
 
 from accounts.models import (
     DEFAULT_GOAL,
@@ -13,6 +15,7 @@ from accounts.models import (
     Goal,
     Kind,
     Membership,
+    Role,
     goal_misfit_message,
     normalize_handle,
 )
@@ -141,3 +144,20 @@ class AccountForm(StyledFormMixin, forms.ModelForm):
 class AccountFilterForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=[("", "All kinds"), *Kind.choices], required=False)
     q = forms.CharField(required=False, label="Search handle", max_length=30)
+
+
+class InvitationForm(StyledFormMixin, forms.Form):
+    email = forms.EmailField(label="E-mail address", max_length=254)
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.MANAGER)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class JoinForm(StyledFormMixin, UserCreationForm):
+    """A new user's name and password, for someone who follows an invitation link."""
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username",)

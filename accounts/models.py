@@ -209,3 +209,39 @@ class Account(models.Model):
     @property
     def is_official(self) -> bool:
         return self.kind == Kind.OFFICIAL
+
+
+# Salt of the signed invitation links, and how long a link works.
+INVITATION_SALT = "playbook.accounts.invitation"
+INVITATION_DAYS = 7
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self) -> InvitationQuerySet:
+        return self.filter(accepted_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """A lead's invitation to join a team, mailed as a signed link that expires.
+
+    The link carries the public id signed with a timestamp; the row makes it single-use
+    (accepted_at) and lets a lead withdraw it before it is used (the row is deleted).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.team} as {self.role}"

@@ -5,11 +5,19 @@ from __future__ import annotations
 import re
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import HANDLE_RE, Account, Membership
+from accounts.models import (
+    HANDLE_RE,
+    INVITATION_DAYS,
+    INVITATION_SALT,
+    Account,
+    Invitation,
+    Membership,
+)
 
 HANDLE_PATTERN = re.compile(HANDLE_RE)
 
@@ -92,3 +100,37 @@ def _users() -> QuerySet:
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.all()
+
+
+def member_get(*, membership: Membership, username: str) -> Membership:
+    """A member of the asking member's team by username; 404 for anyone else."""
+    return get_object_or_404(
+        Membership.objects.filter(team=membership.team).select_related("user", "team"),
+        user__username=username,
+    )
+
+
+def invitation_list(*, membership: Membership) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.pending()
+        .filter(team=membership.team)
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+
+
+def invitation_get(*, membership: Membership, public_id: object) -> Invitation:
+    return get_object_or_404(
+        Invitation.objects.pending().filter(team=membership.team), public_id=public_id
+    )
+
+
+def invitation_from_token(token: str) -> Invitation | None:
+    """The open invitation a signed link names, or None when it is forged, expired or used."""
+    try:
+        public_id = signing.TimestampSigner(salt=INVITATION_SALT).unsign(
+            token, max_age=INVITATION_DAYS * 24 * 3600
+        )
+    except signing.BadSignature:
+        return None
+    return Invitation.objects.pending().select_related("team").filter(public_id=public_id).first()

@@ -5,16 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import (
     DEFAULT_GOAL,
     DEFAULT_TARGETS,
+    INVITATION_DAYS,
+    INVITATION_SALT,
     Account,
+    Invitation,
     Kind,
     Membership,
     Role,
@@ -41,26 +51,163 @@ def team_create(*, slug: str, name: str) -> Team:
 
 
 @transaction.atomic
-def member_add(*, team: Team, username: str, role: str, password: str | None = None) -> Membership:
-    """Adds a user to a team with a role, creating the user when missing."""
+def member_add(
+    *, team: Team, username: str, role: str, password: str | None = None, email: str = ""
+) -> Membership:
+    """Adds a user to a team with a role, creating the user when missing; a given e-mail
+    address replaces the user's."""
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role '{role}': use lead or manager."})
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise ValidationError({"email": f"'{email}' is not an e-mail address."}) from exc
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User(username=username)
+        user = User(username=username, email=email)
         user.full_clean(exclude=["password"])
         if password:
             user.set_password(password)
         else:
             user.set_unusable_password()
         user.save()
-    elif password:
-        user.set_password(password)
-        user.save(update_fields=["password"])
-    membership, _ = Membership.objects.update_or_create(
-        team=team, user=user, defaults={"role": role}
-    )
+    else:
+        if password:
+            user.set_password(password)
+        if email:
+            user.email = email
+        if password or email:
+            user.save(update_fields=["password", "email"])
+    membership = Membership.objects.filter(team=team, user=user).first()
+    if membership is None:
+        # Someone added again starts clean: no manager link survives from before.
+        _manager_links(team=team, user=user).delete()
+        membership = Membership.objects.create(team=team, user=user, role=role)
+    elif membership.role != role:
+        membership = member_set_role(membership=membership, role=role)
     return membership
+
+
+def _manager_links(*, team: Team, user: AbstractBaseUser):
+    return Account.managers.through.objects.filter(user=user, account__team=team)
+
+
+def _check_not_last_lead(membership: Membership, doing: str) -> None:
+    """Locks the team's leads and refuses to leave the team without one."""
+    leads = list(
+        Membership.objects.select_for_update()
+        .filter(team_id=membership.team_id, role=Role.LEAD)
+        .values_list("pk", flat=True)
+    )
+    if leads == [membership.pk]:
+        raise ValidationError(
+            f"{membership.user} is the team's only lead and cannot be {doing}: "
+            "make another member a lead first."
+        )
+
+
+@transaction.atomic
+def member_set_role(*, membership: Membership, role: str) -> Membership:
+    """Changes a member's role; links that no longer apply go in the same transaction.
+
+    A lead sees every account of the team, so a member made lead loses their manager
+    links (otherwise they would silently return were the lead made manager again).
+    """
+    if role not in Role.values:
+        raise ValidationError({"role": f"Unknown role '{role}': use lead or manager."})
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    if membership.role == role:
+        return membership
+    if membership.role == Role.LEAD:
+        _check_not_last_lead(membership, "made a manager")
+    membership.role = role
+    membership.full_clean()
+    membership.save(update_fields=["role"])
+    if role == Role.LEAD:
+        _manager_links(team=membership.team, user=membership.user).delete()
+    return membership
+
+
+@transaction.atomic
+def member_remove(*, membership: Membership) -> None:
+    """Removes a member from the team with their manager links; the last lead stays."""
+    membership = (
+        Membership.objects.select_for_update().select_related("user", "team").get(pk=membership.pk)
+    )
+    if membership.role == Role.LEAD:
+        _check_not_last_lead(membership, "removed")
+    _manager_links(team=membership.team, user=membership.user).delete()
+    membership.delete()
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.TimestampSigner(salt=INVITATION_SALT).sign(str(invitation.public_id))
+
+
+@transaction.atomic
+def invitation_create(
+    *, team: Team, email: str, role: str, invited_by: AbstractBaseUser
+) -> Invitation:
+    """Records an invitation and mails its link; a mail that cannot be sent undoes it."""
+    email = User.objects.normalize_email(email.strip())
+    if role not in Role.values:
+        raise ValidationError({"role": f"Unknown role '{role}': use lead or manager."})
+    if Membership.objects.filter(team=team, user__email__iexact=email).exists():
+        raise ValidationError({"email": f"{email} is already a member of {team.name}."})
+    # A new invitation to the same address replaces the open one (one link works).
+    Invitation.objects.pending().filter(team=team, email__iexact=email).delete()
+    invitation = Invitation(team=team, email=email, role=role, invited_by=invited_by)
+    invitation.full_clean()
+    invitation.save()
+    link = settings.PLAYBOOK_BASE_URL + reverse(
+        "invitation-accept", args=[invitation_token(invitation)]
+    )
+    context = {
+        "invitation": invitation,
+        "link": link,
+        "days": INVITATION_DAYS,
+        "inviter": invited_by.get_full_name() or invited_by.get_username(),
+    }
+    send_mail(
+        subject=f"Join {team.name} on Playbook",
+        message=render_to_string("accounts/email/invitation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[email],
+    )
+    return invitation
+
+
+def invitation_revoke(*, invitation: Invitation) -> None:
+    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).delete()
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Membership:
+    """Joins the user to the invitation's team; the link works once."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError("This invitation was already used.")
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    membership = Membership.objects.filter(team=invitation.team, user=user).first()
+    if membership is not None:
+        # Already a member: the invitation does not change their role.
+        return membership
+    _manager_links(team=invitation.team, user=user).delete()
+    return Membership.objects.create(team=invitation.team, user=user, role=invitation.role)
+
+
+@transaction.atomic
+def user_create_for_invitation(
+    *, invitation: Invitation, username: str, password: str
+) -> AbstractBaseUser:
+    user = User(username=username, email=invitation.email)
+    user.full_clean(exclude=["password"])
+    user.set_password(password)
+    user.save()
+    invitation_accept(invitation=invitation, user=user)
+    return user
 
 
 def _check_managers(team: Team, managers: Iterable[AbstractBaseUser]) -> list[AbstractBaseUser]:

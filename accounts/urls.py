@@ -9,7 +9,16 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.team_home, name="team-home"),
+    path("accounts/", views.account_list, name="account-list"),
     path("members/", views.member_list, name="member-list"),
+    path("members/invite/", views.member_invite, name="member-invite"),
+    path("members/<text:username>/role/", views.member_role, name="member-role"),
+    path("members/<text:username>/remove/", views.member_remove, name="member-remove"),
+    path(
+        "members/invitations/<uuid:invitation_id>/withdraw/",
+        views.invitation_revoke,
+        name="invitation-revoke",
+    ),
     path("accounts/new/", views.account_create, name="account-create"),
     path(
         "accounts/form-defaults/",

@@ -100,3 +100,30 @@ class ReviewForm(forms.Form):
 class RecomputeForm(forms.Form):
     days = forms.TypedChoiceField(choices=WINDOW_CHOICES, coerce=int)
     end = forms.DateField(validators=[validate_end])
+
+
+MAX_BULK_REVIEW = 500
+
+
+class BulkReviewForm(forms.Form):
+    """Several scorecards of one window marked reviewed at once: the handles ticked."""
+
+    days = forms.TypedChoiceField(choices=WINDOW_CHOICES, coerce=int)
+    end = forms.DateField(validators=[validate_end])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        handles = [h for h in self.data.getlist("handle") if h.strip()]
+        if not handles:
+            raise forms.ValidationError("Tick at least one scorecard to mark it reviewed.")
+        if len(handles) > MAX_BULK_REVIEW:
+            raise forms.ValidationError(
+                f"At most {MAX_BULK_REVIEW} scorecards can be marked at once, not {len(handles)}."
+            )
+        data["handles"] = handles
+        return data
+
+    def error_text(self) -> str:
+        if "days" in self.errors or "end" in self.errors:
+            return "Nothing was marked: the period of the scorecards was missing or invalid."
+        return " ".join(self.non_field_errors())

@@ -268,8 +268,11 @@ def grade(overall: Decimal | None) -> str:
 
 
 def quadrant(engagement: Decimal | None, roi: Decimal | None) -> str:
-    # A null score counts as 0 here (docs/scoring.md, "Grade and quadrant"): an account
-    # nobody can measure is treated as at risk rather than left out of the map.
+    # Empty when neither side can be measured (the overall score is then null, docs/
+    # scoring.md, "Grade and quadrant"): such an account is not placed on the map.
+    # Otherwise a null score counts as 0.
+    if engagement is None and roi is None:
+        return ""
     engaging = engagement is not None and engagement >= QUADRANT_THRESHOLD
     converting = roi is not None and roi >= QUADRANT_THRESHOLD
     if engaging and converting:
@@ -279,3 +282,12 @@ def quadrant(engagement: Decimal | None, roi: Decimal | None) -> str:
     if converting:
         return CONVERTING
     return AT_RISK
+
+
+def goal_met_without_paid(kind: str, quadrant_name: str, roi: Decimal | None) -> bool:
+    """An official account without paid activity is at its best `engaging`: its goal met.
+
+    Paid activity means a roi score could be measured (any impressions, clicks or spend);
+    without it an official account cannot be a star, so pages say `engaging` is the goal.
+    """
+    return kind == OFFICIAL and quadrant_name == ENGAGING and roi is None

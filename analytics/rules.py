@@ -43,6 +43,7 @@ from analytics.rule_terms import (  # noqa: F401  (the rules speak these words)
     Targets,
     Totals,
     check_days,
+    goal_met_without_paid,
     grade,
     period,
     previous_period,
@@ -291,6 +292,13 @@ def score_values(
         quadrant(engagement, roi_score),
         flags,
     )
+
+
+def flags_without_rows(*, kind: str, verified: bool, days: int) -> tuple[str, ...]:
+    """The flags of a window without any metric row (what `score` gives for EMPTY_TOTALS)."""
+    _weights(kind)
+    check_days(days)
+    return _flags(kind, verified, days, 0, 0, _ZERO, None, None)
 
 
 def as_decimal(value: object) -> Decimal:

@@ -15,7 +15,8 @@ from lib.periodic import once_per_period
 # The services import these tasks to queue them, so each task imports its service when it
 # runs: the module-level imports point one way, services -> tasks.
 
-NIGHTLY_WINDOWS = (7, 28)
+# Every window the Scorecards page offers, so none of them waits for a lead's recompute.
+NIGHTLY_WINDOWS = (7, 28, 90)
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
@@ -60,7 +61,7 @@ def sweep_period() -> str:
 @shared_task
 @once_per_period(job="nightly-scorecards", period=nightly_period, ttl=timedelta(days=2))
 def recompute_nightly() -> int:
-    """Celery beat's nightly job: every active account, 7 and 28 days ending yesterday.
+    """Celery beat's nightly job: every active account, 7, 28 and 90 days ending yesterday.
 
     Once per day however many beats send it; a later call that day returns None.
     """

@@ -21,6 +21,11 @@ urlpatterns += [
         name="import-detail",
     ),
     path(
+        "imports/<uuid:import_run_id>/recompute/",
+        imports.import_recompute_status,
+        name="import-recompute-status",
+    ),
+    path(
         "imports/<uuid:import_run_id>/confirm/",
         imports.import_confirm,
         name="import-confirm",
@@ -43,6 +48,11 @@ urlpatterns += [
         "scorecards/export.csv",
         review.scorecard_export,
         name="scorecard-export",
+    ),
+    path(
+        "scorecards/mark-reviewed/",
+        review.scorecard_bulk_mark_reviewed,
+        name="scorecard-bulk-mark-reviewed",
     ),
     path(
         "scorecards/recompute/",

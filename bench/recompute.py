@@ -17,7 +17,12 @@ the test Redis, and prints the speed-up. --quick is a size that finishes in abou
 
     DJANGO_SETTINGS_MODULE=config.settings.test python bench/recompute.py [--accounts N]
         [--days D] [--sample S] [--repeat R] [--reload] [--quick] [--workers N]
-        [--database NAME]
+        [--database NAME] [--history]
+
+With --history it times instead a year of weekly history (every Sunday of the year ending
+END, for 7, 28 and 90 days: analytics.services.scorecards.scorecards_history) and prints
+its cost per scorecard against that of today's single-window recompute, same run
+(target <= 1).
 
 The last lines are one per goal: `goal <name>: <figure> (target <op> <value>) met|missed`.
 The data is loaded once per size and reused by later runs (--reload forces a new load).
@@ -72,6 +77,11 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument(
         "--workers", type=int, default=0, help="also time a run through 1 and N workers"
+    )
+    parser.add_argument(
+        "--history",
+        action="store_true",
+        help="time a year of weekly history (7, 28, 90 days) against today's recompute",
     )
     args = parser.parse_args()
     if args.quick:
@@ -324,6 +334,54 @@ def time_workers(count: int, n_accounts: int) -> tuple[float, float]:
     return one, many
 
 
+# --history: a year of weekly history, every Sunday of the year for 7, 28 and 90 days
+
+
+def history_all(first: date) -> int:
+    from accounts.models import Account
+    from analytics.services.scorecard_history import scorecards_history
+
+    accounts = Account.objects.filter(team__slug=BENCH_TEAM)
+    result = scorecards_history(accounts=accounts, first=first, last=END)
+    if result.errors:
+        raise SystemExit(f"accounts not scored: {result.errors[:3]}")
+    return result.computed
+
+
+def time_history(args: argparse.Namespace) -> None:
+    """Cost per scorecard of a year of weekly history against today's single-window
+    recompute (all accounts, 28 days), both measured in this run on the same data."""
+    from datetime import timedelta
+
+    from django.db import connection
+
+    n = args.accounts
+    floor_query()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM analytics_scorecard")
+        cursor.execute("VACUUM analytics_scorecard")
+    recompute_all()
+    single = min(timed(recompute_all) for _ in range(args.repeat))
+    first = END - timedelta(days=364)
+    counts: list[int] = []
+    # The first run inserts every scorecard, the second updates them, as (1) does.
+    runs = [timed(lambda: counts.append(history_all(first))) for _ in range(2)]
+    history = min(runs)
+    per_single = single / n
+    per_history = history / counts[-1]
+    print(f"\n{n:,} accounts x {args.days} days: a year of weekly history ({first} to {END})")
+    print(
+        f"(1) today's recompute, 28 days         {single:8.3f} s  for {n:,} scorecards "
+        f"({per_single * 1e6:.1f} us each, best of {args.repeat})"
+    )
+    print(
+        f"(5) weekly history, 7/28/90 days       {history:8.3f} s  for {counts[-1]:,} scorecards "
+        f"({per_history * 1e6:.1f} us each; first run, inserting: {runs[0]:.3f} s)"
+    )
+    print(f"(5)/(1) per scorecard = {per_history / per_single:6.2f}   target <= 1")
+    print(goal("history_per_scorecard_vs_recompute", per_history / per_single, "<=", 1, 2))
+
+
 def goal(name: str, figure: float, op: str, target: float, places: int) -> str:
     met = figure <= target if op == "<=" else figure >= target
     return f"goal {name}: {figure:.{places}f} (target {op} {target:g}) {'met' if met else 'missed'}"
@@ -333,6 +391,9 @@ def main() -> None:
     args = parse_args()
     setup_django(bench_database_url(args.database))
     load(args.accounts, args.days, args.reload)
+    if args.history:
+        time_history(args)
+        return
     from django.db import connection
 
     from analytics.models import Scorecard

@@ -26,6 +26,16 @@ app.conf.beat_schedule = {
         "task": "strategy.tasks.open_weekly_checklists",
         "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
     },
+    # Each member's weekly digest, Monday 08:00 in DJANGO_TIME_ZONE (CELERY_TIMEZONE).
+    "monday-digests": {
+        "task": "notifications.tasks.send_weekly_digests",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
+    },
+    # Alerts that start without a recompute (no data for 3 days), after the nightly runs.
+    "daily-alerts": {
+        "task": "notifications.tasks.evaluate_alerts_daily",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # Queues the recomputes recorded while Redis was down, once it answers again.
     "pending-scorecard-runs": {
         "task": "analytics.tasks.dispatch_pending_runs",

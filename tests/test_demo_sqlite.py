@@ -26,7 +26,8 @@ from analytics.models import Video
 client = Client(HTTP_HOST="127.0.0.1")
 client.force_login(get_user_model().objects.get(username="lena"))
 urls = ["/t/acme/", "/t/acme/scorecards/", "/t/acme/scorecards/export.csv", "/t/acme/imports/",
-        "/t/acme/imports/new/", "/t/acme/promotional-markers/", "/t/acme/report/",
+        "/t/acme/imports/new/", "/t/acme/promotional-markers/", "/t/acme/accounts/",
+        "/t/acme/alerts/", "/profile/", "/profile/digest/", "/t/acme/report/",
         "/t/acme/report/?start=2025-01-01&end=2025-03-31&compare=year", "/t/acme/reports/shares/"]
 for handle in Account.objects.order_by("handle").values_list("handle", flat=True):
     base = f"/t/acme/a/{handle}/"
@@ -70,10 +71,12 @@ def test_it_seeds_the_sqlite_demo_twice_and_serves_every_page(tmp_path) -> None:
 
     assert "demo videos: 0 videos" not in first
     assert "demo videos: 0 videos and 0 snapshots added" in again
+    assert "alerts, a digest preview to lena@example.com" in first
+    assert "demo notifications" not in again
     probe = json.loads(manage("shell", "-c", PROBE, env=env).stdout.splitlines()[-1])
     failed = {url: status for url, status in probe["statuses"].items() if status != 200}
     assert not failed
-    assert len(probe["statuses"]) == 9 + 5 * 8
+    assert len(probe["statuses"]) == 13 + 5 * 8
     # The engagement rates SQLite computes are the counts' own, to one decimal.
     assert len(probe["rows"]) == 25
     for views, likes, comments, shares, rate in probe["rows"]:

@@ -14,7 +14,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("accounts", "analytics", "strategy", "connections", "reports", "lib", "config")
+PACKAGES = (
+    "accounts",
+    "analytics",
+    "strategy",
+    "connections",
+    "notifications",
+    "reports",
+    "api",
+    "lib",
+    "config",
+)
 
 
 def module_name(path: Path) -> str:
@@ -168,6 +178,12 @@ def test_it_keeps_accounts_free_of_the_apps_above_it() -> None:
 
 def test_it_keeps_strategy_free_of_analytics_and_connections() -> None:
     assert not app_imports("strategy") & {"analytics", "connections"}
+
+
+def test_it_keeps_the_apps_below_free_of_notifications() -> None:
+    """Notifications reads every app; none of them reads it (analytics signals it instead)."""
+    for app in ("accounts", "analytics", "strategy", "connections"):
+        assert "notifications" not in app_imports(app), app
 
 
 def test_it_keeps_the_apps_below_reports_free_of_it() -> None:

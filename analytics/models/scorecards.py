@@ -101,6 +101,9 @@ class ScorecardRun(models.Model):
     account_ids = models.JSONField(default=list, blank=True)
     end = models.DateField()
     days = models.JSONField(default=list)  # window lengths, e.g. [7, 28]
+    # Set by an import or a sync: also score every Sunday from this day to `end`, for 7,
+    # 28 and 90 days (the weekly history of the days it brought).
+    history_from = models.DateField(null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

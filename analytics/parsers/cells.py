@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import itertools
 import re
 import unicodedata
 from contextlib import suppress
@@ -405,6 +406,37 @@ def _placed(
         with suppress(ValueError):
             placed[index] = later = date(year, month, day)
     return placed
+
+
+# Consecutive rows further apart than this across a new year are not a file running
+# over 31 December: the dates go back and forth, and the placing invents a year.
+SUGGESTED_YEAR_STEP_DAYS = 31
+
+
+def unsuggested_year_steps(rows: list, limit: int = 3) -> list[str]:
+    """Where placing a file's dates steps back a year that its dates do not suggest.
+
+    Rows stand oldest first; walking up, a year steps back when month and day go up. Over
+    31 December to 1 January that is the calendar; between rows months apart (rows out
+    of order, or a wrong "Downloaded on") it puts data a year away. Each such step is
+    named with the dates it will write.
+    """
+    warnings: list[str] = []
+    ordered = sorted((row for row in rows if getattr(row, "date", None)), key=lambda r: r.line)
+    for before, after in itertools.pairwise(ordered):
+        if before.date.year < after.date.year:
+            gap = (after.date - before.date).days
+            if gap > SUGGESTED_YEAR_STEP_DAYS:
+                warnings.append(
+                    f"lines {before.line} and {after.line}: the rows go from "
+                    f"{before.date:%d %b} to {after.date:%d %b}, so line {before.line} and the "
+                    f"rows above it are placed a year earlier ({before.date.isoformat()}, "
+                    f"{gap} days before {after.date.isoformat()}); check the rows' order and "
+                    "the download date"
+                )
+                if len(warnings) >= limit:
+                    break
+    return warnings
 
 
 def unplaced(entry: date | tuple[int, int], language: str) -> str:

@@ -25,6 +25,7 @@ from analytics.parsers.cells import (
     studio_count,
     studio_day,
     unplaced,
+    unsuggested_year_steps,
 )
 from analytics.parsers.files import peek
 from analytics.parsers.headers import (
@@ -115,6 +116,8 @@ def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: d
         if named and "currency" not in used:
             # The column whose header names the currency answers for it.
             used["currency"] = named[0][1]
+    if header.format == "tiktok-studio" and isinstance(result.rows, list) and not errors:
+        result.warnings.extend(unsuggested_year_steps(result.rows))
     indexes = set(used.values())
     result.columns = {key: header.cells[index] for key, index in used.items()}
     silent = STUDIO_KNOWN.get(header.tab or "", frozenset())

@@ -169,6 +169,9 @@ class ParsedFile:
     rows: Iterator[MetricRow] | list[MetricRow] | list[HourRow] | list[ShareRow] | list[VideoRow]
     errors: list[RowError]
     notes: list[str] = field(default_factory=list)
+    # What the preview should warn about though nothing is wrong (a year step the dates
+    # do not suggest).
+    warnings: list[str] = field(default_factory=list)
     # Each field read (date, handle, campaign, currency and the metrics) with its column's
     # name as the header writes it, so a caller can name the column of a row it rejects.
     columns: dict[str, str] = field(default_factory=dict)

@@ -8,7 +8,7 @@ floats, so that an independent check from the same files finds the same hours.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -16,9 +16,8 @@ from fractions import Fraction
 from babel import Locale, UnknownLocaleError
 from django.db.models import (
     Count,
-    DateField,
-    ExpressionWrapper,
     Max,
+    Min,
     OuterRef,
     Subquery,
     Sum,
@@ -26,12 +25,15 @@ from django.db.models import (
 from django.utils.translation import to_locale
 
 from accounts.models import Account
-from analytics.models import AudienceShare, FollowerActivity, ViewerDay
+from analytics.models import AudienceShare, FollowerActivity, ImportRun, ViewerDay
 from analytics.selectors.scorecards import Window
 
 # The heatmap covers the 28 days ending on the latest day with activity data.
 ACTIVITY_DAYS = 28
 BEST_HOUR_COUNT = 3
+# Hours whose mean is at least this share of the best hour's are named beside the best
+# three: a flat afternoon reads as one run (docs/imports.md, "Best hours to post").
+NEAR_BEST = Fraction(95, 100)
 # Shades of the heatmap above "no one active": 1 (lightest) to HEAT_LEVELS (darkest).
 HEAT_LEVELS = 5
 # TikTok's line for the audience outside the top territories; it is no country.
@@ -114,7 +116,7 @@ class HourRow:
         return None if mean is None else int((mean * 2 + 1) // 2)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Activity:
     """Mean active followers by weekday and hour over the rows of start..end."""
 
@@ -122,10 +124,29 @@ class Activity:
     end: date
     hours: list[HourRow]
     best_hours: list[int]
+    # Days with at least one row used (a 7-day file gives 7, not the window's 28).
+    days_used: int = 0
+    # Every hour whose mean is within NEAR_BEST of the best, as runs ("12:00-16:00").
+    near_best: list[str] = field(default_factory=list)
+    # Hours of the last day not yet happened at the download (first of them), if any.
+    not_yet_from: int | None = None
+    not_yet_day: date | None = None
 
     @property
     def best_hour_labels(self) -> list[str]:
         return [hour_label(hour) for hour in self.best_hours]
+
+    @property
+    def not_yet_label(self) -> str:
+        return "" if self.not_yet_from is None else hour_label(self.not_yet_from)
+
+
+@dataclass(frozen=True)
+class ActivitySource:
+    """Who imported the latest FollowerActivity file: the hours are in their clock."""
+
+    by: str
+    on: date | None
 
 
 @dataclass(frozen=True)
@@ -133,6 +154,7 @@ class Audience:
     gender: Shares | None
     territories: Shares | None
     activity: Activity | None
+    activity_source: ActivitySource | None = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +182,43 @@ def best_hours(totals: dict[int, tuple[int, int]], count: int = BEST_HOUR_COUNT)
     means = [(Fraction(total, rows), hour) for hour, (total, rows) in totals.items() if rows]
     means.sort(key=lambda item: (-item[0], item[1]))
     return [hour for _, hour in means[:count]]
+
+
+def near_best_runs(totals: dict[int, tuple[int, int]]) -> list[str]:
+    """Hours whose mean is within 5% of the best, as runs of consecutive hours.
+
+    `totals` is as for best_hours. A run of one hour is "19:00"; of several,
+    "12:00-16:00" (the first and the last hour of the run).
+    """
+    means = {hour: Fraction(total, rows) for hour, (total, rows) in totals.items() if rows}
+    if not means:
+        return []
+    best = max(means.values())
+    near = sorted(hour for hour, mean in means.items() if mean >= best * NEAR_BEST)
+    runs: list[list[int]] = []
+    for hour in near:
+        if runs and hour == runs[-1][1] + 1:
+            runs[-1][1] = hour
+        else:
+            runs.append([hour, hour])
+    return [
+        hour_label(first) if first == last else f"{hour_label(first)}-{hour_label(last)}"
+        for first, last in runs
+    ]
+
+
+def hours_not_yet_happened(last_day: dict[int, int]) -> int | None:
+    """The first hour of the last day's run of zeros that lasts to hour 23, else None.
+
+    TikTok writes the hours after the download as 0 (docs/imports.md): a run of zeros on
+    the last day reaching 23:00 is hours that had not happened. Zeros elsewhere are real.
+    """
+    if last_day.get(23) != 0:
+        return None
+    first = 23
+    while first > 0 and last_day.get(first - 1) == 0:
+        first -= 1
+    return first
 
 
 def babel_locale(language: str | None) -> Locale:
@@ -220,29 +279,55 @@ def audience_shares(
 
 
 def follower_activity(*, account: Account) -> Activity | None:
-    """The heatmap of the 28 days ending on the account's latest activity day (one query).
+    """The heatmap of the 28 days ending on the account's latest activity day.
 
-    The database sums and counts the window's rows by ISO weekday and hour; the latest
-    day is the greatest of the groups' latest days, so it needs no query of its own.
+    The last day's trailing zeros (hours after the download) are left out of every mean
+    and of the colour scale; when they are the whole day, the window ends the day before.
+    The database sums and counts the window's rows by ISO weekday and hour (two
+    queries: the latest day's hours, the groups; a third when the whole last day is
+    hours not yet happened).
     """
-    latest = FollowerActivity.objects.filter(account=account).order_by("-date").values("date")[:1]
-    since = ExpressionWrapper(
-        Subquery(latest) - timedelta(days=ACTIVITY_DAYS - 1), output_field=DateField()
+    rows = FollowerActivity.objects.filter(account=account)
+    newest = rows.order_by("-date").values("date")[:1]
+    last_rows = list(
+        rows.filter(date=Subquery(newest)).values_list("date", "hour", "active_followers")
     )
+    if not last_rows:
+        return None
+    latest = last_rows[0][0]
+    last_day = {hour: active for _day, hour, active in last_rows}
+    not_yet = hours_not_yet_happened(last_day)
+    anchor = latest
+    if not_yet == 0:
+        anchor = rows.filter(date__lt=latest).aggregate(latest=Max("date"))["latest"]
+        if anchor is None:
+            return None
     groups = (
-        FollowerActivity.objects.filter(account=account, date__gte=since)
+        rows.filter(date__gte=anchor - timedelta(days=ACTIVITY_DAYS - 1), date__lte=anchor)
+        .exclude(date=latest, hour__gte=24 if not_yet is None else not_yet)
         .values("date__iso_week_day", "hour")
         .order_by()
-        .annotate(total=Sum("active_followers"), rows=Count("pk"), last=Max("date"))
+        .annotate(
+            total=Sum("active_followers"), rows=Count("pk"), first=Min("date"), last=Max("date")
+        )
     )
     cells: dict[tuple[int, int], tuple[int, int]] = {}
     end: date | None = None
+    start: date | None = None
     for group in groups:
         cells[(group["date__iso_week_day"], group["hour"])] = (group["total"], group["rows"])
         end = group["last"] if end is None else max(end, group["last"])
+        start = group["first"] if start is None else min(start, group["first"])
     if end is None:
         return None
-    return _activity(cells, end=end)
+    activity = _activity(cells, end=end)
+    # The caption names the days actually used: a 7-day file covers 7, not 28.
+    activity.start = start or activity.start
+    if not_yet is not None and not_yet > 0:
+        activity.not_yet_from, activity.not_yet_day = not_yet, latest
+    elif not_yet == 0:
+        activity.not_yet_from, activity.not_yet_day = 0, latest
+    return activity
 
 
 def _activity(cells: dict[tuple[int, int], tuple[int, int]], *, end: date) -> Activity:
@@ -261,16 +346,52 @@ def _activity(cells: dict[tuple[int, int], tuple[int, int]], *, end: date) -> Ac
         ]
         rank = best.index(hour) + 1 if hour in best else None
         hours.append(HourRow(hour, row_cells, total, rows, best_rank=rank))
+    # Each day has rows at several hours: the days of a weekday are its busiest hour's rows.
+    per_weekday: dict[int, int] = {}
+    for (weekday, _), (_, rows) in cells.items():
+        per_weekday[weekday] = max(per_weekday.get(weekday, 0), rows)
     return Activity(
-        start=end - timedelta(days=ACTIVITY_DAYS - 1), end=end, hours=hours, best_hours=best
+        start=end - timedelta(days=ACTIVITY_DAYS - 1),
+        end=end,
+        hours=hours,
+        best_hours=best,
+        days_used=sum(per_weekday.values()),
+        near_best=near_best_runs(by_hour),
     )
 
 
+def activity_source(*, account: Account) -> ActivitySource | None:
+    """The latest applied import of the account that held a FollowerActivity file."""
+    runs = (
+        ImportRun.objects.filter(account=account, status=ImportRun.Status.APPLIED)
+        .select_related("user")
+        .only(
+            "details",
+            "as_of",
+            "applied_at",
+            "user__username",
+            "user__first_name",
+            "user__last_name",
+        )
+        .order_by("-applied_at")[:20]
+    )
+    for run in runs:
+        tabs = {entry.get("tab") for entry in (run.details or {}).get("files", [])}
+        if "follower-activity" in tabs:
+            by = (run.user.get_full_name() or run.user.username) if run.user else "a command"
+            return ActivitySource(by=by, on=run.as_of)
+    return None
+
+
 def audience_get(*, account: Account, language: str | None = None) -> Audience:
-    """Everything the account page's audience panel shows (two queries)."""
+    """Everything the account page's audience panel shows (a few queries)."""
     gender, territories = audience_shares(account=account, language=language)
+    activity = follower_activity(account=account)
     return Audience(
-        gender=gender, territories=territories, activity=follower_activity(account=account)
+        gender=gender,
+        territories=territories,
+        activity=activity,
+        activity_source=activity_source(account=account) if activity else None,
     )
 
 

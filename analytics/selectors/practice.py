@@ -7,7 +7,9 @@ whatever the number of accounts, weeks or items.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -18,7 +20,7 @@ from django.db.models.functions import TruncWeek
 
 from accounts.models import Account, Kind
 from analytics.models import DailyMetric, Scorecard
-from analytics.selectors.scorecards import PRACTICE_SORT, Window
+from analytics.selectors.scorecards import PRACTICE_SORT, UnscoredRow, Window, last_data_days
 from lib.dates import this_week
 from strategy.periods import weeks_back, weeks_overlapping
 from strategy.selectors import Progress, practice_scores, weekly_completion, weekly_progress
@@ -58,7 +60,7 @@ def practice_score(*, account: Account, window: Window) -> Decimal | None:
 
 
 def practice_sorted(
-    cards: QuerySet[Scorecard], *, window: Window, descending: bool
+    cards: Iterable[Scorecard], *, window: Window, descending: bool
 ) -> list[Scorecard]:
     """Every card with its practice score, sorted by it, nulls last, then by handle.
 
@@ -94,24 +96,109 @@ def scorecard_page(
     number: object,
     per_page: int,
     count: int | None = None,
+    unscored: Sequence[UnscoredRow] = (),
 ) -> Page:
-    """One page of the review table, each card with its practice score.
+    """One page of the review table, each row with its practice score.
 
     Sorted in the database, only the page's cards need a practice score; sorted by
-    practice score, every card of the window does. `count`, the number of cards when the
-    caller knows it already, spares the paginator its COUNT query.
+    practice score, every card of the window does. `unscored` are the accounts without a
+    scorecard of the window (by handle): they have no score, so they sort with the nulls,
+    last, except by account or kind, where they take their place among the cards. `count`,
+    the number of cards when the caller knows it already, spares the paginator its COUNT.
     """
-    ordered = scorecards_in_order(cards, window=window, sort=sort)
+    unscored = list(unscored)
+    name = sort.removeprefix("-")
+    if name == PRACTICE_SORT:
+        rows = sorted([*cards, *unscored], key=lambda row: row.account.handle)
+        ordered: Sequence = practice_sorted(rows, window=window, descending=sort.startswith("-"))
+    elif unscored:
+        ordered = _WithUnscored(cards, unscored, _places(cards, unscored, sort))
+    else:
+        ordered = cards
     paginator = Paginator(ordered, per_page)
-    if count is not None:
-        paginator.count = count  # a cached_property: set, it is not asked again
+    if count is not None and name != PRACTICE_SORT:
+        paginator.count = count + len(unscored)  # a cached_property: set, it is not asked again
     page = paginator.get_page(number)
-    if ordered is cards:
+    if name != PRACTICE_SORT:
         page.object_list = practice_attach(page.object_list, window=window)
+    no_data = [row.account_id for row in page.object_list if not row.days_with_rows]
+    last_days = last_data_days(no_data)
+    for row in page.object_list:
+        if not row.days_with_rows:
+            row.last_data_day = last_days.get(row.account_id)
     return page
 
 
-# -- weekly outcomes --
+def _places(cards: QuerySet[Scorecard], unscored: list[UnscoredRow], sort: str) -> list[int]:
+    """Where each unscored row goes among the sorted cards, as increasing positions.
+
+    Sorted by a score, nulls last: after every card. Sorted by account or kind (handle
+    second): among them, counting the cards that sort before each row. `unscored` comes by
+    handle and is put in the table's order in place.
+    """
+    name = sort.removeprefix("-")
+    descending = sort.startswith("-")
+    count = cards.count()
+    if name not in ("handle", "kind"):
+        return [count + offset for offset in range(len(unscored))]
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for kind, handle in cards.values_list("account__kind", "account__handle"):
+        by_kind[kind].append(handle)
+    for handles in by_kind.values():
+        handles.sort()
+    every = sorted(handle for handles in by_kind.values() for handle in handles)
+    if name == "kind":
+        # A stable sort: within a kind the rows keep the handle order.
+        unscored.sort(key=lambda row: row.account.kind, reverse=descending)
+    elif descending:
+        unscored.reverse()
+    places = []
+    for offset, row in enumerate(unscored):
+        handle = row.account.handle
+        if name == "handle":
+            before = (
+                len(every) - bisect_right(every, handle)
+                if descending
+                else bisect_left(every, handle)
+            )
+        else:
+            before = bisect_left(by_kind[row.account.kind], handle) + sum(
+                len(handles)
+                for kind, handles in by_kind.items()
+                if (kind > row.account.kind if descending else kind < row.account.kind)
+            )
+        places.append(before + offset)
+    return places
+
+
+class _WithUnscored(Sequence):
+    """The cards (a queryset, read a page at a time) with the unscored rows at `places`."""
+
+    def __init__(self, cards: QuerySet[Scorecard], unscored: list[UnscoredRow], places: list[int]):
+        self.cards = cards
+        self.unscored = unscored
+        self.places = places
+        self.card_count = cards.count()
+
+    def __len__(self) -> int:
+        return self.card_count + len(self.unscored)
+
+    def __getitem__(self, index):  # noqa: ANN001, ANN204 (a Sequence's protocol)
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _ = index.indices(len(self))
+        # Cards before `start` = start minus the unscored rows placed before it.
+        first_card = start - bisect_left(self.places, start)
+        last_card = stop - bisect_left(self.places, stop)
+        cards = iter(list(self.cards[first_card:last_card]))
+        rows = []
+        for position in range(start, stop):
+            at = bisect_left(self.places, position)
+            if at < len(self.places) and self.places[at] == position:
+                rows.append(self.unscored[at])
+            else:
+                rows.append(next(cards))
+        return rows
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from uuid import UUID
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
     Case,
+    Count,
     F,
     IntegerField,
     Max,
@@ -73,13 +74,126 @@ def window_of(*, end: date, days: int) -> Window:
 
 
 def scorecard_default_end(*, user: AbstractBaseUser, membership: Membership, days: int) -> date:
-    """The latest period end stored for the team's visible accounts, else yesterday."""
+    """The latest day that has data among the team's visible active accounts; without any
+    data, the latest period end stored; else yesterday.
+
+    Not the latest stored period end first: a window ending on a download day, which has
+    no data yet, would show every account on a day without figures.
+    """
     latest = (
-        Scorecard.objects.visible_to(user)
-        .filter(account__team=membership.team, days=days)
-        .aggregate(latest=Max("period_end"))["latest"]
+        DailyMetric.objects.visible_to(user)
+        .filter(account__team=membership.team, account__archived=False, date__lte=yesterday())
+        .aggregate(latest=Max("date"))["latest"]
     )
+    if latest is None:
+        latest = (
+            Scorecard.objects.visible_to(user)
+            .filter(account__team=membership.team, days=days)
+            .aggregate(latest=Max("period_end"))["latest"]
+        )
     return latest or yesterday()
+
+
+@dataclass
+class UnscoredRow:
+    """A row of the review table for an active account without a scorecard in the window.
+
+    It answers what the table asks of a Scorecard: no scores, and the flags a window
+    without rows carries when it has none (else none: its rows are not scored yet).
+    """
+
+    account: Account
+    days: int
+    period_end: date
+    rows_in_window: int
+    last_data_day: date | None
+    flag_list: list[str]
+    unscored: bool = True
+    engagement_score: None = None
+    roi_score: None = None
+    overall_score: None = None
+    previous_overall_score: None = None
+    trend: None = None
+    grade: str = ""
+    quadrant: str = ""
+    reviewed_at: None = None
+    days_with_rows: int = 0
+    practice_score: Decimal | None = None
+    scorecard_url: str = ""
+
+    @property
+    def account_id(self) -> int:
+        return self.account.pk
+
+
+def unscored_rows(
+    *,
+    user: AbstractBaseUser,
+    membership: Membership,
+    window: Window,
+    kind: str = "",
+    grade: str = "",
+    quadrant: str = "",
+    flag: str = "",
+    search: str = "",
+) -> list[UnscoredRow]:
+    """The team's visible active accounts that have no scorecard of the window, by handle.
+
+    Every active account is listed in every window: one without a scorecard shows as such,
+    with the last day that has data (one query). None matches a grade or quadrant filter.
+    """
+    if grade or quadrant:
+        return []
+    accounts = (
+        Account.objects.visible_to(user)
+        .filter(team=membership.team, archived=False)
+        .exclude(scorecards__days=window.days, scorecards__period_end=window.end)
+    )
+    if kind:
+        accounts = accounts.filter(kind=kind)
+    if search:
+        accounts = accounts.filter(handle__icontains=search.strip().removeprefix("@"))
+    accounts = accounts.annotate(
+        last_data_day=Max("daily_metrics__date"),
+        rows_in_window=Count(
+            "daily_metrics", filter=Q(daily_metrics__date__range=(window.start, window.end))
+        ),
+    ).order_by("handle")
+    rows = []
+    for account in accounts:
+        flags: list[str] = []
+        if account.rows_in_window == 0:
+            flags = list(
+                rules.flags_without_rows(
+                    kind=account.kind, verified=account.verified, days=window.days
+                )
+            )
+        if flag and flag not in flags:
+            continue
+        rows.append(
+            UnscoredRow(
+                account=account,
+                days=window.days,
+                period_end=window.end,
+                rows_in_window=account.rows_in_window,
+                last_data_day=account.last_data_day,
+                flag_list=flags,
+            )
+        )
+    return rows
+
+
+def last_data_days(account_ids: list[int]) -> dict[int, date]:
+    """The last day that has data of each account (one query)."""
+    if not account_ids:
+        return {}
+    rows = (
+        DailyMetric.objects.filter(account_id__in=account_ids)
+        .values("account_id")
+        .annotate(last=Max("date"))
+        .values_list("account_id", "last")
+    )
+    return dict(rows)
 
 
 def scorecard_list(
@@ -131,7 +245,7 @@ def scorecard_list(
 class CardsOverview:
     """What the review page shows of all the cards, not only of its page."""
 
-    points: list[dict[str, object]]  # the scatter chart's, one per card
+    points: list[dict[str, object]]  # the scatter chart's, one per card with an overall score
     count: int
     computed_at: datetime | None  # when the newest card was computed
 
@@ -140,17 +254,26 @@ def scorecard_overview(cards: QuerySet[Scorecard]) -> CardsOverview:
     """The scatter chart's points, the number of cards and when the newest was computed:
     one query whatever the number of accounts."""
     rows = cards.order_by().values_list(
-        "account__handle", "account__kind", "engagement_score", "roi_score", "computed_at"
+        "account__handle",
+        "account__kind",
+        "engagement_score",
+        "roi_score",
+        "overall_score",
+        "computed_at",
     )
-    points, newest = [], None
-    for handle, kind, engagement, roi, computed_at in rows:
-        # The quadrant rule counts a missing score as 0 (docs/scoring.md); the chart does too.
-        points.append(
-            {"handle": handle, "kind": kind, "x": float(engagement or 0), "y": float(roi or 0)}
-        )
+    points, count, newest = [], 0, None
+    for handle, kind, engagement, roi, overall, computed_at in rows:
+        count += 1
         if newest is None or computed_at > newest:
             newest = computed_at
-    return CardsOverview(points=points, count=len(points), computed_at=newest)
+        # An account without an overall score has no quadrant and is not placed on the map
+        # (docs/scoring.md, "Grade and quadrant"); otherwise a missing side is drawn at 0, as
+        # the quadrant rule counts it.
+        if overall is not None:
+            points.append(
+                {"handle": handle, "kind": kind, "x": float(engagement or 0), "y": float(roi or 0)}
+            )
+    return CardsOverview(points=points, count=count, computed_at=newest)
 
 
 def scorecard_latest(*, account: Account, days: int = DEFAULT_DAYS) -> Scorecard | None:
@@ -176,6 +299,19 @@ def scorecard_get(
     return get_object_or_404(
         cards.select_related("account", "reviewed_by"),
         account__handle=handle.lower(),
+        days=days,
+        period_end=end,
+    )
+
+
+def scorecards_of_handles(
+    *, user: AbstractBaseUser, membership: Membership, days: int, end: date, handles: list[str]
+) -> QuerySet[Scorecard]:
+    """The visible scorecards of the team's active accounts named, of one window."""
+    return Scorecard.objects.visible_to(user).filter(
+        account__team=membership.team,
+        account__archived=False,
+        account__handle__in=[handle.lower() for handle in handles if handle_is_valid(handle)],
         days=days,
         period_end=end,
     )
@@ -363,3 +499,20 @@ def scorecard_figures(card: Scorecard) -> tuple[list[FigureRow], list[FigureRow]
         ),
     ]
     return with_targets, others
+
+
+def scorecard_run_pending_for(*, account: Account) -> ScorecardRun | None:
+    """A recompute queued or running that covers the account (an import's, a lead's)."""
+    runs = ScorecardRun.objects.filter(
+        status__in=[ScorecardRun.Status.PENDING, ScorecardRun.Status.RUNNING]
+    ).filter(
+        Q(team_id=account.team_id)
+        | Q(scope__in=[ScorecardRun.Scope.ALL, ScorecardRun.Scope.ACCOUNTS])
+    )
+    fields = ("scope", "account_ids", "status", "task_id", "public_id", "team_id")
+    # The newest few; their account lists are read here, the same on every database (an
+    # import's run names its accounts, not its team).
+    for run in runs.only(*fields).order_by("-created_at")[:50]:
+        if run.scope != ScorecardRun.Scope.ACCOUNTS or account.pk in (run.account_ids or []):
+            return run
+    return None

@@ -26,6 +26,7 @@ from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from accounts.models import Account
 from analytics import rules
 from analytics.models import DailyMetric
 
@@ -322,3 +323,43 @@ def _previous_sums(row: tuple) -> tuple:
     # The previous window's counts come as numeric (Decimal): ints, as rules.Totals has them.
     sums = _window_sums(row, 10, 21)
     return (*sums[:2], *(int(value) for value in sums[2:7]), *sums[7:])
+
+
+def daily_rows(*, account_ids: list[int], start: date, end: date) -> Iterator[tuple]:
+    """The accounts' daily rows from start to end, ordered by account and day, streamed:
+    (account_id, date, video_views, interactions, impressions, clicks, conversions, spend,
+    revenue, followers). What the weekly history sums (one pass over each row)."""
+    return (
+        DailyMetric.objects.filter(account_id__in=account_ids, date__gte=start, date__lte=end)
+        .annotate(interactions=F("likes") + F("comments") + F("shares"))
+        .order_by("account_id", "date")
+        .values_list(
+            "account_id",
+            "date",
+            "video_views",
+            "interactions",
+            "impressions",
+            "clicks",
+            "conversions",
+            "spend",
+            "revenue",
+            "followers",
+        )
+        .iterator(chunk_size=10_000)
+    )
+
+
+def followers_before(*, account_ids: list[int], day: date) -> dict[int, int]:
+    """Each account's latest follower value before `day`, where it has one (one query)."""
+    latest = Subquery(
+        DailyMetric.objects.filter(account_id=OuterRef("pk"), date__lt=day, followers__isnull=False)
+        .order_by("-date")
+        .values("followers")[:1]
+    )
+    rows = (
+        Account.objects.filter(pk__in=account_ids)
+        .annotate(base=latest)
+        .filter(base__isnull=False)
+        .values_list("pk", "base")
+    )
+    return dict(rows)

@@ -132,6 +132,11 @@ def video_snapshots(*, video: Video) -> list[VideoSnapshot]:
     return snapshots
 
 
+# A video's views grow most in its first days: the least viewed compares only videos at
+# least this old on the day of their figures, so the newest are not "least viewed".
+LEAST_VIEWED_MIN_AGE_DAYS = 7
+
+
 @dataclass(frozen=True)
 class Ranked:
     """The most and the least viewed videos posted in a window."""
@@ -139,13 +144,18 @@ class Ranked:
     top: list[Video]
     bottom: list[Video]
     posted: int
+    # Videos left out of the least viewed for being younger than LEAST_VIEWED_MIN_AGE_DAYS.
+    too_young: int = 0
+    min_age_days: int = LEAST_VIEWED_MIN_AGE_DAYS
 
 
 def video_top_and_bottom(*, account: Account, window: Window, count: int = TOP_COUNT) -> Ranked:
     """Videos posted in the window with a snapshot, ranked by their latest views.
 
     The top are the `count` most viewed; the bottom the `count` least viewed of the rest,
-    so that a window with few videos never shows one video in both lists.
+    so that a window with few videos never shows one video in both lists. The bottom
+    leaves out videos younger than LEAST_VIEWED_MIN_AGE_DAYS on the day of their latest
+    figures: their views have not had the time to grow.
     """
     posted = with_latest_figures(
         Video.objects.filter(
@@ -156,8 +166,23 @@ def video_top_and_bottom(*, account: Account, window: Window, count: int = TOP_C
     ranked.sort(key=lambda video: (-video.latest_views, video.posted_on, video.video_id))
     top = ranked[:count]
     rest = ranked[count:]
-    bottom = sorted(rest, key=lambda video: (video.latest_views, video.posted_on, video.video_id))
-    return Ranked(top=top, bottom=bottom[:count], posted=len(posted))
+    old_enough = [video for video in rest if _age_days(video) >= LEAST_VIEWED_MIN_AGE_DAYS]
+    bottom = sorted(
+        old_enough, key=lambda video: (video.latest_views, video.posted_on, video.video_id)
+    )
+    return Ranked(
+        top=top,
+        bottom=bottom[:count],
+        posted=len(posted),
+        too_young=len(rest) - len(old_enough),
+    )
+
+
+def _age_days(video: Video) -> int:
+    """Days from posting to the video's latest figures (0 when either is unknown)."""
+    if video.posted_on is None or video.latest_on is None:
+        return 0
+    return (video.latest_on - video.posted_on).days
 
 
 def attach_promotional(videos: Iterable[Video]) -> list[Video]:

@@ -56,7 +56,7 @@ from lib.dates import end_error, yesterday
 
 logger = logging.getLogger(__name__)
 
-RECOMPUTE_DAYS = (7, 28)
+RECOMPUTE_DAYS = (7, 28, 90)
 
 RECOMPUTE_QUEUED = "Scorecards of the imported accounts are being recomputed."
 RECOMPUTE_WAITING = (
@@ -80,6 +80,29 @@ def as_of_problem(as_of: date) -> str | None:
     return (
         f"{as_of.isoformat()} is not between {EARLIEST_AS_OF.isoformat()} and "
         f"{today.isoformat()} (today)"
+    )
+
+
+# A download holds the days up to the download day (or the day before): a last day
+# further back than this suggests a wrong "Downloaded on" that put every row a year early.
+DOWNLOAD_GAP_DAYS = 3
+
+
+def download_gap_warning(result: ImportResult, as_of: date) -> str:
+    """The warning for Studio files whose last day is well before the download date."""
+    studio = any(entry.get("format") == "tiktok-studio" for entry in result.files)
+    if not studio or result.date_to is None or not result.ok:
+        return ""
+    gap = (as_of - result.date_to).days
+    if gap <= DOWNLOAD_GAP_DAYS:
+        return ""
+    first = result.date_from or result.date_to
+    return (
+        f"The last day in the files is placed on {result.date_to:%-d %b %Y}, {gap} days before "
+        f"the download date given ({as_of:%-d %b %Y}). TikTok's dates have no year, so the "
+        f"import will write {first:%-d %b %Y} to {result.date_to:%-d %b %Y}. If the files "
+        f"were downloaded on another day, discard this preview and upload them again with "
+        f'that day as "Downloaded on".'
     )
 
 
@@ -154,12 +177,16 @@ def upload_import(
         errors.add(RowError("", 0, "", "the database refused a figure as out of range"))
     result.errors = [str(error).removeprefix(": ") for error in errors.kept]
     result.error_count = errors.count
+    result.error_groups = errors.grouped()
     result.account_ids = sorted(scope.account_ids)
     handles = {item.pk: item.handle for item in scope.by_handle.values()}
     if account is not None:
         handles[account.pk] = account.handle
     result.handles = sorted(handles.get(pk, str(pk)) for pk in scope.account_ids)
     result.date_from, result.date_to = scope.date_from, scope.date_to
+    gap = download_gap_warning(result, as_of)
+    if gap:
+        result.warnings.insert(0, gap)
     if not result.ok:
         result.created = result.updated = result.unchanged = result.campaign_days = 0
         result.message = ""
@@ -235,7 +262,8 @@ def _write(
 
 
 def _queue_recompute(scope: Scope, result: ImportResult) -> None:
-    """Queues the imported accounts' scorecards (7 and 28 days) once the import commits."""
+    """Queues the imported accounts' scorecards once the import commits: 7, 28 and 90 days
+    ending on the last day imported, and every Sunday of the imported days (the history)."""
     end = min(scope.date_to or yesterday(), yesterday())
     if end_error(end):
         # Scorecards cover periods from 2000 on; older days are kept but not scored.
@@ -246,6 +274,7 @@ def _queue_recompute(scope: Scope, result: ImportResult) -> None:
             account_ids=sorted(scope.account_ids),
             end=end,
             days=RECOMPUTE_DAYS,
+            history_from=scope.date_from,
         )
     except BackgroundUnavailable as unavailable:
         # The run is recorded anyway and queued by the sweep once the broker is back.

@@ -311,6 +311,8 @@ def _store_result(run: ImportRun, result: ImportResult, *, format: str) -> None:
         "requested_format": format,
         "files": result.files,
         "campaign_days": result.campaign_days,
+        "warnings": result.warnings,
+        "error_groups": result.error_groups,
     }
     run.message = result.message
     run.scorecard_run = result.scorecard_run

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from analytics.models import Scorecard
@@ -22,6 +23,14 @@ def scorecard_mark_reviewed(
     # its freshly computed figures.
     scorecard.save(update_fields=REVIEW_FIELDS)
     return scorecard
+
+
+def scorecards_mark_reviewed(*, scorecards: QuerySet[Scorecard], user: AbstractBaseUser) -> int:
+    """Marks the scorecards not yet reviewed as reviewed by `user`, without comment; the
+    ones already reviewed keep their review. Returns how many were marked."""
+    return scorecards.filter(reviewed_at__isnull=True).update(
+        reviewed_by=user, reviewed_at=timezone.now(), review_comment=""
+    )
 
 
 def scorecard_unmark_reviewed(*, scorecard: Scorecard) -> Scorecard:

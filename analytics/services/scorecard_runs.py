@@ -25,13 +25,14 @@ from django.utils import timezone
 
 from accounts.models import Account, Team
 from analytics.models import ScorecardRun, ScorecardRunChunk
-from analytics.services import scorecard_queue, scorecards
+from analytics.services import scorecard_history, scorecard_queue, scorecards
 from analytics.services.scorecard_queue import (
     BackgroundUnavailable,
     enqueue_chunks,
     enqueue_run,
 )
 from analytics.services.scorecards import check_end
+from analytics.signals import scorecard_run_done
 from lib.dates import yesterday
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ def scorecard_run_create(
     account_ids: Sequence[int] = (),
     requested_by: AbstractBaseUser | None = None,
     task_id: str | None = None,
+    history_from: date | None = None,
 ) -> ScorecardRun:
     """Records a PENDING run without queueing it (for in-process runs: --sync, the demo).
 
@@ -67,6 +69,7 @@ def scorecard_run_create(
         days=window_days,
         requested_by=requested_by,
         task_id=str(uuid.uuid4()) if task_id is None else task_id,
+        history_from=history_from,
     )
     run.full_clean()
     run.save()
@@ -81,6 +84,7 @@ def scorecard_run_start(
     team: Team | None = None,
     account_ids: Sequence[int] = (),
     requested_by: AbstractBaseUser | None = None,
+    history_from: date | None = None,
 ) -> ScorecardRun:
     """Records a run and queues `recompute_scorecards` once the transaction commits.
 
@@ -104,6 +108,7 @@ def scorecard_run_start(
             account_ids=account_ids,
             requested_by=requested_by,
             task_id="",
+            history_from=history_from,
         )
         raise BackgroundUnavailable(run=waiting)
     run = scorecard_run_create(
@@ -113,6 +118,7 @@ def scorecard_run_start(
         team=team,
         account_ids=account_ids,
         requested_by=requested_by,
+        history_from=history_from,
     )
     immediate = not connection.in_atomic_block
     # This is `recompute_scorecards.delay_on_commit(run.pk)` plus what to do when the
@@ -305,7 +311,7 @@ def _execute_chunk(chunk: ScorecardRunChunk, mine: QuerySet[ScorecardRunChunk]) 
     # accounts are read as plain values.
     accounts = Account.objects.filter(pk__in=chunk.account_ids).order_by("pk")
     done = 0
-    errors: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = _history(run, accounts)
     for number, days in enumerate(run.days, start=1):
         result = scorecards.scorecards_compute(accounts=accounts, end=run.end, days=days)
         errors.extend(result.errors)
@@ -324,6 +330,17 @@ def _execute_chunk(chunk: ScorecardRunChunk, mine: QuerySet[ScorecardRunChunk]) 
         )
         if finished:
             _settle_run(run.pk)
+
+
+def _history(run: ScorecardRun, accounts: Any) -> list[dict[str, Any]]:
+    """The weekly history an import or sync asked for (every Sunday from history_from to
+    the run's end, 7, 28 and 90 days); the account errors it met."""
+    if run.history_from is None or run.history_from > run.end:
+        return []
+    result = scorecard_history.scorecards_history(
+        accounts=accounts, first=run.history_from, last=run.end
+    )
+    return result.errors
 
 
 def _settle_run(run_id: int) -> None:
@@ -349,6 +366,7 @@ def _settle_run(run_id: int) -> None:
                 account_errors=[error for chunk in chunks for error in chunk["account_errors"]],
                 finished_at=timezone.now(),
             )
+            transaction.on_commit(partial(_announce_done, run))
         else:
             ScorecardRun.objects.filter(pk=run_id).update(done=done)
 
@@ -371,7 +389,7 @@ def _execute(
     if progress:
         progress(0, total)
     done = 0
-    errors: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = _history(run, accounts)
     for days in run.days:
         for first in range(0, len(accounts), RUN_CHUNK):
             chunk = accounts[first : first + RUN_CHUNK]
@@ -383,9 +401,18 @@ def _execute(
                 return
             if progress:
                 progress(done, total)
-    mine.update(
+    finished = mine.update(
         status=ScorecardRun.Status.DONE,
         done=done,
         account_errors=errors,
         finished_at=timezone.now(),
+    )
+    if finished:
+        transaction.on_commit(partial(_announce_done, run))
+
+
+def _announce_done(run: ScorecardRun) -> None:
+    """Tells the apps above analytics (alerts) that the run's scorecards are written."""
+    scorecard_run_done.send(
+        sender=ScorecardRun, run_id=run.pk, team_id=run.team_id, account_ids=run.account_ids
     )

@@ -9,7 +9,11 @@ from django import template
 
 from accounts.models import Account, Membership
 from analytics import rules
-from analytics.selectors.scorecards import DEFAULT_DAYS, scorecard_latest
+from analytics.selectors.scorecards import (
+    DEFAULT_DAYS,
+    scorecard_latest,
+    scorecard_run_pending_for,
+)
 
 register = template.Library()
 
@@ -37,6 +41,32 @@ def quadrant_label(quadrant: str) -> str:
     return rules.QUADRANT_LABELS.get(quadrant, "—") if quadrant else "—"
 
 
+GOAL_MET_WITHOUT_PAID = (
+    "its goal met: without paid activity, engaging is an official account's best"
+)
+
+
+@register.filter
+def quadrant_of(card: Any) -> str:
+    """A scorecard's quadrant in words; for an official account without paid activity that
+    is engaging, also that this is its goal met (docs/scoring.md, "Grade and quadrant")."""
+    label = quadrant_label(card.quadrant)
+    if rules.goal_met_without_paid(card.account.kind, card.quadrant, card.roi_score):
+        return f"{label} ({GOAL_MET_WITHOUT_PAID})"
+    return label
+
+
+@register.simple_tag
+def goal_met_text() -> str:
+    return GOAL_MET_WITHOUT_PAID[0].upper() + GOAL_MET_WITHOUT_PAID[1:]
+
+
+@register.filter
+def goal_met(card: Any) -> bool:
+    """Whether the card is an engaging official account without paid activity: its goal met."""
+    return rules.goal_met_without_paid(card.account.kind, card.quadrant, card.roi_score)
+
+
 @register.filter
 def trend_direction(value: Any) -> str:
     """'up', 'down' or 'flat' for a score change; '' when the change is unknown."""
@@ -50,12 +80,30 @@ def trend_direction(value: Any) -> str:
     return "flat"
 
 
+@register.inclusion_tag("analytics/partials/grade_legend.html")
+def grade_legend(current: str = "") -> dict[str, Any]:
+    """What each grade means, from the rules' thresholds; `current` is marked."""
+    rows = []
+    upper = None
+    for threshold, letter in rules.GRADE_THRESHOLDS:
+        span = (
+            f"{threshold} or more" if upper is None else f"{threshold} to {upper - Decimal('0.1')}"
+        )
+        rows.append((letter, span))
+        upper = threshold
+    rows.append(("F", f"below {upper}"))
+    return {"grades": rows, "current": current}
+
+
 @register.inclusion_tag("analytics/partials/scorecard_summary.html")
 def scorecard_summary(account: Account, membership: Membership) -> dict[str, Any]:
     """The account's latest 28-day scorecard, for the account page (one query)."""
     return {
         "account": account,
         "membership": membership,
-        "card": scorecard_latest(account=account, days=DEFAULT_DAYS),
+        "card": (card := scorecard_latest(account=account, days=DEFAULT_DAYS)),
         "days": DEFAULT_DAYS,
+        # Asked only when there is no scorecard to show: the empty state then says the
+        # recompute is on its way instead of asking for one.
+        "recomputing": None if card else scorecard_run_pending_for(account=account),
     }

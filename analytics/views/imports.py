@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from uuid import UUID
 
@@ -10,15 +11,17 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseStopPolling
 
 from accounts.access import team_view
 from accounts.models import Account, Membership
 from accounts.selectors import account_get, account_list
 from analytics.forms_imports import ImportUploadForm
-from analytics.models import ImportRun
+from analytics.models import ImportRun, ScorecardRun
 from analytics.selectors import imports as selectors
 from analytics.services import imports as services
 from analytics.services.previews import MAX_OPEN_PREVIEWS
@@ -72,6 +75,28 @@ def import_detail(
         user=request.user, membership=membership, public_id=import_run_id
     )
     return render(request, "analytics/import_detail.html", _detail_context(membership, run))
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@team_view
+def import_recompute_status(
+    request: HttpRequest, membership: Membership, import_run_id: UUID
+) -> HttpResponse:
+    """The recompute an import started, polled by its page until it says what was updated."""
+    run = selectors.import_run_get(
+        user=request.user, membership=membership, public_id=import_run_id
+    )
+    if not request.htmx:
+        return redirect(
+            "analytics:import-detail", team_slug=membership.team.slug, import_run_id=run.public_id
+        )
+    context = _detail_context(membership, run)
+    html = render_to_string("analytics/import_detail.html#recompute", context, request=request)
+    recompute = run.scorecard_run
+    if recompute is None or recompute.status in FINISHED:
+        return HttpResponseStopPolling(html)
+    return HttpResponse(html)
 
 
 @require_POST
@@ -160,9 +185,39 @@ def _chosen_account(request: HttpRequest, membership: Membership) -> Account | N
     return account_get(user=request.user, membership=membership, handle=handle.removeprefix("@"))
 
 
+# An error a setting causes, and the page where a lead changes that setting.
+CURRENCY_ERROR = re.compile(r"@(?P<handle>[a-z0-9_.]+)'s currency (?P<currency>[A-Z]{3})")
+
+
+def _error_groups(membership: Membership, run: ImportRun) -> list[dict[str, str]]:
+    """The errors grouped by kind, each with a link to what fixes its cause where known."""
+    groups = []
+    for text in run.details.get("error_groups") or []:
+        group = {"text": text, "fix_url": "", "fix_label": ""}
+        match = CURRENCY_ERROR.search(text)
+        if match and membership.is_lead:
+            handle = match["handle"]
+            group["fix_url"] = reverse("accounts:account-edit", args=[membership.team.slug, handle])
+            group["fix_label"] = f"Change @{handle}'s currency in its settings"
+        elif match:
+            group["fix_label"] = (
+                f"A lead of {membership.team.name} can change @{match['handle']}'s currency."
+            )
+        groups.append(group)
+    return groups
+
+
+FINISHED = (ScorecardRun.Status.DONE, ScorecardRun.Status.FAILED)
+
+
 def _detail_context(membership: Membership, run: ImportRun) -> dict[str, Any]:
     shown = len(run.errors)
+    recompute = run.scorecard_run
     return {
+        "recompute": recompute,
+        "recompute_polls": recompute is not None and recompute.status not in FINISHED,
+        "error_groups": _error_groups(membership, run),
+        "warnings": run.details.get("warnings") or [],
         "membership": membership,
         "run": run,
         "rows": run.rows_created + run.rows_updated + run.rows_unchanged,

@@ -19,7 +19,7 @@ from django_htmx.http import HttpResponseStopPolling, trigger_client_event
 from accounts.access import rights_held, team_view
 from accounts.models import Membership
 from analytics import export
-from analytics.forms import RecomputeForm, ReviewForm, ScorecardFilterForm
+from analytics.forms import BulkReviewForm, RecomputeForm, ReviewForm, ScorecardFilterForm
 from analytics.models import ScorecardRun
 from analytics.selectors import practice
 from analytics.selectors import scorecards as selectors
@@ -131,6 +131,29 @@ def scorecard_run(
 
 @require_POST
 @team_view(lead_only=True)
+def scorecard_bulk_mark_reviewed(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = BulkReviewForm(request.POST)
+    next_url = _next_url(request)
+    if not form.is_valid():
+        messages.error(request, form.error_text())
+        return redirect(next_url)
+    data = form.cleaned_data
+    with rights_held(user=request.user, team=membership.team, lead_only=True):
+        # Read inside the transaction that holds the right: only this team's visible cards.
+        cards = selectors.scorecards_of_handles(
+            user=request.user,
+            membership=membership,
+            days=data["days"],
+            end=data["end"],
+            handles=data["handles"],
+        )
+        marked = reviews.scorecards_mark_reviewed(scorecards=cards, user=request.user)
+    messages.success(request, f"{marked} scorecard{'' if marked == 1 else 's'} marked reviewed.")
+    return redirect(next_url)
+
+
+@require_POST
+@team_view(lead_only=True)
 def scorecard_mark_reviewed(
     request: HttpRequest, membership: Membership, handle: str, period_days: int, period_end: date
 ) -> HttpResponse:
@@ -178,6 +201,13 @@ def review_context(
         user=request.user, membership=membership, window=window, **chosen
     )
     overview = selectors.scorecard_overview(cards)
+    # Every active account is listed in every window, also one without a scorecard.
+    unscored = selectors.unscored_rows(
+        user=request.user,
+        membership=membership,
+        window=window,
+        **{name: chosen[name] for name in ("kind", "grade", "quadrant", "flag", "search")},
+    )
     page = practice.scorecard_page(
         cards,
         window=window,
@@ -185,6 +215,7 @@ def review_context(
         number=query.get("page"),
         per_page=SCORECARDS_PER_PAGE,
         count=overview.count,
+        unscored=unscored,
     )
     window_query = f"days={window.days}&end={window.end.isoformat()}"
     points = overview.points

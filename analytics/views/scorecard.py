@@ -15,7 +15,7 @@ from accounts.access import team_view
 from accounts.models import Account, Membership
 from accounts.selectors import account_get
 from analytics.forms import WindowForm
-from analytics.selectors import audience, practice
+from analytics.selectors import audience, next_step, practice
 from analytics.selectors import scorecards as selectors
 
 
@@ -48,6 +48,7 @@ def scorecard_context(
         "card": card,
         "trend": _trend(card),
         "scored_figures": scored,
+        "next_step": next_step.scorecard_next_step(card=card, scored=scored) if card else None,
         "other_figures": others,
         "daily": daily,
         "has_daily": any(point.views is not None for point in daily),

@@ -34,7 +34,11 @@ INSTALLED_APPS = [
     "analytics",
     "strategy",
     "connections",
+    "notifications",
     "reports",
+    # The read API (docs/api.md); ninja for its templates and vendored Swagger UI assets.
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +247,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Playbook <playbook@l
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in messages and shared reports start with this address.
 PLAYBOOK_BASE_URL = env.str("PLAYBOOK_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Alert webhooks may post to private and local addresses only when this is set (SSRF).
+PLAYBOOK_WEBHOOK_ALLOW_PRIVATE = env.bool("PLAYBOOK_WEBHOOK_ALLOW_PRIVATE", default=False)
 
 LOGGING = {
     "version": 1,
@@ -258,3 +264,10 @@ LOGGING = {
     },
 }
 AXES_VERBOSE = False
+
+# The read API (docs/api.md): requests per key and hour, counted in Redis under a prefix.
+PLAYBOOK_API_HOURLY_CAP = env.int("PLAYBOOK_API_HOURLY_CAP", default=1000)
+PLAYBOOK_API_REDIS_URL = env.str(
+    "PLAYBOOK_API_REDIS_URL", default=env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+)
+PLAYBOOK_API_CAP_PREFIX = env.str("PLAYBOOK_API_CAP_PREFIX", default="playbook:api:cap")

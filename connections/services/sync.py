@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=35)
 # Refresh the access token when it has less than this left.
 REFRESH_MARGIN = timedelta(minutes=10)
-RECOMPUTE_DAYS = (7, 28)
+RECOMPUTE_DAYS = (7, 28, 90)
 NIGHTLY_HOUR, NIGHTLY_MINUTE = 1, 30
 RECONNECT = "TikTok no longer accepts this connection's tokens: a lead must connect it again."
 
@@ -196,6 +196,8 @@ def _queue_recompute(account: Account, days: list[date]) -> str:
             account_ids=[account.pk],
             end=end,
             days=RECOMPUTE_DAYS,
+            # Every Sunday of the days the sync brought, scored too (the weekly history).
+            history_from=min(days),
         )
     except BackgroundUnavailable:
         return "Scorecards will be recomputed tonight."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from accounts.models import Invitation
 from tests.access.roles import ROLES, Cast, seen
 
 LOGGED_IN_AWAY = dict.fromkeys(ROLES, 302) | {"anonymous": 200}
@@ -28,7 +29,18 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     # The home page sends members to their team; someone in no team sees how to join one.
     "home": {"GET": seen(manager=302, lead=302, outsiders=302) | {"superuser": 200}},
     "accounts:team-home": {"GET": MEMBERS_SEE},
+    "accounts:account-list": {"GET": MEMBERS_SEE},
     "accounts:member-list": {"GET": LEADS_SEE},
+    # An empty invitation is shown again with its errors; an empty role is a message.
+    "accounts:member-invite": {"POST": LEADS_SEE},
+    "accounts:member-role": {"POST": seen(manager=403, lead=302)},
+    "accounts:member-remove": {"POST": seen(manager=403, lead=302)},
+    "accounts:invitation-revoke": {"POST": seen(manager=403, lead=302)},
+    # Anyone may open an invitation link; one that is not valid says so.
+    "invitation-accept": {
+        "GET": dict.fromkeys(ROLES, 200),
+        "POST": dict.fromkeys(ROLES, 200),
+    },
     # An empty form is shown again with its errors.
     "accounts:account-create": {"GET": LEADS_SEE, "POST": LEADS_SEE},
     "accounts:account-form-defaults": {"GET": LEADS_SEE},
@@ -39,9 +51,21 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
 
 
 def url_kwargs(cast: Cast) -> dict[str, str]:
-    return {"team_slug": cast.acme.slug, "handle": cast.acmecoffee.handle}
+    invitation = Invitation.objects.create(team=cast.acme, email="erin@example.com", role="manager")
+    return {
+        "team_slug": cast.acme.slug,
+        "handle": cast.acmecoffee.handle,
+        "username": cast.bob.username,
+        "invitation_id": str(invitation.public_id),
+        "token": "not-a-signed-token",
+    }
 
 
 def foreign_kwargs(cast: Cast) -> dict[str, str]:
     """Another team's objects, asked for under Acme's slug."""
-    return {"handle": cast.globex_main.handle}
+    invitation = Invitation.objects.create(team=cast.globex, email="gus@example.com", role="lead")
+    return {
+        "handle": cast.globex_main.handle,
+        "username": cast.charlie.username,
+        "invitation_id": str(invitation.public_id),
+    }

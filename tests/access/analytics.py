@@ -27,6 +27,8 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "analytics:import-detail": {"GET": OWN_RUN},
     # The run has errors: confirming shows them again instead of importing.
     "analytics:import-confirm": {"POST": OWN_RUN},
+    # Polled by htmx; a plain request is sent to the import's page.
+    "analytics:import-recompute-status": {"GET": seen(manager=302, other_manager=404, lead=302)},
     # The run is discarded (each request is rolled back, so both may).
     "analytics:import-discard": {"POST": seen(manager=302, other_manager=404, lead=302)},
     # -- scorecards and review --
@@ -37,6 +39,8 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "analytics:scorecard-run": {"GET": seen(manager=403, lead=200)},
     "analytics:account-scorecard": {"GET": ACCOUNT_SEE},
     "analytics:scorecard-mark-reviewed": {"POST": seen(manager=403, lead=302)},
+    # An empty POST ticks nothing: the lead is sent back with the error.
+    "analytics:scorecard-bulk-mark-reviewed": {"POST": seen(manager=403, lead=302)},
     # -- videos (the Content page) and promotional markers --
     "analytics:video-list": {"GET": ACCOUNT_SEE},
     "analytics:video-export": {"GET": ACCOUNT_SEE},

@@ -109,7 +109,7 @@ def test_it_archives_and_restores(login, alice, acmecoffee) -> None:
     assert acmecoffee.archived
     assert (
         "/a/acmecoffee/"
-        not in client.get(reverse("accounts:team-home", args=["acme"])).content.decode()
+        not in client.get(reverse("accounts:account-list", args=["acme"])).content.decode()
     )
     client.post(url, {"archived": "0"})
     acmecoffee.refresh_from_db()

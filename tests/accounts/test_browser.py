@@ -17,6 +17,7 @@ def test_it_lets_a_lead_create_an_account_and_a_manager_only_look(
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         log_in(page, live_server.url, "alice", PASSWORD)
+        page.get_by_role("link", name="Accounts", exact=True).first.click()
         expect(page).to_have_title("Acme accounts · Playbook")
         screenshot(page, "team-home-lead")
         page.get_by_role("link", name="New account").click()
@@ -37,6 +38,7 @@ def test_it_lets_a_lead_create_an_account_and_a_manager_only_look(
 
     with browser_page(width=375, height=800) as page:
         log_in(page, live_server.url, "bob", PASSWORD)
+        page.goto(f"{live_server.url}/t/acme/accounts/")
         expect(page.get_by_role("link", name="@acmecoffee")).to_be_visible()
         expect(page.get_by_role("link", name="@acme.summer")).to_have_count(0)
         expect(page.get_by_role("link", name="New account")).to_have_count(0)

@@ -11,16 +11,16 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_requires_login(client, acme) -> None:
-    response = client.get(reverse("accounts:team-home", args=["acme"]))
+    response = client.get(reverse("accounts:account-list", args=["acme"]))
     assert response.status_code == 302 and "/login/" in response.url
 
 
 def test_it_hides_other_teams(login, charlie, acme, acmecoffee) -> None:
-    assert login(charlie).get(reverse("accounts:team-home", args=["acme"])).status_code == 404
+    assert login(charlie).get(reverse("accounts:account-list", args=["acme"])).status_code == 404
 
 
 def test_it_lists_the_leads_accounts_with_badges(login, alice, acmecoffee, acme_deals) -> None:
-    response = login(alice).get(reverse("accounts:team-home", args=["acme"]))
+    response = login(alice).get(reverse("accounts:account-list", args=["acme"]))
     html = response.content.decode()
     assert "@acmecoffee" in html and "@acme.deals" in html
     assert "pb-official" in html and "pb-marketing" in html
@@ -31,7 +31,7 @@ def test_it_lists_the_leads_accounts_with_badges(login, alice, acmecoffee, acme_
 def test_it_shows_managers_only_their_accounts_and_no_create_button(
     login, bob, acmecoffee, acme_deals
 ) -> None:
-    html = login(bob).get(reverse("accounts:team-home", args=["acme"])).content.decode()
+    html = login(bob).get(reverse("accounts:account-list", args=["acme"])).content.decode()
     assert "@acmecoffee" in html
     assert "@acme.deals" not in html
     assert "New account" not in html
@@ -40,22 +40,22 @@ def test_it_shows_managers_only_their_accounts_and_no_create_button(
 def test_it_filters_by_kind_and_searches_by_handle(login, alice, acmecoffee, acme_deals) -> None:
     client = login(alice)
     html = client.get(
-        reverse("accounts:team-home", args=["acme"]), {"kind": "marketing"}
+        reverse("accounts:account-list", args=["acme"]), {"kind": "marketing"}
     ).content.decode()
     assert "@acme.deals" in html and "@acmecoffee" not in html
     html = client.get(
-        reverse("accounts:team-home", args=["acme"]), {"q": "@COFFEE"}
+        reverse("accounts:account-list", args=["acme"]), {"q": "@COFFEE"}
     ).content.decode()
     assert "@acmecoffee" in html and "@acme.deals" not in html
     html = client.get(
-        reverse("accounts:team-home", args=["acme"]), {"q": "nothing"}
+        reverse("accounts:account-list", args=["acme"]), {"q": "nothing"}
     ).content.decode()
     assert "No account matches" in html
 
 
 def test_it_answers_htmx_with_the_table_only(login, alice, acmecoffee) -> None:
     response = login(alice).get(
-        reverse("accounts:team-home", args=["acme"]),
+        reverse("accounts:account-list", args=["acme"]),
         {"kind": "official"},
         headers={"HX-Request": "true", "HX-Target": "accounts-table"},
     )
@@ -66,15 +66,16 @@ def test_it_answers_htmx_with_the_table_only(login, alice, acmecoffee) -> None:
 
 
 def test_it_invites_a_lead_to_add_the_first_account(login, alice) -> None:
-    html = login(alice).get(reverse("accounts:team-home", args=["acme"])).content.decode()
+    html = login(alice).get(reverse("accounts:account-list", args=["acme"])).content.decode()
     assert "No accounts yet" in html and "Add the first account" in html
 
 
 def test_it_paginates_long_lists(login, alice, acme) -> None:
     AccountFactory.create_batch(55, team=acme)
     client = login(alice)
-    first = client.get(reverse("accounts:team-home", args=["acme"])).content.decode()
-    second = client.get(reverse("accounts:team-home", args=["acme"]), {"page": 2}).content.decode()
+    first = client.get(reverse("accounts:account-list", args=["acme"])).content.decode()
+    url = reverse("accounts:account-list", args=["acme"])
+    second = client.get(url, {"page": 2}).content.decode()
     assert "Page 1 of 2" in first and "Page 2 of 2" in second
     assert first.count("/a/account_") == 50 and second.count("/a/account_") == 5
 
@@ -87,7 +88,7 @@ def count_queries(client, url: str) -> int:
 
 def test_it_makes_as_many_queries_for_200_accounts_as_for_10(login, alice, bob, acme) -> None:
     client = login(alice)
-    url = reverse("accounts:team-home", args=["acme"])
+    url = reverse("accounts:account-list", args=["acme"])
     AccountFactory.create_batch(10, team=acme, managers=[bob, alice])
     with_10 = count_queries(client, url)
     AccountFactory.create_batch(190, team=acme, managers=[bob])

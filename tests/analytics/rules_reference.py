@@ -123,8 +123,10 @@ def grade(overall: Decimal | None) -> str:
 
 
 def quadrant(engagement: Decimal | None, roi: Decimal | None) -> str:
-    # A null score counts as 0 here (spec section 6): an account nobody can measure is
-    # treated as at risk rather than left out of the map.
+    # Spec section 6: empty when the overall score is null, that is when both sides are
+    # null (no metric row, or nothing measurable); otherwise a null score counts as 0.
+    if engagement is None and roi is None:
+        return ""
     engaging = engagement is not None and engagement >= QUADRANT_THRESHOLD
     converting = roi is not None and roi >= QUADRANT_THRESHOLD
     if engaging and converting:

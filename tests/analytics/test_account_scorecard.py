@@ -158,9 +158,22 @@ def test_it_lists_the_history_of_the_same_length_newest_first(login, alice, acme
 def test_it_says_what_to_do_without_a_scorecard(login, alice, bob, acmecoffee) -> None:
     html = login(alice).get(url()).content.decode()
     assert "No scorecard for this period" in html
-    assert "Import the account's daily metrics, then recompute" in html
+    assert "Import the account's daily metrics: their scorecards are computed" in html
+    # Managers import their accounts' metrics too.
     html = login(bob).get(url()).content.decode()
-    assert "Ask a lead of Acme" in html
+    assert "Import the account's daily metrics" in html
+
+
+def test_a_period_with_data_never_says_to_import(login, alice, acmecoffee) -> None:
+    from analytics.models import DailyMetric
+
+    for back in range(90):
+        DailyMetric.objects.create(
+            account=acmecoffee, date=END - timedelta(days=back), video_views=10, likes=1
+        )
+    html = login(alice).get(url(), {"days": 90, "end": END.isoformat()}).content.decode()
+    assert "No scorecard for this period" in html and 'data-empty="not-scored"' in html
+    assert "Import the account" not in html and "import the account" not in html
 
 
 def test_it_lets_leads_review_here_and_managers_only_look(login, alice, bob, week) -> None:

@@ -123,10 +123,10 @@ def test_it_shows_the_heatmap_and_the_best_hours(login, alice, acmecoffee) -> No
     html = panel(login(alice).get(url()).content.decode())
 
     # Hour means: 18:00 (1001.5 * 4 + 600 * 4) / 8 = 800.75; 07:00 400; 21:00 400.
-    best = re.search(r'<p class="mb-2" id="best-hours">(.*?)</p>', html, re.S).group(1)
+    best = re.search(r'<p class="mb-1" id="best-hours">(.*?)</p>', html, re.S).group(1)
     assert text(best).startswith("Best hours to post: 18:00 07:00 21:00")
-    assert "1 Mar to 28 Mar 2025" in text(best)
-    assert "Hours are as TikTok Studio gives them, with no time zone conversion." in html
+    assert "over 12 days of data, 5 Mar to 28 Mar 2025" in text(best)
+    assert "in the clock (time zone) of the person who downloaded the Followers data" in html
     assert heat_cell(html, 5, 18) == (
         "text-end pb-heat pb-heat-5",
         "Friday 18:00: 1,002 active followers on average over 4 days",
@@ -190,4 +190,5 @@ def test_it_reads_the_panel_in_constant_queries(login, alice, acmecoffee) -> Non
         },
     )
     add_shares(acmecoffee, TERRITORY, {"US": "0.3", "DE": "0.3", "FR": "0.2", "Others": "0.2"})
-    assert empty == small == count()
+    # No data asks less; with data, the count does not grow with the rows.
+    assert empty <= small == count()

@@ -54,6 +54,8 @@ def test_it_counts_the_videos_posted_in_the_scorecard_window(login, alice, poste
     assert "Promotional 3 videos (42.9%)" in text
     assert "Authentic 4 videos (57.1%)" in text
     assert "2 marked by hand, the rest by their titles" in text
+    # The base the shares rest on is named.
+    assert "From 7 videos in the Content download posted in this period." in text
 
 
 def test_it_links_the_content_page_of_the_same_window(login, alice, posted) -> None:

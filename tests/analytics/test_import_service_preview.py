@@ -69,7 +69,9 @@ def test_it_applies_a_preview_and_queues_the_recompute(
     assert recompute.scope == ScorecardRun.Scope.ACCOUNTS
     assert recompute.account_ids == sorted([official.pk, deals.pk])
     assert recompute.end == date(2024, 10, 3)
-    assert recompute.days == [7, 28]
+    assert recompute.days == [7, 28, 90]
+    # Every Sunday of the imported days is scored too (the weekly history).
+    assert recompute.history_from == min(DailyMetric.objects.values_list("date", flat=True))
     assert applied.message == imports.RECOMPUTE_QUEUED
     # The job is queued only once the import is committed.
     assert len(callbacks) == 1

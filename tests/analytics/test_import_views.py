@@ -123,8 +123,8 @@ def test_it_refuses_a_managers_file_naming_another_account_at_its_line(login, bo
     run = ImportRun.objects.get()
     assert run.status == ImportRun.Status.FAILED
     assert (
-        "canonical.csv: line 3, column handle: @acme.deals is not one of your accounts in Acme"
-        in (response.content.decode())
+        "canonical.csv: lines 3, 5, 7, column handle: @acme.deals is not one of your accounts "
+        "in Acme" in (response.content.decode())
     )
     assert b"Import 6 rows" not in response.content
     assert not DailyMetric.objects.exists()

@@ -164,3 +164,65 @@ def test_it_sorts_and_reviews_without_reloading(live_server, alice, seeded) -> N
         page.goto(f"{live_server.url}/t/acme/scorecards/")
         expect(page.locator("#scorecards-table tbody tr")).to_have_count(4)
         screenshot(page, "scorecards-review-phone")
+
+
+def test_every_column_fits_1440_and_a_phone_gets_one_card_per_account(
+    live_server, alice, seeded, acme
+) -> None:
+    # Long handles, every flag and a review comment: the widest rows the table can have.
+    for n in range(3):
+        account = AccountFactory(team=acme, handle=f"acme.very.long.handle.{n}", verified=False)
+        ScorecardFactory(
+            account=account,
+            period_end=END,
+            flags="data_gap;unverified_official;paid_heavy_official;declining",
+        )
+    AccountFactory(team=acme, handle="acme.nodata", kind=Kind.MARKETING)
+    with browser_page(1440, 900) as page:
+        log_in(page, live_server.url, "alice", PASSWORD)
+        page.goto(f"{live_server.url}/t/acme/scorecards/?days=28&end={END.isoformat()}")
+        wrap = page.locator("#scorecards-table .pb-table-wrap")
+        sizes = wrap.evaluate("w => [w.scrollWidth, w.clientWidth]")
+        assert sizes[0] <= sizes[1], sizes
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 1440
+        # Every "Mark reviewed" action lies wholly inside the table's box and the window.
+        box = wrap.bounding_box()
+        summaries = page.locator("#scorecards-table summary", has_text="Mark reviewed")
+        assert summaries.count() >= 4
+        for index in range(summaries.count()):
+            button = summaries.nth(index).bounding_box()
+            assert button["x"] >= box["x"]
+            assert button["x"] + button["width"] <= box["x"] + box["width"] + 0.5
+        # Bulk review: tick two, one button.
+        page.get_by_label("Select the scorecard of @acme.deals").check()
+        page.get_by_label("Select the scorecard of @acmecoffee").check()
+        page.get_by_role("button", name="Mark selected reviewed").click()
+        expect(page.get_by_text("2 scorecards marked reviewed.")).to_be_visible()
+        reviewed = Scorecard.objects.filter(days=28, reviewed_by=alice)
+        assert sorted(reviewed.values_list("account__handle", flat=True)) == [
+            "acme.deals",
+            "acmecoffee",
+        ]
+        # The account without data is listed as such.
+        expect(page.locator("tr[data-unscored='acme.nodata']")).to_contain_text("No data")
+        screenshot(page, "scorecards-1440")
+
+    with browser_page(390, 844) as page:
+        log_in(page, live_server.url, "alice", PASSWORD)
+        page.goto(f"{live_server.url}/t/acme/scorecards/?days=28&end={END.isoformat()}")
+        rows = page.locator("#scorecards-table tbody tr")
+        expect(rows).to_have_count(8)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+        # One card per account: each row is a block as wide as the table, every field shown.
+        for index in range(rows.count()):
+            row = rows.nth(index)
+            assert row.evaluate("r => getComputedStyle(r).display") == "block"
+            width = row.bounding_box()["width"]
+            assert 300 <= width <= 390, width
+        first = rows.nth(0)
+        for label in ("Kind", "Overall", "Grade", "Quadrant", "Flags", "Reviewed"):
+            cell = first.locator(f"td[data-label='{label}']")
+            expect(cell).to_be_visible()
+            box = cell.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+        screenshot(page, "scorecards-phone")

@@ -45,7 +45,7 @@ def practice_cells(html: str) -> dict[str, str]:
     """Each row's handle and the text of its practice cell, tags removed."""
     rows = re.findall(
         r'<th scope="row"><a href="[^"]+">@([^<]+)</a>.*?'
-        r'<td class="text-end" data-column="practice">(.*?)</td>',
+        r'<td class="text-end" data-column="practice"[^>]*>(.*?)</td>',
         html,
         flags=re.S,
     )

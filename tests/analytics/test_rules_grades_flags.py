@@ -62,7 +62,8 @@ def test_it_grades_the_rounded_overall_score() -> None:
         (Decimal("69.9"), Decimal("69.9"), "at_risk"),
         (Decimal("100"), None, "engaging"),
         (None, Decimal("100"), "converting"),
-        (None, None, "at_risk"),
+        (None, Decimal("0"), "at_risk"),
+        (None, None, ""),
     ],
 )
 def test_it_places_the_quadrant_at_70_with_nulls_as_0(

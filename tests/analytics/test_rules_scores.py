@@ -225,7 +225,8 @@ def test_it_makes_the_overall_score_null_when_both_sides_are_null() -> None:
     assert result.roi_score is None
     assert result.overall_score is None
     assert result.grade == ""
-    assert result.quadrant == "at_risk"
+    # Spec section 6: no quadrant without an overall score.
+    assert result.quadrant == ""
 
 
 def test_it_computes_the_overall_score_from_unrounded_scores() -> None:

@@ -187,7 +187,7 @@ def test_it_raises_every_flag_end_to_end(acme) -> None:
     assert cards["empty"].flags == "no_data;data_gap"
     assert cards["empty"].days_with_rows == 0
     assert cards["empty"].overall_score is None
-    assert (cards["empty"].grade, cards["empty"].quadrant) == ("", rules.AT_RISK)
+    assert (cards["empty"].grade, cards["empty"].quadrant) == ("", "")
     assert cards["gappy"].flags == "data_gap;unverified_official"
     assert cards["paid"].days_with_spend == 4
     assert cards["paid"].flags == "paid_heavy_official"

@@ -360,7 +360,12 @@ def test_it_queues_the_nightly_run_for_every_account(
         run_id = recompute_nightly.apply().result
 
     run = ScorecardRun.objects.get(pk=run_id)
-    assert (run.scope, run.days, run.end, run.status) == ("all", [7, 28], yesterday(), "pending")
+    assert (run.scope, run.days, run.end, run.status) == (
+        "all",
+        [7, 28, 90],
+        yesterday(),
+        "pending",
+    )
     assert [m["id"] for m in broker.queued()] == [run.task_id]
 
 

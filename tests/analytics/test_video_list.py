@@ -17,6 +17,8 @@ pytestmark = pytest.mark.django_db
 
 END = date(2025, 3, 28)
 SNAP = date(2025, 3, 30)
+# A month after the window: every video of it is old enough for the least viewed.
+LATER = date(2025, 4, 28)
 
 
 def url(handle: str = "acmecoffee", team: str = "acme") -> str:
@@ -175,7 +177,7 @@ def test_it_ranks_the_videos_posted_in_the_scorecard_window(login, alice, acmeco
             acmecoffee,
             f"748600001112233440{n}",
             posted_on=END - timedelta(days=n),
-            snapshots=[(SNAP, count, 0, 0, 0)],
+            snapshots=[(LATER, count, 0, 0, 0)],
         )
     # Posted before the window: the most viewed of all, but not of this period.
     make_video(
@@ -207,7 +209,7 @@ def test_it_keeps_a_video_in_one_list_when_the_window_has_few(login, alice, acme
             acmecoffee,
             f"748600001112233441{n}",
             posted_on=END - timedelta(days=n),
-            snapshots=[(SNAP, count, 0, 0, 0)],
+            snapshots=[(LATER, count, 0, 0, 0)],
         )
 
     html = login(alice).get(url(), {"days": "7", "end": END.isoformat()}).content.decode()
@@ -218,6 +220,30 @@ def test_it_keeps_a_video_in_one_list_when_the_window_has_few(login, alice, acme
         "7486000011122334412",
     ]
     assert list_ids(html, "bottom-videos") == ["7486000011122334413"]
+
+
+def test_it_leaves_videos_younger_than_a_week_out_of_the_least_viewed(
+    login, alice, acmecoffee
+) -> None:
+    # Figures of 30 Mar: videos posted 24 Mar or later are under 7 days old.
+    for n, count in enumerate((900, 800, 700, 5, 10, 20)):
+        make_video(
+            acmecoffee,
+            f"748600001112233442{n}",
+            posted_on=END - timedelta(days=2 * n),
+            snapshots=[(SNAP, count, 0, 0, 0)],
+        )
+    # n=3 (22 Mar, 8 days) and n=4, n=5 are old enough; n=0..2 are the top anyway.
+    make_video(acmecoffee, "7486000011122334430", posted_on=END, snapshots=[(SNAP, 1, 0, 0, 0)])
+
+    html = login(alice).get(url(), {"days": "28", "end": END.isoformat()}).content.decode()
+
+    assert list_ids(html, "bottom-videos") == [
+        "7486000011122334423",
+        "7486000011122334424",
+        "7486000011122334425",
+    ]
+    assert "at least 7 days old on the day of their figures: 1 newer video is left out" in html
 
 
 def test_it_says_so_when_no_video_was_posted_in_the_window(login, alice, acmecoffee) -> None:

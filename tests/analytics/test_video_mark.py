@@ -52,10 +52,10 @@ def test_it_rerenders_the_row_for_htmx(login, alice, video) -> None:
     html = response.content.decode()
     assert response.status_code == 200
     assert html.lstrip().startswith(f'<tr id="video-{VIDEO_ID}">')
-    assert "Promotional</span>" in html
-    assert "marked by alice" in html
-    assert 'value="title">By title</button>' in html
-    assert 'value="promotional">Mark promotional' not in html
+    # One control per row: the choice, saved on change, showing who marked it.
+    assert html.count("<select") == 1 and "<button" not in html.replace("<noscript><button", "")
+    assert '<option value="promotional" selected>Promotional (marked by alice)</option>' in html
+    assert '<option value="title">Decide by title</option>' in html
     assert 'data-column="views">1,000</td>' in html
 
 

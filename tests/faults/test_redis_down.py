@@ -117,13 +117,15 @@ def test_it_serves_every_page_and_loses_no_work_while_redis_is_down(
         finished = worker.wait_for_run(run.pk)
         assert finished.status == ScorecardRun.Status.DONE, finished.error
     assert "dispatch_pending_runs" in worker.output()
-    # The import's recompute: both accounts, 7 and 28 days ending on its last day.
+    # The import's recompute: both accounts, 7, 28 and 90 days ending on its last day.
     imported_cards = Scorecard.objects.filter(period_end=date(2025, 3, 27))
     assert sorted(imported_cards.values_list("account__handle", "days")) == [
         ("acme.deals", 7),
         ("acme.deals", 28),
+        ("acme.deals", 90),
         ("acmecoffee", 7),
         ("acmecoffee", 28),
+        ("acmecoffee", 90),
     ]
     card = imported_cards.get(account=acmecoffee, days=7)
     assert (card.views, card.interactions) == (3000, 150)

@@ -21,6 +21,8 @@ JOBS = {
     "monday-checklists": "strategy.tasks.open_weekly_checklists",
     "pending-scorecard-runs": "analytics.tasks.dispatch_pending_runs",
     "nightly-tiktok-sync": "connections.tasks.sync_nightly",
+    "monday-digests": "notifications.tasks.send_weekly_digests",
+    "daily-alerts": "notifications.tasks.evaluate_alerts_daily",
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-URL = reverse("accounts:team-home", args=["acme"])
+URL = reverse("accounts:account-list", args=["acme"])
 
 
 def test_it_renders_the_whole_page_without_htmx(login, alice, acmecoffee) -> None:

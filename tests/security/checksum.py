@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db import connection
 
-PRODUCT_APPS = ("accounts", "analytics", "strategy")
+PRODUCT_APPS = ("accounts", "analytics", "strategy", "notifications")
 
 
 def product_tables() -> list[str]:

@@ -105,12 +105,12 @@ def shows_escaped(client, url: str, text: str = PAYLOAD) -> None:
 def test_account_texts_are_escaped(seeded, login, alice) -> None:
     client = login(alice)
     shows_escaped(client, reverse("accounts:account-detail", args=["acme", "acmecoffee"]))
-    shows_escaped(client, reverse("accounts:team-home", args=["acme"]))
+    shows_escaped(client, reverse("accounts:account-list", args=["acme"]))
     shows_escaped(client, reverse("accounts:account-edit", args=["acme", "acmecoffee"]))
 
 
 def test_the_team_name_is_escaped(seeded, login, alice) -> None:
-    shows_escaped(login(alice), reverse("accounts:team-home", args=["acme"]), SCRIPT[:40])
+    shows_escaped(login(alice), reverse("accounts:account-list", args=["acme"]), SCRIPT[:40])
 
 
 def test_the_review_comment_is_escaped(seeded, login, alice) -> None:

@@ -16,11 +16,19 @@ class Command(TeamCommand):
         parser.add_argument("--username", required=True)
         parser.add_argument("--role", required=True)
         parser.add_argument("--password")
+        parser.add_argument("--email", default="", help="The member's e-mail address.")
 
     def act(
-        self, *, team: str, username: str, role: str, password: str | None, **options: Any
+        self,
+        *,
+        team: str,
+        username: str,
+        role: str,
+        password: str | None,
+        email: str,
+        **options: Any,
     ) -> None:
         membership = member_add(
-            team=self.team(team), username=username, role=role, password=password
+            team=self.team(team), username=username, role=role, password=password, email=email
         )
         self.stdout.write(f"{membership.user.username} is {membership.role} of {team}")

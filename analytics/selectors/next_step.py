@@ -1,0 +1,53 @@
+"""The next step of a scorecard (analytics.next_step) with the checklist item behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analytics import next_step as steps
+from analytics.models import Scorecard
+from analytics.selectors.scorecards import FigureRow
+from lib.dates import this_week
+from strategy.models import ChecklistItem
+
+
+@dataclass(frozen=True)
+class ScorecardNextStep:
+    step: steps.NextStep
+    figure: FigureRow | None
+    # The team's checklist item for this kind of account that addresses it, if it has one.
+    item: ChecklistItem | None
+    practice_name: str
+
+
+def scorecard_next_step(*, card: Scorecard, scored: list[FigureRow]) -> ScorecardNextStep:
+    """What to fix first on this scorecard, with the checklist item that addresses it."""
+    step = steps.next_step(
+        flags=card.flag_list, sub_scores=[(row.name, row.sub_score) for row in scored]
+    )
+    figure = next((row for row in scored if row.name == step.figure), None)
+    named = step.practice(card.account.kind)
+    item = None
+    if named is not None:
+        item = _item(card, *named)
+    return ScorecardNextStep(
+        step=step, figure=figure, item=item, practice_name=named[0] if named else ""
+    )
+
+
+def _item(card: Scorecard, practice: str, title_start: str) -> ChecklistItem | None:
+    # The team may have renamed or retired the default item: then the first active item of
+    # the same practice stands in for it (one query either way).
+    items = list(
+        ChecklistItem.objects.active_in(this_week())
+        .filter(
+            practice__template__team_id=card.account.team_id,
+            practice__template__kind=card.account.kind,
+            practice__name__iexact=practice,
+        )
+        .select_related("practice")
+    )
+    for item in items:
+        if item.title.lower().startswith(title_start.lower()):
+            return item
+    return items[0] if items else None

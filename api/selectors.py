@@ -1,0 +1,114 @@
+"""Reads of the API, each from the caller's readable accounts (api.auth.Caller.accounts)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Max, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Account, Team
+from analytics.models import DailyMetric, Scorecard, Video, VideoSnapshot
+from api.models import ApiKey
+from lib.dates import yesterday
+from strategy.models import Checklist
+from strategy.selectors.states import ItemState, progress_of, states_of_checklists
+
+
+def api_key_list(*, team: Team) -> QuerySet[ApiKey]:
+    return ApiKey.objects.of_team(team).select_related("created_by").prefetch_related("accounts")
+
+
+def api_key_get(*, team: Team, public_id: object) -> ApiKey:
+    return get_object_or_404(ApiKey.objects.of_team(team), public_id=public_id)
+
+
+def account_list(*, accounts: QuerySet[Account]) -> QuerySet[Account]:
+    return accounts.prefetch_related("managers")
+
+
+def account_get(*, accounts: QuerySet[Account], handle: str) -> Account:
+    """One readable account by handle; any other (another team's too) is a 404."""
+    return get_object_or_404(accounts, handle=handle)
+
+
+def day_list(*, account: Account, start: date, end: date) -> QuerySet[DailyMetric]:
+    return DailyMetric.objects.filter(account=account, date__range=(start, end))
+
+
+def scorecard_default_end(*, accounts: QuerySet[Account], days: int) -> date:
+    """As the review page: the latest period end stored for these accounts, else yesterday."""
+    latest = Scorecard.objects.filter(account__in=accounts, days=days).aggregate(
+        latest=Max("period_end")
+    )["latest"]
+    return latest or yesterday()
+
+
+def scorecard_list(*, accounts: QuerySet[Account], days: int, end: date) -> QuerySet[Scorecard]:
+    """The window's scorecards of the readable accounts (the review page's rows)."""
+    return Scorecard.objects.filter(account__in=accounts, days=days, period_end=end).select_related(
+        "account"
+    )
+
+
+def account_scorecard_list(*, account: Account, days: int | None) -> QuerySet[Scorecard]:
+    cards = Scorecard.objects.filter(account=account)
+    if days:
+        cards = cards.filter(days=days)
+    return cards.select_related("account")
+
+
+def video_list(*, account: Account) -> QuerySet[Video]:
+    snapshots = VideoSnapshot.objects.order_by("date")
+    return Video.objects.filter(account=account).prefetch_related(
+        Prefetch("snapshots", queryset=snapshots)
+    )
+
+
+def checklist_rows(*, accounts: list[Account], week_start: date) -> list[dict[str, Any]]:
+    """Each account's items of the week, ticks and completion, in a constant number of queries.
+
+    Reads only: an account whose checklist of the week was never opened has no items yet.
+    """
+    checklists = list(
+        Checklist.objects.filter(account__in=accounts, week_start=week_start).order_by()
+    )
+    by_account = {account.pk: account for account in accounts}
+    for checklist in checklists:
+        checklist.account = by_account[checklist.account_id]
+    states = states_of_checklists(checklists)
+    checklist_of = {checklist.account_id: checklist for checklist in checklists}
+    rows = []
+    for account in accounts:
+        checklist = checklist_of.get(account.pk)
+        account_states = states.get(checklist.pk, []) if checklist else []
+        progress = progress_of(account_states)
+        rows.append(
+            {
+                "handle": account.handle,
+                "week": week_start,
+                "opened": checklist is not None,
+                "done": progress.done,
+                "total": progress.total,
+                "completion": None if progress.share is None else str(progress.share),
+                "items": [_item(state) for state in account_states],
+            }
+        )
+    return rows
+
+
+def _item(state: ItemState) -> dict[str, Any]:
+    check = state.check
+    return {
+        "id": str(state.item.public_id),
+        "practice": state.item.practice.name,
+        "title": state.item.title,
+        "cadence": state.item.cadence,
+        "automatic": state.automatic,
+        "available": state.available,
+        "done": state.done,
+        "ticked_by": getattr(check, "ticked_by_name", "") or None if check else None,
+        "ticked_at": check.ticked_at if check else None,
+        "note": check.note if check else "",
+    }

@@ -1,0 +1,299 @@
+"""Reads of Needs attention: what in a team's week wants someone to act, and where.
+
+Every line names an account (or an import) and links to the page that fixes it. The
+reads are bounded: the same number of queries for ten accounts as for a thousand (the
+accounts with their last metric day, import, sync and scorecard in one query; their
+scorecards, connections, failed imports and this week's checklists in one or a few more).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from uuid import UUID
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Account, Membership
+from analytics.models import DailyMetric, ImportRun, Scorecard
+from analytics.rules import DECLINING
+from analytics.selectors.scorecards import DEFAULT_DAYS
+from connections.models import Connection
+from lib.dates import monday_of
+from notifications.models import AlertEvent, AlertRecipient, AlertRule, Webhook, WebhookDelivery
+from strategy.selectors import week_overview
+
+# No metric day in this many days (today included) means the account's data stopped.
+STALE_DAYS = 3
+# From this weekday (Thursday) a checklist under half done is behind.
+BEHIND_FROM_WEEKDAY = 3
+BEHIND_SHARE = 0.5
+# Failed imports are shown for a week, unless a later import of the team succeeded.
+FAILED_IMPORT_DAYS = 7
+# The team's latest applied imports searched for an account's last import.
+RECENT_IMPORTS = 500
+
+
+class Topic:
+    STOPPED = "stopped"
+    SCORECARD = "scorecard"
+    CHECKLIST = "checklist"
+    CONNECTION = "connection"
+    FAILED = "failed"
+
+
+TOPIC_TITLES = {
+    Topic.STOPPED: "Data stopped arriving",
+    Topic.SCORECARD: "Scorecards to look at",
+    Topic.CHECKLIST: "Checklists behind this week",
+    Topic.CONNECTION: "Connections to reconnect",
+    Topic.FAILED: "Failed imports and syncs",
+}
+
+
+@dataclass(frozen=True)
+class AttentionLine:
+    topic: str
+    text: str
+    url: str
+    action: str
+    account: Account | None = None
+
+
+@dataclass
+class Attention:
+    today: date
+    lines: list[AttentionLine] = field(default_factory=list)
+
+    @property
+    def sections(self) -> list[tuple[str, str, list[AttentionLine]]]:
+        """(topic, title, lines) of the topics that have lines, in TOPIC_TITLES' order."""
+        return [
+            (topic, title, [line for line in self.lines if line.topic == topic])
+            for topic, title in TOPIC_TITLES.items()
+            if any(line.topic == topic for line in self.lines)
+        ]
+
+    def of_account(self, account_id: int) -> list[AttentionLine]:
+        return [line for line in self.lines if line.account and line.account.pk == account_id]
+
+
+def attention_accounts(*, user: AbstractBaseUser, membership: Membership) -> list[Account]:
+    """The active accounts the user looks after (a lead: the team's; a manager: theirs),
+    each with its last metric day, sync and latest scorecard's id."""
+    accounts = Account.objects.visible_to(user).filter(team=membership.team).active()
+    if not membership.is_lead:
+        accounts = accounts.filter(managers=user)
+    last_metric = DailyMetric.objects.filter(account=OuterRef("pk")).order_by("-date")
+    last_sync = Connection.objects.filter(
+        account=OuterRef("pk"), last_sync_at__isnull=False
+    ).order_by("-last_sync_at")
+    latest_card = Scorecard.objects.filter(account=OuterRef("pk"), days=DEFAULT_DAYS).order_by(
+        "-period_end"
+    )
+    return list(
+        accounts.annotate(
+            last_metric_day=Subquery(last_metric.values("date")[:1]),
+            last_sync_at=Subquery(last_sync.values("last_sync_at")[:1]),
+            latest_card_id=Subquery(latest_card.values("pk")[:1]),
+        )
+        .select_related("team")
+        .order_by("handle")
+    )
+
+
+def attention_get(
+    *,
+    user: AbstractBaseUser,
+    membership: Membership,
+    today: date | None = None,
+    accounts: list[Account] | None = None,
+) -> Attention:
+    """Needs attention for the user in the team: a manager's lines are their accounts'."""
+    today = today or timezone.localdate()
+    if accounts is None:
+        accounts = attention_accounts(user=user, membership=membership)
+    slug = membership.team.slug
+    attention = Attention(today=today)
+    lines = attention.lines
+    lines += _stopped_lines(accounts, slug, today)
+    lines += _scorecard_lines(accounts, slug)
+    lines += _checklist_lines(accounts, slug, today)
+    lines += _connection_lines(accounts, slug)
+    lines += _failed_import_lines(user, membership, today)
+    return attention
+
+
+def _day(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localdate(value)
+    return value.strftime("%-d %b %Y")
+
+
+def _last_imports(accounts: list[Account]) -> dict[int, datetime]:
+    """When each account was last in an applied import, among the team's recent imports.
+
+    An import of several accounts names them in `account_handles` (its `account` is
+    empty), so the team's latest imports are read once and matched here.
+    """
+    if not accounts:
+        return {}
+    by_handle = {account.handle: account.pk for account in accounts}
+    runs = (
+        ImportRun.objects.filter(team=accounts[0].team_id, status=ImportRun.Status.APPLIED)
+        .exclude(applied_at=None)
+        .order_by("-applied_at")
+        .values_list("account_id", "account_handles", "applied_at")[:RECENT_IMPORTS]
+    )
+    wanted = set(by_handle.values())
+    found: dict[int, datetime] = {}
+    for account_id, handles, applied_at in runs:
+        for pk in {account_id, *(by_handle.get(handle) for handle in handles or [])}:
+            if pk in wanted and pk not in found:
+                found[pk] = applied_at
+    return found
+
+
+def _stopped_lines(accounts: list[Account], slug: str, today: date) -> list[AttentionLine]:
+    since = today - timedelta(days=STALE_DAYS - 1)
+    stopped = [
+        account
+        for account in accounts
+        if account.last_metric_day is None or account.last_metric_day < since
+    ]
+    last_imports = _last_imports(stopped)
+    lines = []
+    for account in stopped:
+        account.last_import_at = last_imports.get(account.pk)
+        if account.last_metric_day is None:
+            text = f"@{account.handle} has no daily figures yet"
+        else:
+            text = f"@{account.handle} has no figures since {_day(account.last_metric_day)}"
+        sources = []
+        if account.last_import_at:
+            sources.append(f"last import {_day(account.last_import_at)}")
+        if account.last_sync_at:
+            sources.append(f"last sync {_day(account.last_sync_at)}")
+        text += f" ({', '.join(sources)})." if sources else " (never imported or synced)."
+        url = reverse("analytics:import-upload", args=[slug]) + f"?account={account.handle}"
+        lines.append(AttentionLine(Topic.STOPPED, text, url, "Import figures", account))
+    return lines
+
+
+def _scorecard_lines(accounts: list[Account], slug: str) -> list[AttentionLine]:
+    ids = [account.latest_card_id for account in accounts if account.latest_card_id]
+    cards = {card.account_id: card for card in Scorecard.objects.filter(pk__in=ids).order_by()}
+    lines = []
+    for account in accounts:
+        card = cards.get(account.pk)
+        if card is None:
+            continue
+        url = reverse("analytics:account-scorecard", args=[slug, account.handle])
+        period = f"{_day(card.period_start)} – {_day(card.period_end)}"
+        if DECLINING in card.flag_list:
+            change = ""
+            if card.overall_score is not None and card.previous_overall_score is not None:
+                change = f", {card.overall_score - card.previous_overall_score:+.1f} points"
+            text = f"@{account.handle} is declining (grade {card.grade or '—'}{change}, {period})."
+            lines.append(AttentionLine(Topic.SCORECARD, text, url, "Open the scorecard", account))
+        elif card.reviewed_at is None:
+            text = f"@{account.handle}'s scorecard for {period} is not reviewed."
+            lines.append(AttentionLine(Topic.SCORECARD, text, url, "Review it", account))
+    return lines
+
+
+def _checklist_lines(accounts: list[Account], slug: str, today: date) -> list[AttentionLine]:
+    if today.weekday() < BEHIND_FROM_WEEKDAY or not accounts:
+        return []
+    lines = []
+    for row in week_overview(accounts=accounts, week_start=monday_of(today)):
+        progress = row.progress
+        if row.checklist is None or not progress.total:
+            continue
+        if progress.done / progress.total >= BEHIND_SHARE:
+            continue
+        account = row.account
+        text = f"@{account.handle}'s checklist is {progress.done} of {progress.total} done."
+        url = reverse("strategy:checklist", args=[slug, account.handle])
+        lines.append(AttentionLine(Topic.CHECKLIST, text, url, "Open the checklist", account))
+    return lines
+
+
+def _connection_lines(accounts: list[Account], slug: str) -> list[AttentionLine]:
+    by_pk = {account.pk: account for account in accounts}
+    connections = Connection.objects.filter(account__in=list(by_pk)).filter(
+        Q(status=Connection.Status.NEEDS_RECONNECT) | Q(last_sync_ok=False)
+    )
+    lines = []
+    for connection in connections.order_by("account__handle", "source"):
+        account = by_pk[connection.account_id]
+        source = connection.get_source_display()
+        if connection.needs_reconnect:
+            text = f"@{account.handle}'s {source} connection needs reconnecting."
+            url = reverse(
+                "connections:connection-start", args=[slug, account.handle, connection.source]
+            )
+            lines.append(AttentionLine(Topic.CONNECTION, text, url, "Reconnect", account))
+        else:
+            when = _day(connection.last_sync_at)
+            text = f"@{account.handle}'s {source} sync failed on {when}."
+            if connection.last_error:
+                text = f"{text[:-1]}: {connection.last_error[:120]}"
+            url = reverse("connections:connection-list", args=[slug])
+            lines.append(AttentionLine(Topic.FAILED, text, url, "Sync again", account))
+    return lines
+
+
+def _failed_import_lines(
+    user: AbstractBaseUser, membership: Membership, today: date
+) -> list[AttentionLine]:
+    since = timezone.now() - timedelta(days=FAILED_IMPORT_DAYS)
+    later_success = ImportRun.objects.filter(
+        team=OuterRef("team"),
+        status=ImportRun.Status.APPLIED,
+        applied_at__gt=OuterRef("created_at"),
+    )
+    failed = (
+        ImportRun.objects.visible_to(user)
+        .filter(team=membership.team, status=ImportRun.Status.FAILED, created_at__gte=since)
+        .filter(~Exists(later_success))
+        .order_by("-created_at")[:20]
+    )
+    lines = []
+    slug = membership.team.slug
+    for run in failed:
+        names = ", ".join(run.file_names[:3]) or "an upload"
+        text = f"The import of {names} on {_day(run.created_at)} was rejected."
+        url = reverse("analytics:import-detail", args=[slug, run.public_id])
+        lines.append(AttentionLine(Topic.FAILED, text, url, "See why"))
+    return lines
+
+
+# -- alerts --
+
+
+def alert_settings_get(*, membership: Membership) -> dict:
+    """The team's alert conditions, recipients, webhooks, and recent events and deliveries."""
+    team = membership.team
+    return {
+        "conditions": list(AlertRule.objects.filter(team=team).values_list("condition", flat=True)),
+        "recipients": list(
+            AlertRecipient.objects.filter(team=team).values_list("user_id", flat=True)
+        ),
+        "webhooks": list(Webhook.objects.filter(team=team).order_by("created_at")),
+        "events": list(AlertEvent.objects.filter(team=team).select_related("state__account")[:20]),
+        "deliveries": WebhookDelivery.objects.filter(webhook__team=team)
+        .select_related("webhook", "event")
+        .order_by("-created_at"),
+    }
+
+
+def webhook_get(*, membership: Membership, public_id: UUID) -> Webhook:
+    """One of the team's webhooks; another team's is 404."""
+    return get_object_or_404(Webhook.objects.filter(team=membership.team), public_id=public_id)
