@@ -157,7 +157,7 @@ class TeamReport:
 
     @property
     def grade_summary(self) -> str:
-        """'A: 1, B: 2, —: 1': the grades that at least one account has this period."""
+        """'A: 1, B: 2, none: 1': the grades that at least one account has this period."""
         return ", ".join(f"{grade}: {count}" for grade, count, _ in self.grades if count) or "—"
 
     @property
