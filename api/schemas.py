@@ -1,12 +1,16 @@
-"""The API's response shapes (OpenAPI 3.1 at /api/v1/openapi.json)."""
+"""The API's response shapes (OpenAPI 3.1 at /api/v1/openapi.json).
+
+Plain pydantic models, not ninja's Schema: the endpoints answer dicts, and Schema's
+attribute lookup on every field of every row (for ORM objects) cost a page of 100
+scorecards a fifth of its time (bench/api.py --profile).
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from ninja import Field, Schema
-from pydantic import create_model
+from pydantic import BaseModel, Field, create_model
 
 from analytics.export import EXPORT_COLUMNS
 
@@ -20,7 +24,7 @@ SCORECARD_DESCRIPTION = (
 # One field per export column, in the export's order: the columns have one definition.
 ScorecardOut = create_model(
     "Scorecard",
-    __base__=Schema,
+    __base__=BaseModel,
     __doc__=SCORECARD_DESCRIPTION,
     **{
         column: (str, Field(..., description=f"The CSV's {column} cell."))
@@ -29,7 +33,7 @@ ScorecardOut = create_model(
 )
 
 
-class Targets(Schema):
+class Targets(BaseModel):
     engagement_rate: str
     follower_growth: str
     ctr: str
@@ -37,7 +41,7 @@ class Targets(Schema):
     roi: str
 
 
-class AccountOut(Schema):
+class AccountOut(BaseModel):
     handle: str
     display_name: str
     kind: str
@@ -48,7 +52,7 @@ class AccountOut(Schema):
     managers: list[str] = Field(..., description="Usernames of the account's managers.")
 
 
-class DayOut(Schema):
+class DayOut(BaseModel):
     date: date
     video_views: int
     profile_views: int
@@ -63,7 +67,7 @@ class DayOut(Schema):
     revenue: str = Field(..., description="Money in the account's currency, 2 decimals.")
 
 
-class SnapshotOut(Schema):
+class SnapshotOut(BaseModel):
     date: date
     views: int
     likes: int
@@ -71,7 +75,7 @@ class SnapshotOut(Schema):
     shares: int
 
 
-class VideoOut(Schema):
+class VideoOut(BaseModel):
     video_id: str
     title: str
     link: str
@@ -80,7 +84,7 @@ class VideoOut(Schema):
     snapshots: list[SnapshotOut]
 
 
-class ChecklistItemOut(Schema):
+class ChecklistItemOut(BaseModel):
     id: str
     practice: str
     title: str
@@ -93,7 +97,7 @@ class ChecklistItemOut(Schema):
     note: str
 
 
-class ChecklistOut(Schema):
+class ChecklistOut(BaseModel):
     handle: str
     week: date = Field(..., description="The Monday of the week.")
     opened: bool = Field(..., description="False before the week's checklist was opened.")
@@ -103,10 +107,10 @@ class ChecklistOut(Schema):
     items: list[ChecklistItemOut]
 
 
-def page_of(item: Any, name: str) -> type[Schema]:
+def page_of(item: Any, name: str) -> type[BaseModel]:
     return create_model(
         name,
-        __base__=Schema,
+        __base__=BaseModel,
         items=(list[item], ...),
         next_cursor=(
             str | None,
