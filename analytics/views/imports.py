@@ -24,6 +24,7 @@ from analytics.forms_imports import ImportUploadForm
 from analytics.models import ImportRun, ScorecardRun
 from analytics.selectors import imports as selectors
 from analytics.services import imports as services
+from analytics.services.import_upload import RECOMPUTE_QUEUED
 from analytics.services.previews import MAX_OPEN_PREVIEWS
 from lib.htmx import render_partial_for_target
 
@@ -215,6 +216,8 @@ def _detail_context(membership: Membership, run: ImportRun) -> dict[str, Any]:
     recompute = run.scorecard_run
     return {
         "recompute": recompute,
+        # The queued-recompute sentence is replaced by the live status; others stay.
+        "outcome": "" if run.message == RECOMPUTE_QUEUED else run.message,
         "recompute_polls": recompute is not None and recompute.status not in FINISHED,
         "error_groups": _error_groups(membership, run),
         "warnings": run.details.get("warnings") or [],

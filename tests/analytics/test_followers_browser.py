@@ -103,8 +103,10 @@ def test_it_turns_a_followers_download_into_the_heatmap_and_best_hours(
 
         page.goto(f"{live_server.url}/t/acme/a/acmecoffee/")
         expect(page.locator("#best-hours .pb-best-hour")).to_have_text(["18:00", "12:00", "21:00"])
-        # The window is the 28 days ending on the latest day with data, whatever the file held.
-        expect(page.locator("#heatmap-note")).to_contain_text("28 days from 1 Mar to 28 Mar 2025")
+        # The caption counts the days actually used (14), not the 28-day window.
+        expect(page.locator("#heatmap-note")).to_contain_text(
+            "14 days with data between 15 Mar and 28 Mar 2025"
+        )
         # Saturday at 18:00 (two Saturdays, each 900 + 50) is the darkest cell; a quiet
         # Monday hour is the lightest.
         busiest = page.locator("td[data-cell='6-18']")

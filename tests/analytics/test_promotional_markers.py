@@ -74,8 +74,8 @@ def test_it_decides_titles_by_the_saved_markers(login, alice, acmecoffee) -> Non
 
     offer = html.split('<tr id="video-7486000011122334455">')[1].split("</tr>")[0]
     sale = html.split('<tr id="video-7486000011122334466">')[1].split("</tr>")[0]
-    assert "Promotional</span>" in offer
-    assert "Authentic</span>" in sale
+    assert '<option value="title" selected>Promotional (by title)</option>' in offer
+    assert '<option value="title" selected>Authentic (by title)</option>' in sale
 
 
 @pytest.mark.parametrize(

@@ -72,8 +72,10 @@ def test_it_marks_a_video_promotional_without_reloading(live_server, bob, videos
         assert page.evaluate("() => window.pbMarker") == "still here"
 
         # Back to the title: the markers say authentic again.
-        page.locator("#video-7486000011122334455").get_by_role("button", name="By title").click()
-        expect(page.locator("#video-7486000011122334455")).to_contain_text("by title")
+        page.locator("#video-7486000011122334455").get_by_role("combobox").select_option("title")
+        expect(page.locator("#video-7486000011122334455").locator("option:checked")).to_have_text(
+            "Authentic (by title)"
+        )
         video.refresh_from_db()
         assert video.promotional_mark is None
 
@@ -81,7 +83,13 @@ def test_it_marks_a_video_promotional_without_reloading(live_server, bob, videos
         page.get_by_role("link", name="Morning at the roastery").first.click()
         page.wait_for_function(f"() => window.Chart && Chart.getChart({VIEWS_CHART})")
         points = page.evaluate(f"() => Chart.getChart({VIEWS_CHART}).data.datasets[0].data")
-        assert points == [800, 5400, 7100]
+        assert [point["y"] for point in points] == [800, 5400, 7100]
+        # A time axis: 21, 24 and 28 March sit 3 and 4 days apart, as in the calendar.
+        days = [point["x"] for point in points]
+        assert days[0] == (date(2025, 3, 21) - date(1970, 1, 1)).days
+        assert [b - a for a, b in zip(days, days[1:], strict=False)] == [3, 4]
+        axis = page.evaluate(f"() => Chart.getChart({VIEWS_CHART}).options.scales.x.type")
+        assert axis == "linear"
         screenshot(page, "video-detail")
         assert not [e for e in errors if "Content Security Policy" in e], errors
 
