@@ -44,6 +44,9 @@ def lead_pages() -> list[str]:
         "/t/acme/connections/setup/",
         "/t/acme/a/acmecoffee/checklist/",
         "/t/acme/accounts/new/",
+        "/t/acme/accounts/",
+        "/t/acme/alerts/",
+        "/profile/",
     ]
     if video is not None:
         pages.append(f"/t/acme/a/acmecoffee/videos/{video.video_id}/")
