@@ -116,7 +116,7 @@ def test_the_import_page_follows_the_recompute_until_it_is_done(login, alice, of
     text = final.content.decode()
     assert (
         "Scorecards updated" in text
-        and "2 scorecards (7-day and 28-day, ending 27 Feb 2026)" in text
+        and "2 scorecards (7-day, 28-day and 90-day, ending 27 Feb 2026" in text
     )
     assert "hx-get" not in text
 
