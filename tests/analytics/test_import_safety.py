@@ -109,14 +109,14 @@ def test_the_import_page_follows_the_recompute_until_it_is_done(login, alice, of
     assert f'hx-get="{status_url}"' in polled.content.decode()
 
     recompute = run.scorecard_run
-    recompute.status, recompute.done, recompute.total = "done", 2, 2
+    recompute.status, recompute.done, recompute.total = "done", 3, 3
     recompute.save()
     final = client.get(status_url, headers={"HX-Request": "true"})
     assert final.status_code == 286
     text = final.content.decode()
     assert (
         "Scorecards updated" in text
-        and "2 scorecards (7-day, 28-day and 90-day, ending 27 Feb 2026" in text
+        and "3 scorecards (7-day, 28-day and 90-day, ending 27 Feb 2026" in text
     )
     assert "hx-get" not in text
 
