@@ -47,7 +47,8 @@ from django.utils import timezone
 
 from analytics.models import DailyMetric
 from analytics.parsers.canonical import canonical_used
-from analytics.parsers.cells import NET_FIELDS, iso_date
+from analytics.parsers.cells import NET_FIELDS
+from analytics.parsers.days import iso_date
 from analytics.parsers.headers import match_header
 from analytics.parsers.records import METRIC_FIELDS, MONEY_FIELDS
 from analytics.services.import_rows import ImportResult, Scope
