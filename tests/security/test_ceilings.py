@@ -101,6 +101,12 @@ def one_row_csv(acme, tmp_path):
     return path
 
 
+def _import_with_short_timeout(path: Path) -> None:
+    call_command(
+        "import_metrics", str(path), "--team", "acme", "--timeout", "0.2", stdout=StringIO()
+    )
+
+
 @pytest.mark.django_db
 def test_import_metrics_stops_at_its_timeout_writing_nothing(one_row_csv, monkeypatch):
     real = imports.upload_import
@@ -113,15 +119,7 @@ def test_import_metrics_stops_at_its_timeout_writing_nothing(one_row_csv, monkey
 
     monkeypatch.setattr(imports, "upload_import", slow_after_writing)
     with pytest.raises(CommandError, match="longer than --timeout 0.2 s"):
-        call_command(
-            "import_metrics",
-            str(one_row_csv),
-            "--team",
-            "acme",
-            "--timeout",
-            "0.2",
-            stdout=StringIO(),
-        )
+        _import_with_short_timeout(one_row_csv)
 
     assert not DailyMetric.objects.exists()
     assert not ImportRun.objects.exists()
@@ -161,15 +159,7 @@ def test_import_metrics_stops_even_when_the_deadline_was_caught_on_the_way(
 
     monkeypatch.setattr(imports, "upload_import", swallowing)
     with pytest.raises(CommandError, match="nothing was written"):
-        call_command(
-            "import_metrics",
-            str(one_row_csv),
-            "--team",
-            "acme",
-            "--timeout",
-            "0.2",
-            stdout=StringIO(),
-        )
+        _import_with_short_timeout(one_row_csv)
 
     assert not DailyMetric.objects.exists()
     assert not ImportRun.objects.exists()
