@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from enum import IntEnum
 from typing import Annotated, Any, Literal
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -132,6 +134,22 @@ def _date_cursor(value: Any) -> date:
     return date.fromisoformat(value)
 
 
+def _page(
+    rows: QuerySet[Any],
+    item: Callable[[Any], dict[str, Any]],
+    *,
+    ordering: Sequence[str],
+    cursor: str | None,
+    limit: int,
+    parse: Sequence[Callable[[Any], Any]] = (),
+) -> dict[str, Any]:
+    """One keyset page of rows in the API's list shape: the items and the next cursor."""
+    page, next_cursor = keyset_page(
+        rows, ordering=ordering, cursor=cursor, limit=limit, parse=parse
+    )
+    return {"items": [item(row) for row in page], "next_cursor": next_cursor}
+
+
 # -- accounts --
 
 
@@ -145,8 +163,7 @@ def account_list(
     request: HttpRequest, team: TeamSlug = None, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT
 ) -> dict[str, Any]:
     rows = selectors.account_list(accounts=_caller(request).accounts)
-    page, next_cursor = keyset_page(rows, ordering=["handle"], cursor=cursor, limit=limit)
-    return {"items": [_account(account) for account in page], "next_cursor": next_cursor}
+    return _page(rows, _account, ordering=["handle"], cursor=cursor, limit=limit)
 
 
 def _account(account: Account) -> dict[str, Any]:
@@ -201,10 +218,7 @@ def day_list(
     if start < EARLIEST_END or start > end:
         raise Problem(400, f"start: choose a day between {EARLIEST_END} and end ({end}).")
     rows = selectors.day_list(account=account, start=start, end=end)
-    page, next_cursor = keyset_page(
-        rows, ordering=["date"], cursor=cursor, limit=limit, parse=[_date_cursor]
-    )
-    return {"items": [_day(row) for row in page], "next_cursor": next_cursor}
+    return _page(rows, _day, ordering=["date"], cursor=cursor, limit=limit, parse=[_date_cursor])
 
 
 def _day(row: Any) -> dict[str, Any]:
@@ -268,8 +282,7 @@ def scorecard_list(
         response = _csv(f"scorecards-{caller.team.slug}-{int(window)}d-{end.isoformat()}.csv")
         export.write_csv(cards.order_by("account__handle"), response, for_spreadsheet=True)
         return response
-    page, next_cursor = keyset_page(cards, ordering=["account__handle"], cursor=cursor, limit=limit)
-    return {"items": [_scorecard(card) for card in page], "next_cursor": next_cursor}
+    return _page(cards, _scorecard, ordering=["account__handle"], cursor=cursor, limit=limit)
 
 
 @api.get(
@@ -297,10 +310,14 @@ def account_scorecard_list(
         response = _csv(f"scorecards-{caller.team.slug}-{account.handle}.csv")
         export.write_csv(cards.order_by(*ordering), response, for_spreadsheet=True)
         return response
-    page, next_cursor = keyset_page(
-        cards, ordering=ordering, cursor=cursor, limit=limit, parse=[_date_cursor, _date_cursor]
+    return _page(
+        cards,
+        _scorecard,
+        ordering=ordering,
+        cursor=cursor,
+        limit=limit,
+        parse=[_date_cursor, _date_cursor],
     )
-    return {"items": [_scorecard(card) for card in page], "next_cursor": next_cursor}
 
 
 def _scorecard(card: Any) -> dict[str, str]:
@@ -331,8 +348,7 @@ def video_list(
         video_csv.write_csv(video_export_rows(team=caller.team, account=account), response)
         return response
     videos = selectors.video_list(account=account)
-    page, next_cursor = keyset_page(videos, ordering=["video_id"], cursor=cursor, limit=limit)
-    return {"items": [_video(video) for video in page], "next_cursor": next_cursor}
+    return _page(videos, _video, ordering=["video_id"], cursor=cursor, limit=limit)
 
 
 def _video(video: Any) -> dict[str, Any]:

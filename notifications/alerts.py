@@ -31,7 +31,6 @@ from analytics import rules
 from analytics.models import DailyMetric, Scorecard
 from analytics.selectors.scorecards import DEFAULT_DAYS
 from analytics.services.scorecards import account_targets
-from connections.models import Connection
 from notifications import webhooks
 from notifications.models import (
     AlertEvent,
@@ -42,6 +41,7 @@ from notifications.models import (
     Webhook,
     WebhookDelivery,
 )
+from notifications.selectors import failing_connections
 from notifications.tasks import deliver_alert_event, deliver_webhook, evaluate_team_alerts
 
 logger = logging.getLogger(__name__)
@@ -171,9 +171,7 @@ def _grade_drops(accounts: list[Account]) -> list[Finding]:
 
 def _sync_failures(accounts: list[Account]) -> list[Finding]:
     by_pk = {account.pk: account for account in accounts}
-    connections = Connection.objects.filter(account__in=list(by_pk)).filter(
-        Q(status=Connection.Status.NEEDS_RECONNECT) | Q(last_sync_ok=False)
-    )
+    connections = failing_connections(accounts=accounts)
     found = []
     for connection in connections.order_by("account_id", "source"):
         account = by_pk[connection.account_id]

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -225,11 +225,16 @@ def _checklist_lines(accounts: list[Account], slug: str, today: date) -> list[At
     return lines
 
 
-def _connection_lines(accounts: list[Account], slug: str) -> list[AttentionLine]:
-    by_pk = {account.pk: account for account in accounts}
-    connections = Connection.objects.filter(account__in=list(by_pk)).filter(
+def failing_connections(*, accounts: list[Account]) -> QuerySet[Connection]:
+    """The accounts' connections that need reconnecting or whose last sync failed."""
+    return Connection.objects.filter(account__in=[account.pk for account in accounts]).filter(
         Q(status=Connection.Status.NEEDS_RECONNECT) | Q(last_sync_ok=False)
     )
+
+
+def _connection_lines(accounts: list[Account], slug: str) -> list[AttentionLine]:
+    by_pk = {account.pk: account for account in accounts}
+    connections = failing_connections(accounts=accounts)
     lines = []
     for connection in connections.order_by("account__handle", "source"):
         account = by_pk[connection.account_id]

@@ -17,10 +17,12 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import team_view
 from accounts.models import Account, Membership
 from accounts.selectors import account_get
-from reports import selectors, shares
+from reports import shares
 from reports.forms import ReportPeriodForm, ShareLinkForm
 from reports.pdf import pdf_response
 from reports.periods import ReportPeriod
+from reports.selectors import accounts as account_reports
+from reports.selectors import teams as team_reports
 from reports.services import share_link_create, share_link_revoke
 
 SHARES_PER_PAGE = 25
@@ -38,7 +40,7 @@ def account_report(request: HttpRequest, membership: Membership, handle: str) ->
     context = {
         "membership": membership,
         "account": account,
-        "report": selectors.account_report(account=account, period=period),
+        "report": account_reports.account_report(account=account, period=period),
         "period_form": ReportPeriodForm.showing(period),
         "period_error": form.period_error(),
         "share_form": ShareLinkForm.for_period(period, account.handle),
@@ -53,7 +55,7 @@ def team_report(request: HttpRequest, membership: Membership) -> HttpResponse:
     period = form.period()
     context = {
         "membership": membership,
-        "report": selectors.team_report(
+        "report": team_reports.team_report(
             team=membership.team, accounts=_team_accounts(request, membership), period=period
         ),
         "period_form": ReportPeriodForm.showing(period),
@@ -130,11 +132,13 @@ def shared_report(request: HttpRequest, token: str) -> HttpResponse:
     context: dict[str, Any] = {"shared": True, "shared_until": link.expires_on, "link": link}
     if link.account_id:
         context["account"] = link.account
-        context["report"] = selectors.account_report(account=link.account, period=period)
+        context["report"] = account_reports.account_report(account=link.account, period=period)
         template, name = "reports/account_report.html", f"{link.account.handle}-report"
     else:
         accounts = list(Account.objects.filter(team=link.team).active().order_by("handle"))
-        context["report"] = selectors.team_report(team=link.team, accounts=accounts, period=period)
+        context["report"] = team_reports.team_report(
+            team=link.team, accounts=accounts, period=period
+        )
         template, name = "reports/team_report.html", f"{link.team.slug}-report"
     return _private(_answer(request, template, context, name))
 

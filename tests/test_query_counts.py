@@ -7,11 +7,9 @@ checklist and its Content page, each for a team of 10 accounts and one of 1,000.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
+
+from tests.bench_scripts import bench_module
 
 # The most queries each page may ask (bench/pages.py prints the goal, 10). Three of them
 # are every signed-in team page's: the session, the user and the memberships.
@@ -26,24 +24,10 @@ CEILING = {
     "content": 10,
 }
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
-
-
-def _bench_module(name: str):
-    """bench/<name>.py, loaded as bench_<name> (bench/ is scripts, not a package)."""
-    sys.path.insert(0, str(BENCH))
-    try:
-        spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(BENCH))
-    return module
-
 
 @pytest.fixture
 def bench(db: None):
-    pages, data = _bench_module("pages"), _bench_module("pages_data")
+    pages, data = bench_module("pages"), bench_module("pages_data")
     end = data.end_day()
     # Enough days for the four stored 28-day scorecards' windows.
     days = data.WINDOW_DAYS * data.SCORECARD_PERIODS + 1

@@ -12,14 +12,8 @@ from datetime import date
 from decimal import Decimal
 from operator import itemgetter
 
-from analytics.parsers.cells import (
-    NET_FIELDS,
-    canonical_count,
-    canonical_money,
-    iso_date,
-    not_yet,
-    show,
-)
+from analytics.parsers.cells import NET_FIELDS, canonical_count, canonical_money, show
+from analytics.parsers.days import iso_date, not_yet
 from analytics.parsers.headers import (
     METRIC_SET,
     Header,

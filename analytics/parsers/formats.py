@@ -14,15 +14,12 @@ from itertools import chain
 from typing import BinaryIO
 
 from analytics.parsers.canonical import canonical_rows, canonical_used
-from analytics.parsers.cells import (
-    NET_FIELDS,
-    ads_number,
+from analytics.parsers.cells import NET_FIELDS, ads_number, show, studio_count
+from analytics.parsers.days import (
     full_date,
     iso_date,
     not_yet,
     place_in_years,
-    show,
-    studio_count,
     studio_day,
     unplaced,
     unsuggested_year_steps,

@@ -12,15 +12,8 @@ import re
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from analytics.parsers.cells import (
-    StudioDay,
-    not_yet,
-    place_in_years,
-    show,
-    studio_count,
-    studio_day,
-    unplaced,
-)
+from analytics.parsers.cells import show, studio_count
+from analytics.parsers.days import StudioDay, not_yet, place_in_years, studio_day, unplaced
 from analytics.parsers.headers import SHARE_KEYS, STUDIO_COLUMNS
 from analytics.parsers.links import LINK_FORM, parse_video_link
 from analytics.parsers.records import (

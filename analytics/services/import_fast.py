@@ -47,10 +47,12 @@ from django.utils import timezone
 
 from analytics.models import DailyMetric
 from analytics.parsers.canonical import canonical_used
-from analytics.parsers.cells import NET_FIELDS, iso_date
+from analytics.parsers.cells import NET_FIELDS
+from analytics.parsers.days import iso_date
 from analytics.parsers.headers import match_header
 from analytics.parsers.records import METRIC_FIELDS, MONEY_FIELDS
-from analytics.services.import_rows import ImportResult, Scope
+from analytics.services.import_results import ImportResult
+from analytics.services.import_rows import Scope
 from analytics.services.metric_writes import insert_sql, merge_sql
 
 _RAW = "tmp_import_raw"

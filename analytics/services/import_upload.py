@@ -34,10 +34,9 @@ from analytics.parsers import (
 )
 from analytics.services import studio_tabs
 from analytics.services.import_fast import fast_import
+from analytics.services.import_results import Errors, ImportResult
 from analytics.services.import_rows import (
     NO_ACCOUNT,
-    Errors,
-    ImportResult,
     Scope,
     check_something_read,
     counted,

@@ -57,9 +57,7 @@ from analytics.parsers import (
     FORMATS,
     MAX_REPORTED_ERRORS,
 )
-from analytics.services.import_rows import (
-    ImportResult,
-)
+from analytics.services.import_results import ImportResult
 from analytics.services.import_upload import EARLIEST_AS_OF as EARLIEST_AS_OF
 from analytics.services.import_upload import NOTHING_CHANGED as NOTHING_CHANGED
 from analytics.services.import_upload import RECOMPUTE_QUEUED as RECOMPUTE_QUEUED

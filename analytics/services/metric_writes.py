@@ -27,7 +27,8 @@ from analytics.models import (
 from analytics.parsers import (
     MetricRow,
 )
-from analytics.services.import_rows import MONEY, UNNAMED_CAMPAIGN, Errors, ImportResult
+from analytics.services.import_results import Errors, ImportResult
+from analytics.services.import_rows import MONEY, UNNAMED_CAMPAIGN
 from lib.pg import copy_upsert
 
 # Rows per ORM batch, and per read of the existing rows they may change.

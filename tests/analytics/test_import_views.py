@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import io
-import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Kind
 from analytics.models import DailyMetric, ImportFile, ImportRun
 from analytics.services.imports import import_preview
+from tests.analytics.studio_files import zipped
 from tests.factories import AccountFactory
 
 FILES = Path(__file__).parent / "files"
@@ -23,14 +22,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 
 def upload(name: str, content: bytes, content_type: str = "text/csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type=content_type)
-
-
-def zipped(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 @pytest.fixture

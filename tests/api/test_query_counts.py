@@ -5,31 +5,16 @@ The data is bench/pages_data.py's (fewer days), and the counts are what bench/ap
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-BENCH = Path(__file__).resolve().parent.parent.parent / "bench"
-
-
-def _bench_module(name: str):
-    sys.path.append(str(BENCH))
-    try:
-        spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(BENCH))
-    return module
+from tests.bench_scripts import bench_module
 
 
 @pytest.mark.django_db
 def test_it_asks_the_same_number_of_queries_at_10_and_1000_accounts() -> None:
     from accounts.models import Account
 
-    bench, data = _bench_module("api"), _bench_module("pages_data")
+    bench, data = bench_module("api"), bench_module("pages_data")
     days = data.WINDOW_DAYS * data.SCORECARD_PERIODS + 1
     data.load_team(data.SMALL_TEAM, data.SMALL_ACCOUNTS, data.SMALL_LEAD, days, data.end_day())
     data.load_team(data.BIG_TEAM, 1000, data.LEAD, days, data.end_day())

@@ -4,6 +4,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from accounts.models import Account
+from connections.models import Connection
 from tests.notifications.smtp import Inbox, smtp_server
 
 
@@ -20,3 +22,15 @@ def inbox(settings) -> Iterator[Inbox]:
         settings.EMAIL_HOST_PASSWORD = ""
         settings.PLAYBOOK_BASE_URL = "https://playbook.example.com"
         yield received
+
+
+@pytest.fixture
+def display_to_reconnect(acmecoffee: Account) -> Connection:
+    """@acmecoffee's TikTok display connection, waiting to be reconnected."""
+    return Connection.objects.create(
+        account=acmecoffee,
+        source="display",
+        external_id="1",
+        access_token="x",
+        status=Connection.Status.NEEDS_RECONNECT,
+    )

@@ -69,15 +69,11 @@ def test_it_fires_on_a_grade_drop_of_ten_points(acme, acmecoffee, acme_deals) ->
     assert event.state.account == acmecoffee and "dropped 10.0 points" in event.text
 
 
-def test_it_fires_per_connection_that_failed_or_needs_reconnecting(acme, acmecoffee) -> None:
+def test_it_fires_per_connection_that_failed_or_needs_reconnecting(
+    acme, display_to_reconnect
+) -> None:
     turn_on(acme, Condition.SYNC_FAILED)
-    connection = Connection.objects.create(
-        account=acmecoffee,
-        source="display",
-        external_id="1",
-        access_token="x",
-        status=Connection.Status.NEEDS_RECONNECT,
-    )
+    connection = display_to_reconnect
     [event] = alerts.alerts_evaluate(team=acme)
     assert "needs reconnecting" in event.text and event.state.subject == "display"
     connection.status = Connection.Status.ACTIVE

@@ -92,17 +92,10 @@ def test_it_shows_a_manager_only_their_accounts(login, bob, acmecoffee, acme_dea
 
 
 def test_it_lists_connections_to_reconnect_and_failed_syncs(
-    login, alice, acmecoffee, acme_deals
+    login, alice, acmecoffee, acme_deals, display_to_reconnect
 ) -> None:
     for account in (acmecoffee, acme_deals):
         fresh(account)
-    Connection.objects.create(
-        account=acmecoffee,
-        source="display",
-        external_id="1",
-        access_token="x",
-        status=Connection.Status.NEEDS_RECONNECT,
-    )
     Connection.objects.create(
         account=acme_deals,
         source="ads",

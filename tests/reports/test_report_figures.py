@@ -18,7 +18,7 @@ from analytics import rules
 from analytics.models import DailyMetric
 from analytics.services.scorecards import account_targets
 from reports.periods import PREVIOUS, YEAR, ReportPeriod, year_earlier
-from reports.selectors import period_scores
+from reports.selectors.scores import period_scores
 from tests.analytics import rules_reference
 from tests.analytics.chunked import END, accounts_with_history
 from tests.analytics.test_window_totals import added_up

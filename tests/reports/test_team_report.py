@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from reports.periods import ReportPeriod
-from reports.selectors import period_scores
+from reports.selectors.scores import period_scores
 from tests.analytics.chunked import accounts_with_history
 
 pytestmark = pytest.mark.django_db

@@ -92,11 +92,23 @@ def test_a_deadline_raises_in_the_block():
         time.sleep(1)
 
 
-@pytest.mark.django_db
-def test_import_metrics_stops_at_its_timeout_writing_nothing(acme, tmp_path, monkeypatch):
+@pytest.fixture
+def one_row_csv(acme, tmp_path):
+    """A canonical file of one row for acme's @acmeofficial, as import_metrics reads it."""
     AccountFactory(team=acme, handle="acmeofficial")
     path = tmp_path / "rows.csv"
     path.write_text("date,handle,likes\n2024-10-07,acmeofficial,3\n")
+    return path
+
+
+def _import_with_short_timeout(path: Path) -> None:
+    call_command(
+        "import_metrics", str(path), "--team", "acme", "--timeout", "0.2", stdout=StringIO()
+    )
+
+
+@pytest.mark.django_db
+def test_import_metrics_stops_at_its_timeout_writing_nothing(one_row_csv, monkeypatch):
     real = imports.upload_import
 
     def slow_after_writing(**kwargs):
@@ -107,19 +119,14 @@ def test_import_metrics_stops_at_its_timeout_writing_nothing(acme, tmp_path, mon
 
     monkeypatch.setattr(imports, "upload_import", slow_after_writing)
     with pytest.raises(CommandError, match="longer than --timeout 0.2 s"):
-        call_command(
-            "import_metrics", str(path), "--team", "acme", "--timeout", "0.2", stdout=StringIO()
-        )
+        _import_with_short_timeout(one_row_csv)
 
     assert not DailyMetric.objects.exists()
     assert not ImportRun.objects.exists()
 
 
 @pytest.mark.django_db
-def test_import_metrics_has_a_default_timeout_of_ten_minutes(acme, tmp_path, monkeypatch):
-    AccountFactory(team=acme, handle="acmeofficial")
-    path = tmp_path / "rows.csv"
-    path.write_text("date,handle,likes\n2024-10-07,acmeofficial,3\n")
+def test_import_metrics_has_a_default_timeout_of_ten_minutes(one_row_csv, monkeypatch):
     armed = []
 
     from analytics.management.commands import import_metrics
@@ -131,7 +138,7 @@ def test_import_metrics_has_a_default_timeout_of_ten_minutes(acme, tmp_path, mon
         return real(seconds, *args)
 
     monkeypatch.setattr(import_metrics, "deadline", spy)
-    call_command("import_metrics", str(path), "--team", "acme", stdout=StringIO())
+    call_command("import_metrics", str(one_row_csv), "--team", "acme", stdout=StringIO())
 
     assert armed == [600]
     assert DailyMetric.objects.count() == 1
@@ -139,11 +146,8 @@ def test_import_metrics_has_a_default_timeout_of_ten_minutes(acme, tmp_path, mon
 
 @pytest.mark.django_db
 def test_import_metrics_stops_even_when_the_deadline_was_caught_on_the_way(
-    acme, tmp_path, monkeypatch
+    one_row_csv, monkeypatch
 ):
-    AccountFactory(team=acme, handle="acmeofficial")
-    path = tmp_path / "rows.csv"
-    path.write_text("date,handle,likes\n2024-10-07,acmeofficial,3\n")
     real = imports.upload_import
 
     def swallowing(**kwargs):
@@ -155,9 +159,7 @@ def test_import_metrics_stops_even_when_the_deadline_was_caught_on_the_way(
 
     monkeypatch.setattr(imports, "upload_import", swallowing)
     with pytest.raises(CommandError, match="nothing was written"):
-        call_command(
-            "import_metrics", str(path), "--team", "acme", "--timeout", "0.2", stdout=StringIO()
-        )
+        _import_with_short_timeout(one_row_csv)
 
     assert not DailyMetric.objects.exists()
     assert not ImportRun.objects.exists()

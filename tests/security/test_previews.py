@@ -23,20 +23,13 @@ from analytics.services.imports import import_apply, import_preview
 from analytics.services.previews import MAX_OPEN_PREVIEWS
 from analytics.tasks import purge_old_previews
 from config.celery import app
+from tests.analytics.studio_files import zipped
 from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
 
 CSV = b"date,handle,likes\n2024-10-07,acmeofficial,3\n"
 AS_OF = date(2025, 1, 5)
-
-
-def zipped(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 # Incompressible filler: a skipped member a preview used to keep whole.

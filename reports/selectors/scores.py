@@ -1,0 +1,136 @@
+"""Each account scored over a report's period and its comparison, by the scorecard rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from accounts.models import Account
+from analytics import rules
+from analytics.selectors.totals import window_totals, windows_totals
+from analytics.services.scorecards import account_targets
+from reports.periods import PREVIOUS, ReportPeriod
+from strategy.selectors.overview import practice_scores
+
+# The figures scored against a target, in the order of docs/scoring.md.
+TARGET_FIGURES = (
+    ("engagement_rate", "Engagement rate"),
+    ("follower_growth", "Follower growth"),
+    ("ctr", "Click-through rate (CTR)"),
+    ("conversion_rate", "Conversion rate"),
+    ("roi", "Return on investment (ROI)"),
+)
+# The other figures: name, label and how the page writes them.
+OTHER_FIGURES = (
+    ("views", "Video views", "count"),
+    ("interactions", "Interactions (likes, comments, shares)", "count"),
+    ("impressions", "Paid impressions", "count"),
+    ("clicks", "Paid clicks", "count"),
+    ("conversions", "Conversions", "count"),
+    ("spend", "Spend", "money"),
+    ("revenue", "Revenue", "money"),
+    ("cpa", "Cost per acquisition (CPA)", "money"),
+    ("roas", "Return on ad spend (ROAS)", "rate"),
+)
+
+
+@dataclass(frozen=True)
+class FigureLine:
+    name: str
+    label: str
+    form: str
+    value: object
+    compared: object
+
+
+@dataclass(frozen=True)
+class AccountScores:
+    """One account's scores over the period and over the period it is compared with."""
+
+    account: Account
+    score: rules.Score
+    compared: rules.Score
+    practice: Decimal | None = None
+    compared_practice: Decimal | None = None
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.score.overall_score is None or self.compared.overall_score is None:
+            return None
+        return self.score.overall_score - self.compared.overall_score
+
+    @property
+    def flag_labels(self) -> str:
+        return "; ".join(rules.FLAG_LABELS[flag] for flag in self.score.flags)
+
+
+def period_scores(*, accounts: list[Account], period: ReportPeriod) -> list[AccountScores]:
+    """Each account scored over the period and over its comparison, by the scorecard rules.
+
+    The period's `declining` flag compares with the previous period of the same length, as
+    a scorecard's does, whichever comparison the report shows.
+    """
+    ids = [account.pk for account in accounts]
+    previous_start, _ = period.previous
+    current, previous = windows_totals(
+        account_ids=ids, start=period.start, end=period.end, previous_start=previous_start
+    )
+    if period.compare == PREVIOUS:
+        compared = previous
+    else:
+        compared_start, compared_end = period.comparison
+        compared = window_totals(account_ids=ids, start=compared_start, end=compared_end)
+    empty = rules.EMPTY_TOTALS
+    days = period.days
+    scored = []
+    for account in accounts:
+        targets = account_targets(account)
+        previous_overall = rules.overall_score(
+            kind=account.kind, days=days, totals=previous.get(account.pk, empty), targets=targets
+        )
+        score = rules.score(
+            kind=account.kind,
+            verified=account.verified,
+            days=days,
+            totals=current.get(account.pk, empty),
+            targets=targets,
+            previous_overall=previous_overall,
+        )
+        compared_score = rules.score(
+            kind=account.kind,
+            verified=account.verified,
+            days=days,
+            totals=compared.get(account.pk, empty),
+            targets=targets,
+            previous_overall=None,
+        )
+        scored.append(AccountScores(account=account, score=score, compared=compared_score))
+    return scored
+
+
+def with_practice(
+    lines: list[AccountScores], period: ReportPeriod, *, compared: bool
+) -> list[AccountScores]:
+    accounts = [line.account for line in lines]
+    current = practice_scores(accounts=accounts, start=period.start, end=period.end)
+    before: dict[int, Decimal | None] = {}
+    if compared:
+        compared_start, compared_end = period.comparison
+        before = practice_scores(accounts=accounts, start=compared_start, end=compared_end)
+    return [
+        AccountScores(
+            account=line.account,
+            score=line.score,
+            compared=line.compared,
+            practice=current.get(line.account.pk),
+            compared_practice=before.get(line.account.pk),
+        )
+        for line in lines
+    ]
+
+
+def mean(values: object) -> Decimal | None:
+    present = [value for value in values if value is not None]  # type: ignore[attr-defined]
+    if not present:
+        return None
+    return rules.round_score(sum(present, Decimal(0)) / len(present))
