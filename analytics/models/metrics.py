@@ -57,6 +57,10 @@ class DailyMetric(models.Model):
         return f"{self.account} {self.date}"
 
 
+# The name a campaign row without one is stored under, by the imports and the API sync.
+UNNAMED_CAMPAIGN = "(no campaign name)"
+
+
 class Campaign(models.Model):
     """A paid campaign named by an Ads Manager report."""
 

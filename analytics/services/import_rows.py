@@ -21,6 +21,7 @@ from analytics.models import (
     ImportRun,
     ScorecardRun,
 )
+from analytics.models.metrics import UNNAMED_CAMPAIGN
 from analytics.parsers import (
     MAX_REPORTED_ERRORS,
     MetricRow,
@@ -30,7 +31,6 @@ from analytics.parsers import (
 from analytics.parsers.headers import NO_KNOWN_FORMAT
 from analytics.parsers.merge import merge_row, sum_ads_rows
 
-UNNAMED_CAMPAIGN = "(no campaign name)"
 # A column's limits (numeric(14, 2) and bigint): a figure beyond them is a row error
 # rather than a database error.
 MAX_MONEY = Decimal(10) ** 12

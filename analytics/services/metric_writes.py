@@ -24,10 +24,11 @@ from analytics.models import (
     CampaignDay,
     DailyMetric,
 )
+from analytics.models.metrics import UNNAMED_CAMPAIGN
 from analytics.parsers import (
     MetricRow,
 )
-from analytics.services.import_rows import MONEY, UNNAMED_CAMPAIGN, Errors, ImportResult
+from analytics.services.import_rows import MONEY, Errors, ImportResult
 from lib.pg import copy_upsert
 
 # Rows per ORM batch, and per read of the existing rows they may change.
