@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from accounts.models import Account
 from accounts.querysets import AccountScopedQuerySet
-from analytics.models.columns import money_field
+from analytics.fields import money_field
 
 
 class DailyMetric(models.Model):
