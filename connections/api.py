@@ -1,4 +1,9 @@
-"""TikTok's endpoints as Playbook uses them (docs/tiktok-api.md), through connections.client."""
+"""TikTok's endpoints as Playbook uses them (docs/tiktok-api.md), through connections.client.
+
+Each function takes the caller's `http` (connections.client.session()), so a sync's calls
+share one keep-alive client. Reads are marked idempotent (retried); code exchanges and
+token refreshes are not (made once).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from typing import Any
 from django.conf import settings
 
 from analytics.parsers.links import VIDEO_ID
-from connections.client import ApiError, check_business, check_v2, request
+from connections.client import ApiError, TikTokHttp, check_business, check_v2
 from lib.numbers import BIGINT_MAX, OutOfRange, bounded_decimal, bounded_int
 
 DISPLAY_SCOPES = "user.info.basic,user.info.stats,video.list"
@@ -98,8 +103,8 @@ def _tokens(body: dict[str, Any], what: str) -> Tokens:
     )
 
 
-def display_exchange_code(*, code: str, redirect_uri: str) -> Tokens:
-    body = request(
+def display_exchange_code(*, http: TikTokHttp, code: str, redirect_uri: str) -> Tokens:
+    body = http.request(
         "POST",
         _v2("/v2/oauth/token/"),
         data={
@@ -109,13 +114,14 @@ def display_exchange_code(*, code: str, redirect_uri: str) -> Tokens:
             "grant_type": "authorization_code",
             "redirect_uri": redirect_uri,
         },
+        idempotent=False,
         what="token exchange",
     )
     return _tokens(body, "token exchange")
 
 
-def display_refresh(*, refresh_token: str) -> Tokens:
-    body = request(
+def display_refresh(*, http: TikTokHttp, refresh_token: str) -> Tokens:
+    body = http.request(
         "POST",
         _v2("/v2/oauth/token/"),
         data={
@@ -124,17 +130,19 @@ def display_refresh(*, refresh_token: str) -> Tokens:
             "grant_type": "refresh_token",
             "refresh_token": refresh_token,
         },
+        idempotent=False,
         what="token refresh",
     )
     return _tokens(body, "token refresh")
 
 
-def display_user(*, access_token: str) -> UserStats:
-    body = request(
+def display_user(*, http: TikTokHttp, access_token: str) -> UserStats:
+    body = http.request(
         "GET",
         _v2("/v2/user/info/"),
         headers={"Authorization": f"Bearer {access_token}"},
         params={"fields": USER_FIELDS},
+        idempotent=True,
         what="user info",
     )
     user = check_v2(body, "user info").get("user")
@@ -147,7 +155,7 @@ def display_user(*, access_token: str) -> UserStats:
     )
 
 
-def display_videos(*, access_token: str) -> list[VideoTotals]:
+def display_videos(*, http: TikTokHttp, access_token: str) -> list[VideoTotals]:
     """Every public video, page by page (cursor and has_more)."""
     videos: list[VideoTotals] = []
     cursor: int | None = None
@@ -155,12 +163,13 @@ def display_videos(*, access_token: str) -> list[VideoTotals]:
         payload: dict[str, Any] = {"max_count": VIDEO_PAGE}
         if cursor is not None:
             payload["cursor"] = cursor
-        body = request(
+        body = http.request(
             "POST",
             _v2("/v2/video/list/"),
             headers={"Authorization": f"Bearer {access_token}"},
             params={"fields": VIDEO_FIELDS},
             json=payload,
+            idempotent=True,
             what="video list",
         )
         data = check_v2(body, "video list")
@@ -198,9 +207,9 @@ def _video(item: Any) -> VideoTotals:
     )
 
 
-def business_exchange_code(*, auth_code: str) -> tuple[str, list[str], str]:
+def business_exchange_code(*, http: TikTokHttp, auth_code: str) -> tuple[str, list[str], str]:
     """The Marketing API's long-term token, the advertiser ids it may read, its scopes."""
-    body = request(
+    body = http.request(
         "POST",
         _business("/open_api/v1.3/oauth2/access_token/"),
         json={
@@ -208,6 +217,7 @@ def business_exchange_code(*, auth_code: str) -> tuple[str, list[str], str]:
             "secret": settings.TIKTOK_BUSINESS_SECRET,
             "auth_code": auth_code,
         },
+        idempotent=False,
         what="advertiser token exchange",
     )
     data = check_business(body, "advertiser token exchange")
@@ -219,13 +229,13 @@ def business_exchange_code(*, auth_code: str) -> tuple[str, list[str], str]:
 
 
 def business_report(
-    *, access_token: str, advertiser_id: str, start: date, end: date
+    *, http: TikTokHttp, access_token: str, advertiser_id: str, start: date, end: date
 ) -> list[CampaignDayRow]:
     """The integrated report (BASIC, by campaign and day), every page."""
     rows: list[CampaignDayRow] = []
     page = 1
     while page <= MAX_PAGES:
-        body = request(
+        body = http.request(
             "GET",
             _business("/open_api/v1.3/report/integrated/get/"),
             headers={"Access-Token": access_token},
@@ -240,6 +250,7 @@ def business_report(
                 "page": page,
                 "page_size": REPORT_PAGE,
             },
+            idempotent=True,
             what="ads report",
         )
         data = check_business(body, "ads report")

@@ -1,39 +1,62 @@
-"""The HTTP layer for TikTok's APIs: retries, a shared rate limit, error envelopes.
+"""The HTTP layer for TikTok's APIs: one client per sync, retries, a shared rate limit.
 
-Every call goes through the configured bases (TIKTOK_API_BASE, TIKTOK_BUSINESS_API_BASE).
-A 429 waits as long as Retry-After says (else backs off exponentially), a 5xx or a
-network fault backs off and retries, up to TIKTOK_MAX_ATTEMPTS; each call has a time
-limit (TIKTOK_TIMEOUT). Calls of all workers share one per-second budget in Redis.
+A sync opens one `TikTokHttp` (`with session() as http:`): one keep-alive httpx.Client,
+so its pages share connections instead of a TLS handshake each, with TIKTOK_TIMEOUT as
+every time limit; it is closed when the sync ends. Every call goes through the
+configured bases (TIKTOK_API_BASE, TIKTOK_BUSINESS_API_BASE).
+
+Retries come from tenacity, and only for idempotent calls (reads: the GETs and the
+Display API's video-list query, a POST that only reads): a 429 waits as long as
+Retry-After says, a 5xx or a network fault backs off exponentially with jitter, up to
+TIKTOK_MAX_ATTEMPTS attempts in all. A call that may change something on TikTok's side
+(a code exchange, a token refresh) is made once: a refresh that timed out may have
+succeeded, and repeating it with the old refresh token would be refused. Its fault is
+reported as temporary (`ApiError.temporary`), so the next sync tries again.
+
+Calls of all workers share one per-second budget in Redis, through one Redis client per
+process.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
+from types import TracebackType
 from typing import Any
 
 import httpx
 import redis
+import tenacity
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
 # Longest wait a Retry-After may ask for before the call counts as failed.
 MAX_RETRY_AFTER = 60.0
+# Backoff: BACKOFF_BASE * 2**(attempt - 1) seconds plus up to BACKOFF_BASE of jitter.
 BACKOFF_BASE = 0.5
+MAX_BACKOFF = 30.0
 RATE_KEY = "playbook:tiktok:rate:{app}:{second}"
 
 sleep: Callable[[float], None] = time.sleep
 
 
 class ApiError(Exception):
-    """TikTok answered with an error, or not at all; `code` is TikTok's error code if any."""
+    """TikTok answered with an error, or not at all; `code` is TikTok's error code if any.
 
-    def __init__(self, message: str, *, code: str = "", status: int | None = None) -> None:
+    `temporary` says the fault was on the way or on TikTok's side (a timeout, a network
+    fault, a 5xx, a 429): trying again later may work, nobody needs to reconnect.
+    """
+
+    def __init__(
+        self, message: str, *, code: str = "", status: int | None = None, temporary: bool = False
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.status = status
+        self.temporary = temporary
 
 
 class TokenExpired(ApiError):
@@ -44,10 +67,31 @@ class RateLimited(ApiError):
     """Still rate-limited after every attempt."""
 
 
+class _Retryable(Exception):
+    """A fault another attempt may cure; `retry_after` is TikTok's Retry-After, if given."""
+
+    def __init__(
+        self, message: str, *, status: int | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
+_redis_lock = threading.Lock()
+_redis_client: tuple[str, redis.Redis] | None = None
+
+
 def _redis() -> redis.Redis:
-    return redis.Redis.from_url(
-        settings.CELERY_BROKER_URL, socket_connect_timeout=1, socket_timeout=1
-    )
+    """The process's one Redis client for the rate limit (its pool is thread-safe and
+    renews its connections after a fork); made on first use, again if the URL changes."""
+    global _redis_client
+    url = settings.CELERY_BROKER_URL
+    with _redis_lock:
+        if _redis_client is None or _redis_client[0] != url:
+            client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+            _redis_client = (url, client)
+        return _redis_client[1]
 
 
 def wait_for_budget() -> int | None:
@@ -60,80 +104,138 @@ def wait_for_budget() -> int | None:
         return None
     try:
         client = _redis()
-        try:
-            for _attempt in range(50):
-                now = time.time()
-                key = RATE_KEY.format(app=settings.TIKTOK_CLIENT_KEY or "-", second=int(now))
-                pipe = client.pipeline()
-                pipe.incr(key)
-                pipe.expire(key, 2)
-                count = pipe.execute()[0]
-                if count <= limit:
-                    return int(now)
-                sleep(1 - (now % 1) + 0.01)
-        finally:
-            client.close()
+        for _attempt in range(50):
+            now = time.time()
+            key = RATE_KEY.format(app=settings.TIKTOK_CLIENT_KEY or "-", second=int(now))
+            pipe = client.pipeline()
+            pipe.incr(key)
+            pipe.expire(key, 2)
+            count = pipe.execute()[0]
+            if count <= limit:
+                return int(now)
+            sleep(1 - (now % 1) + 0.01)
     except (redis.RedisError, OSError):
         # Without Redis the demo still syncs; TikTok's own 429 then paces the calls.
         logger.warning("TikTok rate limit not shared: Redis does not answer")
     return None
 
 
-def _retry_after(response: httpx.Response, attempt: int) -> float:
-    header = response.headers.get("Retry-After", "")
+def new_http_client() -> httpx.Client:
+    """A keep-alive client whose every limit (connect, read, write, pool) is TIKTOK_TIMEOUT."""
+    return httpx.Client(timeout=httpx.Timeout(settings.TIKTOK_TIMEOUT))
+
+
+_backoff = tenacity.wait_exponential(
+    multiplier=BACKOFF_BASE, max=MAX_BACKOFF
+) + tenacity.wait_random(0, BACKOFF_BASE)
+
+
+def _wait(state: tenacity.RetryCallState) -> float:
+    """Retry-After when TikTok gave one, else exponential backoff with jitter."""
+    fault = state.outcome.exception() if state.outcome else None
+    if isinstance(fault, _Retryable) and fault.retry_after is not None:
+        return fault.retry_after
+    return _backoff(state)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
     try:
-        return min(float(header), MAX_RETRY_AFTER)
+        return min(max(float(response.headers.get("Retry-After", "")), 0.0), MAX_RETRY_AFTER)
     except ValueError:
-        return BACKOFF_BASE * 2**attempt
+        return None
 
 
-def request(
-    method: str,
-    url: str,
-    *,
-    headers: dict[str, str] | None = None,
-    params: dict[str, Any] | None = None,
-    json: Any = None,
-    data: dict[str, str] | None = None,
-    what: str,
-) -> dict[str, Any]:
-    """One call with retries; the decoded JSON object, or ApiError saying what failed.
+def _pause(seconds: float) -> None:
+    sleep(seconds)  # looked up at each call, so tests may replace `sleep`
 
-    `what` names the call in errors ("video list"), since URLs may carry tokens.
-    """
-    attempts = max(settings.TIKTOK_MAX_ATTEMPTS, 1)
-    last = ""
-    for attempt in range(attempts):
+
+class TikTokHttp:
+    """One sync's connection to TikTok: a keep-alive client, closed by `close()` or `with`."""
+
+    def __init__(self) -> None:
+        self.client = new_http_client()
+
+    def __enter__(self) -> TikTokHttp:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.client.close()
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        idempotent: bool,
+        headers: dict[str, str] | None = None,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        data: dict[str, str] | None = None,
+        what: str,
+    ) -> dict[str, Any]:
+        """One call; the decoded JSON object, or ApiError saying what failed.
+
+        Only an `idempotent` call is retried. `what` names the call in errors ("video
+        list"), since URLs may carry tokens.
+        """
+        attempts = max(settings.TIKTOK_MAX_ATTEMPTS, 1) if idempotent else 1
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(attempts),
+            wait=_wait,
+            retry=tenacity.retry_if_exception_type(_Retryable),
+            sleep=_pause,
+            reraise=True,
+        )
+        request = self.client.build_request(
+            method, url, headers=headers, params=params, json=json, data=data
+        )
+        try:
+            response = retrying(self._send, request, what)
+        except _Retryable as fault:
+            tried = f"{attempts} attempts" if attempts > 1 else "not retried"
+            error = RateLimited if fault.status == 429 else ApiError
+            raise error(
+                f"{fault}, {tried}",
+                code="rate_limit_exceeded" if fault.status == 429 else "",
+                status=fault.status,
+                temporary=True,
+            ) from fault
+        return _decode(response, what)
+
+    def _send(self, request: httpx.Request, what: str) -> httpx.Response:
         wait_for_budget()
         try:
-            response = httpx.request(
-                method,
-                url,
-                headers=headers,
-                params=params,
-                json=json,
-                data=data,
-                timeout=settings.TIKTOK_TIMEOUT,
-            )
-        except httpx.TimeoutException:
-            last = f"{what}: TikTok did not answer within {settings.TIKTOK_TIMEOUT:g} s"
+            response = self.client.send(request)
+        except httpx.TimeoutException as exc:
+            raise _Retryable(
+                f"{what}: TikTok did not answer within {settings.TIKTOK_TIMEOUT:g} s"
+            ) from exc
         except httpx.HTTPError as exc:
-            last = f"{what}: TikTok could not be reached ({type(exc).__name__})"
-        else:
-            if response.status_code == 429:
-                last = f"{what}: TikTok's rate limit was exceeded (429)"
-                if attempt + 1 < attempts:
-                    sleep(_retry_after(response, attempt))
-                continue
-            if response.status_code >= 500:
-                last = f"{what}: TikTok answered {response.status_code}"
-            else:
-                return _decode(response, what)
-        if attempt + 1 < attempts:
-            sleep(BACKOFF_BASE * 2**attempt)
-    if "429" in last:
-        raise RateLimited(f"{last}, {attempts} attempts", code="rate_limit_exceeded", status=429)
-    raise ApiError(f"{last}, {attempts} attempts")
+            raise _Retryable(f"{what}: TikTok could not be reached ({type(exc).__name__})") from exc
+        if response.status_code == 429:
+            raise _Retryable(
+                f"{what}: TikTok's rate limit was exceeded (429)",
+                status=429,
+                retry_after=_retry_after(response),
+            )
+        if response.status_code >= 500:
+            raise _Retryable(
+                f"{what}: TikTok answered {response.status_code}", status=response.status_code
+            )
+        return response
+
+
+def session() -> TikTokHttp:
+    """A connection to TikTok for one sync (or one OAuth exchange): use it with `with`."""
+    return TikTokHttp()
 
 
 def _decode(response: httpx.Response, what: str) -> dict[str, Any]:

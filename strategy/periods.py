@@ -16,28 +16,16 @@ enforce that there is never more than one row for it.
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 from lib.dates import monday_of
 
-WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+# Reading a week's name ('2026-W47' -> its Monday) is lib.dates.week_start_of.
 
 
 def week_label(week_start: date) -> str:
     year, week, _ = week_start.isocalendar()
     return f"{year}-W{week:02d}"
-
-
-def parse_week(value: str) -> date | None:
-    """'2026-W47' -> the Monday of that ISO week; None when it is not a week."""
-    match = WEEK_RE.match((value or "").strip())
-    if not match:
-        return None
-    try:
-        return date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    except ValueError:
-        return None
 
 
 def weeks_back(last_week: date, count: int) -> list[date]:

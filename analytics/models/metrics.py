@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from accounts.models import Account
 from accounts.querysets import AccountScopedQuerySet
-from analytics.models.columns import money_field
+from analytics.fields import money_field
 
 
 class DailyMetric(models.Model):
@@ -55,6 +55,10 @@ class DailyMetric(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} {self.date}"
+
+
+# The name a campaign row without one is stored under, by the imports and the API sync.
+UNNAMED_CAMPAIGN = "(no campaign name)"
 
 
 class Campaign(models.Model):

@@ -9,7 +9,7 @@ from django.db import models
 
 from accounts.models import Account, Team
 from accounts.querysets import AccountScopedQuerySet
-from analytics.models.columns import money_field, rate_field, score_field
+from analytics.fields import money_field, rate_field, score_field
 
 
 class ScorecardQuerySet(AccountScopedQuerySet):

@@ -20,6 +20,7 @@ from analytics.models import (
     METRIC_FIELDS,
     Campaign,
 )
+from analytics.models.metrics import UNNAMED_CAMPAIGN
 from analytics.parsers import (
     MetricRow,
     ParsedFile,
@@ -29,7 +30,6 @@ from analytics.parsers.headers import NO_KNOWN_FORMAT
 from analytics.parsers.merge import merge_row, sum_ads_rows
 from analytics.services.import_results import Errors, ImportResult
 
-UNNAMED_CAMPAIGN = "(no campaign name)"
 # A column's limits (numeric(14, 2) and bigint): a figure beyond them is a row error
 # rather than a database error.
 MAX_MONEY = Decimal(10) ** 12

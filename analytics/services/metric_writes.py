@@ -24,11 +24,12 @@ from analytics.models import (
     CampaignDay,
     DailyMetric,
 )
+from analytics.models.metrics import UNNAMED_CAMPAIGN
 from analytics.parsers import (
     MetricRow,
 )
 from analytics.services.import_results import Errors, ImportResult
-from analytics.services.import_rows import MONEY, UNNAMED_CAMPAIGN
+from analytics.services.import_rows import MONEY
 from lib.pg import copy_upsert
 
 # Rows per ORM batch, and per read of the existing rows they may change.

@@ -37,10 +37,6 @@ from lib.dates import yesterday
 
 logger = logging.getLogger(__name__)
 
-# Accounts per aggregate query inside a run: enough that a run over a team is one step,
-# small enough that a run over every account reports progress as it goes.
-RUN_CHUNK = 2000
-
 
 def scorecard_run_create(
     *,
@@ -181,7 +177,9 @@ def scorecard_run_execute(
 
 
 def run_chunk_size() -> int:
-    """Accounts per chunk of a spread run (settings.SCORECARD_RUN_CHUNK, at least 1)."""
+    """Accounts per chunk (settings.SCORECARD_RUN_CHUNK, at least 1): per task of a spread
+    run, and per aggregate query inside a run, so a run over a team is one step and a run
+    over every account reports progress as it goes."""
     return max(1, int(settings.SCORECARD_RUN_CHUNK))
 
 
@@ -390,9 +388,10 @@ def _execute(
         progress(0, total)
     done = 0
     errors: list[dict[str, Any]] = _history(run, accounts)
+    size = run_chunk_size()
     for days in run.days:
-        for first in range(0, len(accounts), RUN_CHUNK):
-            chunk = accounts[first : first + RUN_CHUNK]
+        for first in range(0, len(accounts), size):
+            chunk = accounts[first : first + size]
             result = scorecards.scorecards_compute(accounts=chunk, end=run.end, days=days)
             errors.extend(result.errors)
             done += len(chunk)

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import Account, Kind
 from connections import api, tokens
-from connections.client import ApiError
+from connections.client import ApiError, session
 from connections.models import Connection, Source
 
 SESSION_KEY = "tiktok_oauth_states"
@@ -137,7 +137,8 @@ def _finish_display(
     code = params.get("code", "")
     if not code:
         raise ConnectError("TikTok's answer carries no authorization code: try again.")
-    granted = api.display_exchange_code(code=code, redirect_uri=redirect_uri)
+    with session() as http:
+        granted = api.display_exchange_code(http=http, code=code, redirect_uri=redirect_uri)
     now = timezone.now()
     return _store(
         account=account,
@@ -164,7 +165,8 @@ def _finish_ads(
     code = params.get("auth_code") or params.get("code") or ""
     if not code:
         raise ConnectError("TikTok's answer carries no authorization code: try again.")
-    token, advertisers, scopes = api.business_exchange_code(auth_code=code)
+    with session() as http:
+        token, advertisers, scopes = api.business_exchange_code(http=http, auth_code=code)
     if advertiser_id and advertiser_id not in advertisers:
         raise ConnectError(
             f"The advertiser {advertiser_id} was not among those TikTok authorized: pick "

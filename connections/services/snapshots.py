@@ -20,14 +20,13 @@ from analytics.models import (
     Video,
     VideoSnapshot,
 )
+from analytics.models.metrics import UNNAMED_CAMPAIGN
 from analytics.parsers.links import canonical_link, link_kind
 from analytics.parsers.records import MAX_TITLE_CHARS
 from analytics.services.videos import videos_classify
 from connections.api import CampaignDayRow, UserStats, VideoTotals
 from connections.daily import DayPlan, Totals, VideoDays, derive_organic, plan_day
 from connections.models import AccountSnapshot
-
-UNNAMED_CAMPAIGN = "(no campaign name)"
 
 
 def _local_day(video: VideoTotals) -> date | None:

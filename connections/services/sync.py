@@ -24,7 +24,7 @@ from analytics.models import ScorecardRun
 from analytics.services.scorecard_queue import BackgroundUnavailable
 from analytics.services.scorecard_runs import scorecard_run_start
 from connections import api, tokens
-from connections.client import ApiError, TokenExpired
+from connections.client import ApiError, TikTokHttp, TokenExpired, session
 from connections.models import Connection, Source, SyncRun
 from connections.services.snapshots import campaign_days_store, snapshot_store
 from connections.tasks import sync_connection
@@ -155,35 +155,55 @@ Progress = Callable[[str, int, int], None]
 
 
 def connection_sync(*, connection: Connection, day: date, progress: Progress | None = None) -> str:
-    """Fetches and stores one day for the connection, then queues the recompute."""
+    """Fetches and stores one day for the connection, then queues the recompute.
+
+    Every call of the sync goes through one keep-alive client, closed when it ends.
+    """
     progress = progress or (lambda _step, _done, _total: None)
     if connection.needs_reconnect:
         raise SyncFailed(RECONNECT)
+    with session() as http:
+        summary, days = _fetch_and_store(connection, day, progress, http)
+    message = _queue_recompute(connection.account, days)
+    return f"{summary}. {message}"
+
+
+def _fetch_and_store(
+    connection: Connection, day: date, progress: Progress, http: TikTokHttp
+) -> tuple[str, list[date]]:
     account = connection.account
     if connection.source == Source.ADS:
         progress("Fetching the ads report", 0, 2)
         rows = _with_token(
             connection,
+            http,
             lambda token: api.business_report(
-                access_token=token, advertiser_id=connection.external_id, start=day, end=day
+                http=http,
+                access_token=token,
+                advertiser_id=connection.external_id,
+                start=day,
+                end=day,
             ),
         )
         progress("Storing campaign days", 1, 2)
         days = campaign_days_store(account=account, rows=rows)
         summary = f"{len(rows)} campaign row{'s' if len(rows) != 1 else ''} for {day.isoformat()}"
-    else:
-        progress("Fetching the account", 0, 3)
-        user = _with_token(connection, lambda token: api.display_user(access_token=token))
-        progress("Fetching the videos", 1, 3)
-        videos = _with_token(connection, lambda token: api.display_videos(access_token=token))
-        progress("Storing snapshots", 2, 3)
-        days = snapshot_store(account=account, day=day, user=user, videos=videos)
-        summary = (
-            f"{user.follower_count:,} followers and {len(videos)} "
-            f"video{'s' if len(videos) != 1 else ''} on {day.isoformat()}"
-        )
-    message = _queue_recompute(account, days)
-    return f"{summary}. {message}"
+        return summary, days
+    progress("Fetching the account", 0, 3)
+    user = _with_token(
+        connection, http, lambda token: api.display_user(http=http, access_token=token)
+    )
+    progress("Fetching the videos", 1, 3)
+    videos = _with_token(
+        connection, http, lambda token: api.display_videos(http=http, access_token=token)
+    )
+    progress("Storing snapshots", 2, 3)
+    days = snapshot_store(account=account, day=day, user=user, videos=videos)
+    summary = (
+        f"{user.follower_count:,} followers and {len(videos)} "
+        f"video{'s' if len(videos) != 1 else ''} on {day.isoformat()}"
+    )
+    return summary, days
 
 
 def _queue_recompute(account: Account, days: list[date]) -> str:
@@ -204,53 +224,70 @@ def _queue_recompute(account: Account, days: list[date]) -> str:
     return "Scorecards are being recomputed."
 
 
-def _with_token(connection: Connection, call: Callable[[str], object]):  # noqa: ANN202
+def _with_token(connection: Connection, http: TikTokHttp, call: Callable[[str], object]):  # noqa: ANN202
     """Calls with a fresh access token; on a refused token refreshes once and retries."""
-    token = _access_token(connection)
+    token = _access_token(connection, http)
     try:
         return call(token)
     except TokenExpired:
         if connection.source == Source.ADS or not connection.refresh_token:
             _needs_reconnect(connection)
-        token = _access_token(connection, force=True)
+        token = _access_token(connection, http, force=True)
         try:
             return call(token)
         except TokenExpired:
             _needs_reconnect(connection)
 
 
-def _access_token(connection: Connection, *, force: bool = False) -> str:
+def _access_token(connection: Connection, http: TikTokHttp, *, force: bool = False) -> str:
     expires = connection.access_expires_at
     due = expires is not None and expires - REFRESH_MARGIN <= timezone.now()
     if connection.source == Source.DISPLAY and (force or due):
-        try:
-            granted = api.display_refresh(refresh_token=tokens.decrypt(connection.refresh_token))
-        except TokenExpired:
-            _needs_reconnect(connection)
-        except ApiError as exc:
-            # A refused refresh (4xx) needs the person; a fault on TikTok's side does not.
-            if (exc.status is not None and exc.status < 500) or exc.code:
-                _needs_reconnect(connection)
-            raise
-        now = timezone.now()
-        connection.access_token = tokens.encrypt(granted.access_token)
-        if granted.refresh_token:
-            connection.refresh_token = tokens.encrypt(granted.refresh_token)
-        connection.access_expires_at = (
-            now + timedelta(seconds=granted.expires_in) if granted.expires_in else None
-        )
-        if granted.refresh_expires_in:
-            connection.refresh_expires_at = now + timedelta(seconds=granted.refresh_expires_in)
-        connection.save(
-            update_fields=[
-                "access_token",
-                "refresh_token",
-                "access_expires_at",
-                "refresh_expires_at",
-                "updated_at",
-            ]
-        )
+        _refresh(connection, http)
     return tokens.decrypt(connection.access_token)
+
+
+def _refresh(connection: Connection, http: TikTokHttp) -> None:
+    """Refreshes the access token, once: a refresh is never repeated blind.
+
+    A refresh that timed out may have succeeded on TikTok's side; sending the old refresh
+    token again would then be refused and ask the lead to reconnect for nothing. So a
+    temporary fault (timeout, network, 5xx, 429) fails this sync only, keeping the
+    connection active: the next sync refreshes again. A refusal needs the person.
+    """
+    try:
+        granted = api.display_refresh(
+            http=http, refresh_token=tokens.decrypt(connection.refresh_token)
+        )
+    except TokenExpired:
+        _needs_reconnect(connection)
+    except ApiError as exc:
+        if exc.temporary:
+            raise SyncFailed(
+                f"{exc}. The access token was not refreshed this time; the next sync tries again."
+            ) from exc
+        # A refused refresh (4xx, or TikTok's error code) needs the person.
+        if (exc.status is not None and exc.status < 500) or exc.code:
+            _needs_reconnect(connection)
+        raise
+    now = timezone.now()
+    connection.access_token = tokens.encrypt(granted.access_token)
+    if granted.refresh_token:
+        connection.refresh_token = tokens.encrypt(granted.refresh_token)
+    connection.access_expires_at = (
+        now + timedelta(seconds=granted.expires_in) if granted.expires_in else None
+    )
+    if granted.refresh_expires_in:
+        connection.refresh_expires_at = now + timedelta(seconds=granted.refresh_expires_in)
+    connection.save(
+        update_fields=[
+            "access_token",
+            "refresh_token",
+            "access_expires_at",
+            "refresh_expires_at",
+            "updated_at",
+        ]
+    )
 
 
 def _needs_reconnect(connection: Connection) -> None:

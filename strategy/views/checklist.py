@@ -22,7 +22,7 @@ from lib.htmx import htmx_error, render_partial_for_target
 from strategy import selectors, services
 from strategy.forms import HistoryForm, NoteForm, TickForm
 from strategy.models import Checklist
-from strategy.periods import parse_week, week_label
+from strategy.periods import week_label
 from strategy.selectors import ItemState
 
 
@@ -39,7 +39,7 @@ def week_from(value: str | None) -> date:
     current = dates.this_week()
     if not value:
         return current
-    week = parse_week(value)
+    week = dates.week_start_of(value)
     if week is None or week > current:
         raise Http404("No checklist for this week.")
     if week < dates.EARLIEST_WEEK:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode
@@ -45,6 +46,11 @@ class State:
     refresh_tokens: set[str] = field(default_factory=set)
     business_tokens: set[str] = field(default_factory=set)
     refresh_refused: bool = False
+    # A refresh retires the refresh token it used, as TikTok may (then it works once).
+    rotate_refresh: bool = False
+    # Seconds to wait before answering a path, one entry per call: the work is done
+    # anyway, as on a server whose answer comes after the client gave up.
+    delays: dict[str, list[float]] = field(default_factory=dict)
     expires_in: int = 86400
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     calls: list[tuple[str, str]] = field(default_factory=list)
@@ -101,6 +107,9 @@ class FakeTikTok:
         path = environ["PATH_INFO"]
         method = environ["REQUEST_METHOD"]
         self.state.calls.append((method, path))
+        delays = self.state.delays.get(path)
+        if delays:
+            time.sleep(delays.pop(0))
         queued = self.state.faults.get(path)
         if queued:
             fault = queued.pop(0)
@@ -182,6 +191,8 @@ class FakeTikTok:
                         "log_id": "x",
                     },
                 )
+            if self.state.rotate_refresh:
+                self.state.refresh_tokens.discard(form["refresh_token"])
         else:
             return _json(
                 start_response,

@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
+from lib.dates import week_start_of
 from strategy.periods import (
     counts_in_week,
     monday_of,
-    parse_week,
     period_key,
     week_label,
     weeks_back,
@@ -17,15 +17,15 @@ from strategy.periods import (
 
 def test_it_names_iso_weeks_and_reads_them_back() -> None:
     assert week_label(date(2026, 11, 16)) == "2026-W47"
-    assert parse_week("2026-W47") == date(2026, 11, 16)
+    assert week_start_of("2026-W47") == date(2026, 11, 16)
     # ISO week 1 of 2026 starts on Monday 29 December 2025.
-    assert parse_week("2026-W01") == date(2025, 12, 29)
+    assert week_start_of("2026-W01") == date(2025, 12, 29)
     assert week_label(date(2025, 12, 29)) == "2026-W01"
 
 
 @pytest.mark.parametrize("value", ["", "2026-47", "2026-W54", "2026-W00", "W47", "2026-w47x"])
 def test_it_rejects_what_is_not_a_week(value: str) -> None:
-    assert parse_week(value) is None
+    assert week_start_of(value) is None
 
 
 def test_it_finds_the_monday_of_any_day() -> None:
