@@ -18,17 +18,15 @@ It prints p50/p95/p99 of each, the ratio of the API's p95 to the trivial view's,
 With --profile it instead cProfiles the page in process and prints the top of the profile.
 
     DJANGO_SETTINGS_MODULE=config.settings.test python bench/api.py [--quick]
-        [--accounts N] [--days D] [--clients 20] [--seconds 10] [--workers 4] [--threads 5]
+        [--accounts N] [--days D] [--clients 20] [--seconds 10] [--workers 4]
         [--port 8791] [--reload] [--profile]
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import random
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -42,7 +40,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 from benchdb import bench_database_url, setup_django  # noqa: E402
 from pages_data import BIG_TEAM, SMALL_TEAM, end_day, load  # noqa: E402
-from ticks import Client, goal, report, run_clients, trivial_work  # noqa: E402
+from ticks import Client, goal, report, run_clients, start_server, trivial_work  # noqa: E402
 
 RATIO_TARGET = 4.0
 PAGE = 100
@@ -56,7 +54,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=None, help="timed (10; quick 4)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn processes")
-    parser.add_argument("--threads", type=int, default=5, help="threads per gunicorn process")
     parser.add_argument("--port", type=int, default=8791)
     parser.add_argument("--reload", action="store_true", help="load the data again")
     parser.add_argument("--profile", action="store_true", help="cProfile the page and exit")
@@ -64,7 +61,6 @@ def parse_args() -> argparse.Namespace:
     args.days = args.days or (120 if args.quick else 365)
     args.seconds = args.seconds or (4.0 if args.quick else 10.0)
     args.cached_templates = False
-    args.conn_max_age = int(os.environ.get("DJANGO_CONN_MAX_AGE", "60"))
     return args
 
 
@@ -159,49 +155,13 @@ def profile(key: str, paths: list[str]) -> None:
     )
 
 
-def start_server_patiently(args: argparse.Namespace, url: str) -> subprocess.Popen:
-    """gunicorn as ticks.start_server runs it, waited for up to two minutes with a 20 s
-    first answer: on 2 cores shared with other work a cold worker can take longer than
-    ticks' 30 s and 2 s per try."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(BASE_DIR),
-        "DATABASE_URL": url,
-        "DJANGO_CONN_MAX_AGE": str(args.conn_max_age),
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
-    command = [
-        str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
-        "config.wsgi:application",
-        f"--bind=127.0.0.1:{args.port}",
-        f"--workers={args.workers}",
-        f"--threads={args.threads}",
-        "--worker-class=gthread",
-        "--keep-alive=30",
-        "--log-level=warning",
-    ]
-    server = subprocess.Popen(command, cwd=BASE_DIR, env=env)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=20)
-            conn.request("GET", "/login/")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return server
-        except OSError:
-            time.sleep(0.5)
-    server.terminate()
-    raise SystemExit("the server did not start within 120 s")
-
-
 def time_api(args: argparse.Namespace, url: str, key: str, paths: list[str]) -> tuple:
     os.environ["PLAYBOOK_API_HOURLY_CAP"] = str(10**9)
-    server = start_server_patiently(args, url)
+    server = start_server(args, url, wait=120)
     try:
         print(
             f"{args.accounts:,} accounts, pages of {PAGE} scorecards ({len(paths)} pages), "
-            f"{args.clients} clients, gunicorn {args.workers} x {args.threads} threads, "
+            f"{args.clients} clients, production settings, gunicorn {args.workers} sync workers, "
             f"{args.seconds:g} s, {os.cpu_count()} CPUs"
         )
         headers = {"Authorization": f"Bearer {key}"}

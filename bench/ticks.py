@@ -109,8 +109,9 @@ def production_env(args: argparse.Namespace, url: str) -> dict[str, str]:
     }
 
 
-def start_server(args: argparse.Namespace, url: str) -> subprocess.Popen:
-    """gunicorn with the production settings, after collectstatic (the manifest they read)."""
+def start_server(args: argparse.Namespace, url: str, *, wait: float = 30) -> subprocess.Popen:
+    """gunicorn with the production settings, after collectstatic (the manifest they read),
+    waited for up to `wait` seconds (more on a machine shared with other work)."""
     env = production_env(args, url)
     python = str(BASE_DIR / ".venv" / "bin" / "python")
     subprocess.run(
@@ -131,10 +132,10 @@ def start_server(args: argparse.Namespace, url: str) -> subprocess.Popen:
         "--log-level=warning",
     ]
     server = subprocess.Popen(command, cwd=BASE_DIR, env=env)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
+            conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=min(20, wait / 10))
             conn.request("GET", "/login/")
             if conn.getresponse().status == 200:
                 conn.close()
@@ -142,7 +143,7 @@ def start_server(args: argparse.Namespace, url: str) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)
     server.terminate()
-    raise SystemExit("the server did not start within 30 s")
+    raise SystemExit(f"the server did not start within {wait:g} s")
 
 
 def stop_server(server: subprocess.Popen) -> None:
