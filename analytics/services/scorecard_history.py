@@ -11,7 +11,7 @@ import logging
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from itertools import accumulate
+from itertools import accumulate, chain
 from typing import Any
 
 from django.db import connection
@@ -108,7 +108,10 @@ def _history_rows(
     out: list[Any] = []
     rows_of = daily_rows(account_ids=list(by_id), start=read_from, end=ends[-1])
     seen: set[int] = set()
-    for account_id, days_rows in _grouped(rows_of):
+    # Accounts without a row in the range come last, with no days (the chain reads `seen`
+    # only once the rows are exhausted).
+    unseen = ((account_id, []) for account_id in by_id if account_id not in seen)
+    for account_id, days_rows in chain(_grouped(rows_of), unseen):
         seen.add(account_id)
         _score_history(
             by_id[account_id],
@@ -124,22 +127,6 @@ def _history_rows(
             out,
             result,
         )
-    for account_id, account in by_id.items():
-        if account_id not in seen:
-            _score_history(
-                account,
-                [],
-                before.get(account_id),
-                read_from,
-                length,
-                ends,
-                windows,
-                targets,
-                computed_at,
-                as_line,
-                out,
-                result,
-            )
     return out
 
 
