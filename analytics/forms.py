@@ -8,7 +8,8 @@ from django import forms
 
 from accounts.models import Kind
 from analytics import rules
-from analytics.selectors.scorecards import DEFAULT_DAYS, DEFAULT_SORT, SORT_COLUMNS
+from analytics.selectors.review import DEFAULT_SORT, SORT_COLUMNS
+from analytics.selectors.windows import DEFAULT_DAYS
 from lib.dates import validate_end
 from lib.forms import StyledFormMixin
 

@@ -29,7 +29,7 @@ from django.utils import timezone
 from accounts.models import Account, Membership, Team
 from analytics import rules
 from analytics.models import DailyMetric, Scorecard
-from analytics.selectors.scorecards import DEFAULT_DAYS
+from analytics.selectors.windows import DEFAULT_DAYS
 from analytics.services.scorecards import account_targets
 from notifications import webhooks
 from notifications.models import (

@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.models import Account, Membership
 from analytics.models import DailyMetric, ImportRun, Scorecard
 from analytics.rules import DECLINING
-from analytics.selectors.scorecards import DEFAULT_DAYS
+from analytics.selectors.windows import DEFAULT_DAYS
 from connections.models import Connection
 from lib.dates import monday_of
 from notifications.models import AlertEvent, AlertRecipient, AlertRule, Webhook, WebhookDelivery

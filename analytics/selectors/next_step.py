@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from analytics import next_step as steps
 from analytics.models import Scorecard
-from analytics.selectors.scorecards import FigureRow
+from analytics.selectors.account_scorecard import FigureRow
 from lib.dates import this_week
 from strategy.models import ChecklistItem
 

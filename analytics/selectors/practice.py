@@ -20,7 +20,8 @@ from django.db.models.functions import TruncWeek
 
 from accounts.models import Account, Kind
 from analytics.models import DailyMetric, Scorecard
-from analytics.selectors.scorecards import PRACTICE_SORT, UnscoredRow, Window, last_data_days
+from analytics.selectors.review import PRACTICE_SORT, UnscoredRow, last_data_days
+from analytics.selectors.windows import Window
 from lib.dates import this_week
 from strategy.periods import weeks_back, weeks_overlapping
 from strategy.selectors import Progress, practice_scores, weekly_completion, weekly_progress

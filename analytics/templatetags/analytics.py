@@ -9,11 +9,8 @@ from django import template
 
 from accounts.models import Account, Membership
 from analytics import rules
-from analytics.selectors.scorecards import (
-    DEFAULT_DAYS,
-    scorecard_latest,
-    scorecard_run_pending_for,
-)
+from analytics.selectors.account_scorecard import scorecard_latest, scorecard_run_pending_for
+from analytics.selectors.windows import DEFAULT_DAYS
 
 register = template.Library()
 

@@ -21,8 +21,8 @@ from accounts.models import Membership
 from analytics import export
 from analytics.forms import BulkReviewForm, RecomputeForm, ReviewForm, ScorecardFilterForm
 from analytics.models import ScorecardRun
-from analytics.selectors import practice
-from analytics.selectors import scorecards as selectors
+from analytics.selectors import account_scorecard, practice, windows
+from analytics.selectors import review as selectors
 from analytics.services import reviews, scorecard_queue, scorecard_runs
 from analytics.views.scorecard import scorecard_context
 from lib.htmx import render_partial_for_target
@@ -157,7 +157,7 @@ def scorecard_bulk_mark_reviewed(request: HttpRequest, membership: Membership) -
 def scorecard_mark_reviewed(
     request: HttpRequest, membership: Membership, handle: str, period_days: int, period_end: date
 ) -> HttpResponse:
-    card = selectors.scorecard_get(
+    card = account_scorecard.scorecard_get(
         user=request.user, membership=membership, handle=handle, days=period_days, end=period_end
     )
     form = ReviewForm(request.POST)
@@ -271,7 +271,7 @@ def _window(
         end = selectors.scorecard_default_end(
             user=request.user, membership=membership, days=days, accounts=accounts
         )
-    return selectors.window_of(end=end, days=days)
+    return windows.window_of(end=end, days=days)
 
 
 def _unavailable(
@@ -312,7 +312,7 @@ def _sort_links(query: QueryDict, current: str) -> dict[str, dict[str, str]]:
     return links
 
 
-def _export_query(query: QueryDict, window: selectors.Window) -> str:
+def _export_query(query: QueryDict, window: windows.Window) -> str:
     """The table's filters with its period spelled out, so the file matches the page."""
     params = query.copy()
     params.pop("page", None)

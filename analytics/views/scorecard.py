@@ -15,8 +15,8 @@ from accounts.access import team_view
 from accounts.models import Account, Membership
 from accounts.selectors import account_get
 from analytics.forms import WindowForm
-from analytics.selectors import audience, next_step, practice
-from analytics.selectors import scorecards as selectors
+from analytics.selectors import account_scorecard as selectors
+from analytics.selectors import audience, next_step, practice, windows
 
 
 @require_GET
@@ -34,7 +34,7 @@ def scorecard_context(
     request: HttpRequest, membership: Membership, account: Account, *, days: int, end: date | None
 ) -> dict[str, Any]:
     end, card, history = selectors.scorecard_with_history(account=account, days=days, end=end)
-    window = selectors.window_of(end=end, days=days)
+    window = windows.window_of(end=end, days=days)
     scored, others = selectors.scorecard_figures(card) if card else ([], [])
     daily = selectors.daily_series(account=account, window=window)
     viewers = audience.viewer_series(account=account, window=window)

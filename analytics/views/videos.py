@@ -19,7 +19,7 @@ from accounts.selectors import account_get
 from analytics import video_csv
 from analytics.forms_videos import PromotionalMarkersForm, VideoListForm, VideoMarkForm
 from analytics.promotion import DEFAULT_MARKERS, team_markers
-from analytics.selectors import scorecards as scorecard_selectors
+from analytics.selectors import account_scorecard, windows
 from analytics.selectors import videos as selectors
 from analytics.services import videos as services
 from lib.htmx import render_partial_for_target
@@ -44,8 +44,8 @@ def video_list(request: HttpRequest, membership: Membership, handle: str) -> Htt
     form = VideoListForm(request.GET)
     days, end = form.window_values()
     if end is None:
-        end = scorecard_selectors.account_default_end(account=account, days=days)
-    window = scorecard_selectors.window_of(end=end, days=days)
+        end = account_scorecard.account_default_end(account=account, days=days)
+    window = windows.window_of(end=end, days=days)
     sort = form.sort_value()
     page = Paginator(selectors.video_list(account=account, sort=sort), VIDEOS_PER_PAGE).get_page(
         request.GET.get("page")

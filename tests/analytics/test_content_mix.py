@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from analytics.models import PromotionalMarkers, Video
-from analytics.selectors.scorecards import window_of
 from analytics.selectors.videos import content_mix
+from analytics.selectors.windows import window_of
 from analytics.services.videos import videos_classify
 from tests.analytics.videos_data import make_video
 from tests.factories import ScorecardFactory

@@ -26,7 +26,7 @@ from analytics.selectors.practice import (
     practice_score,
     weekly_outcomes,
 )
-from analytics.selectors.scorecards import window_of
+from analytics.selectors.windows import window_of
 from lib.dates import this_week
 from strategy.models import Checklist
 from strategy.services import check_set

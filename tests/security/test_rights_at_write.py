@@ -71,7 +71,9 @@ def test_an_account_archive(monkeypatch, login, alice, acme, acmecoffee) -> None
 def test_a_review(monkeypatch, login, alice, acme, acmecoffee) -> None:
     card = ScorecardFactory(account=acmecoffee)
     revoking(
-        monkeypatch, "analytics.selectors.scorecards.scorecard_get", lambda: demote(alice, acme)
+        monkeypatch,
+        "analytics.selectors.account_scorecard.scorecard_get",
+        lambda: demote(alice, acme),
     )
     url = reverse(
         "analytics:scorecard-mark-reviewed", args=["acme", "acmecoffee", 28, card.period_end]

@@ -1,9 +1,10 @@
-"""Reads of stored scorecards for the review pages, scoped to the asking user."""
+"""Reads of stored scorecards for the team's review page (table, unscored rows, chart),
+scoped to the asking user."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
@@ -23,18 +24,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Length, NullIf, Replace
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Account, Membership
 from accounts.selectors import handle_is_valid
 from analytics import rules
 from analytics.models import DailyMetric, Scorecard, ScorecardRun
-from analytics.services.scorecards import account_targets
+from analytics.selectors.windows import Window
 from lib.dates import yesterday
-
-DEFAULT_DAYS = 28
-HISTORY_LENGTH = 20
 
 # Sortable columns of the review table: the URL's name for each and what it orders by.
 # Every order puts nulls last, so accounts without a figure never crowd the top.
@@ -56,23 +53,6 @@ DEFAULT_SORT = "handle"
 # expression here, and analytics.selectors.practice sorts by it.
 PRACTICE_SORT = "practice"
 SORT_COLUMNS = (*SORT_EXPRESSIONS, PRACTICE_SORT)
-
-
-@dataclass(frozen=True)
-class Window:
-    days: int
-    start: date
-    end: date
-
-    @property
-    def previous(self) -> Window:
-        start, end = rules.previous_period(self.end, self.days)
-        return Window(days=self.days, start=start, end=end)
-
-
-def window_of(*, end: date, days: int) -> Window:
-    start, end = rules.period(end, days)
-    return Window(days=days, start=start, end=end)
 
 
 def team_accounts(*, user: AbstractBaseUser, membership: Membership) -> list[Account]:
@@ -311,34 +291,6 @@ def scorecard_overview(cards: QuerySet[Scorecard]) -> CardsOverview:
     return CardsOverview(points=points, count=count, handles=handles, computed_at=newest)
 
 
-def scorecard_latest(*, account: Account, days: int = DEFAULT_DAYS) -> Scorecard | None:
-    """The newest scorecard of an account the caller already checked the user may see."""
-    return account.scorecards.filter(days=days).order_by("-period_end").first()
-
-
-def scorecard_find(*, account: Account, days: int, end: date) -> Scorecard | None:
-    return (
-        Scorecard.objects.filter(account=account, days=days, period_end=end)
-        .select_related("account", "reviewed_by")
-        .first()
-    )
-
-
-def scorecard_get(
-    *, user: AbstractBaseUser, membership: Membership, handle: str, days: int, end: date
-) -> Scorecard:
-    """One visible scorecard of the team; 404 when it does not exist or is not the user's."""
-    if not handle_is_valid(handle):
-        raise Http404("No such account in this team.")
-    cards = Scorecard.objects.visible_to(user).filter(account__team=membership.team)
-    return get_object_or_404(
-        cards.select_related("account", "reviewed_by"),
-        account__handle=handle.lower(),
-        days=days,
-        period_end=end,
-    )
-
-
 def scorecards_of_handles(
     *, user: AbstractBaseUser, membership: Membership, days: int, end: date, handles: list[str]
 ) -> QuerySet[Scorecard]:
@@ -350,79 +302,6 @@ def scorecards_of_handles(
         days=days,
         period_end=end,
     )
-
-
-def scorecard_history(*, account: Account, days: int) -> list[Scorecard]:
-    """The account's latest HISTORY_LENGTH scorecards of `days` days, newest first."""
-    cards = list(
-        Scorecard.objects.filter(account=account, days=days)
-        .select_related("reviewed_by")
-        .annotate(trend=F("overall_score") - F("previous_overall_score"))
-        .order_by("-period_end")[:HISTORY_LENGTH]
-    )
-    for card in cards:
-        card.account = account
-    return cards
-
-
-def scorecard_with_history(
-    *, account: Account, days: int, end: date | None
-) -> tuple[date, Scorecard | None, list[Scorecard]]:
-    """The window's end (the latest scorecard's when `end` is None, as account_default_end),
-    its scorecard or None, and scorecard_history(): one query unless the asked scorecard is
-    older than the history."""
-    history = scorecard_history(account=account, days=days)
-    if end is None:
-        end = history[0].period_end if history else yesterday()
-    card = next((c for c in history if c.period_end == end), None)
-    covered = len(history) < HISTORY_LENGTH or end >= history[-1].period_end
-    if card is None and not covered:
-        card = scorecard_find(account=account, days=days, end=end)
-    return end, card, history
-
-
-def account_default_end(*, account: Account, days: int) -> date:
-    latest = account.scorecards.filter(days=days).aggregate(latest=Max("period_end"))["latest"]
-    return latest or yesterday()
-
-
-@dataclass(frozen=True)
-class DailyPoint:
-    day: date
-    views: int | None
-    engagement_rate: Decimal | None
-    spend: Decimal | None
-    roas: Decimal | None
-
-
-def daily_series(*, account: Account, window: Window) -> list[DailyPoint]:
-    """One point per day of the window; a day without a metric row has only nulls."""
-    rows = {
-        row.date: row
-        for row in DailyMetric.objects.filter(
-            account=account, date__range=(window.start, window.end)
-        ).only("date", "video_views", "likes", "comments", "shares", "spend", "revenue")
-    }
-    points = []
-    for offset in range(window.days):
-        day = window.start + timedelta(days=offset)
-        row = rows.get(day)
-        if row is None:
-            points.append(DailyPoint(day, None, None, None, None))
-            continue
-        interactions = row.likes + row.comments + row.shares
-        points.append(
-            DailyPoint(
-                day=day,
-                views=row.video_views,
-                engagement_rate=(
-                    Decimal(interactions) / Decimal(row.video_views) if row.video_views else None
-                ),
-                spend=row.spend,
-                roas=row.revenue / row.spend if row.spend else None,
-            )
-        )
-    return points
 
 
 def scorecard_run_get(*, membership: Membership, public_id: UUID) -> ScorecardRun:
@@ -450,104 +329,3 @@ def _ordering(sort: str) -> list[OrderBy]:
     expression = SORT_EXPRESSIONS.get(name, SORT_EXPRESSIONS[DEFAULT_SORT])
     order = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
     return [order, F("account__handle").asc()]
-
-
-@dataclass(frozen=True)
-class FigureRow:
-    """One line of an account's scorecard: a figure, its target and its sub-score."""
-
-    name: str
-    label: str
-    value: object
-    form: str  # count, money or rate: how the template formats the value
-    target: Decimal | None = None
-    sub_score: Decimal | None = None
-    missing: str = ""  # why the figure is '—', for its tooltip
-    sub_score_missing: str = ""
-
-
-NO_VIEWS = "No views in this period, so there is nothing to divide by."
-NO_SPEND = "No spend in this period, so there is nothing to divide by."
-NO_CLICKS = "No clicks in this period, so there is nothing to divide by."
-NO_IMPRESSIONS = "No impressions in this period, so there is nothing to divide by."
-NO_CONVERSIONS = "No conversions in this period, so there is nothing to divide by."
-NO_FOLLOWERS = "No follower count was recorded for this period."
-ZERO_FOLLOWERS = "The follower count at the start was 0, so there is nothing to divide by."
-ZERO_TARGET = "The target is 0, so there is no sub-score."
-
-
-def scorecard_figures(card: Scorecard) -> tuple[list[FigureRow], list[FigureRow]]:
-    """(figures with a target and sub-score, other figures) of a stored scorecard.
-
-    Sub-scores are not stored; they come from the stored figures and the account's
-    current targets through the same rules the scorecard used.
-    """
-    targets = rules.scaled_targets(account_targets(card.account), card.days)
-    growth_missing = ZERO_FOLLOWERS if card.followers_base == 0 else NO_FOLLOWERS
-    scored = [
-        ("engagement_rate", "Engagement rate", NO_VIEWS),
-        ("follower_growth", f"Follower growth over {card.days} days", growth_missing),
-        ("ctr", "Click-through rate (CTR)", NO_IMPRESSIONS),
-        ("conversion_rate", "Conversion rate", NO_CLICKS),
-        ("roi", "Return on investment (ROI)", NO_SPEND),
-    ]
-    with_targets = []
-    for name, label, why in scored:
-        value = getattr(card, name)
-        target = getattr(targets, name)
-        sub = rules.sub_score(value, target)
-        with_targets.append(
-            FigureRow(
-                name=name,
-                label=label,
-                value=value,
-                form="rate",
-                target=target,
-                sub_score=rules.round_score(sub),
-                missing=why if value is None else "",
-                sub_score_missing=(why if value is None else ZERO_TARGET) if sub is None else "",
-            )
-        )
-    others = [
-        FigureRow("views", "Video views", card.views, "count"),
-        FigureRow(
-            "interactions", "Interactions (likes, comments, shares)", card.interactions, "count"
-        ),
-        FigureRow("impressions", "Paid impressions", card.impressions, "count"),
-        FigureRow("clicks", "Paid clicks", card.clicks, "count"),
-        FigureRow("conversions", "Conversions", card.conversions, "count"),
-        FigureRow("spend", "Spend", card.spend, "money"),
-        FigureRow("revenue", "Revenue", card.revenue, "money"),
-        FigureRow(
-            "cpa",
-            "Cost per acquisition (CPA)",
-            card.cpa,
-            "money",
-            missing=NO_CONVERSIONS if card.cpa is None else "",
-        ),
-        FigureRow(
-            "roas",
-            "Return on ad spend (ROAS)",
-            card.roas,
-            "rate",
-            missing=NO_SPEND if card.roas is None else "",
-        ),
-    ]
-    return with_targets, others
-
-
-def scorecard_run_pending_for(*, account: Account) -> ScorecardRun | None:
-    """A recompute queued or running that covers the account (an import's, a lead's)."""
-    runs = ScorecardRun.objects.filter(
-        status__in=[ScorecardRun.Status.PENDING, ScorecardRun.Status.RUNNING]
-    ).filter(
-        Q(team_id=account.team_id)
-        | Q(scope__in=[ScorecardRun.Scope.ALL, ScorecardRun.Scope.ACCOUNTS])
-    )
-    fields = ("scope", "account_ids", "status", "task_id", "public_id", "team_id")
-    # The newest few; their account lists are read here, the same on every database (an
-    # import's run names its accounts, not its team).
-    for run in runs.only(*fields).order_by("-created_at")[:50]:
-        if run.scope != ScorecardRun.Scope.ACCOUNTS or account.pk in (run.account_ids or []):
-            return run
-    return None
