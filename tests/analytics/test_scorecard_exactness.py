@@ -16,10 +16,9 @@ import pytest
 from accounts.models import Account
 from analytics import rules
 from analytics.models import DailyMetric, Scorecard
-from analytics.services.scorecards import account_targets, scorecards_compute
-from tests.analytics import rules_reference
+from analytics.services.scorecards import scorecards_compute
 from tests.analytics.chunked import END, accounts_with_history
-from tests.analytics.test_window_totals import added_up
+from tests.analytics.reference_scores import reference_score
 
 pytestmark = pytest.mark.django_db
 
@@ -47,26 +46,8 @@ def test_it_stores_what_the_earlier_rules_give_for_every_account(acme, days: int
 
     assert (result.computed, result.errors) == (24, [])
     start, _ = rules.period(END, days)
-    previous_start, previous_end = rules.previous_period(END, days)
     for account in Account.objects.filter(team=acme):
-        targets = account_targets(account)
-        totals = added_up(account, start, END) or rules.EMPTY_TOTALS
-        previous = rules_reference.score(
-            kind=account.kind,
-            verified=account.verified,
-            days=days,
-            totals=added_up(account, previous_start, previous_end) or rules.EMPTY_TOTALS,
-            targets=targets,
-            previous_overall=None,
-        )
-        expected = rules_reference.score(
-            kind=account.kind,
-            verified=account.verified,
-            days=days,
-            totals=totals,
-            targets=targets,
-            previous_overall=previous.overall_score,
-        )
+        expected, previous_overall = reference_score(account, start, END)
         card = Scorecard.objects.get(account=account, period_start=start, period_end=END)
         figures = expected.figures
         for name in ("engagement_rate", "follower_growth", "ctr", "conversion_rate", "cpa"):
@@ -83,7 +64,7 @@ def test_it_stores_what_the_earlier_rules_give_for_every_account(acme, days: int
             expected.roi_score,
             expected.overall_score,
         )
-        assert card.previous_overall_score == previous.overall_score
+        assert card.previous_overall_score == previous_overall
         assert (card.grade, card.quadrant, card.flags) == (
             expected.grade,
             expected.quadrant,

@@ -13,9 +13,9 @@ from accounts.models import Account
 from analytics import rules
 from analytics.models import DailyMetric, Scorecard
 from analytics.services.scorecard_history import scorecards_history, week_ends
-from analytics.services.scorecards import COMPUTED_FIELDS, account_targets, scorecards_compute
-from tests.analytics import rules_reference
+from analytics.services.scorecards import COMPUTED_FIELDS, scorecards_compute
 from tests.analytics.chunked import END, accounts_with_history
+from tests.analytics.reference_scores import reference_score
 from tests.analytics.test_window_totals import added_up
 
 pytestmark = pytest.mark.django_db
@@ -34,25 +34,8 @@ def column(name: str, value: object) -> object:
 
 def expected_card(account: Account, end: date, days: int) -> dict[str, object]:
     start, _ = rules.period(end, days)
-    previous_start, previous_end = rules.previous_period(end, days)
-    targets = account_targets(account)
     totals = added_up(account, start, end) or rules.EMPTY_TOTALS
-    previous = rules_reference.score(
-        kind=account.kind,
-        verified=account.verified,
-        days=days,
-        totals=added_up(account, previous_start, previous_end) or rules.EMPTY_TOTALS,
-        targets=targets,
-        previous_overall=None,
-    )
-    score = rules_reference.score(
-        kind=account.kind,
-        verified=account.verified,
-        days=days,
-        totals=totals,
-        targets=targets,
-        previous_overall=previous.overall_score,
-    )
+    score, previous_overall = reference_score(account, start, end)
     figures = score.figures
     values = {
         "days_with_rows": totals.days_with_rows,
@@ -76,7 +59,7 @@ def expected_card(account: Account, end: date, days: int) -> dict[str, object]:
         "engagement_score": score.engagement_score,
         "roi_score": score.roi_score,
         "overall_score": score.overall_score,
-        "previous_overall_score": previous.overall_score,
+        "previous_overall_score": previous_overall,
         "grade": score.grade,
         "quadrant": score.quadrant,
         "flags": ";".join(score.flags),

@@ -16,40 +16,17 @@ import pytest
 from accounts.models import Account
 from analytics import rules
 from analytics.models import DailyMetric
-from analytics.services.scorecards import account_targets
 from reports.periods import PREVIOUS, YEAR, ReportPeriod, year_earlier
 from reports.selectors.scores import period_scores
-from tests.analytics import rules_reference
 from tests.analytics.chunked import END, accounts_with_history
-from tests.analytics.test_window_totals import added_up
+from tests.analytics.reference_scores import reference_score
 
 pytestmark = pytest.mark.django_db
 
 
 def reference(account: Account, start: date, end: date, *, with_previous: bool) -> rules.Score:
-    days = (end - start).days + 1
-    targets = account_targets(account)
-    previous_overall = None
-    if with_previous:
-        previous_end = start - timedelta(days=1)
-        previous = rules_reference.score(
-            kind=account.kind,
-            verified=account.verified,
-            days=days,
-            totals=added_up(account, previous_end - timedelta(days=days - 1), previous_end)
-            or rules.EMPTY_TOTALS,
-            targets=targets,
-            previous_overall=None,
-        )
-        previous_overall = previous.overall_score
-    return rules_reference.score(
-        kind=account.kind,
-        verified=account.verified,
-        days=days,
-        totals=added_up(account, start, end) or rules.EMPTY_TOTALS,
-        targets=targets,
-        previous_overall=previous_overall,
-    )
+    score, _ = reference_score(account, start, end, with_previous=with_previous)
+    return score
 
 
 def assert_same(score: rules.Score, expected: rules.Score) -> None:
