@@ -6,9 +6,11 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Max, Prefetch, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Account, Team
+from accounts.selectors import handle_is_valid
 from analytics.export import EXPORT_COLUMNS
 from analytics.models import DailyMetric, Scorecard, Video, VideoSnapshot
 from api.models import ApiKey
@@ -30,7 +32,10 @@ def account_list(*, accounts: QuerySet[Account]) -> QuerySet[Account]:
 
 
 def account_get(*, accounts: QuerySet[Account], handle: str) -> Account:
-    """One readable account by handle; any other (another team's too) is a 404."""
+    """One readable account by handle; any other (another team's too, or text no handle
+    could be) is a 404."""
+    if not handle_is_valid(handle):
+        raise Http404("No such account.")
     return get_object_or_404(accounts, handle=handle)
 
 

@@ -22,6 +22,8 @@ PREFIX_LENGTH = len(KEY_START) + 8
 KEY_MAX_LENGTH = 64
 # last_used_at is written at most this often per key: a script's every call is no write.
 LAST_USED_EVERY = timedelta(minutes=1)
+# Usable keys a team may hold at once (the keys page lists them all).
+MAX_KEYS = 50
 
 
 def key_digest(key: str) -> str:
@@ -45,6 +47,10 @@ def api_key_create(
         raise ValidationError({"accounts": f"Not accounts of {team.name}: {', '.join(foreign)}."})
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": "The expiry must be in the future."})
+    if ApiKey.objects.of_team(team).usable().count() >= MAX_KEYS:
+        raise ValidationError(
+            f"A team has at most {MAX_KEYS} usable keys: revoke one before making another."
+        )
     secret = KEY_START + secrets.token_urlsafe(32)
     api_key = ApiKey(
         team=team,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -23,16 +24,20 @@ def api_key_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     secret = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with rights_held(user=request.user, team=membership.team, lead_only=True):
-            api_key, secret = services.api_key_create(
-                team=membership.team,
-                name=data["name"],
-                created_by=request.user,
-                accounts=data["accounts"],
-                expires_at=data["expires_on"],
-                hourly_cap=data["hourly_cap"],
-            )
-        form = ApiKeyForm(membership=membership)
+        try:
+            with rights_held(user=request.user, team=membership.team, lead_only=True):
+                api_key, secret = services.api_key_create(
+                    team=membership.team,
+                    name=data["name"],
+                    created_by=request.user,
+                    accounts=data["accounts"],
+                    expires_at=data["expires_on"],
+                    hourly_cap=data["hourly_cap"],
+                )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            form = ApiKeyForm(membership=membership)
     context = {
         "membership": membership,
         "form": form,

@@ -49,6 +49,8 @@ logger = logging.getLogger(__name__)
 GRADE_DROP_POINTS = 10
 NO_DATA_DAYS = 3
 TARGET_WEEKS = 2
+# Every alert is posted to each of a team's webhooks: their number is bounded.
+MAX_WEBHOOKS = 10
 # KPIs checked against the account's targets, with their names in messages.
 KPIS = {
     "engagement_rate": "engagement rate",
@@ -92,7 +94,14 @@ def alert_settings_update(*, team: Team, conditions: list[str], recipients: list
 
 
 def webhook_create(*, team: Team, url: str, format: str) -> Webhook:
-    """A new webhook with a new secret; the URL must resolve to public addresses only."""
+    """A new webhook with a new secret; the URL must resolve to public addresses only.
+
+    A team has at most MAX_WEBHOOKS: every alert is posted to each of them.
+    """
+    if Webhook.objects.filter(team=team).count() >= MAX_WEBHOOKS:
+        raise ValidationError(
+            f"A team has at most {MAX_WEBHOOKS} webhooks: delete one before adding another."
+        )
     webhooks.webhook_target(url)
     webhook = Webhook(team=team, url=url, format=format, secret=secrets.token_urlsafe(32))
     webhook.full_clean()

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -79,8 +80,11 @@ def digest_preview(request: HttpRequest) -> HttpResponse:
 def digest_view(request: HttpRequest) -> HttpResponse:
     """This week's digest of the user's team (?team=<slug>, else the first) as it is mailed."""
     memberships = Membership.objects.of(request.user).select_related("team").order_by("team__name")
-    if request.GET.get("team"):
-        memberships = memberships.filter(team__slug=request.GET["team"][:50])
+    slug = request.GET.get("team", "")
+    if slug:
+        if not slug_re.match(slug):
+            raise Http404("You are in no such team.")
+        memberships = memberships.filter(team__slug=slug)
     membership = memberships.first()
     if membership is None:
         raise Http404("You are in no such team.")

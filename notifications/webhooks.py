@@ -97,6 +97,11 @@ def post(*, url: str, format: str, secret: str, payload: dict) -> int:
         headers[SIGNATURE_HEADER] = signature(secret, body)
     extensions = {"sni_hostname": target.host} if parts.scheme == "https" else {}
     # No proxies from the environment and no redirects: the post goes to the checked address.
-    with httpx.Client(timeout=TIMEOUT, follow_redirects=False, trust_env=False) as client:
-        response = client.post(pinned, content=body, headers=headers, extensions=extensions)
-    return response.status_code
+    # Only the status is read: the receiver's body, whatever its size or pace, never is.
+    with (
+        httpx.Client(timeout=TIMEOUT, follow_redirects=False, trust_env=False) as client,
+        client.stream(
+            "POST", pinned, content=body, headers=headers, extensions=extensions
+        ) as response,
+    ):
+        return response.status_code
