@@ -26,7 +26,7 @@ from analytics.models import (
     VideoSnapshot,
     ViewerDay,
 )
-from analytics.services.videos import videos_classify
+from analytics.writes import videos_classify
 
 # Videos are posted over the last VIDEO_DAYS days; followers' activity by hour is kept for
 # the last ACTIVITY_DAYS days; viewers follow the daily metrics.
