@@ -10,7 +10,9 @@ where the figures come from; each table has one merge rule:
   organic figures (`organic_source`) and its followers (`followers_source`): "studio",
   "export" (another file) or "api". TikTok Studio wins over the figures the API sync
   derives: an "api" write leaves a group Studio wrote as it is, and fills every other
-  day. Any file replaces what the API wrote. A day whose figures do not change is not
+  day. Any file replaces what the API wrote. A source changes with a figure of its group
+  (Studio also claims a group whose figures it gives unchanged), so importing Playbook's
+  own export back leaves Studio's days Studio's. A day that does not change is not
   written (`updated_at` included), so writing the same rows twice changes nothing.
 - Campaign and CampaignDay (`campaign_days_write`): a campaign's day takes the newest
   figures (unknown keeps); a day's paid fields are the sum over all of the account's

@@ -99,13 +99,16 @@ def _sources(
     values: dict[str, Any], merged: dict[str, Any], existing: DailyMetric | None, source: str
 ) -> dict[str, str]:
     """Each group's source: the writer's when it changed a figure of the group (or, on a
-    new row, gave one), else what the row had."""
+    new row, gave one), else what the row had. Studio giving a figure claims its group
+    even unchanged: its figures are TikTok's own, whoever wrote the same numbers first."""
     sources = {}
     for column, fields in SOURCE_GROUPS:
+        given = any(values[name] is not None for name in fields)
         if existing is None:
-            given = any(values[name] is not None for name in fields)
             sources[column] = source if given else Source.UNKNOWN
-        elif any(merged[name] != getattr(existing, name) for name in fields):
+        elif (given and source == Source.STUDIO) or any(
+            merged[name] != getattr(existing, name) for name in fields
+        ):
             sources[column] = source
         else:
             sources[column] = getattr(existing, column)
@@ -186,20 +189,29 @@ def merge_sql(rows: str, *, source: str) -> str:
         for name in METRIC_FIELDS
     }
     sources = []
+    # Studio claims a group it gives a figure of even when the figures stay (_sources);
+    # any other source changes a group's source only with one of its figures.
+    claims = []
     for column, fields in SOURCE_GROUPS:
         given = " OR ".join(f"{incoming[name]} IS NOT NULL" for name in fields)
         after = ", ".join(merged[name] for name in fields)
         before = ", ".join(f"d.{name}" for name in fields)
+        changed = f"ROW({after}) IS DISTINCT FROM ROW({before})"
+        if source == Source.STUDIO:
+            changed = f"({given})"
+            claims.append(f"(({given}) AND d.{column} <> '{source}')")
         sources.append(
             f"CASE WHEN d.id IS NULL THEN (CASE WHEN {given} THEN '{source}' ELSE '' END) "
-            f"WHEN ROW({after}) IS DISTINCT FROM ROW({before}) THEN '{source}' "
-            f"ELSE d.{column} END"
+            f"WHEN {changed} THEN '{source}' ELSE d.{column} END"
         )
     columns = ", ".join((*METRIC_FIELDS, *(column for column, _fields in SOURCE_GROUPS)))
     # Unchanged days are left out before the insert: ON CONFLICT DO UPDATE locks (and so
-    # writes) every row it meets, even those its WHERE then leaves alone. A source changes
-    # only with a figure, so the figures alone tell a changed day.
+    # writes) every row it meets, even those its WHERE then leaves alone. Besides Studio's
+    # claims, a source changes only with a figure, so the figures tell a changed day.
     kept = ", ".join(f"COALESCE({incoming[name]}, d.{name})" for name in METRIC_FIELDS)
+    claimed = "".join(f" OR {claim}" for claim in claims)
+    stored = ", ".join(f"m.{column}" for column, _fields in SOURCE_GROUPS)
+    stamped = ", ".join(f"EXCLUDED.{column}" for column, _fields in SOURCE_GROUPS)
     existing = ", ".join(f"d.{name}" for name in METRIC_FIELDS)
     current = ", ".join(f"m.{name}" for name in METRIC_FIELDS)
     excluded = ", ".join(f"EXCLUDED.{name}" for name in METRIC_FIELDS)
@@ -213,10 +225,10 @@ def merge_sql(rows: str, *, source: str) -> str:
             SELECT t.account_id, t.date, {", ".join(merged.values())}, {", ".join(sources)}, %s
             FROM {rows}
             LEFT JOIN {table} d ON d.account_id = t.account_id AND d.date = t.date
-            WHERE d.id IS NULL OR ({kept}) IS DISTINCT FROM ({existing})
+            WHERE d.id IS NULL OR ({kept}) IS DISTINCT FROM ({existing}){claimed}
             ON CONFLICT (account_id, date) DO UPDATE SET {assignments},
                 updated_at = EXCLUDED.updated_at
-            WHERE ({current}) IS DISTINCT FROM ({excluded})
+            WHERE ({current}, {stored}) IS DISTINCT FROM ({excluded}, {stamped})
             RETURNING (xmax = 0) AS created
         )
         SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM written

@@ -162,6 +162,22 @@ def test_it_changes_a_source_only_with_a_figure(acmecoffee, fast) -> None:
     assert (row["organic_source"], row["followers_source"]) == ("studio", "studio")
 
 
+@BOTH_PATHS
+@pytest.mark.django_db
+def test_it_lets_studio_claim_a_day_with_the_same_figures(acmecoffee, fast) -> None:
+    # The API derived the very figures Studio then gives: the day is Studio's from then on.
+    days_write([day(acmecoffee, video_views=5, followers=9)], source=Source.API, fast=fast)
+    assert days_write([day(acmecoffee, video_views=5)], source=Source.STUDIO, fast=fast) == (
+        0,
+        1,
+        0,
+    )
+    row = stored(acmecoffee)
+    assert (row["organic_source"], row["followers_source"]) == ("studio", "api")
+    days_write([day(acmecoffee, video_views=6, followers=10)], source=Source.API, fast=fast)
+    assert (stored(acmecoffee)["video_views"], stored(acmecoffee)["followers"]) == (5, 10)
+
+
 @pytest.mark.django_db
 def test_it_writes_the_same_days_by_both_paths(acmecoffee, acme_deals) -> None:
     """The COPY path against the ORM path, over a sequence of writes from every source."""
@@ -172,6 +188,8 @@ def test_it_writes_the_same_days_by_both_paths(acmecoffee, acme_deals) -> None:
         ([day(acmecoffee, DAY + timedelta(days=1), shares=0)], Source.API),
         ([day(acme_deals, video_views=9, followers=None)], Source.STUDIO),
         ([day(acme_deals, video_views=8, followers=1)], Source.API),
+        ([day(acme_deals, video_views=9, followers=1)], Source.STUDIO),
+        ([day(acmecoffee, **ORGANIC)], Source.STUDIO),
     ]
     results = {}
     for fast in (True, False):
