@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     # The read API (docs/api.md); ninja for its templates and vendored Swagger UI assets.
     "ninja",
     "api",
+    # The demo's seed (`manage.py seed_demo`, run by `make run`); nothing imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [
