@@ -12,14 +12,16 @@ from datetime import date, timedelta
 
 import pytest
 import redis
+from celery.exceptions import Retry
 from django.utils import timezone
 
 from analytics.models import VideoSnapshot
 from connections import client
 from connections.client import RetryLater
 from connections.models import AccountSnapshot, Connection, SyncRun
+from connections.services import sync as sync_service
 from connections.services.sync import sync_run_execute, sync_run_start
-from connections.tasks import sync_connection
+from connections.tasks import SYNC_HAND_BACKS, sync_connection
 from tests.connections.conftest import connect
 
 DAY = date(2025, 3, 11)
@@ -173,3 +175,39 @@ def test_a_spent_budget_hands_the_call_back_before_it_is_sent(settings, monkeypa
     assert 9.0 <= raised.value.countdown <= 12.0
     assert sleeps == []
     redis_client.close()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("retries", "hands_back"), [(0, True), (SYNC_HAND_BACKS - 1, True), (SYNC_HAND_BACKS, False)]
+)
+def test_the_task_hands_back_at_most_sync_hand_backs_times(
+    tiktok, acmecoffee, monkeypatch, retries: int, hands_back: bool
+) -> None:
+    asked: list[bool] = []
+    countdowns: list[float] = []
+
+    def execute(*, run_id: int, hand_back: bool) -> None:
+        asked.append(hand_back)
+        if hand_back:
+            raise RetryLater("busy", countdown=12.5)
+
+    def retry(*, countdown: float) -> Retry:
+        countdowns.append(countdown)
+        return Retry(when=countdown)
+
+    monkeypatch.setattr(sync_service, "sync_run_execute", execute)
+    monkeypatch.setattr(sync_connection, "retry", retry)
+    run = queued_run(connect(tiktok, acmecoffee))
+    # As a worker runs it: neither eager nor called directly, after `retries` retries.
+    sync_connection.push_request(retries=retries, is_eager=False, called_directly=False)
+    try:
+        if hands_back:
+            with pytest.raises(Retry):
+                sync_connection.run(run.pk)
+        else:
+            sync_connection.run(run.pk)
+    finally:
+        sync_connection.pop_request()
+    assert asked == [hands_back]
+    assert countdowns == ([12.5] if hands_back else [])
