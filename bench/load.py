@@ -283,7 +283,7 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()
-    server = start_server(args, url)
+    server = start_server(args, url, wait=120)
     try:
         print(
             f"{len(users)} users on {args.accounts:,} accounts x {args.days} days of metrics, "

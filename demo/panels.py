@@ -25,7 +25,7 @@ from analytics.models import (
     VideoSnapshot,
     ViewerDay,
 )
-from analytics.services.videos import videos_classify
+from analytics.writes import videos_classify
 from demo.team import DEMO_ACCOUNTS
 
 # Videos are posted over the last VIDEO_DAYS days; followers' activity by hour is kept for
