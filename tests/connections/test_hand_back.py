@@ -13,7 +13,9 @@ from datetime import date, timedelta
 import pytest
 import redis
 from celery.exceptions import Retry
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from analytics.models import VideoSnapshot
 from connections import client
@@ -48,7 +50,7 @@ def stored(account) -> tuple[int, int]:  # noqa: ANN001
 
 @pytest.mark.django_db
 def test_it_hands_a_long_retry_after_back_without_sleeping_or_writing(
-    tiktok, acmecoffee, settings
+    tiktok, acmecoffee, settings, login, alice
 ) -> None:
     settings.TIKTOK_HAND_BACK_AFTER = 5.0
     with_video(tiktok)
@@ -70,6 +72,10 @@ def test_it_hands_a_long_retry_after_back_without_sleeping_or_writing(
     assert stored(acmecoffee) == (0, 0)
     connection = Connection.objects.get(pk=run.connection_id)
     assert connection.last_sync_at is None and connection.last_error == ""
+    # The run's page says it is queued again, and why.
+    page = login(alice).get(reverse("connections:sync-run", args=["acme", run.public_id]))
+    assert page.status_code == 200
+    assert "Queued" in page.content.decode() and escape(run.step) in page.content.decode()
 
 
 @pytest.mark.django_db
