@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,7 @@ from accounts.models import Membership, Role, Team
 from analytics.models import PromotionalMarkers, Video
 from analytics.parsers.records import MAX_TITLE_CHARS
 from analytics.promotion import MAX_MARKER_LENGTH, MAX_MARKERS, Matcher, fold, team_matcher
+from analytics.services.evidence import evidence_videos_changed
 
 MARK_FIELDS = ("promotional_mark", "marked_by", "marked_at", "updated_at")
 
@@ -32,7 +34,9 @@ def video_mark(*, video: Video, user: AbstractBaseUser, promotional: bool | None
     # Only the mark is checked: the imported fields are the import's business.
     others = [field.name for field in Video._meta.concrete_fields if field.name not in MARK_FIELDS]
     video.full_clean(exclude=others, validate_unique=False, validate_constraints=False)
-    video.save(update_fields=MARK_FIELDS)
+    with transaction.atomic():
+        video.save(update_fields=MARK_FIELDS)
+        evidence_videos_changed(posted=[(video.account_id, video.posted_on)])
     return video
 
 
@@ -78,8 +82,12 @@ def videos_classify(*, videos: QuerySet[Video]) -> int:
     """
     matchers: dict[int, Matcher] = {}
     changed: dict[bool, list[int]] = {True: [], False: []}
-    rows = videos.order_by().values_list("pk", "title", "title_promotional", "account__team_id")
-    for pk, title, stored, team_id in rows.iterator(chunk_size=2000):
+    posted: set[tuple[int, date | None]] = set()
+    rows = videos.order_by().values_list(
+        "pk", "title", "title_promotional", "account__team_id", "account_id", "posted_on"
+    )
+    for pk, title, stored, team_id, account_id, posted_on in rows.iterator(chunk_size=2000):
+        posted.add((account_id, posted_on))
         matcher = matchers.get(team_id)
         if matcher is None:
             matcher = matchers[team_id] = team_matcher(team_id)
@@ -89,6 +97,9 @@ def videos_classify(*, videos: QuerySet[Video]) -> int:
     for value, pks in changed.items():
         for start in range(0, len(pks), 5000):
             Video.objects.filter(pk__in=pks[start : start + 5000]).update(title_promotional=value)
+    # Every writer of videos calls this, so the checklists' video items follow here, also
+    # for a new video whose classification is the default.
+    evidence_videos_changed(posted=posted)
     return len(changed[True]) + len(changed[False])
 
 

@@ -10,11 +10,11 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
 from accounts.models import Account, Membership
 from lib.dates import this_week
-from strategy.models import Checklist, ChecklistItem, ChecklistTemplate, Practice
+from strategy.models import Checklist, ChecklistItem, ChecklistTemplate, Practice, WeekPractice
 from strategy.periods import weeks_back, weeks_overlapping
 from strategy.selectors.states import (
     ItemState,
@@ -179,16 +179,18 @@ def practice_scores(
     """Share of checklist items done over the weeks overlapping [start, end], per account.
 
     Every item of every week's checklist counts once (a monthly item in each of its weeks);
-    None when the account had no checklist items in those weeks. The same few queries
-    for any number of accounts.
+    None when the account had no checklist items in those weeks. One aggregate query of the
+    stored weekly figures (strategy.models.WeekPractice) for any number of accounts.
     """
-    accounts = list({account.pk: account for account in accounts}.values())
-    account_ids = [account.pk for account in accounts]
-    checklists = _checklists_of(accounts, weeks_overlapping(start, end))
-    states = states_of_checklists(checklists)
-    totals: dict[int, Progress] = defaultdict(Progress)
-    for checklist in checklists:
-        progress = progress_of(states[checklist.pk])
-        totals[checklist.account_id].done += progress.done
-        totals[checklist.account_id].total += progress.total
-    return {account_id: totals[account_id].share for account_id in account_ids}
+    account_ids = list({account.pk for account in accounts})
+    sums = (
+        WeekPractice.objects.filter(
+            account__in=account_ids, week_start__in=weeks_overlapping(start, end)
+        )
+        .order_by()
+        .values("account_id")
+        .annotate(done=Sum("done"), counted=Sum("counted"))
+        .values_list("account_id", "done", "counted")
+    )
+    totals = {account_id: Progress(done, counted) for account_id, done, counted in sums}
+    return {account_id: totals.get(account_id, Progress()).share for account_id in account_ids}
