@@ -4,11 +4,13 @@ the account's settings, imported metrics, videos posted or marked, checklists op
 
 from __future__ import annotations
 
+import io
 import itertools
 from datetime import date, timedelta
 from importlib import import_module
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from accounts.models import Account, Kind
 from accounts.services import account_update
@@ -207,3 +209,14 @@ def test_it_fills_the_figures_of_existing_checklists(opened) -> None:
     WeekPractice.objects.all().delete()
     import_module("strategy.migrations.0004_week_practice_fill").fill(None, None)
     assert stored() == reference
+
+
+def test_the_command_computes_the_figures_again(acme, opened) -> None:
+    reference = assert_stored_equal_computed()
+    WeekPractice.objects.all().delete()
+    out = io.StringIO()
+    call_command("refresh_practice", "--team", acme.slug, stdout=out)
+    assert out.getvalue().strip() == "8 checklists computed."
+    assert stored() == reference
+    with pytest.raises(CommandError):
+        call_command("refresh_practice", "--team", "nobody")
