@@ -5,9 +5,14 @@ from __future__ import annotations
 # The writers and older callers take the field names from here too; analytics.fields
 # holds them.
 from analytics.fields import METRIC_FIELDS, PAID_FIELDS
-from analytics.models.audience import AudienceShare, FollowerActivity, ViewerDay
+from analytics.models.audience import (
+    AudienceShare,
+    FollowerActivity,
+    FollowerActivityImport,
+    ViewerDay,
+)
 from analytics.models.imports import ImportFile, ImportRun, ImportRunQuerySet
-from analytics.models.metrics import Campaign, CampaignDay, DailyMetric
+from analytics.models.metrics import Campaign, CampaignDay, DailyMetric, Source
 from analytics.models.scorecards import (
     Scorecard,
     ScorecardQuerySet,
@@ -29,6 +34,7 @@ __all__ = [
     "CampaignDay",
     "DailyMetric",
     "FollowerActivity",
+    "FollowerActivityImport",
     "ImportFile",
     "ImportRun",
     "ImportRunQuerySet",
@@ -37,6 +43,7 @@ __all__ = [
     "ScorecardQuerySet",
     "ScorecardRun",
     "ScorecardRunChunk",
+    "Source",
     "Video",
     "VideoSnapshot",
     "VideoSnapshotQuerySet",

@@ -1,7 +1,7 @@
 """What an import did (`ImportResult`) and every error it found on the way (`Errors`).
 
 The import services fill them as they read an upload (analytics.services.import_rows) and
-write its rows (analytics.services.metric_writes); the pages and the command show them.
+write its rows (analytics.writes); the pages and the command show them.
 """
 
 from __future__ import annotations

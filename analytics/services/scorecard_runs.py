@@ -24,9 +24,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Account, Team
+from analytics.evidence import evidence_days_changed
 from analytics.models import ScorecardRun, ScorecardRunChunk
 from analytics.services import scorecard_history, scorecard_queue, scorecards
-from analytics.services.evidence import evidence_days_changed
 from analytics.services.scorecard_queue import (
     BackgroundUnavailable,
     enqueue_chunks,

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("strategy", "0003_week_practice"),
         # The evidence rules read the videos and metrics as they are now.
-        ("analytics", "0009_scorecardrun_history_from"),
+        ("analytics", "0010_day_sources_and_activity_import"),
     ]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop, elidable=True)]

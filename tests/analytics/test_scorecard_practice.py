@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from analytics.evidence import evidence_days_changed
 from analytics.models import DailyMetric
 from analytics.selectors.practice import (
     NO_CHECKLIST,
@@ -27,7 +28,6 @@ from analytics.selectors.practice import (
     weekly_outcomes,
 )
 from analytics.selectors.windows import window_of
-from analytics.services.evidence import evidence_days_changed
 from lib.dates import this_week
 from strategy.models import Checklist
 from strategy.services import check_set

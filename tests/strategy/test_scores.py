@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Kind
+from analytics.evidence import evidence_days_changed
 from analytics.models import DailyMetric
-from analytics.services.evidence import evidence_days_changed
 from strategy.selectors import practice_scores, weekly_completion
 from strategy.services import check_set
 from tests.factories import AccountFactory

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Kind
+from analytics.evidence import evidence_days_changed
 from analytics.models import DailyMetric
-from analytics.services.evidence import evidence_days_changed
 from strategy.models import Check, ChecklistItem
 from strategy.periods import week_label
 from strategy.selectors import checklist_states
