@@ -14,7 +14,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
 from analytics.demo import DEMO_PASSWORD
-from analytics.models import ImportRun, Video
+from analytics.models import Video
+from imports.models import ImportRun
 from tests.browser import browser_page, log_in
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

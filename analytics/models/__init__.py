@@ -1,4 +1,4 @@
-"""The analytics models, by topic: metrics, imports, scorecards, audience, videos."""
+"""The analytics models, by topic: metrics, scorecards, audience, videos."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from __future__ import annotations
 # holds them.
 from analytics.fields import METRIC_FIELDS, PAID_FIELDS
 from analytics.models.audience import AudienceShare, FollowerActivity, ViewerDay
-from analytics.models.imports import ImportFile, ImportRun, ImportRunQuerySet
 from analytics.models.metrics import Campaign, CampaignDay, DailyMetric
 from analytics.models.scorecards import (
     Scorecard,
@@ -29,9 +28,6 @@ __all__ = [
     "CampaignDay",
     "DailyMetric",
     "FollowerActivity",
-    "ImportFile",
-    "ImportRun",
-    "ImportRunQuerySet",
     "PromotionalMarkers",
     "Scorecard",
     "ScorecardQuerySet",

@@ -25,8 +25,9 @@ from django.db.models import (
 from django.utils.translation import to_locale
 
 from accounts.models import Account
-from analytics.models import AudienceShare, FollowerActivity, ImportRun, ViewerDay
+from analytics.models import AudienceShare, FollowerActivity, ViewerDay
 from analytics.selectors.windows import Window
+from imports.models import ImportRun
 
 # The heatmap covers the 28 days ending on the latest day with activity data.
 ACTIVITY_DAYS = 28

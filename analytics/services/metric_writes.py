@@ -3,7 +3,7 @@
 Two write paths give identical rows. On PostgreSQL the rows stream through COPY into a
 temporary table and one INSERT ... ON CONFLICT merges them (lib.pg); elsewhere, or when
 asked (`fast=False`), batches go through the ORM. The merge rule is the one of
-analytics.services.imports: an unknown figure keeps what the day had.
+imports.services.imports: an unknown figure keeps what the day had.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from itertools import islice
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Sum
 from django.utils import timezone
 
+from analytics.fields import MONEY_FIELDS as MONEY
 from analytics.models import (
     METRIC_FIELDS,
     PAID_FIELDS,
@@ -25,12 +26,15 @@ from analytics.models import (
     DailyMetric,
 )
 from analytics.models.metrics import UNNAMED_CAMPAIGN
-from analytics.parsers import (
-    MetricRow,
-)
-from analytics.services.import_results import Errors, ImportResult
-from analytics.services.import_rows import MONEY
+from analytics.rows import Errors, MetricRow
 from lib.pg import copy_upsert
+
+
+class CampaignDaysCounted(Protocol):
+    """What write_campaigns reports to: the import's result (imports' ImportResult)."""
+
+    campaign_days: int
+
 
 # Rows per ORM batch, and per read of the existing rows they may change.
 ORM_BATCH = 1000
@@ -110,7 +114,7 @@ def merge_sql(source: str) -> str:
 
     `source` is a FROM item named `t` with the columns account_id, date and every metric
     field (None for unknown): the COPY-staged rows of `write_postgres`, or the typed rows
-    of a raw staged file (analytics.services.import_fast). Its first parameter is the
+    of a raw staged file (imports.services.import_fast). Its first parameter is the
     rows' `updated_at`; it returns one row: (created, updated).
     """
     table = DailyMetric._meta.db_table
@@ -179,7 +183,7 @@ def write_postgres(rows: Iterable[tuple], errors: Errors) -> tuple[int, int, int
 
 
 def write_campaigns(
-    campaigns: list[tuple[int, MetricRow]], result: ImportResult
+    campaigns: list[tuple[int, MetricRow]], result: CampaignDaysCounted
 ) -> dict[tuple[int, date], dict[str, Any]]:
     """Upserts the campaign days; returns the sums per account and day over all campaigns."""
     names = {(account_id, row.campaign or UNNAMED_CAMPAIGN) for account_id, row in campaigns}

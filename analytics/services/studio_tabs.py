@@ -3,8 +3,9 @@
 Viewers, FollowerActivity, FollowerGender, FollowerTopTerritories and Content go to
 models of their own (ViewerDay, FollowerActivity, AudienceShare, Video and
 VideoSnapshot), always for the import's one account. The import service
-(analytics.services.imports) calls `collect` for each such file, then `write` once,
-inside its transaction: the same all-or-nothing and merge rules as for daily metrics.
+(imports.services.imports) collects each such file into `TabRows`
+(imports.services.tab_rows), then calls `write` once, inside its transaction: the same
+all-or-nothing and merge rules as for daily metrics.
 
 Merge rule: an unknown figure (`undefined`) keeps what the row had, or is null (viewers)
 or 0 (video totals) on a new row; rows whose values do not change are not written, so a
@@ -18,27 +19,23 @@ INSERT ... ON CONFLICT; elsewhere bulk ORM batches.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
-from typing import Any
 
 from django.db import models
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.models import Account
 from analytics.models import AudienceShare, FollowerActivity, Video, VideoSnapshot, ViewerDay
-from analytics.parsers import TAB_UNITS, HourRow, MetricRow, ParsedFile, RowError, ShareRow
 from analytics.services.videos import videos_classify
 from lib.pg import copy_upsert
 
 ORM_BATCH = 1000
 _TEMP_TABLE = "tmp_import_tab"
-_VIEWER_FIELDS = ("total_viewers", "new_viewers", "returning_viewers")
-_VIDEO_FIELDS = ("views", "likes", "comments", "shares")
-_LINK_LENGTH = Video._meta.get_field("link").max_length
+VIEWER_FIELDS = ("total_viewers", "new_viewers", "returning_viewers")
+VIDEO_FIELDS = ("views", "likes", "comments", "shares")
 
 
 @dataclass(frozen=True)
@@ -55,7 +52,7 @@ class _Target:
     born: tuple[str, ...] = ()
 
 
-_VIEWERS = _Target(ViewerDay, ("account_id", "date"), _VIEWER_FIELDS, stamps=("updated_at",))
+_VIEWERS = _Target(ViewerDay, ("account_id", "date"), VIEWER_FIELDS, stamps=("updated_at",))
 _ACTIVITY = _Target(FollowerActivity, ("account_id", "date", "hour"), ("active_followers",))
 _SHARES = _Target(AudienceShare, ("account_id", "dimension", "date", "key"), ("share",))
 _VIDEOS = _Target(
@@ -68,14 +65,14 @@ _VIDEOS = _Target(
 _SNAPSHOTS = _Target(
     VideoSnapshot,
     ("video_id", "date"),
-    _VIDEO_FIELDS,
-    defaults=dict.fromkeys(_VIDEO_FIELDS, 0),
+    VIDEO_FIELDS,
+    defaults=dict.fromkeys(VIDEO_FIELDS, 0),
     stamps=("updated_at",),
 )
 
 
 @dataclass
-class _Entry:
+class Entry:
     """A row to write, with where it came from (for clashes between files)."""
 
     file: str
@@ -87,93 +84,16 @@ class _Entry:
 class TabRows:
     """An upload's audience and content rows, by key, across all its files."""
 
-    viewers: dict[tuple, _Entry] = field(default_factory=dict)
-    activity: dict[tuple, _Entry] = field(default_factory=dict)
-    shares: dict[tuple, _Entry] = field(default_factory=dict)
-    videos: dict[tuple, _Entry] = field(default_factory=dict)
-    snapshots: dict[tuple, _Entry] = field(default_factory=dict)
+    viewers: dict[tuple, Entry] = field(default_factory=dict)
+    activity: dict[tuple, Entry] = field(default_factory=dict)
+    shares: dict[tuple, Entry] = field(default_factory=dict)
+    videos: dict[tuple, Entry] = field(default_factory=dict)
+    snapshots: dict[tuple, Entry] = field(default_factory=dict)
     # The day of the newest file that gave each video's title, link and posting day.
     video_days: dict[tuple, date] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any((self.viewers, self.activity, self.shares, self.snapshots))
-
-
-def held(parsed: ParsedFile, rows: list) -> str:
-    """What a file held, in its own words: "12 videos", "168 hours", "3 shares"."""
-    count = len({row.video_id for row in rows}) if parsed.tab == "content" else len(rows)
-    unit = TAB_UNITS.get(parsed.tab or "", "row")
-    return f"{count} {unit}{'' if count == 1 else 's'}"
-
-
-def collect(
-    parsed: ParsedFile,
-    rows: list,
-    account: Account,
-    as_of: date,
-    tabs: TabRows,
-    add_error: Callable[[RowError], None],
-    seen: Callable[[int, date], None],
-) -> None:
-    """Puts one file's rows into `tabs`, checking what only the account can tell."""
-    tab = parsed.tab
-    for row in rows:
-        if tab == "viewers":
-            _put(tabs.viewers, (account.pk, row.date), row, _viewer_values(row), add_error)
-        elif tab == "follower-activity":
-            key = (account.pk, row.date, row.hour)
-            _put(tabs.activity, key, row, (row.active_followers,), add_error)
-        elif tab in ("gender", "territories"):
-            key = (account.pk, row.dimension, as_of, row.key)
-            _put(tabs.shares, key, row, (row.share,), add_error)
-        else:
-            column = parsed.columns.get("video link", "Video link")
-            if row.handle is not None and row.handle != account.handle:
-                message = (
-                    f"the video is @{row.handle}'s, not @{account.handle}'s, "
-                    "the account of this import"
-                )
-                add_error(RowError(row.file, row.line, column, message))
-                continue
-            if len(row.link) > _LINK_LENGTH:
-                message = f"the link is longer than {_LINK_LENGTH} characters"
-                add_error(RowError(row.file, row.line, column, message))
-                continue
-            video = (row.title, row.link, row.posted_on)
-            snapshot = tuple(row.values.get(name) for name in _VIDEO_FIELDS)
-            key = (row.video_id, row.date)
-            if _put(tabs.snapshots, key, row, snapshot, add_error, f"video {row.video_id} on"):
-                video_key = (account.pk, row.video_id)
-                if row.date >= tabs.video_days.get(video_key, row.date):
-                    tabs.videos[video_key] = _Entry(row.file, row.line, video)
-                    tabs.video_days[video_key] = row.date
-        seen(account.pk, as_of if isinstance(row, ShareRow) else row.date)
-
-
-def _viewer_values(row: MetricRow) -> tuple:
-    return tuple(row.values.get(name) for name in _VIEWER_FIELDS)
-
-
-def _put(
-    store: dict[tuple, _Entry],
-    key: tuple,
-    row: MetricRow | HourRow | ShareRow | Any,
-    values: tuple,
-    add_error: Callable[[RowError], None],
-    what: str = "",
-) -> bool:
-    """Keeps a row unless another file already gave its key other figures (an error)."""
-    known = store.get(key)
-    if known is None:
-        store[key] = _Entry(row.file, row.line, values)
-        return True
-    if known.values != values:
-        # The key without the account: the day (and hour, or the share's name).
-        parts = [part.isoformat() if isinstance(part, date) else str(part) for part in key[1:]]
-        where = f"{known.file} line {known.line}"
-        message = f"{' '.join([what, *parts]).strip()} is also in {where}, with other figures"
-        add_error(RowError(row.file, row.line, "", message))
-    return False
 
 
 def write(tabs: TabRows, *, fast: bool) -> tuple[int, int, int]:
@@ -198,11 +118,11 @@ def _add(totals: list[int], created: int, updated: int, rows: int) -> None:
     totals[2] += max(rows - created - updated, 0)
 
 
-def _tuples(store: dict[tuple, _Entry]) -> list[tuple]:
+def _tuples(store: dict[tuple, Entry]) -> list[tuple]:
     return [(*key, *entry.values) for key, entry in store.items()]
 
 
-def _remove_stale_shares(shares: dict[tuple, _Entry]) -> int:
+def _remove_stale_shares(shares: dict[tuple, Entry]) -> int:
     days: dict[tuple, set[str]] = {}
     for account_id, dimension, day, key in shares:
         days.setdefault((account_id, dimension, day), set()).add(key)

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role, Team
 from analytics.models import PromotionalMarkers, Video
-from analytics.parsers.records import MAX_TITLE_CHARS
 from analytics.promotion import MAX_MARKER_LENGTH, MAX_MARKERS, Matcher, fold, team_matcher
+from analytics.rows import MAX_TITLE_CHARS
 
 MARK_FIELDS = ("promotional_mark", "marked_by", "marked_at", "updated_at")
 

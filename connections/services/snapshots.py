@@ -11,22 +11,15 @@ from django.db import transaction
 from django.db.models import Sum
 
 from accounts.models import Account
-from analytics.models import (
-    PAID_FIELDS,
-    Campaign,
-    CampaignDay,
-    DailyMetric,
-    ImportRun,
-    Video,
-    VideoSnapshot,
-)
+from analytics.links import canonical_link, link_kind
+from analytics.models import PAID_FIELDS, Campaign, CampaignDay, DailyMetric, Video, VideoSnapshot
 from analytics.models.metrics import UNNAMED_CAMPAIGN
-from analytics.parsers.links import canonical_link, link_kind
-from analytics.parsers.records import MAX_TITLE_CHARS
+from analytics.rows import MAX_TITLE_CHARS
 from analytics.services.videos import videos_classify
 from connections.api import CampaignDayRow, UserStats, VideoTotals
 from connections.daily import DayPlan, Totals, VideoDays, derive_organic, plan_day
 from connections.models import AccountSnapshot
+from imports.models import ImportRun
 
 
 def _local_day(video: VideoTotals) -> date | None:

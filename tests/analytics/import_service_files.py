@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 
 from analytics.models import METRIC_FIELDS, DailyMetric
-from analytics.services.imports import import_files
+from imports.services.imports import import_files
 
 FILES = Path(__file__).parent / "files"
 NEW_YEAR = date(2025, 1, 5)

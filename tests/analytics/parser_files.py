@@ -9,8 +9,8 @@ from pathlib import Path
 
 import openpyxl
 
-from analytics import parsers
-from analytics.parsers import MetricRow, RowError, parse
+from imports import parsers
+from imports.parsers import MetricRow, RowError, parse
 
 FILES = Path(__file__).parent / "files"
 NEW_YEAR = date(2025, 1, 3)

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from analytics.models import DailyMetric, ImportRun
-from analytics.parsers import open_upload, parse, parse_many
-from analytics.services.imports import import_preview
+from analytics.models import DailyMetric
+from imports.models import ImportRun
+from imports.parsers import open_upload, parse, parse_many
+from imports.services.imports import import_preview
 
 FILES = Path(__file__).parent / "files"
 AS_OF = date(2025, 1, 3)

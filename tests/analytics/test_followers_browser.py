@@ -8,7 +8,8 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from analytics.models import AudienceShare, FollowerActivity, ImportRun
+from analytics.models import AudienceShare, FollowerActivity
+from imports.models import ImportRun
 from tests.analytics.studio_files import (
     ACTIVITY,
     GENDER,

@@ -13,7 +13,8 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from accounts.models import Kind
-from analytics.models import METRIC_FIELDS, DailyMetric, ImportRun
+from analytics.models import METRIC_FIELDS, DailyMetric
+from imports.models import ImportRun
 from tests.analytics.conftest import BASE_DIR, subprocess_database_url
 from tests.factories import AccountFactory
 

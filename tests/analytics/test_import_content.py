@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Kind
 from analytics.models import DailyMetric, Video, VideoSnapshot
-from analytics.services.imports import import_files
+from imports.services.imports import import_files
 from tests.analytics.studio_files import CONTENT, link, studio_csv, video_id, zipped
 from tests.factories import AccountFactory
 

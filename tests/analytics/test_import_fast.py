@@ -21,10 +21,11 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analytics.models import METRIC_FIELDS, DailyMetric, ImportRun
-from analytics.services import import_upload
-from analytics.services.import_fast import fast_import
-from analytics.services.imports import import_files
+from analytics.models import METRIC_FIELDS, DailyMetric
+from imports.models import ImportRun
+from imports.services import import_upload
+from imports.services.import_fast import fast_import
+from imports.services.imports import import_files
 
 AS_OF = date(2025, 1, 5)
 CORPUS = Path(__file__).parent / "fuzz_corpus"
@@ -315,7 +316,7 @@ def test_generated_files_read_alike(acme, accounts, before, data):
 
 
 def test_a_number_in_another_notation_is_seen_across_two_chunks(monkeypatch):
-    from analytics.services import import_fast
+    from imports.services import import_fast
 
     rows = [DAY.format(followers=n) for n in range(40)] + [DAY.format(followers="0x10")]
     data = plain(rows)

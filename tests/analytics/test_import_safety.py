@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Kind
-from analytics.models import ImportRun
+from imports.models import ImportRun
 from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def official(acme, bob):
 
 
 def preview(client, name: str, content: str, **data):
-    url = reverse("analytics:import-upload", args=["acme"]) + "?account=acmeofficial"
+    url = reverse("imports:import-upload", args=["acme"]) + "?account=acmeofficial"
     upload = SimpleUploadedFile(name, content.encode(), content_type="text/csv")
     response = client.post(url, {"files": [upload], "format": "auto", **data}, follow=True)
     assert response.status_code == 200
@@ -88,7 +88,7 @@ def confirmed_import(client) -> ImportRun:
     rows = "".join(f'"February {day}","10","1","1","0","0"\n' for day in range(21, 28))
     preview(client, "Overview.csv", OVERVIEW + rows, as_of="2026-02-28")
     run = ImportRun.objects.get()
-    response = client.post(reverse("analytics:import-confirm", args=["acme", run.public_id]))
+    response = client.post(reverse("imports:import-confirm", args=["acme", run.public_id]))
     assert response.status_code == 302
     run.refresh_from_db()
     assert run.status == ImportRun.Status.APPLIED and run.scorecard_run is not None
@@ -98,8 +98,8 @@ def confirmed_import(client) -> ImportRun:
 def test_the_import_page_follows_the_recompute_until_it_is_done(login, alice, official):
     client = login(alice)
     run = confirmed_import(client)
-    status_url = reverse("analytics:import-recompute-status", args=["acme", run.public_id])
-    page = client.get(reverse("analytics:import-detail", args=["acme", run.public_id]))
+    status_url = reverse("imports:import-recompute-status", args=["acme", run.public_id])
+    page = client.get(reverse("imports:import-detail", args=["acme", run.public_id]))
     html = page.content.decode()
     assert f'hx-get="{status_url}"' in html
     assert "being recomputed" not in html
@@ -124,9 +124,9 @@ def test_the_import_page_follows_the_recompute_until_it_is_done(login, alice, of
 def test_a_plain_request_for_the_status_goes_to_the_import(login, alice, official):
     client = login(alice)
     run = confirmed_import(client)
-    url = reverse("analytics:import-recompute-status", args=["acme", run.public_id])
+    url = reverse("imports:import-recompute-status", args=["acme", run.public_id])
     response = client.get(url)
-    assert response.url == reverse("analytics:import-detail", args=["acme", run.public_id])
+    assert response.url == reverse("imports:import-detail", args=["acme", run.public_id])
 
 
 def test_the_empty_scorecard_says_an_import_is_recomputing(login, alice, official):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from analytics.models import DailyMetric
-from analytics.services import import_rows
+from imports.services import import_rows
 from tests.analytics.import_service_files import read, run
 
 # ---------------------------------------------------------------------------

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from analytics.models import DailyMetric, ImportRun
+from analytics.models import DailyMetric
+from imports.models import ImportRun
 from tests.analytics.import_service_files import PNG, day, read, run, snapshot, zipped
 
 # ---------------------------------------------------------------------------

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from analytics.models import Campaign, CampaignDay, DailyMetric, ImportRun
+from analytics.models import Campaign, CampaignDay, DailyMetric
+from imports.models import ImportRun
 from tests.analytics.import_service_files import (
     NEW_YEAR,
     day,

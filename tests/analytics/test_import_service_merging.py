@@ -7,7 +7,7 @@ from datetime import date
 from django.db import connection
 
 from analytics.models import METRIC_FIELDS, DailyMetric
-from analytics.services import imports
+from imports.services import imports
 from tests.analytics.import_service_files import day, read, run, snapshot
 
 # ---------------------------------------------------------------------------

@@ -8,9 +8,11 @@ from datetime import date
 import pytest
 from django.test import override_settings
 
-from analytics.models import DailyMetric, ImportFile, ImportRun, ScorecardRun
-from analytics.services import imports, scorecard_queue
-from analytics.services.imports import (
+from analytics.models import DailyMetric, ScorecardRun
+from analytics.services import scorecard_queue
+from imports.models import ImportFile, ImportRun
+from imports.services import imports
+from imports.services.imports import (
     ImportNotConfirmable,
     import_apply,
     import_discard,

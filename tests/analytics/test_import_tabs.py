@@ -9,7 +9,7 @@ import pytest
 
 from accounts.models import Kind
 from analytics.models import AudienceShare, DailyMetric, FollowerActivity, ViewerDay
-from analytics.services.imports import import_files
+from imports.services.imports import import_files
 from tests.analytics.studio_files import (
     ACTIVITY,
     GENDER,

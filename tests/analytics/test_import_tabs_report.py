@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import Kind
-from analytics.models import AudienceShare, FollowerActivity, ImportRun, Video, ViewerDay
+from analytics.models import AudienceShare, FollowerActivity, Video, ViewerDay
+from imports.models import ImportRun
 from tests.analytics.studio_files import (
     ACTIVITY,
     CONTENT,
@@ -59,7 +60,7 @@ def viewers_csv() -> bytes:
 
 
 def post(client, *files: SimpleUploadedFile):
-    url = reverse("analytics:import-upload", args=["acme"]) + "?account=acmeofficial"
+    url = reverse("imports:import-upload", args=["acme"]) + "?account=acmeofficial"
     return client.post(url, {"format": "auto", "as_of": "2025-01-05", "files": list(files)})
 
 
@@ -92,7 +93,7 @@ def test_it_previews_what_each_file_held_then_imports_it(login, bob, official):
     assert 'data-count="created">175<' in page
     assert not FollowerActivity.objects.exists()
 
-    client.post(reverse("analytics:import-confirm", args=["acme", run.public_id]))
+    client.post(reverse("imports:import-confirm", args=["acme", run.public_id]))
 
     run.refresh_from_db()
     assert run.status == ImportRun.Status.APPLIED

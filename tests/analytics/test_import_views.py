@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Kind
-from analytics.models import DailyMetric, ImportFile, ImportRun
-from analytics.services.imports import import_preview
+from analytics.models import DailyMetric
+from imports.models import ImportFile, ImportRun
+from imports.services.imports import import_preview
 from tests.analytics.studio_files import zipped
 from tests.factories import AccountFactory
 
@@ -35,7 +36,7 @@ def deals(acme):
 
 
 def upload_url(team: str = "acme", account: str | None = None) -> str:
-    url = reverse("analytics:import-upload", args=[team])
+    url = reverse("imports:import-upload", args=[team])
     return f"{url}?account={account}" if account else url
 
 
@@ -70,10 +71,10 @@ def test_it_hides_other_teams_and_their_imports(login, alice, charlie, official)
     client = login(charlie)
 
     assert client.get(upload_url()).status_code == 404
-    assert client.get(reverse("analytics:import-list", args=["acme"])).status_code == 404
-    detail = reverse("analytics:import-detail", args=["globex", run.public_id])
+    assert client.get(reverse("imports:import-list", args=["acme"])).status_code == 404
+    detail = reverse("imports:import-detail", args=["globex", run.public_id])
     assert client.get(detail).status_code == 404
-    confirm = reverse("analytics:import-confirm", args=["globex", run.public_id])
+    confirm = reverse("imports:import-confirm", args=["globex", run.public_id])
     assert client.post(confirm).status_code == 404
     assert not DailyMetric.objects.exists()
 
@@ -83,15 +84,15 @@ def test_it_hides_a_leads_import_from_managers(login, alice, bob, official, deal
     client = login(bob)
 
     assert (
-        client.get(reverse("analytics:import-detail", args=["acme", run.public_id])).status_code
+        client.get(reverse("imports:import-detail", args=["acme", run.public_id])).status_code
         == 404
     )
     assert (
-        client.post(reverse("analytics:import-confirm", args=["acme", run.public_id])).status_code
+        client.post(reverse("imports:import-confirm", args=["acme", run.public_id])).status_code
         == 404
     )
     assert (
-        client.post(reverse("analytics:import-discard", args=["acme", run.public_id])).status_code
+        client.post(reverse("imports:import-discard", args=["acme", run.public_id])).status_code
         == 404
     )
     run.refresh_from_db()
@@ -151,7 +152,7 @@ def test_it_previews_confirms_and_links_to_the_scorecards(login, alice, official
 
     run = ImportRun.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("analytics:import-detail", args=["acme", run.public_id])
+    assert response.url == reverse("imports:import-detail", args=["acme", run.public_id])
     preview = client.get(response.url).content.decode()
     assert 'data-count="created">6<' in preview
     assert "@acme.deals, @acmeofficial" in preview
@@ -160,7 +161,7 @@ def test_it_previews_confirms_and_links_to_the_scorecards(login, alice, official
     assert not DailyMetric.objects.exists()
     assert ImportFile.objects.filter(run=run).count() == 1
 
-    confirmed = client.post(reverse("analytics:import-confirm", args=["acme", run.public_id]))
+    confirmed = client.post(reverse("imports:import-confirm", args=["acme", run.public_id]))
 
     assert confirmed.status_code == 302
     assert DailyMetric.objects.count() == 6
@@ -187,7 +188,7 @@ def test_it_imports_an_accounts_files_from_its_page(login, bob, official):
         client, upload("tiktok.zip", studio, "application/zip"), account="acmeofficial"
     )
     run = ImportRun.objects.get()
-    client.post(reverse("analytics:import-confirm", args=["acme", run.public_id]))
+    client.post(reverse("imports:import-confirm", args=["acme", run.public_id]))
 
     assert response.status_code == 302
     assert run.account == official
@@ -226,7 +227,7 @@ def test_it_shows_the_errors_and_offers_no_confirmation(login, alice, official):
     assert "import_confirm" not in page and "/confirm/" not in page
     run = ImportRun.objects.get()
 
-    confirmed = client.post(reverse("analytics:import-confirm", args=["acme", run.public_id]))
+    confirmed = client.post(reverse("imports:import-confirm", args=["acme", run.public_id]))
 
     assert confirmed.status_code == 200
     assert "cannot be imported" in confirmed.content.decode()
@@ -307,15 +308,15 @@ def test_it_discards_a_preview(login, alice, official, deals):
     client = login(alice)
     run = preview_of(alice, [("canonical.csv", CANONICAL)])
 
-    response = client.post(reverse("analytics:import-discard", args=["acme", run.public_id]))
+    response = client.post(reverse("imports:import-discard", args=["acme", run.public_id]))
 
     assert response.status_code == 302
-    assert response.url == reverse("analytics:import-list", args=["acme"])
+    assert response.url == reverse("imports:import-list", args=["acme"])
     run.refresh_from_db()
     assert run.status == ImportRun.Status.DISCARDED
     assert not ImportFile.objects.exists()
     again = client.post(
-        reverse("analytics:import-confirm", args=["acme", run.public_id]), follow=True
+        reverse("imports:import-confirm", args=["acme", run.public_id]), follow=True
     )
     assert "discarded" in again.content.decode()
     assert not DailyMetric.objects.exists()
@@ -324,10 +325,10 @@ def test_it_discards_a_preview(login, alice, official, deals):
 def test_it_confirms_only_once(login, alice, official, deals):
     client = login(alice)
     run = preview_of(alice, [("canonical.csv", CANONICAL)])
-    client.post(reverse("analytics:import-confirm", args=["acme", run.public_id]))
+    client.post(reverse("imports:import-confirm", args=["acme", run.public_id]))
 
     response = client.post(
-        reverse("analytics:import-confirm", args=["acme", run.public_id]), follow=True
+        reverse("imports:import-confirm", args=["acme", run.public_id]), follow=True
     )
 
     assert "already confirmed" in response.content.decode()
@@ -339,11 +340,11 @@ def test_it_allows_only_posts_to_confirm_and_discard(login, alice, official):
     run = preview_of(alice, [("canonical.csv", CANONICAL)])
 
     assert (
-        client.get(reverse("analytics:import-confirm", args=["acme", run.public_id])).status_code
+        client.get(reverse("imports:import-confirm", args=["acme", run.public_id])).status_code
         == 405
     )
     assert (
-        client.get(reverse("analytics:import-discard", args=["acme", run.public_id])).status_code
+        client.get(reverse("imports:import-discard", args=["acme", run.public_id])).status_code
         == 405
     )
 
@@ -353,7 +354,7 @@ def test_it_allows_only_posts_to_confirm_and_discard(login, alice, official):
 
 
 def test_it_says_what_to_do_when_there_are_no_imports(login, alice):
-    response = login(alice).get(reverse("analytics:import-list", args=["acme"]))
+    response = login(alice).get(reverse("imports:import-list", args=["acme"]))
 
     assert "No imports yet." in response.content.decode()
     assert upload_url() in response.content.decode()
@@ -363,8 +364,8 @@ def test_it_lists_leads_every_import_and_managers_their_own(login, alice, bob, o
     preview_of(alice, [("team.csv", CANONICAL)])
     preview_of(bob, [("mine.csv", b"date,likes\n2024-10-01,3\n")], account=official)
 
-    lead_page = login(alice).get(reverse("analytics:import-list", args=["acme"])).content.decode()
-    manager_page = login(bob).get(reverse("analytics:import-list", args=["acme"])).content.decode()
+    lead_page = login(alice).get(reverse("imports:import-list", args=["acme"])).content.decode()
+    manager_page = login(bob).get(reverse("imports:import-list", args=["acme"])).content.decode()
 
     assert "team.csv" in lead_page and "mine.csv" in lead_page
     assert "mine.csv" in manager_page and "team.csv" not in manager_page
@@ -374,7 +375,7 @@ def test_it_pages_the_history_with_an_htmx_partial(login, alice, official):
     for index in range(25):
         preview_of(alice, [(f"file{index}.csv", b"date,likes\n2024-10-01,3\n")], account=official)
     client = login(alice)
-    url = reverse("analytics:import-list", args=["acme"])
+    url = reverse("imports:import-list", args=["acme"])
 
     first = client.get(url).content.decode()
     partial = client.get(

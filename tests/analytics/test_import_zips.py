@@ -9,8 +9,9 @@ from datetime import date
 import pytest
 
 from accounts.models import Kind
-from analytics.models import FollowerActivity, ImportRun
-from analytics.services.imports import import_files
+from analytics.models import FollowerActivity
+from imports.models import ImportRun
+from imports.services.imports import import_files
 from tests.analytics.studio_files import (
     ACTIVITY,
     GENDER,

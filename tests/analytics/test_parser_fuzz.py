@@ -32,7 +32,8 @@ from hypothesis import strategies as st
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from analytics import models
-from analytics.parsers import (
+from imports.models import ImportFile, ImportRun
+from imports.parsers import (
     FORMATS,
     MetricRow,
     RowError,
@@ -41,7 +42,7 @@ from analytics.parsers import (
     parse,
     parse_many,
 )
-from analytics.services.imports import import_files, import_preview
+from imports.services.imports import import_files, import_preview
 
 CORPUS = Path(__file__).parent / "fuzz_corpus"
 SEEDS = {path.name: path.read_bytes() for path in sorted(CORPUS.iterdir()) if path.suffix != ".py"}
@@ -296,7 +297,7 @@ def stored(team: object) -> dict[str, list]:
         "audience": models.AudienceShare.objects.filter(account__team=team),
         "videos": models.Video.objects.filter(account__team=team),
         "snapshots": models.VideoSnapshot.objects.filter(video__account__team=team),
-        "files": models.ImportFile.objects.filter(run__team=team),
+        "files": ImportFile.objects.filter(run__team=team),
     }
     return {key: sorted(map(repr, query.values_list())) for key, query in tables.items()}
 
@@ -328,5 +329,5 @@ def test_it_writes_nothing_for_a_refused_upload(upload, acme, alice, acmecoffee)
         run = import_preview(
             membership=membership, user=alice, files=[(name, data)], account=acmecoffee, as_of=AS_OF
         )
-    assert run.status == models.ImportRun.Status.FAILED
+    assert run.status == ImportRun.Status.FAILED
     assert stored(acme) == before

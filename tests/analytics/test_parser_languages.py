@@ -15,10 +15,10 @@ from babel.dates import format_skeleton
 
 from accounts.models import Kind
 from analytics.models import DailyMetric
-from analytics.parsers import MetricRow, ParsedFile, parse
-from analytics.parsers.days import place_in_years, studio_day
-from analytics.parsers.months import TIKTOK_LANGUAGES, month_table
-from analytics.services.imports import import_files
+from imports.parsers import MetricRow, ParsedFile, parse
+from imports.parsers.days import place_in_years, studio_day
+from imports.parsers.months import TIKTOK_LANGUAGES, month_table
+from imports.services.imports import import_files
 from tests.factories import AccountFactory
 
 HEADER = '"Date","Video Views","Profile Views","Likes","Comments","Shares"\n'

@@ -6,7 +6,7 @@ import io
 from datetime import date
 from decimal import Decimal
 
-from analytics.parsers import parse_many
+from imports.parsers import parse_many
 from tests.analytics.parser_files import (
     NEW_YEAR,
     excel_datetime,

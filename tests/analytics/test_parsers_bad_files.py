@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from analytics import parsers
-from analytics.parsers import RowError, UploadError, open_upload, parse_many
+from imports import parsers
+from imports.parsers import RowError, UploadError, open_upload, parse_many
 from tests.analytics.parser_files import NEW_YEAR, archive, parse_bytes, read, where, workbook
 
 # --- bad files -------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import types
 from datetime import date, timedelta
 from decimal import Decimal
 
-from analytics.parsers import parse
+from imports.parsers import parse
 from tests.analytics.parser_files import (
     NEW_YEAR,
     excel_datetime,

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from analytics.parsers import open_upload, parse_many
+from imports.parsers import open_upload, parse_many
 from tests.analytics.parser_files import (
     NEW_YEAR,
     archive,

@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Kind
-from analytics.models import AudienceShare, DailyMetric, FollowerActivity, ImportRun, Video
+from analytics.models import AudienceShare, DailyMetric, FollowerActivity, Video
+from imports.models import ImportRun
 from tests.analytics.studio_files import (
     ACTIVITY,
     CONTENT,
@@ -39,13 +40,13 @@ def official(acme, bob):
 
 def upload(client, name: str, data: bytes) -> ImportRun:
     """Uploads one file on the import page, then confirms the preview as a person would."""
-    url = reverse("analytics:import-upload", args=["acme"]) + "?account=acmeofficial"
+    url = reverse("imports:import-upload", args=["acme"]) + "?account=acmeofficial"
     file = SimpleUploadedFile(name, data, "application/octet-stream")
     response = client.post(url, {"format": "auto", "as_of": DOWNLOADED.isoformat(), "files": file})
     assert response.status_code == 302
     run = ImportRun.objects.order_by("-created_at").first()
     assert run.status == ImportRun.Status.PREVIEW, run.errors
-    client.post(reverse("analytics:import-confirm", args=["acme", run.public_id]))
+    client.post(reverse("imports:import-confirm", args=["acme", run.public_id]))
     run.refresh_from_db()
     assert run.status == ImportRun.Status.APPLIED, run.errors
     return run
@@ -170,7 +171,7 @@ def test_it_changes_nothing_when_the_same_followers_zip_comes_again(login, bob, 
     assert (again.rows_created, again.rows_updated, again.rows_unchanged) == (0, 0, 152)
     assert stored(official) == before
     page = client.get(
-        reverse("analytics:import-detail", args=["acme", again.public_id])
+        reverse("imports:import-detail", args=["acme", again.public_id])
     ).content.decode()
     assert "Nothing changed: everything was already as the files say." in page
 

@@ -8,8 +8,8 @@ import pytest
 
 from accounts.models import Kind
 from analytics.models import DailyMetric, FollowerActivity, Scorecard, Video, ViewerDay
-from analytics.services.imports import import_files
 from analytics.services.scorecards import scorecards_compute
+from imports.services.imports import import_files
 from tests.analytics.studio_files import (
     ACTIVITY,
     CONTENT,

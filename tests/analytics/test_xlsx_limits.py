@@ -15,10 +15,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from analytics import parsers
-from analytics.models import DailyMetric, ImportFile, ImportRun
-from analytics.parsers import UploadError, open_upload, parse, parse_many
-from analytics.parsers.workbooks import Workbook, prepare_workbook
+from analytics.models import DailyMetric
+from imports import parsers
+from imports.models import ImportFile, ImportRun
+from imports.parsers import UploadError, open_upload, parse, parse_many
+from imports.parsers.workbooks import Workbook, prepare_workbook
 from tests.analytics.test_parser_fuzz import time_bound
 
 AS_OF = date(2025, 1, 3)
@@ -365,7 +366,7 @@ def test_it_refuses_more_rows_than_excel_has():
 
 def test_it_refuses_a_bomb_uploaded_on_the_page_and_writes_nothing(login, alice, acmecoffee):
     bomb = with_shared_strings(workbook([["date", "likes"]]), ["a"] * 1_500_000, "")
-    url = reverse("analytics:import-upload", args=["acme"]) + "?account=acmecoffee"
+    url = reverse("imports:import-upload", args=["acme"]) + "?account=acmecoffee"
     upload = SimpleUploadedFile("bomb.xlsx", bomb, content_type="application/octet-stream")
 
     response = login(alice).post(

@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.models import Team
-from analytics.models import Campaign, ImportRun, Scorecard, Video
+from analytics.models import Campaign, Scorecard, Video
 from analytics.services.reviews import scorecard_mark_reviewed
+from imports.models import ImportRun
 from strategy.models import Practice
 from strategy.services import check_note_set, item_create
 from tests.access import accounts, analytics, strategy
@@ -69,7 +70,7 @@ def seeded(acme, globex, alice, bob, charlie, root, acmecoffee, acme_deals, glob
 
 def upload(client, name: str, content: bytes) -> ImportRun:
     file = SimpleUploadedFile(name, content, content_type="text/csv")
-    url = reverse("analytics:import-upload", args=["acme"]) + "?account=acmecoffee"
+    url = reverse("imports:import-upload", args=["acme"]) + "?account=acmecoffee"
     client.post(url, {"format": "auto", "as_of": "2025-01-05", "files": [file]})
     return ImportRun.objects.latest("pk")
 
@@ -135,10 +136,10 @@ def test_uploaded_file_names_and_handles_are_escaped(seeded, login, alice) -> No
     named = upload(client, FILE_NAME, b"date,likes\n2024-12-30,5\n")
     assert named.file_names == [FILE_NAME]
     shows_escaped(
-        client, reverse("analytics:import-detail", args=["acme", named.public_id]), FILE_NAME
+        client, reverse("imports:import-detail", args=["acme", named.public_id]), FILE_NAME
     )
-    shows_escaped(client, reverse("analytics:import-list", args=["acme"]), FILE_NAME)
+    shows_escaped(client, reverse("imports:import-list", args=["acme"]), FILE_NAME)
     handles = upload(client, "h.csv", f"date,handle,likes\n2024-12-30,{PAYLOAD},5\n".encode())
-    response = client.get(reverse("analytics:import-detail", args=["acme", handles.public_id]))
+    response = client.get(reverse("imports:import-detail", args=["acme", handles.public_id]))
     assert handles.error_count >= 1
     assert_no_raw_payload(response.content.decode(), "the import's errors")

@@ -11,8 +11,8 @@ from datetime import date
 
 import pytest
 
+from analytics.links import canonical_link, parse_video_link
 from analytics.models import Video
-from analytics.parsers.links import canonical_link, parse_video_link
 from tests.analytics.import_service_files import run
 from tests.factories import AccountFactory
 

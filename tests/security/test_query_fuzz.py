@@ -128,7 +128,7 @@ def test_it_fuzzes_every_page_that_answers_get() -> None:
 @example(name="analytics:account-scorecard", role="manager", query={"end": "0001-01-05"})
 @example(name="strategy:checklist", role="manager", query={"week": "0001-W01"})
 @example(name="analytics:account-scorecard", role="lead", query={"days": "90", "end": "9999-12-31"})
-@example(name="analytics:import-upload", role="manager", query={"account": "acme\x00coffee"})
+@example(name="imports:import-upload", role="manager", query={"account": "acme\x00coffee"})
 @example(
     name="accounts:account-list", role="lead", query={"q": "\x00", "page": "99999999999999999999"}
 )
