@@ -15,7 +15,7 @@ from analytics.selectors.audience import (
     near_best_runs,
 )
 from imports.services.imports import import_apply, import_preview
-from tests.analytics.studio_files import ACTIVITY, studio_csv
+from tests.imports.studio_files import ACTIVITY, studio_csv
 
 pytestmark = pytest.mark.django_db
 

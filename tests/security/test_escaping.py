@@ -21,7 +21,7 @@ from analytics.services.reviews import scorecard_mark_reviewed
 from imports.models import ImportRun
 from strategy.models import Practice
 from strategy.services import check_note_set, item_create
-from tests.access import accounts, analytics, strategy
+from tests.access import accounts, analytics, imports, strategy
 from tests.access.roles import Cast
 from tests.strategy.helpers import item, open_checklist
 from tests.test_access_matrix import url_for
@@ -60,7 +60,7 @@ def seeded(acme, globex, alice, bob, charlie, root, acmecoffee, acme_deals, glob
     Video.objects.create(account=acmecoffee, video_id="7400000000000000001", title=PAYLOAD)
     cast = Cast(acme, globex, alice, bob, charlie, root, acmecoffee, acme_deals, None, globex_main)
     kwargs: dict[str, str] = {}
-    for app in (accounts, analytics, strategy):
+    for app in (accounts, analytics, imports, strategy):
         kwargs.update(app.url_kwargs(cast))
     # The matrix's own scorecard of @acmecoffee, reviewed with the payload.
     card = Scorecard.objects.get(account=acmecoffee, days=28, period_end=date(2025, 3, 28))
@@ -81,7 +81,7 @@ def test_no_page_shows_a_payload_raw(seeded, login, alice, bob) -> None:
     upload(client, "handles.csv", f"date,handle,likes\n2024-12-30,{PAYLOAD},5\n".encode())
     names = [
         name
-        for app in (accounts, analytics, strategy)
+        for app in (accounts, analytics, imports, strategy)
         for name, entry in app.EXPECTED.items()
         if "GET" in (entry if isinstance(entry, dict) else {entry[0]: None})
         and name not in {"login", "logout", "home"}

@@ -13,8 +13,8 @@ import pytest
 
 from analytics.links import canonical_link, parse_video_link
 from analytics.models import Video
-from tests.analytics.import_service_files import run
 from tests.factories import AccountFactory
+from tests.imports.import_service_files import run
 
 ID = "7453920011122334455"
 GOOD = f"https://www.tiktok.com/@acmeofficial/video/{ID}"

@@ -18,8 +18,8 @@ from analytics.models import DailyMetric
 from imports.parsers.cells import ads_number, canonical_count, canonical_money, studio_count
 from imports.parsers.records import MAX_COUNT, MAX_MONEY, Bad
 from lib.numbers import MAX_FIGURE_CHARS, OutOfRange, bounded_decimal, bounded_int
-from tests.analytics.import_service_files import run, workbook
 from tests.factories import AccountFactory
+from tests.imports.import_service_files import run, workbook
 
 FUZZ = settings(
     max_examples=400,

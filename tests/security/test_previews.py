@@ -24,8 +24,8 @@ from imports.services import previews
 from imports.services.imports import import_apply, import_preview
 from imports.services.previews import MAX_OPEN_PREVIEWS
 from imports.tasks import purge_old_previews
-from tests.analytics.studio_files import zipped
 from tests.factories import AccountFactory
+from tests.imports.studio_files import zipped
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from tests.factories import ScorecardFactory
 from tests.security.checksum import checksum
 from tests.strategy.helpers import item, note_url, open_checklist, tick_url
 
-FILES = Path(__file__).resolve().parent.parent / "analytics" / "files"
+FILES = Path(__file__).resolve().parent.parent / "imports" / "files"
 HANDLELESS = b"date,video_views,likes\n2024-12-30,100,7\n2024-12-31,120,9\n"
 WITH_HANDLE = b"date,handle,video_views,likes\n2024-12-30,acmecoffee,100,7\n"
 

@@ -17,8 +17,8 @@ from analytics.models import PromotionalMarkers, Video
 from analytics.promotion import MAX_MARKER_LENGTH, MAX_MARKERS, Matcher
 from analytics.rows import MAX_TITLE_CHARS
 from analytics.services.videos import promotional_markers_save, videos_classify
-from tests.analytics.import_service_files import run
 from tests.factories import AccountFactory
+from tests.imports.import_service_files import run
 
 pytestmark = pytest.mark.django_db
 

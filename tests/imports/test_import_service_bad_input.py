@@ -8,7 +8,7 @@ import pytest
 
 from analytics.models import DailyMetric
 from imports.models import ImportRun
-from tests.analytics.import_service_files import PNG, day, read, run, snapshot, zipped
+from tests.imports.import_service_files import PNG, day, read, run, snapshot, zipped
 
 # ---------------------------------------------------------------------------
 # Bad input: every error named by line and column, nothing written

@@ -10,8 +10,8 @@ from django.utils import timezone
 from accounts.models import Kind
 from analytics.models import DailyMetric, Video, VideoSnapshot
 from imports.services.imports import import_files
-from tests.analytics.studio_files import CONTENT, link, studio_csv, video_id, zipped
 from tests.factories import AccountFactory
+from tests.imports.studio_files import CONTENT, link, studio_csv, video_id, zipped
 
 AS_OF = date(2025, 1, 5)
 BOTH_PATHS = pytest.mark.parametrize("fast", [True, False], ids=["copy", "orm"])

@@ -10,7 +10,8 @@ import pytest
 from accounts.models import Kind
 from analytics.models import AudienceShare, DailyMetric, FollowerActivity, ViewerDay
 from imports.services.imports import import_files
-from tests.analytics.studio_files import (
+from tests.factories import AccountFactory
+from tests.imports.studio_files import (
     ACTIVITY,
     GENDER,
     HISTORY,
@@ -21,7 +22,6 @@ from tests.analytics.studio_files import (
     week_of_activity,
     zipped,
 )
-from tests.factories import AccountFactory
 
 AS_OF = date(2025, 1, 5)
 BOTH_PATHS = pytest.mark.parametrize("fast", [True, False], ids=["copy", "orm"])

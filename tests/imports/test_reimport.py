@@ -13,7 +13,8 @@ from django.urls import reverse
 from accounts.models import Kind
 from analytics.models import AudienceShare, DailyMetric, FollowerActivity, Video
 from imports.models import ImportRun
-from tests.analytics.studio_files import (
+from tests.factories import AccountFactory
+from tests.imports.studio_files import (
     ACTIVITY,
     CONTENT,
     GENDER,
@@ -25,7 +26,6 @@ from tests.analytics.studio_files import (
     week_of_activity,
     zipped,
 )
-from tests.factories import AccountFactory
 
 DOWNLOADED = date(2025, 1, 5)
 SALE = video_id(datetime(2024, 12, 30, 18, 2, tzinfo=UTC))

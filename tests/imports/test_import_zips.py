@@ -12,7 +12,8 @@ from accounts.models import Kind
 from analytics.models import FollowerActivity
 from imports.models import ImportRun
 from imports.services.imports import import_files
-from tests.analytics.studio_files import (
+from tests.factories import AccountFactory
+from tests.imports.studio_files import (
     ACTIVITY,
     GENDER,
     HISTORY,
@@ -21,7 +22,6 @@ from tests.analytics.studio_files import (
     week_of_activity,
     zipped,
 )
-from tests.factories import AccountFactory
 
 AS_OF = date(2025, 1, 5)
 WEEK = [

@@ -13,8 +13,8 @@ from accounts.models import Kind
 from analytics.models import DailyMetric
 from imports.models import ImportFile, ImportRun
 from imports.services.imports import import_preview
-from tests.analytics.studio_files import zipped
 from tests.factories import AccountFactory
+from tests.imports.studio_files import zipped
 
 FILES = Path(__file__).parent / "files"
 CANONICAL = (FILES / "canonical.csv").read_bytes()

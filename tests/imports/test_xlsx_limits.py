@@ -20,7 +20,7 @@ from imports import parsers
 from imports.models import ImportFile, ImportRun
 from imports.parsers import UploadError, open_upload, parse, parse_many
 from imports.parsers.workbooks import Workbook, prepare_workbook
-from tests.analytics.test_parser_fuzz import time_bound
+from tests.imports.test_parser_fuzz import time_bound
 
 AS_OF = date(2025, 1, 3)
 MB = 1024 * 1024

@@ -1,6 +1,6 @@
 """Writes the parser fuzz harness's seed corpus (run from the repository's root).
 
-    .venv/bin/python tests/analytics/fuzz_corpus/make_corpus.py
+    .venv/bin/python tests/imports/fuzz_corpus/make_corpus.py
 
 One valid file of every format and container the importer reads: the canonical CSV
 (comma, and semicolon with a BOM and decimal commas), TikTok Studio tabs (English and

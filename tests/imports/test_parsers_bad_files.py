@@ -9,7 +9,7 @@ import pytest
 
 from imports import parsers
 from imports.parsers import RowError, UploadError, open_upload, parse_many
-from tests.analytics.parser_files import NEW_YEAR, archive, parse_bytes, read, where, workbook
+from tests.imports.parser_files import NEW_YEAR, archive, parse_bytes, read, where, workbook
 
 # --- bad files -------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from analytics.models import DailyMetric
 from imports.services import import_rows
-from tests.analytics.import_service_files import read, run
+from tests.imports.import_service_files import read, run
 
 # ---------------------------------------------------------------------------
 # Who may import for which account

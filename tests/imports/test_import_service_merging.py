@@ -8,7 +8,7 @@ from django.db import connection
 
 from analytics.models import METRIC_FIELDS, DailyMetric
 from imports.services import imports
-from tests.analytics.import_service_files import day, read, run, snapshot
+from tests.imports.import_service_files import day, read, run, snapshot
 
 # ---------------------------------------------------------------------------
 # Merging with what is there

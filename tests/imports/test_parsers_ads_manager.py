@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from imports.parsers import parse_many
-from tests.analytics.parser_files import (
+from tests.imports.parser_files import (
     NEW_YEAR,
     excel_datetime,
     parse_bytes,

@@ -13,7 +13,8 @@ from django.urls import reverse
 from accounts.models import Kind
 from analytics.models import AudienceShare, FollowerActivity, Video, ViewerDay
 from imports.models import ImportRun
-from tests.analytics.studio_files import (
+from tests.factories import AccountFactory
+from tests.imports.studio_files import (
     ACTIVITY,
     CONTENT,
     GENDER,
@@ -26,7 +27,6 @@ from tests.analytics.studio_files import (
     week_of_activity,
     zipped,
 )
-from tests.factories import AccountFactory
 
 VIDEO = video_id(datetime(2024, 12, 30, 18, 2, tzinfo=UTC))
 DAYS = ["December 29", "December 30", "December 31", "January 1", "January 2", "January 3"]

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from imports.parsers import open_upload, parse_many
-from tests.analytics.parser_files import (
+from tests.imports.parser_files import (
     NEW_YEAR,
     archive,
     parse_bytes,

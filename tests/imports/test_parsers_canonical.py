@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from imports.parsers import parse
-from tests.analytics.parser_files import (
+from tests.imports.parser_files import (
     NEW_YEAR,
     excel_datetime,
     parse_bytes,

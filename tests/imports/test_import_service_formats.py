@@ -9,7 +9,7 @@ import pytest
 
 from analytics.models import Campaign, CampaignDay, DailyMetric
 from imports.models import ImportRun
-from tests.analytics.import_service_files import (
+from tests.imports.import_service_files import (
     NEW_YEAR,
     day,
     figures,

@@ -19,8 +19,8 @@ from imports.services.imports import (
     import_preview,
 )
 from lib.dates import yesterday
-from tests.analytics.import_service_files import NEW_YEAR, read, run, snapshot
 from tests.factories import AccountFactory
+from tests.imports.import_service_files import NEW_YEAR, read, run, snapshot
 
 # ---------------------------------------------------------------------------
 # Preview, confirmation, discarding and the recompute

@@ -1,6 +1,6 @@
 """A fuzz harness for the parsers, seeded with valid files of every format.
 
-Hypothesis mutates the seed corpus (tests/analytics/fuzz_corpus, made by make_corpus.py)
+Hypothesis mutates the seed corpus (tests/imports/fuzz_corpus, made by make_corpus.py)
 byte by byte, mutates the parts inside its archives and workbooks so the XML and CSV
 readers behind them see damaged input too, and writes new files from the headers the
 importer knows and cells that have tripped importers before. Whatever comes of it:
