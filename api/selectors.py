@@ -15,8 +15,8 @@ from analytics.export import EXPORT_COLUMNS
 from analytics.models import DailyMetric, Scorecard, Video, VideoSnapshot
 from api.models import ApiKey
 from lib.dates import yesterday
-from strategy.models import Checklist
-from strategy.selectors.states import ItemState, progress_of, states_of_checklists
+from strategy.selectors.overview import week_overview
+from strategy.selectors.states import ItemState
 
 
 def api_key_list(*, team: Team) -> QuerySet[ApiKey]:
@@ -82,28 +82,17 @@ def checklist_rows(*, accounts: list[Account], week_start: date) -> list[dict[st
 
     Reads only: an account whose checklist of the week was never opened has no items yet.
     """
-    checklists = list(
-        Checklist.objects.filter(account__in=accounts, week_start=week_start).order_by()
-    )
-    by_account = {account.pk: account for account in accounts}
-    for checklist in checklists:
-        checklist.account = by_account[checklist.account_id]
-    states = states_of_checklists(checklists)
-    checklist_of = {checklist.account_id: checklist for checklist in checklists}
     rows = []
-    for account in accounts:
-        checklist = checklist_of.get(account.pk)
-        account_states = states.get(checklist.pk, []) if checklist else []
-        progress = progress_of(account_states)
+    for week in week_overview(accounts=accounts, week_start=week_start):
         rows.append(
             {
-                "handle": account.handle,
+                "handle": week.account.handle,
                 "week": week_start,
-                "opened": checklist is not None,
-                "done": progress.done,
-                "total": progress.total,
-                "completion": None if progress.share is None else str(progress.share),
-                "items": [_item(state) for state in account_states],
+                "opened": week.checklist is not None,
+                "done": week.progress.done,
+                "total": week.progress.total,
+                "completion": None if week.progress.share is None else str(week.progress.share),
+                "items": [_item(state) for state in week.states],
             }
         )
     return rows

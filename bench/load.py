@@ -19,7 +19,7 @@ errors and p50/p95, and ends with the goal line (target: no errors).
 
     DJANGO_SETTINGS_MODULE=config.settings.test python bench/load.py [--quick]
         [--users 50] [--accounts 1000] [--days 365] [--seconds 60] [--workers 4]
-        [--threads 6] [--port 8767]
+        [--port 8767]
 
 --quick is smaller (20 users, 300 accounts x 90 days, 20 s): about a minute with the
 data loading. The data of a size is loaded once and reused by later runs.
@@ -70,7 +70,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--days", type=int)
     parser.add_argument("--seconds", type=float)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn processes")
-    parser.add_argument("--threads", type=int, default=6, help="threads per gunicorn process")
     parser.add_argument("--port", type=int, default=8767)
     args = parser.parse_args()
     sizes = (20, 300, 90, 20.0) if args.quick else (50, 1000, 365, 60.0)
@@ -283,11 +282,11 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()
-    server = start_server(args, url)
+    server = start_server(args, url, wait=120)
     try:
         print(
             f"{len(users)} users on {args.accounts:,} accounts x {args.days} days of metrics, "
-            f"gunicorn {args.workers} x {args.threads} threads on 127.0.0.1, "
+            f"gunicorn {args.workers} sync workers on 127.0.0.1, "
             f"{args.seconds:.0f} s, {os.cpu_count()} CPUs"
         )
         latencies, errors = run(args, slug, users)

@@ -15,11 +15,20 @@ reported as temporary (`ApiError.temporary`), so the next sync tries again.
 
 Calls of all workers share one per-second budget in Redis, through one Redis client per
 process.
+
+A sync run by a Celery task opens its session with `hand_back_after` (TIKTOK_HAND_BACK_AFTER
+seconds): when the shared budget would keep a call waiting longer than that, or TikTok
+answers a read with 429 and a longer Retry-After, the call raises `RetryLater` instead of
+sleeping, and the task hands itself back to Celery (`retry(countdown=...)`), freeing the
+worker meanwhile. Elsewhere (the OAuth exchange in a request, `manage.py sync_tiktok`, a
+task's last retry) the call waits as before.
 """
 
 from __future__ import annotations
 
 import logging
+import math
+import random
 import threading
 import time
 from collections.abc import Callable
@@ -33,8 +42,11 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
-# Longest wait a Retry-After may ask for before the call counts as failed.
+# Longest a worker sleeps for one Retry-After (a longer one is cut to this).
 MAX_RETRY_AFTER = 60.0
+# Longest countdown a call handed back to Celery asks for: well under the 35 minutes after
+# which a sync left waiting counts as abandoned (connections.services.sync.STALE_AFTER).
+MAX_COUNTDOWN = 900.0
 # Backoff: BACKOFF_BASE * 2**(attempt - 1) seconds plus up to BACKOFF_BASE of jitter.
 BACKOFF_BASE = 0.5
 MAX_BACKOFF = 30.0
@@ -67,6 +79,19 @@ class RateLimited(ApiError):
     """Still rate-limited after every attempt."""
 
 
+class RetryLater(ApiError):
+    """The rate limit asks for a longer wait than a worker should sleep through.
+
+    Raised only by a session opened with `hand_back_after`, before the call was sent (the
+    shared budget is spent) or for a read TikTok refused with 429: nothing was done on
+    TikTok's side, so the whole call may be made again after `countdown` seconds.
+    """
+
+    def __init__(self, message: str, *, countdown: float, status: int | None = None) -> None:
+        super().__init__(message, code="rate_limit_exceeded", status=status, temporary=True)
+        self.countdown = countdown
+
+
 class _Retryable(Exception):
     """A fault another attempt may cure; `retry_after` is TikTok's Retry-After, if given."""
 
@@ -94,14 +119,16 @@ def _redis() -> redis.Redis:
         return _redis_client[1]
 
 
-def wait_for_budget() -> int | None:
+def wait_for_budget(*, hand_back_after: float | None = None) -> int | None:
     """Blocks until a second's shared budget has room (without Redis: no limit).
 
     Returns the second (Unix time) whose budget the call counts in, or None unlimited.
+    With `hand_back_after`, raises RetryLater rather than wait longer than that in all.
     """
     limit = settings.TIKTOK_RATE_LIMIT
     if limit <= 0:
         return None
+    waited = 0.0
     try:
         client = _redis()
         for _attempt in range(50):
@@ -113,7 +140,19 @@ def wait_for_budget() -> int | None:
             count = pipe.execute()[0]
             if count <= limit:
                 return int(now)
-            sleep(1 - (now % 1) + 0.01)
+            pause = 1 - (now % 1) + 0.01
+            if hand_back_after is not None:
+                # The calls over budget in this second before this one go first, `limit`
+                # of them in each second to come.
+                ahead = pause + (count - limit - 1) // limit
+                if waited + ahead > hand_back_after:
+                    raise RetryLater(
+                        f"TikTok's rate limit ({limit} calls a second) is taken for about "
+                        f"{ahead:.0f} s",
+                        countdown=_countdown(ahead),
+                    )
+            sleep(pause)
+            waited += pause
     except (redis.RedisError, OSError):
         # Without Redis the demo still syncs; TikTok's own 429 then paces the calls.
         logger.warning("TikTok rate limit not shared: Redis does not answer")
@@ -134,15 +173,25 @@ def _wait(state: tenacity.RetryCallState) -> float:
     """Retry-After when TikTok gave one, else exponential backoff with jitter."""
     fault = state.outcome.exception() if state.outcome else None
     if isinstance(fault, _Retryable) and fault.retry_after is not None:
-        return fault.retry_after
+        return min(fault.retry_after, MAX_RETRY_AFTER)
     return _backoff(state)
 
 
 def _retry_after(response: httpx.Response) -> float | None:
+    """Retry-After in seconds (the delay form; a date or garbage counts as none)."""
     try:
-        return min(max(float(response.headers.get("Retry-After", "")), 0.0), MAX_RETRY_AFTER)
+        seconds = float(response.headers.get("Retry-After", ""))
     except ValueError:
         return None
+    if math.isnan(seconds):
+        return None
+    return min(max(seconds, 0.0), MAX_COUNTDOWN)
+
+
+def _countdown(wait: float) -> float:
+    """The countdown of a call handed back: the wait plus up to a second of jitter, so the
+    calls handed back together do not all come back in the same second."""
+    return min(wait + random.uniform(0, 1), MAX_COUNTDOWN)  # noqa: S311 - jitter, no secret
 
 
 def _pause(seconds: float) -> None:
@@ -152,8 +201,9 @@ def _pause(seconds: float) -> None:
 class TikTokHttp:
     """One sync's connection to TikTok: a keep-alive client, closed by `close()` or `with`."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, hand_back_after: float | None = None) -> None:
         self.client = new_http_client()
+        self.hand_back_after = hand_back_after
 
     def __enter__(self) -> TikTokHttp:
         return self
@@ -198,7 +248,7 @@ class TikTokHttp:
             method, url, headers=headers, params=params, json=json, data=data
         )
         try:
-            response = retrying(self._send, request, what)
+            response = retrying(self._send, request, what, idempotent)
         except _Retryable as fault:
             tried = f"{attempts} attempts" if attempts > 1 else "not retried"
             error = RateLimited if fault.status == 429 else ApiError
@@ -210,8 +260,8 @@ class TikTokHttp:
             ) from fault
         return _decode(response, what)
 
-    def _send(self, request: httpx.Request, what: str) -> httpx.Response:
-        wait_for_budget()
+    def _send(self, request: httpx.Request, what: str, idempotent: bool) -> httpx.Response:
+        wait_for_budget(hand_back_after=self.hand_back_after)
         try:
             response = self.client.send(request)
         except httpx.TimeoutException as exc:
@@ -221,10 +271,22 @@ class TikTokHttp:
         except httpx.HTTPError as exc:
             raise _Retryable(f"{what}: TikTok could not be reached ({type(exc).__name__})") from exc
         if response.status_code == 429:
+            retry_after = _retry_after(response)
+            if (
+                idempotent
+                and self.hand_back_after is not None
+                and retry_after is not None
+                and retry_after > self.hand_back_after
+            ):
+                raise RetryLater(
+                    f"{what}: TikTok's rate limit was exceeded (429, Retry-After {retry_after:g})",
+                    countdown=_countdown(retry_after),
+                    status=429,
+                )
             raise _Retryable(
                 f"{what}: TikTok's rate limit was exceeded (429)",
                 status=429,
-                retry_after=_retry_after(response),
+                retry_after=retry_after,
             )
         if response.status_code >= 500:
             raise _Retryable(
@@ -233,9 +295,12 @@ class TikTokHttp:
         return response
 
 
-def session() -> TikTokHttp:
-    """A connection to TikTok for one sync (or one OAuth exchange): use it with `with`."""
-    return TikTokHttp()
+def session(*, hand_back_after: float | None = None) -> TikTokHttp:
+    """A connection to TikTok for one sync (or one OAuth exchange): use it with `with`.
+
+    `hand_back_after` (seconds): a longer rate-limit wait raises RetryLater instead.
+    """
+    return TikTokHttp(hand_back_after=hand_back_after)
 
 
 def _decode(response: httpx.Response, what: str) -> dict[str, Any]:

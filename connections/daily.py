@@ -73,13 +73,11 @@ def plan_day(
     first_snapshot: bool,
     has_previous: bool,
     organic: dict[str, int],
-    studio_overview: bool,
-    studio_followers: bool,
 ) -> DayPlan:
-    """The first snapshot is a baseline; without D-1 only followers; Studio's days win."""
+    """The first snapshot is a baseline; without D-1 only followers.
+
+    Studio's days win over these figures: analytics' write API keeps them (analytics.writes).
+    """
     if first_snapshot:
         return DayPlan(organic=None, followers=None)
-    return DayPlan(
-        organic=organic if has_previous and not studio_overview else None,
-        followers=None if studio_followers else followers,
-    )
+    return DayPlan(organic=organic if has_previous else None, followers=followers)

@@ -21,9 +21,3 @@ class NotificationsConfig(AppConfig):
         from notifications.alerts import on_scorecard_run_done
 
         scorecard_run_done.connect(on_scorecard_run_done, dispatch_uid="notifications-alerts")
-
-    def seed_demo(self, *, team: object, accounts: list, end: object) -> str:
-        """seed_demo's hook: the demo team's addresses, alerts and a digest preview."""
-        from notifications.demo import seed_notifications
-
-        return seed_notifications(team=team, accounts=accounts, end=end)

@@ -5,8 +5,13 @@ from __future__ import annotations
 # The writers and older callers take the field names from here too; analytics.fields
 # holds them.
 from analytics.fields import METRIC_FIELDS, PAID_FIELDS
-from analytics.models.audience import AudienceShare, FollowerActivity, ViewerDay
-from analytics.models.metrics import Campaign, CampaignDay, DailyMetric
+from analytics.models.audience import (
+    AudienceShare,
+    FollowerActivity,
+    FollowerActivityImport,
+    ViewerDay,
+)
+from analytics.models.metrics import Campaign, CampaignDay, DailyMetric, Source
 from analytics.models.scorecards import (
     Scorecard,
     ScorecardQuerySet,
@@ -28,11 +33,13 @@ __all__ = [
     "CampaignDay",
     "DailyMetric",
     "FollowerActivity",
+    "FollowerActivityImport",
     "PromotionalMarkers",
     "Scorecard",
     "ScorecardQuerySet",
     "ScorecardRun",
     "ScorecardRunChunk",
+    "Source",
     "Video",
     "VideoSnapshot",
     "VideoSnapshotQuerySet",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -70,6 +71,26 @@ class FollowerActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} {self.date} {self.hour:02d}:00"
+
+
+class FollowerActivityImport(models.Model):
+    """Who imported an account's latest FollowerActivity file, and as of which day.
+
+    The hours are in that person's clock (the account page says so). Written by the write
+    API (analytics.writes) with the rows; None for `imported_by` is a command's import.
+    """
+
+    account = models.OneToOneField(
+        Account, on_delete=models.CASCADE, related_name="follower_activity_import"
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    as_of = models.DateField(null=True, blank=True)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.account} follower activity import"
 
 
 class AudienceShare(models.Model):

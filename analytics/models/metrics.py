@@ -10,8 +10,23 @@ from accounts.querysets import AccountScopedQuerySet
 from analytics.fields import money_field
 
 
+class Source(models.TextChoices):
+    """Where a day's figures came from, as analytics.writes records it for its merge rule."""
+
+    # Days written before sources were recorded, and days nothing has written yet.
+    UNKNOWN = "", "Not recorded"
+    STUDIO = "studio", "TikTok Studio"
+    EXPORT = "export", "A CSV file"
+    API = "api", "The TikTok API"
+
+
 class DailyMetric(models.Model):
-    """One account's figures for one day (docs/scoring.md, "What goes in")."""
+    """One account's figures for one day (docs/scoring.md, "What goes in").
+
+    `organic_source` and `followers_source` say who wrote the day's organic figures
+    (views, profile views, likes, comments, shares) and its followers last: the write API
+    (analytics.writes) lets TikTok Studio's figures win over those the API sync derives.
+    """
 
     # No index of its own: the unique (account, date) index serves every lookup by account,
     # and a second index on the same column made bulk imports a fifth slower.
@@ -30,6 +45,13 @@ class DailyMetric(models.Model):
     clicks = models.BigIntegerField(default=0)
     conversions = models.BigIntegerField(default=0)
     revenue = money_field()
+    # Database defaults too: the imports write days by raw SQL (analytics.writes.days).
+    organic_source = models.CharField(
+        max_length=10, choices=Source.choices, blank=True, default="", db_default=""
+    )
+    followers_source = models.CharField(
+        max_length=10, choices=Source.choices, blank=True, default="", db_default=""
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AccountScopedQuerySet.as_manager()

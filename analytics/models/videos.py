@@ -17,7 +17,7 @@ class Video(models.Model):
     person's word on it (None: nobody said, the title's markers decide); imports never
     touch it. `title_promotional` is whether the title holds one of the team's markers,
     decided when the video is written or the team's markers change
-    (analytics.services.videos.videos_classify), never per page view.
+    (analytics.writes.videos_classify), never per page view.
     """
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="videos")
@@ -26,7 +26,7 @@ class Video(models.Model):
     link = models.URLField(max_length=500, blank=True)
     posted_on = models.DateField(null=True, blank=True)
     promotional_mark = models.BooleanField(null=True, blank=True)
-    # A database default too: the imports insert videos by raw SQL (studio_tabs._upsert).
+    # A database default too: the write API inserts videos by raw SQL (analytics.writes.rows).
     title_promotional = models.BooleanField(default=False, db_default=False)
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -25,9 +25,8 @@ from django.db.models import (
 from django.utils.translation import to_locale
 
 from accounts.models import Account
-from analytics.models import AudienceShare, FollowerActivity, ViewerDay
+from analytics.models import AudienceShare, FollowerActivity, FollowerActivityImport, ViewerDay
 from analytics.selectors.windows import Window
-from imports.models import ImportRun
 
 # The heatmap covers the 28 days ending on the latest day with activity data.
 ACTIVITY_DAYS = 28
@@ -362,26 +361,23 @@ def _activity(cells: dict[tuple[int, int], tuple[int, int]], *, end: date) -> Ac
 
 
 def activity_source(*, account: Account) -> ActivitySource | None:
-    """The latest applied import of the account that held a FollowerActivity file."""
-    runs = (
-        ImportRun.objects.filter(account=account, status=ImportRun.Status.APPLIED)
-        .select_related("user")
+    """Who imported the account's latest FollowerActivity file, as the write API recorded."""
+    record = (
+        FollowerActivityImport.objects.filter(account=account)
+        .select_related("imported_by")
         .only(
-            "details",
             "as_of",
-            "applied_at",
-            "user__username",
-            "user__first_name",
-            "user__last_name",
+            "imported_by__username",
+            "imported_by__first_name",
+            "imported_by__last_name",
         )
-        .order_by("-applied_at")[:20]
+        .first()
     )
-    for run in runs:
-        tabs = {entry.get("tab") for entry in (run.details or {}).get("files", [])}
-        if "follower-activity" in tabs:
-            by = (run.user.get_full_name() or run.user.username) if run.user else "a command"
-            return ActivitySource(by=by, on=run.as_of)
-    return None
+    if record is None:
+        return None
+    user = record.imported_by
+    by = (user.get_full_name() or user.username) if user else "a command"
+    return ActivitySource(by=by, on=record.as_of)
 
 
 def audience_get(*, account: Account, language: str | None = None) -> Audience:

@@ -7,13 +7,12 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership, Role, Team
 from analytics.models import PromotionalMarkers, Video
-from analytics.promotion import MAX_MARKER_LENGTH, MAX_MARKERS, Matcher, fold, team_matcher
-from analytics.rows import MAX_TITLE_CHARS
+from analytics.promotion import MAX_MARKER_LENGTH, MAX_MARKERS, fold
+from analytics.writes.videos import videos_classify
 
 MARK_FIELDS = ("promotional_mark", "marked_by", "marked_at", "updated_at")
 
@@ -67,29 +66,6 @@ def promotional_markers_reset(*, team: Team, user: AbstractBaseUser) -> None:
     with transaction.atomic():
         PromotionalMarkers.objects.filter(team=team).delete()
         videos_classify(videos=Video.objects.filter(account__team=team))
-
-
-def videos_classify(*, videos: QuerySet[Video]) -> int:
-    """Stores whether each video's title holds its team's markers; returns how many changed.
-
-    Called whenever titles are written (imports, the API sync, the demo) and whenever a
-    team's markers change, so that no page matches markers against titles. A title is
-    matched on its first MAX_TITLE_CHARS characters, TikTok's caption limit.
-    """
-    matchers: dict[int, Matcher] = {}
-    changed: dict[bool, list[int]] = {True: [], False: []}
-    rows = videos.order_by().values_list("pk", "title", "title_promotional", "account__team_id")
-    for pk, title, stored, team_id in rows.iterator(chunk_size=2000):
-        matcher = matchers.get(team_id)
-        if matcher is None:
-            matcher = matchers[team_id] = team_matcher(team_id)
-        now = matcher.matches(title[:MAX_TITLE_CHARS])
-        if now != stored:
-            changed[now].append(pk)
-    for value, pks in changed.items():
-        for start in range(0, len(pks), 5000):
-            Video.objects.filter(pk__in=pks[start : start + 5000]).update(title_promotional=value)
-    return len(changed[True]) + len(changed[False])
 
 
 def _check_lead(*, team: Team, user: AbstractBaseUser) -> None:

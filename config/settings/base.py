@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     # The read API (docs/api.md); ninja for its templates and vendored Swagger UI assets.
     "ninja",
     "api",
+    # The demo's seed (`manage.py seed_demo`, run by `make run`); nothing imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +240,9 @@ TIKTOK_RATE_LIMIT = env.int("TIKTOK_RATE_LIMIT", default=5)
 # Seconds one HTTP call may take, and attempts on 429 and 5xx answers.
 TIKTOK_TIMEOUT = env.float("TIKTOK_TIMEOUT", default=20.0)
 TIKTOK_MAX_ATTEMPTS = env.int("TIKTOK_MAX_ATTEMPTS", default=4)
+# A sync's task waiting longer than this for the rate limit hands itself back to Celery
+# (retry with that countdown) rather than sleep in the worker.
+TIKTOK_HAND_BACK_AFTER = env.float("TIKTOK_HAND_BACK_AFTER", default=5.0)
 # A scorecard run over more accounts than this is split into chunks of this many accounts,
 # one Celery task each, spread over every worker (analytics.services.scorecards).
 SCORECARD_RUN_CHUNK = env.int("SCORECARD_RUN_CHUNK", default=2000)

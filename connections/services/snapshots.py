@@ -1,25 +1,27 @@
-"""Storing a sync's snapshots and deriving the daily figures from them (imports.md)."""
+"""Storing a sync's snapshots and deriving the daily figures from them (imports.md).
+
+Videos, their snapshots, daily figures and campaign days are written through analytics'
+write API (analytics.writes) with the source "api": its merge rule keeps the days
+TikTok Studio's files gave, and fills every other day.
+"""
 
 from __future__ import annotations
 
 import zoneinfo
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
 
 from accounts.models import Account
+from analytics.fields import MAX_TITLE_CHARS, METRIC_FIELDS, PAID_FIELDS
 from analytics.links import canonical_link, link_kind
-from analytics.models import PAID_FIELDS, Campaign, CampaignDay, DailyMetric, Video, VideoSnapshot
+from analytics.models import DailyMetric, Source, VideoSnapshot
 from analytics.models.metrics import UNNAMED_CAMPAIGN
-from analytics.rows import MAX_TITLE_CHARS
-from analytics.services.videos import videos_classify
+from analytics.writes import campaign_days_write, days_write, videos_write
 from connections.api import CampaignDayRow, UserStats, VideoTotals
 from connections.daily import DayPlan, Totals, VideoDays, derive_organic, plan_day
 from connections.models import AccountSnapshot
-from imports.models import ImportRun
 
 
 def _local_day(video: VideoTotals) -> date | None:
@@ -42,48 +44,24 @@ def snapshot_store(
         {"account": account, "date": day},
         {"followers": user.follower_count, "verified": user.is_verified},
     )
-    stored = {
-        snapshot.video_id: snapshot
-        for snapshot in VideoSnapshot.objects.filter(video__account=account, date=day)
-    }
-    known = {video.video_id: video for video in Video.objects.filter(account=account)}
-    written: list[int] = []
-    for item in videos:
-        video = known.get(item.video_id)
-        posted_on = _local_day(item)
-        if video is None:
-            video = Video(account=account, video_id=item.video_id)
-        # share_url is never stored as given: the link is rebuilt from handle and id.
-        title = item.title[:MAX_TITLE_CHARS]
-        link = canonical_link(account.handle, link_kind(item.link), item.video_id)
-        changed = (video.title, video.link, video.posted_on) != (
-            title,
-            link,
-            video.posted_on or posted_on,
-        )
-        if video.pk is None or changed:
-            video.title, video.link = title, link
-            video.posted_on = video.posted_on or posted_on
-            video.full_clean(validate_unique=False)
-            video.save()
-            known[item.video_id] = video
-            written.append(video.pk)
-        totals = {
-            "views": item.views,
-            "likes": item.likes,
-            "comments": item.comments,
-            "shares": item.shares,
-        }
-        current = stored.get(video.pk)
-        if current is None:
-            VideoSnapshot.objects.create(video=video, date=day, **totals)
-        elif any(getattr(current, name) != value for name, value in totals.items()):
-            for name, value in totals.items():
-                setattr(current, name, value)
-            current.save()
-    if written:
-        # Titles were written: whether each is promotional is decided now, not per view.
-        videos_classify(videos=Video.objects.filter(pk__in=written))
+    # share_url is never stored as given: the link is rebuilt from handle and id.
+    videos_write(
+        account_id=account.pk,
+        videos={
+            item.video_id: (
+                day,
+                item.title[:MAX_TITLE_CHARS],
+                canonical_link(account.handle, link_kind(item.link), item.video_id),
+                _local_day(item),
+            )
+            for item in videos
+        },
+        snapshots={
+            (item.video_id, day): (item.views, item.likes, item.comments, item.shares)
+            for item in videos
+        },
+        fast=False,
+    )
     derived = [day]
     after = day + timedelta(days=1)
     if AccountSnapshot.objects.filter(account=account, date=after).exists():
@@ -104,8 +82,17 @@ def _upsert(model: type, keys: dict, values: dict) -> None:
         row.save()
 
 
+def _day_row(account: Account, day: date, values: dict[str, object]) -> tuple:
+    """A day as the write API takes it: the given figures, every other one unknown."""
+    return (account.pk, day, *(values.get(name) for name in METRIC_FIELDS))
+
+
 def daily_derive(*, account: Account, day: date) -> DayPlan:
-    """Writes day D's figures from the snapshots of D and D-1, as the rule says."""
+    """Writes day D's figures from the snapshots of D and D-1, as the rule says.
+
+    The write API keeps the figures Studio gave the day; `written` records those the day
+    holds from the sync.
+    """
     snapshot = AccountSnapshot.objects.get(account=account, date=day)
     before = day - timedelta(days=1)
     plan = plan_day(
@@ -113,28 +100,28 @@ def daily_derive(*, account: Account, day: date) -> DayPlan:
         first_snapshot=not AccountSnapshot.objects.filter(account=account, date__lt=day).exists(),
         has_previous=AccountSnapshot.objects.filter(account=account, date=before).exists(),
         organic=derive_organic(day, _video_days(account, day)),
-        studio_overview=_studio_covers(account, day, "overview"),
-        studio_followers=_studio_covers(account, day, "followers"),
     )
+    values: dict[str, object] = {}
+    if plan.organic is not None:
+        values.update(plan.organic)
+        # Views can never be negative (a day on which TikTok recounted views down).
+        values["video_views"] = max(values["video_views"], 0)
+    if plan.followers is not None:
+        values["followers"] = plan.followers
     written: dict[str, object] = {}
-    if plan.organic is not None or plan.followers is not None:
-        row, created = DailyMetric.objects.get_or_create(account=account, date=day)
-        changed = created
-        values: dict[str, int] = {}
-        if plan.organic is not None:
-            values.update(plan.organic)
-            # Views can never be negative (a day on which TikTok recounted views down).
-            values["video_views"] = max(values["video_views"], 0)
-        if plan.followers is not None:
-            values["followers"] = plan.followers
-        for name, value in values.items():
-            if getattr(row, name) != value:
-                setattr(row, name, value)
-                changed = True
-        if changed:
-            row.full_clean(validate_unique=False)
-            row.save()
-        written = values
+    if values:
+        days_write([_day_row(account, day, values)], source=Source.API, fast=False)
+        row = DailyMetric.objects.get(account=account, date=day)
+        kept = {
+            "organic_source": row.organic_source,
+            "followers_source": row.followers_source,
+        }
+        written = {
+            name: value
+            for name, value in values.items()
+            if kept["followers_source" if name == "followers" else "organic_source"]
+            != Source.STUDIO
+        }
     new_written = written or None
     if snapshot.written != new_written:
         snapshot.written = new_written
@@ -170,69 +157,24 @@ def _video_days(account: Account, day: date) -> dict[str, VideoDays]:
     }
 
 
-def _studio_covers(account: Account, day: date, tab: str) -> bool:
-    """Whether an applied TikTok Studio import of this tab holds a row for the account's day.
-
-    DailyMetric does not record where a figure came from, so the import runs do: a run's
-    date range covers its files, and a Studio tab has one row a day.
-    """
-    if not DailyMetric.objects.filter(account=account, date=day).exists():
-        return False
-    runs = ImportRun.objects.filter(
-        team_id=account.team_id,
-        status=ImportRun.Status.APPLIED,
-        date_from__lte=day,
-        date_to__gte=day,
-    ).values("account_id", "account_handles", "details")
-    for run in runs:
-        if run["account_id"] != account.pk and account.handle not in (run["account_handles"] or []):
-            continue
-        files = (run["details"] or {}).get("files") or []
-        if any(_file_covers(entry, tab, day) for entry in files):
-            return True
-    return False
-
-
-def _file_covers(entry: object, tab: str, day: date) -> bool:
-    """A run's file of this Studio tab; where the file records its own days, one of them."""
-    if not isinstance(entry, dict):
-        return False
-    if entry.get("format") != "tiktok-studio" or entry.get("tab") != tab:
-        return False
-    first, last = entry.get("date_from"), entry.get("date_to")
-    if isinstance(first, str) and isinstance(last, str):
-        return first <= day.isoformat() <= last
-    return True
-
-
 @transaction.atomic
 def campaign_days_store(*, account: Account, rows: list[CampaignDayRow]) -> list[date]:
-    """Upserts each campaign's day, then sums every campaign of each day into the account's
-    paid fields, as the Ads Manager import does. Returns the days written."""
-    sums: dict[tuple[str, date], dict[str, Decimal | int]] = {}
+    """Sums the report's rows per campaign and day, writes them as campaign days, then sets
+    the account's paid fields of each day to the sum over all its campaigns, as the Ads
+    Manager import does. Returns the days written."""
+    sums: dict[tuple[str, date], dict[str, object]] = {}
     for row in rows:
-        key = (row.campaign or UNNAMED_CAMPAIGN, row.day)
+        key = ((row.campaign or UNNAMED_CAMPAIGN)[:255], row.day)
         entry = sums.setdefault(key, dict.fromkeys(PAID_FIELDS, 0))
         for name in PAID_FIELDS:
             entry[name] += getattr(row, name)
-    for (name, day), values in sums.items():
-        campaign, _created = Campaign.objects.get_or_create(account=account, name=name[:255])
-        _upsert(CampaignDay, {"campaign": campaign, "date": day}, values)
+    _count, totals = campaign_days_write(
+        (account.pk, name, day, values) for (name, day), values in sums.items()
+    )
     days = sorted({day for _name, day in sums})
-    for day in days:
-        totals = CampaignDay.objects.filter(campaign__account=account, date=day).aggregate(
-            **{name: Sum(name) for name in PAID_FIELDS}
-        )
-        row, created = DailyMetric.objects.get_or_create(account=account, date=day)
-        changed = created
-        for name in PAID_FIELDS:
-            value = totals[name] or 0
-            if name in ("spend", "revenue"):
-                value = Decimal(value).quantize(Decimal("0.01"))
-            if getattr(row, name) != value:
-                setattr(row, name, value)
-                changed = True
-        if changed:
-            row.full_clean(validate_unique=False)
-            row.save()
+    days_write(
+        [_day_row(account, day, totals[account.pk, day]) for day in days],
+        source=Source.API,
+        fast=False,
+    )
     return days

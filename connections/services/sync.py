@@ -4,6 +4,13 @@ A run row is made first (at most one pending or running per connection: a databa
 constraint), then claimed atomically by whoever executes it, so a redelivered task or a
 second worker never syncs the same connection twice at once. A failed sync records what
 failed; what earlier syncs stored stays, and the day's writes are one transaction.
+
+Every call to TikTok comes before the first write, so a sync stopped by the rate limit
+(`RetryLater`, when its task may hand it back to Celery) has written nothing but a
+refreshed token: the run goes back to PENDING, keeping its `started_at`, and the task's
+retry claims it again and syncs the day from the start (the writes are upserts, so a day
+synced twice is stored once). A handed-back run nobody claims again is failed like a
+stale running one.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from analytics.models import ScorecardRun
 from analytics.services.scorecard_queue import BackgroundUnavailable
 from analytics.services.scorecard_runs import scorecard_run_start
 from connections import api, tokens
-from connections.client import ApiError, TikTokHttp, TokenExpired, session
+from connections.client import ApiError, RetryLater, TikTokHttp, TokenExpired, session
 from connections.models import Connection, Source, SyncRun
 from connections.services.snapshots import campaign_days_store, snapshot_store
 from connections.tasks import sync_connection
@@ -86,9 +93,10 @@ def sync_run_start(
 
 
 def _fail_stale(connection: Connection) -> None:
+    # A handed-back run is PENDING with a `started_at`; one never started has none.
     SyncRun.objects.filter(
         connection=connection,
-        status=SyncRun.Status.RUNNING,
+        status__in=SyncRun.ACTIVE,
         started_at__lt=timezone.now() - STALE_AFTER,
     ).update(
         status=SyncRun.Status.FAILED,
@@ -109,8 +117,13 @@ def _enqueue(run_id: int) -> None:
         )
 
 
-def sync_run_execute(*, run_id: int) -> SyncRun | None:
-    """Claims the run and syncs; None when another worker has it (or it is gone)."""
+def sync_run_execute(*, run_id: int, hand_back: bool = False) -> SyncRun | None:
+    """Claims the run and syncs; None when another worker has it (or it is gone).
+
+    With `hand_back` (a Celery task that may still retry), a rate-limit wait longer than
+    TIKTOK_HAND_BACK_AFTER puts the run back to PENDING and raises RetryLater, whose
+    `countdown` the task retries after; without it, the wait happens here.
+    """
     claimed = SyncRun.objects.filter(
         Q(status=SyncRun.Status.PENDING)
         | Q(status=SyncRun.Status.RUNNING, started_at__lt=timezone.now() - STALE_AFTER),
@@ -125,7 +138,15 @@ def sync_run_execute(*, run_id: int) -> SyncRun | None:
         SyncRun.objects.filter(pk=run.pk).update(step=step, done=done, total=total)
 
     try:
-        summary = connection_sync(connection=connection, day=run.date, progress=progress)
+        summary = connection_sync(
+            connection=connection, day=run.date, progress=progress, hand_back=hand_back
+        )
+    except RetryLater as wait:
+        SyncRun.objects.filter(pk=run.pk, status=SyncRun.Status.RUNNING).update(
+            status=SyncRun.Status.PENDING,
+            step=f"Waiting {wait.countdown:.0f} s for TikTok's rate limit",
+        )
+        raise
     except (SyncFailed, ApiError, tokens.TokenUnreadable) as exc:
         _finish(run, connection, ok=False, text=str(exc))
     except Exception as exc:
@@ -154,15 +175,23 @@ def _finish(run: SyncRun, connection: Connection, *, ok: bool, text: str) -> Non
 Progress = Callable[[str, int, int], None]
 
 
-def connection_sync(*, connection: Connection, day: date, progress: Progress | None = None) -> str:
+def connection_sync(
+    *,
+    connection: Connection,
+    day: date,
+    progress: Progress | None = None,
+    hand_back: bool = False,
+) -> str:
     """Fetches and stores one day for the connection, then queues the recompute.
 
-    Every call of the sync goes through one keep-alive client, closed when it ends.
+    Every call of the sync goes through one keep-alive client, closed when it ends. With
+    `hand_back`, a long rate-limit wait raises RetryLater before anything is written.
     """
     progress = progress or (lambda _step, _done, _total: None)
     if connection.needs_reconnect:
         raise SyncFailed(RECONNECT)
-    with session() as http:
+    hand_back_after = settings.TIKTOK_HAND_BACK_AFTER if hand_back else None
+    with session(hand_back_after=hand_back_after) as http:
         summary, days = _fetch_and_store(connection, day, progress, http)
     message = _queue_recompute(connection.account, days)
     return f"{summary}. {message}"
@@ -259,6 +288,10 @@ def _refresh(connection: Connection, http: TikTokHttp) -> None:
         granted = api.display_refresh(
             http=http, refresh_token=tokens.decrypt(connection.refresh_token)
         )
+    except RetryLater:
+        # The shared budget held the refresh back before it was sent (a refresh refused
+        # with 429 is not handed back: it is no read), so the retry may send it.
+        raise
     except TokenExpired:
         _needs_reconnect(connection)
     except ApiError as exc:

@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_remove_stale_manager_links'),
-        ('analytics', '0010_move_imports_to_imports_app'),
+        ('analytics', '0011_move_imports_to_imports_app'),
         ('contenttypes', '0002_remove_content_type_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,25 +6,19 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 # The parsers' siblings take the field names from here; analytics.fields holds them.
 from analytics.fields import COUNT_FIELDS as COUNT_FIELDS
+from analytics.fields import MAX_TITLE_CHARS as MAX_TITLE_CHARS
 from analytics.fields import METRIC_FIELDS as METRIC_FIELDS
 from analytics.fields import MONEY_FIELDS as MONEY_FIELDS
 from analytics.fields import PAID_FIELDS as PAID_FIELDS
 
-# The rows and their errors are analytics' (its writers take them); the parsers make them.
-from analytics.rows import MAX_REPORTED_ERRORS as MAX_REPORTED_ERRORS
-from analytics.rows import MAX_TITLE_CHARS as MAX_TITLE_CHARS
-from analytics.rows import HourRow as HourRow
-from analytics.rows import MetricRow as MetricRow
-from analytics.rows import RowError as RowError
-from analytics.rows import ShareRow as ShareRow
-from analytics.rows import VideoRow as VideoRow
-
 FORMATS = ("canonical", "tiktok-studio", "ads-manager")
 MAX_BYTES = 20 * 1024 * 1024
+MAX_REPORTED_ERRORS = 100
 # Studio tabs whose rows are not day figures of DailyMetric: each has a model of its own.
 AUDIENCE_TABS = ("viewers", "follower-activity", "gender", "territories", "content")
 # What one row of each kind of file is, for the per-file summary ("Content.csv: 12 videos").
@@ -65,6 +59,7 @@ XLSX_MAX_PARTS = 200
 # about ten times the part's size in memory (Excel's own are a few dozen kilobytes).
 XLSX_MAX_STYLES_BYTES = 2 * 1024 * 1024
 
+
 CENT = Decimal("0.01")
 MONEY_ZERO = Decimal("0.00")
 MAX_COUNT = 2**63 - 1
@@ -90,6 +85,77 @@ ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 TEXT_EXTENSIONS = ("", ".csv", ".txt", ".tsv")
 XLSX_EXTENSIONS = (".xlsx", ".xlsm")
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.line and self.column:
+            return f"{self.file}: line {self.line}, column {self.column}: {self.message}"
+        if self.line:
+            return f"{self.file}: line {self.line}: {self.message}"
+        if self.column:
+            return f"{self.file}: column {self.column}: {self.message}"
+        return f"{self.file}: {self.message}"
+
+
+# Not frozen: a frozen dataclass is built five times slower, which a million-row file
+# feels. Nothing in Playbook changes a row once it is made; `replace` makes new ones.
+@dataclass(slots=True)
+class MetricRow:
+    file: str
+    line: int
+    handle: str | None
+    date: date
+    values: dict[str, int | Decimal | None]
+    campaign: str | None = None
+    currency: str | None = None
+
+
+@dataclass(slots=True)
+class HourRow:
+    """A FollowerActivity line: active followers in one hour (0-23) of one day."""
+
+    file: str
+    line: int
+    date: date
+    hour: int
+    active_followers: int
+
+
+@dataclass(slots=True)
+class ShareRow:
+    """A FollowerGender or FollowerTopTerritories line: a key and its share (0 to 1)."""
+
+    file: str
+    line: int
+    dimension: str
+    key: str
+    share: Decimal
+
+
+@dataclass(slots=True)
+class VideoRow:
+    """A Content line: one video and its lifetime totals as of `date` (the `Time` day).
+
+    `handle` is the one in the video's link (None when the link names none); `values`
+    holds views, likes, comments and shares, None where the file says `undefined`.
+    """
+
+    file: str
+    line: int
+    video_id: str
+    handle: str | None
+    title: str
+    link: str
+    posted_on: date | None
+    date: date
+    values: dict[str, int | None]
 
 
 @dataclass

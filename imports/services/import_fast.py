@@ -12,8 +12,8 @@ columns COPY types itself (bigint, numeric). Then:
    or a handle means exactly what it means on the Python path;
 3. when none of the file's days exists yet, one plain INSERT writes them all (a day
    twice breaks the unique index); otherwise one more pass makes sure no account and
-   day comes twice, and one statement (metric_writes.merge_sql, the one write_postgres
-   runs) skips the days that would not change and upserts the rest.
+   day comes twice, and one statement (analytics.writes.days.merge_sql, the one the
+   write API runs) skips the days that would not change and upserts the rest.
 
 No Python work is done per row, and nothing is written when nothing changes.
 
@@ -45,8 +45,8 @@ import psycopg
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from analytics.models import DailyMetric
-from analytics.services.metric_writes import insert_sql, merge_sql
+from analytics.models import DailyMetric, Source
+from analytics.writes.days import insert_sql, merge_sql
 from imports.parsers.canonical import canonical_used
 from imports.parsers.cells import NET_FIELDS
 from imports.parsers.days import iso_date
@@ -145,12 +145,12 @@ def _import(
         if _any_day(cursor, accounts, days):
             if _repeats(cursor, layout, count, len(days)):
                 raise _NotPlain
-            cursor.execute(merge_sql(source), [timezone.now(), *params])
+            cursor.execute(merge_sql(source, source=Source.EXPORT), [timezone.now(), *params])
             created, updated = cursor.fetchone()
         else:
             # A first import of these days: nothing to compare with, every row created.
             # A day twice breaks the unique index, which sends the file down the Python path.
-            cursor.execute(insert_sql(source), [timezone.now(), *params])
+            cursor.execute(insert_sql(source, source=Source.EXPORT), [timezone.now(), *params])
             created, updated = cursor.rowcount, 0
         cursor.execute(f"DROP TABLE {_RAW}")
     return count, accounts, days, created, updated

@@ -1,7 +1,7 @@
 """What an import did (`ImportResult`) and every error it found on the way (`Errors`).
 
 The import services fill them as they read an upload (imports.services.import_rows) and
-write its rows (analytics.services.metric_writes); the pages and the command show them.
+write its rows (analytics.writes); the pages and the command show them.
 """
 
 from __future__ import annotations
@@ -11,11 +11,8 @@ from datetime import date
 from typing import Any
 
 from analytics.models import ScorecardRun
-from analytics.rows import ErrorGroup as ErrorGroup
-
-# Errors counts and groups them; analytics' writers read it too, so it is analytics'.
-from analytics.rows import Errors as Errors
 from imports.models import ImportRun
+from imports.parsers import MAX_REPORTED_ERRORS, RowError
 
 
 @dataclass
@@ -78,3 +75,85 @@ class ImportResult:
 
 def _base_name(name: str) -> str:
     return name.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+class Errors:
+    """Counts every error and keeps the first `limit` of them (all for None), as found."""
+
+    def __init__(self, limit: int | None = MAX_REPORTED_ERRORS) -> None:
+        self.kept: list[RowError] = []
+        self.count = 0
+        self.limit = limit
+        self.groups: dict[tuple[str, str, str], ErrorGroup] = {}
+        self.ungrouped = 0
+
+    def add(self, error: RowError) -> None:
+        self.count += 1
+        if self.limit is None or len(self.kept) < self.limit:
+            self.kept.append(error)
+        key = (error.file, error.column, error.message)
+        group = self.groups.get(key)
+        if group is None:
+            if len(self.groups) >= MAX_ERROR_GROUPS:
+                self.ungrouped += 1
+                return
+            group = self.groups[key] = ErrorGroup(error.file, error.column, error.message)
+        group.add(error.line)
+
+    def grouped(self) -> list[str]:
+        """One line per kind of error; a last line counts the errors of kinds not named."""
+        lines = [str(group) for group in self.groups.values()]
+        if self.ungrouped:
+            lines.append(f"and {self.ungrouped:,} more.")
+        return lines
+
+    def take(self, errors: list[RowError]) -> None:
+        """Moves a parser's errors over; emptying its list keeps a bad file's cost flat."""
+        for error in errors:
+            self.add(error)
+        errors.clear()
+
+
+# Kinds of error named in the grouped summary, and runs of lines named per kind: beyond
+# them a count says how many more, so a million bad rows cost the same few lines.
+MAX_ERROR_GROUPS = 100
+MAX_LINE_RUNS = 20
+
+
+@dataclass
+class ErrorGroup:
+    """One kind of error (same file, column and message) and the lines it is on, as runs."""
+
+    file: str
+    column: str
+    message: str
+    runs: list[list[int]] = field(default_factory=list)
+    lines: int = 0
+    more: int = 0
+
+    def add(self, line: int) -> None:
+        self.lines += 1
+        if self.runs and line == self.runs[-1][1] + 1:
+            self.runs[-1][1] = line
+        elif self.runs and line == self.runs[-1][1]:
+            return
+        elif len(self.runs) < MAX_LINE_RUNS:
+            self.runs.append([line, line])
+        else:
+            self.more += 1
+
+    def __str__(self) -> str:
+        where = []
+        if self.runs and self.runs[0][0]:
+            parts = [
+                f"{start:,}" if start == end else f"{start:,}-{end:,}" for start, end in self.runs
+            ]
+            if self.more:
+                parts.append(f"{self.more:,} more")
+            plural = "s" if self.lines > 1 else ""
+            where.append(f"line{plural} {', '.join(parts)}")
+        if self.column:
+            where.append(f"column {self.column}")
+        place = ", ".join(where)
+        prefix = f"{self.file}: " if self.file else ""
+        return f"{prefix}{place}: {self.message}" if place else f"{prefix}{self.message}"

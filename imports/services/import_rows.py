@@ -2,7 +2,7 @@
 
 The import service (imports.services.imports) reads each file with the parsers, then
 takes its rows from here as (account_id, date, *METRIC_FIELDS) tuples for the writers
-(analytics.services.metric_writes), with every error found on the way (`Errors`), the
+(analytics.writes, the write API), with every error found on the way (`Errors`), the
 accounts and dates touched (`Scope`), and what the import did (`ImportResult`); those
 two records live in imports.services.import_results.
 """

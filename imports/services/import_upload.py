@@ -2,8 +2,8 @@
 
 The entry points of imports.services.imports (preview, confirm, the command's one-step
 import) all come here: the files are opened (zips unpacked), parsed, their rows resolved
-(imports.services.import_rows) and written (analytics.services.metric_writes, and
-analytics.services.studio_tabs for Studio's audience and content tabs). A preview is the
+(imports.services.import_rows) and written through analytics.writes, the one write
+API (imports.services.studio_tabs collects Studio's audience and content tabs). A preview is the
 import itself, rolled back. Once an import that changed days commits, the scorecards of
 its accounts are recomputed in the background.
 """
@@ -14,6 +14,7 @@ import logging
 from datetime import date
 from typing import Any, BinaryIO
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -21,11 +22,11 @@ from django.utils import timezone
 from accounts.models import Account, Team
 from analytics.models import (
     ScorecardRun,
+    Source,
 )
-from analytics.services import studio_tabs
-from analytics.services.metric_writes import write_campaigns, write_orm, write_postgres
 from analytics.services.scorecard_queue import BackgroundUnavailable
 from analytics.services.scorecard_runs import scorecard_run_start
+from analytics.writes import campaign_days_write, days_write
 from imports.parsers import (
     AUDIENCE_TABS,
     MAX_REPORTED_ERRORS,
@@ -36,7 +37,7 @@ from imports.parsers import (
     open_upload,
     parse,
 )
-from imports.services import tab_rows
+from imports.services import studio_tabs
 from imports.services.import_fast import fast_import
 from imports.services.import_results import Errors, ImportResult
 from imports.services.import_rows import (
@@ -127,8 +128,12 @@ def upload_import(
     fast: bool | None = None,
     recompute: bool = True,
     max_errors: int | None = MAX_REPORTED_ERRORS,
+    user: AbstractBaseUser | None = None,
 ) -> ImportResult:
-    """Reads and writes an upload in a transaction, kept only when `write` and no errors."""
+    """Reads and writes an upload in a transaction, kept only when `write` and no errors.
+
+    `user` is who imports (None: a command), recorded with a FollowerActivity file.
+    """
     result = ImportResult(dry_run=not write)
     errors = Errors(max_errors)
     scope = Scope(by_handle={item.handle: item for item in accounts}, account=account, team=team)
@@ -157,7 +162,9 @@ def upload_import(
             errors.add(RowError("", 0, "", f"the reference date {problem}"))
             raise _RollBack
         with transaction.atomic():
-            day_changes = _write(opened, archived, format, as_of, scope, errors, result, fast=fast)
+            day_changes = _write(
+                opened, archived, format, as_of, scope, errors, result, fast=fast, user=user
+            )
             check_something_read(files, result, errors)
             if errors.count or not write:
                 raise _RollBack
@@ -204,6 +211,7 @@ def _write(
     result: ImportResult,
     *,
     fast: bool,
+    user: AbstractBaseUser | None,
 ) -> int:
     """Reads the files and writes their rows, inside the caller's transaction.
 
@@ -236,25 +244,36 @@ def _write(
             rows = merged_rows(day_files, scope, errors)
         days = rows.days
         if rows.campaigns and not errors.count:
-            sums = write_campaigns(rows.campaigns, result)
+            result.campaign_days, sums = campaign_days_write(
+                (account_id, row.campaign, row.date, row.values)
+                for account_id, row in rows.campaigns
+            )
             days = with_sums(days, rows.summed, sums)
-        write = write_postgres if fast else write_orm
         figures = rows.figures if rows.figures is not None else day_figures(days, errors)
+        # Studio's figures win over the API's; a mixed upload counts as a plain export.
+        studio = all(parsed.format == "tiktok-studio" for parsed in day_files)
         # After the first error the files are still read to the end, so every error is
         # found, but no more rows go to the database: the transaction is rolled back anyway.
-        result.created, result.updated, result.unchanged = write(figures, errors)
+        result.created, result.updated, result.unchanged = days_write(
+            figures,
+            source=Source.STUDIO if studio else Source.EXPORT,
+            fast=fast,
+            proceed=lambda: not errors.count,
+        )
         day_changes = result.created + result.updated
     tabs = studio_tabs.TabRows()
     for parsed, entry in tab_files:
         rows_read = list(parsed.rows)
         errors.take(parsed.errors)
-        entry["count"], entry["held"] = len(rows_read), tab_rows.held(parsed, rows_read)
+        entry["count"], entry["held"] = len(rows_read), studio_tabs.held(parsed, rows_read)
         if scope.account is None:
             errors.add(RowError(parsed.name, 0, "", NO_ACCOUNT))
             continue
-        tab_rows.collect(parsed, rows_read, scope.account, as_of, tabs, errors.add, scope.seen)
+        studio_tabs.collect(parsed, rows_read, scope.account, as_of, tabs, errors.add, scope.seen)
     if tabs and not errors.count:
-        created, updated, unchanged = studio_tabs.write(tabs, fast=fast)
+        created, updated, unchanged = studio_tabs.write(
+            tabs, fast=fast, imported_by=user, as_of=as_of
+        )
         result.created += created
         result.updated += updated
         result.unchanged += unchanged

@@ -23,7 +23,7 @@ without campaign names sets the day's paid fields directly and leaves campaign r
 they were.
 
 TikTok Studio's Viewers, FollowerActivity, FollowerGender, FollowerTopTerritories and
-Content tabs are no day figures: analytics.services.studio_tabs writes them, in the same
+Content tabs are no day figures: imports.services.studio_tabs writes them, in the same
 transaction and by the same rules. Inside a zip, a file of no format Playbook reads is
 skipped by name; an upload in which nothing can be read is refused.
 
@@ -33,8 +33,9 @@ the file's size); elsewhere, or when asked (`fast=False`), batches go through th
 
 This module holds the entry points and the runs (ImportRun) they record. The work itself
 is split by topic: imports.services.import_upload reads and writes one upload in its
-transaction, import_rows turns parsed files into checked rows of accounts, metric_writes
-writes days and campaign days, and studio_tabs writes Studio's audience and content tabs.
+transaction, import_rows turns parsed files into checked rows of accounts, studio_tabs
+collects Studio's audience and content tabs, and analytics.writes (the one write API,
+shared with the TikTok sync) writes them all by its merge rules.
 """
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ def import_preview(
         as_of=as_of,
         write=False,
         max_bytes=max_bytes,
+        user=user,
     )
     with transaction.atomic():
         run = ImportRun(
@@ -152,6 +154,7 @@ def import_apply(*, run: ImportRun, user: AbstractBaseUser, fast: bool | None = 
             as_of=locked.as_of or timezone.localdate(),
             write=True,
             fast=fast,
+            user=user,
         )
         locked.status = ImportRun.Status.APPLIED if result.ok else ImportRun.Status.FAILED
         _store_result(locked, result, format=locked.details.get("requested_format", "auto"))
@@ -219,6 +222,7 @@ def import_files(
             fast=fast,
             recompute=recompute,
             max_errors=max_errors,
+            user=user,
         )
         if result.ok and not dry_run:
             result.run = _record_command_run(

@@ -31,6 +31,8 @@ class AccountWeek:
     checklist: Checklist | None
     progress: Progress
     left: list[ItemState]
+    # Every item of the week, done or not, in the checklist's order.
+    states: list[ItemState]
 
 
 def week_accounts(
@@ -67,6 +69,7 @@ def week_overview(*, accounts: list[Account], week_start: date) -> list[AccountW
                 checklist=checklist,
                 progress=progress_of(account_states),
                 left=[s for s in account_states if s.available and not s.done],
+                states=account_states,
             )
         )
     return rows

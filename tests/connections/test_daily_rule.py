@@ -37,40 +37,16 @@ def test_it_sums_differences_and_new_videos_posted_on_d_or_the_day_before() -> N
     }
 
 
-def test_it_plans_the_baseline_followers_only_and_studio_days() -> None:
+def test_it_plans_the_baseline_and_followers_only_without_the_day_before() -> None:
+    # Studio's days (once a case here) are the write API's rule now:
+    # tests/analytics/test_writes.py asserts them through analytics.writes.
     organic = {"video_views": 5, "likes": 1, "comments": 0, "shares": 0}
     common = {"followers": 10, "organic": organic}
-    baseline = plan_day(
-        first_snapshot=True,
-        has_previous=False,
-        studio_overview=False,
-        studio_followers=False,
-        **common,
-    )
+    baseline = plan_day(first_snapshot=True, has_previous=False, **common)
     assert (baseline.organic, baseline.followers) == (None, None)
-    gap = plan_day(
-        first_snapshot=False,
-        has_previous=False,
-        studio_overview=False,
-        studio_followers=False,
-        **common,
-    )
+    gap = plan_day(first_snapshot=False, has_previous=False, **common)
     assert (gap.organic, gap.followers) == (None, 10)
-    studio = plan_day(
-        first_snapshot=False,
-        has_previous=True,
-        studio_overview=True,
-        studio_followers=True,
-        **common,
-    )
-    assert (studio.organic, studio.followers) == (None, None)
-    normal = plan_day(
-        first_snapshot=False,
-        has_previous=True,
-        studio_overview=False,
-        studio_followers=False,
-        **common,
-    )
+    normal = plan_day(first_snapshot=False, has_previous=True, **common)
     assert (normal.organic, normal.followers) == (organic, 10)
 
 

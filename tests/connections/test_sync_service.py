@@ -231,3 +231,37 @@ def test_it_derives_a_day_an_ads_report_already_filled_and_keeps_its_spend(
     assert figures(acmecoffee, D2) == (270, 17, -1, 3, 1030)
     row = DailyMetric.objects.get(account=acmecoffee, date=D2)
     assert (row.spend, row.clicks) == (Decimal("12.50"), 30)
+
+
+@pytest.mark.django_db
+def test_it_fills_what_studio_does_not_give_and_every_other_day(tiktok, acmecoffee, acme) -> None:
+    # Studio's Overview for D2 only: the sync keeps its organic figures, gives D2's
+    # followers, and fills D1 and D2 + 1 entirely.
+    studio = (
+        'Date,Video Views,Profile Views,Likes,Comments,Shares\n"March 11","77","5","6","-2","1"\n'
+    )
+    result = import_files(
+        team=acme,
+        user=None,
+        account=acmecoffee,
+        files=[("Overview.csv", studio.encode())],
+        as_of=D2,
+        recompute=False,
+    )
+    assert result.ok, result.errors
+    connection = connect(tiktok, acmecoffee)
+    day_one(tiktok)
+    connection_sync(connection=connection, day=D1 - timedelta(days=1))
+    connection_sync(connection=connection, day=D1)
+    day_two(tiktok)
+    connection_sync(connection=connection, day=D2)
+    assert figures(acmecoffee, D2) == (77, 6, -2, 1, 1030)
+    assert figures(acmecoffee, D1) == (0, 0, 0, 0, 1000)
+    row = DailyMetric.objects.get(account=acmecoffee, date=D2)
+    assert (row.organic_source, row.followers_source) == ("studio", "api")
+    # The snapshot records only what the day holds from the sync.
+    assert AccountSnapshot.objects.get(account=acmecoffee, date=D2).written == {"followers": 1030}
+    later = D2 + timedelta(days=1)
+    connection_sync(connection=connection, day=later)
+    assert figures(acmecoffee, later) == (0, 0, 0, 0, 1030)
+    assert DailyMetric.objects.get(account=acmecoffee, date=later).organic_source == "api"

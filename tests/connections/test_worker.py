@@ -6,11 +6,11 @@ import time
 
 import pytest
 
-from analytics.models import DailyMetric, Scorecard
+from analytics.models import DailyMetric, Scorecard, ScorecardRun
 from config.celery import app as celery_app
 from connections.models import SyncRun
 from connections.services.sync import sync_run_start
-from tests.analytics.conftest import broker, celery_worker  # noqa: F401 - fixtures
+from tests.analytics.conftest import Broker, broker, celery_worker  # noqa: F401 - fixtures
 from tests.connections import fake_tiktok
 from tests.connections.conftest import TOKEN_KEY, connect
 from tests.connections.test_sync_service import D1, D2, day_one, day_two
@@ -64,3 +64,52 @@ def test_a_worker_syncs_queued_runs_and_derives_the_day(
         1030,
     )
     assert Scorecard.objects.get(account=acmecoffee, period_end=D2, days=28).views == 270
+
+
+def test_a_rate_limited_sync_is_handed_back_to_celery_and_done_by_its_retry(
+    tiktok,
+    settings,
+    monkeypatch,
+    acmecoffee,
+    broker: Broker,  # noqa: F811
+    celery_worker,  # noqa: F811
+) -> None:
+    """TikTok asks for 3 s (over TIKTOK_HAND_BACK_AFTER): the task retries with that
+    countdown instead of sleeping, the run waits in the queue, then its retry syncs."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    worker = celery_worker(
+        app="tests.connections.queue_worker",
+        env={
+            "TIKTOK_CLIENT_KEY": fake_tiktok.CLIENT_KEY,
+            "TIKTOK_CLIENT_SECRET": fake_tiktok.CLIENT_SECRET,
+            "TIKTOK_API_BASE": tiktok.url,
+            "PLAYBOOK_TOKEN_KEYS": TOKEN_KEY,
+            "TIKTOK_RATE_LIMIT": "0",
+            "TIKTOK_HAND_BACK_AFTER": "1",
+            "PLAYBOOK_TEST_QUEUE": broker.queue,
+        },
+    )
+    connection = connect(tiktok, acmecoffee)
+    day_one(tiktok)
+    body = {"data": {}, "error": {"code": "rate_limit_exceeded", "message": "slow down"}}
+    tiktok.state.fault("/v2/user/info/", 429, body, {"Retry-After": "3"})
+    run = sync_run_start(connection=connection, day=D1)
+
+    # While Celery holds the retry, the run is queued again, not running in a sleeping worker.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        run.refresh_from_db()
+        if run.status != SyncRun.Status.RUNNING and run.step.startswith("Waiting"):
+            break
+        assert not run.finished, run.error
+        time.sleep(0.05)
+    assert run.status == SyncRun.Status.PENDING, worker.output()
+
+    run = wait_for(run, worker)
+    assert run.status == SyncRun.Status.DONE, run.error
+    assert "Retry in 3" in worker.output()
+    assert tiktok.state.calls.count(("GET", "/v2/user/info/")) == 2
+    # The recompute the sync queued ran on the same worker, before the test ends.
+    recompute = ScorecardRun.objects.get(account_ids=[acmecoffee.pk])
+    assert worker.wait_for_run(recompute.pk).status == ScorecardRun.Status.DONE

@@ -2,7 +2,7 @@
 
 Every file is imported twice from the same starting point, once as the import does it
 (the fast path where the file is plain) and once with the fast path turned off (the
-parsers and write_postgres), each in a savepoint rolled back afterwards. The daily
+parsers and the write API, analytics.writes), each in a savepoint rolled back afterwards. The daily
 metrics (figures, and which rows were written) and everything the import says (counts,
 scope, errors, notes, the summary and the ImportRun it records) must be the same.
 Whether the fast path took the file is recorded too, so the tests can say it does take

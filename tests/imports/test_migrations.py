@@ -1,6 +1,6 @@
 """The move of ImportRun and ImportFile from analytics to imports (issue 20) keeps every row.
 
-The database is taken back to the state before the move (analytics 0009, no imports
+The database is taken back to the state before the move (analytics 0010, no imports
 app), filled through the historical analytics models, then migrated forward; every run
 and file must be there, unchanged, read through imports' models.
 """
@@ -19,7 +19,7 @@ from django.utils import timezone
 from imports.models import ImportFile, ImportRun
 from tests.factories import AccountFactory, ScorecardRunFactory, TeamFactory, UserFactory
 
-BEFORE = [("analytics", "0009_scorecardrun_history_from"), ("imports", None)]
+BEFORE = [("analytics", "0010_day_sources_and_activity_import"), ("imports", None)]
 RUN_FIELDS = [field.attname for field in ImportRun._meta.concrete_fields]
 
 

@@ -13,8 +13,8 @@ from django.db.models import Count, F, Max, Min, Sum
 
 from accounts.models import Account, Membership
 from analytics import rules
-from analytics.demo import DEMO_ACCOUNTS, DEMO_DAYS, DEMO_WINDOWS, demo_metrics
 from analytics.models import DailyMetric, Scorecard, ScorecardRun
+from demo.team import DEMO_ACCOUNTS, DEMO_DAYS, DEMO_WINDOWS, demo_metrics
 from lib.dates import yesterday
 
 

@@ -12,14 +12,6 @@ from django.core.management import call_command
 from django.db.models import Count, Min
 
 from accounts.models import Account, Team
-from analytics.demo import DEMO_ACCOUNTS, seed_metrics, seed_team
-from analytics.demo_panels import (
-    ACTIVITY_DAYS,
-    HAND_MARKED_TITLE,
-    VIDEO_DAYS,
-    seed_videos,
-    seed_viewers_and_activity,
-)
 from analytics.models import (
     AudienceShare,
     DailyMetric,
@@ -29,6 +21,14 @@ from analytics.models import (
     ViewerDay,
 )
 from analytics.promotion import team_matcher
+from demo.panels import (
+    ACTIVITY_DAYS,
+    HAND_MARKED_TITLE,
+    VIDEO_DAYS,
+    seed_videos,
+    seed_viewers_and_activity,
+)
+from demo.team import DEMO_ACCOUNTS, seed_metrics, seed_team
 from lib.dates import yesterday
 from strategy.models import Checklist
 from strategy.selectors.states import states_of_checklists

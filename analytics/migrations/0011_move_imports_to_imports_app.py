@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('analytics', '0009_scorecardrun_history_from'),
+        ('analytics', '0010_day_sources_and_activity_import'),
     ]
 
     operations = [

@@ -3,10 +3,18 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.apps import apps
 from django.core.management.base import BaseCommand
 
-from analytics.demo import (
+from demo.alerts import seed_notifications
+from demo.checklists import DEMO_WEEKS, seed_checklists
+from demo.panels import (
+    ACTIVITY_DAYS,
+    seed_audience,
+    seed_videos,
+    seed_viewers_and_activity,
+)
+from demo.share_link import seed_share_link
+from demo.team import (
     DEMO_DAYS,
     DEMO_LOGINS,
     DEMO_PASSWORD,
@@ -14,14 +22,7 @@ from analytics.demo import (
     seed_scorecards,
     seed_team,
 )
-from analytics.demo_panels import (
-    ACTIVITY_DAYS,
-    seed_audience,
-    seed_videos,
-    seed_viewers_and_activity,
-)
 from lib.dates import yesterday
-from strategy.demo import DEMO_WEEKS, seed_checklists
 
 
 class Command(BaseCommand):
@@ -57,14 +58,11 @@ class Command(BaseCommand):
             self.stdout.write("demo scorecards: up to date")
         ticks = seed_checklists(team, accounts)
         self.stdout.write(f"demo checklists: {ticks} ticks over the last {DEMO_WEEKS} weeks")
-        # Apps above analytics add their own demo data through their AppConfig:
-        # seed_demo(team, accounts, end) -> a line to print, or None.
-        for config in apps.get_app_configs():
-            seed = getattr(config, "seed_demo", None)
-            if callable(seed):
-                said = seed(team=team, accounts=accounts, end=end)
-                if said:
-                    self.stdout.write(f"demo {config.label}: {said}")
+        # Each seeds once and says what it added (nothing on a second run, for notifications).
+        for label, seed in (("notifications", seed_notifications), ("reports", seed_share_link)):
+            said = seed(team=team, accounts=accounts, end=end)
+            if said:
+                self.stdout.write(f"demo {label}: {said}")
         self.stdout.write(f"demo logins (password for both: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.username:8} {login.role}")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.demo import seed_team
-from strategy.demo import DEMO_WEEKS, seed_checklists
+from demo.checklists import DEMO_WEEKS, seed_checklists
+from demo.team import seed_team
 from strategy.models import Check, Checklist
 
 pytestmark = pytest.mark.django_db

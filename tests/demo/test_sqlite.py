@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 # Run by `manage.py shell`: every page of every demo account through the test client, as
 # lena, and each Content page's rows (views, likes, comments, shares, engagement rate).

@@ -17,7 +17,6 @@ from decimal import Decimal
 from django.db.models import Max
 
 from accounts.models import Account, Membership, Role, Team
-from analytics.demo import DEMO_ACCOUNTS
 from analytics.models import (
     AudienceShare,
     DailyMetric,
@@ -26,7 +25,8 @@ from analytics.models import (
     VideoSnapshot,
     ViewerDay,
 )
-from analytics.services.videos import videos_classify
+from analytics.writes import videos_classify
+from demo.team import DEMO_ACCOUNTS
 
 # Videos are posted over the last VIDEO_DAYS days; followers' activity by hour is kept for
 # the last ACTIVITY_DAYS days; viewers follow the daily metrics.

@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.urls import reverse
 
-from analytics.demo import DEMO_ACCOUNTS
 from analytics.models import Video
+from demo.team import DEMO_ACCOUNTS
 
 HANDLES = [demo.handle for demo in DEMO_ACCOUNTS]
 
