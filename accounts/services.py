@@ -274,6 +274,14 @@ def account_update(
     account.save()
     if managers is not None:
         account.managers.set(_check_managers(account.team, managers))
+    # Other apps keep figures that read the account's settings (the checklists' practice
+    # figures) current through this hook, in this transaction.
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        on_account_changed = getattr(config, "on_account_changed", None)
+        if on_account_changed:
+            on_account_changed(account)
     return account
 
 

@@ -1,12 +1,16 @@
 """Evidence for strategy's checklists that only the metrics and the videos can give.
 
 Registered with strategy.evidence from AnalyticsConfig.ready(): analytics may import
-strategy, never the other way round.
+strategy, never the other way round. For the same reason whatever writes the rows these
+rules read tells strategy here which accounts and days changed (`evidence_days_changed`,
+`evidence_videos_changed`), in the writer's transaction, so that the stored weekly practice
+figures (strategy.models.WeekPractice) follow.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models.functions import Coalesce, TruncWeek
@@ -15,6 +19,8 @@ from accounts.models import Account
 from analytics.models import DailyMetric, Video
 from lib.dates import monday_of
 from strategy import evidence
+from strategy.periods import weeks_overlapping
+from strategy.practice_figures import practice_refresh
 
 
 def _spent(accounts: list[Account], start: date, end: date) -> set[int]:
@@ -170,3 +176,21 @@ def register_evidence() -> None:
         "promotional_video_posted", promotional_video_posted, by_week=promotional_video_weeks
     )
     evidence.register("three_videos_posted", three_videos_posted, by_week=three_videos_weeks)
+
+
+# -- the data changed --
+
+
+def evidence_days_changed(*, account_ids: Iterable[int], start: date, end: date) -> int:
+    """Daily metrics or campaign days of these accounts changed between start and end:
+    the figures of the weeks those days fall in are computed again. Returns how many."""
+    return practice_refresh(accounts=account_ids, weeks=weeks_overlapping(start, end))
+
+
+def evidence_videos_changed(*, posted: Iterable[tuple[int, date | None]]) -> int:
+    """Videos were written or marked: (account id, posted on) of each. A video counts in
+    the week of its `posted_on`; one without a date counts nowhere."""
+    pairs = {(account_id, monday_of(day)) for account_id, day in posted if day is not None}
+    if not pairs:
+        return 0
+    return practice_refresh(pairs=pairs)

@@ -8,8 +8,13 @@ from urllib.parse import urlsplit
 
 
 def bench_database_url(name: str) -> str:
-    """DATABASE_URL (or the test default) with the database name replaced by `name`."""
+    """DATABASE_URL (or the test default) with the database name replaced by `name`,
+    followed by `_<BENCH_DB_SUFFIX>` when that is set: benches run side by side (several
+    checkouts on one machine) each keep their own database."""
     url = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/playbook"))
+    suffix = os.environ.get("BENCH_DB_SUFFIX", "")
+    if suffix:
+        name = f"{name}_{suffix}"
     return url._replace(path=f"/{name}").geturl()
 
 

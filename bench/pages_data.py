@@ -143,6 +143,7 @@ def load_checklists(team, accounts: list, lead: str, rng: random.Random) -> None
     from lib.dates import this_week
     from strategy.models import Check, Checklist, ChecklistItem
     from strategy.periods import period_key
+    from strategy.practice_figures import practice_refresh
     from strategy.services import checklists_open_week
 
     user = get_user_model().objects.get(username=lead)
@@ -171,6 +172,8 @@ def load_checklists(team, accounts: list, lead: str, rng: random.Random) -> None
                 ticked_at=now,
             )
     Check.objects.bulk_create(checks.values(), batch_size=5000, ignore_conflicts=True)
+    # The ticks went in by bulk, not through check_set: their weeks' figures follow here.
+    practice_refresh(accounts=accounts)
 
 
 def ensure_managers(team) -> None:

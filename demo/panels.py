@@ -25,7 +25,15 @@ from analytics.models import (
     VideoSnapshot,
     ViewerDay,
 )
-from analytics.writes import videos_classify
+from analytics.services.videos import MARK_FIELDS
+from analytics.writes import (
+    audience_shares_write,
+    follower_activity_write,
+    videos_write,
+    viewer_days_write,
+)
+from analytics.writes.audience import VIEWER_FIELDS
+from analytics.writes.videos import SNAPSHOT_FIELDS
 from demo.team import DEMO_ACCOUNTS
 
 # Videos are posted over the last VIDEO_DAYS days; followers' activity by hour is kept for
@@ -186,48 +194,50 @@ def seed_videos(team: Team, accounts: list[Account], end: date) -> tuple[int, in
     mark_one = lead is not None and not (
         Video.objects.filter(account__in=accounts, marked_at__isnull=False).exists()
     )
-    new = []
-    for account in accounts:
-        for video in planned[account.pk]:
-            if (account.pk, video["video_id"]) in existing:
-                continue
-            marked = mark_one and video["title"] == HAND_MARKED_TITLE
-            new.append(
-                Video(
-                    account=account,
-                    video_id=video["video_id"],
-                    title=video["title"],
-                    link=video["link"],
-                    posted_on=video["posted_on"],
-                    promotional_mark=True if marked else None,
-                    marked_by_id=lead.user_id if marked else None,
-                    marked_at=(
-                        datetime.combine(video["posted_on"], time(17, 5), tzinfo=UTC)
-                        if marked
-                        else None
-                    ),
-                )
-            )
-    Video.objects.bulk_create(new, batch_size=500)
-    videos_classify(videos=Video.objects.filter(account__in=accounts))
-    ids = {
-        (account_id, video_id): pk
-        for pk, account_id, video_id in Video.objects.filter(account__in=accounts).values_list(
-            "pk", "account_id", "video_id"
-        )
-    }
     taken = set(
-        VideoSnapshot.objects.filter(video__account__in=accounts).values_list("video_id", "date")
+        VideoSnapshot.objects.filter(video__account__in=accounts).values_list(
+            "video__account_id", "video__video_id", "date"
+        )
     )
-    snapshots = [
-        VideoSnapshot(video_id=ids[account_id, video["video_id"]], **snapshot)
-        for account_id, videos in planned.items()
-        for video in videos
-        for snapshot in video["snapshots"]
-        if (ids[account_id, video["video_id"]], snapshot["date"]) not in taken
-    ]
-    VideoSnapshot.objects.bulk_create(snapshots, batch_size=1000)
-    return len(new), len(snapshots)
+    new_ids: list[str] = []
+    snapshots_added = 0
+    for account in accounts:
+        videos: dict[str, tuple] = {}
+        snapshots: dict[tuple, tuple] = {}
+        for video in planned[account.pk]:
+            known = (account.pk, video["video_id"]) in existing
+            missing = [
+                snapshot
+                for snapshot in video["snapshots"]
+                if (account.pk, video["video_id"], snapshot["date"]) not in taken
+            ]
+            if known and not missing:
+                continue
+            # An existing video keeps its title, link and posting day (unknown: None).
+            described = (
+                (None, None, None) if known else (video["title"], video["link"], video["posted_on"])
+            )
+            if not known:
+                new_ids.append(video["video_id"])
+            newest_day = max(snapshot["date"] for snapshot in video["snapshots"])
+            videos[video["video_id"]] = (newest_day, *described)
+            for snapshot in missing:
+                snapshots[video["video_id"], snapshot["date"]] = tuple(
+                    snapshot[name] for name in SNAPSHOT_FIELDS
+                )
+        snapshots_added += len(snapshots)
+        videos_write(account_id=account.pk, videos=videos, snapshots=snapshots)
+    if mark_one:
+        # A person's mark, not a figure: the lead's, as video_mark would store it.
+        marked = Video.objects.filter(
+            account__in=accounts, video_id__in=new_ids, title=HAND_MARKED_TITLE
+        )
+        for video in marked:
+            video.promotional_mark = True
+            video.marked_by_id = lead.user_id
+            video.marked_at = datetime.combine(video.posted_on, time(17, 5), tzinfo=UTC)
+            video.save(update_fields=MARK_FIELDS)
+    return len(new_ids), snapshots_added
 
 
 # The audience on the download day, per kind: (gender, territories); each adds up to 1.
@@ -270,15 +280,15 @@ def seed_audience(accounts: list[Account], end: date) -> int:
             "account_id", "dimension"
         )
     )
-    new = [
-        AudienceShare(account=account, date=end, dimension=dimension, key=key, share=share)
+    rows = [
+        (account.pk, dimension, end, key, share)
         for account in accounts
         for dimension, values in demo_shares(account.kind, account.handle).items()
         if (account.pk, dimension) not in done
         for key, share in values.items()
     ]
-    AudienceShare.objects.bulk_create(new)
-    return len(new)
+    audience_shares_write(rows)
+    return len(rows)
 
 
 # The share of followers active in each hour (0-23) of a weekday: quiet at night, a bump at
@@ -351,7 +361,7 @@ def seed_viewers_and_activity(accounts: list[Account], end: date) -> tuple[int, 
     viewers, activity = [], []
     for account in accounts:
         viewers += [
-            ViewerDay(account=account, **row)
+            (account.pk, row["date"], *(row[name] for name in VIEWER_FIELDS))
             for row in demo_viewers(metrics[account.pk], account.handle)
             if (account.pk, row["date"]) not in viewer_days
         ]
@@ -361,10 +371,12 @@ def seed_viewers_and_activity(accounts: list[Account], end: date) -> tuple[int, 
             if row["followers"] is not None
         }
         activity += [
-            FollowerActivity(account=account, **row)
+            (account.pk, row["date"], row["hour"], row["active_followers"])
             for row in demo_activity(followers, account.handle, end)
             if (account.pk, row["date"], row["hour"]) not in active_hours
         ]
-    ViewerDay.objects.bulk_create(viewers, batch_size=500)
-    FollowerActivity.objects.bulk_create(activity, batch_size=1000)
+    viewer_days_write(viewers)
+    if activity:
+        # The demo's hours are a command's import, downloaded on the demo's last day.
+        follower_activity_write(activity, imported_by=None, as_of=end)
     return len(viewers), len(activity)

@@ -11,9 +11,11 @@ from django.db import transaction
 
 from accounts.models import Account, Membership, Role, Team
 from accounts.services import account_create, member_add, team_create
-from analytics.models import DailyMetric, Scorecard, ScorecardRun
+from analytics.fields import METRIC_FIELDS
+from analytics.models import DailyMetric, Scorecard, ScorecardRun, Source
 from analytics.services.scorecard_runs import scorecard_run_create, scorecard_run_execute
 from analytics.services.scorecards import scorecards_compute
+from analytics.writes import days_write
 
 DEMO_PASSWORD = "playbook-demo"  # noqa: S105 - printed for the demo; never used in production.
 
@@ -202,12 +204,12 @@ def seed_metrics(accounts: list[Account], end: date) -> int:
         DailyMetric.objects.filter(account__in=accounts).values_list("account_id", "date")
     )
     new = [
-        DailyMetric(account=account, **row)
+        (account.pk, row["date"], *(row.get(name) for name in METRIC_FIELDS))
         for account in accounts
         for row in demo_metrics(stories[account.handle], account.handle, end)
         if (account.pk, row["date"]) not in existing
     ]
-    DailyMetric.objects.bulk_create(new, batch_size=500)
+    days_write(new, source=Source.EXPORT)
     return len(new)
 
 

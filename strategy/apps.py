@@ -16,3 +16,10 @@ class StrategyConfig(AppConfig):
         from strategy.services import templates_ensure
 
         templates_ensure(team=team)
+
+    def on_account_changed(self, account: object) -> None:
+        """The account rules ("verified", "targets set") answer with the account's settings
+        as they are now, for every week: its stored practice figures are computed again."""
+        from strategy.practice_figures import practice_refresh
+
+        practice_refresh(accounts=[account])

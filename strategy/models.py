@@ -199,3 +199,36 @@ class Check(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} for {self.account} ({self.period_start})"
+
+
+class WeekPractice(models.Model):
+    """The practice figures of one checklist (an account's week): items done, items counted.
+
+    Stored so that pages sum and sort them in the database. The write services keep them
+    current in their own transaction (strategy.services.practice_refresh and the services
+    that call it: ticks, items added or retired, checklists opened, and analytics after it
+    writes the data the evidence rules read). The figures are always computed by
+    strategy.selectors.states (`states_of_checklists` and `progress_of`), never in SQL.
+    """
+
+    checklist = models.OneToOneField(Checklist, on_delete=models.CASCADE, related_name="practice")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    week_start = models.DateField()
+    done = models.PositiveIntegerField()
+    # The items that count: automatic items without an answer count neither way.
+    counted = models.PositiveIntegerField()
+    # done / counted to four places (Progress.share); None when nothing counted.
+    share = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "week_start"], name="weekpractice_unique_week"
+            ),
+            models.CheckConstraint(
+                condition=Q(done__lte=models.F("counted")), name="weekpractice_done_counted"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} week of {self.week_start}: {self.done}/{self.counted}"

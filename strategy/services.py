@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +15,16 @@ from accounts.models import Account, Kind, Membership, Team
 from lib.dates import this_week
 from strategy import evidence
 from strategy.defaults import DEFAULTS
-from strategy.models import Cadence, Check, Checklist, ChecklistItem, ChecklistTemplate, Practice
+from strategy.models import (
+    Cadence,
+    Check,
+    Checklist,
+    ChecklistItem,
+    ChecklistTemplate,
+    Practice,
+)
 from strategy.periods import period_key
+from strategy.practice_figures import accounts_lock, figures_store, practice_refresh
 
 # The items a team starts with count from the beginning, so a history opened for earlier
 # weeks shows them too. A Monday.
@@ -83,12 +91,21 @@ def checklist_open(*, account: Account, week_start: date) -> Checklist:
     not rewrite past weeks; the current week follows the new kind.
     """
     template = template_ensure(team=account.team, kind=account.kind)
-    checklist, _ = Checklist.objects.get_or_create(
-        account=account, week_start=week_start, defaults={"template": template}
-    )
-    if checklist.template_id != template.pk and week_start >= this_week():
-        checklist.template = template
-        checklist.save(update_fields=["template"])
+    current = week_start >= this_week()
+    checklist = Checklist.objects.filter(account=account, week_start=week_start).first()
+    if checklist is None or (checklist.template_id != template.pk and current):
+        # Opened or given the new kind's template: its figures are stored with it.
+        with transaction.atomic():
+            accounts_lock([account.pk])
+            checklist, _ = Checklist.objects.get_or_create(
+                account=account, week_start=week_start, defaults={"template": template}
+            )
+            if checklist.template_id != template.pk and current:
+                checklist.template = template
+                checklist.save(update_fields=["template"])
+            checklist.account = account
+            figures_store([checklist])
+    checklist.account = account
     return checklist
 
 
@@ -108,19 +125,22 @@ def checklists_open_week(*, week_start: date, accounts: Iterable[Account] | None
         if (account.team_id, account.kind) not in templates:
             for kind, template in templates_ensure(team=account.team).items():
                 templates[account.team_id, kind] = template
-    before = Checklist.objects.filter(account__in=accounts, week_start=week_start).count()
-    Checklist.objects.bulk_create(
-        [
-            Checklist(
-                account=account,
-                week_start=week_start,
-                template=templates[account.team_id, account.kind],
-            )
-            for account in accounts
-        ],
-        ignore_conflicts=True,
-    )
-    return Checklist.objects.filter(account__in=accounts, week_start=week_start).count() - before
+    with transaction.atomic():
+        before = Checklist.objects.filter(account__in=accounts, week_start=week_start).count()
+        Checklist.objects.bulk_create(
+            [
+                Checklist(
+                    account=account,
+                    week_start=week_start,
+                    template=templates[account.team_id, account.kind],
+                )
+                for account in accounts
+            ],
+            ignore_conflicts=True,
+        )
+        opened = Checklist.objects.filter(account__in=accounts, week_start=week_start).count()
+        practice_refresh(accounts=accounts, weeks=[week_start])
+    return opened - before
 
 
 # -- ticks and notes --
@@ -186,8 +206,25 @@ def check_set(
         fields.append("note")
     if correction:
         fields += ["corrected_by", "corrected_at"]
-    _upsert(check, fields)
+    with transaction.atomic():
+        accounts_lock([checklist.account_id])
+        _upsert(check, fields)
+        figures_store(_checklists_showing(checklist=checklist, item=item))
     return check
+
+
+def _checklists_showing(*, checklist: Checklist, item: ChecklistItem) -> list[Checklist]:
+    """The account's checklists whose state of `item` a tick in `checklist` may change
+    (strategy/periods.py): its own week, its month's weeks, or every week since the item
+    started (a tick of a once item moves the week it counts from)."""
+    if item.cadence == Cadence.WEEKLY:
+        return [checklist]
+    weeks = Checklist.objects.filter(account_id=checklist.account_id).select_related("account")
+    if item.cadence == Cadence.MONTHLY:
+        month = checklist.week_start.replace(day=1)
+        next_month = (month + timedelta(days=32)).replace(day=1)
+        return list(weeks.filter(week_start__gte=month, week_start__lt=next_month))
+    return list(weeks.filter(week_start__gte=item.active_from))
 
 
 def check_note_set(
@@ -266,6 +303,7 @@ def item_create(
     )
     item.full_clean()
     item.save()
+    practice_refresh(template=template, since=item.active_from)
     return item
 
 
@@ -314,10 +352,12 @@ def item_move(*, item: ChecklistItem, direction: str) -> ChecklistItem:
     return next(s for s in siblings if s.pk == item.pk)
 
 
+@transaction.atomic
 def item_retire(*, item: ChecklistItem) -> ChecklistItem:
     """Takes the item out of checklists from the current week on; past weeks keep it."""
     if item.retired_from is None:
         item.retired_from = max(this_week(), item.active_from)
         item.full_clean()
         item.save(update_fields=["retired_from", "updated_at"])
+        practice_refresh(template=item.practice.template, since=item.retired_from)
     return item

@@ -21,7 +21,12 @@ def _run_accounts(run, Account):
 def sources_from_runs(apps, schema_editor):
     """Derives what the import runs recorded: the days Studio files wrote, and who imported
     each account's latest FollowerActivity file (until now read from the runs themselves)."""
-    ImportRun = apps.get_model("analytics", "ImportRun")
+    try:
+        ImportRun = apps.get_model("analytics", "ImportRun")
+    except LookupError:
+        # The runs moved to the imports app (issue 20) by a migration applied before this
+        # one: the same table, under the new app's name.
+        ImportRun = apps.get_model("imports", "ImportRun")
     DailyMetric = apps.get_model("analytics", "DailyMetric")
     Account = apps.get_model("accounts", "Account")
     FollowerActivityImport = apps.get_model("analytics", "FollowerActivityImport")

@@ -1,26 +1,23 @@
 """Practice beside outcome: checklist completion next to the scorecards' results.
 
-Practice scores are computed on read from strategy's checklists (never stored), so a tick
-shows on the review page at once. Everything here runs in a constant number of queries,
-whatever the number of accounts, weeks or items.
+Practice scores are sums of the weekly figures strategy stores for each checklist
+(strategy.models.WeekPractice), which the tick and every other write keep current in its
+own transaction, so a tick shows on the review page at once. Everything here runs in a
+constant number of queries, whatever the number of accounts, weeks or items.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncWeek
 
 from accounts.models import Account, Kind
-from analytics.models import DailyMetric, Scorecard
-from analytics.selectors.review import PRACTICE_SORT, UnscoredRow, last_data_days
+from analytics.models import DailyMetric
 from analytics.selectors.windows import Window
 from lib.dates import this_week
 from strategy.periods import weeks_back, weeks_overlapping
@@ -41,167 +38,10 @@ NO_SPEND = "No spend in this week, so there is nothing to divide by."
 # -- the practice score of scorecards --
 
 
-def practice_attach(cards: Iterable[Scorecard], *, window: Window) -> list[Scorecard]:
-    """The cards, each with `practice_score`: the share of checklist items done in the
-    weeks the window touches, or None without checklist items. Constant queries."""
-    cards = list(cards)
-    if not cards:
-        return cards
-    accounts = [card.account for card in cards]
-    scores = practice_scores(accounts=accounts, start=window.start, end=window.end)
-    for card in cards:
-        card.practice_score = scores.get(card.account_id)
-    return cards
-
-
 def practice_score(*, account: Account, window: Window) -> Decimal | None:
     """One account's practice score over the weeks the window touches."""
     scores = practice_scores(accounts=[account], start=window.start, end=window.end)
     return scores[account.pk]
-
-
-def practice_sorted(
-    cards: Iterable[Scorecard], *, window: Window, descending: bool
-) -> list[Scorecard]:
-    """Every card with its practice score, sorted by it, nulls last, then by handle.
-
-    The score is not a column, so the database cannot sort by it: all the cards of the
-    window are read (scorecard_list orders them by handle for this sort) and sorted here.
-    Python's sort is stable, so equal scores keep the handle order.
-    """
-
-    def key(card: Scorecard) -> tuple[bool, Decimal]:
-        value = card.practice_score
-        if value is None:
-            return (True, Decimal(0))
-        return (False, -value if descending else value)
-
-    return sorted(practice_attach(cards, window=window), key=key)
-
-
-def scorecards_in_order(
-    cards: QuerySet[Scorecard], *, window: Window, sort: str
-) -> QuerySet[Scorecard] | list[Scorecard]:
-    """The cards as the table shows them: sorted by practice score when asked, else as
-    the database sorted them (the CSV uses this so that its rows follow the page)."""
-    if sort.removeprefix("-") != PRACTICE_SORT:
-        return cards
-    return practice_sorted(cards, window=window, descending=sort.startswith("-"))
-
-
-def scorecard_page(
-    cards: QuerySet[Scorecard],
-    *,
-    window: Window,
-    sort: str,
-    number: object,
-    per_page: int,
-    count: int | None = None,
-    unscored: Sequence[UnscoredRow] = (),
-    last_days: dict[int, date | None] | None = None,
-) -> Page:
-    """One page of the review table, each row with its practice score.
-
-    Sorted in the database, only the page's cards need a practice score; sorted by
-    practice score, every card of the window does. `unscored` are the accounts without a
-    scorecard of the window (by handle): they have no score, so they sort with the nulls,
-    last, except by account or kind, where they take their place among the cards. `count`,
-    the number of cards when the caller knows it already, spares the paginator its COUNT.
-    """
-    unscored = list(unscored)
-    name = sort.removeprefix("-")
-    if name == PRACTICE_SORT:
-        rows = sorted([*cards, *unscored], key=lambda row: row.account.handle)
-        ordered: Sequence = practice_sorted(rows, window=window, descending=sort.startswith("-"))
-    elif unscored:
-        ordered = _WithUnscored(cards, unscored, _places(cards, unscored, sort))
-    else:
-        ordered = cards
-    paginator = Paginator(ordered, per_page)
-    if count is not None and name != PRACTICE_SORT:
-        paginator.count = count + len(unscored)  # a cached_property: set, it is not asked again
-    page = paginator.get_page(number)
-    if name != PRACTICE_SORT:
-        page.object_list = practice_attach(page.object_list, window=window)
-    no_data = [row.account_id for row in page.object_list if not row.days_with_rows]
-    if last_days is None:
-        last_days = last_data_days(no_data)
-    for row in page.object_list:
-        if not row.days_with_rows:
-            row.last_data_day = last_days.get(row.account_id)
-    return page
-
-
-def _places(cards: QuerySet[Scorecard], unscored: list[UnscoredRow], sort: str) -> list[int]:
-    """Where each unscored row goes among the sorted cards, as increasing positions.
-
-    Sorted by a score, nulls last: after every card. Sorted by account or kind (handle
-    second): among them, counting the cards that sort before each row. `unscored` comes by
-    handle and is put in the table's order in place.
-    """
-    name = sort.removeprefix("-")
-    descending = sort.startswith("-")
-    count = cards.count()
-    if name not in ("handle", "kind"):
-        return [count + offset for offset in range(len(unscored))]
-    by_kind: dict[str, list[str]] = defaultdict(list)
-    for kind, handle in cards.values_list("account__kind", "account__handle"):
-        by_kind[kind].append(handle)
-    for handles in by_kind.values():
-        handles.sort()
-    every = sorted(handle for handles in by_kind.values() for handle in handles)
-    if name == "kind":
-        # A stable sort: within a kind the rows keep the handle order.
-        unscored.sort(key=lambda row: row.account.kind, reverse=descending)
-    elif descending:
-        unscored.reverse()
-    places = []
-    for offset, row in enumerate(unscored):
-        handle = row.account.handle
-        if name == "handle":
-            before = (
-                len(every) - bisect_right(every, handle)
-                if descending
-                else bisect_left(every, handle)
-            )
-        else:
-            before = bisect_left(by_kind[row.account.kind], handle) + sum(
-                len(handles)
-                for kind, handles in by_kind.items()
-                if (kind > row.account.kind if descending else kind < row.account.kind)
-            )
-        places.append(before + offset)
-    return places
-
-
-class _WithUnscored(Sequence):
-    """The cards (a queryset, read a page at a time) with the unscored rows at `places`."""
-
-    def __init__(self, cards: QuerySet[Scorecard], unscored: list[UnscoredRow], places: list[int]):
-        self.cards = cards
-        self.unscored = unscored
-        self.places = places
-        self.card_count = cards.count()
-
-    def __len__(self) -> int:
-        return self.card_count + len(self.unscored)
-
-    def __getitem__(self, index):  # noqa: ANN001, ANN204 (a Sequence's protocol)
-        if not isinstance(index, slice):
-            return self[index : index + 1][0]
-        start, stop, _ = index.indices(len(self))
-        # Cards before `start` = start minus the unscored rows placed before it.
-        first_card = start - bisect_left(self.places, start)
-        last_card = stop - bisect_left(self.places, stop)
-        cards = iter(list(self.cards[first_card:last_card]))
-        rows = []
-        for position in range(start, stop):
-            at = bisect_left(self.places, position)
-            if at < len(self.places) and self.places[at] == position:
-                rows.append(self.unscored[at])
-            else:
-                rows.append(next(cards))
-        return rows
 
 
 @dataclass(frozen=True)

@@ -49,8 +49,8 @@ SORT_EXPRESSIONS: dict[str, object] = {
     "reviewed": F("reviewed_at"),
 }
 DEFAULT_SORT = "handle"
-# The practice score is computed on read from the checklists, not stored: it has no
-# expression here, and analytics.selectors.practice sorts by it.
+# The practice score is a sum over strategy's stored weekly figures, not a column of the
+# scorecard: analytics.selectors.review_table annotates and sorts by it.
 PRACTICE_SORT = "practice"
 SORT_COLUMNS = (*SORT_EXPRESSIONS, PRACTICE_SORT)
 
@@ -119,6 +119,8 @@ class UnscoredRow:
     reviewed_at: None = None
     days_with_rows: int = 0
     practice_score: Decimal | None = None
+    # Items done and counted in the window's weeks (strategy.selectors.Progress), when read.
+    practice: object = None
     scorecard_url: str = ""
 
     @property
@@ -324,7 +326,7 @@ def _ordering(sort: str) -> list[OrderBy]:
     descending = sort.startswith("-")
     name = sort.removeprefix("-")
     if name == PRACTICE_SORT:
-        # Sorted by practice score in Python afterwards; equal scores keep this order.
+        # review_table.with_practice orders by the practice score, then by handle.
         return [F("account__handle").asc()]
     expression = SORT_EXPRESSIONS.get(name, SORT_EXPRESSIONS[DEFAULT_SORT])
     order = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)

@@ -24,6 +24,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Account, Team
+from analytics.evidence import evidence_days_changed
 from analytics.models import ScorecardRun, ScorecardRunChunk
 from analytics.services import scorecard_history, scorecard_queue, scorecards
 from analytics.services.scorecard_queue import (
@@ -95,6 +96,11 @@ def scorecard_run_start(
     """
     _check_scope(scope=scope, team=team, account_ids=list(account_ids), days=[int(d) for d in days])
     check_end(end)
+    if scope == ScorecardRun.Scope.ACCOUNTS and history_from is not None:
+        # The imports and the API sync queue their accounts' recompute here, naming the days
+        # they wrote: the checklists' figures that read those days follow in the same
+        # transaction (the scorecards follow in the background).
+        evidence_days_changed(account_ids=account_ids, start=history_from, end=end or yesterday())
     if not scorecard_queue.broker_available():
         waiting = scorecard_run_create(
             scope=scope,

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Role, Team
+from analytics.evidence import evidence_videos_changed
 from analytics.models import PromotionalMarkers, Video
 from analytics.promotion import MAX_MARKER_LENGTH, MAX_MARKERS, fold
 from analytics.writes.videos import videos_classify
@@ -31,7 +32,9 @@ def video_mark(*, video: Video, user: AbstractBaseUser, promotional: bool | None
     # Only the mark is checked: the imported fields are the import's business.
     others = [field.name for field in Video._meta.concrete_fields if field.name not in MARK_FIELDS]
     video.full_clean(exclude=others, validate_unique=False, validate_constraints=False)
-    video.save(update_fields=MARK_FIELDS)
+    with transaction.atomic():
+        video.save(update_fields=MARK_FIELDS)
+        evidence_videos_changed(posted=[(video.account_id, video.posted_on)])
     return video
 
 

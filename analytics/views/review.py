@@ -21,7 +21,7 @@ from accounts.models import Membership
 from analytics import export
 from analytics.forms import BulkReviewForm, RecomputeForm, ReviewForm, ScorecardFilterForm
 from analytics.models import ScorecardRun
-from analytics.selectors import account_scorecard, practice, windows
+from analytics.selectors import account_scorecard, review_table, windows
 from analytics.selectors import review as selectors
 from analytics.services import reviews, scorecard_queue, scorecard_runs
 from analytics.views.scorecard import scorecard_context
@@ -63,7 +63,7 @@ def scorecard_export(request: HttpRequest, membership: Membership) -> HttpRespon
     name = f"scorecards-{membership.team.slug}-{window.days}d-{window.end.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     # The rows follow the page's order, also when it is sorted by practice score.
-    rows = practice.scorecards_in_order(cards, window=window, sort=chosen["sort"])
+    rows = review_table.scorecards_in_order(cards, window=window, sort=chosen["sort"])
     export.write_csv(rows, response, for_spreadsheet=True)
     return response
 
@@ -212,7 +212,7 @@ def review_context(
         window=window,
         **{name: chosen[name] for name in ("kind", "grade", "quadrant", "flag", "search")},
     )
-    page = practice.scorecard_page(
+    page = review_table.scorecard_page(
         cards,
         window=window,
         sort=chosen["sort"],

@@ -13,13 +13,13 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any, NamedTuple
 
-from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
 from analytics.fields import METRIC_FIELDS, MONEY_FIELDS, PAID_FIELDS
 from analytics.models import Campaign, CampaignDay, DailyMetric, Source
 from analytics.models.metrics import UNNAMED_CAMPAIGN
+from analytics.writes.rows import fast_default
 from lib.pg import copy_upsert
 
 # Rows per ORM batch, and per read of the existing rows they may change.
@@ -63,9 +63,7 @@ def days_write(
     an error: it is rolled back anyway, the rows are only read for their errors).
     """
     _check_source(source)
-    if fast is None:
-        fast = connection.vendor == "postgresql"
-    if fast:
+    if fast_default(fast):
         return _write_postgres(rows, source, proceed)
     return _write_orm(rows, source, proceed)
 
@@ -118,9 +116,7 @@ def _sources(
 _STORED = (*METRIC_FIELDS, *(column for column, _fields in SOURCE_GROUPS))
 
 
-def _write_orm(
-    rows: Iterable[tuple], source: str, proceed: Callable[[], bool] | None
-) -> tuple[int, int, int]:
+def _write_orm(rows: Iterable[tuple], source: str, proceed: Callable[[], bool] | None) -> Counts:
     created = updated = unchanged = 0
     iterator = iter(rows)
     while batch := list(islice(iterator, ORM_BATCH)):

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db.models import Max, QuerySet
 
+from analytics.evidence import evidence_videos_changed
 from analytics.fields import MAX_TITLE_CHARS
 from analytics.models import Video, VideoSnapshot
 from analytics.promotion import Matcher, team_matcher
@@ -86,8 +87,12 @@ def videos_classify(*, videos: QuerySet[Video]) -> int:
     """
     matchers: dict[int, Matcher] = {}
     changed: dict[bool, list[int]] = {True: [], False: []}
-    rows = videos.order_by().values_list("pk", "title", "title_promotional", "account__team_id")
-    for pk, title, stored, team_id in rows.iterator(chunk_size=2000):
+    posted: set[tuple[int, date | None]] = set()
+    rows = videos.order_by().values_list(
+        "pk", "title", "title_promotional", "account__team_id", "account_id", "posted_on"
+    )
+    for pk, title, stored, team_id, account_id, posted_on in rows.iterator(chunk_size=2000):
+        posted.add((account_id, posted_on))
         matcher = matchers.get(team_id)
         if matcher is None:
             matcher = matchers[team_id] = team_matcher(team_id)
@@ -97,4 +102,7 @@ def videos_classify(*, videos: QuerySet[Video]) -> int:
     for value, pks in changed.items():
         for start in range(0, len(pks), 5000):
             Video.objects.filter(pk__in=pks[start : start + 5000]).update(title_promotional=value)
+    # Every writer of videos calls this, so the checklists' video items follow here, also
+    # for a new video whose classification is the default.
+    evidence_videos_changed(posted=posted)
     return len(changed[True]) + len(changed[False])

@@ -10,11 +10,12 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import DecimalField, OrderBy, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Cast, NullIf
 
 from accounts.models import Account, Membership
 from lib.dates import this_week
-from strategy.models import Checklist, ChecklistItem, ChecklistTemplate, Practice
+from strategy.models import Checklist, ChecklistItem, ChecklistTemplate, Practice, WeekPractice
 from strategy.periods import weeks_back, weeks_overlapping
 from strategy.selectors.states import (
     ItemState,
@@ -170,28 +171,68 @@ def weekly_completion(*, account: Account, weeks: int = 12) -> list[tuple[date, 
 
 
 def weekly_progress(*, account: Account, weeks: list[date]) -> dict[date, Progress]:
-    """The progress of each of the given weeks' checklists; a week without one is missing."""
-    checklists = _checklists_of([account], weeks)
-    states = states_of_checklists(checklists)
-    return {c.week_start: progress_of(states[c.pk]) for c in checklists}
+    """The progress of each of the given weeks' checklists; a week without one is missing.
+
+    One query of the stored weekly figures (strategy.models.WeekPractice).
+    """
+    rows = WeekPractice.objects.filter(account=account, week_start__in=weeks).values_list(
+        "week_start", "done", "counted"
+    )
+    return {week: Progress(done, counted) for week, done, counted in rows}
+
+
+def practice_progress(
+    *, accounts: Iterable[Account], start: date, end: date
+) -> dict[int, Progress]:
+    """Items done and counted over the weeks overlapping [start, end], per account.
+
+    Every item of every week's checklist counts once (a monthly item in each of its weeks).
+    One aggregate query of the stored weekly figures (strategy.models.WeekPractice) for any
+    number of accounts.
+    """
+    account_ids = list({account.pk for account in accounts})
+    sums = (
+        WeekPractice.objects.filter(
+            account__in=account_ids, week_start__in=weeks_overlapping(start, end)
+        )
+        .order_by()
+        .values("account_id")
+        .annotate(done=Sum("done"), counted=Sum("counted"))
+        .values_list("account_id", "done", "counted")
+    )
+    totals = {account_id: Progress(done, counted) for account_id, done, counted in sums}
+    return {account_id: totals.get(account_id, Progress()) for account_id in account_ids}
 
 
 def practice_scores(
     *, accounts: Iterable[Account], start: date, end: date
 ) -> dict[int, Decimal | None]:
-    """Share of checklist items done over the weeks overlapping [start, end], per account.
+    """Share of checklist items done over the weeks overlapping [start, end], per account
+    (practice_progress); None when the account had no checklist items in those weeks."""
+    progress = practice_progress(accounts=accounts, start=start, end=end)
+    return {account_id: figures.share for account_id, figures in progress.items()}
 
-    Every item of every week's checklist counts once (a monthly item in each of its weeks);
-    None when the account had no checklist items in those weeks. The same few queries
-    for any number of accounts.
+
+def practice_sums(account: OuterRef, *, start: date, end: date) -> tuple[Subquery, Subquery]:
+    """Items done and items counted over the weeks overlapping [start, end], as subqueries
+    of the stored weekly figures for the account `account` points at: annotations for a
+    queryset of scorecards or accounts, so that pages sort by the practice score in the
+    database. Both are NULL without a checklist in those weeks; the score is
+    `Progress(done, counted).share`, as practice_scores() gives it.
     """
-    accounts = list({account.pk: account for account in accounts}.values())
-    account_ids = [account.pk for account in accounts]
-    checklists = _checklists_of(accounts, weeks_overlapping(start, end))
-    states = states_of_checklists(checklists)
-    totals: dict[int, Progress] = defaultdict(Progress)
-    for checklist in checklists:
-        progress = progress_of(states[checklist.pk])
-        totals[checklist.account_id].done += progress.done
-        totals[checklist.account_id].total += progress.total
-    return {account_id: totals[account_id].share for account_id in account_ids}
+    weeks = (
+        WeekPractice.objects.filter(account=account, week_start__in=weeks_overlapping(start, end))
+        .order_by()
+        .values("account")
+    )
+    return (
+        Subquery(weeks.annotate(sum=Sum("done")).values("sum")),
+        Subquery(weeks.annotate(sum=Sum("counted")).values("sum")),
+    )
+
+
+def practice_share_order(done: str, counted: str, *, descending: bool) -> OrderBy:
+    """The order of the practice score of annotations `done` and `counted` (practice_sums),
+    nulls last. Exact: equal shares are equal fractions, whatever their terms."""
+    share = Cast(done, DecimalField(max_digits=30, decimal_places=20)) / NullIf(counted, Value(0))
+    return share.desc(nulls_last=True) if descending else share.asc(nulls_last=True)

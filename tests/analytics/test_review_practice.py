@@ -123,7 +123,7 @@ def test_it_sorts_by_practice_with_nulls_last_and_ties_by_handle(login, alice, c
     get = lambda sort: handles(client.get(url(), {"sort": sort}).content.decode())  # noqa: E731
     assert get("practice") == ["acme.ads", "acme.deals", "acmecoffee", "acme.brand"]
     assert get("-practice") == ["acmecoffee", "acme.ads", "acme.deals", "acme.brand"]
-    # Filters still apply when the table is sorted outside the database.
+    # Filters still apply when the table is sorted by practice score.
     response = client.get(url(), {"sort": "-practice", "kind": "marketing"})
     assert handles(response.content.decode()) == ["acme.ads", "acme.deals"]
 
@@ -163,6 +163,46 @@ def test_it_pages_a_table_sorted_by_practice(login, alice, bob, acme) -> None:
     # The nulls come last, in handle order, without the three scored accounts.
     assert handles(second) == ["acct24", "acct25", "acct26", "acct28", "acct29"]
     assert practice_cells(first)["acct15"] == "42.9%"
+
+
+def test_it_sorts_by_practice_in_the_database_reading_only_the_pages_cards(
+    login, alice, bob, acme
+) -> None:
+    many_accounts(acme, bob, 30, 0)
+    client = login(alice)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url(), {"sort": "-practice", "page": "2"})
+    assert response.status_code == 200
+    cards = [
+        q["sql"] for q in captured.captured_queries if 'FROM "analytics_scorecard"' in q["sql"]
+    ]
+    # The page's cards come ordered by the stored figures: the last 5 of 30, from the 26th.
+    page = [sql for sql in cards if "LIMIT 5 OFFSET 25" in sql]
+    assert len(page) == 1
+    assert "strategy_weekpractice" in page[0].split("ORDER BY")[1]
+    assert len(handles(response.content.decode())) == 5
+
+
+def test_it_places_accounts_without_a_scorecard_by_their_practice(
+    login, alice, bob, acme, cards
+) -> None:
+    # acme.new has no scorecard of the window: 2 of 7 done puts it between acmecoffee
+    # (4 of 7) and acme.ads; without a checklist it would go with the nulls, by handle.
+    new = AccountFactory(team=acme, handle="acme.new", kind=Kind.OFFICIAL, verified=True)
+    tick(open_checklist(new, WEEK), "Hosted", user=bob)
+    AccountFactory(team=acme, handle="acme.zero", kind=Kind.OFFICIAL)
+    client = login(alice)
+    get = lambda sort: handles(client.get(url(), {"sort": sort}).content.decode())  # noqa: E731
+    descending = ["acmecoffee", "acme.new", "acme.ads", "acme.deals", "acme.brand", "acme.zero"]
+    assert get("-practice") == descending
+    assert get("practice") == [
+        "acme.ads",
+        "acme.deals",
+        "acme.new",
+        "acmecoffee",
+        "acme.brand",
+        "acme.zero",
+    ]
 
 
 def test_it_keeps_the_export_columns_and_follows_the_practice_order(login, alice, cards) -> None:

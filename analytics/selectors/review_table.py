@@ -1,0 +1,219 @@
+"""The review table's rows in order, a page at a time: the stored scorecards of a window,
+each with its practice score, and the accounts without a scorecard among them.
+
+Every sort, the practice score's too, happens in the database: the practice score is an
+annotation over strategy's stored weekly figures (strategy.selectors.practice_sums), so
+only the page's cards are read. The rows without a scorecard are few and already read
+(review.unscored_rows); they are placed among the cards by counting the cards that sort
+before each.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from datetime import date
+from fractions import Fraction
+
+from django.core.paginator import Page, Paginator
+from django.db.models import F, OuterRef, QuerySet
+
+from analytics.models import Scorecard
+from analytics.selectors.review import PRACTICE_SORT, UnscoredRow, last_data_days
+from analytics.selectors.windows import Window
+from strategy.selectors import Progress, practice_progress, practice_share_order, practice_sums
+
+
+def with_practice(cards: QuerySet[Scorecard], *, window: Window, sort: str) -> QuerySet[Scorecard]:
+    """The cards with the items done and counted in the weeks the window touches
+    (`practice_done`, `practice_counted`), sorted by their share when asked."""
+    done, counted = practice_sums(OuterRef("account_id"), start=window.start, end=window.end)
+    cards = cards.annotate(practice_done=done, practice_counted=counted)
+    if sort.removeprefix("-") != PRACTICE_SORT:
+        return cards
+    order = practice_share_order(
+        "practice_done", "practice_counted", descending=sort.startswith("-")
+    )
+    return cards.order_by(order, F("account__handle").asc())
+
+
+def _scored(card: Scorecard) -> Scorecard:
+    card.practice_score = Progress(card.practice_done or 0, card.practice_counted or 0).share
+    return card
+
+
+def scorecards_in_order(
+    cards: QuerySet[Scorecard], *, window: Window, sort: str
+) -> Iterator[Scorecard]:
+    """The cards as the table shows them, each with its practice score (the CSV uses this
+    so that its rows follow the page)."""
+    for card in with_practice(cards, window=window, sort=sort).iterator(chunk_size=2000):
+        yield _scored(card)
+
+
+def scorecard_page(
+    cards: QuerySet[Scorecard],
+    *,
+    window: Window,
+    sort: str,
+    number: object,
+    per_page: int,
+    count: int | None = None,
+    unscored: Sequence[UnscoredRow] = (),
+    last_days: dict[int, date | None] | None = None,
+) -> Page:
+    """One page of the review table, each row with its practice score.
+
+    `unscored` are the accounts without a scorecard of the window (by handle): they have no
+    score, so they sort with the nulls, last, except by account, kind or practice, where
+    they take their place among the cards. `count`, the number of cards when the caller
+    knows it already, spares the paginator its COUNT.
+    """
+    unscored = list(unscored)
+    name = sort.removeprefix("-")
+    cards = with_practice(cards, window=window, sort=sort)
+    if name == PRACTICE_SORT and unscored:
+        _practice_of_unscored(unscored, window)
+    if unscored:
+        card_count = cards.count() if count is None else count
+        ordered: Sequence = _WithUnscored(
+            cards, unscored, _places(cards, unscored, sort, card_count), card_count
+        )
+    else:
+        ordered = cards
+    paginator = Paginator(ordered, per_page)
+    if count is not None:
+        paginator.count = count + len(unscored)  # a cached_property: set, it is not asked again
+    page = paginator.get_page(number)
+    rows = list(page.object_list)
+    unscored_shown = [row for row in rows if isinstance(row, UnscoredRow)]
+    if name != PRACTICE_SORT and unscored_shown:
+        _practice_of_unscored(unscored_shown, window)
+    page.object_list = [row if isinstance(row, UnscoredRow) else _scored(row) for row in rows]
+    no_data = [row.account_id for row in page.object_list if not row.days_with_rows]
+    if last_days is None:
+        last_days = last_data_days(no_data)
+    for row in page.object_list:
+        if not row.days_with_rows:
+            row.last_data_day = last_days.get(row.account_id)
+    return page
+
+
+def _practice_of_unscored(rows: list[UnscoredRow], window: Window) -> None:
+    """The rows' items done and counted in the window's weeks, and their score: one query."""
+    progress = practice_progress(
+        accounts=[row.account for row in rows], start=window.start, end=window.end
+    )
+    for row in rows:
+        row.practice = progress[row.account_id]
+        row.practice_score = row.practice.share
+
+
+def _places(
+    cards: QuerySet[Scorecard], unscored: list[UnscoredRow], sort: str, count: int
+) -> list[int]:
+    """Where each unscored row goes among the sorted cards, as increasing positions.
+
+    Sorted by a score, nulls last: after every card. Sorted by account, kind or practice
+    (handle second): among them, counting the cards that sort before each row. `unscored`
+    comes by handle and is put in the table's order in place.
+    """
+    name = sort.removeprefix("-")
+    descending = sort.startswith("-")
+    if name == PRACTICE_SORT:
+        return _practice_places(cards, unscored, descending)
+    if name not in ("handle", "kind"):
+        return [count + offset for offset in range(len(unscored))]
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for kind, handle in cards.order_by().values_list("account__kind", "account__handle"):
+        by_kind[kind].append(handle)
+    for handles in by_kind.values():
+        handles.sort()
+    every = sorted(handle for handles in by_kind.values() for handle in handles)
+    if name == "kind":
+        # A stable sort: within a kind the rows keep the handle order.
+        unscored.sort(key=lambda row: row.account.kind, reverse=descending)
+    elif descending:
+        unscored.reverse()
+    places = []
+    for offset, row in enumerate(unscored):
+        handle = row.account.handle
+        if name == "handle":
+            before = (
+                len(every) - bisect_right(every, handle)
+                if descending
+                else bisect_left(every, handle)
+            )
+        else:
+            before = bisect_left(by_kind[row.account.kind], handle) + sum(
+                len(handles)
+                for kind, handles in by_kind.items()
+                if (kind > row.account.kind if descending else kind < row.account.kind)
+            )
+        places.append(before + offset)
+    return places
+
+
+def _practice_key(done: int | None, counted: int | None, handle: str, descending: bool) -> tuple:
+    """A row's place in the practice order: shares (exact fractions), nulls last, then handle."""
+    if not counted:
+        return (True, Fraction(0), handle)
+    share = Fraction(done or 0, counted)
+    return (False, -share if descending else share, handle)
+
+
+def _practice_places(
+    cards: QuerySet[Scorecard], unscored: list[UnscoredRow], descending: bool
+) -> list[int]:
+    """The unscored rows' places among the cards sorted by practice score: one read of the
+    cards' sums (the cards are not built), only when there are rows without a scorecard."""
+    # In the table's order already: the database sorted them.
+    keys = [
+        _practice_key(done, counted, handle, descending)
+        for done, counted, handle in cards.values_list(
+            "practice_done", "practice_counted", "account__handle"
+        )
+    ]
+    for row in unscored:
+        row.practice_key = _practice_key(
+            row.practice.done, row.practice.total, row.account.handle, descending
+        )
+    unscored.sort(key=lambda row: row.practice_key)
+    return [bisect_left(keys, row.practice_key) + offset for offset, row in enumerate(unscored)]
+
+
+class _WithUnscored(Sequence):
+    """The cards (a queryset, read a page at a time) with the unscored rows at `places`."""
+
+    def __init__(
+        self,
+        cards: QuerySet[Scorecard],
+        unscored: list[UnscoredRow],
+        places: list[int],
+        card_count: int,
+    ) -> None:
+        self.cards = cards
+        self.unscored = unscored
+        self.places = places
+        self.card_count = card_count
+
+    def __len__(self) -> int:
+        return self.card_count + len(self.unscored)
+
+    def __getitem__(self, index):  # noqa: ANN001, ANN204 (a Sequence's protocol)
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _ = index.indices(len(self))
+        # Cards before `start` = start minus the unscored rows placed before it.
+        first_card = start - bisect_left(self.places, start)
+        last_card = stop - bisect_left(self.places, stop)
+        cards = iter(list(self.cards[first_card:last_card]))
+        rows = []
+        for position in range(start, stop):
+            at = bisect_left(self.places, position)
+            if at < len(self.places) and self.places[at] == position:
+                rows.append(self.unscored[at])
+            else:
+                rows.append(next(cards))
+        return rows
