@@ -29,6 +29,9 @@ MONEY_FIELDS: tuple[str, ...] = ("spend", "revenue")
 COUNT_FIELDS: tuple[str, ...] = tuple(name for name in METRIC_FIELDS if name not in MONEY_FIELDS)
 # The figures of paid promotion, which a campaign's days add up to on the account.
 PAID_FIELDS: tuple[str, ...] = ("spend", "impressions", "clicks", "conversions", "revenue")
+# TikTok's captions hold at most 4,000 characters: a longer title (from a file or the API)
+# is cut to this, with a note.
+MAX_TITLE_CHARS = 4000
 
 
 # Column kinds the analytics models share.

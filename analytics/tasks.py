@@ -87,17 +87,3 @@ def dispatch_pending_runs() -> int:
     from analytics.services.scorecard_queue import scorecard_runs_dispatch_pending
 
     return scorecard_runs_dispatch_pending()
-
-
-def hour_period() -> str:
-    """The preview purge's period: the hour the clock is in."""
-    return str(int(time.time()) // 3600)
-
-
-@shared_task
-@once_per_period(job="purge-old-previews", period=hour_period, ttl=timedelta(hours=2))
-def purge_old_previews() -> int:
-    """Celery beat, hourly: discards open previews older than 24 hours (and their files)."""
-    from analytics.services.previews import previews_purge
-
-    return previews_purge()

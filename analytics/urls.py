@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
-from analytics.views import imports, review, scorecard, videos
+from analytics.views import review, scorecard, videos
 from lib import converters  # noqa: F401 (registers <text:>)
 from lib.dates import IsoDateConverter
 
@@ -10,32 +10,6 @@ from lib.dates import IsoDateConverter
 app_name = "analytics"
 
 urlpatterns: list = []
-
-# -- imports --
-urlpatterns += [
-    path("imports/", imports.import_list, name="import-list"),
-    path("imports/new/", imports.import_upload, name="import-upload"),
-    path(
-        "imports/<uuid:import_run_id>/",
-        imports.import_detail,
-        name="import-detail",
-    ),
-    path(
-        "imports/<uuid:import_run_id>/recompute/",
-        imports.import_recompute_status,
-        name="import-recompute-status",
-    ),
-    path(
-        "imports/<uuid:import_run_id>/confirm/",
-        imports.import_confirm,
-        name="import-confirm",
-    ),
-    path(
-        "imports/<uuid:import_run_id>/discard/",
-        imports.import_discard,
-        name="import-discard",
-    ),
-]
 
 # -- scorecards and review --
 

@@ -90,7 +90,7 @@ def numbers(rows: int) -> None:
     import django
 
     django.setup()
-    from analytics.parsers import parse
+    from imports.parsers import parse
 
     as_of = date(2030, 1, 1)
     for name, make, format in [

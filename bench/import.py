@@ -152,7 +152,7 @@ def empty_metrics() -> None:
 
 
 def import_file(team: object, path: Path, expect: tuple[int, int, int]) -> None:
-    from analytics.services.imports import import_files
+    from imports.services.imports import import_files
 
     with path.open("rb") as stream:
         result = import_files(

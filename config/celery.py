@@ -43,7 +43,7 @@ app.conf.beat_schedule = {
     },
     # Previews left unconfirmed for 24 hours go, with their files (issue 17).
     "purge-old-previews": {
-        "task": "analytics.tasks.purge_old_previews",
+        "task": "imports.tasks.purge_old_previews",
         "schedule": crontab(minute=40),
     },
 }

@@ -39,10 +39,11 @@ urlpatterns = [
 ]
 
 # Everything a team owns lives under its slug, one namespaced include per app:
-# reverse("analytics:import-upload", args=[team_slug]).
+# reverse("imports:import-upload", args=[team_slug]).
 urlpatterns += [
     path("t/<slug:team_slug>/", include("accounts.urls")),
     path("t/<slug:team_slug>/", include("analytics.urls")),
+    path("t/<slug:team_slug>/", include("imports.urls")),
     path("t/<slug:team_slug>/", include("strategy.urls")),
     path("t/<slug:team_slug>/", include("connections.urls")),
     path("t/<slug:team_slug>/", include("reports.urls")),

@@ -19,10 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Account, Membership
-from analytics.models import DailyMetric, ImportRun, Scorecard
+from analytics.models import DailyMetric, Scorecard
 from analytics.rules import DECLINING
 from analytics.selectors.windows import DEFAULT_DAYS
 from connections.models import Connection
+from imports.models import ImportRun
 from lib.dates import monday_of
 from notifications.models import AlertEvent, AlertRecipient, AlertRule, Webhook, WebhookDelivery
 from strategy.selectors import week_overview
@@ -181,7 +182,7 @@ def _stopped_lines(accounts: list[Account], slug: str, today: date) -> list[Atte
         if account.last_sync_at:
             sources.append(f"last sync {_day(account.last_sync_at)}")
         text += f" ({', '.join(sources)})." if sources else " (never imported or synced)."
-        url = reverse("analytics:import-upload", args=[slug]) + f"?account={account.handle}"
+        url = reverse("imports:import-upload", args=[slug]) + f"?account={account.handle}"
         lines.append(AttentionLine(Topic.STOPPED, text, url, "Import figures", account))
     return lines
 
@@ -275,7 +276,7 @@ def _failed_import_lines(
     for run in failed:
         names = ", ".join(run.file_names[:3]) or "an upload"
         text = f"The import of {names} on {_day(run.created_at)} was rejected."
-        url = reverse("analytics:import-detail", args=[slug, run.public_id])
+        url = reverse("imports:import-detail", args=[slug, run.public_id])
         lines.append(AttentionLine(Topic.FAILED, text, url, "See why"))
     return lines
 

@@ -23,12 +23,21 @@ from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Kind, Role
-from tests.access import accounts, analytics, api, connections, notifications, reports, strategy
+from tests.access import (
+    accounts,
+    analytics,
+    api,
+    connections,
+    imports,
+    notifications,
+    reports,
+    strategy,
+)
 from tests.access.roles import FOREIGN, METHODS, ROLES, Cast
 from tests.factories import AccountFactory, MembershipFactory, TeamFactory, UserFactory
 from tests.security.checksum import checksum
 
-APPS = (accounts, analytics, connections, strategy, notifications, reports, api)
+APPS = (accounts, analytics, imports, connections, strategy, notifications, reports, api)
 EXPECTED: dict[str, Any] = {}
 # URLs outside a team's slug may answer the foreign object otherwise ({role: status} per name).
 FOREIGN_EXPECTED: dict[str, dict[str, int]] = {}
@@ -40,7 +49,7 @@ LOGIN_EXEMPT = {"login", "invitation-accept", "notifications:unsubscribe", "shar
 
 
 def project_urls() -> dict[str, set[str]]:
-    """Every named URL outside Django's admin ("analytics:import-upload" inside a
+    """Every named URL outside Django's admin ("imports:import-upload" inside a
     namespace), with the parameters of its whole route, the include's prefix too."""
     urls: dict[str, set[str]] = {}
 

@@ -13,8 +13,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
-from analytics.models import ImportRun, Video
+from analytics.models import Video
 from demo.team import DEMO_PASSWORD
+from imports.models import ImportRun
 from tests.browser import browser_page, log_in
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

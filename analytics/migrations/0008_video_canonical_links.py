@@ -1,7 +1,7 @@
 """Video links stored before issue 17 were kept as the file or the API gave them.
 
 Each is rebuilt from the account's handle and the video's id, as imports and the sync now
-store them (analytics.parsers.links); a video whose id is not digits loses its link.
+store them (analytics.links); a video whose id is not digits loses its link.
 """
 
 import re

@@ -1,4 +1,4 @@
-"""The analytics models, by topic: metrics, imports, scorecards, audience, videos."""
+"""The analytics models, by topic: metrics, scorecards, audience, videos."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from analytics.models.audience import (
     FollowerActivityImport,
     ViewerDay,
 )
-from analytics.models.imports import ImportFile, ImportRun, ImportRunQuerySet
 from analytics.models.metrics import Campaign, CampaignDay, DailyMetric, Source
 from analytics.models.scorecards import (
     Scorecard,
@@ -35,9 +34,6 @@ __all__ = [
     "DailyMetric",
     "FollowerActivity",
     "FollowerActivityImport",
-    "ImportFile",
-    "ImportRun",
-    "ImportRunQuerySet",
     "PromotionalMarkers",
     "Scorecard",
     "ScorecardQuerySet",

@@ -7,8 +7,8 @@ from datetime import date
 from django.db.models import Max, QuerySet
 
 from analytics.evidence import evidence_videos_changed
+from analytics.fields import MAX_TITLE_CHARS
 from analytics.models import Video, VideoSnapshot
-from analytics.parsers.records import MAX_TITLE_CHARS
 from analytics.promotion import Matcher, team_matcher
 from analytics.writes.days import Counts
 from analytics.writes.rows import Target, fast_default, upsert

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "csp",
     "accounts",
     "analytics",
+    "imports",
     "strategy",
     "connections",
     "notifications",
@@ -166,7 +167,7 @@ STORAGES = {
 REQUEST_TIMEOUT_SECONDS = env.float("REQUEST_TIMEOUT_SECONDS", default=25)
 METRICS_MAX_UPLOAD_BYTES = env.int("METRICS_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 # What one person's open previews store counts against the upload limit: together their
-# files stay within it, the oldest previews discarded first (analytics/services/previews.py).
+# files stay within it, the oldest previews discarded first (imports/services/previews.py).
 METRICS_PREVIEW_MAX_BYTES = env.int("METRICS_PREVIEW_MAX_BYTES", default=METRICS_MAX_UPLOAD_BYTES)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -14,11 +14,10 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.models import Account
-from analytics.fields import METRIC_FIELDS, PAID_FIELDS
+from analytics.fields import MAX_TITLE_CHARS, METRIC_FIELDS, PAID_FIELDS
+from analytics.links import canonical_link, link_kind
 from analytics.models import DailyMetric, Source, VideoSnapshot
 from analytics.models.metrics import UNNAMED_CAMPAIGN
-from analytics.parsers.links import canonical_link, link_kind
-from analytics.parsers.records import MAX_TITLE_CHARS
 from analytics.writes import campaign_days_write, days_write, videos_write
 from connections.api import CampaignDayRow, UserStats, VideoTotals
 from connections.daily import DayPlan, Totals, VideoDays, derive_organic, plan_day

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from analytics.models import Video, VideoSnapshot
-from analytics.services.imports import import_preview
 from tests.access.roles import Cast, seen
 from tests.factories import ScorecardFactory, ScorecardRunFactory
 
@@ -19,18 +18,6 @@ ACCOUNT_SEE = seen(manager=200, other_manager=404, lead=200)
 
 # name: {method: {role: status}}; methods not listed answer 405 (302 for anonymous users).
 EXPECTED: dict[str, dict[str, dict[str, int]]] = {
-    # -- imports --
-    # Managers import too (for the accounts they manage), so no import URL is lead-only.
-    "analytics:import-list": {"GET": MEMBERS_SEE},
-    # An empty upload form is shown again with its errors.
-    "analytics:import-upload": {"GET": MEMBERS_SEE, "POST": MEMBERS_SEE},
-    "analytics:import-detail": {"GET": OWN_RUN},
-    # The run has errors: confirming shows them again instead of importing.
-    "analytics:import-confirm": {"POST": OWN_RUN},
-    # Polled by htmx; a plain request is sent to the import's page.
-    "analytics:import-recompute-status": {"GET": seen(manager=302, other_manager=404, lead=302)},
-    # The run is discarded (each request is rolled back, so both may).
-    "analytics:import-discard": {"POST": seen(manager=302, other_manager=404, lead=302)},
     # -- scorecards and review --
     "analytics:scorecard-review": {"GET": MEMBERS_SEE},
     "analytics:scorecard-export": {"GET": MEMBERS_SEE},
@@ -58,19 +45,9 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
 SCORECARD_END = date(2025, 3, 28)
 VIDEO_ID = "7486000011122334455"
 FOREIGN_VIDEO_ID = "7486000099988877766"
-# Video views can never be negative: a file the import refuses.
-BAD_FILE = b"date,video_views\n2024-10-01,-1\n"
 
 
 def url_kwargs(cast: Cast) -> dict[str, str]:
-    # -- imports --
-    rejected = import_preview(
-        membership=cast.bob.memberships.get(team=cast.acme),
-        user=cast.bob,
-        files=[("bad.csv", BAD_FILE)],
-        account=cast.acmecoffee,
-        as_of=SCORECARD_END,
-    )
     # -- scorecards and review --
     ScorecardFactory(account=cast.acmecoffee, days=28, period_end=SCORECARD_END)
     run = ScorecardRunFactory(team=cast.acme, requested_by=cast.alice)
@@ -88,20 +65,12 @@ def url_kwargs(cast: Cast) -> dict[str, str]:
         "period_days": "28",
         "period_end": SCORECARD_END.isoformat(),
         "scorecard_run_id": str(run.public_id),
-        "import_run_id": str(rejected.public_id),
         "video_id": VIDEO_ID,
     }
 
 
 def foreign_kwargs(cast: Cast) -> dict[str, str]:
     """Globex's objects, asked for under Acme's slug."""
-    rejected = import_preview(
-        membership=cast.charlie.memberships.get(team=cast.globex),
-        user=cast.charlie,
-        files=[("bad.csv", BAD_FILE)],
-        account=cast.globex_main,
-        as_of=SCORECARD_END,
-    )
     ScorecardFactory(account=cast.globex_main, days=28, period_end=SCORECARD_END)
     run = ScorecardRunFactory(team=cast.globex, requested_by=cast.charlie)
     Video.objects.create(account=cast.globex_main, video_id=FOREIGN_VIDEO_ID, title="Globex")
@@ -109,5 +78,4 @@ def foreign_kwargs(cast: Cast) -> dict[str, str]:
         "handle": cast.globex_main.handle,
         "video_id": FOREIGN_VIDEO_ID,
         "scorecard_run_id": str(run.public_id),
-        "import_run_id": str(rejected.public_id),
     }

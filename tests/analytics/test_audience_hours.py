@@ -14,8 +14,8 @@ from analytics.selectors.audience import (
     hours_not_yet_happened,
     near_best_runs,
 )
-from analytics.services.imports import import_apply, import_preview
-from tests.analytics.studio_files import ACTIVITY, studio_csv
+from imports.services.imports import import_apply, import_preview
+from tests.imports.studio_files import ACTIVITY, studio_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -147,7 +147,7 @@ def test_it_shows_the_heatmap_and_the_best_hours(login, alice, acmecoffee) -> No
 
 def test_it_says_which_download_to_upload_when_empty(login, bob, acmecoffee) -> None:
     html = panel(login(bob).get(url()).content.decode())
-    upload = reverse("analytics:import-upload", args=["acme"]) + "?account=acmecoffee"
+    upload = reverse("imports:import-upload", args=["acme"]) + "?account=acmecoffee"
     for what, inside in (
         ("gender", "FollowerGender"),
         ("territories", "FollowerTopTerritories"),

@@ -81,7 +81,7 @@ def test_it_says_what_to_do_without_videos(login, alice, acmecoffee) -> None:
     html = account_page(login(alice))
 
     assert "No video posted in this period." in mix_section(html)
-    assert f"{reverse('analytics:import-upload', args=['acme'])}?account=acmecoffee" in html
+    assert f"{reverse('imports:import-upload', args=['acme'])}?account=acmecoffee" in html
 
 
 def test_it_counts_in_one_query_matching_no_title(acmecoffee, posted) -> None:

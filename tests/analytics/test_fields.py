@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 
-from analytics import fields, parsers
+from analytics import fields
 from analytics.models import CampaignDay, DailyMetric
+from imports import parsers
 
 
 def test_it_names_every_figure_of_a_daily_metric_in_table_order() -> None:

@@ -8,8 +8,10 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from analytics.models import AudienceShare, FollowerActivity, ImportRun
-from tests.analytics.studio_files import (
+from analytics.models import AudienceShare, FollowerActivity
+from imports.models import ImportRun
+from tests.browser import browser_page, log_in, screenshot
+from tests.imports.studio_files import (
     ACTIVITY,
     GENDER,
     HISTORY,
@@ -17,7 +19,6 @@ from tests.analytics.studio_files import (
     studio_csv,
     zipped,
 )
-from tests.browser import browser_page, log_in, screenshot
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 

@@ -24,9 +24,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Kind
-from analytics.models import DailyMetric, ImportRun
-from analytics.parsers import MetricRow, ParsedFile, parse
-from analytics.services.imports import as_of_problem, import_files
+from analytics.models import DailyMetric
+from imports.models import ImportRun
+from imports.parsers import MetricRow, ParsedFile, parse
+from imports.services.imports import as_of_problem, import_files
 from tests.analytics.conftest import BASE_DIR, subprocess_database_url
 from tests.factories import AccountFactory
 
@@ -302,7 +303,7 @@ def test_the_upload_form_refuses_a_download_day_outside_its_range(login, alice, 
     data = b'"Date","Followers","Difference in followers from previous day"\n"May 1","5","0"\n'
 
     response = login(alice).post(
-        reverse("analytics:import-upload", args=["acme"]),
+        reverse("imports:import-upload", args=["acme"]),
         {"format": "auto", "as_of": value, "files": [upload("FollowerHistory.csv", data)]},
     )
 
@@ -314,7 +315,7 @@ def test_the_upload_form_refuses_a_download_day_outside_its_range(login, alice, 
 
 
 def test_the_upload_form_offers_only_the_days_it_accepts(login, alice, official):
-    page = login(alice).get(reverse("analytics:import-upload", args=["acme"])).content.decode()
+    page = login(alice).get(reverse("imports:import-upload", args=["acme"])).content.decode()
 
     assert 'min="2000-01-01"' in page
     assert f'max="{timezone.localdate().isoformat()}"' in page

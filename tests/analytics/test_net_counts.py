@@ -17,9 +17,9 @@ import pytest
 from accounts.models import Kind
 from analytics import rules
 from analytics.models import DailyMetric, Scorecard
-from analytics.parsers import MetricRow, ParsedFile, parse
-from analytics.services.imports import import_files
 from analytics.services.scorecards import scorecards_compute
+from imports.parsers import MetricRow, ParsedFile, parse
+from imports.services.imports import import_files
 from tests.factories import AccountFactory
 
 AS_OF = date(2025, 3, 31)

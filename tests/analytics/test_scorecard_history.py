@@ -120,10 +120,10 @@ def test_it_agrees_with_a_single_window_recompute_and_keeps_reviews(acme, alice)
 
 def test_a_year_of_studio_history_gives_weekly_scorecards_for_the_whole_year(acme, broker) -> None:
     from accounts.models import Kind
-    from analytics.services.imports import import_files
     from analytics.services.scorecard_runs import scorecard_run_execute
-    from tests.analytics.studio_files import HISTORY, OVERVIEW, studio_csv, zipped
+    from imports.services.imports import import_files
     from tests.factories import AccountFactory
+    from tests.imports.studio_files import HISTORY, OVERVIEW, studio_csv, zipped
 
     downloaded = date(2025, 3, 30)
     days = [downloaded - timedelta(days=back) for back in range(365, 0, -1)]

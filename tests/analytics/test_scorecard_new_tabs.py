@@ -8,9 +8,10 @@ import pytest
 
 from accounts.models import Kind
 from analytics.models import DailyMetric, FollowerActivity, Scorecard, Video, ViewerDay
-from analytics.services.imports import import_files
 from analytics.services.scorecards import scorecards_compute
-from tests.analytics.studio_files import (
+from imports.services.imports import import_files
+from tests.factories import AccountFactory
+from tests.imports.studio_files import (
     ACTIVITY,
     CONTENT,
     GENDER,
@@ -23,7 +24,6 @@ from tests.analytics.studio_files import (
     video_id,
     zipped,
 )
-from tests.factories import AccountFactory
 
 DOWNLOADED = date(2025, 3, 30)
 END = date(2025, 3, 29)

@@ -84,7 +84,7 @@ def test_it_says_to_upload_the_viewers_tab_without_figures(login, bob, acmecoffe
     assert "between 22 Mar 2025 and 28 Mar 2025" in empty
     assert "<strong>Viewers</strong> tab" in empty
     assert "Viewers_acmecoffee.zip" in empty
-    assert reverse("analytics:import-upload", args=["acme"]) + "?account=acmecoffee" in empty
+    assert reverse("imports:import-upload", args=["acme"]) + "?account=acmecoffee" in empty
     assert 'id="viewer-data"' not in html
 
 

@@ -69,7 +69,7 @@ def test_it_says_which_download_to_upload_when_there_are_no_videos(login, alice,
     assert "<title>@acmecoffee content · Playbook</title>" in html
     assert "No videos of @acmecoffee yet" in html
     assert "<strong>Content</strong> tab" in html
-    assert f"{reverse('analytics:import-upload', args=['acme'])}?account=acmecoffee" in html
+    assert f"{reverse('imports:import-upload', args=['acme'])}?account=acmecoffee" in html
     assert "Download CSV" not in html
 
 

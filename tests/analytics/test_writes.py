@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from analytics.fields import METRIC_FIELDS
 from analytics.models import (
@@ -15,7 +16,6 @@ from analytics.models import (
     CampaignDay,
     DailyMetric,
     FollowerActivityImport,
-    ImportRun,
     Source,
     Video,
     VideoSnapshot,
@@ -30,6 +30,7 @@ from analytics.writes import (
     videos_write,
     viewer_days_write,
 )
+from imports.models import ImportRun
 
 BOTH_PATHS = pytest.mark.parametrize("fast", [True, False], ids=["copy", "orm"])
 DAY = date(2025, 3, 10)
@@ -359,7 +360,11 @@ def test_it_derives_studio_days_and_the_activity_importer_in_the_migration(
         date_to=DAY + timedelta(days=1),
         details={"files": files},
     )
-    migration.sources_from_runs(apps, None)
+    # The models as that migration knew them (ImportRun was analytics' then).
+    state = MigrationExecutor(connection).loader.project_state(
+        ("analytics", "0010_day_sources_and_activity_import")
+    )
+    migration.sources_from_runs(state.apps, None)
     sources = list(
         DailyMetric.objects.order_by("date").values_list("organic_source", "followers_source")
     )

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from analytics.models import Campaign, CampaignDay, DailyMetric, VideoSnapshot
-from analytics.services.imports import import_files
 from connections.models import AccountSnapshot
 from connections.services.sync import connection_sync
+from imports.services.imports import import_files
 from tests.connections.conftest import connect
 
 D1 = date(2025, 3, 10)

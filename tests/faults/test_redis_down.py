@@ -8,8 +8,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from analytics.models import DailyMetric, ImportRun, Scorecard, ScorecardRun
-from analytics.services import imports, scorecard_queue
+from analytics.models import DailyMetric, Scorecard, ScorecardRun
+from analytics.services import scorecard_queue
+from imports.models import ImportRun
+from imports.services import imports
 from tests import test_access_matrix as matrix
 from tests.access.roles import Cast
 
@@ -82,12 +84,12 @@ def test_it_serves_every_page_and_loses_no_work_while_redis_is_down(
     # An import confirmed now keeps its figures and says the recompute waits for Redis.
     upload = SimpleUploadedFile("metrics.csv", METRICS, content_type="text/csv")
     previewed = client.post(
-        reverse("analytics:import-upload", args=["acme"]),
+        reverse("imports:import-upload", args=["acme"]),
         {"format": "auto", "as_of": "2025-03-28", "files": [upload]},
     )
     assert previewed.status_code == 302, previewed.content.decode()
     preview = ImportRun.objects.get(status=ImportRun.Status.PREVIEW, user=alice)
-    confirmed = client.post(reverse("analytics:import-confirm", args=["acme", preview.public_id]))
+    confirmed = client.post(reverse("imports:import-confirm", args=["acme", preview.public_id]))
     assert confirmed.status_code == 302
     detail = client.get(confirmed.url).content.decode()
     assert imports.RECOMPUTE_WAITING in detail

@@ -23,7 +23,7 @@ JOBS = {
     "nightly-tiktok-sync": "connections.tasks.sync_nightly",
     "monday-digests": "notifications.tasks.send_weekly_digests",
     "daily-alerts": "notifications.tasks.evaluate_alerts_daily",
-    "purge-old-previews": "analytics.tasks.purge_old_previews",
+    "purge-old-previews": "imports.tasks.purge_old_previews",
 }
 
 

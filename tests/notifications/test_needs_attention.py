@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Account, Membership
-from analytics.models import DailyMetric, ImportRun, Scorecard
+from analytics.models import DailyMetric, Scorecard
 from connections.models import Connection
+from imports.models import ImportRun
 from lib.dates import monday_of
 from notifications.selectors import Topic, attention_get
 from strategy.models import Checklist
@@ -118,7 +119,7 @@ def test_it_lists_failed_imports_until_a_later_one_succeeds(login, alice, acme) 
     client = login(alice)
     html = client.get(URL).content.decode()
     assert "The import of march.csv" in html
-    assert reverse("analytics:import-detail", args=["acme", run.public_id]) in html
+    assert reverse("imports:import-detail", args=["acme", run.public_id]) in html
     ImportRun.objects.create(team=acme, status=ImportRun.Status.APPLIED, applied_at=timezone.now())
     assert "march.csv" not in client.get(URL).content.decode()
 

@@ -13,8 +13,9 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
-from analytics.models import DailyMetric, ImportRun
-from analytics.services import imports
+from analytics.models import DailyMetric
+from imports.models import ImportRun
+from imports.services import imports
 from lib.deadlines import DeadlineExceeded, deadline, request_deadline
 from tests.factories import AccountFactory
 
@@ -129,7 +130,7 @@ def test_import_metrics_stops_at_its_timeout_writing_nothing(one_row_csv, monkey
 def test_import_metrics_has_a_default_timeout_of_ten_minutes(one_row_csv, monkeypatch):
     armed = []
 
-    from analytics.management.commands import import_metrics
+    from imports.management.commands import import_metrics
 
     real = import_metrics.deadline
 

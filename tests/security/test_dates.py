@@ -156,7 +156,7 @@ def test_an_upload_downloaded_on_a_day_out_of_range_is_refused(
     login, bob, acmecoffee, as_of: str
 ) -> None:
     file = SimpleUploadedFile("m.csv", b"date,likes\n2024-12-30,5\n", content_type="text/csv")
-    url = reverse("analytics:import-upload", args=["acme"]) + "?account=acmecoffee"
+    url = reverse("imports:import-upload", args=["acme"]) + "?account=acmecoffee"
     before = checksum()
     response = login(bob).post(url, {"format": "auto", "as_of": as_of, "files": [file]})
     assert response.status_code == 200

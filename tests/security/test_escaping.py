@@ -16,11 +16,12 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.models import Team
-from analytics.models import Campaign, ImportRun, Scorecard, Video
+from analytics.models import Campaign, Scorecard, Video
 from analytics.services.reviews import scorecard_mark_reviewed
+from imports.models import ImportRun
 from strategy.models import Practice
 from strategy.services import check_note_set, item_create
-from tests.access import accounts, analytics, strategy
+from tests.access import accounts, analytics, imports, strategy
 from tests.access.roles import Cast
 from tests.strategy.helpers import item, open_checklist
 from tests.test_access_matrix import url_for
@@ -59,7 +60,7 @@ def seeded(acme, globex, alice, bob, charlie, root, acmecoffee, acme_deals, glob
     Video.objects.create(account=acmecoffee, video_id="7400000000000000001", title=PAYLOAD)
     cast = Cast(acme, globex, alice, bob, charlie, root, acmecoffee, acme_deals, None, globex_main)
     kwargs: dict[str, str] = {}
-    for app in (accounts, analytics, strategy):
+    for app in (accounts, analytics, imports, strategy):
         kwargs.update(app.url_kwargs(cast))
     # The matrix's own scorecard of @acmecoffee, reviewed with the payload.
     card = Scorecard.objects.get(account=acmecoffee, days=28, period_end=date(2025, 3, 28))
@@ -69,7 +70,7 @@ def seeded(acme, globex, alice, bob, charlie, root, acmecoffee, acme_deals, glob
 
 def upload(client, name: str, content: bytes) -> ImportRun:
     file = SimpleUploadedFile(name, content, content_type="text/csv")
-    url = reverse("analytics:import-upload", args=["acme"]) + "?account=acmecoffee"
+    url = reverse("imports:import-upload", args=["acme"]) + "?account=acmecoffee"
     client.post(url, {"format": "auto", "as_of": "2025-01-05", "files": [file]})
     return ImportRun.objects.latest("pk")
 
@@ -80,7 +81,7 @@ def test_no_page_shows_a_payload_raw(seeded, login, alice, bob) -> None:
     upload(client, "handles.csv", f"date,handle,likes\n2024-12-30,{PAYLOAD},5\n".encode())
     names = [
         name
-        for app in (accounts, analytics, strategy)
+        for app in (accounts, analytics, imports, strategy)
         for name, entry in app.EXPECTED.items()
         if "GET" in (entry if isinstance(entry, dict) else {entry[0]: None})
         and name not in {"login", "logout", "home"}
@@ -135,10 +136,10 @@ def test_uploaded_file_names_and_handles_are_escaped(seeded, login, alice) -> No
     named = upload(client, FILE_NAME, b"date,likes\n2024-12-30,5\n")
     assert named.file_names == [FILE_NAME]
     shows_escaped(
-        client, reverse("analytics:import-detail", args=["acme", named.public_id]), FILE_NAME
+        client, reverse("imports:import-detail", args=["acme", named.public_id]), FILE_NAME
     )
-    shows_escaped(client, reverse("analytics:import-list", args=["acme"]), FILE_NAME)
+    shows_escaped(client, reverse("imports:import-list", args=["acme"]), FILE_NAME)
     handles = upload(client, "h.csv", f"date,handle,likes\n2024-12-30,{PAYLOAD},5\n".encode())
-    response = client.get(reverse("analytics:import-detail", args=["acme", handles.public_id]))
+    response = client.get(reverse("imports:import-detail", args=["acme", handles.public_id]))
     assert handles.error_count >= 1
     assert_no_raw_payload(response.content.decode(), "the import's errors")

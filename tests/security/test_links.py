@@ -11,10 +11,10 @@ from datetime import date
 
 import pytest
 
+from analytics.links import canonical_link, parse_video_link
 from analytics.models import Video
-from analytics.parsers.links import canonical_link, parse_video_link
-from tests.analytics.import_service_files import run
 from tests.factories import AccountFactory
+from tests.imports.import_service_files import run
 
 ID = "7453920011122334455"
 GOOD = f"https://www.tiktok.com/@acmeofficial/video/{ID}"

@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analytics.models import DailyMetric
-from analytics.parsers.cells import ads_number, canonical_count, canonical_money, studio_count
-from analytics.parsers.records import MAX_COUNT, MAX_MONEY, Bad
+from imports.parsers.cells import ads_number, canonical_count, canonical_money, studio_count
+from imports.parsers.records import MAX_COUNT, MAX_MONEY, Bad
 from lib.numbers import MAX_FIGURE_CHARS, OutOfRange, bounded_decimal, bounded_int
-from tests.analytics.import_service_files import run, workbook
 from tests.factories import AccountFactory
+from tests.imports.import_service_files import run, workbook
 
 FUZZ = settings(
     max_examples=400,
@@ -208,7 +208,7 @@ def _sheet_with_raw_value(raw: str) -> bytes:
 def test_a_crafted_numeric_xlsx_cell_is_an_error_not_a_hang(raw):
     from datetime import date
 
-    from analytics.parsers import parse
+    from imports.parsers import parse
 
     parsed = parse("crafted.xlsx", _sheet_with_raw_value(raw), as_of=date(2025, 1, 1))
 

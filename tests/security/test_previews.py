@@ -17,14 +17,15 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from analytics.models import DailyMetric, ImportFile, ImportRun
-from analytics.services import previews
-from analytics.services.imports import import_apply, import_preview
-from analytics.services.previews import MAX_OPEN_PREVIEWS
-from analytics.tasks import purge_old_previews
+from analytics.models import DailyMetric
 from config.celery import app
-from tests.analytics.studio_files import zipped
+from imports.models import ImportFile, ImportRun
+from imports.services import previews
+from imports.services.imports import import_apply, import_preview
+from imports.services.previews import MAX_OPEN_PREVIEWS
+from imports.tasks import purge_old_previews
 from tests.factories import AccountFactory
+from tests.imports.studio_files import zipped
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +94,7 @@ def test_the_stored_size_counts_against_the_upload_limit(acme, alice, official, 
 def test_the_upload_page_says_which_previews_went(acme, alice, official, login, monkeypatch):
     monkeypatch.setattr(previews, "MAX_OPEN_PREVIEWS", 1)
     client = login(alice)
-    url = reverse("analytics:import-upload", args=["acme"])
+    url = reverse("imports:import-upload", args=["acme"])
     for _ in range(2):
         response = client.post(
             url,
@@ -130,4 +131,4 @@ def test_previews_older_than_a_day_are_purged_by_the_periodic_sweep(
     old.refresh_from_db()
     assert old.status == ImportRun.Status.DISCARDED
     schedule = {entry["task"] for entry in app.conf.beat_schedule.values()}
-    assert "analytics.tasks.purge_old_previews" in schedule
+    assert "imports.tasks.purge_old_previews" in schedule

@@ -16,7 +16,7 @@ from django.test import Client
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.access import accounts, analytics, strategy
+from tests.access import accounts, analytics, imports, strategy
 from tests.access.roles import Cast
 from tests.test_access_matrix import url_for, url_params
 
@@ -76,7 +76,7 @@ queries = st.dictionaries(
 )
 GET_URLS = sorted(
     name
-    for app in (accounts, analytics, strategy)
+    for app in (accounts, analytics, imports, strategy)
     for name, entry in app.EXPECTED.items()
     if "GET" in (entry if isinstance(entry, dict) else {entry[0]: None})
     and name not in {"login", "logout"}
@@ -87,7 +87,7 @@ GET_URLS = sorted(
 def urls(acme, globex, alice, bob, charlie, root, acmecoffee, acme_deals, globex_main):
     cast = Cast(acme, globex, alice, bob, charlie, root, acmecoffee, acme_deals, None, globex_main)
     kwargs: dict[str, str] = {}
-    for app in (accounts, analytics, strategy):
+    for app in (accounts, analytics, imports, strategy):
         kwargs.update(app.url_kwargs(cast))
     return {name: url_for(name, kwargs) for name in GET_URLS}
 
@@ -128,7 +128,7 @@ def test_it_fuzzes_every_page_that_answers_get() -> None:
 @example(name="analytics:account-scorecard", role="manager", query={"end": "0001-01-05"})
 @example(name="strategy:checklist", role="manager", query={"week": "0001-W01"})
 @example(name="analytics:account-scorecard", role="lead", query={"days": "90", "end": "9999-12-31"})
-@example(name="analytics:import-upload", role="manager", query={"account": "acme\x00coffee"})
+@example(name="imports:import-upload", role="manager", query={"account": "acme\x00coffee"})
 @example(
     name="accounts:account-list", role="lead", query={"q": "\x00", "page": "99999999999999999999"}
 )

@@ -16,21 +16,21 @@ from django.urls import reverse
 
 from accounts.access import rights_held
 from accounts.models import Membership, Role
-from analytics.models import ImportRun
-from analytics.services import imports
+from imports.models import ImportRun
+from imports.services import imports
 from strategy.models import ChecklistItem
 from strategy.services import templates_ensure
 from tests.factories import ScorecardFactory
 from tests.security.checksum import checksum
 from tests.strategy.helpers import item, note_url, open_checklist, tick_url
 
-FILES = Path(__file__).resolve().parent.parent / "analytics" / "files"
+FILES = Path(__file__).resolve().parent.parent / "imports" / "files"
 HANDLELESS = b"date,video_views,likes\n2024-12-30,100,7\n2024-12-31,120,9\n"
 WITH_HANDLE = b"date,handle,video_views,likes\n2024-12-30,acmecoffee,100,7\n"
 
 
 def preview(client, name: str, content: bytes, account: str | None = None) -> ImportRun:
-    url = reverse("analytics:import-upload", args=["acme"])
+    url = reverse("imports:import-upload", args=["acme"])
     if account:
         url += f"?account={account}"
         assert client.get(url).status_code == 200
@@ -75,12 +75,12 @@ def test_it_refuses_a_confirm_after_the_manager_left_the_account(
 ) -> None:
     client = login(bob)
     run = preview(client, name, content, account)
-    detail = reverse("analytics:import-detail", args=["acme", run.public_id])
+    detail = reverse("imports:import-detail", args=["acme", run.public_id])
     assert client.get(detail).status_code == 200
     take_off(bob, acmecoffee)
 
     before = checksum()
-    response = client.post(reverse("analytics:import-confirm", args=["acme", run.public_id]))
+    response = client.post(reverse("imports:import-confirm", args=["acme", run.public_id]))
 
     assert response.status_code == 403
     assert "no longer manage" in response.content.decode()
@@ -91,7 +91,7 @@ def test_it_refuses_a_confirm_after_the_member_left_the_team(login, bob, acme, a
     client = login(bob)
     run = preview(client, "metrics.csv", HANDLELESS, "acmecoffee")
     Membership.objects.filter(user=bob, team=acme).delete()
-    refused(client, reverse("analytics:import-confirm", args=["acme", run.public_id]))
+    refused(client, reverse("imports:import-confirm", args=["acme", run.public_id]))
 
 
 def test_it_refuses_a_confirm_by_a_lead_who_became_a_manager(
@@ -101,7 +101,7 @@ def test_it_refuses_a_confirm_by_a_lead_who_became_a_manager(
     run = preview(client, "metrics.csv", HANDLELESS, "acme.deals")
     demote(alice, acme)
     refused(
-        client, reverse("analytics:import-confirm", args=["acme", run.public_id]), statuses=(403,)
+        client, reverse("imports:import-confirm", args=["acme", run.public_id]), statuses=(403,)
     )
 
 
@@ -109,7 +109,7 @@ def test_it_refuses_a_discard_after_the_member_left_the_team(login, bob, acme, a
     client = login(bob)
     run = preview(client, "metrics.csv", HANDLELESS, "acmecoffee")
     Membership.objects.filter(user=bob, team=acme).delete()
-    refused(client, reverse("analytics:import-discard", args=["acme", run.public_id]))
+    refused(client, reverse("imports:import-discard", args=["acme", run.public_id]))
 
 
 def test_the_service_refuses_a_confirm_whatever_the_view_checked(bob, acme, acmecoffee) -> None:

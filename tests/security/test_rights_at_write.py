@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from accounts.models import Membership, Role
 from analytics.forms import RecomputeForm
-from analytics.models import ImportRun
-from analytics.services.imports import import_preview
+from imports.models import ImportRun
+from imports.services.imports import import_preview
 from strategy.models import ChecklistItem
 from strategy.services import templates_ensure
 from tests.factories import ScorecardFactory
@@ -93,7 +93,7 @@ def test_a_recompute(monkeypatch, login, alice, acme) -> None:
     post_refused(login(alice), url, {"days": "28", "end": "2025-03-28"})
 
 
-@pytest.mark.parametrize("action", ["analytics:import-confirm", "analytics:import-discard"])
+@pytest.mark.parametrize("action", ["imports:import-confirm", "imports:import-discard"])
 def test_an_import_confirm_or_discard(monkeypatch, login, bob, acme, acmecoffee, action) -> None:
     run = import_preview(
         membership=bob.memberships.get(),
@@ -105,7 +105,7 @@ def test_an_import_confirm_or_discard(monkeypatch, login, bob, acme, acmecoffee,
     assert run.status == ImportRun.Status.PREVIEW
     revoking(
         monkeypatch,
-        "analytics.selectors.imports.import_run_get",
+        "imports.selectors.import_run_get",
         lambda: Membership.objects.filter(user=bob, team=acme).delete(),
     )
     post_refused(login(bob), reverse(action, args=["acme", run.public_id]), {})

@@ -13,12 +13,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from analytics.fields import MAX_TITLE_CHARS
 from analytics.models import PromotionalMarkers, Video
-from analytics.parsers.records import MAX_TITLE_CHARS
 from analytics.promotion import MAX_MARKER_LENGTH, MAX_MARKERS, Matcher
 from analytics.services.videos import promotional_markers_save, videos_classify
-from tests.analytics.import_service_files import run
 from tests.factories import AccountFactory
+from tests.imports.import_service_files import run
 
 pytestmark = pytest.mark.django_db
 
