@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
     Max,
@@ -55,14 +56,20 @@ PRACTICE_SORT = "practice"
 SORT_COLUMNS = (*SORT_EXPRESSIONS, PRACTICE_SORT)
 
 
-def team_accounts(*, user: AbstractBaseUser, membership: Membership) -> list[Account]:
+def last_data_day(account: str = "pk") -> Subquery:
+    """The last day that has a metric row of the account the outer query's `account`
+    field names (an index lookup), or None."""
+    last = DailyMetric.objects.filter(account=OuterRef(account)).order_by("-date").values("date")
+    return Subquery(last[:1])
+
+
+def team_accounts(*, user: AbstractBaseUser, membership: Membership) -> QuerySet[Account]:
     """The team's active accounts the user sees, by handle, each with `last_data_day`: the
-    last day that has a metric row, or None (one query, an index lookup per account)."""
-    last = DailyMetric.objects.filter(account=OuterRef("pk")).order_by("-date").values("date")
-    return list(
+    last day that has a metric row, or None. A query to narrow further, not yet read."""
+    return (
         Account.objects.visible_to(user)
         .filter(team=membership.team, archived=False)
-        .annotate(last_data_day=Subquery(last[:1]))
+        .annotate(last_data_day=last_data_day())
         .order_by("handle")
     )
 
@@ -72,18 +79,18 @@ def scorecard_default_end(
     user: AbstractBaseUser,
     membership: Membership,
     days: int,
-    accounts: list[Account] | None = None,
+    accounts: QuerySet[Account] | None = None,
 ) -> date:
     """The latest day that has data among the team's visible active accounts (at most
     yesterday); without any data, the latest period end stored; else yesterday.
 
     Not the latest stored period end first: a window ending on a download day, which has
-    no data yet, would show every account on a day without figures. `accounts`, from
-    team_accounts(), spares the query for the data.
+    no data yet, would show every account on a day without figures. One aggregate query
+    (two without any data).
     """
     if accounts is None:
         accounts = team_accounts(user=user, membership=membership)
-    latest = max((a.last_data_day for a in accounts if a.last_data_day), default=None)
+    latest = accounts.order_by().aggregate(latest=Max("last_data_day"))["latest"]
     if latest is not None:
         return min(latest, yesterday())
     latest = (
@@ -130,8 +137,7 @@ class UnscoredRow:
 
 def unscored_rows(
     *,
-    accounts: list[Account],
-    scored: set[str] | None,
+    accounts: QuerySet[Account],
     window: Window,
     kind: str = "",
     grade: str = "",
@@ -142,26 +148,20 @@ def unscored_rows(
     """Of `accounts` (team_accounts()), those without a scorecard of the window, by handle.
 
     Every active account is listed in every window: one without a scorecard shows as such,
-    with the last day that has data. `scored` are the handles that have a scorecard of the
-    window (None: asked here, one query). None matches a grade or quadrant filter. Only
-    when an account's data reaches into the window are its rows there counted (one query).
+    with the last day that has data. None matches a grade or quadrant filter. One query for
+    the accounts; only when an account's data reaches into the window are its rows there
+    counted (one more).
     """
     if grade or quadrant:
         return []
+    if kind:
+        accounts = accounts.filter(kind=kind)
     if search:
-        search = search.strip().removeprefix("@").lower()
-    candidates = [
-        account
-        for account in accounts
-        if (not kind or account.kind == kind) and (not search or search in account.handle)
-    ]
-    if scored is None:
-        scored = set(
-            Scorecard.objects.filter(
-                account__in=[a.pk for a in candidates], days=window.days, period_end=window.end
-            ).values_list("account__handle", flat=True)
-        )
-    candidates = [account for account in candidates if account.handle not in scored]
+        accounts = accounts.filter(handle__contains=search.strip().removeprefix("@").lower())
+    of_the_window = Scorecard.objects.filter(
+        account=OuterRef("pk"), days=window.days, period_end=window.end
+    )
+    candidates = list(accounts.exclude(Exists(of_the_window)))
     reaching = [a.pk for a in candidates if a.last_data_day and a.last_data_day >= window.start]
     counts: dict[int, int] = {}
     if reaching:
@@ -196,19 +196,6 @@ def unscored_rows(
             )
         )
     return rows
-
-
-def last_data_days(account_ids: list[int]) -> dict[int, date]:
-    """The last day that has data of each account (one query)."""
-    if not account_ids:
-        return {}
-    rows = (
-        DailyMetric.objects.filter(account_id__in=account_ids)
-        .values("account_id")
-        .annotate(last=Max("date"))
-        .values_list("account_id", "last")
-    )
-    return dict(rows)
 
 
 def scorecard_list(
@@ -262,7 +249,6 @@ class CardsOverview:
 
     points: list[dict[str, object]]  # the scatter chart's, one per card with an overall score
     count: int
-    handles: set[str]  # every card's account
     computed_at: datetime | None  # when the newest card was computed
 
 
@@ -277,10 +263,9 @@ def scorecard_overview(cards: QuerySet[Scorecard]) -> CardsOverview:
         "overall_score",
         "computed_at",
     )
-    points, count, newest, handles = [], 0, None, set()
+    points, count, newest = [], 0, None
     for handle, kind, engagement, roi, overall, computed_at in rows:
         count += 1
-        handles.add(handle)
         if newest is None or computed_at > newest:
             newest = computed_at
         # An account without an overall score has no quadrant and is not placed on the map
@@ -290,7 +275,7 @@ def scorecard_overview(cards: QuerySet[Scorecard]) -> CardsOverview:
             points.append(
                 {"handle": handle, "kind": kind, "x": float(engagement or 0), "y": float(roi or 0)}
             )
-    return CardsOverview(points=points, count=count, handles=handles, computed_at=newest)
+    return CardsOverview(points=points, count=count, computed_at=newest)
 
 
 def scorecards_of_handles(

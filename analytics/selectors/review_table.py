@@ -13,14 +13,13 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from datetime import date
 from fractions import Fraction
 
 from django.core.paginator import Page, Paginator
 from django.db.models import F, OuterRef, QuerySet
 
 from analytics.models import Scorecard
-from analytics.selectors.review import PRACTICE_SORT, UnscoredRow, last_data_days
+from analytics.selectors.review import PRACTICE_SORT, UnscoredRow, last_data_day
 from analytics.selectors.windows import Window
 from strategy.selectors import Progress, practice_progress, practice_share_order, practice_sums
 
@@ -61,7 +60,6 @@ def scorecard_page(
     per_page: int,
     count: int | None = None,
     unscored: Sequence[UnscoredRow] = (),
-    last_days: dict[int, date | None] | None = None,
 ) -> Page:
     """One page of the review table, each row with its practice score.
 
@@ -72,7 +70,10 @@ def scorecard_page(
     """
     unscored = list(unscored)
     name = sort.removeprefix("-")
-    cards = with_practice(cards, window=window, sort=sort)
+    # A card without rows in its window shows the account's last day with data.
+    cards = with_practice(cards, window=window, sort=sort).annotate(
+        account_last_data_day=last_data_day("account_id")
+    )
     if name == PRACTICE_SORT and unscored:
         _practice_of_unscored(unscored, window)
     if unscored:
@@ -91,12 +92,9 @@ def scorecard_page(
     if name != PRACTICE_SORT and unscored_shown:
         _practice_of_unscored(unscored_shown, window)
     page.object_list = [row if isinstance(row, UnscoredRow) else _scored(row) for row in rows]
-    no_data = [row.account_id for row in page.object_list if not row.days_with_rows]
-    if last_days is None:
-        last_days = last_data_days(no_data)
     for row in page.object_list:
-        if not row.days_with_rows:
-            row.last_data_day = last_days.get(row.account_id)
+        if not isinstance(row, UnscoredRow) and not row.days_with_rows:
+            row.last_data_day = row.account_last_data_day
     return page
 
 

@@ -192,7 +192,7 @@ def review_context(
     filters = ScorecardFilterForm(query)
     window_error = filters.window_error()
     # The team's accounts with their last day of data: the default period and the rows
-    # without a scorecard both come from this one query.
+    # without a scorecard are both asked of it.
     accounts = selectors.team_accounts(user=request.user, membership=membership)
     window = _window(request, membership, filters, accounts)
     chosen = filters.filters()
@@ -204,11 +204,9 @@ def review_context(
         user=request.user, membership=membership, window=window, **chosen
     )
     overview = selectors.scorecard_overview(cards)
-    # Every active account is listed in every window, also one without a scorecard. With
-    # a flag filter the overview lacks the cards it filtered out: they are asked for.
+    # Every active account is listed in every window, also one without a scorecard.
     unscored = selectors.unscored_rows(
         accounts=accounts,
-        scored=None if chosen["flag"] else overview.handles,
         window=window,
         **{name: chosen[name] for name in ("kind", "grade", "quadrant", "flag", "search")},
     )
@@ -220,7 +218,6 @@ def review_context(
         per_page=SCORECARDS_PER_PAGE,
         count=overview.count,
         unscored=unscored,
-        last_days={account.pk: account.last_data_day for account in accounts},
     )
     window_query = f"days={window.days}&end={window.end.isoformat()}"
     points = overview.points
