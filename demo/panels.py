@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db.models import Max
 
 from accounts.models import Account, Membership, Role, Team
+from analytics.evidence import evidence_videos_changed
 from analytics.models import (
     AudienceShare,
     DailyMetric,
@@ -237,6 +238,8 @@ def seed_videos(team: Team, accounts: list[Account], end: date) -> tuple[int, in
             video.marked_by_id = lead.user_id
             video.marked_at = datetime.combine(video.posted_on, time(17, 5), tzinfo=UTC)
             video.save(update_fields=MARK_FIELDS)
+            # The checklists' video items follow the mark, as after video_mark.
+            evidence_videos_changed(posted=[(video.account_id, video.posted_on)])
     return len(new_ids), snapshots_added
 
 
