@@ -13,7 +13,8 @@ def test_it_names_every_figure_of_a_daily_metric_in_table_order() -> None:
     concrete = [
         field.name
         for field in DailyMetric._meta.get_fields()
-        if field.concrete and field.name not in {"id", "account", "date", "updated_at"}
+        if field.concrete
+        and field.name not in {"id", "account", "date", "updated_at"}
         # Who wrote the figures (analytics.writes) is not a figure.
         and field.name not in {"organic_source", "followers_source"}
     ]
