@@ -40,7 +40,7 @@ def _videos(accounts: list[Account], start: date, end: date):
     """(account, posted on, promotional) of the videos in [start, end].
 
     Whether a video is promotional is stored on it (Video.title_promotional, kept by
-    analytics.services.videos.videos_classify; a person's mark wins): no title is matched here.
+    analytics.content.video_marks.videos_classify; a person's mark wins): no title is matched here.
     """
     return (
         Video.objects.filter(account__in=[a.pk for a in accounts], posted_on__range=(start, end))

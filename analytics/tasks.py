@@ -21,7 +21,7 @@ NIGHTLY_WINDOWS = (7, 28, 90)
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
 def recompute_scorecards(self: Task, run_id: int) -> None:
-    from analytics.services.scorecard_runs import scorecard_run_execute
+    from analytics.scorecards.runs import scorecard_run_execute
 
     if not ScorecardRun.objects.filter(pk=run_id).exists():
         return
@@ -40,7 +40,7 @@ def recompute_scorecards(self: Task, run_id: int) -> None:
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
 def recompute_scorecard_chunk(self: Task, chunk_id: int) -> None:
     """One chunk of a big run (see scorecard_run_spread), on whichever worker takes it."""
-    from analytics.services.scorecard_runs import scorecard_chunk_execute
+    from analytics.scorecards.runs import scorecard_chunk_execute
 
     if not ScorecardRunChunk.objects.filter(pk=chunk_id).exists():
         return
@@ -65,8 +65,8 @@ def recompute_nightly() -> int:
 
     Once per day however many beats send it; a later call that day returns None.
     """
-    from analytics.services.scorecard_queue import BackgroundUnavailable
-    from analytics.services.scorecard_runs import scorecard_run_start
+    from analytics.scorecards.queue import BackgroundUnavailable
+    from analytics.scorecards.runs import scorecard_run_start
 
     try:
         run = scorecard_run_start(scope=ScorecardRun.Scope.ALL, days=NIGHTLY_WINDOWS)
@@ -84,6 +84,6 @@ def recompute_nightly() -> int:
 )
 def dispatch_pending_runs() -> int:
     """Celery beat, every PENDING_SWEEP_SECONDS: queues runs recorded while Redis was down."""
-    from analytics.services.scorecard_queue import scorecard_runs_dispatch_pending
+    from analytics.scorecards.queue import scorecard_runs_dispatch_pending
 
     return scorecard_runs_dispatch_pending()

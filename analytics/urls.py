@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
-from analytics.views import review, scorecard, videos
+from analytics.content import views as videos
+from analytics.review import scorecard_views as scorecard
+from analytics.review import views as review
 from lib import converters  # noqa: F401 (registers <text:>)
 from lib.dates import IsoDateConverter
 

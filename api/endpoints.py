@@ -14,8 +14,9 @@ from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.models import Account
-from analytics import export, video_csv
-from analytics.selectors.videos import video_export_rows
+from analytics.content import video_csv
+from analytics.content.videos import video_export_rows
+from analytics.scorecards import export
 from api import selectors
 from api.auth import Caller, KeyOrSession
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, keyset_page

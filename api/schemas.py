@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, create_model
 
-from analytics.export import EXPORT_COLUMNS
+from analytics.scorecards.export import EXPORT_COLUMNS
 
 SCORECARD_DESCRIPTION = (
     "A scorecard as one row of the scorecard CSV export (docs/scoring.md, 'Exports'): every "

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Account, Team
 from accounts.selectors import handle_is_valid
-from analytics.export import EXPORT_COLUMNS
 from analytics.models import DailyMetric, Scorecard, Video, VideoSnapshot
+from analytics.scorecards.export import EXPORT_COLUMNS
 from api.models import ApiKey
 from lib.dates import yesterday
 from strategy.selectors.overview import week_overview

@@ -32,8 +32,8 @@ def _data():
     from django.utils import timezone
 
     from accounts.models import DEFAULT_TARGETS, Account, Kind, Membership, Role, Team
+    from analytics.content.video_marks import videos_classify
     from analytics.models import PromotionalMarkers, Scorecard, Video
-    from analytics.services.videos import videos_classify
 
     team, _ = Team.objects.get_or_create(slug="bounds", defaults={"name": "Bounds"})
     user, _ = get_user_model().objects.get_or_create(username="bounds-lead")

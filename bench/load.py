@@ -86,7 +86,7 @@ def seed(args: argparse.Namespace) -> tuple[str, list[tuple[str, list[str]]]]:
     from accounts.models import DEFAULT_TARGETS, Account, Kind, Team
     from accounts.services import member_add, team_create
     from analytics.models import DailyMetric, Scorecard
-    from analytics.services.scorecards import scorecards_compute
+    from analytics.scorecards.compute import scorecards_compute
     from lib.dates import this_week
     from strategy.models import Checklist
     from strategy.services import checklists_open_week

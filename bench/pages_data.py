@@ -81,7 +81,7 @@ def load(n_accounts: int, n_days: int, reload: bool) -> None:
 def load_team(slug: str, count: int, lead: str, n_days: int, end: date) -> None:
     from accounts.models import Account
     from accounts.services import member_add, team_create
-    from analytics.services.scorecards import scorecards_compute
+    from analytics.scorecards.compute import scorecards_compute
 
     team = team_create(slug=slug, name=f"Bench pages {count}")
     member_add(team=team, username=lead, role="lead", password=PASSWORD)

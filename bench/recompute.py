@@ -11,7 +11,7 @@ or production database), then times:
 and prints the timings with the ratios (1)/(2) (target <= 1.5) and (3)/(1) (target >= 20).
 
 With --workers N it then times the same recompute as a run through Celery, split into
-chunks (analytics.services.scorecard_runs.scorecard_run_spread), once with 1 worker process and
+chunks (analytics.scorecards.runs.scorecard_run_spread), once with 1 worker process and
 once with N, each worker a separate `celery worker --pool=solo` on a queue of its own in
 the test Redis, and prints the speed-up. --quick is a size that finishes in about a minute.
 
@@ -20,7 +20,7 @@ the test Redis, and prints the speed-up. --quick is a size that finishes in abou
         [--database NAME] [--history]
 
 With --history it times instead a year of weekly history (every Sunday of the year ending
-END, for 7, 28 and 90 days: analytics.services.scorecards.scorecards_history) and prints
+END, for 7, 28 and 90 days: analytics.scorecards.compute.scorecards_history) and prints
 its cost per scorecard against that of today's single-window recompute, same run
 (target <= 1).
 
@@ -106,7 +106,7 @@ def timed(action: Callable[[], object]) -> float:
 
 def recompute_all() -> None:
     from accounts.models import Account
-    from analytics.services.scorecards import scorecards_compute
+    from analytics.scorecards.compute import scorecards_compute
 
     accounts = Account.objects.filter(team__slug=BENCH_TEAM)
     result = scorecards_compute(accounts=accounts, end=END, days=WINDOW_DAYS)
@@ -167,7 +167,7 @@ SELECT m.account_id,
 def floor_query() -> int:
     from django.db import connection
 
-    from analytics import rules
+    from analytics.scorecards import rules
 
     start, end = rules.period(END, WINDOW_DAYS)
     previous_start, previous_end = rules.previous_period(END, WINDOW_DAYS)
@@ -191,9 +191,9 @@ def naive_loop(sample: int) -> None:
     from django.utils import timezone
 
     from accounts.models import Account
-    from analytics import rules
     from analytics.models import DailyMetric, Scorecard
-    from analytics.services import scorecards
+    from analytics.scorecards import compute as scorecards
+    from analytics.scorecards import rules
 
     start, end = rules.period(END, WINDOW_DAYS)
     previous_start, previous_end = rules.previous_period(END, WINDOW_DAYS)
@@ -298,7 +298,7 @@ def run_through_workers(count: int, n_accounts: int, log_dir: Path) -> float:
 
     from accounts.models import Team
     from analytics.models import ScorecardRun
-    from analytics.services.scorecard_runs import scorecard_run_start
+    from analytics.scorecards.runs import scorecard_run_start
     from config.celery import app
 
     queue = f"playbook-bench-{uuid.uuid4().hex[:12]}"
@@ -339,7 +339,7 @@ def time_workers(count: int, n_accounts: int) -> tuple[float, float]:
 
 def history_all(first: date) -> int:
     from accounts.models import Account
-    from analytics.services.scorecard_history import scorecards_history
+    from analytics.scorecards.history import scorecards_history
 
     accounts = Account.objects.filter(team__slug=BENCH_TEAM)
     result = scorecards_history(accounts=accounts, first=first, last=END)

@@ -95,7 +95,7 @@ def main() -> None:
     from django.urls import reverse
 
     from accounts.models import Account
-    from analytics.services.scorecards import scorecards_compute
+    from analytics.scorecards.compute import scorecards_compute
     from strategy.selectors.overview import practice_scores
 
     end = end_day()

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 
-from analytics.links import VIDEO_ID
+from analytics.content.links import VIDEO_ID
 from connections.client import ApiError, TikTokHttp, check_business, check_v2
 from lib.numbers import BIGINT_MAX, OutOfRange, bounded_decimal, bounded_int
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db.models import Max
 
 from accounts.models import Account, Membership, Role, Team
+from analytics.content.video_marks import MARK_FIELDS
 from analytics.evidence import evidence_videos_changed
 from analytics.models import (
     AudienceShare,
@@ -26,7 +27,6 @@ from analytics.models import (
     VideoSnapshot,
     ViewerDay,
 )
-from analytics.services.videos import MARK_FIELDS
 from analytics.writes import (
     audience_shares_write,
     follower_activity_write,

@@ -13,8 +13,8 @@ from accounts.models import Account, Membership, Role, Team
 from accounts.services import account_create, member_add, team_create
 from analytics.fields import METRIC_FIELDS
 from analytics.models import DailyMetric, Scorecard, ScorecardRun, Source
-from analytics.services.scorecard_runs import scorecard_run_create, scorecard_run_execute
-from analytics.services.scorecards import scorecards_compute
+from analytics.scorecards.compute import scorecards_compute
+from analytics.scorecards.runs import scorecard_run_create, scorecard_run_execute
 from analytics.writes import days_write
 
 DEMO_PASSWORD = "playbook-demo"  # noqa: S105 - printed for the demo; never used in production.

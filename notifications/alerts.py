@@ -27,10 +27,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Account, Membership, Team
-from analytics import rules
 from analytics.models import DailyMetric, Scorecard
-from analytics.selectors.windows import DEFAULT_DAYS
-from analytics.services.scorecards import account_targets
+from analytics.scorecards import rules
+from analytics.scorecards.compute import account_targets
+from analytics.scorecards.windows import DEFAULT_DAYS
 from notifications import webhooks
 from notifications.models import (
     AlertEvent,

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from accounts.models import Account, Membership
 from analytics.models import DailyMetric, Scorecard
-from analytics.rules import DECLINING
-from analytics.selectors.windows import DEFAULT_DAYS
+from analytics.scorecards.rules import DECLINING
+from analytics.scorecards.windows import DEFAULT_DAYS
 from connections.models import Connection
 from imports.models import ImportRun
 from lib.dates import monday_of

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from accounts.models import DEFAULT_GOAL, DEFAULT_TARGETS, Account, Kind, Membership, Role, Team
-from analytics import rules
+from analytics.scorecards import rules
 
 
 class UserFactory(factory.django.DjangoModelFactory):

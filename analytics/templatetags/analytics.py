@@ -8,9 +8,9 @@ from typing import Any
 from django import template
 
 from accounts.models import Account, Membership
-from analytics import rules
-from analytics.selectors.account_scorecard import scorecard_latest, scorecard_run_pending_for
-from analytics.selectors.windows import DEFAULT_DAYS
+from analytics.review.scorecard import scorecard_latest, scorecard_run_pending_for
+from analytics.scorecards import rules
+from analytics.scorecards.windows import DEFAULT_DAYS
 
 register = template.Library()
 

@@ -8,7 +8,7 @@ from django import template
 from django.utils.translation import get_language, get_language_from_request
 
 from accounts.models import Account, Membership
-from analytics.selectors.audience import BEST_HOUR_COUNT, WEEKDAYS, audience_get
+from analytics.content.audience import BEST_HOUR_COUNT, WEEKDAYS, audience_get
 from lib.locales import note_language_read
 
 register = template.Library()

@@ -7,9 +7,8 @@ from typing import Any
 from django import template
 
 from accounts.models import Account, Membership
-from analytics.selectors.account_scorecard import account_default_end
-from analytics.selectors.videos import content_mix as content_mix_of
-from analytics.selectors.windows import DEFAULT_DAYS, window_of
+from analytics.content.videos import content_mix as content_mix_of
+from analytics.scorecards.windows import DEFAULT_DAYS, account_default_end, window_of
 
 register = template.Library()
 

@@ -244,7 +244,7 @@ TIKTOK_MAX_ATTEMPTS = env.int("TIKTOK_MAX_ATTEMPTS", default=4)
 # (retry with that countdown) rather than sleep in the worker.
 TIKTOK_HAND_BACK_AFTER = env.float("TIKTOK_HAND_BACK_AFTER", default=5.0)
 # A scorecard run over more accounts than this is split into chunks of this many accounts,
-# one Celery task each, spread over every worker (analytics.services.scorecards).
+# one Celery task each, spread over every worker (analytics.scorecards.compute).
 SCORECARD_RUN_CHUNK = env.int("SCORECARD_RUN_CHUNK", default=2000)
 
 # Mail (digests, alerts, invitations) goes through Django's SMTP backend configured from

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.models import Account
+from analytics.content.links import canonical_link, link_kind
 from analytics.fields import MAX_TITLE_CHARS, METRIC_FIELDS, PAID_FIELDS
-from analytics.links import canonical_link, link_kind
 from analytics.models import DailyMetric, Source, VideoSnapshot
 from analytics.models.metrics import UNNAMED_CAMPAIGN
 from analytics.writes import campaign_days_write, days_write, videos_write

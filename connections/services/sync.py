@@ -28,8 +28,8 @@ from django.utils import timezone
 
 from accounts.models import Account
 from analytics.models import ScorecardRun
-from analytics.services.scorecard_queue import BackgroundUnavailable
-from analytics.services.scorecard_runs import scorecard_run_start
+from analytics.scorecards.queue import BackgroundUnavailable
+from analytics.scorecards.runs import scorecard_run_start
 from connections import api, tokens
 from connections.client import ApiError, RetryLater, TikTokHttp, TokenExpired, session
 from connections.models import Connection, Source, SyncRun

@@ -12,7 +12,7 @@ import re
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from analytics.links import LINK_FORM, parse_video_link
+from analytics.content.links import LINK_FORM, parse_video_link
 from imports.parsers.cells import show, studio_count
 from imports.parsers.days import StudioDay, not_yet, place_in_years, studio_day, unplaced
 from imports.parsers.headers import SHARE_KEYS, STUDIO_COLUMNS
@@ -274,7 +274,7 @@ def content_rows(
                 errors.append(RowError(name, line, column, str(bad)))
                 ok = False
         raw_link = row[link_index].strip() if link_index >= 0 else ""
-        # Stored only as rebuilt from its handle and id (analytics.links).
+        # Stored only as rebuilt from its handle and id (analytics.content.links).
         parsed_link = parse_video_link(raw_link)
         handle = video_id = None
         link = ""

@@ -24,8 +24,8 @@ from analytics.models import (
     ScorecardRun,
     Source,
 )
-from analytics.services.scorecard_queue import BackgroundUnavailable
-from analytics.services.scorecard_runs import scorecard_run_start
+from analytics.scorecards.queue import BackgroundUnavailable
+from analytics.scorecards.runs import scorecard_run_start
 from analytics.writes import campaign_days_write, days_write
 from imports.parsers import (
     AUDIENCE_TABS,

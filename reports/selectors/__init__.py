@@ -2,7 +2,7 @@
 
 A period's figures, scores, grade and flags are the scorecard rules over other dates: the
 sums come from analytics' one aggregate (`windows_totals`, the window and the previous one
-in one statement, as a recompute reads them) and are scored by `analytics.rules.score`,
+in one statement, as a recompute reads them) and are scored by `analytics.scorecards.rules.score`,
 with the previous period's overall score for `declining`, exactly as a stored scorecard is.
 Nothing here computes a figure of its own. The checklist completion is strategy's
 (`practice_scores`, `weekly_progress`).

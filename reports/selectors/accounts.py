@@ -9,9 +9,9 @@ from decimal import Decimal
 from django.utils.safestring import SafeString
 
 from accounts.models import Account
-from analytics import rules
 from analytics.models import Scorecard, Video
-from analytics.services.scorecards import account_targets
+from analytics.scorecards import rules
+from analytics.scorecards.compute import account_targets
 from reports.periods import ReportPeriod
 from reports.selectors.daily import daily_charts, reviews, top_videos
 from reports.selectors.scores import (

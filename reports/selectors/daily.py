@@ -8,9 +8,9 @@ from decimal import Decimal
 from django.db.models import F, Sum
 from django.utils.safestring import SafeString
 
-from analytics import rules
+from analytics.content.videos import with_latest_figures
 from analytics.models import DailyMetric, Scorecard, Video
-from analytics.selectors.videos import with_latest_figures
+from analytics.scorecards import rules
 from reports import charts
 from reports.periods import ReportPeriod
 

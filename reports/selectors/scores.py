@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from accounts.models import Account
-from analytics import rules
-from analytics.selectors.totals import window_totals, windows_totals
-from analytics.services.scorecards import account_targets
+from analytics.scorecards import rules
+from analytics.scorecards.compute import account_targets
+from analytics.scorecards.totals import window_totals, windows_totals
 from reports.periods import PREVIOUS, ReportPeriod
 from strategy.selectors.overview import practice_scores
 

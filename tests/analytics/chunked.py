@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from accounts.models import Account, Kind, Team
 from analytics.models import DailyMetric, Scorecard
-from analytics.services.scorecards import COMPUTED_FIELDS, scorecards_compute
+from analytics.scorecards.compute import COMPUTED_FIELDS, scorecards_compute
 from tests.factories import AccountFactory
 
 END = date(2025, 3, 28)

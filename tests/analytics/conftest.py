@@ -22,7 +22,7 @@ from django.db import connection
 
 from accounts.models import Kind
 from analytics.models import ScorecardRun
-from analytics.services import scorecard_queue
+from analytics.scorecards import queue as scorecard_queue
 from config.celery import app as celery_app
 from tests.factories import AccountFactory
 

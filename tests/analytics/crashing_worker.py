@@ -22,7 +22,7 @@ __all__ = ["app"]
 
 @worker_process_init.connect
 def die_in_the_first_compute(**kwargs: Any) -> None:
-    from analytics.services import scorecards
+    from analytics.scorecards import compute as scorecards
 
     marker = Path(os.environ["PLAYBOOK_CRASH_MARKER"])
     compute = scorecards.scorecards_compute

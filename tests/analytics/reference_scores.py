@@ -7,8 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 from accounts.models import Account
-from analytics import rules
-from analytics.services.scorecards import account_targets
+from analytics.scorecards import rules
+from analytics.scorecards.compute import account_targets
 from tests.analytics import rules_reference
 from tests.analytics.test_window_totals import added_up
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
-from analytics import rules
-from analytics.rules import DEFAULT_TARGETS, OFFICIAL, Targets, Totals, score
+from analytics.scorecards import rules
+from analytics.scorecards.rules import DEFAULT_TARGETS, OFFICIAL, Targets, Totals, score
 
 # One target set for both kinds, so that tests comparing kinds only see the weights differ.
 EVEN_TARGETS = Targets(

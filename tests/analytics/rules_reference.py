@@ -1,7 +1,7 @@
 """The scorecard rules as they were before the recompute was made fast (commit 5f7494d).
 
 A frozen copy, kept only as the oracle of tests/analytics/test_rules_exactness.py: every
-step runs inside `localcontext`, with the plain operators, exactly as analytics/rules.py
+step runs inside `localcontext`, with the plain operators, exactly as analytics/scorecards/rules.py
 computed before its arithmetic was rewritten to call the context's methods directly.
 Nothing in the product imports it.
 """
@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 
-from analytics.rules import (
+from analytics.scorecards.rules import (
     AT_RISK,
     CONVERTING,
     DATA_GAP,

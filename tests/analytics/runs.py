@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from accounts.models import Account
 from analytics.models import DailyMetric, ScorecardRun
-from analytics.services.scorecard_runs import scorecard_run_create
+from analytics.scorecards.runs import scorecard_run_create
 
 END = date(2025, 3, 28)
 DEAD_BROKER = "redis://127.0.0.1:1/0"

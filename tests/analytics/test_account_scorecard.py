@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from analytics import rules
 from analytics.models import DailyMetric
+from analytics.scorecards import rules
 from tests.factories import ScorecardFactory
 
 pytestmark = pytest.mark.django_db

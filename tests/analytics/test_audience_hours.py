@@ -8,12 +8,12 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from analytics.models import FollowerActivity
-from analytics.selectors.audience import (
+from analytics.content.audience import (
     follower_activity,
     hours_not_yet_happened,
     near_best_runs,
 )
+from analytics.models import FollowerActivity
 from imports.services.imports import import_apply, import_preview
 from tests.imports.studio_files import ACTIVITY, studio_csv
 

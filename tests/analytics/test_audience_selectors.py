@@ -12,8 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analytics.models import AudienceShare, FollowerActivity
-from analytics.selectors.audience import (
+from analytics.content.audience import (
     audience_get,
     audience_shares,
     babel_locale,
@@ -21,6 +20,7 @@ from analytics.selectors.audience import (
     follower_activity,
     territory_name,
 )
+from analytics.models import AudienceShare, FollowerActivity
 
 # A Friday (ISO weekday 5).
 LATEST = date(2025, 3, 28)

@@ -10,10 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from analytics.content.video_marks import videos_classify
+from analytics.content.videos import content_mix
 from analytics.models import PromotionalMarkers, Video
-from analytics.selectors.videos import content_mix
-from analytics.selectors.windows import window_of
-from analytics.services.videos import videos_classify
+from analytics.scorecards.windows import window_of
 from tests.analytics.videos_data import make_video
 from tests.factories import ScorecardFactory
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.export import spreadsheet_safe
+from analytics.scorecards.export import spreadsheet_safe
 
 
 @pytest.mark.parametrize(

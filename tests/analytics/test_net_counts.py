@@ -15,9 +15,9 @@ import openpyxl
 import pytest
 
 from accounts.models import Kind
-from analytics import rules
 from analytics.models import DailyMetric, Scorecard
-from analytics.services.scorecards import scorecards_compute
+from analytics.scorecards import rules
+from analytics.scorecards.compute import scorecards_compute
 from imports.parsers import MetricRow, ParsedFile, parse
 from imports.services.imports import import_files
 from tests.factories import AccountFactory

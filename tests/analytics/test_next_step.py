@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from analytics import next_step as steps
 from analytics.models import DailyMetric
-from analytics.services.scorecards import scorecards_compute
+from analytics.scorecards import next_step as steps
+from analytics.scorecards.compute import scorecards_compute
 from strategy.models import ChecklistItem
 from strategy.services import templates_ensure
 

@@ -8,9 +8,14 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from analytics.content.video_marks import promotional_markers_save
 from analytics.models import PromotionalMarkers
-from analytics.promotion import DEFAULT_MARKERS, MAX_MARKER_LENGTH, MAX_MARKERS, team_markers
-from analytics.services.videos import promotional_markers_save
+from analytics.promotion import (
+    DEFAULT_MARKERS,
+    MAX_MARKER_LENGTH,
+    MAX_MARKERS,
+    team_markers,
+)
 from tests.analytics.videos_data import make_video
 
 pytestmark = pytest.mark.django_db

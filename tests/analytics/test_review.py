@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Kind
-from analytics import rules
 from analytics.models import Scorecard
+from analytics.scorecards import rules
 from strategy.models import Checklist, ChecklistItem
 from strategy.services import check_set, checklists_open_week
 from tests.factories import AccountFactory, ScorecardFactory, UserFactory
@@ -29,7 +29,7 @@ HTMX = {"HX-Request": "true", "HX-Target": "scorecards-table"}
 
 @pytest.fixture(autouse=True)
 def broker_up(monkeypatch) -> None:
-    monkeypatch.setattr("analytics.services.scorecard_queue.broker_available", lambda: True)
+    monkeypatch.setattr("analytics.scorecards.queue.broker_available", lambda: True)
 
 
 def url(team: str = "acme") -> str:

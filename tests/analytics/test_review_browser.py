@@ -26,7 +26,7 @@ SCATTER = "document.querySelector('[data-chart=scatter]')"
 @pytest.fixture
 def seeded(acme, acmecoffee, acme_deals, monkeypatch) -> None:
     # Whether Redis answers is not what this test is about.
-    monkeypatch.setattr("analytics.services.scorecard_queue.broker_available", lambda: True)
+    monkeypatch.setattr("analytics.scorecards.queue.broker_available", lambda: True)
     scores = {
         acmecoffee: ("92.0", "35.0", "80.6", "84.0", ""),
         acme_deals: ("40.0", "88.0", "73.6", "60.0", "no_paid_marketing"),

@@ -22,7 +22,7 @@ END = date(2025, 3, 28)
 
 @pytest.fixture(autouse=True)
 def broker_up(monkeypatch) -> None:
-    monkeypatch.setattr("analytics.services.scorecard_queue.broker_available", lambda: True)
+    monkeypatch.setattr("analytics.scorecards.queue.broker_available", lambda: True)
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Account, Kind
-from analytics.export import EXPORT_COLUMNS
 from analytics.models import Scorecard
+from analytics.scorecards.export import EXPORT_COLUMNS
 from strategy.models import Checklist
 from strategy.services import check_set
 from tests.factories import AccountFactory, ScorecardFactory
@@ -30,7 +30,7 @@ HTMX = {"HX-Request": "true", "HX-Target": "scorecards-table"}
 
 @pytest.fixture(autouse=True)
 def broker_up(monkeypatch) -> None:
-    monkeypatch.setattr("analytics.services.scorecard_queue.broker_available", lambda: True)
+    monkeypatch.setattr("analytics.scorecards.queue.broker_available", lambda: True)
 
 
 def url(team: str = "acme") -> str:

@@ -1,6 +1,6 @@
 """The fast scoring gives the very same results as the rules did before it, on random inputs.
 
-analytics.rules.score was rewritten for speed (the context's methods instead of a
+analytics.scorecards.rules.score was rewritten for speed (the context's methods instead of a
 `localcontext` per step, no intermediate objects). tests/analytics/rules_reference.py is the
 frozen earlier version; here hypothesis draws totals, targets, window lengths and previous
 scores, and every field of both results must be equal down to each Decimal's digits and
@@ -14,7 +14,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analytics import rules
+from analytics.scorecards import rules
 from tests.analytics import rules_reference
 
 COUNT = st.integers(min_value=0, max_value=10**12)

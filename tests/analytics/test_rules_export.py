@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from analytics.export import EXPORT_COLUMNS, export_value
-from analytics.rules import MARKETING, OFFICIAL
+from analytics.scorecards.export import EXPORT_COLUMNS, export_value
+from analytics.scorecards.rules import MARKETING, OFFICIAL
 from tests.analytics.rules_examples import MARKETING_TOTALS, score_of
 
 # Section 8: export.

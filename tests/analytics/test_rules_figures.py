@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from analytics import rules
-from analytics.rules import (
+from analytics.scorecards import rules
+from analytics.scorecards.rules import (
     EMPTY_TOTALS,
     figures,
     follower_growth,

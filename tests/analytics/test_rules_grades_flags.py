@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from analytics import rules
-from analytics.rules import (
+from analytics.scorecards import rules
+from analytics.scorecards.rules import (
     EMPTY_TOTALS,
     FLAG_EXPLANATIONS,
     FLAGS,

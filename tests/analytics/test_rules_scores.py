@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from analytics.rules import (
+from analytics.scorecards.rules import (
     DEFAULT_TARGETS,
     MARKETING,
     OFFICIAL,

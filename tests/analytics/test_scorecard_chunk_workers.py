@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analytics.models import ScorecardRun
-from analytics.services.scorecard_runs import (
+from analytics.scorecards.runs import (
     scorecard_run_start,
 )
 from tests.analytics.chunked import accounts_with_history, clean_run, stored_cards

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from accounts.models import Account
 from analytics.models import DailyMetric, Scorecard, ScorecardRun, ScorecardRunChunk
-from analytics.services import scorecard_runs, scorecards
-from analytics.services.scorecard_runs import (
+from analytics.scorecards import compute as scorecards
+from analytics.scorecards import runs as scorecard_runs
+from analytics.scorecards.runs import (
     scorecard_chunk_execute,
     scorecard_run_create,
     scorecard_run_execute,

@@ -14,8 +14,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Account
-from analytics.export import EXPORT_COLUMNS
 from analytics.models import DailyMetric, Scorecard, ScorecardRun
+from analytics.scorecards.export import EXPORT_COLUMNS
 from lib.dates import yesterday
 from tests.analytics.conftest import BASE_DIR, Broker, subprocess_database_url
 

@@ -17,9 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Account, Kind
-from analytics import rules
 from analytics.models import DailyMetric, Scorecard
-from analytics.services.scorecards import scorecards_compute
+from analytics.scorecards import rules
+from analytics.scorecards.compute import scorecards_compute
 from tests.factories import AccountFactory
 
 END = date(2025, 3, 28)

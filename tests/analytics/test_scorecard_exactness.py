@@ -14,9 +14,9 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 import pytest
 
 from accounts.models import Account
-from analytics import rules
 from analytics.models import DailyMetric, Scorecard
-from analytics.services.scorecards import scorecards_compute
+from analytics.scorecards import rules
+from analytics.scorecards.compute import scorecards_compute
 from tests.analytics.chunked import END, accounts_with_history
 from tests.analytics.reference_scores import reference_score
 

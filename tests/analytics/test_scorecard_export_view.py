@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from analytics.export import EXPORT_COLUMNS
+from analytics.scorecards.export import EXPORT_COLUMNS
 from tests.factories import ScorecardFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_it_exports_only_a_managers_accounts(login, bob, cards) -> None:
 def test_it_is_linked_from_the_table_with_the_current_filters(
     login, alice, cards, monkeypatch
 ) -> None:
-    monkeypatch.setattr("analytics.services.scorecard_queue.broker_available", lambda: True)
+    monkeypatch.setattr("analytics.scorecards.queue.broker_available", lambda: True)
     html = (
         login(alice)
         .get(

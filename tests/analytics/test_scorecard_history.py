@@ -10,10 +10,10 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 import pytest
 
 from accounts.models import Account
-from analytics import rules
 from analytics.models import DailyMetric, Scorecard
-from analytics.services.scorecard_history import scorecards_history, week_ends
-from analytics.services.scorecards import COMPUTED_FIELDS, scorecards_compute
+from analytics.scorecards import rules
+from analytics.scorecards.compute import COMPUTED_FIELDS, scorecards_compute
+from analytics.scorecards.history import scorecards_history, week_ends
 from tests.analytics.chunked import END, accounts_with_history
 from tests.analytics.reference_scores import reference_score
 from tests.analytics.test_window_totals import added_up
@@ -120,7 +120,7 @@ def test_it_agrees_with_a_single_window_recompute_and_keeps_reviews(acme, alice)
 
 def test_a_year_of_studio_history_gives_weekly_scorecards_for_the_whole_year(acme, broker) -> None:
     from accounts.models import Kind
-    from analytics.services.scorecard_runs import scorecard_run_execute
+    from analytics.scorecards.runs import scorecard_run_execute
     from imports.services.imports import import_files
     from tests.factories import AccountFactory
     from tests.imports.studio_files import HISTORY, OVERVIEW, studio_csv, zipped

@@ -8,7 +8,7 @@ import pytest
 
 from accounts.models import Kind
 from analytics.models import DailyMetric, FollowerActivity, Scorecard, Video, ViewerDay
-from analytics.services.scorecards import scorecards_compute
+from analytics.scorecards.compute import scorecards_compute
 from imports.services.imports import import_files
 from tests.factories import AccountFactory
 from tests.imports.studio_files import (

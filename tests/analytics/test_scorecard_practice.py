@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from analytics.evidence import evidence_days_changed
 from analytics.models import DailyMetric
-from analytics.selectors.practice import (
+from analytics.review.practice import (
     NO_CHECKLIST,
     NO_METRICS,
     NO_SPEND,
@@ -27,7 +27,7 @@ from analytics.selectors.practice import (
     practice_score,
     weekly_outcomes,
 )
-from analytics.selectors.windows import window_of
+from analytics.scorecards.windows import window_of
 from lib.dates import this_week
 from strategy.models import Checklist
 from strategy.services import check_set

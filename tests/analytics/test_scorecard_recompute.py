@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analytics.models import DailyMetric, Scorecard, ScorecardRun
-from analytics.services.scorecard_queue import BackgroundUnavailable
+from analytics.scorecards.queue import BackgroundUnavailable
 from tests.factories import ScorecardFactory, ScorecardRunFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,14 +42,14 @@ def started(monkeypatch, acme) -> list[dict]:
             team=kwargs["team"], end=kwargs["end"], days=list(kwargs["days"])
         )
 
-    monkeypatch.setattr("analytics.services.scorecard_queue.broker_available", lambda: True)
-    monkeypatch.setattr("analytics.services.scorecard_runs.scorecard_run_start", start)
+    monkeypatch.setattr("analytics.scorecards.queue.broker_available", lambda: True)
+    monkeypatch.setattr("analytics.scorecards.runs.scorecard_run_start", start)
     return calls
 
 
 @pytest.fixture
 def broker_down(monkeypatch) -> None:
-    monkeypatch.setattr("analytics.services.scorecard_queue.broker_available", lambda: False)
+    monkeypatch.setattr("analytics.scorecards.queue.broker_available", lambda: False)
 
 
 def test_it_requires_login(client, acme) -> None:
@@ -99,8 +99,8 @@ def test_it_refreshes_the_table_at_once_when_the_run_finished_eagerly(
     def start(**kwargs) -> ScorecardRun:
         return ScorecardRunFactory(team=acme, status=ScorecardRun.Status.DONE, done=2, total=2)
 
-    monkeypatch.setattr("analytics.services.scorecard_queue.broker_available", lambda: True)
-    monkeypatch.setattr("analytics.services.scorecard_runs.scorecard_run_start", start)
+    monkeypatch.setattr("analytics.scorecards.queue.broker_available", lambda: True)
+    monkeypatch.setattr("analytics.scorecards.runs.scorecard_run_start", start)
     response = login(alice).post(
         recompute_url(), {"days": "28", "end": "2025-03-28"}, headers={"HX-Request": "true"}
     )
@@ -200,8 +200,8 @@ def test_it_says_so_when_redis_goes_down_at_the_click(
     def start(**kwargs) -> ScorecardRun:
         raise BackgroundUnavailable()
 
-    monkeypatch.setattr("analytics.services.scorecard_queue.broker_available", lambda: True)
-    monkeypatch.setattr("analytics.services.scorecard_runs.scorecard_run_start", start)
+    monkeypatch.setattr("analytics.scorecards.queue.broker_available", lambda: True)
+    monkeypatch.setattr("analytics.scorecards.runs.scorecard_run_start", start)
     data = {"days": "28", "end": "2025-03-28"}
     response = login(alice).post(recompute_url(), data, headers={"HX-Request": "true"})
     assert response.status_code == 200

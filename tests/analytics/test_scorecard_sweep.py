@@ -10,11 +10,11 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from analytics.models import ScorecardRun
-from analytics.services import scorecard_queue
-from analytics.services.scorecard_queue import (
+from analytics.scorecards import queue as scorecard_queue
+from analytics.scorecards.queue import (
     BackgroundUnavailable,
 )
-from analytics.services.scorecard_runs import (
+from analytics.scorecards.runs import (
     scorecard_run_create,
     scorecard_run_start,
 )

@@ -15,14 +15,16 @@ from kombu.exceptions import OperationalError
 
 from accounts.models import Account
 from analytics.models import DailyMetric, Scorecard, ScorecardRun
-from analytics.services import scorecard_queue, scorecard_runs, scorecards
-from analytics.services.scorecard_queue import (
+from analytics.scorecards import compute as scorecards
+from analytics.scorecards import queue as scorecard_queue
+from analytics.scorecards import runs as scorecard_runs
+from analytics.scorecards.queue import (
     UNAVAILABLE_MESSAGE,
     WAITING_MESSAGE,
     BackgroundUnavailable,
     broker_available,
 )
-from analytics.services.scorecard_runs import (
+from analytics.scorecards.runs import (
     scorecard_run_create,
     scorecard_run_execute,
     scorecard_run_start,

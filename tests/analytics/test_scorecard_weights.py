@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Kind
-from analytics import rules
+from analytics.scorecards import rules
 from tests.factories import ScorecardFactory
 
 pytestmark = pytest.mark.django_db

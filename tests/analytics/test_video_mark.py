@@ -9,8 +9,8 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from analytics.content.video_marks import video_mark
 from analytics.models import Video
-from analytics.services.videos import video_mark
 from tests.analytics.videos_data import make_video
 
 pytestmark = pytest.mark.django_db

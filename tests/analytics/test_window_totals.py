@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Account
-from analytics import rules
 from analytics.models import DailyMetric
-from analytics.selectors.totals import window_totals, windows_totals, windows_totals_stream
+from analytics.scorecards import rules
+from analytics.scorecards.totals import window_totals, windows_totals, windows_totals_stream
 from tests.analytics.chunked import END, accounts_with_history
 
 pytestmark = pytest.mark.django_db

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from analytics.content.audience import activity_source
 from analytics.fields import METRIC_FIELDS
 from analytics.models import (
     AudienceShare,
@@ -21,7 +22,6 @@ from analytics.models import (
     VideoSnapshot,
     ViewerDay,
 )
-from analytics.selectors.audience import activity_source
 from analytics.writes import (
     audience_shares_write,
     campaign_days_write,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from accounts.models import Account
+from analytics.content.video_marks import videos_classify
 from analytics.models import Video, VideoSnapshot
-from analytics.services.videos import videos_classify
 
 # (day, views, likes, comments, shares)
 Snapshot = tuple[date, int, int, int, int]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.export import EXPORT_COLUMNS
+from analytics.scorecards.export import EXPORT_COLUMNS
 from tests.api.conftest import END
 
 pytestmark = pytest.mark.django_db

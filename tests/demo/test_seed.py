@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.db.models import Count, F, Max, Min, Sum
 
 from accounts.models import Account, Membership
-from analytics import rules
 from analytics.models import DailyMetric, Scorecard, ScorecardRun
+from analytics.scorecards import rules
 from demo.team import DEMO_ACCOUNTS, DEMO_DAYS, DEMO_WINDOWS, demo_metrics
 from lib.dates import yesterday
 

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 
 from analytics.models import ScorecardRun
-from analytics.services import scorecard_queue
+from analytics.scorecards import queue as scorecard_queue
 from config.celery import app as celery_app
 from tests.analytics.conftest import subprocess_database_url
 from tests.faults.services import BASE_DIR, RedisServer, django_env, stop_process_group

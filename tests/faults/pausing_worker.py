@@ -29,7 +29,7 @@ app.conf.broker_transport_options = {
 
 @task_prerun.connect
 def pause_in_the_middle(**kwargs: Any) -> None:
-    from analytics.services import scorecards
+    from analytics.scorecards import compute as scorecards
 
     marker = os.environ.get("PLAYBOOK_PAUSE_MARKER")
     if not marker or getattr(scorecards, "pausing", False):

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from analytics.models import DailyMetric, Scorecard, ScorecardRun
-from analytics.services import scorecard_queue
+from analytics.scorecards import queue as scorecard_queue
 from imports.models import ImportRun
 from imports.services import imports
 from tests import test_access_matrix as matrix

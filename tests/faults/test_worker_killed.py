@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from accounts.models import Account, Kind, Team
 from analytics.models import DailyMetric, Scorecard, ScorecardRun
-from analytics.services.scorecard_runs import (
+from analytics.scorecards.compute import COMPUTED_FIELDS
+from analytics.scorecards.runs import (
     scorecard_run_create,
     scorecard_run_execute,
     scorecard_run_start,
 )
-from analytics.services.scorecards import COMPUTED_FIELDS
 from tests.factories import AccountFactory
 from tests.faults.services import wait_until
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Kind
 from analytics.models import DailyMetric, Scorecard, ScorecardRun
-from analytics.services.scorecard_runs import scorecard_run_execute
+from analytics.scorecards.runs import scorecard_run_execute
 from imports.models import ImportRun
 from tests.browser import browser_page, log_in, screenshot
 from tests.factories import AccountFactory

@@ -9,7 +9,7 @@ import pytest
 from django.test import override_settings
 
 from analytics.models import DailyMetric, ScorecardRun
-from analytics.services import scorecard_queue
+from analytics.scorecards import queue as scorecard_queue
 from imports.models import ImportFile, ImportRun
 from imports.services import imports
 from imports.services.imports import (

@@ -283,7 +283,7 @@ def test_it_refuses_negatives_even_where_net_daily_counts_are_read(
 
 @pytest.mark.django_db
 def test_it_records_who_imported_the_follower_activity_and_studios_days(acme, official, bob):
-    from analytics.selectors.audience import activity_source
+    from analytics.content.audience import activity_source
 
     files = [("Followers.zip", followers_zip())]
     assert run(acme, files, account=official, dry_run=True).ok

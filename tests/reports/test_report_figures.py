@@ -14,8 +14,8 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Account
-from analytics import rules
 from analytics.models import DailyMetric
+from analytics.scorecards import rules
 from reports.periods import PREVIOUS, YEAR, ReportPeriod, year_earlier
 from reports.selectors.scores import period_scores
 from tests.analytics.chunked import END, accounts_with_history

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from analytics.models import ScorecardRun
-from analytics.services.scorecard_runs import scorecard_run_create
+from analytics.scorecards.runs import scorecard_run_create
 from lib import dates
 from strategy.models import Check
 from tests.factories import ScorecardFactory

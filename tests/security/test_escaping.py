@@ -17,7 +17,7 @@ from django.utils.html import escape
 
 from accounts.models import Team
 from analytics.models import Campaign, Scorecard, Video
-from analytics.services.reviews import scorecard_mark_reviewed
+from analytics.review.marks import scorecard_mark_reviewed
 from imports.models import ImportRun
 from strategy.models import Practice
 from strategy.services import check_note_set, item_create

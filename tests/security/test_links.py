@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from analytics.links import canonical_link, parse_video_link
+from analytics.content.links import canonical_link, parse_video_link
 from analytics.models import Video
 from tests.factories import AccountFactory
 from tests.imports.import_service_files import run

@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Membership, Role
-from analytics.forms import RecomputeForm
+from analytics.review.forms import RecomputeForm
 from imports.models import ImportRun
 from imports.services.imports import import_preview
 from strategy.models import ChecklistItem
@@ -72,7 +72,7 @@ def test_a_review(monkeypatch, login, alice, acme, acmecoffee) -> None:
     card = ScorecardFactory(account=acmecoffee)
     revoking(
         monkeypatch,
-        "analytics.selectors.account_scorecard.scorecard_get",
+        "analytics.review.scorecard.scorecard_get",
         lambda: demote(alice, acme),
     )
     url = reverse(
@@ -87,8 +87,8 @@ def test_a_recompute(monkeypatch, login, alice, acme) -> None:
             demote(alice, acme)
             return super().is_valid()
 
-    monkeypatch.setattr("analytics.views.review.RecomputeForm", RevokingForm)
-    monkeypatch.setattr("analytics.services.scorecard_queue.broker_available", lambda: True)
+    monkeypatch.setattr("analytics.review.views.RecomputeForm", RevokingForm)
+    monkeypatch.setattr("analytics.scorecards.queue.broker_available", lambda: True)
     url = reverse("analytics:scorecard-recompute", args=["acme"])
     post_refused(login(alice), url, {"days": "28", "end": "2025-03-28"})
 

@@ -13,10 +13,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from analytics.content.video_marks import promotional_markers_save, videos_classify
 from analytics.fields import MAX_TITLE_CHARS
 from analytics.models import PromotionalMarkers, Video
 from analytics.promotion import MAX_MARKER_LENGTH, MAX_MARKERS, Matcher
-from analytics.services.videos import promotional_markers_save, videos_classify
 from tests.factories import AccountFactory
 from tests.imports.import_service_files import run
 

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Account, Kind
+from analytics.content.video_marks import videos_classify
 from analytics.evidence import (
     promotional_one_in_five,
     promotional_one_in_five_weeks,
@@ -19,7 +20,6 @@ from analytics.evidence import (
     three_videos_weeks,
 )
 from analytics.models import PromotionalMarkers, Video
-from analytics.services.videos import videos_classify
 from strategy import evidence
 from strategy.models import Checklist
 from strategy.selectors import checklist_states

@@ -14,8 +14,8 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import Account, Kind
 from accounts.services import account_update
+from analytics.content.video_marks import promotional_markers_save, video_mark, videos_classify
 from analytics.models import Video
-from analytics.services.videos import promotional_markers_save, video_mark, videos_classify
 from imports.services.imports import import_files
 from strategy.models import Cadence, Checklist, ChecklistItem, WeekPractice
 from strategy.practice_figures import practice_refresh

@@ -11,8 +11,8 @@ from analytics.management.commands._scorecards import (
     window_days,
 )
 from analytics.models import ScorecardRun
-from analytics.services.scorecard_queue import BackgroundUnavailable
-from analytics.services.scorecard_runs import (
+from analytics.scorecards.queue import BackgroundUnavailable
+from analytics.scorecards.runs import (
     scorecard_run_create,
     scorecard_run_execute,
     scorecard_run_start,

@@ -5,8 +5,6 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from analytics import rules
-from analytics.export import write_csv
 from analytics.management.commands._scorecards import (
     ScorecardCommand,
     end_date,
@@ -14,6 +12,8 @@ from analytics.management.commands._scorecards import (
     window_days,
 )
 from analytics.models import Scorecard
+from analytics.scorecards import rules
+from analytics.scorecards.export import write_csv
 
 DEFAULT_DAYS = "28"
 

@@ -6,8 +6,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import Account, Team, normalize_handle
-from analytics.selectors.videos import video_export_rows
-from analytics.video_csv import write_csv
+from analytics.content.video_csv import write_csv
+from analytics.content.videos import video_export_rows
 
 
 class Command(BaseCommand):

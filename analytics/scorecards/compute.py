@@ -1,11 +1,11 @@
 """Computing scorecards: the figures of any number of accounts, scored and stored at once.
 
 The computation is set-based: for any number of accounts, the figures come from one
-aggregate query over the window and the previous window (analytics.selectors.totals),
-whose rows stream in while the pure rules (analytics.rules.score_values) score each
+aggregate query over the window and the previous window (analytics.scorecards.totals),
+whose rows stream in while the pure rules (analytics.scorecards.rules.score_values) score each
 account in Python, and one upsert stores the results (on PostgreSQL the scored rows go
 by COPY into a temporary table, merged by one INSERT ... ON CONFLICT). The runs that do
-this in the background are in analytics.services.scorecard_runs.
+this in the background are in analytics.scorecards.runs.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import TARGET_FIELDS, Account
-from analytics import rules
 from analytics.models import Scorecard
-from analytics.selectors.totals import windows_totals_stream
+from analytics.scorecards import rules
+from analytics.scorecards.totals import windows_totals_stream
 from lib.dates import end_error
 from lib.pg import copy_line, copy_upsert
 

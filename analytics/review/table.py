@@ -19,8 +19,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import F, OuterRef, QuerySet
 
 from analytics.models import Scorecard
-from analytics.selectors.review import PRACTICE_SORT, UnscoredRow, last_data_day
-from analytics.selectors.windows import Window
+from analytics.review.rows import PRACTICE_SORT, UnscoredRow, last_data_day
+from analytics.scorecards.windows import Window
 from strategy.selectors import Progress, practice_progress, practice_share_order, practice_sums
 
 

@@ -8,16 +8,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import F, Max, Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Account, Membership
 from accounts.selectors import handle_is_valid
-from analytics import rules
 from analytics.models import DailyMetric, Scorecard, ScorecardRun
-from analytics.selectors.windows import DEFAULT_DAYS, Window
-from analytics.services.scorecards import account_targets
+from analytics.scorecards import rules
+from analytics.scorecards.compute import account_targets
+from analytics.scorecards.windows import DEFAULT_DAYS, Window
 from lib.dates import yesterday
 
 HISTORY_LENGTH = 20
@@ -78,11 +78,6 @@ def scorecard_with_history(
     if card is None and not covered:
         card = scorecard_find(account=account, days=days, end=end)
     return end, card, history
-
-
-def account_default_end(*, account: Account, days: int) -> date:
-    latest = account.scorecards.filter(days=days).aggregate(latest=Max("period_end"))["latest"]
-    return latest or yesterday()
 
 
 @dataclass(frozen=True)

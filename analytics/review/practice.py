@@ -18,7 +18,7 @@ from django.db.models.functions import TruncWeek
 
 from accounts.models import Account, Kind
 from analytics.models import DailyMetric
-from analytics.selectors.windows import Window
+from analytics.scorecards.windows import Window
 from lib.dates import this_week
 from strategy.periods import weeks_back, weeks_overlapping
 from strategy.selectors import Progress, practice_scores, weekly_completion, weekly_progress

@@ -1,7 +1,7 @@
 """Weekly history: the scorecards of every week's end (Sunday) over a range of days.
 
 Computed from running sums over the days, each daily row read once, and scored and
-stored exactly as analytics.services.scorecards does for one window (the same row
+stored exactly as analytics.scorecards.compute does for one window (the same row
 builder and upsert), so a history scorecard equals a recompute of its window.
 """
 
@@ -19,9 +19,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Account
-from analytics import rules
-from analytics.selectors.totals import daily_rows, followers_before
-from analytics.services.scorecards import (
+from analytics.scorecards import rules
+from analytics.scorecards.compute import (
     _TARGET_NAMES,
     ComputeResult,
     _scorecard_row,
@@ -29,6 +28,7 @@ from analytics.services.scorecards import (
     _upsert,
     check_end,
 )
+from analytics.scorecards.totals import daily_rows, followers_before
 from lib.dates import yesterday
 from lib.pg import copy_line
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 
-from analytics.rule_terms import (  # noqa: F401  (the rules speak these words)
+from analytics.scorecards.terms import (  # noqa: F401  (the rules speak these words)
     AT_RISK,
     CONVERTING,
     DATA_GAP,

@@ -6,9 +6,9 @@ from typing import Any
 
 from django import forms
 
-from analytics.forms import WindowForm
+from analytics.content.videos import DEFAULT_SORT, SORT_CHOICES
 from analytics.promotion import MAX_MARKER_LENGTH, MAX_MARKERS, fold
-from analytics.selectors.videos import DEFAULT_SORT, SORT_CHOICES
+from analytics.scorecards.windows import WindowForm
 from lib.forms import StyledFormMixin
 
 # What a person may say about a video, and what it means for promotional_mark.

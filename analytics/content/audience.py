@@ -26,7 +26,7 @@ from django.utils.translation import to_locale
 
 from accounts.models import Account
 from analytics.models import AudienceShare, FollowerActivity, FollowerActivityImport, ViewerDay
-from analytics.selectors.windows import Window
+from analytics.scorecards.windows import Window
 
 # The heatmap covers the 28 days ending on the latest day with activity data.
 ACTIVITY_DAYS = 28

@@ -10,8 +10,8 @@ import csv
 from collections.abc import Iterable
 from typing import TextIO
 
-from analytics.export import export_value, spreadsheet_safe
-from analytics.selectors.videos import ExportRow, engagement_rate
+from analytics.content.videos import ExportRow, engagement_rate
+from analytics.scorecards.export import export_value, spreadsheet_safe
 
 COLUMNS = (
     "handle",

@@ -3,8 +3,8 @@
 A run records who asked, its progress and the accounts that could not be scored; the
 Celery task `analytics.tasks.recompute_scorecards` only calls `scorecard_run_execute`, and
 a big run is spread over chunks (ScorecardRunChunk) that workers take one by one. The
-scoring itself is analytics.services.scorecards; handing work to the broker is
-analytics.services.scorecard_queue.
+scoring itself is analytics.scorecards.compute; handing work to the broker is
+analytics.scorecards.queue.
 """
 
 from __future__ import annotations
@@ -26,13 +26,15 @@ from django.utils import timezone
 from accounts.models import Account, Team
 from analytics.evidence import evidence_days_changed
 from analytics.models import ScorecardRun, ScorecardRunChunk
-from analytics.services import scorecard_history, scorecard_queue, scorecards
-from analytics.services.scorecard_queue import (
+from analytics.scorecards import compute as scorecards
+from analytics.scorecards import history as scorecard_history
+from analytics.scorecards import queue as scorecard_queue
+from analytics.scorecards.compute import check_end
+from analytics.scorecards.queue import (
     BackgroundUnavailable,
     enqueue_chunks,
     enqueue_run,
 )
-from analytics.services.scorecards import check_end
 from analytics.signals import scorecard_run_done
 from lib.dates import yesterday
 

@@ -1,7 +1,7 @@
 """Scorecards as the rows of docs/scoring.md, "Exports" (the command and the CSV view).
 
 The columns and how each cell is written are here; the figures themselves come from
-analytics.rules. Like the rules, nothing here needs the database.
+analytics.scorecards.rules. Like the rules, nothing here needs the database.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, TextIO
 
-from analytics import rules
+from analytics.scorecards import rules
 
 if TYPE_CHECKING:
     from analytics.models import Scorecard

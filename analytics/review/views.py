@@ -18,13 +18,16 @@ from django_htmx.http import HttpResponseStopPolling, trigger_client_event
 
 from accounts.access import rights_held, team_view
 from accounts.models import Membership
-from analytics import export
-from analytics.forms import BulkReviewForm, RecomputeForm, ReviewForm, ScorecardFilterForm
 from analytics.models import ScorecardRun
-from analytics.selectors import account_scorecard, review_table, windows
-from analytics.selectors import review as selectors
-from analytics.services import reviews, scorecard_queue, scorecard_runs
-from analytics.views.scorecard import scorecard_context
+from analytics.review import marks as reviews
+from analytics.review import rows as selectors
+from analytics.review import scorecard as account_scorecard
+from analytics.review import table as review_table
+from analytics.review.forms import BulkReviewForm, RecomputeForm, ReviewForm, ScorecardFilterForm
+from analytics.review.scorecard_views import scorecard_context
+from analytics.scorecards import export, windows
+from analytics.scorecards import queue as scorecard_queue
+from analytics.scorecards import runs as scorecard_runs
 from lib.htmx import render_partial_for_target
 
 SCORECARDS_PER_PAGE = 25

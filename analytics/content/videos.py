@@ -25,7 +25,7 @@ from django.http import Http404
 
 from accounts.models import Account, Team
 from analytics.models import Video, VideoSnapshot
-from analytics.selectors.windows import Window
+from analytics.scorecards.windows import Window
 
 # How many videos the Content page calls the top and the bottom of a window.
 TOP_COUNT = 3

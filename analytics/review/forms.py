@@ -7,43 +7,14 @@ from typing import Any
 from django import forms
 
 from accounts.models import Kind
-from analytics import rules
-from analytics.selectors.review import DEFAULT_SORT, SORT_COLUMNS
-from analytics.selectors.windows import DEFAULT_DAYS
+from analytics.review.rows import DEFAULT_SORT, SORT_COLUMNS
+from analytics.scorecards import rules
+from analytics.scorecards.windows import WINDOW_CHOICES, WindowForm
 from lib.dates import validate_end
-from lib.forms import StyledFormMixin
-
-WINDOW_DAYS = (7, 28, 90)
-WINDOW_CHOICES = [(days, f"{days} days") for days in WINDOW_DAYS]
 
 SORT_CHOICES = [(name, name) for name in SORT_COLUMNS] + [
     (f"-{name}", f"-{name}") for name in SORT_COLUMNS
 ]
-
-
-class WindowForm(StyledFormMixin, forms.Form):
-    """The period a page shows: a length in days and the last day."""
-
-    days = forms.TypedChoiceField(
-        label="Period", choices=WINDOW_CHOICES, coerce=int, required=False, empty_value=None
-    )
-    end = forms.DateField(
-        label="Ending on",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        validators=[validate_end],
-    )
-
-    def window_values(self) -> tuple[int, Any]:
-        """(days, end) from valid input; end is None when the page should choose it."""
-        # cleaned_data keeps only the valid fields, so a bad value falls back to the default.
-        self.is_valid()
-        return self.cleaned_data.get("days") or DEFAULT_DAYS, self.cleaned_data.get("end")
-
-    def window_error(self) -> str:
-        """Why the end asked for is not used (the page shows its default period instead)."""
-        self.is_valid()
-        return " ".join(self.errors.get("end", []))
 
 
 class ScorecardFilterForm(WindowForm):

@@ -1,12 +1,12 @@
-"""The next step of a scorecard (analytics.next_step) with the checklist item behind it."""
+"""The next step of a scorecard (scorecards.next_step) with the checklist item behind it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analytics import next_step as steps
 from analytics.models import Scorecard
-from analytics.selectors.account_scorecard import FigureRow
+from analytics.review.scorecard import FigureRow
+from analytics.scorecards import next_step as steps
 from lib.dates import this_week
 from strategy.models import ChecklistItem
 

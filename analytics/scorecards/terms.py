@@ -1,5 +1,5 @@
 """The words of the scorecard rules (docs/scoring.md): kinds, targets, periods, totals, figures,
-scores, flags, grades and quadrants, with their labels. Like analytics.rules, which
+scores, flags, grades and quadrants, with their labels. Like analytics.scorecards.rules, which
 computes with them, it imports nothing from Django.
 """
 
@@ -76,7 +76,7 @@ class Totals:
 def sums_of(totals: Totals) -> tuple:
     """The values of `totals` as a plain tuple, in the order of its fields.
 
-    A recompute hands the rules its sums in this form (`analytics.rules.score_values`),
+    A recompute hands the rules its sums in this form (`analytics.scorecards.rules.score_values`),
     which costs less than building a `Totals` for each account and window.
     """
     return (

@@ -1,4 +1,4 @@
-"""What to fix first on a scorecard: plain rules, no ORM (like analytics.rules).
+"""What to fix first on a scorecard: plain rules, no ORM (like analytics.scorecards.rules).
 
 The first of these that applies names the next step:
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from analytics.rule_terms import DATA_GAP, MARKETING, NO_DATA, NO_PAID_MARKETING, OFFICIAL
+from analytics.scorecards.terms import DATA_GAP, MARKETING, NO_DATA, NO_PAID_MARKETING, OFFICIAL
 
 IMPORT_ALL = "import_all"
 IMPORT_GAP = "import_gap"

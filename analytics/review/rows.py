@@ -29,9 +29,9 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Account, Membership
 from accounts.selectors import handle_is_valid
-from analytics import rules
 from analytics.models import DailyMetric, Scorecard, ScorecardRun
-from analytics.selectors.windows import Window
+from analytics.scorecards import rules
+from analytics.scorecards.windows import Window
 from lib.dates import yesterday
 
 # Sortable columns of the review table: the URL's name for each and what it orders by.
@@ -51,7 +51,7 @@ SORT_EXPRESSIONS: dict[str, object] = {
 }
 DEFAULT_SORT = "handle"
 # The practice score is a sum over strategy's stored weekly figures, not a column of the
-# scorecard: analytics.selectors.review_table annotates and sorts by it.
+# scorecard: analytics.review.table annotates and sorts by it.
 PRACTICE_SORT = "practice"
 SORT_COLUMNS = (*SORT_EXPRESSIONS, PRACTICE_SORT)
 

@@ -16,12 +16,12 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.access import team_view
 from accounts.models import Account, Membership
 from accounts.selectors import account_get
-from analytics import video_csv
-from analytics.forms_videos import PromotionalMarkersForm, VideoListForm, VideoMarkForm
+from analytics.content import video_csv
+from analytics.content import video_marks as services
+from analytics.content import videos as selectors
+from analytics.content.forms import PromotionalMarkersForm, VideoListForm, VideoMarkForm
 from analytics.promotion import DEFAULT_MARKERS, team_markers
-from analytics.selectors import account_scorecard, windows
-from analytics.selectors import videos as selectors
-from analytics.services import videos as services
+from analytics.scorecards import windows
 from lib.htmx import render_partial_for_target
 
 VIDEOS_PER_PAGE = 25
@@ -44,7 +44,7 @@ def video_list(request: HttpRequest, membership: Membership, handle: str) -> Htt
     form = VideoListForm(request.GET)
     days, end = form.window_values()
     if end is None:
-        end = account_scorecard.account_default_end(account=account, days=days)
+        end = windows.account_default_end(account=account, days=days)
     window = windows.window_of(end=end, days=days)
     sort = form.sort_value()
     page = Paginator(selectors.video_list(account=account, sort=sort), VIDEOS_PER_PAGE).get_page(

@@ -27,8 +27,8 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from accounts.models import Account
-from analytics import rules
 from analytics.models import DailyMetric
+from analytics.scorecards import rules
 
 _ZERO_MONEY = Decimal("0.00")
 # Rows per batch when `windows_totals_stream` streams its statement (libpq 17 or later can

@@ -14,9 +14,12 @@ from django.views.decorators.http import require_GET
 from accounts.access import team_view
 from accounts.models import Account, Membership
 from accounts.selectors import account_get
-from analytics.forms import WindowForm
-from analytics.selectors import account_scorecard as selectors
-from analytics.selectors import audience, next_step, practice, windows
+from analytics.content import audience
+from analytics.review import next_step_item as next_step
+from analytics.review import practice
+from analytics.review import scorecard as selectors
+from analytics.scorecards import windows
+from analytics.scorecards.windows import WindowForm
 
 
 @require_GET

@@ -1,0 +1,67 @@
+"""The window of days a scorecard covers, shared by every reader of a period's figures:
+its default end for an account, and the form of the pages that show one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.db.models import Max
+
+from accounts.models import Account
+from analytics.scorecards import rules
+from lib.dates import validate_end, yesterday
+from lib.forms import StyledFormMixin
+
+DEFAULT_DAYS = 28
+WINDOW_DAYS = (7, 28, 90)
+WINDOW_CHOICES = [(days, f"{days} days") for days in WINDOW_DAYS]
+
+
+@dataclass(frozen=True)
+class Window:
+    days: int
+    start: date
+    end: date
+
+    @property
+    def previous(self) -> Window:
+        start, end = rules.previous_period(self.end, self.days)
+        return Window(days=self.days, start=start, end=end)
+
+
+def window_of(*, end: date, days: int) -> Window:
+    start, end = rules.period(end, days)
+    return Window(days=days, start=start, end=end)
+
+
+def account_default_end(*, account: Account, days: int) -> date:
+    latest = account.scorecards.filter(days=days).aggregate(latest=Max("period_end"))["latest"]
+    return latest or yesterday()
+
+
+class WindowForm(StyledFormMixin, forms.Form):
+    """The period a page shows: a length in days and the last day."""
+
+    days = forms.TypedChoiceField(
+        label="Period", choices=WINDOW_CHOICES, coerce=int, required=False, empty_value=None
+    )
+    end = forms.DateField(
+        label="Ending on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_end],
+    )
+
+    def window_values(self) -> tuple[int, Any]:
+        """(days, end) from valid input; end is None when the page should choose it."""
+        # cleaned_data keeps only the valid fields, so a bad value falls back to the default.
+        self.is_valid()
+        return self.cleaned_data.get("days") or DEFAULT_DAYS, self.cleaned_data.get("end")
+
+    def window_error(self) -> str:
+        """Why the end asked for is not used (the page shows its default period instead)."""
+        self.is_valid()
+        return " ".join(self.errors.get("end", []))
