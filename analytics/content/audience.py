@@ -66,6 +66,16 @@ class Shares:
     rows: list[Share]
 
 
+def mean_of(total: int, rows: int) -> Fraction | None:
+    """The exact mean of `rows` rows adding up to `total`; None without rows."""
+    return Fraction(total, rows) if rows else None
+
+
+def round_half_up(mean: Fraction | None) -> int | None:
+    """A mean to the nearest whole follower, halves up (means are never negative)."""
+    return None if mean is None else int((mean * 2 + 1) // 2)
+
+
 @dataclass(frozen=True)
 class HeatCell:
     weekday: int
@@ -76,13 +86,11 @@ class HeatCell:
 
     @property
     def mean(self) -> Fraction | None:
-        return Fraction(self.total, self.rows) if self.rows else None
+        return mean_of(self.total, self.rows)
 
     @property
     def rounded(self) -> int | None:
-        """The mean to the nearest whole follower, halves up (means are never negative)."""
-        mean = self.mean
-        return None if mean is None else int((mean * 2 + 1) // 2)
+        return round_half_up(self.mean)
 
     @property
     def level(self) -> int:
@@ -108,12 +116,11 @@ class HourRow:
 
     @property
     def mean(self) -> Fraction | None:
-        return Fraction(self.total, self.rows) if self.rows else None
+        return mean_of(self.total, self.rows)
 
     @property
     def rounded(self) -> int | None:
-        mean = self.mean
-        return None if mean is None else int((mean * 2 + 1) // 2)
+        return round_half_up(self.mean)
 
 
 @dataclass
