@@ -46,7 +46,7 @@ from imports.parsers.records import (
     ParsedFile,
     RowError,
 )
-from imports.parsers.tables import Table, csv_table, filled, ragged, twice, xlsx_table
+from imports.parsers.tables import Table, csv_table, full_rows, twice, xlsx_table
 
 
 def parse(name: str, stream: BinaryIO | bytes, *, format: str = "auto", as_of: date) -> ParsedFile:
@@ -188,16 +188,8 @@ def _studio_rows(
     # video's lifetime totals.
     net = NET_FIELDS if tab == "overview" else frozenset()
     entries: list[tuple[int, date | tuple[int, int], dict[str, int | Decimal | None], bool]] = []
-    any_row = False
-    for line, row in table.rows:
-        if not filled(row):
-            continue
-        any_row = True
-        if len(row) != width:
-            problem = ragged(name, line, row, width)
-            if problem is not None:
-                errors.append(problem)
-                continue
+    kept, any_row = full_rows(table, name, width, errors)
+    for line, row in kept:
         values: dict[str, int | Decimal | None] = {}
         ok = True
         for index, key, column in columns:
@@ -263,16 +255,8 @@ def _ads_rows(
     if named:
         first_currency = (named[0][0], header.line)
     rows: list[MetricRow] = []
-    any_row = False
-    for line, row in table.rows:
-        if not filled(row):
-            continue
-        any_row = True
-        if len(row) != width:
-            problem = ragged(name, line, row, width)
-            if problem is not None:
-                errors.append(problem)
-                continue
+    kept, any_row = full_rows(table, name, width, errors)
+    for line, row in kept:
         raw_day = row[date_index].strip()
         day = full_date(raw_day)
         # The summary row says "Total" (or "Total of 12 results") where the day would be,

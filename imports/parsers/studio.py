@@ -25,7 +25,7 @@ from imports.parsers.records import (
     ShareRow,
     VideoRow,
 )
-from imports.parsers.tables import Table, filled, ragged
+from imports.parsers.tables import Table, full_rows
 from lib.numbers import OutOfRange, bounded_decimal
 
 _HOUR = re.compile(r"(\d{1,2})(?::00(?::00)?)?")
@@ -35,18 +35,7 @@ _KEY_LENGTH = 40
 
 def _rows(table: Table, name: str, errors: list[RowError]) -> list[tuple[int, list[str]]]:
     """The table's filled rows of the header's width; other rows become errors."""
-    width = len(table.header.keys)
-    kept = []
-    for line, row in table.rows:
-        if not filled(row):
-            continue
-        if len(row) != width:
-            problem = ragged(name, line, row, width)
-            if problem is not None:
-                errors.append(problem)
-                continue
-        kept.append((line, row))
-    return kept
+    return full_rows(table, name, len(table.header.keys), errors)[0]
 
 
 def _count(cell: str) -> int | None:

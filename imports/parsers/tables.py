@@ -397,6 +397,26 @@ def ragged(name: str, line: int, row: list[str], width: int) -> RowError | None:
     return None
 
 
+def full_rows(
+    table: Table, name: str, width: int, errors: list[RowError]
+) -> tuple[list[tuple[int, list[str]]], bool]:
+    """The table's filled rows that fit the header's width, and whether any row was filled;
+    a filled row of another width becomes an error (`ragged`)."""
+    kept = []
+    any_filled = False
+    for line, row in table.rows:
+        if not filled(row):
+            continue
+        any_filled = True
+        if len(row) != width:
+            problem = ragged(name, line, row, width)
+            if problem is not None:
+                errors.append(problem)
+                continue
+        kept.append((line, row))
+    return kept, any_filled
+
+
 def twice(day: date, handle: str | None, first_line: int) -> str:
     """The error of a day listed again with other figures (first on `first_line`)."""
     who = f" for @{handle}" if handle else ""
