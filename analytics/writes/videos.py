@@ -59,10 +59,22 @@ def videos_write(
         else (account_id, video_id, None, None, None)
         for video_id, (day, title, link, posted_on) in videos.items()
     ]
+    # The days these videos were posted on before: a video moved to another week leaves
+    # its old week, whose checklist figures are refreshed too (the new weeks are refreshed
+    # by videos_classify below).
+    posted_before = set(
+        Video.objects.filter(account_id=account_id, video_id__in=ids)
+        .exclude(posted_on=None)
+        .values_list("account_id", "posted_on")
+        .distinct()
+    )
     _created, changed_videos, _rows = upsert(_VIDEOS, rows, fast=fast)
     written = Video.objects.filter(account_id=account_id, video_id__in=ids)
     # Titles were written: whether each is promotional is decided now, not per page view.
     videos_classify(videos=written)
+    posted_now = {(account_id, row[4]) for row in rows if row[4] is not None}
+    if posted_before - posted_now:
+        evidence_videos_changed(posted=posted_before - posted_now)
     pks = dict(written.values_list("video_id", "pk"))
     snapshot_rows = [(pks[video_id], day, *values) for (video_id, day), values in snapshots.items()]
     created, updated, _rows = upsert(_SNAPSHOTS, snapshot_rows, fast=fast)

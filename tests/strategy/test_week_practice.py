@@ -16,6 +16,7 @@ from accounts.models import Account, Kind
 from accounts.services import account_update
 from analytics.content.video_marks import promotional_markers_save, video_mark, videos_classify
 from analytics.models import Video
+from analytics.writes import videos_write
 from imports.services.imports import import_files
 from strategy.models import Cadence, Checklist, ChecklistItem, WeekPractice
 from strategy.practice_figures import practice_refresh
@@ -202,6 +203,31 @@ def test_it_follows_videos_posted_and_marked(acme, alice, acmecoffee, opened, we
     promotional_markers_save(team=acme, user=alice, markers=["latte"])
     remarked = assert_stored_equal_computed()
     assert remarked[acmecoffee.pk, monday][0] == posted[acmecoffee.pk, monday][0] - 1
+
+
+def test_it_follows_videos_moved_to_another_week(acmecoffee, opened, weeks) -> None:
+    before = assert_stored_equal_computed()
+    first, second = weeks[1], weeks[2]
+    titles = {str(next(_ids)): f"Latte art {n}" for n in range(3)}
+
+    def download(as_of: date, posted_on: date) -> None:
+        videos_write(
+            account_id=acmecoffee.pk,
+            videos={
+                video_id: (as_of, title, "", posted_on + timedelta(days=n))
+                for n, (video_id, title) in enumerate(titles.items())
+            },
+            snapshots={(video_id, as_of): (100, 10, 1, 1) for video_id in titles},
+        )
+
+    download(weeks[3], first)
+    posted = assert_stored_equal_computed()
+    assert posted[acmecoffee.pk, first] != before[acmecoffee.pk, first]
+    # A newer download says the videos were posted a week later: the first week loses them.
+    download(weeks[3] + timedelta(days=1), second)
+    moved = assert_stored_equal_computed()
+    assert moved[acmecoffee.pk, first] == before[acmecoffee.pk, first]
+    assert moved[acmecoffee.pk, second] == posted[acmecoffee.pk, first]
 
 
 def test_it_fills_the_figures_of_existing_checklists(opened) -> None:
