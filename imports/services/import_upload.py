@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Account, Team
+from analytics.evidence import evidence_days_changed
 from analytics.models import (
     ScorecardRun,
     Source,
@@ -172,6 +173,15 @@ def upload_import(
                 result.message = NOTHING_CHANGED
             elif recompute and (day_changes or result.campaign_days):
                 _queue_recompute(scope, result)
+            elif (day_changes or result.campaign_days) and scope.date_from is not None:
+                # No recompute asked for (`import_metrics --no-recompute`): the checklists'
+                # figures that read these days follow all the same, as the recompute's
+                # start would have made them.
+                evidence_days_changed(
+                    account_ids=sorted(scope.account_ids),
+                    start=scope.date_from,
+                    end=scope.date_to or yesterday(),
+                )
     except _RollBack:
         pass
     except IntegrityError:

@@ -159,7 +159,8 @@ def test_it_follows_the_account_settings(acmecoffee, opened, weeks) -> None:
         assert figures[acmecoffee.pk, monday][0] == before[acmecoffee.pk, monday][0] - 1
 
 
-def test_it_follows_an_import_of_metrics(acme, acme_deals, opened, weeks) -> None:
+@pytest.mark.parametrize("recompute", [True, False], ids=["recompute", "no-recompute"])
+def test_it_follows_an_import_of_metrics(acme, acme_deals, opened, weeks, recompute) -> None:
     before = assert_stored_equal_computed()
     day = weeks[1] + timedelta(days=2)
     csv = (
@@ -167,7 +168,11 @@ def test_it_follows_an_import_of_metrics(acme, acme_deals, opened, weeks) -> Non
         f"{day.isoformat()},@acme.deals,100,5,1,1,25.00\n"
     ).encode()
     result = import_files(
-        team=acme, user=None, files=[("metrics.csv", csv)], as_of=weeks[-1] + timedelta(days=6)
+        team=acme,
+        user=None,
+        files=[("metrics.csv", csv)],
+        as_of=weeks[-1] + timedelta(days=6),
+        recompute=recompute,
     )
     assert result.ok, result
     figures = assert_stored_equal_computed()
