@@ -42,8 +42,10 @@ def tiktok(fake_server: FakeTikTok, settings, monkeypatch: pytest.MonkeyPatch) -
     settings.PLAYBOOK_TOKEN_KEYS = [TOKEN_KEY]
     settings.TIKTOK_RATE_LIMIT = 0
     settings.TIKTOK_TIMEOUT = 5.0
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # The app's conf first: it reads Django's settings live, so patched after them it
+    # would remember the changed value as the one to restore.
     monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     sleeps: list[float] = []
     monkeypatch.setattr(client, "sleep", sleeps.append)
     fake_server.sleeps = sleeps

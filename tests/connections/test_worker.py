@@ -35,8 +35,10 @@ def test_a_worker_syncs_queued_runs_and_derives_the_day(
     acmecoffee,
     celery_worker,  # noqa: F811
 ) -> None:
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    # The app's conf first: it reads Django's settings live, so patched after them it
+    # would remember the changed value as the one to restore.
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     worker = celery_worker(
         env={
             "TIKTOK_CLIENT_KEY": fake_tiktok.CLIENT_KEY,
@@ -76,8 +78,10 @@ def test_a_rate_limited_sync_is_handed_back_to_celery_and_done_by_its_retry(
 ) -> None:
     """TikTok asks for 3 s (over TIKTOK_HAND_BACK_AFTER): the task retries with that
     countdown instead of sleeping, the run waits in the queue, then its retry syncs."""
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    # The app's conf first: it reads Django's settings live, so patched after them it
+    # would remember the changed value as the one to restore.
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     worker = celery_worker(
         app="tests.connections.queue_worker",
         env={
