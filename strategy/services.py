@@ -90,9 +90,25 @@ def checklist_open(*, account: Account, week_start: date) -> Checklist:
     A checklist keeps the template it was opened with, so changing an account's kind does
     not rewrite past weeks; the current week follows the new kind.
     """
-    template = template_ensure(team=account.team, kind=account.kind)
     current = week_start >= this_week()
-    checklist = Checklist.objects.filter(account=account, week_start=week_start).first()
+    checklist = (
+        Checklist.objects.filter(account=account, week_start=week_start)
+        .select_related("template")
+        .first()
+    )
+    # A team has one template per kind, so an open checklist whose template is the team's
+    # for the account's kind is the one this returns: a page view then writes nothing and
+    # need not read the template again.
+    if checklist is not None and (
+        not current
+        or (
+            checklist.template.team_id == account.team_id
+            and checklist.template.kind == account.kind
+        )
+    ):
+        checklist.account = account
+        return checklist
+    template = template_ensure(team=account.team, kind=account.kind)
     if checklist is None or (checklist.template_id != template.pk and current):
         # Opened or given the new kind's template: its figures are stored with it.
         with transaction.atomic():

@@ -375,3 +375,15 @@ def test_it_404s_a_review_of_a_missing_scorecard(login, alice, cards) -> None:
     assert login(alice).post(missing, {"reviewed": "1"}).status_code == 404
     invalid = "/t/acme/a/acmecoffee/scorecards/28/2025-02-30/review/"
     assert login(alice).post(invalid, {"reviewed": "1"}).status_code == 404
+
+
+def test_it_says_when_the_newest_scorecard_was_computed(login, alice, cards) -> None:
+    newest = timezone.now().replace(microsecond=123456) - timedelta(hours=3)
+    Scorecard.objects.filter(pk=cards["acme.deals"].pk).update(computed_at=newest)
+    Scorecard.objects.exclude(pk=cards["acme.deals"].pk).update(
+        computed_at=newest - timedelta(days=2)
+    )
+    response = login(alice).get(url())
+    # To the microsecond and time-zone aware, as stored.
+    assert response.context["computed_at"] == newest
+    assert response.context["computed_at"].utcoffset() == timedelta(0)
