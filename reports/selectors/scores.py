@@ -82,11 +82,29 @@ def period_scores(*, accounts: list[Account], period: ReportPeriod) -> list[Acco
         compared = window_totals(account_ids=ids, start=compared_start, end=compared_end)
     empty = rules.EMPTY_TOTALS
     days = period.days
+    compared_is_previous = period.compare == PREVIOUS
     scored = []
     for account in accounts:
         targets = account_targets(account)
-        previous_overall = rules.overall_score(
-            kind=account.kind, days=days, totals=previous.get(account.pk, empty), targets=targets
+        compared_score = rules.score(
+            kind=account.kind,
+            verified=account.verified,
+            days=days,
+            totals=compared.get(account.pk, empty),
+            targets=targets,
+            previous_overall=None,
+        )
+        # Compared with the previous period, its score is already there: its overall
+        # score is what `rules.overall_score` would compute again.
+        previous_overall = (
+            compared_score.overall_score
+            if compared_is_previous
+            else rules.overall_score(
+                kind=account.kind,
+                days=days,
+                totals=previous.get(account.pk, empty),
+                targets=targets,
+            )
         )
         score = rules.score(
             kind=account.kind,
@@ -95,14 +113,6 @@ def period_scores(*, accounts: list[Account], period: ReportPeriod) -> list[Acco
             totals=current.get(account.pk, empty),
             targets=targets,
             previous_overall=previous_overall,
-        )
-        compared_score = rules.score(
-            kind=account.kind,
-            verified=account.verified,
-            days=days,
-            totals=compared.get(account.pk, empty),
-            targets=targets,
-            previous_overall=None,
         )
         scored.append(AccountScores(account=account, score=score, compared=compared_score))
     return scored
