@@ -12,6 +12,6 @@ accounts: the sums (one, or two with a year's comparison), the days of each peri
 the top videos (one), the checklists (strategy's, a few per period) and the reviews (one).
 
 By topic: `scores` (each account scored over a period and its comparison), `daily` (the
-days, top videos and reviews of a period), `accounts` (an account's report) and `teams`
-(a team's report).
+days, top videos and reviews of a period), `accounts` (an account's report), `teams`
+(a team's report) and `rows` (the cells of its table of accounts, written once).
 """
