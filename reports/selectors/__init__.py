@@ -1,9 +1,10 @@
 """Reads of a report: an account's or a team's figures over any period, and its comparison.
 
 A period's figures, scores, grade and flags are the scorecard rules over other dates: the
-sums come from analytics' one aggregate (`windows_totals`, the window and the previous one
-in one statement, as a recompute reads them) and are scored by `analytics.scorecards.rules.score`,
-with the previous period's overall score for `declining`, exactly as a stored scorecard is.
+sums come from analytics' one aggregate (`windows_totals_stream`, the window and the
+previous one in one statement, as a recompute reads them; each account scored as its row
+arrives) and are scored by `analytics.scorecards.rules.score`, with the previous period's
+overall score for `declining`, exactly as a stored scorecard is.
 Nothing here computes a figure of its own. The checklist completion is strategy's
 (`practice_scores`, `weekly_progress`).
 
