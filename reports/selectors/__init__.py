@@ -9,7 +9,7 @@ Nothing here computes a figure of its own. The checklist completion is strategy'
 (`practice_scores`, `weekly_progress`).
 
 The cost of a team report is a fixed number of statements whatever the number of
-accounts: the sums (one, or two with a year's comparison), the days of each period (two),
+accounts: the sums (one, or two with a year's comparison), the days of both periods (one),
 the top videos (one), the checklists (strategy's, a few per period) and the reviews (one).
 
 By topic: `scores` (each account scored over a period and its comparison), `daily` (the
