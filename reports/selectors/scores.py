@@ -8,7 +8,7 @@ from decimal import Decimal
 from accounts.models import Account
 from analytics.scorecards import rules
 from analytics.scorecards.compute import account_targets
-from analytics.scorecards.totals import window_totals, windows_totals
+from analytics.scorecards.totals import window_totals, windows_totals_stream
 from reports.periods import PREVIOUS, ReportPeriod
 from strategy.selectors.overview import practice_scores
 
@@ -71,41 +71,50 @@ def period_scores(*, accounts: list[Account], period: ReportPeriod) -> list[Acco
     a scorecard's does, whichever comparison the report shows.
     """
     ids = [account.pk for account in accounts]
+    by_id = {account.pk: account for account in accounts}
     previous_start, _ = period.previous
-    current, previous = windows_totals(
-        account_ids=ids, start=period.start, end=period.end, previous_start=previous_start
-    )
-    if period.compare == PREVIOUS:
-        compared = previous
-    else:
+    compared_is_previous = period.compare == PREVIOUS
+    compared: dict[int, rules.Totals] = {}
+    if not compared_is_previous:
+        # Read before the stream below, which holds the connection until its end.
         compared_start, compared_end = period.comparison
         compared = window_totals(account_ids=ids, start=compared_start, end=compared_end)
     empty = rules.EMPTY_TOTALS
     days = period.days
-    scored = []
-    for account in accounts:
+    scored = {}
+    # Each account is scored as its row arrives, while the database sums the next ones
+    # (as a recompute does).
+    for account_id, sums, previous_sums in windows_totals_stream(
+        account_ids=ids, start=period.start, end=period.end, previous_start=previous_start
+    ):
+        account = by_id[account_id]
         targets = account_targets(account)
-        previous_overall = rules.overall_score(
-            kind=account.kind, days=days, totals=previous.get(account.pk, empty), targets=targets
+        previous = empty if previous_sums is None else rules.Totals(*previous_sums)
+        compared_score = rules.score(
+            kind=account.kind,
+            verified=account.verified,
+            days=days,
+            totals=previous if compared_is_previous else compared.get(account_id, empty),
+            targets=targets,
+            previous_overall=None,
+        )
+        # Compared with the previous period, its score is already there: its overall
+        # score is what `rules.overall_score` would compute again.
+        previous_overall = (
+            compared_score.overall_score
+            if compared_is_previous
+            else rules.overall_score(kind=account.kind, days=days, totals=previous, targets=targets)
         )
         score = rules.score(
             kind=account.kind,
             verified=account.verified,
             days=days,
-            totals=current.get(account.pk, empty),
+            totals=empty if sums is None else rules.Totals(*sums),
             targets=targets,
             previous_overall=previous_overall,
         )
-        compared_score = rules.score(
-            kind=account.kind,
-            verified=account.verified,
-            days=days,
-            totals=compared.get(account.pk, empty),
-            targets=targets,
-            previous_overall=None,
-        )
-        scored.append(AccountScores(account=account, score=score, compared=compared_score))
-    return scored
+        scored[account_id] = AccountScores(account=account, score=score, compared=compared_score)
+    return [scored[account.pk] for account in accounts]
 
 
 def with_practice(

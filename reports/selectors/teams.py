@@ -15,6 +15,7 @@ from analytics.scorecards.compute import account_targets
 from reports import charts
 from reports.periods import ReportPeriod
 from reports.selectors.daily import daily_charts, reviews, top_videos
+from reports.selectors.rows import AccountRow, account_rows
 from reports.selectors.scores import (
     OTHER_FIGURES,
     TARGET_FIGURES,
@@ -42,6 +43,8 @@ class TeamReport:
     team: Team
     period: ReportPeriod
     lines: list[AccountScores]
+    # The table's row of each line, its cells written (`rows`).
+    rows: list[AccountRow]
     grades: list[tuple[str, int, int]]
     mean_overall: Decimal | None
     compared_mean_overall: Decimal | None
@@ -107,6 +110,7 @@ def team_report(*, team: Team, accounts: list[Account], period: ReportPeriod) ->
         team=team,
         period=period,
         lines=lines,
+        rows=account_rows(lines),
         grades=grades,
         mean_overall=mean(line.score.overall_score for line in lines),
         compared_mean_overall=mean(line.compared.overall_score for line in lines),

@@ -69,3 +69,20 @@ def test_it_has_an_empty_state(login, alice) -> None:
     response = login(alice).get(url())
     assert response.status_code == 200
     assert "No accounts to report on" in response.content.decode()
+
+
+def test_each_row_writes_its_account_s_figures_and_links_its_report(login, alice, accounts) -> None:
+    response = login(alice).get(url(), QUERY)
+
+    body = response.content.decode()
+    line = response.context["report"].lines[0]
+    handle = line.account.handle
+    link = reverse("reports:account-report", args=["acme", handle])
+    # The period's query is escaped in the attribute, as autoescaping wrote it.
+    query = ReportPeriod(date(2025, 3, 1), date(2025, 3, 28)).query().replace("&", "&amp;")
+    assert f'<a href="{link}?{query}">@{handle}</a>' in body
+    row = body[body.index(f'data-account="{handle}"') :].split("</tr>")[0]
+    overall = line.score.overall_score
+    assert f'data-score="overall">{"—" if overall is None else overall}<' in row
+    assert f"<td>{line.score.grade or '—'}</td>" in row
+    assert f"<td>{line.account.get_kind_display()}</td>" in row
