@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import team_view
-from accounts.models import Account, Membership
+from accounts.models import TARGET_FIELDS, Account, Membership
 from accounts.selectors import account_get
 from reports import shares
 from reports.forms import ReportPeriodForm, ShareLinkForm
@@ -29,6 +29,8 @@ SHARES_PER_PAGE = 25
 NOINDEX = "noindex, nofollow"
 # A handle that stands for every handle in one reversed URL.
 ACCOUNT = "handle"
+# What a team report reads of each account.
+REPORTED_FIELDS = ("team_id", "handle", "kind", "verified", "currency", *TARGET_FIELDS)
 
 
 @require_GET
@@ -145,11 +147,14 @@ def shared_report(request: HttpRequest, token: str) -> HttpResponse:
 
 def _team_accounts(request: HttpRequest, membership: Membership) -> list[Account]:
     # A manager's team report covers the accounts they manage, as every team page does.
+    # Only what the report reads of an account (its row, its scoring, its currency): a
+    # thousand accounts' other columns cost more to load than their query.
     return list(
         Account.objects.visible_to(request.user)
         .filter(team=membership.team)
         .active()
         .order_by("handle")
+        .only(*REPORTED_FIELDS)
     )
 
 
