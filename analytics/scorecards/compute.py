@@ -97,6 +97,19 @@ class ComputeResult:
     # One entry per account that could not be scored: {"account_id", "handle", "days", "error"}.
     errors: list[dict[str, Any]] = field(default_factory=list)
 
+    def not_computed(self, account: Account, exc: Exception, *, days: int | None = None) -> None:
+        """Records (and logs) an account whose scorecard of `days` (this result's window
+        unless given) failed."""
+        logger.warning("Scorecard of @%s not computed: %s", account.handle, exc)
+        self.errors.append(
+            {
+                "account_id": account.pk,
+                "handle": account.handle,
+                "days": self.days if days is None else days,
+                "error": f"{type(exc).__name__}: {exc}"[:500],
+            }
+        )
+
 
 def scorecards_compute(
     *, accounts: QuerySet[Account] | Sequence[Account], end: date, days: int
@@ -153,15 +166,7 @@ def scorecards_compute(
             rows.append(as_line(row))
         except Exception as exc:
             # One account's bad data must not cost every other account its scorecard.
-            logger.warning("Scorecard of @%s not computed: %s", account.handle, exc)
-            result.errors.append(
-                {
-                    "account_id": account.pk,
-                    "handle": account.handle,
-                    "days": days,
-                    "error": f"{type(exc).__name__}: {exc}"[:500],
-                }
-            )
+            result.not_computed(account, exc)
     result.computed = _upsert(rows)
     return result
 

@@ -239,14 +239,6 @@ def _score_history(
                     computed_at=computed_at,
                 )
             except Exception as exc:
-                logger.warning("Scorecard of @%s not computed: %s", account.handle, exc)
-                result.errors.append(
-                    {
-                        "account_id": account.pk,
-                        "handle": account.handle,
-                        "days": days,
-                        "error": f"{type(exc).__name__}: {exc}"[:500],
-                    }
-                )
+                result.not_computed(account, exc, days=days)
                 continue
             out.append(as_line(row))
