@@ -7,7 +7,6 @@ builder and upsert), so a history scorecard equals a recompute of its window.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -32,7 +31,6 @@ from analytics.scorecards.totals import daily_rows, followers_before
 from lib.dates import yesterday
 from lib.pg import copy_line
 
-logger = logging.getLogger(__name__)
 _ZERO_MONEY = Decimal("0.00")
 
 HISTORY_WINDOWS = (7, 28, 90)
