@@ -324,6 +324,12 @@ class ServerCpu:
 
 
 def report(name: str, latencies: list[float], seconds: float) -> float:
+    if len(latencies) < 2:
+        # A machine busy with other work can leave a short run without enough requests.
+        raise SystemExit(
+            f"{name}: {len(latencies)} request(s) in {seconds:g} s, too few for a p95; "
+            "run longer (--seconds) or on a quieter machine"
+        )
     cut = statistics.quantiles(latencies, n=100)
     p50, p95, p99 = cut[49] * 1000, cut[94] * 1000, cut[98] * 1000
     print(
