@@ -8,7 +8,6 @@ localization; the template only places these texts, escaped as before.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -34,9 +33,6 @@ class AccountRow:
 
 
 def account_rows(lines: list[AccountScores]) -> list[AccountRow]:
-    # A thousand accounts have a few hundred distinct scores: each text is written once
-    # per distinct value (its text depends on nothing else).
-    scores, percents, changes = _written(score), _written(percent), _written(_change)
     # What `get_kind_display` gives, looked up once instead of once per account.
     kinds = {
         value: force_str(label) for value, label in Account._meta.get_field("kind").flatchoices
@@ -48,30 +44,16 @@ def account_rows(lines: list[AccountScores]) -> list[AccountRow]:
             AccountRow(
                 handle=account.handle,
                 kind=kinds.get(account.kind, account.kind),
-                overall=scores(scored.overall_score),
+                overall=score(scored.overall_score),
                 grade=scored.grade or NONE,
-                change=changes(line.change),
-                engagement=scores(scored.engagement_score),
-                roi=scores(scored.roi_score),
-                practice=percents(line.practice),
+                change=_change(line.change),
+                engagement=score(scored.engagement_score),
+                roi=score(scored.roi_score),
+                practice=percent(line.practice),
                 flags=line.flag_labels,
             )
         )
     return rows
-
-
-def _written(write: Callable[[Decimal | None], str]) -> Callable[[Decimal | None], str]:
-    texts: dict[str | None, str] = {}
-
-    def text(value: Decimal | None) -> str:
-        # Keyed by the value's own text, so 1.0 and 1.00 stay apart.
-        key = None if value is None else str(value)
-        written = texts.get(key)
-        if written is None:
-            written = texts[key] = write(value)
-        return written
-
-    return text
 
 
 def _change(change: Decimal | None) -> str:
