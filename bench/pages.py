@@ -88,6 +88,12 @@ def parse_args() -> argparse.Namespace:
         default="",
         help="instead of timing, cProfile one page (a name from PAGES) in process and exit",
     )
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="instead of timing, print each page's CPU per request in process (the lead's "
+        "and a manager's, median of 15) against the trivial view's, and exit",
+    )
     args = parser.parse_args()
     args.days = args.days or (120 if args.quick else 365)
     args.seconds = args.seconds or (4.0 if args.quick else 10.0)
@@ -174,6 +180,40 @@ def profile(name: str) -> None:
     )
 
 
+def cpu_per_request() -> None:
+    """Each page's median CPU (process time) per request, in process, as the lead and as a
+    manager, beside the trivial view's: what the p95 ratios follow on a saturated server."""
+    import statistics
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client as TestClient
+
+    def median_ms(client, paths: list[tuple[str, dict]]) -> float:
+        for path, headers in paths[:3]:
+            client.get(path, headers=headers)
+        used = []
+        for path, headers in paths:
+            started = time.process_time()
+            response = client.get(path, headers=headers)
+            used.append(time.process_time() - started)
+            if response.status_code != 200:
+                raise SystemExit(f"{path} answered {response.status_code}")
+        return statistics.median(used) * 1000
+
+    users = team_users(BIG_TEAM)
+    trivial = median_ms(TestClient(HTTP_HOST="localhost"), [("/login/", {})] * 15)
+    print(f"{'page':<16} {'lead ms':>9} {'manager ms':>11} {'lead / trivial':>15}")
+    print(f"{'trivial':<16} {trivial:>9.1f}")
+    for name in PAGES:
+        figures = []
+        for username, visible in (users[0], users[1]):
+            client = TestClient(HTTP_HOST="localhost")
+            client.force_login(get_user_model().objects.get(username=username))
+            chosen = random.Random(username).sample(visible, min(15, len(visible)))
+            figures.append(median_ms(client, [pages(BIG_TEAM, h)[name] for h in chosen]))
+        print(f"{name:<16} {figures[0]:>9.1f} {figures[1]:>11.1f} {figures[0] / trivial:>15.1f}")
+
+
 def time_pages(args: argparse.Namespace, url: str) -> dict[str, tuple]:
     """Each page's latencies, its trivial baseline's and the writes mixed in with it."""
     from django.db import connections
@@ -249,6 +289,9 @@ def main() -> None:
     load(args.accounts, args.days, args.reload)
     if args.profile:
         profile(args.profile)
+        return
+    if args.cpu:
+        cpu_per_request()
         return
     counts = query_counts()
     ratios = print_phase(args, time_pages(args, url))
