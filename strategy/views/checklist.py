@@ -94,15 +94,17 @@ def _context(
 @vary_on_headers("HX-Request")
 @team_view
 def checklist(request: HttpRequest, membership: Membership, handle: str) -> HttpResponse:
-    account = account_get(user=request.user, membership=membership, handle=handle)
     try:
         week = week_from(request.GET.get("week"))
     except WeekOutOfRange as error:
+        # Outsiders still get 404: the scope is checked before saying what was wrong.
+        account = account_get(user=request.user, membership=membership, handle=handle)
         return _week_out_of_range(request, error, account.handle)
+    account, checklist = selectors.checklist_get_with_account(
+        user=request.user, membership=membership, handle=handle, week_start=week
+    )
     if week == dates.this_week():
-        checklist = services.checklist_open(account=account, week_start=week)
-    else:
-        checklist = selectors.checklist_get(account=account, week_start=week)
+        checklist = services.checklist_ensure(account=account, week_start=week, checklist=checklist)
     states = selectors.checklist_states(checklist=checklist) if checklist else []
     return render_partial_for_target(
         request,
@@ -139,7 +141,7 @@ def _change(request: HttpRequest, membership: Membership, handle: str, item_id: 
         # Outsiders still get 404: the scope is checked before saying what was wrong.
         account_get(user=request.user, membership=membership, handle=handle)
         raise
-    account, checklist = selectors.checklist_get_for_change(
+    account, checklist = selectors.checklist_get_with_account(
         user=request.user, membership=membership, handle=handle, week_start=week
     )
     if checklist is None and week == dates.this_week():
