@@ -98,7 +98,9 @@ def checklist_open(*, account: Account, week_start: date) -> Checklist:
     return checklist_ensure(account=account, week_start=week_start, checklist=checklist)
 
 
-def checklist_ensure(*, account: Account, week_start: date, checklist: Checklist | None) -> Checklist:
+def checklist_ensure(
+    *, account: Account, week_start: date, checklist: Checklist | None
+) -> Checklist:
     """checklist_open, given the account's checklist of the week as already read (None when
     none is open), its template's team and kind loaded."""
     current = week_start >= this_week()
@@ -231,7 +233,10 @@ def check_set(
     with transaction.atomic():
         accounts_lock([checklist.account_id])
         _upsert(check, fields)
-        figures_store(_checklists_showing(checklist=checklist, item=item))
+        states = figures_store(_checklists_showing(checklist=checklist, item=item))
+    # The week's item states as the figures were computed from them, under the account's
+    # lock and after the write: a caller shows them without reading them again.
+    check.week_states = states.get(checklist.pk)
     return check
 
 

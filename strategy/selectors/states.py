@@ -148,6 +148,17 @@ def checklist_get_with_account(
     return account, checklist
 
 
+def checklist_item_get(*, checklist: Checklist, item_id: object) -> ChecklistItem:
+    """An item of the checklist's week by public id; 404 for any other."""
+    items = ChecklistItem.objects.filter(
+        practice__template_id=checklist.template_id, public_id=item_id
+    ).active_in(checklist.week_start)
+    try:
+        return items.get()
+    except ChecklistItem.DoesNotExist as exc:
+        raise Http404("This item is not part of this week's checklist.") from exc
+
+
 def checklist_get(*, account: Account, week_start: date) -> Checklist | None:
     return (
         Checklist.objects.filter(account=account, week_start=week_start)
