@@ -10,12 +10,13 @@ from decimal import Context, Decimal, localcontext
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connections
 from django.db.models import (
-    Count,
     DecimalField,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     FloatField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -59,27 +60,22 @@ def engagement_rate(*, views: int, likes: int, comments: int, shares: int) -> De
         return Decimal(likes + comments + shares) / Decimal(views)
 
 
-def _latest(field: str) -> Subquery:
-    newest = VideoSnapshot.objects.filter(video=OuterRef("pk")).order_by("-date")
-    return Subquery(newest.values(field)[:1])
-
-
 def with_latest_figures(videos: QuerySet[Video]) -> QuerySet[Video]:
-    """Each video with the totals of its newest snapshot (None when it has none)."""
-    counts = (
-        VideoSnapshot.objects.filter(video=OuterRef("pk"))
-        .order_by()
-        .values("video")
-        .annotate(count=Count("*"))
-        .values("count")
-    )
-    videos = videos.annotate(
-        latest_on=_latest("date"),
-        latest_views=_latest("views"),
-        latest_likes=_latest("likes"),
-        latest_comments=_latest("comments"),
-        latest_shares=_latest("shares"),
-        snapshot_count=Subquery(counts),
+    """Each video with the totals of its newest snapshot (None when it has none).
+
+    The newest snapshot is joined once (a video has one snapshot a day), rather than read
+    by one subquery per figure: the same figures, from one row, for less work.
+    """
+    newest = VideoSnapshot.objects.filter(video=OuterRef("pk")).order_by("-date").values("pk")
+    videos = videos.alias(
+        latest_snapshot=Subquery(newest[:1]),
+        latest=FilteredRelation("snapshots", condition=Q(snapshots__pk=F("latest_snapshot"))),
+    ).annotate(
+        latest_on=F("latest__date"),
+        latest_views=F("latest__views"),
+        latest_likes=F("latest__likes"),
+        latest_comments=F("latest__comments"),
+        latest_shares=F("latest__shares"),
     )
     rate = DecimalField(max_digits=30, decimal_places=12)
     # SQLite (the demo) casts to a decimal by keeping integers whole, so its division would
@@ -107,6 +103,11 @@ def video_list(*, account: Account, sort: str = DEFAULT_SORT) -> QuerySet[Video]
     # Ties fall back to the newest post, then the id, so pages never shuffle.
     videos = videos.select_related("marked_by")
     return videos.order_by(order, F("posted_on").desc(nulls_last=True), "video_id")
+
+
+def video_count(*, account: Account) -> int:
+    """How many videos the account has (the caller checked the user may see it)."""
+    return Video.objects.filter(account=account).count()
 
 
 def video_get(*, user: AbstractBaseUser, account: Account, video_id: str) -> Video:
@@ -162,6 +163,8 @@ def video_top_and_bottom(*, account: Account, window: Window, count: int = TOP_C
             account=account, posted_on__gte=window.start, posted_on__lte=window.end
         )
     ).select_related("marked_by")
+    # Ranked below; the model's default order would only join the account to sort by it.
+    posted = posted.order_by()
     ranked = [video for video in posted if video.latest_views is not None]
     ranked.sort(key=lambda video: (-video.latest_views, video.posted_on, video.video_id))
     top = ranked[:count]
