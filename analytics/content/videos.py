@@ -61,22 +61,13 @@ def engagement_rate(*, views: int, likes: int, comments: int, shares: int) -> De
 
 
 def with_latest_figures(videos: QuerySet[Video]) -> QuerySet[Video]:
-    """Each video with the totals of its newest snapshot (None when it has none).
+    """Each video with the totals of its newest snapshot (None when it has none), and
+    their `engagement_rate`."""
+    return with_engagement_rate(with_latest_totals(videos))
 
-    The newest snapshot is joined once (a video has one snapshot a day), rather than read
-    by one subquery per figure: the same figures, from one row, for less work.
-    """
-    newest = VideoSnapshot.objects.filter(video=OuterRef("pk")).order_by("-date").values("pk")
-    videos = videos.alias(
-        latest_snapshot=Subquery(newest[:1]),
-        latest=FilteredRelation("snapshots", condition=Q(snapshots__pk=F("latest_snapshot"))),
-    ).annotate(
-        latest_on=F("latest__date"),
-        latest_views=F("latest__views"),
-        latest_likes=F("latest__likes"),
-        latest_comments=F("latest__comments"),
-        latest_shares=F("latest__shares"),
-    )
+
+def with_engagement_rate(videos: QuerySet[Video]) -> QuerySet[Video]:
+    """Videos annotated by with_latest_totals, with the rate of those totals, in SQL."""
     rate = DecimalField(max_digits=30, decimal_places=12)
     # SQLite (the demo) casts to a decimal by keeping integers whole, so its division would
     # round every rate down to 0; a float there divides, and the field reads it as a decimal.
@@ -88,8 +79,28 @@ def with_latest_figures(videos: QuerySet[Video]) -> QuerySet[Video]:
     )
 
 
+def with_latest_totals(videos: QuerySet[Video]) -> QuerySet[Video]:
+    """Each video with the totals of its newest snapshot (None when it has none).
+
+    The newest snapshot is joined once (a video has one snapshot a day), rather than read
+    by one subquery per figure: the same figures, from one row, for less work.
+    """
+    newest = VideoSnapshot.objects.filter(video=OuterRef("pk")).order_by("-date").values("pk")
+    return videos.alias(
+        latest_snapshot=Subquery(newest[:1]),
+        latest=FilteredRelation("snapshots", condition=Q(snapshots__pk=F("latest_snapshot"))),
+    ).annotate(
+        latest_on=F("latest__date"),
+        latest_views=F("latest__views"),
+        latest_likes=F("latest__likes"),
+        latest_comments=F("latest__comments"),
+        latest_shares=F("latest__shares"),
+    )
+
+
 def video_list(*, account: Account, sort: str = DEFAULT_SORT) -> QuerySet[Video]:
-    """The account's videos (the caller checked the user may see it), sorted."""
+    """The account's videos (the caller checked the user may see it), sorted, with their
+    latest totals; attach_engagement_rates adds the rates of those shown."""
     name = sort.removeprefix("-")
     if name not in SORT_EXPRESSIONS:
         sort, name = DEFAULT_SORT, DEFAULT_SORT.removeprefix("-")
@@ -99,10 +110,30 @@ def video_list(*, account: Account, sort: str = DEFAULT_SORT) -> QuerySet[Video]
         if sort.startswith("-")
         else expression.asc(nulls_last=True)
     )
-    videos = with_latest_figures(Video.objects.filter(account=account))
+    videos = with_latest_totals(Video.objects.filter(account=account))
+    if name == "engagement_rate":
+        # Only this order needs the rates in SQL; attach_engagement_rates gives the rows theirs.
+        videos = with_engagement_rate(videos)
     # Ties fall back to the newest post, then the id, so pages never shuffle.
     videos = videos.select_related("marked_by")
     return videos.order_by(order, F("posted_on").desc(nulls_last=True), "video_id")
+
+
+def attach_engagement_rates(videos: Iterable[Video]) -> list[Video]:
+    """Sets each video's `engagement_rate` from its latest totals (None without views)."""
+    videos = list(videos)
+    for video in videos:
+        video.engagement_rate = (
+            None
+            if video.latest_views is None
+            else engagement_rate(
+                views=video.latest_views,
+                likes=video.latest_likes,
+                comments=video.latest_comments,
+                shares=video.latest_shares,
+            )
+        )
+    return videos
 
 
 def video_count(*, account: Account) -> int:
@@ -158,7 +189,8 @@ def video_top_and_bottom(*, account: Account, window: Window, count: int = TOP_C
     leaves out videos younger than LEAST_VIEWED_MIN_AGE_DAYS on the day of their latest
     figures: their views have not had the time to grow.
     """
-    posted = with_latest_figures(
+    # Ranked and shown by their views alone: no engagement rate is computed for them.
+    posted = with_latest_totals(
         Video.objects.filter(
             account=account, posted_on__gte=window.start, posted_on__lte=window.end
         )

@@ -52,6 +52,7 @@ def video_list(request: HttpRequest, membership: Membership, handle: str) -> Htt
     paginator.count = selectors.video_count(account=account)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = selectors.attach_promotional(page.object_list)
+    selectors.attach_engagement_rates(page.object_list)
     ranked = selectors.video_top_and_bottom(account=account, window=window)
     selectors.attach_promotional([*ranked.top, *ranked.bottom])
     context = {
