@@ -181,22 +181,41 @@ class Ranked:
     min_age_days: int = LEAST_VIEWED_MIN_AGE_DAYS
 
 
-def video_top_and_bottom(*, account: Account, window: Window, count: int = TOP_COUNT) -> Ranked:
+def video_top_and_bottom(
+    *,
+    account: Account,
+    window: Window,
+    count: int = TOP_COUNT,
+    read: list[Video] | None = None,
+) -> Ranked:
     """Videos posted in the window with a snapshot, ranked by their latest views.
 
     The top are the `count` most viewed; the bottom the `count` least viewed of the rest,
     so that a window with few videos never shows one video in both lists. The bottom
     leaves out videos younger than LEAST_VIEWED_MIN_AGE_DAYS on the day of their latest
     figures: their views have not had the time to grow.
+
+    `read`: videos of the account the caller already read through video_list, when they
+    hold every video posted in the window (see holds_window); they are not read again.
     """
-    # Ranked and shown by their views alone: no engagement rate is computed for them.
-    posted = with_latest_totals(
-        Video.objects.filter(
-            account=account, posted_on__gte=window.start, posted_on__lte=window.end
+    if read is not None:
+        posted = [
+            video
+            for video in read
+            if video.posted_on is not None and window.start <= video.posted_on <= window.end
+        ]
+    else:
+        # Ranked and shown by their views alone: no engagement rate is computed for them.
+        # Ranked below; the model's default order would only join the account to sort by it.
+        posted = list(
+            with_latest_totals(
+                Video.objects.filter(
+                    account=account, posted_on__gte=window.start, posted_on__lte=window.end
+                )
+            )
+            .select_related("marked_by")
+            .order_by()
         )
-    ).select_related("marked_by")
-    # Ranked below; the model's default order would only join the account to sort by it.
-    posted = posted.order_by()
     ranked = [video for video in posted if video.latest_views is not None]
     ranked.sort(key=lambda video: (-video.latest_views, video.posted_on, video.video_id))
     top = ranked[:count]
@@ -211,6 +230,23 @@ def video_top_and_bottom(*, account: Account, window: Window, count: int = TOP_C
         posted=len(posted),
         too_young=len(rest) - len(old_enough),
     )
+
+
+def holds_window(
+    *, videos: list[Video], sort: str, first: bool, last: bool, window: Window
+) -> bool:
+    """Whether one page of video_list holds every video of the account posted in the window.
+
+    So it does when it is the first page of the newest first (DEFAULT_SORT, undated videos
+    last) and it is also the last page, or its last video is undated or older than the
+    window.
+    """
+    if sort != DEFAULT_SORT or not first:
+        return False
+    if last or not videos:
+        return True
+    oldest = videos[-1].posted_on
+    return oldest is None or oldest < window.start
 
 
 def _age_days(video: Video) -> int:
