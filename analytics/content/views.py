@@ -20,6 +20,7 @@ from analytics.content import video_csv
 from analytics.content import video_marks as services
 from analytics.content import videos as selectors
 from analytics.content.forms import PromotionalMarkersForm, VideoListForm, VideoMarkForm
+from analytics.models import Video
 from analytics.promotion import DEFAULT_MARKERS, team_markers
 from analytics.scorecards import windows
 from lib.htmx import render_partial_for_target
@@ -65,6 +66,7 @@ def video_list(request: HttpRequest, membership: Membership, handle: str) -> Htt
         account=account, window=window, read=page.object_list if holds else None
     )
     selectors.attach_promotional([*ranked.top, *ranked.bottom])
+    _attach_urls([*page.object_list, *ranked.top, *ranked.bottom], membership, account)
     context = {
         **_list_urls(request, membership, account, window),
         "membership": membership,
@@ -132,6 +134,7 @@ def video_mark(
         video = selectors.video_get(user=request.user, account=account, video_id=video_id)
     if request.htmx:
         selectors.attach_promotional([video])
+        _attach_urls([video], membership, account)
         context = {
             "membership": membership,
             "account": account,
@@ -194,6 +197,15 @@ def _list_urls(
         )
         + f"?{window_query}",
     }
+
+
+def _attach_urls(videos: list[Video], membership: Membership, account: Account) -> None:
+    """Sets each video's `detail_url` and `mark_url`, which its row and ranked item link."""
+    # A video of the table may also be in a ranked list: each object once.
+    for video in {id(video): video for video in videos}.values():
+        args = [membership.team.slug, account.handle, video.video_id]
+        video.detail_url = reverse("analytics:video-detail", args=args)
+        video.mark_url = reverse("analytics:video-mark", args=args)
 
 
 def _columns(query: QueryDict, current: str) -> list[dict[str, Any]]:
