@@ -12,6 +12,7 @@ from typing import Any
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest
 from django.template.defaultfilters import date as date_filter
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.html import format_html
@@ -46,13 +47,18 @@ def money(context: template.Context, value: Any, currency: str) -> str:
     The locale comes from the browser's Accept-Language (English when it names none that
     Babel knows); the currency decides the decimals (none for JPY and KRW).
     """
+    return money_for(context.get("request"), value, currency)
+
+
+def money_for(request: HttpRequest | None, value: Any, currency: str) -> str:
+    """The money tag's text, for rows a view writes ahead of the template."""
     if value is None or value == "":
         return NONE
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
         return NONE
-    return money_text(amount, currency, request_locale(context.get("request")))
+    return money_text(amount, currency, request_locale(request))
 
 
 @register.filter
