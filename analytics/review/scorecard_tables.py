@@ -1,11 +1,12 @@
 """The scorecard page's long tables (a row a day, a week or a scorecard) as rows of ready
 text.
 
-A row is a dict of the texts its cells show, written by the same filters and tags the
-template would call (day, percent, intcomma, money, score, the missing mark and the grade chip), so the page
-is the same; the template then only places them. Written per cell in the template, each
-figure cost a filter call, a few attribute lookups and, for a figure that cannot be
-shown, an include: several milliseconds a page for a few hundred cells.
+A row is a dict of the texts its cells show, written by the same filters, tag and pieces
+the template would call (day, percent, intcomma, money, score, the missing mark and the
+grade chip), so the page is the same; the template then only places them. Written per
+cell in the template, each figure cost a filter call, a few attribute lookups and, for a
+figure that cannot be shown, an include: several milliseconds a page for a few hundred
+cells (and a reverse() for each link of the history).
 """
 
 from __future__ import annotations
@@ -69,7 +70,9 @@ def daily_rows(
                 else percent(point.engagement_rate)
             )
             row["spend"] = money_for(request, point.spend, currency)
-            row["roas"] = pieces.missing(NO_SPEND_ON_DAY) if point.roas is None else percent(point.roas)
+            row["roas"] = (
+                pieces.missing(NO_SPEND_ON_DAY) if point.roas is None else percent(point.roas)
+            )
         rows.append(row)
     return rows
 
@@ -109,7 +112,9 @@ def week_rows(weeks: list[PracticeWeek], *, pieces: Pieces) -> list[Row]:
                 else percent(week.completion)
             ),
             "outcome": (
-                pieces.missing(week.outcome_missing) if week.outcome is None else percent(week.outcome)
+                pieces.missing(week.outcome_missing)
+                if week.outcome is None
+                else percent(week.outcome)
             ),
         }
         for week in weeks
