@@ -1,16 +1,23 @@
 """Number formatting in the product's one voice: rates in percent, money in the reader's
-locale, '—' for no figure; and json_data, a faster json_script for charts' data."""
+locale, '—' for no figure; json_data, a faster json_script for charts' data; and day, a
+faster date filter for the days that long tables repeat."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest
+from django.template.defaultfilters import date as date_filter
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, override
 
 from lib.locales import request_locale
 from lib.money import money_text
@@ -40,13 +47,18 @@ def money(context: template.Context, value: Any, currency: str) -> str:
     The locale comes from the browser's Accept-Language (English when it names none that
     Babel knows); the currency decides the decimals (none for JPY and KRW).
     """
+    return money_for(context.get("request"), value, currency)
+
+
+def money_for(request: HttpRequest | None, value: Any, currency: str) -> str:
+    """The money tag's text, for rows a view writes ahead of the template."""
     if value is None or value == "":
         return NONE
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
         return NONE
-    return money_text(amount, currency, request_locale(context.get("request")))
+    return money_text(amount, currency, request_locale(request))
 
 
 @register.filter
@@ -73,6 +85,38 @@ def json_data(value: Any, element_id: str) -> str:
         element_id,
         mark_safe(text),  # noqa: S308 - escaped just above, as json_script does
     )
+
+
+@lru_cache(maxsize=16)
+def _day_names(language: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The weekday and month abbreviations Django's date formats write ("D" and "M")."""
+    with override(language):
+        weekdays = tuple(str(WEEKDAYS_ABBR[weekday]) for weekday in range(7))
+        months = tuple(str(MONTHS_3[month]).title() for month in range(1, 13))
+    return weekdays, months
+
+
+# The formats written directly; each gives what Django's date filter gives.
+_DAY_FORMS = {
+    "Y-m-d": lambda day, weekdays, months: day.isoformat(),
+    "j M": lambda day, weekdays, months: f"{day.day} {months[day.month - 1]}",
+    "j M Y": lambda day, weekdays, months: f"{day.day} {months[day.month - 1]} {day.year:04d}",
+    "D j M": lambda day, weekdays, months: (
+        f"{weekdays[day.weekday()]} {day.day} {months[day.month - 1]}"
+    ),
+}
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def day(value: Any, form: str) -> str:
+    """`{{ point.day|day:"D j M" }}`: Django's date filter, byte for byte, written directly
+    for a date (not a datetime) in the formats of _DAY_FORMS. The date filter costs about
+    0.1 ms a call, mostly in translation lookups: several milliseconds for a page that
+    lists a hundred days. Anything else goes to the date filter."""
+    write = _DAY_FORMS.get(form)
+    if write is None or type(value) is not date:
+        return date_filter(value, form)
+    return write(value, *_day_names(get_language()))
 
 
 # Background failures are stored as "Type: message", for the log and the command line.

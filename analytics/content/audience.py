@@ -401,11 +401,12 @@ def audience_get(*, account: Account, language: str | None = None) -> Audience:
 
 def viewer_series(*, account: Account, window: Window) -> list[ViewerPoint]:
     """One point per day of the window; a day without a Viewers row has only nulls."""
+    # Plain tuples, in no order (the model's default order joins the account for its handle).
     rows = {
-        row.date: row
-        for row in ViewerDay.objects.filter(
-            account=account, date__range=(window.start, window.end)
-        ).only("date", "total_viewers", "new_viewers", "returning_viewers")
+        row[0]: row
+        for row in ViewerDay.objects.filter(account=account, date__range=(window.start, window.end))
+        .order_by()
+        .values_list("date", "total_viewers", "new_viewers", "returning_viewers")
     }
     points = []
     for offset in range(window.days):
@@ -414,9 +415,5 @@ def viewer_series(*, account: Account, window: Window) -> list[ViewerPoint]:
         if row is None:
             points.append(ViewerPoint(day, None, None, None, known=False))
         else:
-            points.append(
-                ViewerPoint(
-                    day, row.total_viewers, row.new_viewers, row.returning_viewers, known=True
-                )
-            )
+            points.append(ViewerPoint(day, row[1], row[2], row[3], known=True))
     return points

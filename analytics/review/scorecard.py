@@ -91,11 +91,14 @@ class DailyPoint:
 
 def daily_series(*, account: Account, window: Window) -> list[DailyPoint]:
     """One point per day of the window; a day without a metric row has only nulls."""
+    # Plain tuples, in no order (the model's default order joins the account for its handle).
     rows = {
-        row.date: row
+        row[0]: row
         for row in DailyMetric.objects.filter(
             account=account, date__range=(window.start, window.end)
-        ).only("date", "video_views", "likes", "comments", "shares", "spend", "revenue")
+        )
+        .order_by()
+        .values_list("date", "video_views", "likes", "comments", "shares", "spend", "revenue")
     }
     points = []
     for offset in range(window.days):
@@ -104,16 +107,16 @@ def daily_series(*, account: Account, window: Window) -> list[DailyPoint]:
         if row is None:
             points.append(DailyPoint(day, None, None, None, None))
             continue
-        interactions = row.likes + row.comments + row.shares
+        _, views, likes, comments, shares, spend, revenue = row
         points.append(
             DailyPoint(
                 day=day,
-                views=row.video_views,
+                views=views,
                 engagement_rate=(
-                    Decimal(interactions) / Decimal(row.video_views) if row.video_views else None
+                    Decimal(likes + comments + shares) / Decimal(views) if views else None
                 ),
-                spend=row.spend,
-                roas=row.revenue / row.spend if row.spend else None,
+                spend=spend,
+                roas=revenue / spend if spend else None,
             )
         )
     return points

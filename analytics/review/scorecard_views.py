@@ -18,6 +18,7 @@ from analytics.content import audience
 from analytics.review import next_step_item as next_step
 from analytics.review import practice
 from analytics.review import scorecard as selectors
+from analytics.review import scorecard_tables as tables
 from analytics.scorecards import windows
 from analytics.scorecards.windows import WindowForm
 
@@ -42,6 +43,7 @@ def scorecard_context(
     daily = selectors.daily_series(account=account, window=window)
     viewers = audience.viewer_series(account=account, window=window)
     score, practice_outcome = practice.practice_of_account(account=account, window=window)
+    pieces = tables.Pieces()
     return {
         "membership": membership,
         "account": account,
@@ -55,13 +57,19 @@ def scorecard_context(
         "other_figures": others,
         "daily": daily,
         "has_daily": any(point.views is not None for point in daily),
+        "daily_rows": tables.daily_rows(
+            daily, currency=account.currency, request=request, pieces=pieces
+        ),
         "chart_data": _chart_data(daily, account),
         "viewers": viewers,
         "has_viewers": any(point.known for point in viewers),
+        "viewer_rows": tables.viewer_rows(viewers, pieces=pieces),
         "viewer_chart_data": _viewer_chart_data(viewers),
         "history": history,
+        "history_rows": tables.history_rows(history, window_end=window.end, pieces=pieces),
         "practice_score": score if card else None,
         "practice_outcome": practice_outcome,
+        "practice_weeks": tables.week_rows(practice_outcome.weeks, pieces=pieces),
         "practice_chart_data": practice.practice_chart_data(practice_outcome),
         "next_url": reverse(
             "analytics:account-scorecard", args=[membership.team.slug, account.handle]
