@@ -231,8 +231,15 @@ def review_context(
     )
     for point in points:
         point["url"] = f"{head}{point['handle']}{tail}?{window_query}"
+    # Every card of the page is of the window: one reverse() for their review forms too.
+    mark_head, mark_tail = reverse(
+        "analytics:scorecard-mark-reviewed",
+        args=[membership.team.slug, "~", window.days, window.end],
+    ).rsplit("~", 1)
     for card in page.object_list:
         card.scorecard_url = f"{head}{card.account.handle}{tail}?{window_query}"
+        if not card.unscored:
+            card.mark_url = f"{mark_head}{card.account.handle}{mark_tail}"
     any_filter = any(chosen[name] for name in ("kind", "grade", "quadrant", "flag", "search"))
     review_url = reverse("analytics:scorecard-review", args=[membership.team.slug])
     table_url = f"{review_url}?{query.urlencode()}" if query else review_url
