@@ -11,7 +11,7 @@ from analytics.review.rows import DEFAULT_SORT, SORT_COLUMNS
 from analytics.scorecards import rules
 from analytics.scorecards.windows import WINDOW_CHOICES, WindowForm
 from lib.dates import validate_end
-from lib.forms import PlainSelect
+from lib.forms import PlainSelect, PlainTextInput
 
 SORT_CHOICES = [(name, name) for name in SORT_COLUMNS] + [
     (f"-{name}", f"-{name}") for name in SORT_COLUMNS
@@ -43,7 +43,7 @@ class ScorecardFilterForm(WindowForm):
         required=False,
         widget=PlainSelect,
     )
-    q = forms.CharField(label="Search handle", required=False, max_length=30)
+    q = forms.CharField(label="Search handle", required=False, max_length=30, widget=PlainTextInput)
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

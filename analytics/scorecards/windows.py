@@ -13,7 +13,7 @@ from django.db.models import Max
 from accounts.models import Account
 from analytics.scorecards import rules
 from lib.dates import validate_end, yesterday
-from lib.forms import PlainSelect, StyledFormMixin
+from lib.forms import PlainDateInput, PlainSelect, StyledFormMixin
 
 DEFAULT_DAYS = 28
 WINDOW_DAYS = (7, 28, 90)
@@ -56,7 +56,7 @@ class WindowForm(StyledFormMixin, forms.Form):
     end = forms.DateField(
         label="Ending on",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=PlainDateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         validators=[validate_end],
     )
 
