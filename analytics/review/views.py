@@ -254,7 +254,7 @@ def review_context(
         "any_filter": any_filter,
         "points": points,
         "sort": chosen["sort"],
-        "sort_links": _sort_links(query, chosen["sort"]),
+        "sort_headers": _sort_headers(query, chosen["sort"]),
         # The page links keep this query; it is request.GET except when a POST re-renders.
         "query": query,
         "review_url": review_url,
@@ -298,6 +298,30 @@ def _unavailable(
     if request.htmx:
         return render(request, "analytics/review.html#unavailable", context)
     return render(request, "analytics/review.html", context)
+
+
+# The table's sortable columns in order: heading, sort name, and whether it holds numbers.
+SORT_HEADERS = (
+    ("Account", "handle", False),
+    ("Kind", "kind", False),
+    ("Engagement score", "engagement_score", True),
+    ("ROI score", "roi_score", True),
+    ("Overall", "overall_score", True),
+    ("Grade", "grade", False),
+    ("Quadrant", "quadrant", False),
+    ("Trend", "trend", True),
+    ("Practice", "practice", True),
+    ("Flags", "flags", False),
+    ("Reviewed", "reviewed", False),
+)
+
+
+def _sort_headers(query: QueryDict, current: str) -> list[dict[str, object]]:
+    """Each heading of the table with the query that sorts by its column and its direction."""
+    links = _sort_links(query, current)
+    return [
+        {"label": label, "numeric": numeric, **links[name]} for label, name, numeric in SORT_HEADERS
+    ]
 
 
 def _sort_links(query: QueryDict, current: str) -> dict[str, dict[str, str]]:
