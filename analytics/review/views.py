@@ -28,6 +28,7 @@ from analytics.review.scorecard_views import scorecard_context
 from analytics.scorecards import export, windows
 from analytics.scorecards import queue as scorecard_queue
 from analytics.scorecards import runs as scorecard_runs
+from analytics.scorecards.windows import WindowForm
 from lib.htmx import render_partial_for_target
 
 SCORECARDS_PER_PAGE = 25
@@ -192,17 +193,18 @@ def scorecard_mark_reviewed(
 def review_context(
     request: HttpRequest, membership: Membership, query: QueryDict
 ) -> dict[str, Any]:
-    filters = ScorecardFilterForm(query)
-    window_error = filters.window_error()
+    # The period asked for; the filter form (built once) shows the period actually on
+    # screen, also when the URL left it to the default. Its other fields are the query's.
+    asked = WindowForm(query)
+    window_error = asked.window_error()
     # The team's accounts with their last day of data: the default period and the rows
     # without a scorecard are both asked of it.
     accounts = selectors.team_accounts(user=request.user, membership=membership)
-    window = _window(request, membership, filters, accounts)
-    chosen = filters.filters()
-    # The form shows the period actually on screen, also when the URL left it to the default.
+    window = _window(request, membership, asked, accounts)
     shown = query.copy()
     shown["days"], shown["end"] = str(window.days), window.end.isoformat()
     filters = ScorecardFilterForm(shown)
+    chosen = filters.filters()
     cards = selectors.scorecard_list(
         user=request.user, membership=membership, window=window, **chosen
     )
@@ -270,7 +272,7 @@ def review_context(
 def _window(
     request: HttpRequest,
     membership: Membership,
-    filters: ScorecardFilterForm,
+    filters: WindowForm,
     accounts: list | None = None,
 ) -> Any:
     days, end = filters.window_values()
