@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Context, Decimal, localcontext
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.paginator import Page
 from django.db import connections
 from django.db.models import (
     DecimalField,
@@ -232,20 +233,18 @@ def video_top_and_bottom(
     )
 
 
-def holds_window(
-    *, videos: list[Video], sort: str, first: bool, last: bool, window: Window
-) -> bool:
-    """Whether one page of video_list holds every video of the account posted in the window.
+def holds_window(*, page: Page, sort: str, window: Window) -> bool:
+    """Whether a page of video_list holds every video of the account posted in the window.
 
     So it does when it is the first page of the newest first (DEFAULT_SORT, undated videos
     last) and it is also the last page, or its last video is undated or older than the
     window.
     """
-    if sort != DEFAULT_SORT or not first:
+    if sort != DEFAULT_SORT or page.has_previous():
         return False
-    if last or not videos:
+    if not page.has_next() or not page.object_list:
         return True
-    oldest = videos[-1].posted_on
+    oldest = page.object_list[-1].posted_on
     return oldest is None or oldest < window.start
 
 

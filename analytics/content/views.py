@@ -55,13 +55,7 @@ def video_list(request: HttpRequest, membership: Membership, handle: str) -> Htt
     page.object_list = selectors.attach_promotional(page.object_list)
     selectors.attach_engagement_rates(page.object_list)
     # The first page of the newest videos often holds the whole window: then no second read.
-    holds = selectors.holds_window(
-        videos=page.object_list,
-        sort=sort,
-        first=not page.has_previous(),
-        last=not page.has_next(),
-        window=window,
-    )
+    holds = selectors.holds_window(page=page, sort=sort, window=window)
     ranked = selectors.video_top_and_bottom(
         account=account, window=window, read=page.object_list if holds else None
     )
