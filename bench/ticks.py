@@ -21,7 +21,11 @@ goal is a tick p95 at most three times the trivial view's p95 of the same run (i
 
     DJANGO_SETTINGS_MODULE=config.settings.test python bench/ticks.py [--quick]
         [--seconds 20] [--baseline-seconds 5] [--rounds 1] [--workers 4]
-        [--port 8765]
+        [--port 8765] [--cpu]
+
+With --cpu it times nothing: it prints the tick's median CPU per request in process (the
+lead's and a manager's) beside the trivial view's, and exits; figures that stay steady on
+a machine shared with other work, unlike the timed run.
 """
 
 from __future__ import annotations
@@ -75,6 +79,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn processes")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--reload", action="store_true", help="load the data again")
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="instead of timing, print the tick's median CPU per request in process (the "
+        "lead's and a manager's) against the trivial view's, and exit",
+    )
     args = parser.parse_args()
     args.days = args.days or (120 if args.quick else 365)
     args.seconds = args.seconds or (8.0 if args.quick else 20.0)
@@ -347,6 +357,48 @@ def goal(name: str, figure: float, op: str, target: float, digits: int = 2) -> N
     print(f"goal {name}: {figure:.{digits}f} (target {op} {target:g}) {verdict}")
 
 
+def cpu_per_tick(team: str, users: list[tuple[str, list[str]]]) -> None:
+    """The tick's median CPU (process time) per request, in process, as the lead and as a
+    manager, beside the trivial view's: what the p95 ratio follows on a saturated server.
+    Ticks and unticks as the timed run does: htmx POSTs on items of five of the user's
+    accounts, answered with the item and the progress bar."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client as TestClient
+
+    def median_ms(client, requests: list[tuple[str, dict]]) -> float:
+        used = []
+        for n, (path, data) in enumerate(requests):
+            started = time.process_time()
+            if data is None:
+                response = client.get(path)
+            else:
+                response = client.post(path, data, headers={"HX-Request": "true"})
+            if n >= 3:
+                used.append(time.process_time() - started)
+            if response.status_code != 200:
+                raise SystemExit(f"{path} answered {response.status_code}")
+        return statistics.median(used) * 1000
+
+    trivial = median_ms(TestClient(HTTP_HOST="localhost"), [("/login/", None)] * 20)
+    figures = []
+    for username, visible in users[:2]:
+        client = TestClient(HTTP_HOST="localhost")
+        client.force_login(get_user_model().objects.get(username=username))
+        randomness = random.Random(username)
+        urls = []
+        for handle in randomness.sample(visible, min(TICKED_ACCOUNTS, len(visible))):
+            page = client.get(f"/t/{team}/a/{handle}/checklist/").content.decode()
+            urls += TICK_RE.findall(page)
+        ticks = [
+            (randomness.choice(urls), {"ticked": "1"} if randomness.random() < 0.6 else {})
+            for _ in range(30)
+        ]
+        figures.append(median_ms(client, ticks))
+    print(f"{'':<16} {'lead ms':>9} {'manager ms':>11} {'lead / trivial':>15}")
+    print(f"{'trivial':<16} {trivial:>9.1f}")
+    print(f"{'tick':<16} {figures[0]:>9.1f} {figures[1]:>11.1f} {figures[0] / trivial:>15.1f}")
+
+
 def main() -> None:
     args = parse_args()
     url = bench_url(args)
@@ -354,6 +406,9 @@ def main() -> None:
     from pages_data import BIG_TEAM, team_users
 
     users = team_users(BIG_TEAM)
+    if args.cpu:
+        cpu_per_tick(BIG_TEAM, users)
+        return
     connections.close_all()
     server = start_server(args, url)
     try:

@@ -54,6 +54,9 @@ class ItemState:
     # False for an automatic item whose evidence rule nobody registered, or whose rule has
     # no answer for the week (strategy/evidence.py).
     available: bool = True
+    # The item's URLs on the checklist page, set by the view (strategy.views.checklist).
+    tick_url: str = ""
+    note_url: str = ""
 
     @property
     def automatic(self) -> bool:
