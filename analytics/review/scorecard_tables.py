@@ -24,7 +24,7 @@ from accounts.templatetags.playbook import day, money_for, percent, score
 from analytics.content.audience import ViewerPoint
 from analytics.models import Scorecard
 from analytics.review.practice import PracticeWeek
-from analytics.review.scorecard import DailyPoint
+from analytics.review.scorecard import DailyPoint, FigureRow
 
 Row = dict[str, Any]
 
@@ -145,3 +145,39 @@ def _score(value: Decimal | None, of: str, pieces: Pieces) -> str:
     if value is None:
         return pieces("analytics/partials/score.html", value=None, of=of)
     return score(value)
+
+
+def scored_figure_rows(scored: list[FigureRow], *, pieces: Pieces) -> list[Row]:
+    """Figures against targets: the figure, its target and its sub-score."""
+    return [
+        {
+            "name": row.name,
+            "label": row.label,
+            "value": pieces.missing(row.missing) if row.value is None else percent(row.value),
+            "target": percent(row.target),
+            "sub_score": (
+                pieces.missing(row.sub_score_missing)
+                if row.sub_score is None
+                else score(row.sub_score)
+            ),
+        }
+        for row in scored
+    ]
+
+
+def other_figure_rows(
+    others: list[FigureRow], *, currency: str, request: HttpRequest, pieces: Pieces
+) -> list[Row]:
+    """The period's totals, each in its form: a count, money or a rate."""
+    rows = []
+    for row in others:
+        if row.value is None:
+            value = pieces.missing(row.missing)
+        elif row.form == "money":
+            value = money_for(request, row.value, currency)
+        elif row.form == "rate":
+            value = percent(row.value)
+        else:
+            value = intcomma(row.value)
+        rows.append({"name": row.name, "label": row.label, "value": value})
+    return rows
