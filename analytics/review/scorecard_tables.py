@@ -59,6 +59,9 @@ def daily_rows(
     daily: list[DailyPoint], *, currency: str, request: HttpRequest, pieces: Pieces
 ) -> list[Row]:
     """The day-by-day table; `views` is None for a day without metrics."""
+    # An amount is written once however many days spent it (an official account spends
+    # nothing on most days): Babel's formatting is the costliest cell.
+    spent: dict[str, str] = {}
     rows = []
     for point in daily:
         row: Row = {"day": day(point.day, "D j M"), "views": None}
@@ -69,7 +72,10 @@ def daily_rows(
                 if point.engagement_rate is None
                 else percent(point.engagement_rate)
             )
-            row["spend"] = money_for(request, point.spend, currency)
+            amount = str(point.spend)
+            if amount not in spent:
+                spent[amount] = money_for(request, point.spend, currency)
+            row["spend"] = spent[amount]
             row["roas"] = (
                 pieces.missing(NO_SPEND_ON_DAY) if point.roas is None else percent(point.roas)
             )
