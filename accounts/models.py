@@ -129,13 +129,23 @@ class Membership(models.Model):
 
 
 class AccountQuerySet(models.QuerySet):
-    def visible_to(self, user: object) -> AccountQuerySet:
-        """Leads see their teams' accounts, managers the accounts they manage; others none."""
+    def visible_to(self, user: object, membership: Membership | None = None) -> AccountQuerySet:
+        """Leads see their teams' accounts, managers the accounts they manage; others none.
+
+        With `membership`, the user's membership of one team as this request read it
+        (accounts.access.team_view), only that team's accounts, by the same rule: the role
+        is already known, so the database is not asked for the user's memberships again.
+        """
         if not getattr(user, "is_authenticated", False):
             return self.none()
+        managed = Account.managers.through.objects.filter(user=user).values("account")
+        if membership is not None:
+            if membership.user_id != user.pk:
+                return self.none()
+            accounts = self.filter(team_id=membership.team_id)
+            return accounts if membership.is_lead else accounts.filter(pk__in=managed)
         member_of = Membership.objects.filter(user=user).values("team")
         lead_of = member_of.filter(role=Role.LEAD)
-        managed = Account.managers.through.objects.filter(user=user).values("account")
         # Subqueries rather than joins, so no account is listed twice and no DISTINCT is needed.
         return self.filter(Q(team__in=lead_of) | Q(team__in=member_of, pk__in=managed))
 

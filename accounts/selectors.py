@@ -39,7 +39,7 @@ def account_list(
     search: str = "",
     include_archived: bool = False,
 ) -> QuerySet[Account]:
-    accounts = Account.objects.visible_to(user).filter(team=membership.team)
+    accounts = Account.objects.visible_to(user, membership)
     if not include_archived:
         accounts = accounts.active()
     if kind:
@@ -60,7 +60,7 @@ def account_get(
     if not handle_is_valid(handle):
         # No account has such a handle; text the database refuses (NUL) never reaches it.
         raise Http404("No such account in this team.")
-    accounts = Account.objects.visible_to(user).filter(team=membership.team)
+    accounts = Account.objects.visible_to(user, membership)
     if with_managers:
         accounts = accounts.prefetch_related("managers")
     try:

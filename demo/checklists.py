@@ -12,7 +12,9 @@ from lib.dates import this_week
 from strategy.models import ChecklistItem
 from strategy.services import check_set, checklist_open
 
-DEMO_WEEKS = 6
+# Seven weeks: on a Monday the new week has no metrics yet, and six full weeks remain
+# (the scorecard needs six weeks with both a checklist and metrics to compare them).
+DEMO_WEEKS = 7
 
 NOTES = {
     "Reviewed this period's scorecard and changed one thing because of it": (

@@ -17,7 +17,12 @@ from django.db import transaction
 
 from accounts.models import Account
 from strategy.models import Checklist, ChecklistTemplate, WeekPractice
-from strategy.selectors.states import checklist_states, progress_of, states_of_checklists
+from strategy.selectors.states import (
+    ItemState,
+    checklist_states,
+    progress_of,
+    states_of_checklists,
+)
 
 # Accounts whose checklists are computed together: bounds the memory of a large refresh.
 REFRESH_BATCH = 200
@@ -35,10 +40,13 @@ def accounts_lock(account_ids: Iterable[int]) -> None:
         list(locked.values_list("pk", flat=True))
 
 
-def figures_store(checklists: list[Checklist]) -> None:
-    """Stores each checklist's figures, computed from its item states (its `account` loaded)."""
+def figures_store(checklists: list[Checklist]) -> dict[int, list[ItemState]]:
+    """Stores each checklist's figures, computed from its item states (its `account` loaded).
+
+    Returns the item states by checklist pk, for a caller that shows them.
+    """
     if not checklists:
-        return
+        return {}
     if len(checklists) == 1:
         # A tick's week: the one-checklist read (one query and the evidence rules').
         states = {checklists[0].pk: checklist_states(checklist=checklists[0])}
@@ -63,6 +71,7 @@ def figures_store(checklists: list[Checklist]) -> None:
         unique_fields=["account", "week_start"],
         update_fields=["checklist", "done", "counted", "share"],
     )
+    return states
 
 
 @transaction.atomic

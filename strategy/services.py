@@ -90,12 +90,20 @@ def checklist_open(*, account: Account, week_start: date) -> Checklist:
     A checklist keeps the template it was opened with, so changing an account's kind does
     not rewrite past weeks; the current week follows the new kind.
     """
-    current = week_start >= this_week()
     checklist = (
         Checklist.objects.filter(account=account, week_start=week_start)
         .select_related("template")
         .first()
     )
+    return checklist_ensure(account=account, week_start=week_start, checklist=checklist)
+
+
+def checklist_ensure(
+    *, account: Account, week_start: date, checklist: Checklist | None
+) -> Checklist:
+    """checklist_open, given the account's checklist of the week as already read (None when
+    none is open), its template's team and kind loaded."""
+    current = week_start >= this_week()
     # A team has one template per kind, so an open checklist whose template is the team's
     # for the account's kind is the one this returns: a page view then writes nothing and
     # need not read the template again.
@@ -225,7 +233,10 @@ def check_set(
     with transaction.atomic():
         accounts_lock([checklist.account_id])
         _upsert(check, fields)
-        figures_store(_checklists_showing(checklist=checklist, item=item))
+        states = figures_store(_checklists_showing(checklist=checklist, item=item))
+    # The week's item states as the figures were computed from them, under the account's
+    # lock and after the write: a caller shows them without reading them again.
+    check.week_states = states.get(checklist.pk)
     return check
 
 

@@ -137,3 +137,26 @@ def failure(text: str) -> str:
     if kind == "ValueError" and message:
         return message
     return _FAILURES_IN_WORDS.get(kind, _UNEXPECTED)
+
+
+class CaptureNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, name: str) -> None:
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context: template.Context) -> str:
+        context[self.name] = self.nodelist.render(context)
+        return ""
+
+
+@register.tag
+def capture(parser: template.base.Parser, token: template.base.Token) -> CaptureNode:
+    """`{% capture name %}…{% endcapture %}`: renders the block once into `name`, so markup
+    shown in two places (the header's links, in the phone menu and the wide bar) costs one
+    rendering. The text is marked safe as any rendered template output is."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("{% capture %} takes one name: {% capture name %}")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[1])

@@ -20,6 +20,7 @@ from analytics.content import video_csv
 from analytics.content import video_marks as services
 from analytics.content import videos as selectors
 from analytics.content.forms import PromotionalMarkersForm, VideoListForm, VideoMarkForm
+from analytics.models import Video
 from analytics.promotion import DEFAULT_MARKERS, team_markers
 from analytics.scorecards import windows
 from lib.htmx import render_partial_for_target
@@ -47,12 +48,25 @@ def video_list(request: HttpRequest, membership: Membership, handle: str) -> Htt
         end = windows.account_default_end(account=account, days=days)
     window = windows.window_of(end=end, days=days)
     sort = form.sort_value()
-    page = Paginator(selectors.video_list(account=account, sort=sort), VIDEOS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    paginator = Paginator(selectors.video_list(account=account, sort=sort), VIDEOS_PER_PAGE)
+    # Counted without the figures the listed videos are joined with: the same number, cheaper.
+    paginator.count = selectors.video_count(account=account)
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = selectors.attach_promotional(page.object_list)
-    ranked = selectors.video_top_and_bottom(account=account, window=window)
+    selectors.attach_engagement_rates(page.object_list)
+    # The first page of the newest videos often holds the whole window: then no second read.
+    holds = selectors.holds_window(
+        videos=page.object_list,
+        sort=sort,
+        first=not page.has_previous(),
+        last=not page.has_next(),
+        window=window,
+    )
+    ranked = selectors.video_top_and_bottom(
+        account=account, window=window, read=page.object_list if holds else None
+    )
     selectors.attach_promotional([*ranked.top, *ranked.bottom])
+    _attach_urls([*page.object_list, *ranked.top, *ranked.bottom], membership, account)
     context = {
         **_list_urls(request, membership, account, window),
         "membership": membership,
@@ -120,6 +134,7 @@ def video_mark(
         video = selectors.video_get(user=request.user, account=account, video_id=video_id)
     if request.htmx:
         selectors.attach_promotional([video])
+        _attach_urls([video], membership, account)
         context = {
             "membership": membership,
             "account": account,
@@ -182,6 +197,15 @@ def _list_urls(
         )
         + f"?{window_query}",
     }
+
+
+def _attach_urls(videos: list[Video], membership: Membership, account: Account) -> None:
+    """Sets each video's `detail_url` and `mark_url`, which its row and ranked item link."""
+    # A video of the table may also be in a ranked list: each object once.
+    for video in {id(video): video for video in videos}.values():
+        args = [membership.team.slug, account.handle, video.video_id]
+        video.detail_url = reverse("analytics:video-detail", args=args)
+        video.mark_url = reverse("analytics:video-mark", args=args)
 
 
 def _columns(query: QueryDict, current: str) -> list[dict[str, Any]]:

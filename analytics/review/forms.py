@@ -11,6 +11,7 @@ from analytics.review.rows import DEFAULT_SORT, SORT_COLUMNS
 from analytics.scorecards import rules
 from analytics.scorecards.windows import WINDOW_CHOICES, WindowForm
 from lib.dates import validate_end
+from lib.forms import PlainSelect, PlainTextInput
 
 SORT_CHOICES = [(name, name) for name in SORT_COLUMNS] + [
     (f"-{name}", f"-{name}") for name in SORT_COLUMNS
@@ -19,22 +20,30 @@ SORT_CHOICES = [(name, name) for name in SORT_COLUMNS] + [
 
 class ScorecardFilterForm(WindowForm):
     kind = forms.ChoiceField(
-        label="Kind", choices=[("", "All kinds"), *Kind.choices], required=False
+        label="Kind",
+        choices=[("", "All kinds"), *Kind.choices],
+        required=False,
+        widget=PlainSelect,
     )
     grade = forms.ChoiceField(
         label="Grade",
         choices=[("", "All grades"), *((grade, grade) for grade in rules.GRADES)],
         required=False,
+        widget=PlainSelect,
     )
     quadrant = forms.ChoiceField(
         label="Quadrant",
         choices=[("", "All quadrants"), *rules.QUADRANT_LABELS.items()],
         required=False,
+        widget=PlainSelect,
     )
     flag = forms.ChoiceField(
-        label="Flag", choices=[("", "Any or none"), *rules.FLAG_LABELS.items()], required=False
+        label="Flag",
+        choices=[("", "Any or none"), *rules.FLAG_LABELS.items()],
+        required=False,
+        widget=PlainSelect,
     )
-    q = forms.CharField(label="Search handle", required=False, max_length=30)
+    q = forms.CharField(label="Search handle", required=False, max_length=30, widget=PlainTextInput)
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

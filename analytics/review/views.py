@@ -231,8 +231,15 @@ def review_context(
     )
     for point in points:
         point["url"] = f"{head}{point['handle']}{tail}?{window_query}"
+    # Every card of the page is of the window: one reverse() for their review forms too.
+    mark_head, mark_tail = reverse(
+        "analytics:scorecard-mark-reviewed",
+        args=[membership.team.slug, "~", window.days, window.end],
+    ).rsplit("~", 1)
     for card in page.object_list:
         card.scorecard_url = f"{head}{card.account.handle}{tail}?{window_query}"
+        if not card.unscored:
+            card.mark_url = f"{mark_head}{card.account.handle}{mark_tail}"
     any_filter = any(chosen[name] for name in ("kind", "grade", "quadrant", "flag", "search"))
     review_url = reverse("analytics:scorecard-review", args=[membership.team.slug])
     table_url = f"{review_url}?{query.urlencode()}" if query else review_url
@@ -247,7 +254,7 @@ def review_context(
         "any_filter": any_filter,
         "points": points,
         "sort": chosen["sort"],
-        "sort_links": _sort_links(query, chosen["sort"]),
+        "sort_headers": _sort_headers(query, chosen["sort"]),
         # The page links keep this query; it is request.GET except when a POST re-renders.
         "query": query,
         "review_url": review_url,
@@ -291,6 +298,30 @@ def _unavailable(
     if request.htmx:
         return render(request, "analytics/review.html#unavailable", context)
     return render(request, "analytics/review.html", context)
+
+
+# The table's sortable columns in order: heading, sort name, and whether it holds numbers.
+SORT_HEADERS = (
+    ("Account", "handle", False),
+    ("Kind", "kind", False),
+    ("Engagement score", "engagement_score", True),
+    ("ROI score", "roi_score", True),
+    ("Overall", "overall_score", True),
+    ("Grade", "grade", False),
+    ("Quadrant", "quadrant", False),
+    ("Trend", "trend", True),
+    ("Practice", "practice", True),
+    ("Flags", "flags", False),
+    ("Reviewed", "reviewed", False),
+)
+
+
+def _sort_headers(query: QueryDict, current: str) -> list[dict[str, object]]:
+    """Each heading of the table with the query that sorts by its column and its direction."""
+    links = _sort_links(query, current)
+    return [
+        {"label": label, "numeric": numeric, **links[name]} for label, name, numeric in SORT_HEADERS
+    ]
 
 
 def _sort_links(query: QueryDict, current: str) -> dict[str, dict[str, str]]:

@@ -13,7 +13,7 @@ from django.db.models import Max
 from accounts.models import Account
 from analytics.scorecards import rules
 from lib.dates import validate_end, yesterday
-from lib.forms import StyledFormMixin
+from lib.forms import PlainDateInput, PlainSelect, StyledFormMixin
 
 DEFAULT_DAYS = 28
 WINDOW_DAYS = (7, 28, 90)
@@ -46,12 +46,17 @@ class WindowForm(StyledFormMixin, forms.Form):
     """The period a page shows: a length in days and the last day."""
 
     days = forms.TypedChoiceField(
-        label="Period", choices=WINDOW_CHOICES, coerce=int, required=False, empty_value=None
+        label="Period",
+        choices=WINDOW_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=PlainSelect,
     )
     end = forms.DateField(
         label="Ending on",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=PlainDateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         validators=[validate_end],
     )
 

@@ -32,28 +32,26 @@ class AccountRow:
     flags: str
 
 
-def account_rows(lines: list[AccountScores]) -> list[AccountRow]:
-    # What `get_kind_display` gives, looked up once instead of once per account.
-    kinds = {
-        value: force_str(label) for value, label in Account._meta.get_field("kind").flatchoices
-    }
-    rows = []
-    for line in lines:
-        account, scored = line.account, line.score
-        rows.append(
-            AccountRow(
-                handle=account.handle,
-                kind=kinds.get(account.kind, account.kind),
-                overall=score(scored.overall_score),
-                grade=scored.grade or NONE,
-                change=_change(line.change),
-                engagement=score(scored.engagement_score),
-                roi=score(scored.roi_score),
-                practice=percent(line.practice),
-                flags=line.flag_labels,
-            )
-        )
-    return rows
+def kind_labels() -> dict[str, str]:
+    """What `get_kind_display` gives of each kind, looked up once instead of once per
+    account."""
+    return {value: force_str(label) for value, label in Account._meta.get_field("kind").flatchoices}
+
+
+def account_row(line: AccountScores, kinds: dict[str, str]) -> AccountRow:
+    """The row of one line, `kinds` from `kind_labels()`."""
+    account, scored = line.account, line.score
+    return AccountRow(
+        handle=account.handle,
+        kind=kinds.get(account.kind, account.kind),
+        overall=score(scored.overall_score),
+        grade=scored.grade or NONE,
+        change=_change(line.change),
+        engagement=score(scored.engagement_score),
+        roi=score(scored.roi_score),
+        practice=percent(line.practice),
+        flags=line.flag_labels,
+    )
 
 
 def _change(change: Decimal | None) -> str:

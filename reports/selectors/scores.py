@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -65,7 +66,24 @@ class AccountScores:
 
 
 def period_scores(*, accounts: list[Account], period: ReportPeriod) -> list[AccountScores]:
-    """Each account scored over the period and over its comparison, by the scorecard rules.
+    """Each account scored over the period and over its comparison, by the scorecard rules,
+    in the order of `accounts` (`scores_stream`)."""
+    scored = {line.account.pk: line for line in scores_stream(accounts=accounts, period=period)}
+    return [scored[account.pk] for account in accounts]
+
+
+def scores_stream(
+    *,
+    accounts: list[Account],
+    period: ReportPeriod,
+    practice: Mapping[int, Decimal | None] | None = None,
+) -> Iterator[AccountScores]:
+    """Each account scored over the period and over its comparison, by the scorecard rules,
+    as the database hands out its sums (in no particular order), with its checklist
+    completion of the period from `practice` (`practice_scores`) when given.
+
+    The caller may work on each line while the database sums the next ones, but must read
+    to the end before it sends another statement (`windows_totals_stream`).
 
     The period's `declining` flag compares with the previous period of the same length, as
     a scorecard's does, whichever comparison the report shows.
@@ -81,7 +99,7 @@ def period_scores(*, accounts: list[Account], period: ReportPeriod) -> list[Acco
         compared = window_totals(account_ids=ids, start=compared_start, end=compared_end)
     empty = rules.EMPTY_TOTALS
     days = period.days
-    scored = {}
+    no_practice: Mapping[int, Decimal | None] = {} if practice is None else practice
     # Each account is scored as its row arrives, while the database sums the next ones
     # (as a recompute does).
     for account_id, sums, previous_sums in windows_totals_stream(
@@ -113,8 +131,12 @@ def period_scores(*, accounts: list[Account], period: ReportPeriod) -> list[Acco
             targets=targets,
             previous_overall=previous_overall,
         )
-        scored[account_id] = AccountScores(account=account, score=score, compared=compared_score)
-    return [scored[account.pk] for account in accounts]
+        yield AccountScores(
+            account=account,
+            score=score,
+            compared=compared_score,
+            practice=no_practice.get(account_id),
+        )
 
 
 def with_practice(

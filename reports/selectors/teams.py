@@ -15,16 +15,16 @@ from analytics.scorecards.compute import account_targets
 from reports import charts
 from reports.periods import ReportPeriod
 from reports.selectors.daily import daily_charts, reviews, top_videos
-from reports.selectors.rows import AccountRow, account_rows
+from reports.selectors.rows import AccountRow, account_row, kind_labels
 from reports.selectors.scores import (
     OTHER_FIGURES,
     TARGET_FIGURES,
     AccountScores,
     FigureLine,
     mean,
-    period_scores,
-    with_practice,
+    scores_stream,
 )
+from strategy.selectors.overview import practice_scores
 
 TEAM_TOP_VIDEOS = 10
 
@@ -73,8 +73,18 @@ class TeamReport:
 def team_report(*, team: Team, accounts: list[Account], period: ReportPeriod) -> TeamReport:
     """The report of a team's `accounts` (those the reader may see, chosen by the caller)."""
     # Strategy's checklist states cost far more per account than the scores: a team's
-    # report reads them for the period only (an account's report for both periods).
-    lines = with_practice(period_scores(accounts=accounts, period=period), period, compared=False)
+    # report reads them for the period only (an account's report for both periods), before
+    # the scores, whose stream holds the connection.
+    practice = practice_scores(accounts=accounts, start=period.start, end=period.end)
+    # Each account's row and targets met are made as its scores arrive, while the database
+    # sums the next ones.
+    kinds = kind_labels()
+    kpis = _KpisMet(period.days)
+    by_id: dict[int, tuple[AccountScores, AccountRow]] = {}
+    for line in scores_stream(accounts=accounts, period=period, practice=practice):
+        by_id[line.account.pk] = (line, account_row(line, kinds))
+        kpis.count(line)
+    lines = [by_id[account.pk][0] for account in accounts]
     current_grades = Counter(line.score.grade for line in lines)
     compared_grades = Counter(line.compared.grade for line in lines)
     grades = [(g, current_grades[g], compared_grades[g]) for g in rules.GRADES]
@@ -110,13 +120,13 @@ def team_report(*, team: Team, accounts: list[Account], period: ReportPeriod) ->
         team=team,
         period=period,
         lines=lines,
-        rows=account_rows(lines),
+        rows=[by_id[account.pk][1] for account in accounts],
         grades=grades,
         mean_overall=mean(line.score.overall_score for line in lines),
         compared_mean_overall=mean(line.compared.overall_score for line in lines),
         figures=figures,
         currency=currency,
-        kpis=_kpis_met(lines, period.days),
+        kpis=kpis.met(),
         views_chart=views,
         grade_chart=grade_chart,
         has_days=has_days,
@@ -126,20 +136,32 @@ def team_report(*, team: Team, accounts: list[Account], period: ReportPeriod) ->
     )
 
 
-def _kpis_met(lines: list[AccountScores], days: int) -> list[KpiMet]:
+class _KpisMet:
     """How many accounts met each target, of those where the figure could be measured."""
-    counts = {name: [0, 0, 0, 0] for name, _ in TARGET_FIGURES}
-    for line in lines:
-        targets = rules.scaled_targets(account_targets(line.account), days)
+
+    def __init__(self, days: int) -> None:
+        self.days = days
+        self.counts = {name: [0, 0, 0, 0] for name, _ in TARGET_FIGURES}
+        # Most accounts keep their kind's default targets: each set is scaled once.
+        self.scaled: dict[rules.Targets, rules.Targets] = {}
+
+    def count(self, line: AccountScores) -> None:
+        targets = account_targets(line.account)
+        scaled = self.scaled.get(targets)
+        if scaled is None:
+            scaled = self.scaled[targets] = rules.scaled_targets(targets, self.days)
         for name, _ in TARGET_FIGURES:
-            target = getattr(targets, name)
+            target = getattr(scaled, name)
+            counts = self.counts[name]
             for offset, score in ((0, line.score), (2, line.compared)):
                 value = getattr(score.figures, name)
                 if value is not None:
-                    counts[name][offset + 1] += 1
+                    counts[offset + 1] += 1
                     if value >= target:
-                        counts[name][offset] += 1
-    return [KpiMet(label, *counts[name]) for name, label in TARGET_FIGURES]
+                        counts[offset] += 1
+
+    def met(self) -> list[KpiMet]:
+        return [KpiMet(label, *self.counts[name]) for name, label in TARGET_FIGURES]
 
 
 def _summed(scores: list[rules.Score]) -> rules.Totals:

@@ -22,7 +22,7 @@ from django.http import Http404
 from accounts.models import Account, Membership
 from accounts.selectors import handle_is_valid
 from strategy import evidence
-from strategy.models import Cadence, Check, Checklist, ChecklistItem, Practice
+from strategy.models import Cadence, Check, Checklist, ChecklistItem, ChecklistTemplate, Practice
 from strategy.periods import counts_in_week
 
 
@@ -106,23 +106,26 @@ def _state(
 # -- one checklist --
 
 
-def checklist_get_for_change(
+def checklist_get_with_account(
     *, user: AbstractBaseUser, membership: Membership, handle: str, week_start: date
 ) -> tuple[Account, Checklist | None]:
-    """The account of the membership's team by handle and its checklist of the week, in
+    """The account of the membership's team by handle and its checklist of the week (with
+    its template's team and kind, which strategy.services.checklist_ensure compares), in
     one query, scoped as accounts.selectors.account_get: an account the user may not see
     is a 404."""
     if not handle_is_valid(handle):
         raise Http404("No such account in this team.")
     of_the_week = FilteredRelation("checklists", condition=Q(checklists__week_start=week_start))
     account = (
-        Account.objects.visible_to(user)
-        .filter(team=membership.team, handle=handle.lower())
+        Account.objects.visible_to(user, membership)
+        .filter(handle=handle.lower())
         .annotate(
             of_the_week=of_the_week,
             checklist_id=F("of_the_week__id"),
             checklist_template_id=F("of_the_week__template_id"),
             checklist_created_at=F("of_the_week__created_at"),
+            checklist_template_team_id=F("of_the_week__template__team_id"),
+            checklist_template_kind=F("of_the_week__template__kind"),
         )
         .first()
     )
@@ -134,11 +137,26 @@ def checklist_get_for_change(
         checklist = Checklist(
             pk=account.checklist_id,
             account=account,
-            template_id=account.checklist_template_id,
+            template=ChecklistTemplate(
+                pk=account.checklist_template_id,
+                team_id=account.checklist_template_team_id,
+                kind=account.checklist_template_kind,
+            ),
             week_start=week_start,
             created_at=account.checklist_created_at,
         )
     return account, checklist
+
+
+def checklist_item_get(*, checklist: Checklist, item_id: object) -> ChecklistItem:
+    """An item of the checklist's week by public id; 404 for any other."""
+    items = ChecklistItem.objects.filter(
+        practice__template_id=checklist.template_id, public_id=item_id
+    ).active_in(checklist.week_start)
+    try:
+        return items.get()
+    except ChecklistItem.DoesNotExist as exc:
+        raise Http404("This item is not part of this week's checklist.") from exc
 
 
 def checklist_get(*, account: Account, week_start: date) -> Checklist | None:

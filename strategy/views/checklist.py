@@ -94,15 +94,17 @@ def _context(
 @vary_on_headers("HX-Request")
 @team_view
 def checklist(request: HttpRequest, membership: Membership, handle: str) -> HttpResponse:
-    account = account_get(user=request.user, membership=membership, handle=handle)
     try:
         week = week_from(request.GET.get("week"))
     except WeekOutOfRange as error:
+        # Outsiders still get 404: the scope is checked before saying what was wrong.
+        account = account_get(user=request.user, membership=membership, handle=handle)
         return _week_out_of_range(request, error, account.handle)
+    account, checklist = selectors.checklist_get_with_account(
+        user=request.user, membership=membership, handle=handle, week_start=week
+    )
     if week == dates.this_week():
-        checklist = services.checklist_open(account=account, week_start=week)
-    else:
-        checklist = selectors.checklist_get(account=account, week_start=week)
+        checklist = services.checklist_ensure(account=account, week_start=week, checklist=checklist)
     states = selectors.checklist_states(checklist=checklist) if checklist else []
     return render_partial_for_target(
         request,
@@ -130,16 +132,18 @@ class _Change:
         return _context(self.membership, self.account, week, self.checklist, states)
 
 
-def _change(request: HttpRequest, membership: Membership, handle: str, item_id: UUID) -> _Change:
-    """The scoped account, its checklist of the week (opened if it is this week's) and the
-    item a tick or a note changes; 404 for what the user may not see."""
+def _checklist_of_change(
+    request: HttpRequest, membership: Membership, handle: str
+) -> tuple[Account, Checklist]:
+    """The scoped account and its checklist of the week a tick or a note changes (opened if
+    it is this week's); 404 for what the user may not see."""
     try:
         week = week_from(request.POST.get("week"))
     except WeekOutOfRange:
         # Outsiders still get 404: the scope is checked before saying what was wrong.
         account_get(user=request.user, membership=membership, handle=handle)
         raise
-    account, checklist = selectors.checklist_get_for_change(
+    account, checklist = selectors.checklist_get_with_account(
         user=request.user, membership=membership, handle=handle, week_start=week
     )
     if checklist is None and week == dates.this_week():
@@ -147,6 +151,12 @@ def _change(request: HttpRequest, membership: Membership, handle: str, item_id: 
     if checklist is None:
         raise Http404("No checklist for this week.")
     checklist.account = account
+    return account, checklist
+
+
+def _change(request: HttpRequest, membership: Membership, handle: str, item_id: UUID) -> _Change:
+    """The scoped account, its checklist of the week, the item's state and the rights."""
+    account, checklist = _checklist_of_change(request, membership, handle)
     states = selectors.checklist_states(checklist=checklist)
     state = next((s for s in states if s.item.public_id == item_id), None)
     if state is None:
@@ -192,23 +202,32 @@ def checklist_tick(
     request: HttpRequest, membership: Membership, handle: str, item_id: UUID
 ) -> HttpResponse:
     try:
-        change = _change(request, membership, handle, item_id)
+        account, checklist = _checklist_of_change(request, membership, handle)
     except WeekOutOfRange as error:
         return _week_out_of_range(request, error, handle)
+    item = selectors.checklist_item_get(checklist=checklist, item_id=item_id)
+    correction = services.check_authorize(membership=membership, checklist=checklist)
     form = TickForm(request.POST)
     form.is_valid()
     try:
         written = services.check_set(
-            checklist=change.checklist,
-            item=change.state.item,
+            checklist=checklist,
+            item=item,
             user=request.user,
             ticked=form.cleaned_data.get("ticked", False),
-            correction=change.correction,
+            correction=correction,
         )
     except ValidationError as error:
-        return _bad_request(request, error, change.account)
-    changed = selectors.state_after_change(change.state, written, request.user)
-    return _respond(request, change.context(changed), changed)
+        return _bad_request(request, error, account)
+    # The week as the tick left it, read under the account's lock by check_set.
+    states = written.week_states
+    if states is None:
+        states = selectors.checklist_states(checklist=checklist)
+    changed = next((s for s in states if s.item.pk == item.pk), None)
+    if changed is None:
+        changed = selectors.state_after_change(ItemState(item, done=False), written, request.user)
+    week = checklist.week_start
+    return _respond(request, _context(membership, account, week, checklist, states), changed)
 
 
 @require_POST

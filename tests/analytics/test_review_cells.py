@@ -9,8 +9,10 @@ from decimal import Decimal
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Kind
+from analytics.models import Scorecard
 from strategy.services import check_set
 from tests.factories import AccountFactory, ScorecardFactory
 from tests.strategy.helpers import item, open_checklist
@@ -100,3 +102,42 @@ def test_it_writes_the_same_cells_as_the_partials(login, alice, cards) -> None:
         # Account kind, three scores, grade, trend, practice and flags; quadrant skipped.
         written = [cells[n] for n in (0, 1, 2, 3, 4, 6, 7, 8)]
         assert written == partials(card), card.account.handle
+
+
+def _tokens_blanked(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken"', html)
+
+
+@pytest.mark.parametrize(("who", "some_reviewed"), [("alice", True), ("bob", True), ("bob", False)])
+def test_it_writes_the_same_review_cells_as_the_partial(
+    request, login, alice, acmecoffee, cards, who, some_reviewed
+) -> None:
+    """The rows' review cells (analytics/templatetags/review_table.py) match
+    review.html#review-cell, which the scorecard page and the htmx review answer render."""
+    reviewed = [acmecoffee.handle, "acme.v"] if some_reviewed else []
+    Scorecard.objects.filter(account__handle__in=reviewed).update(
+        reviewed_at=timezone.now(), reviewed_by=alice, review_comment='Fine <b>&</b> "ok"\nand more'
+    )
+    response = login(request.getfixturevalue(who)).get(
+        reverse("analytics:scorecard-review", args=["acme"]), {"days": 28, "end": END}
+    )
+    html = response.content.decode()
+    shown = list(response.context["page"].object_list)
+    if who == "alice":
+        assert {bool(card.reviewed_at) for card in shown} == {True, False}
+    for card in shown:
+        row = re.search(
+            rf'<th scope="row"><a href="[^"]+">@{re.escape(card.account.handle)}</a></th>'
+            r"(.*?)</tr>",
+            html,
+            flags=re.S,
+        )[1]
+        written = re.findall(r'<td data-label="Reviewed">(.*?)</td>', row, flags=re.S)[0]
+        context = {
+            "membership": response.context["membership"],
+            "card": card,
+            "next_url": response.context["next_url"],
+            "csrf_token": "token",
+        }
+        partial = render_to_string("analytics/review.html#review-cell", context)
+        assert _tokens_blanked(written) == _tokens_blanked(partial), card.account.handle

@@ -313,3 +313,63 @@ def test_it_sorts_titles_whatever_their_case(login, alice, acmecoffee) -> None:
     html = login(alice).get(url(), {"sort": "title"}).content.decode()
 
     assert row_ids(html) == ["7486000011122334403", "7486000011122334401", "7486000011122334402"]
+
+
+def test_it_ranks_the_same_from_the_first_page_as_from_its_own_read(acmecoffee) -> None:
+    from analytics.content import videos as selectors
+    from analytics.scorecards.windows import window_of
+
+    # 40 videos over 80 days, some undated or without figures: windows of every length
+    # end inside, before and after the first page of the newest 25.
+    for n in range(40):
+        make_video(
+            acmecoffee,
+            f"74860000111223{n:05d}",
+            posted_on=None if n % 13 == 5 else END - timedelta(days=2 * n),
+            snapshots=[]
+            if n % 7 == 3
+            else [(LATER - timedelta(days=n % 3), 1000 - 7 * n % 50, 0, 0, 0)],
+        )
+    first = selectors.attach_promotional(selectors.video_list(account=acmecoffee)[:25])
+    held = 0
+    for days in (7, 28, 90):
+        for back in (0, 10, 30, 47, 60, 120):
+            window = window_of(end=END - timedelta(days=back), days=days)
+            if not selectors.holds_window(
+                videos=first, sort=selectors.DEFAULT_SORT, first=True, last=False, window=window
+            ):
+                continue
+            held += 1
+            read = selectors.video_top_and_bottom(account=acmecoffee, window=window)
+            again = selectors.video_top_and_bottom(account=acmecoffee, window=window, read=first)
+            assert [v.video_id for v in again.top] == [v.video_id for v in read.top]
+            assert [v.video_id for v in again.bottom] == [v.video_id for v in read.bottom]
+            assert (again.posted, again.too_young) == (read.posted, read.too_young)
+    # Both cases occur: windows the first page holds, and windows it does not.
+    assert 0 < held < 18
+
+
+def test_it_reads_the_window_again_when_the_first_page_does_not_hold_it(
+    login, alice, acmecoffee
+) -> None:
+    # 30 videos posted in the window: the first page of 25 leaves 5 out.
+    for n in range(30):
+        make_video(
+            acmecoffee,
+            f"74860000111223{n:05d}",
+            posted_on=END - timedelta(days=n % 20),
+            snapshots=[(LATER, 10 + n, 0, 0, 0)],
+        )
+
+    html = login(alice).get(url(), {"days": "28", "end": END.isoformat()}).content.decode()
+
+    assert list_ids(html, "top-videos") == [
+        "7486000011122300029",
+        "7486000011122300028",
+        "7486000011122300027",
+    ]
+    assert list_ids(html, "bottom-videos") == [
+        "7486000011122300000",
+        "7486000011122300001",
+        "7486000011122300002",
+    ]

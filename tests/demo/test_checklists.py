@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 
 from demo.checklists import DEMO_WEEKS, seed_checklists
-from demo.team import seed_team
+from demo.team import seed_metrics, seed_team
+from lib.dates import yesterday
 from strategy.models import Check, Checklist
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +40,17 @@ def test_it_ticks_recent_weeks_the_same_way_every_time() -> None:
     seed_checklists(team, accounts)
     assert snapshot() == first
     assert Checklist.objects.count() == len(accounts) * DEMO_WEEKS
+
+
+@pytest.mark.parametrize("today", ["2026-12-07", "2026-12-13"])  # a Monday and a Sunday
+def test_every_demo_account_has_enough_weeks_to_compare_on_any_weekday(today: str) -> None:
+    from analytics.review.practice import MIN_WEEKS_WITH_BOTH, practice_outcome
+
+    with time_machine.travel(f"{today}T12:00:00", tick=False):
+        team, accounts, _ = seed_team()
+        seed_metrics(accounts, yesterday())
+        seed_checklists(team, accounts)
+        for account in accounts:
+            outcome = practice_outcome(account=account)
+            assert outcome.weeks_with_both >= MIN_WEEKS_WITH_BOTH, account.handle
+            assert outcome.enough
