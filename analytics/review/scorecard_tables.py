@@ -24,7 +24,7 @@ from accounts.templatetags.playbook import day, money_for, percent, score
 from analytics.content.audience import ViewerPoint
 from analytics.models import Scorecard
 from analytics.review.practice import PracticeWeek
-from analytics.review.scorecard import DailyPoint
+from analytics.review.scorecard import DailyPoint, FigureRow
 
 Row = dict[str, Any]
 
@@ -59,6 +59,9 @@ def daily_rows(
     daily: list[DailyPoint], *, currency: str, request: HttpRequest, pieces: Pieces
 ) -> list[Row]:
     """The day-by-day table; `views` is None for a day without metrics."""
+    # An amount is written once however many days spent it (an official account spends
+    # nothing on most days): Babel's formatting is the costliest cell.
+    spent: dict[str, str] = {}
     rows = []
     for point in daily:
         row: Row = {"day": day(point.day, "D j M"), "views": None}
@@ -69,7 +72,10 @@ def daily_rows(
                 if point.engagement_rate is None
                 else percent(point.engagement_rate)
             )
-            row["spend"] = money_for(request, point.spend, currency)
+            amount = str(point.spend)
+            if amount not in spent:
+                spent[amount] = money_for(request, point.spend, currency)
+            row["spend"] = spent[amount]
             row["roas"] = (
                 pieces.missing(NO_SPEND_ON_DAY) if point.roas is None else percent(point.roas)
             )
@@ -145,3 +151,39 @@ def _score(value: Decimal | None, of: str, pieces: Pieces) -> str:
     if value is None:
         return pieces("analytics/partials/score.html", value=None, of=of)
     return score(value)
+
+
+def scored_figure_rows(scored: list[FigureRow], *, pieces: Pieces) -> list[Row]:
+    """Figures against targets: the figure, its target and its sub-score."""
+    return [
+        {
+            "name": row.name,
+            "label": row.label,
+            "value": pieces.missing(row.missing) if row.value is None else percent(row.value),
+            "target": percent(row.target),
+            "sub_score": (
+                pieces.missing(row.sub_score_missing)
+                if row.sub_score is None
+                else score(row.sub_score)
+            ),
+        }
+        for row in scored
+    ]
+
+
+def other_figure_rows(
+    others: list[FigureRow], *, currency: str, request: HttpRequest, pieces: Pieces
+) -> list[Row]:
+    """The period's totals, each in its form: a count, money or a rate."""
+    rows = []
+    for row in others:
+        if row.value is None:
+            value = pieces.missing(row.missing)
+        elif row.form == "money":
+            value = money_for(request, row.value, currency)
+        elif row.form == "rate":
+            value = percent(row.value)
+        else:
+            value = intcomma(row.value)
+        rows.append({"name": row.name, "label": row.label, "value": value})
+    return rows

@@ -52,9 +52,11 @@ def scorecard_context(
         "window_form": WindowForm(initial={"days": days, "end": end}),
         "card": card,
         "trend": _trend(card),
-        "scored_figures": scored,
+        "scored_figures": tables.scored_figure_rows(scored, pieces=pieces),
         "next_step": next_step.scorecard_next_step(card=card, scored=scored) if card else None,
-        "other_figures": others,
+        "other_figures": tables.other_figure_rows(
+            others, currency=account.currency, request=request, pieces=pieces
+        ),
         "daily": daily,
         "has_daily": any(point.views is not None for point in daily),
         "daily_rows": tables.daily_rows(

@@ -1,0 +1,49 @@
+"""The scorecard page's tables as rows of ready text: the same texts the filters, the
+money tag and the shared pieces write."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.template.defaultfilters import date as date_filter
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+
+from accounts.templatetags.playbook import percent
+from analytics.review.scorecard import DailyPoint
+from analytics.review.scorecard_tables import Pieces, daily_rows
+
+
+def test_it_renders_a_piece_once_for_each_input() -> None:
+    pieces = Pieces()
+    mark = pieces.missing("No views on this day")
+    assert mark == render_to_string("includes/missing.html", {"why": "No views on this day"})
+    assert pieces.missing("No views on this day") is mark
+    assert pieces.missing("No views on this day", "short") != mark
+
+
+def test_it_writes_a_day_as_the_template_did() -> None:
+    request = RequestFactory().get("/", headers={"Accept-Language": "de-DE"})
+    day = date(2025, 3, 28)
+    points = [
+        DailyPoint(day, 12345, Decimal("0.04751"), Decimal("0"), None),
+        DailyPoint(day, 0, None, Decimal("1234.5"), Decimal("2.5")),
+        DailyPoint(day, None, None, None, None),
+    ]
+    spent, unspent, empty = daily_rows(points, currency="EUR", request=request, pieces=Pieces())
+    assert spent == {
+        "day": date_filter(day, "D j M"),
+        "views": "12,345",
+        "engagement_rate": percent(Decimal("0.04751")),
+        "spend": "0,00\xa0€",
+        "roas": render_to_string("includes/missing.html", {"why": "No spend on this day"}),
+    }
+    assert unspent["engagement_rate"] == render_to_string(
+        "includes/missing.html", {"why": "No views on this day"}
+    )
+    assert unspent["spend"] == "1.234,50\xa0€"
+    assert unspent["roas"] == "250.0%"
+    assert empty == {"day": "Fri 28 Mar", "views": None}
+    # The money was written in the reader's language, so the page varies on it.
+    assert request.reads_language
