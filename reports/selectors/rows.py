@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
+from django.utils import numberformat
 from django.utils.encoding import force_str
-from django.utils.formats import localize
+from django.utils.formats import get_format
+from django.utils.translation import get_language
 
 from accounts.models import Account
 from accounts.templatetags.playbook import NONE, percent, score
@@ -32,33 +35,46 @@ class AccountRow:
     flags: str
 
 
-def kind_labels() -> dict[str, str]:
-    """What `get_kind_display` gives of each kind, looked up once instead of once per
-    account."""
-    return {value: force_str(label) for value, label in Account._meta.get_field("kind").flatchoices}
+class RowWriter:
+    """Writes the rows of a report in the current language. What every row shares is
+    looked up once here: the kinds' labels (what `get_kind_display` gives) and the
+    language's number format (what `localize` looks up for each number)."""
 
+    def __init__(self) -> None:
+        self.kinds = {
+            value: force_str(label) for value, label in Account._meta.get_field("kind").flatchoices
+        }
+        language = get_language()
+        # `localize` of a number is `number_format`: this format, with these arguments.
+        self.number = partial(
+            numberformat.format,
+            decimal_sep=get_format("DECIMAL_SEPARATOR", language),
+            decimal_pos=None,
+            grouping=get_format("NUMBER_GROUPING", language),
+            thousand_sep=get_format("THOUSAND_SEPARATOR", language),
+            force_grouping=False,
+            use_l10n=True,
+        )
 
-def account_row(line: AccountScores, kinds: dict[str, str]) -> AccountRow:
-    """The row of one line, `kinds` from `kind_labels()`."""
-    account, scored = line.account, line.score
-    return AccountRow(
-        handle=account.handle,
-        kind=kinds.get(account.kind, account.kind),
-        overall=score(scored.overall_score),
-        grade=scored.grade or NONE,
-        change=_change(line.change),
-        engagement=score(scored.engagement_score),
-        roi=score(scored.roi_score),
-        practice=percent(line.practice),
-        flags=line.flag_labels,
-    )
+    def row(self, line: AccountScores) -> AccountRow:
+        account, scored = line.account, line.score
+        return AccountRow(
+            handle=account.handle,
+            kind=self.kinds.get(account.kind, account.kind),
+            overall=score(scored.overall_score),
+            grade=scored.grade or NONE,
+            change=self.change(line.change),
+            engagement=score(scored.engagement_score),
+            roi=score(scored.roi_score),
+            practice=percent(line.practice),
+            flags=line.flag_labels,
+        )
 
-
-def _change(change: Decimal | None) -> str:
-    if change is None:
-        return NONE
-    if change > 0:
-        return f"▲ +{localize(change)}"
-    if change < 0:
-        return f"▼ {localize(change)}"
-    return "▬ 0.0"
+    def change(self, change: Decimal | None) -> str:
+        if change is None:
+            return NONE
+        if change > 0:
+            return f"▲ +{self.number(change)}"
+        if change < 0:
+            return f"▼ {self.number(change)}"
+        return "▬ 0.0"

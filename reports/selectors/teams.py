@@ -15,7 +15,7 @@ from analytics.scorecards.compute import account_targets
 from reports import charts
 from reports.periods import ReportPeriod
 from reports.selectors.daily import daily_charts, reviews, top_videos
-from reports.selectors.rows import AccountRow, account_row, kind_labels
+from reports.selectors.rows import AccountRow, RowWriter
 from reports.selectors.scores import (
     OTHER_FIGURES,
     TARGET_FIGURES,
@@ -78,11 +78,11 @@ def team_report(*, team: Team, accounts: list[Account], period: ReportPeriod) ->
     practice = practice_scores(accounts=accounts, start=period.start, end=period.end)
     # Each account's row and targets met are made as its scores arrive, while the database
     # sums the next ones.
-    kinds = kind_labels()
+    rows = RowWriter()
     kpis = _KpisMet(period.days)
     by_id: dict[int, tuple[AccountScores, AccountRow]] = {}
     for line in scores_stream(accounts=accounts, period=period, practice=practice):
-        by_id[line.account.pk] = (line, account_row(line, kinds))
+        by_id[line.account.pk] = (line, rows.row(line))
         kpis.count(line)
     lines = [by_id[account.pk][0] for account in accounts]
     current_grades = Counter(line.score.grade for line in lines)

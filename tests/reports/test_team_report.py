@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from analytics.models import Video, VideoSnapshot
 from reports.periods import ReportPeriod
 from reports.selectors.scores import period_scores
 from tests.analytics.chunked import accounts_with_history
@@ -86,3 +87,25 @@ def test_each_row_writes_its_account_s_figures_and_links_its_report(login, alice
     assert f'data-score="overall">{"—" if overall is None else overall}<' in row
     assert f"<td>{line.score.grade or '—'}</td>" in row
     assert f"<td>{line.account.get_kind_display()}</td>" in row
+
+
+def test_its_top_videos_are_those_with_a_snapshot_by_their_latest_views(
+    login, alice, acmecoffee, acme_deals
+) -> None:
+    def video(account, name: str, posted: date, *views: int) -> Video:
+        made = Video.objects.create(account=account, video_id=name, posted_on=posted)
+        for day, count in enumerate(views, start=1):
+            VideoSnapshot.objects.create(video=made, date=date(2025, 3, day), views=count)
+        return made
+
+    video(acmecoffee, "old-peak", date(2025, 3, 2), 900, 50)
+    video(acme_deals, "rising", date(2025, 3, 3), 10, 400)
+    video(acmecoffee, "tie-later", date(2025, 3, 9), 400)
+    video(acme_deals, "no-snapshot", date(2025, 3, 4))
+    video(acme_deals, "before", date(2025, 2, 20), 5000)
+
+    report = login(alice).get(url(), QUERY).context["report"]
+
+    assert [v.video_id for v in report.top_videos] == ["rising", "tie-later", "old-peak"]
+    assert [v.latest_views for v in report.top_videos] == [400, 400, 50]
+    assert report.top_videos[0].account == acme_deals
