@@ -57,6 +57,12 @@ def load(n_accounts: int, n_days: int, reload: bool) -> None:
     ):
         print(f"reusing {n_accounts:,} + {SMALL_ACCOUNTS} accounts x {n_days} days")
         ensure_managers(big)
+        # Earlier runs' writes (ticks, notes, sessions) left dead rows, and autovacuum may
+        # be off (it is on the development server): every run starts from clean tables.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
         return
     started = time.perf_counter()
     from django.core.management import call_command
