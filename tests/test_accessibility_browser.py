@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+from datetime import timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -16,6 +17,7 @@ from django.core.management import call_command
 from analytics.models import Video
 from demo.team import DEMO_PASSWORD
 from imports.models import ImportRun
+from lib.dates import yesterday
 from tests.browser import browser_page, log_in
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -24,6 +26,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SIZES = ((1440, 900), (390, 844))
 BLOCKING = {"serious", "critical"}
+
+
+def report_pages() -> list[str]:
+    """The team report (default and a custom period) and an account report."""
+    end = yesterday()
+    start = end - timedelta(days=59)
+    return [
+        "/t/acme/report/",
+        f"/t/acme/report/?start={start.isoformat()}&end={end.isoformat()}&compare=year",
+        "/t/acme/a/acmecoffee/report/",
+    ]
 
 
 def lead_pages() -> list[str]:
@@ -48,6 +61,7 @@ def lead_pages() -> list[str]:
         "/t/acme/accounts/",
         "/t/acme/alerts/",
         "/profile/",
+        *report_pages(),
     ]
     if video is not None:
         pages.append(f"/t/acme/a/acmecoffee/videos/{video.video_id}/")
@@ -91,7 +105,7 @@ def test_a_manager_sees_no_serious_or_critical_violations(live_server) -> None:
     problems: list[str] = []
     with browser_page(390, 844) as page:
         log_in(page, live_server.url, "max", DEMO_PASSWORD)
-        for path in ("/t/acme/", "/t/acme/scorecards/", "/t/acme/week/"):
+        for path in ("/t/acme/", "/t/acme/scorecards/", "/t/acme/week/", *report_pages()):
             page.goto(f"{live_server.url}{path}")
             page.wait_for_load_state("networkidle")
             problems += [f"{path}: {v}" for v in blocking_violations(page)]
