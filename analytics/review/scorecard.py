@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -56,12 +56,19 @@ def scorecard_history(*, account: Account, days: int) -> list[Scorecard]:
     cards = list(
         Scorecard.objects.filter(account=account, days=days)
         .select_related("reviewed_by")
-        .annotate(trend=F("overall_score") - F("previous_overall_score"))
         .order_by("-period_end")[:HISTORY_LENGTH]
     )
     for card in cards:
         card.account = account
+        card.trend = scorecard_trend(card)
     return cards
+
+
+def scorecard_trend(card: Scorecard) -> Decimal | None:
+    """The overall score against the previous period's; None when either is unknown."""
+    if card.overall_score is None or card.previous_overall_score is None:
+        return None
+    return card.overall_score - card.previous_overall_score
 
 
 def scorecard_with_history(

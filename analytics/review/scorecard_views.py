@@ -51,7 +51,7 @@ def scorecard_context(
         # Unbound, so it shows the period on screen even when the URL left it to the default.
         "window_form": WindowForm(initial={"days": days, "end": end}),
         "card": card,
-        "trend": _trend(card),
+        "trend": selectors.scorecard_trend(card) if card else None,
         "scored_figures": tables.scored_figure_rows(scored, pieces=pieces),
         "next_step": next_step.scorecard_next_step(card=card, scored=scored) if card else None,
         "other_figures": tables.other_figure_rows(
@@ -78,12 +78,6 @@ def scorecard_context(
         )
         + f"?days={days}&end={end.isoformat()}",
     }
-
-
-def _trend(card: Any) -> Decimal | None:
-    if card is None or card.overall_score is None or card.previous_overall_score is None:
-        return None
-    return card.overall_score - card.previous_overall_score
 
 
 def _chart_data(daily: list[selectors.DailyPoint], account: Account) -> dict[str, Any]:
