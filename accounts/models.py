@@ -138,12 +138,15 @@ class AccountQuerySet(models.QuerySet):
         """
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        managed = Account.managers.through.objects.filter(user=user).values("account")
         if membership is not None:
             if membership.user_id != user.pk:
                 return self.none()
             accounts = self.filter(team_id=membership.team_id)
-            return accounts if membership.is_lead else accounts.filter(pk__in=managed)
+            if membership.is_lead:
+                return accounts
+        managed = Account.managers.through.objects.filter(user=user).values("account")
+        if membership is not None:
+            return accounts.filter(pk__in=managed)
         member_of = Membership.objects.filter(user=user).values("team")
         lead_of = member_of.filter(role=Role.LEAD)
         # Subqueries rather than joins, so no account is listed twice and no DISTINCT is needed.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from accounts.models import Account
+from accounts.models import Account, Membership
 
 
 class AccountScopedQuerySet(models.QuerySet):
@@ -20,10 +20,23 @@ class AccountScopedQuerySet(models.QuerySet):
 
     account_path = "account"
 
-    def visible_to(self, user: object) -> AccountScopedQuerySet:
-        return self.filter(
-            **{f"{self.account_path}__in": Account.objects.visible_to(user).values("pk")}
-        )
+    def visible_to(
+        self, user: object, membership: Membership | None = None
+    ) -> AccountScopedQuerySet:
+        """With `membership`, the user's membership of one team as this request read it
+        (accounts.access.team_view): only that team's rows, by Account.visible_to's rule
+        written on the row's account (its team; a manager's, the accounts they manage),
+        without asking the database for the user's memberships again."""
+        path = self.account_path
+        if membership is None:
+            return self.filter(**{f"{path}__in": Account.objects.visible_to(user).values("pk")})
+        if not getattr(user, "is_authenticated", False) or membership.user_id != user.pk:
+            return self.none()
+        rows = self.filter(**{f"{path}__team_id": membership.team_id})
+        if membership.is_lead:
+            return rows
+        managed = Account.managers.through.objects.filter(user=user).values("account")
+        return rows.filter(**{f"{path}__in": managed})
 
     def editable_by(self, user: object) -> AccountScopedQuerySet:
         return self.filter(

@@ -15,8 +15,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
 from django.template.defaultfilters import date as date_filter
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, override
 
 from lib.locales import request_locale
@@ -66,6 +66,35 @@ def score(value: Any) -> str:
     if value is None or value == "":
         return NONE
     return f"{Decimal(str(value)).quantize(Decimal('0.1'), rounding=ROUND_HALF_EVEN)}"
+
+
+@register.simple_tag
+def missing(why: str, short: str = "") -> SafeString:
+    """`{% missing why short %}` (includes/missing.html): "—" for a figure that cannot be
+    shown, with why as its tooltip and, for screen readers, the same words or `short` ones."""
+    why = conditional_escape(why)
+    short = conditional_escape(short) if short else why
+    return mark_safe(  # noqa: S308 - both escaped above
+        f'<span title="{why}">—<span class="visually-hidden"> ({short})</span></span>'
+    )
+
+
+_VERIFIED = ' <span class="pb-check" title="Verified" aria-label="verified">✓</span>'
+_KIND_BADGES = {
+    (official, verified): mark_safe(  # noqa: S308 - constant markup
+        f'<span class="badge pb-{"official" if official else "marketing"}">'
+        f"{'Official' if official else 'Marketing'}{_VERIFIED if verified else ''}</span>"
+    )
+    for official in (True, False)
+    for verified in (True, False)
+}
+
+
+@register.simple_tag
+def kind_badge(account: Any) -> SafeString:
+    """`{% kind_badge account %}` (includes/kind_badge.html): "Official" or "Marketing",
+    with a check mark when the account is verified."""
+    return _KIND_BADGES[account.kind == "official", bool(account.verified)]
 
 
 # What json_script escapes, as plain replacements (the order does not matter: none of the

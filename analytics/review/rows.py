@@ -67,8 +67,8 @@ def team_accounts(*, user: AbstractBaseUser, membership: Membership) -> QuerySet
     """The team's active accounts the user sees, by handle, each with `last_data_day`: the
     last day that has a metric row, or None. A query to narrow further, not yet read."""
     return (
-        Account.objects.visible_to(user)
-        .filter(team=membership.team, archived=False)
+        Account.objects.visible_to(user, membership)
+        .filter(archived=False)
         .annotate(last_data_day=last_data_day())
         .order_by("handle")
     )
@@ -94,8 +94,8 @@ def scorecard_default_end(
     if latest is not None:
         return min(latest, yesterday())
     latest = (
-        Scorecard.objects.visible_to(user)
-        .filter(account__team=membership.team, days=days)
+        Scorecard.objects.visible_to(user, membership)
+        .filter(days=days)
         .aggregate(latest=Max("period_end"))["latest"]
     )
     return latest or yesterday()
@@ -211,8 +211,7 @@ def scorecard_list(
     sort: str = DEFAULT_SORT,
 ) -> QuerySet[Scorecard]:
     """The team's scorecards of one window that the user may see, filtered and sorted."""
-    cards = Scorecard.objects.visible_to(user).filter(
-        account__team=membership.team,
+    cards = Scorecard.objects.visible_to(user, membership).filter(
         account__archived=False,
         days=window.days,
         period_end=window.end,
@@ -278,8 +277,7 @@ def scorecards_of_handles(
     *, user: AbstractBaseUser, membership: Membership, days: int, end: date, handles: list[str]
 ) -> QuerySet[Scorecard]:
     """The visible scorecards of the team's active accounts named, of one window."""
-    return Scorecard.objects.visible_to(user).filter(
-        account__team=membership.team,
+    return Scorecard.objects.visible_to(user, membership).filter(
         account__archived=False,
         account__handle__in=[handle.lower() for handle in handles if handle_is_valid(handle)],
         days=days,

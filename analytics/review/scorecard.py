@@ -42,7 +42,7 @@ def scorecard_get(
     """One visible scorecard of the team; 404 when it does not exist or is not the user's."""
     if not handle_is_valid(handle):
         raise Http404("No such account in this team.")
-    cards = Scorecard.objects.visible_to(user).filter(account__team=membership.team)
+    cards = Scorecard.objects.visible_to(user, membership)
     return get_object_or_404(
         cards.select_related("account", "reviewed_by"),
         account__handle=handle.lower(),

@@ -1,13 +1,11 @@
-"""The review table's rows as HTML, written in Python: `{% review_rows page.object_list %}`.
+"""The scorecard cells, written in Python once, for every page: `{% review_rows rows %}`
+writes the review table's rows, and the partials that show a cell elsewhere
+(analytics/partials/{score,grade,trend,practice_score,flags}.html, review.html#review-cell)
+are each a tag of this library calling the same writer.
 
-The template engine spends about a third of a millisecond on each row of this table (some
-eighty variable lookups and sixty conditions, a partial per review cell): most of the
-page's rendering. These functions write the same bytes as the rows that
-templates/analytics/review.html used to hold and the partials they copy
-(includes/kind_badge.html, includes/missing.html, analytics/partials/{score,grade,trend,
-practice_score,flags}.html and review.html#review-cell); tests/analytics/test_review_cells.py
-keeps them the same. Every value is escaped as the template escaped it, with the same
-filters.
+The template engine spent about a third of a millisecond on each row of the review table
+(some eighty variable lookups and sixty conditions, a partial per cell): most of the page's
+rendering. Every value is escaped as the template escaped it, with the same filters.
 """
 
 from __future__ import annotations
@@ -19,11 +17,12 @@ from django import template
 from django.template import Context
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 
-from accounts.templatetags.playbook import percent, score
+from accounts.templatetags.playbook import kind_badge, missing, percent, score
 from analytics.templatetags.analytics import (
     flag_explanation,
     flag_label,
@@ -35,17 +34,11 @@ from analytics.templatetags.analytics import (
 
 register = template.Library()
 
-_VERIFIED = ' <span class="pb-check" title="Verified" aria-label="verified">✓</span>'
 _NOT_VERIFIED = (
     ' <span class="badge text-bg-light border" title="Official accounts are usually verified">'
     "not verified</span>"
 )
 _TREND_MARKS = {"up": ("▲", "up", "+"), "down": ("▼", "down", ""), "flat": ("▬", "unchanged", "")}
-
-
-def _missing(why: str, short: str = "") -> str:
-    """includes/missing.html: '—' with why (plain words, nothing to escape)."""
-    return f'<span title="{why}">—<span class="visually-hidden"> ({short or why})</span></span>'
 
 
 def _date(value: Any, format_string: str) -> str:
@@ -54,24 +47,35 @@ def _date(value: Any, format_string: str) -> str:
 
 
 def _kind(account: Any) -> str:
-    verified = _VERIFIED if account.verified else ""
-    if account.kind == "official":
-        badge = f'<span class="badge pb-official">Official{verified}</span>'
-    else:
-        badge = f'<span class="badge pb-marketing">Marketing{verified}</span>'
     # The template wrote the "not verified" badge on the next line.
-    return badge + "\n" + (_NOT_VERIFIED if account.is_official and not account.verified else "")
+    verified = _NOT_VERIFIED if account.is_official and not account.verified else ""
+    return kind_badge(account) + "\n" + verified
 
 
-def _score(value: Any, why: str) -> str:
-    return _missing(why) if value is None else conditional_escape(score(value))
+_NO_SCORE = {
+    "engagement": "Neither engagement rate nor follower growth could be computed",
+    "roi": "Neither CTR, conversion rate nor ROI could be computed",
+}
 
 
-def _grade(grade: str) -> str:
+@register.simple_tag
+def score_cell(value: Any, of: str) -> str:
+    """`{% score_cell value of %}`: a score with one decimal, or "—" saying why there is
+    none; `of` is "engagement", "roi" or "overall"."""
+    if value is None:
+        return missing(_NO_SCORE.get(of, "No score could be computed"))
+    return conditional_escape(score(value))
+
+
+@register.simple_tag
+def grade_cell(grade: str) -> str:
+    """`{% grade_cell grade %}`: the grade's badge, or "—"."""
     if grade:
         grade = conditional_escape(grade)
-        return f'<span class="pb-grade pb-grade-{grade}" title="Grade {grade}">{grade}</span>'
-    return _missing("No overall score, so no grade", "no overall score, so no grade")
+        return mark_safe(  # noqa: S308 - escaped above
+            f'<span class="pb-grade pb-grade-{grade}" title="Grade {grade}">{grade}</span>'
+        )
+    return missing("No overall score, so no grade", "no overall score, so no grade")
 
 
 def _quadrant(card: Any) -> str:
@@ -85,15 +89,17 @@ def _quadrant(card: Any) -> str:
     return text
 
 
-def _trend(trend: Any) -> str:
+@register.simple_tag
+def trend_cell(trend: Any) -> str:
+    """`{% trend_cell trend %}`: the overall score against the previous period, or "—"."""
     direction = trend_direction(trend)
     if not direction:
-        return _missing(
+        return missing(
             "No overall score for this period or the previous one to compare",
             "no score to compare",
         )
     mark, words, sign = _TREND_MARKS[direction]
-    return (
+    return mark_safe(  # noqa: S308 - the score escaped
         f'<span class="pb-trend pb-trend-{direction}" title="Overall score against the previous '
         f'period of the same length"><span aria-hidden="true">{mark}</span>'
         f'<span class="visually-hidden">{words}</span> {sign}{conditional_escape(score(trend))}'
@@ -101,21 +107,25 @@ def _trend(trend: Any) -> str:
     )
 
 
-def _practice(value: Any) -> str:
+@register.simple_tag
+def practice_cell(value: Any) -> str:
+    """`{% practice_cell value %}`: the practice score, or "—"."""
     if value is None:
-        return _missing(
+        return missing(
             "No checklist items in the weeks of this period",
             "no checklist items in the weeks of this period",
         )
-    return (
+    return mark_safe(  # noqa: S308 - the share escaped
         '<span title="Share of checklist items done in the weeks of this period">'
         f"{conditional_escape(percent(value))}</span>"
     )
 
 
-def _flags(card: Any) -> str:
+@register.simple_tag
+def flags_cell(flags: Iterable[str], none: str = "") -> str:
+    """`{% flags_cell flags %}`: a badge per flag, or "none" (or the `none` given)."""
     badges = []
-    for flag in card.flag_list:
+    for flag in flags:
         explanation = conditional_escape(flag_explanation(flag))
         badges.append(
             f'<span class="badge pb-flag" title="{explanation}"><span aria-hidden="true">⚠</span> '
@@ -123,11 +133,16 @@ def _flags(card: Any) -> str:
             f'<span class="visually-hidden">: {explanation}</span></span>'
         )
     if badges:
-        text = " ".join(badges)
-    elif card.unscored:
-        text = '<span class="badge text-bg-light border">Not scored yet</span>'
-    else:
-        text = '<span class="text-body-secondary">none</span>'
+        return mark_safe(" ".join(badges))  # noqa: S308 - escaped above
+    return mark_safe(none or '<span class="text-body-secondary">none</span>')  # noqa: S308
+
+
+def _flags(card: Any) -> str:
+    # The review table says which cards have no scores yet.
+    text = flags_cell(
+        card.flag_list,
+        '<span class="badge text-bg-light border">Not scored yet</span>' if card.unscored else "",
+    )
     text += "\n"
     if not card.days_with_rows:
         if card.last_data_day:
@@ -148,10 +163,20 @@ def _reviewer(user: Any) -> str:
     return conditional_escape(user.get_full_name() or user.username or "a former member")
 
 
-def review_cell(card: Any, *, lead: bool, csrf_input: str, next_url: str) -> str:
-    """review.html#review-cell of a card of the table (no review form: nothing posted)."""
+def review_cell(
+    card: Any,
+    *,
+    lead: bool,
+    csrf_input: str,
+    next_url: str,
+    form: Any = None,
+    mark_url: str = "",
+) -> str:
+    """A card's review: who reviewed it and when, with the lead's form to review it or
+    to take the review back. `form` is the ReviewForm just refused, if any; `mark_url`,
+    where the form posts, is the card's own when not given."""
     handle = conditional_escape(card.account.handle)
-    mark_url = conditional_escape(card.mark_url)
+    mark_url = conditional_escape(mark_url or card.mark_url)
     next_url = conditional_escape(next_url)
     parts = ['\n<div class="pb-review">\n  ']
     if card.reviewed_at:
@@ -178,8 +203,11 @@ def review_cell(card: Any, *, lead: bool, csrf_input: str, next_url: str) -> str
             )
         parts.append("\n  ")
     elif lead:
+        errors = form.errors if form is not None else {}
+        comment_errors = errors.get("comment", ())
+        value = form["comment"].value() if form is not None else None
         parts.append(
-            '\n  <details class="pb-review-details">\n'
+            f'\n  <details class="pb-review-details"{" open" if errors else ""}>\n'
             '    <summary class="btn btn-outline-secondary btn-sm">Mark reviewed'
             f'<span class="visually-hidden"> @{handle}</span></summary>\n'
             f'    <form class="mt-2" method="post" action="{mark_url}"\n'
@@ -189,10 +217,16 @@ def review_cell(card: Any, *, lead: bool, csrf_input: str, next_url: str) -> str
             f'      <input type="hidden" name="next" value="{next_url}">\n'
             "      \n"
             f'      <label class="form-label small d-block">Comment on @{handle} (optional)\n'
-            '        <textarea class="form-control form-control-sm mt-1" name="comment" rows="2" '
-            'maxlength="2000"></textarea>\n'
+            f'        <textarea class="form-control form-control-sm mt-1'
+            f'{" is-invalid" if comment_errors else ""}" name="comment" rows="2" '
+            f'maxlength="2000">{conditional_escape(value or "")}</textarea>\n'
             "      </label>\n"
-            "      \n"
+            "      "
+            + "".join(
+                f'<div class="invalid-feedback d-block">{conditional_escape(error)}</div>'
+                for error in comment_errors
+            )
+            + "\n"
             '      <button class="btn btn-primary btn-sm mt-2" type="submit">Save review</button>\n'
             "    </form>\n"
             "  </details>\n  "
@@ -238,26 +272,56 @@ def _row(card: Any, *, lead: bool, csrf_input: str, next_url: str) -> str:
         "        \n"
         f'        <td data-label="Kind">{_kind(card.account)}</td>\n'
         '        <td class="text-end" data-column="engagement_score" data-label="Engagement score">'
-        + _score(
-            card.engagement_score, "Neither engagement rate nor follower growth could be computed"
-        )
+        + score_cell(card.engagement_score, "engagement")
         + "\n</td>\n"
         '        <td class="text-end" data-column="roi_score" data-label="ROI score">'
-        + _score(card.roi_score, "Neither CTR, conversion rate nor ROI could be computed")
+        + score_cell(card.roi_score, "roi")
         + "\n</td>\n"
         '        <td class="text-end fw-semibold" data-column="overall_score" data-label="Overall">'
-        + _score(card.overall_score, "No score could be computed")
+        + score_cell(card.overall_score, "overall")
         + "\n</td>\n"
-        f'        <td data-label="Grade">{_grade(card.grade)}\n</td>\n'
+        f'        <td data-label="Grade">{grade_cell(card.grade)}\n</td>\n'
         f'        <td data-label="Quadrant">{_quadrant(card)}</td>\n'
-        f'        <td class="text-end text-nowrap" data-label="Trend">{_trend(card.trend)}\n</td>\n'
+        '        <td class="text-end text-nowrap" data-label="Trend">'
+        f"{trend_cell(card.trend)}\n</td>\n"
         '        <td class="text-end" data-column="practice" data-label="Practice">'
-        f"{_practice(card.practice_score)}</td>\n"
+        f"{practice_cell(card.practice_score)}</td>\n"
         f'        <td data-label="Flags">{_flags(card)}</td>\n'
         f'        <td data-label="Reviewed">{reviewed}</td>\n'
         "      </tr>\n    "
     )
     return "".join(parts)
+
+
+def _csrf_input(context: Context) -> str:
+    """What {% csrf_token %} writes."""
+    token = context.get("csrf_token")
+    if token and token != "NOTPROVIDED":  # noqa: S105 - Django's marker of no token
+        return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+    return ""
+
+
+def review_cell_tag(context: Context, card: Any) -> SafeString:
+    """`{% review_cell card %}` (review.html#review-cell): the card's review, for the
+    account's scorecard page and the answer to a review posted with htmx."""
+    membership = context["membership"]
+    # The review page sets each card's mark_url (one reverse() for its rows).
+    mark_url = getattr(card, "mark_url", "") or reverse(
+        "analytics:scorecard-mark-reviewed",
+        args=[membership.team.slug, card.account.handle, card.days, card.period_end],
+    )
+    html = review_cell(
+        card,
+        lead=membership.is_lead,
+        csrf_input=_csrf_input(context),
+        next_url=context.get("next_url") or "",
+        form=context.get("review_form"),
+        mark_url=mark_url,
+    )
+    return mark_safe(html)  # noqa: S308 - every value is escaped in review_cell
+
+
+register.simple_tag(review_cell_tag, takes_context=True, name="review_cell")
 
 
 @register.simple_tag(takes_context=True)
@@ -266,13 +330,7 @@ def review_rows(context: Context, rows: Iterable[Any]) -> SafeString:
     without a scorecard (UnscoredRow), each card with its `scorecard_url` and `mark_url`
     set, and its practice score. Leads' rows have forms, posting to return to `next_url`."""
     lead = context["membership"].is_lead
-    # What {% csrf_token %} writes.
-    token = context.get("csrf_token")
-    csrf_input = ""
-    if token and token != "NOTPROVIDED":  # noqa: S105 - Django's marker of no token
-        csrf_input = format_html(
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token
-        )
+    csrf_input = _csrf_input(context)
     next_url = context["next_url"]
     html = "".join(_row(row, lead=lead, csrf_input=csrf_input, next_url=next_url) for row in rows)
     return mark_safe(html)  # noqa: S308 - every value is escaped above

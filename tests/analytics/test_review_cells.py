@@ -1,4 +1,6 @@
-"""The review table's cells, written out in its rows, match the shared partials they copy."""
+"""The scorecard cells' markup (analytics/templatetags/review_table.py), which the review
+table's rows, the partials of the account's scorecard page and the htmx answer to a review
+all write: their text, their links, and the escaping of what users typed."""
 
 from __future__ import annotations
 
@@ -11,15 +13,20 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Kind
+from accounts.models import Account, Kind
 from analytics.models import Scorecard
 from strategy.services import check_set
-from tests.factories import AccountFactory, ScorecardFactory
+from tests.factories import AccountFactory, ScorecardFactory, UserFactory
 from tests.strategy.helpers import item, open_checklist
 
 pytestmark = pytest.mark.django_db
 
 END = date(2025, 3, 28)
+PERIOD = {"days": 28, "end": END.isoformat()}
+HOSTILE = '<b>&</b> "ok"\nand <script>alert(1)</script>'
+HOSTILE_HTML = (
+    "&lt;b&gt;&amp;&lt;/b&gt; &quot;ok&quot;<br>and &lt;script&gt;alert(1)&lt;/script&gt;"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -58,86 +65,148 @@ def cards(acmecoffee, acme_deals, bob) -> None:
         )
 
 
-def partials(card) -> list[str]:
-    def render(name: str, **context: object) -> str:
-        return render_to_string(name, context)
+def rows(html: str) -> dict[str, list[str]]:
+    """Each row's cells (kind onwards), by handle."""
+    found = {}
+    for handle, row in re.findall(
+        r'<th scope="row"><a href="[^"]+">@([^<]+)</a></th>(.*?)</tr>', html, flags=re.S
+    ):
+        found[handle] = [cell.strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    return found
 
-    account = card.account
-    kind = render("includes/kind_badge.html", account=account)
-    if account.is_official and not account.verified:
-        kind += (
-            ' <span class="badge text-bg-light border" '
-            'title="Official accounts are usually verified">not verified</span>'
-        )
-    score = "analytics/partials/score.html"
-    return [
-        kind,
-        render(score, value=card.engagement_score, of="engagement"),
-        render(score, value=card.roi_score, of="roi"),
-        render(score, value=card.overall_score, of="overall"),
-        render("analytics/partials/grade.html", grade=card.grade),
-        render("analytics/partials/trend.html", trend=card.trend),
-        render("analytics/partials/practice_score.html", value=card.practice_score),
-        render("analytics/partials/flags.html", flags=card.flag_list),
+
+def missing(why: str, short: str = "") -> str:
+    return f'<span title="{why}">—<span class="visually-hidden"> ({short or why})</span></span>'
+
+
+def test_the_cells_of_the_rows(login, alice, cards) -> None:
+    html = login(alice).get(reverse("analytics:scorecard-review", args=["acme"]), PERIOD)
+    html = html.content.decode()
+    shown = rows(html)
+    assert set(shown) == {"acmecoffee", "acme.deals", "acme.v", "acme.shop"}
+    # The handle links to the account's scorecard.
+    assert f'<a href="{reverse("analytics:account-scorecard", args=["acme", "acme.v"])}?' in html
+    kind, engagement, roi, overall, grade, _, trend, practice, flags, _ = shown["acmecoffee"]
+    assert kind == (
+        '<span class="badge pb-official">Official <span class="pb-check" title="Verified" '
+        'aria-label="verified">✓</span></span>'
+    )
+    assert (engagement, roi, overall) == ("90.0", "40.0", "80.0")
+    assert grade == '<span class="pb-grade pb-grade-B" title="Grade B">B</span>'
+    assert '<span aria-hidden="true">▲</span><span class="visually-hidden">up</span> +4.5' in trend
+    assert re.fullmatch(
+        r'<span title="Share of checklist items done[^"]*">[\d.]+%</span>', practice
+    )
+    assert flags == '<span class="text-body-secondary">none</span>'
+    deals = shown["acme.deals"]
+    assert deals[0] == '<span class="badge pb-marketing">Marketing</span>'
+    assert '<span class="visually-hidden">down</span> -14.5' in deals[6]
+    assert deals[7] == missing(
+        "No checklist items in the weeks of this period",
+        "no checklist items in the weeks of this period",
+    )
+    assert deals[8].count('class="badge pb-flag"') == 2
+    verified = shown["acme.v"]
+    assert verified[2] == missing("Neither CTR, conversion rate nor ROI could be computed")
+    assert '<span class="visually-hidden">unchanged</span> 0.0' in verified[6]
+    assert verified[8].count('class="badge pb-flag"') == 1
+    shop = shown["acme.shop"]
+    assert shop[0:5] == [
+        '<span class="badge pb-marketing">Marketing <span class="pb-check" title="Verified" '
+        'aria-label="verified">✓</span></span>',
+        missing("Neither engagement rate nor follower growth could be computed"),
+        missing("Neither CTR, conversion rate nor ROI could be computed"),
+        missing("No score could be computed"),
+        missing("No overall score, so no grade", "no overall score, so no grade"),
     ]
+    assert shop[6] == missing(
+        "No overall score for this period or the previous one to compare", "no score to compare"
+    )
 
 
-def test_it_writes_the_same_cells_as_the_partials(login, alice, cards) -> None:
-    response = login(alice).get(
-        reverse("analytics:scorecard-review", args=["acme"]), {"days": 28, "end": END}
+def test_an_official_account_not_verified_says_so(login, alice, cards) -> None:
+    Account.objects.filter(handle="acme.v").update(verified=False)
+    html = login(alice).get(reverse("analytics:scorecard-review", args=["acme"]), PERIOD)
+    assert rows(html.content.decode())["acme.v"][0] == (
+        '<span class="badge pb-official">Official</span>\n <span class="badge text-bg-light '
+        'border" title="Official accounts are usually verified">not verified</span>'
+    )
+
+
+@pytest.fixture
+def reviewed(acmecoffee, cards) -> Scorecard:
+    """acmecoffee's card reviewed by a reviewer with a hostile name and comment."""
+    reviewer = UserFactory(username="eve", first_name="<i>Eve", last_name='"&"')
+    Scorecard.objects.filter(account=acmecoffee).update(
+        reviewed_at=timezone.now(), reviewed_by=reviewer, review_comment=HOSTILE
+    )
+    return Scorecard.objects.get(account=acmecoffee)
+
+
+def assert_review_escaped(html: str) -> None:
+    assert "✓ Reviewed" in html
+    assert "by &lt;i&gt;Eve &quot;&amp;&quot;, <time" in html
+    assert f'<div class="small pb-review-comment">{HOSTILE_HTML}</div>' in html
+    assert "<script>alert" not in html and "<i>Eve" not in html
+
+
+@pytest.mark.parametrize("who", ["alice", "bob"])
+def test_a_review_is_escaped_on_every_page(request, login, reviewed, who) -> None:
+    client = login(request.getfixturevalue(who))
+    review = client.get(reverse("analytics:scorecard-review", args=["acme"]), PERIOD)
+    assert_review_escaped(rows(review.content.decode())["acmecoffee"][-1])
+    scorecard = client.get(
+        reverse("analytics:account-scorecard", args=["acme", "acmecoffee"]), PERIOD
+    )
+    assert_review_escaped(scorecard.content.decode())
+    # Only a lead may take the review back.
+    assert ('value="0"' in scorecard.content.decode()) is (who == "alice")
+
+
+def test_the_answer_to_a_review_refused_keeps_the_comment_escaped(login, alice, cards) -> None:
+    mark_url = reverse(
+        "analytics:scorecard-mark-reviewed", args=["acme", "acme.v", 28, END.isoformat()]
+    )
+    comment = "<script>alert(1)</script>" + "x" * 2000
+    response = login(alice).post(
+        mark_url, {"reviewed": "1", "comment": comment}, headers={"HX-Request": "true"}
     )
     html = response.content.decode()
-    shown = list(response.context["page"].object_list)
-    assert len(shown) == 4
-    assert {card.trend is None for card in shown} == {True, False}
-    assert {card.practice_score is None for card in shown} == {True, False}
-    for card in shown:
-        row = re.search(
-            rf'<th scope="row"><a href="[^"]+">@{re.escape(card.account.handle)}</a></th>'
-            r"(.*?)</tr>",
-            html,
-            flags=re.S,
-        )[1]
-        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
-        # Account kind, three scores, grade, trend, practice and flags; quadrant skipped.
-        written = [cells[n] for n in (0, 1, 2, 3, 4, 6, 7, 8)]
-        assert written == partials(card), card.account.handle
+    assert html.startswith('\n<div class="pb-review">')
+    assert '<details class="pb-review-details" open>' in html
+    assert 'class="form-control form-control-sm mt-1 is-invalid"' in html
+    assert ">&lt;script&gt;alert(1)&lt;/script&gt;xxx" in html
+    assert '<div class="invalid-feedback d-block">Ensure this value has at most 2000' in html
+    assert f'action="{mark_url}"' in html and f'hx-post="{mark_url}"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert "<script>" not in html
 
 
-def _tokens_blanked(html: str) -> str:
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken"', html)
+def test_a_hostile_handle_is_escaped_in_the_rows(login, alice, cards) -> None:
+    # Handles are checked when saved; the cells escape one that got past anyway.
+    Account.objects.filter(handle="acme.v").update(handle='v"><script>x')
+    html = login(alice).get(reverse("analytics:scorecard-review", args=["acme"]), PERIOD)
+    html = html.content.decode()
+    assert "<script>x" not in html
+    assert "@v&quot;&gt;&lt;script&gt;x</a>" in html
+    assert 'aria-label="Select the scorecard of @v&quot;&gt;&lt;script&gt;x"' in html
 
 
-@pytest.mark.parametrize(("who", "some_reviewed"), [("alice", True), ("bob", True), ("bob", False)])
-def test_it_writes_the_same_review_cells_as_the_partial(
-    request, login, alice, acmecoffee, cards, who, some_reviewed
-) -> None:
-    """The rows' review cells (analytics/templatetags/review_table.py) match
-    review.html#review-cell, which the scorecard page and the htmx review answer render."""
-    reviewed = [acmecoffee.handle, "acme.v"] if some_reviewed else []
-    Scorecard.objects.filter(account__handle__in=reviewed).update(
-        reviewed_at=timezone.now(), reviewed_by=alice, review_comment='Fine <b>&</b> "ok"\nand more'
+def test_the_partials_write_the_cells(acmecoffee) -> None:
+    """The partials other pages include are the same writers."""
+    assert render_to_string("includes/missing.html", {"why": "<no>"}) == missing("&lt;no&gt;")
+    assert render_to_string("analytics/partials/grade.html", {"grade": "A"}).startswith(
+        '<span class="pb-grade pb-grade-A" title="Grade A">A</span>'
     )
-    response = login(request.getfixturevalue(who)).get(
-        reverse("analytics:scorecard-review", args=["acme"]), {"days": 28, "end": END}
+    assert (
+        render_to_string("analytics/partials/flags.html", {"flags": []}).strip()
+        == '<span class="text-body-secondary">none</span>'
     )
-    html = response.content.decode()
-    shown = list(response.context["page"].object_list)
-    if who == "alice":
-        assert {bool(card.reviewed_at) for card in shown} == {True, False}
-    for card in shown:
-        row = re.search(
-            rf'<th scope="row"><a href="[^"]+">@{re.escape(card.account.handle)}</a></th>'
-            r"(.*?)</tr>",
-            html,
-            flags=re.S,
-        )[1]
-        written = re.findall(r'<td data-label="Reviewed">(.*?)</td>', row, flags=re.S)[0]
-        context = {
-            "membership": response.context["membership"],
-            "card": card,
-            "next_url": response.context["next_url"],
-            "csrf_token": "token",
-        }
-        partial = render_to_string("analytics/review.html#review-cell", context)
-        assert _tokens_blanked(written) == _tokens_blanked(partial), card.account.handle
+    assert (
+        render_to_string("analytics/partials/practice_score.html", {"value": Decimal("0.25")})
+        == '<span title="Share of checklist items done in the weeks of this period">25.0%</span>'
+    )
+    assert render_to_string("includes/kind_badge.html", {"account": acmecoffee}).strip() == (
+        '<span class="badge pb-official">Official <span class="pb-check" title="Verified" '
+        'aria-label="verified">✓</span></span>'
+    )
