@@ -101,3 +101,20 @@ def test_it_is_linked_from_the_account_page_and_the_team_menu(login, alice, hist
     body = login(alice).get(reverse("accounts:account-detail", args=["acme", history.handle]))
     assert f'href="{url(history.handle)}"' in body.content.decode()
     assert f'href="{reverse("reports:team-report", args=["acme"])}"' in body.content.decode()
+
+
+def test_a_review_by_a_deleted_member_reads_a_former_member(login, alice, bob, history) -> None:
+    ScorecardFactory(
+        account=history,
+        days=7,
+        period_end=date(2025, 3, 21),
+        reviewed_by=bob,
+        reviewed_at="2025-03-22T10:00:00Z",
+        review_comment="Reviewed before leaving the team.",
+    )
+    bob.delete()  # the scorecard keeps its review, its reviewer becomes null
+
+    response = login(alice).get(url(history.handle), QUERY)
+
+    assert response.status_code == 200
+    assert "reviewed by a former member, 22 Mar 2025" in response.content.decode()
