@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db.models import Count
 from django.urls import reverse
 
@@ -19,9 +17,8 @@ HANDLES = [demo.handle for demo in DEMO_ACCOUNTS]
 
 
 @pytest.fixture
-def lena(db: None):
+def lena(seeded: str):
     """The demo's lead, logged in through the test client once the demo is seeded."""
-    call_command("seed_demo", stdout=io.StringIO())
     return get_user_model().objects.get(username="lena")
 
 

@@ -7,7 +7,6 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-import pytest
 from django.core.management import call_command
 from django.db.models import Count, Min
 
@@ -25,10 +24,8 @@ from demo.panels import (
     ACTIVITY_DAYS,
     HAND_MARKED_TITLE,
     VIDEO_DAYS,
-    seed_videos,
-    seed_viewers_and_activity,
 )
-from demo.team import DEMO_ACCOUNTS, seed_metrics, seed_team
+from demo.team import DEMO_ACCOUNTS
 from lib.dates import yesterday
 from strategy.models import Checklist
 from strategy.selectors.states import states_of_checklists
@@ -38,11 +35,6 @@ def seed() -> str:
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     return out.getvalue()
-
-
-@pytest.fixture
-def seeded(db: None) -> str:
-    return seed()
 
 
 def test_it_seeds_videos_some_promotional_one_marked_by_hand(seeded: str) -> None:
@@ -179,33 +171,3 @@ def test_it_dates_every_video_after_the_first_metrics_day(seeded: str) -> None:
     assert (
         Video.objects.values("account").annotate(n=Count("pk")).count() == Account.objects.count()
     )
-
-
-def test_it_adds_only_the_new_days_when_seeded_on_a_later_day(db: None) -> None:
-    team, accounts, _ = seed_team()
-    end = yesterday()
-    seed_metrics(accounts, end)
-    seed_videos(team, accounts, end)
-    seed_viewers_and_activity(accounts, end)
-    before = set(Video.objects.values_list("account_id", "video_id", "posted_on", "title"))
-
-    videos, snapshots = seed_videos(team, accounts, end + timedelta(days=1))
-    metric_days = seed_metrics(accounts, end + timedelta(days=1))
-    viewers, hours = seed_viewers_and_activity(accounts, end + timedelta(days=1))
-
-    after = set(Video.objects.values_list("account_id", "video_id", "posted_on", "title"))
-    assert before <= after
-    assert all(row[2] == end + timedelta(days=1) for row in after - before)
-    assert len(after - before) == videos
-    # A steady account's videos get the new day's snapshot, except the one forced on the
-    # hand-marked day and those that left the window of the demo's videos.
-    steady = Video.objects.filter(
-        account__handle="acmecoffee", posted_on__gt=end + timedelta(days=1 - VIDEO_DAYS)
-    ).exclude(title=HAND_MARKED_TITLE)
-    assert steady.filter(snapshots__date=end + timedelta(days=1)).count() == steady.count()
-    assert snapshots >= steady.count()
-    assert Video.objects.filter(promotional_mark__isnull=False).count() == 1
-    assert hours == len(accounts) * 24
-    # A Viewers row for each new metrics day, and only for those.
-    assert viewers == metric_days > 0
-    assert ViewerDay.objects.count() == DailyMetric.objects.count()
