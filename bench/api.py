@@ -39,8 +39,10 @@ sys.path.append(str(BASE_DIR / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 from benchdb import bench_database_url, setup_django  # noqa: E402
+from clients import Client, run_clients, trivial_work  # noqa: E402
+from figures import goal, report  # noqa: E402
 from pages_data import BIG_TEAM, SMALL_TEAM, end_day, load  # noqa: E402
-from ticks import Client, goal, report, run_clients, start_server, trivial_work  # noqa: E402
+from served import start_server  # noqa: E402
 
 RATIO_TARGET = 4.0
 PAGE = 100

@@ -44,10 +44,11 @@ sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 from benchdb import bench_database_url, production_passwords, setup_django  # noqa: E402
-from recompute_data import END, copy_metrics  # noqa: E402
 
-# ticks.Client logs in with ticks.PASSWORD: the users here are made with it.
-from ticks import PASSWORD, TICK_RE, Client, start_server, stop_server  # noqa: E402
+# clients.Client logs in with clients.PASSWORD: the users here are made with it.
+from clients import PASSWORD, TICK_RE, Client  # noqa: E402
+from recompute_data import END, copy_metrics  # noqa: E402
+from served import start_server, stop_server  # noqa: E402
 
 BENCH_DB = "playbook_bench_load"
 TRIVIAL = "GET /login/ (trivial)"

@@ -40,6 +40,8 @@ import os
 import random
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -49,6 +51,8 @@ sys.path.insert(0, str(BASE_DIR / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 from benchdb import bench_database_url, setup_django  # noqa: E402
+from clients import WRITE_EVERY, run_clients, team_clients, trivial_work  # noqa: E402
+from figures import goal, median_cpu_ms, report  # noqa: E402
 from pages_data import (  # noqa: E402
     BIG_TEAM,
     LEAD,
@@ -57,16 +61,7 @@ from pages_data import (  # noqa: E402
     load,
     team_users,
 )
-from ticks import (  # noqa: E402
-    WRITE_EVERY,
-    goal,
-    report,
-    run_clients,
-    start_server,
-    stop_server,
-    team_clients,
-    trivial_work,
-)
+from served import start_server, stop_server  # noqa: E402
 
 # Issue 16: each page's p95 at most six times the trivial view's, cold, in the same run.
 RATIO_TARGET = 6.0
@@ -183,25 +178,14 @@ def profile(name: str) -> None:
 def cpu_per_request() -> None:
     """Each page's median CPU (process time) per request, in process, as the lead and as a
     manager, beside the trivial view's: what the p95 ratios follow on a saturated server."""
-    import statistics
-
     from django.contrib.auth import get_user_model
     from django.test import Client as TestClient
 
-    def median_ms(client, paths: list[tuple[str, dict]]) -> float:
-        for path, headers in paths[:3]:
-            client.get(path, headers=headers)
-        used = []
-        for path, headers in paths:
-            started = time.process_time()
-            response = client.get(path, headers=headers)
-            used.append(time.process_time() - started)
-            if response.status_code != 200:
-                raise SystemExit(f"{path} answered {response.status_code}")
-        return statistics.median(used) * 1000
+    def gets(client, paths: list[tuple[str, dict]]) -> list[tuple[str, Callable]]:
+        return [(path, partial(client.get, path, headers=headers)) for path, headers in paths]
 
     users = team_users(BIG_TEAM)
-    trivial = median_ms(TestClient(HTTP_HOST="localhost"), [("/login/", {})] * 15)
+    trivial = median_cpu_ms(gets(TestClient(HTTP_HOST="localhost"), [("/login/", {})] * 18))
     print(f"{'page':<16} {'lead ms':>9} {'manager ms':>11} {'lead / trivial':>15}")
     print(f"{'trivial':<16} {trivial:>9.1f}")
     for name in PAGES:
@@ -210,7 +194,8 @@ def cpu_per_request() -> None:
             client = TestClient(HTTP_HOST="localhost")
             client.force_login(get_user_model().objects.get(username=username))
             chosen = random.Random(username).sample(visible, min(15, len(visible)))
-            figures.append(median_ms(client, [pages(BIG_TEAM, h)[name] for h in chosen]))
+            paths = [pages(BIG_TEAM, h)[name] for h in chosen]
+            figures.append(median_cpu_ms(gets(client, paths[:3] + paths)))
         print(f"{name:<16} {figures[0]:>9.1f} {figures[1]:>11.1f} {figures[0] / trivial:>15.1f}")
 
 

@@ -31,18 +31,13 @@ a machine shared with other work, unlike the timed run.
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import random
-import re
-import statistics
-import subprocess
 import sys
 import threading
 import time
-from http.cookies import SimpleCookie
+from functools import partial
 from pathlib import Path
-from urllib.parse import urlencode
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -50,16 +45,19 @@ sys.path.insert(0, str(BASE_DIR / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 from benchdb import bench_database_url, setup_django  # noqa: E402
+from clients import (  # noqa: E402
+    TICK_RE,
+    TICKED_ACCOUNTS,
+    WRITE_EVERY,
+    run_clients,
+    team_clients,
+    trivial_work,
+)
+from figures import goal, median_cpu_ms, report  # noqa: E402
+from served import ServerCpu, start_server, stop_server  # noqa: E402
 
-PASSWORD = "bench-ticks-password-1"  # noqa: S105 - a throwaway database's users
-TICK_RE = re.compile(r'action="(/t/[^"]+/checklist/items/[0-9a-f-]+/tick/)"')
-CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 # Issue 16: a tick's p95 at most three times the trivial view's, measured in the same run.
 TICK_RATIO_TARGET = 3.0
-# One request in this many is a write (a tick or a note); the others read pages.
-WRITE_EVERY = 10
-# Accounts per client whose checklist items it ticks.
-TICKED_ACCOUNTS = 5
 
 
 def parse_args() -> argparse.Namespace:
@@ -102,261 +100,6 @@ def bench_url(args: argparse.Namespace) -> str:
     return url
 
 
-def production_env(args: argparse.Namespace, url: str) -> dict[str, str]:
-    """The environment of a production server on this machine's loopback (no TLS)."""
-    return {
-        **os.environ,
-        "PYTHONPATH": str(BASE_DIR),
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": "bench-only-" + "x" * 50,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # Plain HTTP on the loopback: no redirect to HTTPS, cookies without Secure.
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DJANGO_SECURE_COOKIES": "false",
-        "DATABASE_URL": url,
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
-
-
-def start_server(args: argparse.Namespace, url: str, *, wait: float = 30) -> subprocess.Popen:
-    """gunicorn with the production settings, after collectstatic (the manifest they read),
-    waited for up to `wait` seconds (more on a machine shared with other work)."""
-    env = production_env(args, url)
-    python = str(BASE_DIR / ".venv" / "bin" / "python")
-    subprocess.run(
-        [python, "manage.py", "collectstatic", "--no-input", "-v0"],
-        cwd=BASE_DIR,
-        env=env,
-        check=True,
-    )
-    command = [
-        str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
-        "config.wsgi:application",
-        f"--bind=127.0.0.1:{args.port}",
-        f"--workers={args.workers}",
-        # As the image runs it: sync workers, one request at a time each, so that the
-        # request deadline (lib/deadlines.py) can interrupt it (docs/scaling.md).
-        "--worker-class=sync",
-        "--timeout=30",
-        "--log-level=warning",
-    ]
-    server = subprocess.Popen(command, cwd=BASE_DIR, env=env)
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=min(20, wait / 10))
-            conn.request("GET", "/login/")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit(f"the server did not start within {wait:g} s")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    """Stops gunicorn, killing it when its graceful stop takes too long."""
-    server.terminate()
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
-class Client:
-    """One browser: a keep-alive connection and the cookies of a logged-in session."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, body: str = "", headers: dict | None = None):
-        headers = dict(headers or {})
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if body:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            self.conn.request(method, path, body=body or None, headers=headers)
-            response = self.conn.getresponse()
-        except (http.client.RemoteDisconnected, ConnectionError):
-            # The server closed an idle keep-alive connection: a browser opens another.
-            self.conn.close()
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-            self.conn.request(method, path, body=body or None, headers=headers)
-            response = self.conn.getresponse()
-        content = response.read().decode()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                self.cookies[name] = morsel.value
-        return response.status, content
-
-    def log_in(self, username: str) -> None:
-        status, page = self.request("GET", "/login/")
-        token = CSRF_RE.search(page)[1]
-        form = urlencode({"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token})
-        status, _ = self.request("POST", "/login/", form)
-        if status != 302 or "sessionid" not in self.cookies:
-            raise SystemExit(f"{username} could not log in ({status})")
-
-    def tick_urls(self, team: str, handles: list[str]) -> list[str]:
-        urls = []
-        for handle in handles:
-            status, page = self.request("GET", f"/t/{team}/a/{handle}/checklist/")
-            if status != 200:
-                raise SystemExit(f"the checklist of {handle} answered {status}")
-            urls += TICK_RE.findall(page)
-        return urls
-
-    def write(self, randomness: random.Random, *, notes: float = 0.0) -> tuple[float, str]:
-        """A tick (htmx) or, a share `notes` of the time, a note on a random item of the
-        client's: (seconds, error or "")."""
-        path = randomness.choice(self.urls)
-        headers = {"HX-Request": "true", "X-CSRFToken": self.cookies["csrftoken"]}
-        if randomness.random() < notes:
-            path = path.removesuffix("tick/") + "note/"
-            body = urlencode({"note": f"bench note {randomness.randrange(1000)}"})
-        else:
-            body = urlencode({"ticked": "1"} if randomness.random() < 0.6 else {})
-        started = time.perf_counter()
-        status, content = self.request("POST", path, body, headers)
-        seconds = time.perf_counter() - started
-        ok = status == 200 and "checklist-progress" in content
-        return seconds, "" if ok else f"POST {path} {status}"
-
-
-def team_clients(port: int, team: str, users: list[tuple[str, list[str]]]) -> list[Client]:
-    """One logged-in client per user, with `handles` (what it may see) and `urls` (the
-    items it ticks: those of its first TICKED_ACCOUNTS accounts)."""
-    clients = []
-    for n, (username, handles) in enumerate(users):
-        client = Client(port)
-        client.log_in(username)
-        client.handles = handles
-        # The lead's accounts are everyone's: it ticks some nobody else does.
-        mine = handles[-TICKED_ACCOUNTS:] if n == 0 else handles[:TICKED_ACCOUNTS]
-        client.urls = client.tick_urls(team, mine)
-        clients.append(client)
-    return clients
-
-
-def trivial_work(port: int):
-    """The trivial view's load, the baseline of every page: GET /login/ as an anonymous user."""
-
-    def trivial(n: int, deadline: float) -> tuple[list[float], list[str]]:
-        anonymous = Client(port)
-        latencies, errors = [], []
-        while time.monotonic() < deadline:
-            started = time.perf_counter()
-            status, _ = anonymous.request("GET", "/login/")
-            latencies.append(time.perf_counter() - started)
-            if status != 200:
-                errors.append(f"GET /login/ {status}")
-        return latencies, errors
-
-    return trivial
-
-
-def run_clients(count: int, seconds: float, work) -> tuple[list[float], list[str]]:
-    """work(n, deadline) -> (latencies, errors) in `count` threads; all results together."""
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(count)
-
-    def run(n: int) -> None:
-        barrier.wait()
-        mine, failed = work(n, time.monotonic() + seconds)
-        with lock:
-            latencies.extend(mine)
-            errors.extend(failed)
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return latencies, errors
-
-
-class ServerCpu:
-    """CPU seconds of the app (gunicorn's workers) and of its PostgreSQL backends (Linux).
-
-    Both phases keep the cores busy, so a phase's latencies follow its CPU per request;
-    this says where that CPU goes. Figures are None where /proc cannot tell.
-    """
-
-    def __init__(self, server: subprocess.Popen, url: str) -> None:
-        self.server = server
-        self.url = url
-
-    @staticmethod
-    def _seconds(pid: int) -> float:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return 0.0
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def _pids(self) -> tuple[list[int], list[int]]:
-        import psycopg
-
-        children = Path(f"/proc/{self.server.pid}/task/{self.server.pid}/children")
-        workers = [int(pid) for pid in children.read_text().split()]
-        with psycopg.connect(self.url) as conn:
-            rows = conn.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid()"
-            ).fetchall()
-        return workers, [pid for (pid,) in rows]
-
-    def sample(self) -> tuple[float, float] | None:
-        try:
-            workers, backends = self._pids()
-        except (OSError, ValueError):
-            return None
-        return (
-            sum(self._seconds(pid) for pid in workers),
-            sum(self._seconds(pid) for pid in backends),
-        )
-
-    @staticmethod
-    def per_request(used: list[float] | None, requests: int) -> str:
-        """`used`: CPU seconds of the app and of the database over `requests` requests."""
-        if used is None or not requests:
-            return "server CPU per request: not measured"
-        app, database = (seconds * 1000 / requests for seconds in used)
-        return f"server CPU per request: app {app:.2f} ms, database {database:.2f} ms"
-
-
-def report(name: str, latencies: list[float], seconds: float) -> float:
-    if len(latencies) < 2:
-        # A machine busy with other work can leave a short run without enough requests.
-        raise SystemExit(
-            f"{name}: {len(latencies)} request(s) in {seconds:g} s, too few for a p95; "
-            "run longer (--seconds) or on a quieter machine"
-        )
-    cut = statistics.quantiles(latencies, n=100)
-    p50, p95, p99 = cut[49] * 1000, cut[94] * 1000, cut[98] * 1000
-    print(
-        f"{name:<22} {len(latencies):>7} requests {len(latencies) / seconds:>8.0f}/s   "
-        f"p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   p99 {p99:6.1f} ms   "
-        f"max {max(latencies) * 1000:6.1f} ms"
-    )
-    return p95
-
-
-def goal(name: str, figure: float, op: str, target: float, digits: int = 2) -> None:
-    """One goal's line, the same in every benchmark: figure, target, met or missed."""
-    met = {"<=": figure <= target, "<": figure < target, "==": figure == target}[op]
-    verdict = "met" if met else "missed"
-    print(f"goal {name}: {figure:.{digits}f} (target {op} {target:g}) {verdict}")
-
-
 def cpu_per_tick(team: str, users: list[tuple[str, list[str]]]) -> None:
     """The tick's median CPU (process time) per request, in process, as the lead and as a
     manager, beside the trivial view's: what the p95 ratio follows on a saturated server.
@@ -365,21 +108,8 @@ def cpu_per_tick(team: str, users: list[tuple[str, list[str]]]) -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client as TestClient
 
-    def median_ms(client, requests: list[tuple[str, dict]]) -> float:
-        used = []
-        for n, (path, data) in enumerate(requests):
-            started = time.process_time()
-            if data is None:
-                response = client.get(path)
-            else:
-                response = client.post(path, data, headers={"HX-Request": "true"})
-            if n >= 3:
-                used.append(time.process_time() - started)
-            if response.status_code != 200:
-                raise SystemExit(f"{path} answered {response.status_code}")
-        return statistics.median(used) * 1000
-
-    trivial = median_ms(TestClient(HTTP_HOST="localhost"), [("/login/", None)] * 20)
+    login = TestClient(HTTP_HOST="localhost").get
+    trivial = median_cpu_ms([("/login/", partial(login, "/login/"))] * 20)
     figures = []
     for username, visible in users[:2]:
         client = TestClient(HTTP_HOST="localhost")
@@ -389,11 +119,13 @@ def cpu_per_tick(team: str, users: list[tuple[str, list[str]]]) -> None:
         for handle in randomness.sample(visible, min(TICKED_ACCOUNTS, len(visible))):
             page = client.get(f"/t/{team}/a/{handle}/checklist/").content.decode()
             urls += TICK_RE.findall(page)
-        ticks = [
-            (randomness.choice(urls), {"ticked": "1"} if randomness.random() < 0.6 else {})
-            for _ in range(30)
-        ]
-        figures.append(median_ms(client, ticks))
+        ticks = []
+        for _ in range(30):
+            url = randomness.choice(urls)
+            data = {"ticked": "1"} if randomness.random() < 0.6 else {}
+            tick = partial(client.post, url, data, headers={"HX-Request": "true"})
+            ticks.append((url, tick))
+        figures.append(median_cpu_ms(ticks))
     print(f"{'':<16} {'lead ms':>9} {'manager ms':>11} {'lead / trivial':>15}")
     print(f"{'trivial':<16} {trivial:>9.1f}")
     print(f"{'tick':<16} {figures[0]:>9.1f} {figures[1]:>11.1f} {figures[0] / trivial:>15.1f}")
