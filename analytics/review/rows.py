@@ -85,14 +85,22 @@ def scorecard_default_end(
     yesterday); without any data, the latest period end stored; else yesterday.
 
     Not the latest stored period end first: a window ending on a download day, which has
-    no data yet, would show every account on a day without figures. One aggregate query
-    (two without any data).
+    no data yet, would show every account on a day without figures.
+
+    A team that imports or syncs daily has data up to yesterday: one query stops at the
+    first account that has it (the maximum would look up the last day of every account).
+    Otherwise a second query takes the maximum, and a third the stored period ends when
+    there is no data at all.
     """
     if accounts is None:
         accounts = team_accounts(user=user, membership=membership)
-    latest = accounts.order_by().aggregate(latest=Max("last_data_day"))["latest"]
+    accounts = accounts.order_by()
+    newest_possible = yesterday()
+    if accounts.filter(last_data_day__gte=newest_possible).exists():
+        return newest_possible
+    latest = accounts.aggregate(latest=Max("last_data_day"))["latest"]
     if latest is not None:
-        return min(latest, yesterday())
+        return min(latest, newest_possible)
     latest = (
         Scorecard.objects.visible_to(user, membership)
         .filter(days=days)
@@ -226,19 +234,29 @@ def scorecard_list(
         cards = cards.filter(_has_flag(flag))
     if search:
         cards = cards.filter(account__handle__icontains=search.strip().removeprefix("@"))
-    cards = cards.annotate(
-        trend=F("overall_score") - F("previous_overall_score"),
-        quadrant_rank=Case(
-            *(When(quadrant=name, then=Value(rank)) for rank, name in enumerate(rules.QUADRANTS)),
-            default=None,
-            output_field=IntegerField(),
-        ),
-        flag_count=Case(
-            When(flags="", then=Value(0)),
-            default=Length("flags") - Length(Replace("flags", Value(";"), Value(""))) + 1,
-            output_field=IntegerField(),
-        ),
-    )
+    cards = cards.annotate(trend=F("overall_score") - F("previous_overall_score"))
+    # The sort keys that are not columns are built only for their own sort: each costs the
+    # page's every query on these cards a few hundred function calls to build and compile.
+    name = sort.removeprefix("-")
+    if name == "quadrant":
+        cards = cards.annotate(
+            quadrant_rank=Case(
+                *(
+                    When(quadrant=quadrant, then=Value(rank))
+                    for rank, quadrant in enumerate(rules.QUADRANTS)
+                ),
+                default=None,
+                output_field=IntegerField(),
+            )
+        )
+    elif name == "flags":
+        cards = cards.annotate(
+            flag_count=Case(
+                When(flags="", then=Value(0)),
+                default=Length("flags") - Length(Replace("flags", Value(";"), Value(""))) + 1,
+                output_field=IntegerField(),
+            )
+        )
     return cards.select_related("account", "reviewed_by").order_by(*_ordering(sort))
 
 
@@ -246,7 +264,9 @@ def scorecard_list(
 class CardsOverview:
     """What the review page shows of all the cards, not only of its page."""
 
-    points: list[dict[str, object]]  # the scatter chart's, one per card with an overall score
+    # The scatter chart's, one per card with an overall score: [handle, kind, engagement,
+    # ROI]. Lists, not objects: a lead's thousand points are the page's biggest part.
+    points: list[tuple[str, str, float, float]]
     count: int
     computed_at: datetime | None  # when the newest card was computed
 
@@ -264,9 +284,7 @@ def scorecard_overview(cards: QuerySet[Scorecard]) -> CardsOverview:
         # (docs/scoring.md, "Grade and quadrant"); otherwise a missing side is drawn at 0, as
         # the quadrant rule counts it.
         if overall is not None:
-            points.append(
-                {"handle": handle, "kind": kind, "x": float(engagement or 0), "y": float(roi or 0)}
-            )
+            points.append((handle, kind, float(engagement or 0), float(roi or 0)))
     # The newest time is asked of the database: a thousand time-zone-aware datetimes cost
     # the page more to convert than this read.
     newest = cards.order_by().aggregate(newest=Max("computed_at"))["newest"] if count else None

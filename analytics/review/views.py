@@ -225,21 +225,21 @@ def review_context(
         unscored=unscored,
     )
     window_query = f"days={window.days}&end={window.end.isoformat()}"
-    points = overview.points
-    # One reverse() for every point (a thousand of them cost more than the rest of the
-    # page): handles match accounts.models.HANDLE_RE, characters a URL carries unquoted.
+    # One reverse() for every row and point: handles match accounts.models.HANDLE_RE,
+    # characters a URL carries unquoted. The chart puts each point's link together
+    # (static/js/charts.js), so a lead's thousand points do not carry a thousand links.
     head, tail = reverse("analytics:account-scorecard", args=[membership.team.slug, "~"]).rsplit(
         "~", 1
     )
-    for point in points:
-        point["url"] = f"{head}{point['handle']}{tail}?{window_query}"
+    tail = f"{tail}?{window_query}"
+    chart = {"url_head": head, "url_tail": tail, "points": overview.points}
     # Every card of the page is of the window: one reverse() for their review forms too.
     mark_head, mark_tail = reverse(
         "analytics:scorecard-mark-reviewed",
         args=[membership.team.slug, "~", window.days, window.end],
     ).rsplit("~", 1)
     for card in page.object_list:
-        card.scorecard_url = f"{head}{card.account.handle}{tail}?{window_query}"
+        card.scorecard_url = f"{head}{card.account.handle}{tail}"
         if not card.unscored:
             card.mark_url = f"{mark_head}{card.account.handle}{mark_tail}"
     any_filter = any(chosen[name] for name in ("kind", "grade", "quadrant", "flag", "search"))
@@ -254,7 +254,7 @@ def review_context(
         "window_query": window_query,
         "page": page,
         "any_filter": any_filter,
-        "points": points,
+        "chart": chart,
         "sort": chosen["sort"],
         "sort_headers": _sort_headers(query, chosen["sort"]),
         # The page links keep this query; it is request.GET except when a POST re-renders.

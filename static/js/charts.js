@@ -36,12 +36,15 @@
     },
   };
 
-  function scatterDatasets(points) {
+  // The review page's data: each point as [handle, kind, engagement, ROI], and the link
+  // of every point's scorecard around its handle (url_head + handle + url_tail).
+  function scatterDatasets(chart) {
+    const url = (handle) => chart.url_head + handle + chart.url_tail;
     return Object.keys(KIND_COLOURS).map((kind) => ({
       label: KIND_LABELS[kind],
-      data: points
-        .filter((point) => point.kind === kind)
-        .map((point) => ({ x: point.x, y: point.y, handle: point.handle, url: point.url })),
+      data: chart.points
+        .filter((point) => point[1] === kind)
+        .map(([handle, , x, y]) => ({ x, y, handle, url: url(handle) })),
       backgroundColor: KIND_COLOURS[kind],
       borderColor: KIND_COLOURS[kind],
       pointStyle: KIND_SHAPES[kind],
@@ -54,11 +57,11 @@
 
   function drawScatter() {
     const canvas = document.querySelector("canvas[data-chart=scatter]");
-    const points = readData("scatter-data");
-    if (!canvas || !points || !window.Chart) {
+    const data = readData("scatter-data");
+    if (!canvas || !data || !window.Chart) {
       return;
     }
-    const datasets = scatterDatasets(points);
+    const datasets = scatterDatasets(data);
     if (scatter && scatter.canvas === canvas) {
       scatter.data.datasets = datasets;
       scatter.update();

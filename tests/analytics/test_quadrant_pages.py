@@ -57,7 +57,7 @@ def review(client) -> str:
 def test_an_account_without_a_score_has_no_quadrant_and_no_point(login, alice, cards) -> None:
     html = review(login(alice))
     data = re.search(r'<script id="scatter-data" type="application/json">(.*?)</script>', html)
-    points = {point["handle"] for point in json.loads(data.group(1))}
+    points = {point[0] for point in json.loads(data.group(1))["points"]}
     assert points == {"acmecoffee", "acme.deals"}
     row = re.search(r"@acme\.empty</a>.*?</tr>", html, re.S).group(0)
     assert "At risk" not in row

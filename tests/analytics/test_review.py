@@ -224,17 +224,16 @@ def test_it_answers_htmx_with_the_table_only(login, alice, cards) -> None:
 def test_it_gives_the_chart_one_point_per_account(login, alice, cards) -> None:
     html = login(alice).get(url(), {"kind": "official"}).content.decode()
     data = re.search(r'<script id="scatter-data" type="application/json">(.*?)</script>', html)
-    points = {point["handle"]: point for point in json.loads(data.group(1))}
+    chart = json.loads(data.group(1))
+    points = {point[0]: point for point in chart["points"]}
     assert set(points) == {"acmecoffee", "acme.brand"}
-    assert points["acmecoffee"] == {
-        "handle": "acmecoffee",
-        "kind": "official",
-        "x": 90.0,
-        "y": 40.0,
-        "url": "/t/acme/a/acmecoffee/scorecard/?days=28&end=2025-03-28",
-    }
+    # [handle, kind, engagement score, ROI score]
+    assert points["acmecoffee"] == ["acmecoffee", "official", 90.0, 40.0]
+    # Each point's link is its handle between the head and the tail.
+    link = chart["url_head"] + "acmecoffee" + chart["url_tail"]
+    assert link == "/t/acme/a/acmecoffee/scorecard/?days=28&end=2025-03-28"
     # A missing score is drawn at 0, as the quadrant rule counts it.
-    assert points["acme.brand"]["y"] == 0.0
+    assert points["acme.brand"][3] == 0.0
     assert "static/js/charts.js" in html and "chart.umd.min.js" in html
 
 

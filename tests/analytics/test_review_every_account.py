@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Kind
 from analytics.models import DailyMetric, Scorecard
@@ -59,6 +60,23 @@ def test_every_active_account_is_listed_with_its_last_day_of_data(login, alice, 
     assert (END - timedelta(days=40)).isoformat() in deals
     fresh = re.search(r'data-unscored="acme.fresh".*?</tr>', html, re.S).group(0)
     assert "Not scored yet" in fresh and "No data" not in fresh
+
+
+def test_the_default_window_ends_yesterday_when_data_reaches_it(
+    login, alice, bob, team, acmecoffee, acme_deals
+) -> None:
+    yesterday = timezone.localdate() - timedelta(days=1)
+    archived = AccountFactory(team=acmecoffee.team, handle="acme.gone", archived=True)
+    metric(archived, yesterday)
+    # An archived account's data does not move the window.
+    assert login(alice).get(url()).context["window"].end == END
+    # Data of today (a download of a day still going) does not move it past yesterday.
+    metric(acme_deals, yesterday + timedelta(days=1))
+    assert login(alice).get(url()).context["window"].end == yesterday
+    # A manager's window follows the data of the accounts they see (bob has acmecoffee).
+    assert login(bob).get(url()).context["window"].end == END
+    metric(acmecoffee, yesterday)
+    assert login(bob).get(url()).context["window"].end == yesterday
 
 
 def test_the_no_data_filter_lists_accounts_without_a_scorecard(login, alice, team) -> None:
