@@ -23,6 +23,28 @@ from analytics.review.rows import PRACTICE_SORT, UnscoredRow, last_data_day
 from analytics.scorecards.windows import Window
 from strategy.selectors import Progress, practice_progress, practice_share_order, practice_sums
 
+# What a row of the table shows (templatetags/review_table.py): the rest of a card and of
+# its account is not read for the page's 25 rows.
+ROW_FIELDS = (
+    "account__handle",
+    "account__kind",
+    "account__verified",
+    "days",
+    "period_end",
+    "days_with_rows",
+    "engagement_score",
+    "roi_score",
+    "overall_score",
+    "grade",
+    "quadrant",
+    "flags",
+    "reviewed_at",
+    "reviewed_by__username",
+    "reviewed_by__first_name",
+    "reviewed_by__last_name",
+    "review_comment",
+)
+
 
 def with_practice(cards: QuerySet[Scorecard], *, window: Window, sort: str) -> QuerySet[Scorecard]:
     """The cards with the items done and counted in the weeks the window touches
@@ -74,8 +96,10 @@ def scorecard_page(
     unscored = list(unscored)
     name = sort.removeprefix("-")
     # A card without rows in its window shows the account's last day with data.
-    cards = with_practice(cards, window=window, sort=sort).annotate(
-        account_last_data_day=last_data_day("account_id")
+    cards = (
+        with_practice(cards, window=window, sort=sort)
+        .annotate(account_last_data_day=last_data_day("account_id"))
+        .only(*ROW_FIELDS)
     )
     if name == PRACTICE_SORT and unscored:
         _practice_of_unscored(unscored, window)
