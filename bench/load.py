@@ -181,7 +181,12 @@ class User:
             sort = self.randomness.choice(SORTS)
             if sort:
                 query["sort"] = sort
-            headers = {"HX-Request": "true", "HX-Target": "scorecards-table"}
+            # As the table's page and sort links ask (the chart stays as it is).
+            headers = {
+                "HX-Request": "true",
+                "HX-Target": "scorecards-table",
+                "Playbook-Chart": "unchanged",
+            }
             path = f"{review}?{urlencode(query)}"
             return page, "GET", path, headers, "", lambda html: "<html" not in html
         if page == "account scorecard":

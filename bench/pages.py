@@ -106,10 +106,15 @@ def pages(team: str, handle: str) -> dict[str, tuple[str, dict[str, str]]]:
         "review": (review, {}),
         # Sorted so that both kinds of account are on the first page at 10 and at 1,000
         # accounts: the practice score's evidence rules query only for the kinds shown.
-        "review_sort": (f"{review}?{urlencode({'sort': '-handle'})}", table),
+        # With the headers a sort link sends (the chart is left as it is).
+        "review_sort": (
+            f"{review}?{urlencode({'sort': '-handle'})}",
+            {**table, "Playbook-Chart": "unchanged"},
+        ),
+        # With the headers the filter form sends (the chart follows the filters).
         "review_filter": (
             f"{review}?{urlencode({'kind': 'marketing', 'search': '00', 'sort': 'grade'})}",
-            table,
+            {**table, "HX-Trigger": "scorecard-filters"},
         ),
         "scorecard": (f"/t/{team}/a/{handle}/scorecard/", {}),
         "checklist": (f"/t/{team}/a/{handle}/checklist/", {}),

@@ -266,29 +266,33 @@ class CardsOverview:
 
     # The scatter chart's, one per card with an overall score: [handle, kind, engagement,
     # ROI]. Lists, not objects: a lead's thousand points are the page's biggest part.
-    points: list[tuple[str, str, float, float]]
+    # None when not read (scorecard_overview(points=False)).
+    points: list[tuple[str, str, float, float]] | None
     count: int
     computed_at: datetime | None  # when the newest card was computed
 
 
-def scorecard_overview(cards: QuerySet[Scorecard]) -> CardsOverview:
+def scorecard_overview(cards: QuerySet[Scorecard], *, points: bool = True) -> CardsOverview:
     """The scatter chart's points, the number of cards and when the newest was computed:
-    two queries whatever the number of accounts."""
+    two queries whatever the number of accounts. Without the points, one."""
+    if not points:
+        totals = cards.order_by().aggregate(count=Count("pk"), newest=Max("computed_at"))
+        return CardsOverview(points=None, count=totals["count"], computed_at=totals["newest"])
     rows = cards.order_by().values_list(
         "account__handle", "account__kind", "engagement_score", "roi_score", "overall_score"
     )
-    points, count = [], 0
+    chart, count = [], 0
     for handle, kind, engagement, roi, overall in rows:
         count += 1
         # An account without an overall score has no quadrant and is not placed on the map
         # (docs/scoring.md, "Grade and quadrant"); otherwise a missing side is drawn at 0, as
         # the quadrant rule counts it.
         if overall is not None:
-            points.append((handle, kind, float(engagement or 0), float(roi or 0)))
+            chart.append((handle, kind, float(engagement or 0), float(roi or 0)))
     # The newest time is asked of the database: a thousand time-zone-aware datetimes cost
     # the page more to convert than this read.
     newest = cards.order_by().aggregate(newest=Max("computed_at"))["newest"] if count else None
-    return CardsOverview(points=points, count=count, computed_at=newest)
+    return CardsOverview(points=chart, count=count, computed_at=newest)
 
 
 def scorecards_of_handles(

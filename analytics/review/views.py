@@ -34,10 +34,14 @@ from lib.htmx import render_partial_for_target
 SCORECARDS_PER_PAGE = 25
 # The event that makes the review table fetch itself again after a recompute.
 UPDATED_EVENT = "scorecards-updated"
+# Sent by the table's sort and page links, which show the same cards in another order: the
+# answer leaves the chart as it is instead of sending its points again (a lead's thousand).
+CHART_HEADER = "Playbook-Chart"
+CHART_UNCHANGED = "unchanged"
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", CHART_HEADER)
 @team_view
 def scorecard_review(request: HttpRequest, membership: Membership) -> HttpResponse:
     context = review_context(request, membership, request.GET)
@@ -208,7 +212,8 @@ def review_context(
     cards = selectors.scorecard_list(
         user=request.user, membership=membership, window=window, **chosen
     )
-    overview = selectors.scorecard_overview(cards)
+    chart_unchanged = bool(request.htmx) and (request.headers.get(CHART_HEADER) == CHART_UNCHANGED)
+    overview = selectors.scorecard_overview(cards, points=not chart_unchanged)
     # Every active account is listed in every window, also one without a scorecard.
     unscored = selectors.unscored_rows(
         accounts=accounts,
@@ -232,7 +237,9 @@ def review_context(
         "~", 1
     )
     tail = f"{tail}?{window_query}"
-    chart = {"url_head": head, "url_tail": tail, "points": overview.points}
+    chart = None
+    if overview.points is not None:
+        chart = {"url_head": head, "url_tail": tail, "points": overview.points}
     # Every card of the page is of the window: one reverse() for their review forms too.
     mark_head, mark_tail = reverse(
         "analytics:scorecard-mark-reviewed",
@@ -255,6 +262,7 @@ def review_context(
         "page": page,
         "any_filter": any_filter,
         "chart": chart,
+        "chart_unchanged_headers": f'{{"{CHART_HEADER}": "{CHART_UNCHANGED}"}}',
         "sort": chosen["sort"],
         "sort_headers": _sort_headers(query, chosen["sort"]),
         # The page links keep this query; it is request.GET except when a POST re-renders.

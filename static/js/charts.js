@@ -217,7 +217,8 @@
   }
 
   document.addEventListener("DOMContentLoaded", drawAll);
-  // The review table (with the scatter data) is swapped by htmx on every filter change.
+  // The review table (with the scatter data) is swapped by htmx on every filter change. The
+  // answers to its sort and page links carry no data: the chart stays as it is.
   document.addEventListener("htmx:afterSettle", drawScatter);
   // Going back in history puts a new page body (and canvas) in place.
   document.addEventListener("htmx:historyRestore", drawAll);

@@ -386,3 +386,44 @@ def test_it_says_when_the_newest_scorecard_was_computed(login, alice, cards) -> 
     # To the microsecond and time-zone aware, as stored.
     assert response.context["computed_at"] == newest
     assert response.context["computed_at"].utcoffset() == timedelta(0)
+    # Also when a sort link leaves the chart out.
+    response = login(alice).get(url(), {"sort": "grade"}, headers=CHART_UNCHANGED)
+    assert response.context["computed_at"] == newest
+
+
+CHART_UNCHANGED = {**HTMX, "Playbook-Chart": "unchanged"}
+SCATTER_DATA = '<script id="scatter-data"'
+
+
+def test_sort_and_page_links_leave_the_chart_as_it_is(login, alice, cards) -> None:
+    client = login(alice)
+    html = client.get(url()).content.decode()
+    header = "{&quot;Playbook-Chart&quot;: &quot;unchanged&quot;}"
+    # Every sort link asks for the table without the chart's points.
+    assert html.count(f'hx-headers="{header}"') == 11
+    response = client.get(url(), {"sort": "-overall_score"}, headers=CHART_UNCHANGED)
+    table = response.content.decode()
+    assert SCATTER_DATA not in table
+    # The same rows as with the chart.
+    with_chart = client.get(url(), {"sort": "-overall_score"}, headers=HTMX).content.decode()
+    assert SCATTER_DATA in with_chart
+    assert handles(table) == handles(with_chart) and len(handles(table)) == len(cards)
+    assert response.context["page"].paginator.count == len(cards)
+    assert "HX-Request" in response["Vary"] and "Playbook-Chart" in response["Vary"]
+    # A filter (the form sends no such header) and a recompute's refresh send the points.
+    filtered = client.get(url(), {"kind": "marketing"}, headers=HTMX).content.decode()
+    assert SCATTER_DATA in filtered
+    # Without htmx the header changes nothing: a whole page always has its chart.
+    page = client.get(url(), headers={"Playbook-Chart": "unchanged"}).content.decode()
+    assert SCATTER_DATA in page and "<html" in page
+
+
+def test_the_page_links_of_the_table_leave_the_chart_as_it_is(login, alice, acme) -> None:
+    for n in range(30):
+        ScorecardFactory(account=AccountFactory(team=acme, handle=f"acct{n:02d}"), period_end=END)
+    html = login(alice).get(url()).content.decode()
+    nav = re.search(r'<nav aria-label="Pages of scorecards">.*?</nav>', html, re.S).group(0)
+    assert 'hx-headers="{&quot;Playbook-Chart&quot;: &quot;unchanged&quot;}"' in nav
+    second = login(alice).get(url(), {"page": "2"}, headers=CHART_UNCHANGED)
+    assert SCATTER_DATA not in second.content.decode()
+    assert "Page 2 of 2 (30 accounts)" in second.content.decode()

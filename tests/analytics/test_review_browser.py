@@ -111,12 +111,20 @@ def test_it_sorts_and_reviews_without_reloading(live_server, alice, seeded) -> N
         # Nulls stay last in both directions.
         assert row_handles(page)[-1] == "@acme.brand"
         assert page.evaluate("() => window.pbMarker") == "still here"
+        # A sort changes no point: its answer leaves the chart as it was.
+        assert page.locator("#scatter-data").count() == 0
+        assert page.evaluate(
+            f"() => Chart.getChart({SCATTER}).data.datasets.map(d => d.data.length)"
+        ) == [2, 2]
 
         # Filtering keeps the sort, through the hidden field tied to the filter form.
         page.get_by_label("Kind").select_option("marketing")
         expect(page.locator("#scorecards-table tbody tr")).to_have_count(2)
         assert row_handles(page) == ["@acme.deals", "@acme.sale"]
         assert "sort=-roi_score" in page.url and "kind=marketing" in page.url
+        # A filter changes the points: the chart follows it.
+        lengths = f"Chart.getChart({SCATTER}).data.datasets.map(d => d.data.length).join()"
+        page.wait_for_function(f"() => {lengths} === '0,2'")
         assert page.evaluate("() => window.pbMarker") == "still here"
 
         # Mark one reviewed with a comment, inline.
