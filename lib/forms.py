@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+
+from lib.html import escape_text
 
 
 class StyledFormMixin:
@@ -40,9 +41,9 @@ def _attrs_html(attrs: dict[str, Any]) -> str:
         if value is False:
             continue
         if value is True:
-            parts.append(f" {conditional_escape(name)}")
+            parts.append(f" {escape_text(name)}")
         else:
-            parts.append(f' {conditional_escape(name)}="{conditional_escape(value)}"')
+            parts.append(f' {escape_text(name)}="{escape_text(value)}"')
     return "".join(parts)
 
 
@@ -55,15 +56,15 @@ class PlainSelect(forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> str:
         widget = self.get_context(name, value, attrs)["widget"]
-        name_html = conditional_escape(widget["name"])
+        name_html = escape_text(widget["name"])
         parts = [f'<select name="{name_html}"{_attrs_html(widget["attrs"])}>']
         for group_name, group_choices, _index in widget["optgroups"]:
             if group_name:
-                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+                parts.append(f'\n  <optgroup label="{escape_text(group_name)}">')
             for option in group_choices:
                 parts.append(
-                    f'\n  <option value="{conditional_escape(option["value"])}"'
-                    f"{_attrs_html(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
+                    f'\n  <option value="{escape_text(option["value"])}"'
+                    f"{_attrs_html(option['attrs'])}>{escape_text(option['label'])}</option>\n"
                 )
             if group_name:
                 parts.append("\n  </optgroup>")
@@ -79,10 +80,10 @@ class _PlainInputMixin:
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> str:
         widget = self.get_context(name, value, attrs)["widget"]
-        shown = "" if widget["value"] is None else f' value="{conditional_escape(widget["value"])}"'
+        shown = "" if widget["value"] is None else f' value="{escape_text(widget["value"])}"'
         return mark_safe(  # noqa: S308 - every value is escaped
-            f'<input type="{conditional_escape(widget["type"])}" '
-            f'name="{conditional_escape(widget["name"])}"{shown}{_attrs_html(widget["attrs"])}>'
+            f'<input type="{escape_text(widget["type"])}" '
+            f'name="{escape_text(widget["name"])}"{shown}{_attrs_html(widget["attrs"])}>'
         )
 
 

@@ -31,6 +31,7 @@ from analytics.templatetags.analytics import (
     quadrant_label,
     trend_direction,
 )
+from lib.html import escape_text
 
 register = template.Library()
 
@@ -43,7 +44,7 @@ _TREND_MARKS = {"up": ("▲", "up", "+"), "down": ("▼", "down", ""), "flat": (
 
 def _date(value: Any, format_string: str) -> str:
     # The date filter expects local time: the template engine converts before calling it.
-    return conditional_escape(date_filter(template_localtime(value), format_string))
+    return escape_text(date_filter(template_localtime(value), format_string))
 
 
 def _kind(account: Any) -> str:
@@ -71,7 +72,7 @@ def score_cell(value: Any, of: str) -> str:
 def grade_cell(grade: str) -> str:
     """`{% grade_cell grade %}`: the grade's badge, or "—"."""
     if grade:
-        grade = conditional_escape(grade)
+        grade = escape_text(grade)
         return mark_safe(  # noqa: S308 - escaped above
             f'<span class="pb-grade pb-grade-{grade}" title="Grade {grade}">{grade}</span>'
         )
@@ -79,9 +80,9 @@ def grade_cell(grade: str) -> str:
 
 
 def _quadrant(card: Any) -> str:
-    text = conditional_escape(quadrant_label(card.quadrant))
+    text = escape_text(quadrant_label(card.quadrant))
     if goal_met(card):
-        met = conditional_escape(goal_met_text())
+        met = escape_text(goal_met_text())
         text += (
             f' <span class="badge text-bg-success" title="{met}">✓ goal met'
             f'<span class="visually-hidden">: {met}</span></span>'
@@ -102,7 +103,7 @@ def trend_cell(trend: Any) -> str:
     return mark_safe(  # noqa: S308 - the score escaped
         f'<span class="pb-trend pb-trend-{direction}" title="Overall score against the previous '
         f'period of the same length"><span aria-hidden="true">{mark}</span>'
-        f'<span class="visually-hidden">{words}</span> {sign}{conditional_escape(score(trend))}'
+        f'<span class="visually-hidden">{words}</span> {sign}{escape_text(score(trend))}'
         "</span>"
     )
 
@@ -117,7 +118,7 @@ def practice_cell(value: Any) -> str:
         )
     return mark_safe(  # noqa: S308 - the share escaped
         '<span title="Share of checklist items done in the weeks of this period">'
-        f"{conditional_escape(percent(value))}</span>"
+        f"{escape_text(percent(value))}</span>"
     )
 
 
@@ -126,10 +127,10 @@ def flags_cell(flags: Iterable[str], none: str = "") -> str:
     """`{% flags_cell flags %}`: a badge per flag, or "none" (or the `none` given)."""
     badges = []
     for flag in flags:
-        explanation = conditional_escape(flag_explanation(flag))
+        explanation = escape_text(flag_explanation(flag))
         badges.append(
             f'<span class="badge pb-flag" title="{explanation}"><span aria-hidden="true">⚠</span> '
-            f"{conditional_escape(flag_label(flag))}"
+            f"{escape_text(flag_label(flag))}"
             f'<span class="visually-hidden">: {explanation}</span></span>'
         )
     if badges:
@@ -160,7 +161,7 @@ def _reviewer(user: Any) -> str:
     # `get_full_name|default:username|default:"a former member"`.
     if user is None:
         return "a former member"
-    return conditional_escape(user.get_full_name() or user.username or "a former member")
+    return escape_text(user.get_full_name() or user.username or "a former member")
 
 
 def review_cell(
@@ -175,9 +176,9 @@ def review_cell(
     """A card's review: who reviewed it and when, with the lead's form to review it or
     to take the review back. `form` is the ReviewForm just refused, if any; `mark_url`,
     where the form posts, is the card's own when not given."""
-    handle = conditional_escape(card.account.handle)
-    mark_url = conditional_escape(mark_url or card.mark_url)
-    next_url = conditional_escape(next_url)
+    handle = escape_text(card.account.handle)
+    mark_url = escape_text(mark_url or card.mark_url)
+    next_url = escape_text(next_url)
     parts = ['\n<div class="pb-review">\n  ']
     if card.reviewed_at:
         parts.append(
@@ -219,11 +220,11 @@ def review_cell(
             f'      <label class="form-label small d-block">Comment on @{handle} (optional)\n'
             f'        <textarea class="form-control form-control-sm mt-1'
             f'{" is-invalid" if comment_errors else ""}" name="comment" rows="2" '
-            f'maxlength="2000">{conditional_escape(value or "")}</textarea>\n'
+            f'maxlength="2000">{escape_text(value or "")}</textarea>\n'
             "      </label>\n"
             "      "
             + "".join(
-                f'<div class="invalid-feedback d-block">{conditional_escape(error)}</div>'
+                f'<div class="invalid-feedback d-block">{escape_text(error)}</div>'
                 for error in comment_errors
             )
             + "\n"
@@ -238,7 +239,7 @@ def review_cell(
 
 
 def _row(card: Any, *, lead: bool, csrf_input: str, next_url: str) -> str:
-    handle = conditional_escape(card.account.handle)
+    handle = escape_text(card.account.handle)
     unscored = card.unscored
     # Each row as the template's loop wrote it: after a newline, before four spaces.
     parts = [
@@ -257,7 +258,7 @@ def _row(card: Any, *, lead: bool, csrf_input: str, next_url: str) -> str:
         if card.rows_in_window:
             days = card.rows_in_window
             reviewed = (
-                f"Its {conditional_escape(days)} day{'' if days == 1 else 's'} of data here "
+                f"Its {escape_text(days)} day{'' if days == 1 else 's'} of data here "
                 "are scored at the next recompute."
             )
         else:
@@ -267,7 +268,7 @@ def _row(card: Any, *, lead: bool, csrf_input: str, next_url: str) -> str:
         reviewed = review_cell(card, lead=lead, csrf_input=csrf_input, next_url=next_url)
     parts.append(
         "\n"
-        f'        <th scope="row"><a href="{conditional_escape(card.scorecard_url)}">@{handle}</a>'
+        f'        <th scope="row"><a href="{escape_text(card.scorecard_url)}">@{handle}</a>'
         "</th>\n"
         "        \n"
         f'        <td data-label="Kind">{_kind(card.account)}</td>\n'
