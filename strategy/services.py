@@ -136,21 +136,33 @@ def checklist_ensure(
 def checklists_open_week(*, week_start: date, accounts: Iterable[Account] | None = None) -> int:
     """Opens the week's checklist of every given (default: every active) account at once.
 
-    Returns how many were opened; checklists already open are left alone.
+    Returns how many were opened; checklists already open are left alone, and so are their
+    stored figures (the write services keep those current). When every checklist is open
+    already, which is the case on every visit but a week's first, this is one read and no
+    write.
     """
     if accounts is None:
         accounts = Account.objects.active().select_related("team")
     accounts = list(accounts)
+    open_already = set(
+        Checklist.objects.filter(account__in=accounts, week_start=week_start)
+        .order_by()
+        .values_list("account_id", flat=True)
+    )
+    missing = [account for account in accounts if account.pk not in open_already]
+    if not missing:
+        return 0
     templates: dict[tuple[int, str], ChecklistTemplate] = {
         (t.team_id, t.kind): t
-        for t in ChecklistTemplate.objects.filter(team__in={a.team_id for a in accounts})
+        for t in ChecklistTemplate.objects.filter(team__in={a.team_id for a in missing})
     }
-    for account in accounts:
+    for account in missing:
         if (account.team_id, account.kind) not in templates:
             for kind, template in templates_ensure(team=account.team).items():
                 templates[account.team_id, kind] = template
     with transaction.atomic():
-        before = Checklist.objects.filter(account__in=accounts, week_start=week_start).count()
+        # Another request may open some of them meanwhile: those are not opened again.
+        before = Checklist.objects.filter(account__in=missing, week_start=week_start).count()
         Checklist.objects.bulk_create(
             [
                 Checklist(
@@ -158,12 +170,12 @@ def checklists_open_week(*, week_start: date, accounts: Iterable[Account] | None
                     week_start=week_start,
                     template=templates[account.team_id, account.kind],
                 )
-                for account in accounts
+                for account in missing
             ],
             ignore_conflicts=True,
         )
-        opened = Checklist.objects.filter(account__in=accounts, week_start=week_start).count()
-        practice_refresh(accounts=accounts, weeks=[week_start])
+        opened = Checklist.objects.filter(account__in=missing, week_start=week_start).count()
+        practice_refresh(accounts=missing, weeks=[week_start])
     return opened - before
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Kind, Role
-from strategy.models import Checklist
+from strategy.models import Checklist, WeekPractice
 from strategy.services import check_set
 from tests.factories import AccountFactory, MembershipFactory, UserFactory
 from tests.strategy.helpers import checklist_url, item, open_checklist
@@ -14,6 +16,7 @@ from tests.strategy.helpers import checklist_url, item, open_checklist
 pytestmark = pytest.mark.django_db
 
 URL = reverse("strategy:my-week", args=["acme"])
+WRITES = {"INSERT", "UPDATE", "DELETE", "MERGE"}
 
 
 def test_it_requires_login(client, acme) -> None:
@@ -46,6 +49,25 @@ def test_it_shows_a_manager_only_the_accounts_they_manage(
 def test_it_opens_this_weeks_checklists(login, bob, acmecoffee, week) -> None:
     login(bob).get(URL)
     assert Checklist.objects.get(account=acmecoffee).week_start == week
+
+
+def test_a_visit_after_the_weeks_first_writes_nothing(
+    login, alice, acmecoffee, acme_deals, week
+) -> None:
+    client = login(alice)
+    client.get(URL)
+    assert Checklist.objects.filter(week_start=week).count() == 2
+    figures = list(WeekPractice.objects.filter(week_start=week).values_list("pk", "done"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(URL).status_code == 200
+    writes = [q["sql"] for q in queries if q["sql"].split()[0].upper() in WRITES]
+    assert writes == []
+    assert list(WeekPractice.objects.filter(week_start=week).values_list("pk", "done")) == figures
+    # A new account's checklist is opened at the next visit, with its figures.
+    late = AccountFactory(team=acmecoffee.team, handle="late", kind=Kind.MARKETING)
+    client.get(URL)
+    assert Checklist.objects.filter(account=late, week_start=week).exists()
+    assert WeekPractice.objects.filter(account=late, week_start=week).exists()
 
 
 def test_it_shows_a_lead_the_whole_team_with_filters(
