@@ -13,11 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Sum
-from django.db.models.functions import TruncWeek
-
 from accounts.models import Account, Kind
-from analytics.models import DailyMetric
+from analytics.review.scorecard import DayFigures, daily_figures
 from analytics.scorecards.windows import Window
 from lib.dates import this_week
 from strategy.periods import weeks_back, weeks_overlapping
@@ -68,41 +65,50 @@ class WeekOutcome:
         return (self.revenue - self.spend) / self.spend
 
 
-def weekly_outcomes(*, account: Account, weeks: list[date]) -> dict[date, WeekOutcome]:
-    """The sums of each ISO week (keyed by its Monday) in ONE aggregate query.
+def outcome_range(weeks: list[date]) -> tuple[date, date]:
+    """The days of the weeks (Mondays) that weekly_outcomes() sums."""
+    return min(weeks), max(weeks) + timedelta(days=6)
+
+
+def weekly_outcomes(
+    *, account: Account, weeks: list[date], days: dict[date, DayFigures] | None = None
+) -> dict[date, WeekOutcome]:
+    """The sums of each ISO week (keyed by its Monday) of the account's metric rows, read
+    in ONE query (daily_figures), or none when the caller passes them as `days` (covering
+    outcome_range(weeks)).
 
     A week without a metric row is absent; a week with rows but no views (or no spend)
     has an engagement rate (or ROI) of None rather than a division by zero.
     """
     if not weeks:
         return {}
-    rows = (
-        DailyMetric.objects.filter(
-            account=account, date__range=(min(weeks), max(weeks) + timedelta(days=6))
-        )
-        .order_by()
-        .annotate(week=TruncWeek("date"))
-        .values("week")
-        .annotate(
-            days_with_rows=Count("pk"),
-            views=Sum("video_views"),
-            interactions=Sum(F("likes") + F("comments") + F("shares")),
-            spend=Sum("spend"),
-            revenue=Sum("revenue"),
-        )
-    )
+    if days is None:
+        days = daily_figures(account=account, ranges=[outcome_range(weeks)])
     wanted = set(weeks)
+    sums: dict[date, list] = {}
+    for day, views, likes, comments, shares, spend, revenue in days.values():
+        week = day - timedelta(days=day.weekday())
+        if week not in wanted:
+            continue
+        week_sums = sums.get(week)
+        if week_sums is None:
+            sums[week] = [1, views, likes + comments + shares, spend, revenue]
+        else:
+            week_sums[0] += 1
+            week_sums[1] += views
+            week_sums[2] += likes + comments + shares
+            week_sums[3] += spend
+            week_sums[4] += revenue
     return {
-        row["week"]: WeekOutcome(
-            week=row["week"],
-            days_with_rows=row["days_with_rows"],
-            views=row["views"] or 0,
-            interactions=row["interactions"] or 0,
-            spend=row["spend"] or Decimal(0),
-            revenue=row["revenue"] or Decimal(0),
+        week: WeekOutcome(
+            week=week,
+            days_with_rows=rows,
+            views=views,
+            interactions=interactions,
+            spend=spend,
+            revenue=revenue,
         )
-        for row in rows
-        if row["week"] in wanted
+        for week, (rows, views, interactions, spend, revenue) in sums.items()
     }
 
 
@@ -204,12 +210,24 @@ def practice_outcome(*, account: Account, weeks: int = HISTORY_WEEKS) -> Practic
     return _outcome(account, weekly_completion(account=account, weeks=weeks))
 
 
+def history_weeks(weeks: int = HISTORY_WEEKS) -> list[date]:
+    """The Mondays of practice_outcome()'s weeks, oldest first."""
+    return weeks_back(this_week(), weeks)
+
+
 def practice_of_account(
-    *, account: Account, window: Window, weeks: int = HISTORY_WEEKS
+    *,
+    account: Account,
+    window: Window,
+    weeks: int = HISTORY_WEEKS,
+    days: dict[date, DayFigures] | None = None,
 ) -> tuple[Decimal | None, PracticeOutcome]:
     """practice_score() of the window and practice_outcome(), from one read of the
-    checklists of the weeks either needs (an account's scorecard shows both)."""
-    history = weeks_back(this_week(), weeks)
+    checklists of the weeks either needs (an account's scorecard shows both).
+
+    `days`: the account's daily_figures() covering outcome_range(history_weeks(weeks)),
+    when the caller read them already (the scorecard page reads them with its window's)."""
+    history = history_weeks(weeks)
     in_window = weeks_overlapping(window.start, window.end)
     progress = weekly_progress(account=account, weeks=sorted({*history, *in_window}))
     total = Progress()
@@ -218,11 +236,15 @@ def practice_of_account(
             total.done += progress[week].done
             total.total += progress[week].total
     completion = [(week, progress[week].share if week in progress else None) for week in history]
-    return total.share, _outcome(account, completion)
+    return total.share, _outcome(account, completion, days)
 
 
-def _outcome(account: Account, completion: list[tuple[date, Decimal | None]]) -> PracticeOutcome:
-    outcomes = weekly_outcomes(account=account, weeks=[week for week, _ in completion])
+def _outcome(
+    account: Account,
+    completion: list[tuple[date, Decimal | None]],
+    days: dict[date, DayFigures] | None = None,
+) -> PracticeOutcome:
+    outcomes = weekly_outcomes(account=account, weeks=[week for week, _ in completion], days=days)
     official = account.kind == Kind.OFFICIAL
     rows = []
     for week, share in completion:

@@ -96,21 +96,39 @@ class DailyPoint:
     roas: Decimal | None
 
 
-def daily_series(*, account: Account, window: Window) -> list[DailyPoint]:
-    """One point per day of the window; a day without a metric row has only nulls."""
-    # Plain tuples, in no order (the model's default order joins the account for its handle).
-    rows = {
-        row[0]: row
-        for row in DailyMetric.objects.filter(
-            account=account, date__range=(window.start, window.end)
-        )
+# The figures of a day's metric row that the scorecard page shows or sums, after its date.
+DAY_FIGURES = ("video_views", "likes", "comments", "shares", "spend", "revenue")
+DayFigures = tuple[date, int, int, int, int, Decimal, Decimal]
+
+
+def daily_figures(*, account: Account, ranges: list[tuple[date, date]]) -> dict[date, DayFigures]:
+    """The account's metric rows on the days of any of the (first, last) ranges, as plain
+    tuples (the date, then DAY_FIGURES) keyed by date, in ONE query: the page's daily series
+    and its weekly sums (practice.weekly_outcomes) are read together."""
+    days = Q()
+    for first, last in ranges:
+        days |= Q(date__range=(first, last))
+    # In no order (the model's default order joins the account for its handle).
+    rows = (
+        DailyMetric.objects.filter(days, account=account)
         .order_by()
-        .values_list("date", "video_views", "likes", "comments", "shares", "spend", "revenue")
-    }
+        .values_list("date", *DAY_FIGURES)
+    )
+    return {row[0]: row for row in rows}
+
+
+def daily_series(
+    *, account: Account, window: Window, days: dict[date, DayFigures] | None = None
+) -> list[DailyPoint]:
+    """One point per day of the window; a day without a metric row has only nulls.
+
+    `days`: daily_figures() covering the window, when the caller read them already."""
+    if days is None:
+        days = daily_figures(account=account, ranges=[(window.start, window.end)])
     points = []
     for offset in range(window.days):
         day = window.start + timedelta(days=offset)
-        row = rows.get(day)
+        row = days.get(day)
         if row is None:
             points.append(DailyPoint(day, None, None, None, None))
             continue

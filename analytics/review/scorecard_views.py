@@ -40,9 +40,16 @@ def scorecard_context(
     end, card, history = selectors.scorecard_with_history(account=account, days=days, end=end)
     window = windows.window_of(end=end, days=days)
     scored, others = selectors.scorecard_figures(card) if card else ([], [])
-    daily = selectors.daily_series(account=account, window=window)
+    # The window's daily rows and the practice weeks' in one read.
+    weeks = practice.history_weeks()
+    figures = selectors.daily_figures(
+        account=account, ranges=[(window.start, window.end), practice.outcome_range(weeks)]
+    )
+    daily = selectors.daily_series(account=account, window=window, days=figures)
     viewers = audience.viewer_series(account=account, window=window)
-    score, practice_outcome = practice.practice_of_account(account=account, window=window)
+    score, practice_outcome = practice.practice_of_account(
+        account=account, window=window, weeks=len(weeks), days=figures
+    )
     pieces = tables.Pieces()
     return {
         "membership": membership,
