@@ -1,7 +1,8 @@
-"""The scorecard page's long tables, a <tr> per day, week or scorecard, written in Python:
-`{% daily_rows rows %}`, `{% viewer_rows rows %}`, `{% week_rows weeks %}` and
-`{% history_rows rows scorecard_url %}` write what the template's loops wrote, byte for
-byte, from the rows of ready text of analytics.review.scorecard_tables.
+"""The scorecard page's tables, a <tr> per figure, day, week or scorecard, written in
+Python: `{% target_rows rows %}`, `{% total_rows rows %}`, `{% daily_rows rows %}`,
+`{% viewer_rows rows %}`, `{% week_rows weeks %}` and `{% history_rows rows scorecard_url %}`
+write what the template's loops wrote, byte for byte, from the rows of ready text of
+analytics.review.scorecard_tables.
 
 Looped in the template, every row cost a dozen variable lookups and conditions (and the
 history's an include and a `{% querystring %}` each): a few hundred nodes a page, about a
@@ -44,6 +45,40 @@ def _cells(*values: Any) -> str:
     return "".join(
         f'\n          <td class="text-end">{conditional_escape(value)}</td>' for value in values
     )
+
+
+@register.simple_tag
+def target_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
+    """The figures against targets (scorecard_tables.scored_figure_rows)."""
+    html = []
+    for row in rows:
+        name = conditional_escape(row["name"])
+        html.append(
+            "\n        <tr>\n"
+            f'          <th scope="row" class="fw-normal">{conditional_escape(row["label"])}</th>\n'
+            f'          <td class="text-end" data-figure="{name}">'
+            f"{conditional_escape(row['value'])}</td>\n"
+            f'          <td class="text-end">{conditional_escape(row["target"])}</td>\n'
+            f'          <td class="text-end" data-sub-score="{name}">'
+            f"{conditional_escape(row['sub_score'])}</td>\n"
+            "        </tr>\n      "
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
+
+
+@register.simple_tag
+def total_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
+    """The totals over the period (scorecard_tables.other_figure_rows)."""
+    html = []
+    for row in rows:
+        html.append(
+            "\n        <tr>\n"
+            f'          <th scope="row" class="fw-normal">{conditional_escape(row["label"])}</th>\n'
+            f'          <td class="text-end" data-figure="{conditional_escape(row["name"])}">'
+            f"{conditional_escape(row['value'])}</td>\n"
+            "        </tr>\n      "
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
 
 
 @register.simple_tag
