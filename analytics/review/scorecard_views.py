@@ -51,6 +51,11 @@ def scorecard_context(
         account=account, window=window, weeks=len(weeks), days=figures
     )
     pieces = tables.Pieces()
+    has_daily = any(point.views is not None for point in daily)
+    has_viewers = any(point.known for point in viewers)
+    scorecard_url = reverse(
+        "analytics:account-scorecard", args=[membership.team.slug, account.handle]
+    )
     return {
         "membership": membership,
         "account": account,
@@ -65,25 +70,26 @@ def scorecard_context(
             others, currency=account.currency, request=request, pieces=pieces
         ),
         "daily": daily,
-        "has_daily": any(point.views is not None for point in daily),
-        "daily_rows": tables.daily_rows(
-            daily, currency=account.currency, request=request, pieces=pieces
+        "has_daily": has_daily,
+        # The tables and charts of the daily figures and viewers are shown only with data.
+        "daily_rows": (
+            tables.daily_rows(daily, currency=account.currency, request=request, pieces=pieces)
+            if has_daily
+            else []
         ),
-        "chart_data": _chart_data(daily, account),
+        "chart_data": _chart_data(daily, account) if has_daily else None,
         "viewers": viewers,
-        "has_viewers": any(point.known for point in viewers),
-        "viewer_rows": tables.viewer_rows(viewers, pieces=pieces),
-        "viewer_chart_data": _viewer_chart_data(viewers),
+        "has_viewers": has_viewers,
+        "viewer_rows": tables.viewer_rows(viewers, pieces=pieces) if has_viewers else [],
+        "viewer_chart_data": _viewer_chart_data(viewers) if has_viewers else None,
         "history": history,
         "history_rows": tables.history_rows(history, window_end=window.end, pieces=pieces),
         "practice_score": score if card else None,
         "practice_outcome": practice_outcome,
         "practice_weeks": tables.week_rows(practice_outcome.weeks, pieces=pieces),
         "practice_chart_data": practice.practice_chart_data(practice_outcome),
-        "next_url": reverse(
-            "analytics:account-scorecard", args=[membership.team.slug, account.handle]
-        )
-        + f"?days={days}&end={end.isoformat()}",
+        "scorecard_url": scorecard_url,
+        "next_url": f"{scorecard_url}?days={days}&end={end.isoformat()}",
     }
 
 
