@@ -6,6 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Account, Membership
 from analytics.review.scorecard import scorecard_latest, scorecard_run_pending_for
@@ -77,9 +79,8 @@ def trend_direction(value: Any) -> str:
     return "flat"
 
 
-@register.inclusion_tag("analytics/partials/grade_legend.html")
-def grade_legend(current: str = "") -> dict[str, Any]:
-    """What each grade means, from the rules' thresholds; `current` is marked."""
+def grade_spans() -> list[tuple[str, str]]:
+    """Each grade with the overall scores it stands for, from the rules' thresholds."""
     rows = []
     upper = None
     for threshold, letter in rules.GRADE_THRESHOLDS:
@@ -89,7 +90,30 @@ def grade_legend(current: str = "") -> dict[str, Any]:
         rows.append((letter, span))
         upper = threshold
     rows.append(("F", f"below {upper}"))
-    return {"grades": rows, "current": current}
+    return rows
+
+
+@register.simple_tag
+def grade_legend(current: str = "") -> SafeString:
+    """`{% grade_legend current %}`: what each grade means, `current` marked; written here
+    rather than by an included template (a loop of a dozen nodes per grade) on the pages
+    that show it."""
+    spans = []
+    for letter, span in grade_spans():
+        letter = conditional_escape(letter)
+        marked = letter == current
+        spans.append(
+            f' <span class="text-nowrap{" fw-semibold text-body" if marked else ""}">'
+            f'<span class="pb-grade pb-grade-{letter}">{letter}</span> {conditional_escape(span)}'
+            f"{_THIS_SCORECARD if marked else ''}</span>"
+        )
+    return mark_safe(  # noqa: S308 - escaped above
+        '<p class="small text-body-secondary mb-0 pb-grade-legend" data-grade-legend>'
+        f"Grades, from the overall score:{';'.join(spans)}.</p>\n"
+    )
+
+
+_THIS_SCORECARD = '<span class="visually-hidden"> (this scorecard)</span>'
 
 
 @register.inclusion_tag("analytics/partials/scorecard_summary.html")
