@@ -105,8 +105,15 @@ def daily_figures(*, account: Account, ranges: list[tuple[date, date]]) -> dict[
     """The account's metric rows on the days of any of the (first, last) ranges, as plain
     tuples (the date, then DAY_FIGURES) keyed by date, in ONE query: the page's daily series
     and its weekly sums (practice.weekly_outcomes) are read together."""
+    # Ranges that overlap or touch are read as one, so that the index bounds the dates.
+    merged: list[list[date]] = []
+    for first, last in sorted(ranges):
+        if merged and first <= merged[-1][1] + timedelta(days=1):
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
     days = Q()
-    for first, last in ranges:
+    for first, last in merged:
         days |= Q(date__range=(first, last))
     # In no order (the model's default order joins the account for its handle).
     rows = (

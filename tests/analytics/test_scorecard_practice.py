@@ -22,11 +22,14 @@ from analytics.review.practice import (
     NO_VIEWS,
     PracticeWeek,
     compare,
+    history_weeks,
+    outcome_range,
     practice_of_account,
     practice_outcome,
     practice_score,
     weekly_outcomes,
 )
+from analytics.review.scorecard import daily_figures, daily_series
 from analytics.scorecards.windows import window_of
 from lib.dates import this_week
 from strategy.models import Checklist
@@ -113,6 +116,31 @@ def test_it_sums_daily_metrics_by_iso_week(acmecoffee, acme_deals) -> None:
     assert second.roi == Decimal("-0.75")
     assert (third.days_with_rows, third.views, third.spend) == (1, 0, Decimal(0))
     assert third.engagement_rate is None and third.roi is None
+
+
+@pytest.mark.parametrize("end_weeks_ago", [0, 3, 20])
+def test_it_reads_the_window_and_the_weeks_in_one_query_as_each_alone(
+    acmecoffee, acme_deals, end_weeks_ago
+) -> None:
+    # A window inside the twelve weeks of history, one at its edge, one long before it:
+    # the page's one read gives the daily series and the weekly sums each read alone gives.
+    for days_ago in range(0, 200, 3):
+        day = this_week() - timedelta(days=days_ago)
+        metric(acmecoffee, day, video_views=days_ago, likes=1, spend=days_ago % 7, revenue=2)
+    metric(acme_deals, this_week(), video_views=99, likes=99, spend=1)
+    window = window_of(end=weeks_ago(end_weeks_ago) + timedelta(days=2), days=28)
+    weeks = history_weeks()
+    with CaptureQueriesContext(connection) as queries:
+        days = daily_figures(
+            account=acmecoffee, ranges=[(window.start, window.end), outcome_range(weeks)]
+        )
+    assert len(queries) == 1
+    assert daily_series(account=acmecoffee, window=window, days=days) == daily_series(
+        account=acmecoffee, window=window
+    )
+    outcomes = weekly_outcomes(account=acmecoffee, weeks=weeks, days=days)
+    assert outcomes == weekly_outcomes(account=acmecoffee, weeks=weeks)
+    assert len(outcomes) == 12
 
 
 def test_it_reads_no_outcomes_for_no_weeks(acmecoffee, django_assert_num_queries) -> None:
