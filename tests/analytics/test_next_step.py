@@ -109,6 +109,8 @@ def test_a_data_gap_comes_first_even_on_an_a(login, alice, acme, acmecoffee) -> 
     section = re.search(r'<section[^>]*id="next-step".*?</section>', html, re.S).group(0)
     assert 'data-next-step="import_gap"' in section
     assert "Only 5 of the period's 28 days have data" in section
+    upload = reverse("imports:import-upload", args=["acme"])
+    assert f'on the <a href="{upload}?account=acmecoffee">import page</a>' in section
 
 
 @pytest.mark.django_db
