@@ -20,7 +20,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from accounts.templatetags.playbook import day, money_for, percent, score
+from accounts.templatetags.playbook import days_in, money_for, percent, score
 from analytics.content.audience import ViewerPoint
 from analytics.models import Scorecard
 from analytics.review.practice import PracticeWeek
@@ -62,9 +62,10 @@ def daily_rows(
     # An amount is written once however many days spent it (an official account spends
     # nothing on most days): Babel's formatting is the costliest cell.
     spent: dict[str, str] = {}
+    day = days_in("D j M")
     rows = []
     for point in daily:
-        row: Row = {"day": day(point.day, "D j M"), "views": None}
+        row: Row = {"day": day(point.day), "views": None}
         if point.views is not None:
             row["views"] = intcomma(point.views)
             row["engagement_rate"] = (
@@ -91,11 +92,12 @@ def viewer_rows(viewers: list[ViewerPoint], *, pieces: Pieces) -> list[Row]:
             return pieces.missing(NO_VIEWER_FIGURE, NO_VIEWER_FIGURE_SHORT)
         return intcomma(value)
 
+    day = days_in("D j M")
     rows = []
     for point in viewers:
         row: Row = {
             "date": point.day.isoformat(),
-            "day": day(point.day, "D j M"),
+            "day": day(point.day),
             "known": point.known,
         }
         if point.known:
@@ -108,10 +110,11 @@ def viewer_rows(viewers: list[ViewerPoint], *, pieces: Pieces) -> list[Row]:
 
 def week_rows(weeks: list[PracticeWeek], *, pieces: Pieces) -> list[Row]:
     """The practice-beside-outcome table, a row a week."""
+    day_month, day_month_year = days_in("j M"), days_in("j M Y")
     return [
         {
             "date": week.week.isoformat(),
-            "week": f"{day(week.week, 'j M')} to {day(week.week_end, 'j M Y')}",
+            "week": f"{day_month(week.week)} to {day_month_year(week.week_end)}",
             "completion": (
                 pieces.missing(week.completion_missing)
                 if week.completion is None
@@ -129,12 +132,13 @@ def week_rows(weeks: list[PracticeWeek], *, pieces: Pieces) -> list[Row]:
 
 def history_rows(history: list[Scorecard], *, window_end: date, pieces: Pieces) -> list[Row]:
     """The history of scorecards; `trend` is left to analytics/partials/trend.html."""
+    day_month, day_month_year = days_in("j M"), days_in("j M Y")
     return [
         {
             "days": past.days,
             "end": past.period_end.isoformat(),
             "current": past.period_end == window_end,
-            "period": f"{day(past.period_start, 'j M')} to {day(past.period_end, 'j M Y')}",
+            "period": f"{day_month(past.period_start)} to {day_month_year(past.period_end)}",
             "engagement": _score(past.engagement_score, "engagement", pieces),
             "roi": _score(past.roi_score, "roi", pieces),
             "overall": _score(past.overall_score, "overall", pieces),

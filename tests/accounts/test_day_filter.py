@@ -9,7 +9,7 @@ from django.template import Context, Template
 from django.template.defaultfilters import date as date_filter
 from django.utils.translation import override
 
-from accounts.templatetags.playbook import _DAY_FORMS, day
+from accounts.templatetags.playbook import _DAY_FORMS, day, days_in
 
 # Two years (a leap year among them) and the ends of the calendar a page may name.
 DAYS = [date(2024, 1, 1) + timedelta(days=n) for n in range(731)] + [
@@ -25,6 +25,15 @@ def test_it_writes_what_the_date_filter_writes(form: str, language: str) -> None
     with override(language):
         for value in DAYS:
             assert day(value, form) == date_filter(value, form), (value, form)
+
+
+@pytest.mark.parametrize("form", [*sorted(_DAY_FORMS), "l j F Y"])
+@pytest.mark.parametrize("language", ["en-us", "de", "fr"])
+def test_days_in_a_form_are_the_days_of_the_filter(form: str, language: str) -> None:
+    with override(language):
+        write = days_in(form)
+        for value in [*DAYS, None, "not a date", datetime(2025, 3, 28, 23, 30, tzinfo=UTC)]:
+            assert write(value) == date_filter(value, form), (value, form)
 
 
 @pytest.mark.parametrize(
