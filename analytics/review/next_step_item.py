@@ -12,11 +12,19 @@ from strategy.models import ChecklistItem
 
 
 @dataclass(frozen=True)
+class StepItem:
+    """What the page names of the checklist item that addresses a next step."""
+
+    title: str
+    practice_name: str
+
+
+@dataclass(frozen=True)
 class ScorecardNextStep:
     step: steps.NextStep
     figure: FigureRow | None
     # The team's checklist item for this kind of account that addresses it, if it has one.
-    item: ChecklistItem | None
+    item: StepItem | None
     practice_name: str
 
 
@@ -35,18 +43,19 @@ def scorecard_next_step(*, card: Scorecard, scored: list[FigureRow]) -> Scorecar
     )
 
 
-def _item(card: Scorecard, practice: str, title_start: str) -> ChecklistItem | None:
+def _item(card: Scorecard, practice: str, title_start: str) -> StepItem | None:
     # The team may have renamed or retired the default item: then the first active item of
-    # the same practice stands in for it (one query either way).
-    items = list(
-        ChecklistItem.objects.active_in(this_week())
+    # the same practice stands in for it (one query either way, of the two texts shown).
+    items = [
+        StepItem(title=title, practice_name=name)
+        for title, name in ChecklistItem.objects.active_in(this_week())
         .filter(
             practice__template__team_id=card.account.team_id,
             practice__template__kind=card.account.kind,
             practice__name__iexact=practice,
         )
-        .select_related("practice")
-    )
+        .values_list("title", "practice__name")
+    ]
     for item in items:
         if item.title.lower().startswith(title_start.lower()):
             return item
