@@ -6,7 +6,7 @@ analytics.review.scorecard_tables.
 
 Looped in the template, every row cost a dozen variable lookups and conditions (and the
 history's an include and a `{% querystring %}` each): a few hundred nodes a page, about a
-third of its rendering. Every value is escaped as `{{ }}` escaped it.
+third of its rendering. Every value is escaped as `{{ }}` escaped it (lib.html.escape_text).
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import Any
 from django import template
 from django.template import Context
 from django.template.defaulttags import querystring
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from analytics.templatetags.review_table import trend_cell
+from lib.html import escape_text
 
 register = template.Library()
 
@@ -43,7 +43,7 @@ _NOT_REVIEWED = '<span class="text-body-secondary">no</span>'
 def _cells(*values: Any) -> str:
     """Right-aligned cells, each on its own line, as the template wrote them."""
     return "".join(
-        f'\n          <td class="text-end">{conditional_escape(value)}</td>' for value in values
+        f'\n          <td class="text-end">{escape_text(value)}</td>' for value in values
     )
 
 
@@ -52,15 +52,15 @@ def target_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
     """The figures against targets (scorecard_tables.scored_figure_rows)."""
     html = []
     for row in rows:
-        name = conditional_escape(row["name"])
+        name = escape_text(row["name"])
         html.append(
             "\n        <tr>\n"
-            f'          <th scope="row" class="fw-normal">{conditional_escape(row["label"])}</th>\n'
+            f'          <th scope="row" class="fw-normal">{escape_text(row["label"])}</th>\n'
             f'          <td class="text-end" data-figure="{name}">'
-            f"{conditional_escape(row['value'])}</td>\n"
-            f'          <td class="text-end">{conditional_escape(row["target"])}</td>\n'
+            f"{escape_text(row['value'])}</td>\n"
+            f'          <td class="text-end">{escape_text(row["target"])}</td>\n'
             f'          <td class="text-end" data-sub-score="{name}">'
-            f"{conditional_escape(row['sub_score'])}</td>\n"
+            f"{escape_text(row['sub_score'])}</td>\n"
             "        </tr>\n      "
         )
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
@@ -73,9 +73,9 @@ def total_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
     for row in rows:
         html.append(
             "\n        <tr>\n"
-            f'          <th scope="row" class="fw-normal">{conditional_escape(row["label"])}</th>\n'
-            f'          <td class="text-end" data-figure="{conditional_escape(row["name"])}">'
-            f"{conditional_escape(row['value'])}</td>\n"
+            f'          <th scope="row" class="fw-normal">{escape_text(row["label"])}</th>\n'
+            f'          <td class="text-end" data-figure="{escape_text(row["name"])}">'
+            f"{escape_text(row['value'])}</td>\n"
             "        </tr>\n      "
         )
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
@@ -86,7 +86,7 @@ def daily_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
     """The day-by-day table's rows (scorecard_tables.daily_rows)."""
     html = []
     for row in rows:
-        html.append(_DAY.format(conditional_escape(row["day"])))
+        html.append(_DAY.format(escape_text(row["day"])))
         if row["views"] is None:
             html.append(_NO_METRICS)
         else:
@@ -102,8 +102,8 @@ def viewer_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
     html = []
     for row in rows:
         html.append(
-            f'\n        <tr data-viewers="{conditional_escape(row["date"])}">\n'
-            f'          <th scope="row" class="fw-normal">{conditional_escape(row["day"])}</th>\n'
+            f'\n        <tr data-viewers="{escape_text(row["date"])}">\n'
+            f'          <th scope="row" class="fw-normal">{escape_text(row["day"])}</th>\n'
             "          "
         )
         if not row["known"]:
@@ -119,14 +119,14 @@ def week_rows(weeks: Iterable[dict[str, Any]]) -> SafeString:
     """The practice-beside-outcome table's rows (scorecard_tables.week_rows)."""
     html = []
     for week in weeks:
-        date = conditional_escape(week["date"])
+        date = escape_text(week["date"])
         html.append(
             "\n        <tr>\n"
-            f'          <th scope="row" class="fw-normal">{conditional_escape(week["week"])}</th>\n'
+            f'          <th scope="row" class="fw-normal">{escape_text(week["week"])}</th>\n'
             f'          <td class="text-end" data-week-completion="{date}">'
-            f"{conditional_escape(week['completion'])}</td>\n"
+            f"{escape_text(week['completion'])}</td>\n"
             f'          <td class="text-end" data-week-outcome="{date}">'
-            f"{conditional_escape(week['outcome'])}</td>\n"
+            f"{escape_text(week['outcome'])}</td>\n"
             "        </tr>\n      "
         )
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
@@ -138,7 +138,7 @@ def history_rows(
 ) -> SafeString:
     """The history table's rows (scorecard_tables.history_rows), each linking to its
     scorecard with the request's query string, its days and end set (`{% querystring %}`)."""
-    url = conditional_escape(scorecard_url)
+    url = escape_text(scorecard_url)
     html = []
     for past in rows:
         active = _ACTIVE if past["current"] else ""
@@ -146,15 +146,15 @@ def history_rows(
         link = querystring(context, days=past["days"], end=past["end"])
         html.append(
             f"\n      <tr{active}>\n"
-            f'        <th scope="row" class="fw-normal"><a href="{url}{conditional_escape(link)}"'
+            f'        <th scope="row" class="fw-normal"><a href="{url}{escape_text(link)}"'
             f"{current}>"
-            f"{conditional_escape(past['period'])}</a></th>\n"
-            f'        <td class="text-end">{conditional_escape(past["engagement"])}</td>\n'
-            f'        <td class="text-end">{conditional_escape(past["roi"])}</td>\n'
-            f'        <td class="text-end">{conditional_escape(past["overall"])}</td>\n'
-            f"        <td>{conditional_escape(past['grade'])}</td>\n"
+            f"{escape_text(past['period'])}</a></th>\n"
+            f'        <td class="text-end">{escape_text(past["engagement"])}</td>\n'
+            f'        <td class="text-end">{escape_text(past["roi"])}</td>\n'
+            f'        <td class="text-end">{escape_text(past["overall"])}</td>\n'
+            f"        <td>{escape_text(past['grade'])}</td>\n"
             '        <td class="text-end text-nowrap">'
-            f"{conditional_escape(trend_cell(past['trend']))}\n</td>\n"
+            f"{escape_text(trend_cell(past['trend']))}\n</td>\n"
             f"        <td>{_REVIEWED if past['reviewed'] else _NOT_REVIEWED}</td>\n"
             "      </tr>\n    "
         )
