@@ -16,7 +16,6 @@ from typing import Any
 
 from django import template
 from django.template import Context
-from django.template.defaulttags import querystring
 from django.utils.safestring import SafeString, mark_safe
 
 from analytics.templatetags.review_table import trend_cell
@@ -137,13 +136,17 @@ def history_rows(
     context: Context, rows: Iterable[dict[str, Any]], scorecard_url: str
 ) -> SafeString:
     """The history table's rows (scorecard_tables.history_rows), each linking to its
-    scorecard with the request's query string, its days and end set (`{% querystring %}`)."""
+    scorecard with the request's query string, its days and end set: what
+    `{% querystring days=past.days end=past.end %}` wrote, from one copy of the query
+    string for all the rows (the tag deep-copies it for each)."""
     url = escape_text(scorecard_url)
+    params = context.request.GET.copy()
     html = []
     for past in rows:
         active = _ACTIVE if past["current"] else ""
         current = _CURRENT if past["current"] else ""
-        link = querystring(context, days=past["days"], end=past["end"])
+        params["days"], params["end"] = past["days"], past["end"]
+        link = f"?{params.urlencode()}"
         html.append(
             f"\n      <tr{active}>\n"
             f'        <th scope="row" class="fw-normal"><a href="{url}{escape_text(link)}"'

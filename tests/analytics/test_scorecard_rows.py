@@ -152,8 +152,11 @@ def test_a_tag_writes_what_its_loop_wrote(name, tag, rows) -> None:
     assert tag(rows) == loop(name, rows)
 
 
-def test_the_history_writes_what_its_loop_wrote() -> None:
-    request = RequestFactory().get("/t/acme/a/x/scorecard/", {"days": "abc", "x": "<1>"})
+@pytest.mark.parametrize(
+    "query", ["", "days=abc&x=%3C1%3E", "end=2025-01-05&x=1&x=2&days=7", "a=%26b&days=28&days=7"]
+)
+def test_the_history_writes_what_its_loop_wrote(query: str) -> None:
+    request = RequestFactory().get(f"/t/acme/a/x/scorecard/?{query}")
     rows = [
         {
             "days": 28,
