@@ -20,7 +20,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from accounts.templatetags.playbook import days_in, money_for, percent, score
+from accounts.templatetags.playbook import days_in, missing, money_for, percent, score
 from analytics.content.audience import ViewerPoint
 from analytics.models import Scorecard
 from analytics.review.practice import PracticeWeek
@@ -49,10 +49,12 @@ class Pieces:
         return piece
 
     def missing(self, why: str, short: str = "") -> SafeString:
-        """includes/missing.html: '—' with the reason."""
-        if short:
-            return self("includes/missing.html", why=why, short=short)
-        return self("includes/missing.html", why=why)
+        """includes/missing.html: '—' with the reason, from the missing tag that writes it."""
+        key = ("includes/missing.html", why, short)
+        piece = self._rendered.get(key)
+        if piece is None:
+            piece = self._rendered[key] = missing(why, short)
+        return piece
 
 
 def daily_rows(
