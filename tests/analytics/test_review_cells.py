@@ -210,3 +210,37 @@ def test_the_partials_write_the_cells(acmecoffee) -> None:
         '<span class="badge pb-official">Official <span class="pb-check" title="Verified" '
         'aria-label="verified">✓</span></span>'
     )
+
+
+def test_the_sort_headings_link_each_column_with_its_direction() -> None:
+    from analytics.templatetags.review_table import sort_header_cells
+
+    headers = [
+        {
+            "label": "Account",
+            "query": "sort=-handle&kind=official",
+            "direction": "ascending",
+            "numeric": False,
+        },
+        {
+            "label": "ROI <score>",
+            "query": 'sort=roi_score&search="x"',
+            "direction": "",
+            "numeric": True,
+        },
+        {"label": "Grade", "query": "sort=grade", "direction": "descending", "numeric": False},
+    ]
+    html = str(sort_header_cells(headers, "/t/acme/scorecards/", '{"Playbook-Chart": "x"}'))
+    cells = html.split("\n\n        ")
+    assert len(cells) == 3 and html.endswith("</th>\n\n")
+    first, second, third = cells
+    assert first.startswith('<th scope="col" aria-sort="ascending"><a class="pb-sort text-nowrap"')
+    assert 'href="/t/acme/scorecards/?sort=-handle&amp;kind=official"' in first
+    assert 'hx-get="/t/acme/scorecards/?sort=-handle&amp;kind=official"' in first
+    assert 'hx-headers="{&quot;Playbook-Chart&quot;: &quot;x&quot;}"' in first
+    assert '>Account<span class="pb-sort-mark" aria-hidden="true">▲</span></a></th>' in first
+    # Not the sorted column: no aria-sort, the neutral mark; a number column is right-aligned.
+    assert second.startswith('<th scope="col" class="text-end"><a ')
+    assert "search=&quot;x&quot;" in second and "ROI &lt;score&gt;" in second
+    assert "↕</span>" in second
+    assert 'aria-sort="descending"' in third and "▼</span>" in third
