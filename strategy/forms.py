@@ -1,9 +1,9 @@
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 
 from accounts.models import Kind
 from lib.forms import StyledFormMixin
@@ -25,15 +25,24 @@ class NoteForm(forms.Form):
 
 class WeekFilterForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=[("", "All kinds"), *Kind.choices], required=False)
-    manager = forms.ModelChoiceField(
-        queryset=get_user_model().objects.none(), required=False, empty_label="All managers"
+    # The lead's managers (`managers`, read once for both the choice and the select): the
+    # chosen manager's id. A ModelChoiceField would ask the database again to validate it.
+    manager = forms.TypedChoiceField(
+        choices=[("", "All managers")], coerce=int, required=False, empty_value=None
     )
 
     def __init__(self, *args: Any, managers: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if managers is not None:
-            self.fields["manager"].queryset = managers
-        self.fields["manager"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+            @functools.cache
+            def choices() -> list[tuple[Any, str]]:
+                return [
+                    ("", "All managers"),
+                    *((u.pk, u.get_full_name() or u.username) for u in managers),
+                ]
+
+            self.fields["manager"].choices = choices
 
 
 class HistoryForm(forms.Form):

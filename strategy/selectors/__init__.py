@@ -19,6 +19,7 @@ from strategy.selectors.overview import (
     week_accounts,
     week_managers,
     week_overview,
+    week_page,
     weekly_completion,
     weekly_progress,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "week_accounts",
     "week_managers",
     "week_overview",
+    "week_page",
     "weekly_completion",
     "weekly_progress",
 ]

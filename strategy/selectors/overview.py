@@ -10,7 +10,18 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import DecimalField, OrderBy, OuterRef, QuerySet, Subquery, Sum, Value
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    DecimalField,
+    OrderBy,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
 from django.db.models.functions import Cast, NullIf
 
 from accounts.models import Account, Membership
@@ -38,8 +49,11 @@ class AccountWeek:
 
 def week_accounts(
     *, user: AbstractBaseUser, membership: Membership, kind: str = "", manager_id: int | None = None
-) -> list[Account]:
-    """The active accounts of My week: a manager's own; for a lead the team's, filtered."""
+) -> QuerySet[Account]:
+    """The active accounts of My week: a manager's own; for a lead the team's, filtered.
+
+    Not read yet: `week_page` counts them in the database and reads only those it shows.
+    """
     accounts = Account.objects.visible_to(user).filter(team=membership.team).active()
     if not membership.is_lead:
         accounts = accounts.filter(managers=user)
@@ -47,14 +61,71 @@ def week_accounts(
         accounts = accounts.filter(kind=kind)
     if manager_id:
         accounts = accounts.filter(managers=manager_id)
-    return list(accounts.select_related("team").prefetch_related("managers").order_by("handle"))
+    accounts = accounts.select_related("team").order_by("handle")  # unique in a team
+    # Only a lead's page names each account's managers.
+    return accounts.prefetch_related("managers") if membership.is_lead else accounts
 
 
-def week_overview(*, accounts: list[Account], week_start: date) -> list[AccountWeek]:
-    """Each account's progress in the week and the items still to do."""
-    checklists = list(
-        Checklist.objects.filter(account__in=accounts, week_start=week_start).order_by()
-    )
+def week_page(
+    *, accounts: QuerySet[Account], week_start: date, number: object, per_page: int
+) -> Page:
+    """One page of My week's accounts (`week_accounts`), as Paginator.get_page numbers it.
+
+    One read: each account comes with its checklist of the week (`week_checklist`, None
+    while it is not open; its id, template and week only, what `week_overview` needs) and
+    the whole filtered set's count (COUNT(*) OVER (): counted by the database, never read
+    row by row). Only a page past the end (or an empty set) asks for a plain COUNT and
+    reads the last page.
+    """
+    week = Checklist.objects.filter(account=OuterRef("pk"), week_start=week_start)
+
+    def read(number: int) -> list[Account]:
+        offset = (number - 1) * per_page
+        return list(
+            accounts.annotate(
+                filtered_count=Window(Count("pk")),
+                week_checklist_id=Subquery(week.values("pk")[:1]),
+                week_template_id=Subquery(week.values("template_id")[:1]),
+            )[offset : offset + per_page]
+        )
+
+    paginator = Paginator(accounts, per_page)
+    try:
+        wanted = int(str(number))
+    except ValueError:
+        wanted = 1
+    shown = read(wanted) if wanted >= 1 else []
+    if shown:
+        paginator.count = shown[0].filtered_count
+        page = paginator.page(wanted)
+    else:
+        page = paginator.get_page(number)  # a COUNT; past the end, the last page
+        shown = read(page.number) if paginator.count else []
+    for account in shown:
+        account.week_checklist = None
+        if getattr(account, "week_checklist_id", None) is not None:
+            account.week_checklist = Checklist(
+                pk=account.week_checklist_id,
+                account=account,
+                template_id=account.week_template_id,
+                week_start=week_start,
+            )
+    page.object_list = shown
+    return page
+
+
+def week_overview(
+    *, accounts: list[Account], week_start: date, checklists: list[Checklist] | None = None
+) -> list[AccountWeek]:
+    """Each account's progress in the week and the items still to do.
+
+    `checklists`: the accounts' checklists of the week when the caller has read them
+    already (`week_page`); read here otherwise.
+    """
+    if checklists is None:
+        checklists = list(
+            Checklist.objects.filter(account__in=accounts, week_start=week_start).order_by()
+        )
     by_account = {account.pk: account for account in accounts}
     for checklist in checklists:
         checklist.account = by_account[checklist.account_id]

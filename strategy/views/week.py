@@ -16,6 +16,8 @@ from strategy import selectors, services
 from strategy.forms import WeekFilterForm
 from strategy.periods import week_label
 
+PER_PAGE = 25
+
 
 @require_GET
 @vary_on_headers("HX-Request")
@@ -29,15 +31,28 @@ def my_week(request: HttpRequest, membership: Membership) -> HttpResponse:
         user=request.user,
         membership=membership,
         kind=chosen.get("kind", ""),
-        manager_id=chosen["manager"].pk if chosen.get("manager") else None,
+        manager_id=chosen.get("manager"),
     )
     week = this_week()
-    services.checklists_open_week(week_start=week, accounts=accounts)
+    page = selectors.week_page(
+        accounts=accounts, week_start=week, number=request.GET.get("page"), per_page=PER_PAGE
+    )
+    if any(account.week_checklist is None for account in page.object_list):
+        # The Monday task opens every checklist; a visit opens those it shows if missing.
+        services.checklists_open_week(week_start=week, accounts=page.object_list)
+        page = selectors.week_page(
+            accounts=accounts, week_start=week, number=page.number, per_page=PER_PAGE
+        )
     context = {
         "membership": membership,
         "filters": filters,
         "filtered": bool(chosen.get("kind") or chosen.get("manager")),
-        "rows": selectors.week_overview(accounts=accounts, week_start=week),
+        "page": page,
+        "rows": selectors.week_overview(
+            accounts=page.object_list,
+            week_start=week,
+            checklists=[a.week_checklist for a in page.object_list if a.week_checklist],
+        ),
         "week": week,
         "week_end": week + timedelta(days=6),
         "week_label": week_label(week),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -125,3 +127,129 @@ def test_it_reads_the_week_in_a_constant_number_of_queries(
         )
     client.get(URL)
     assert queries() == few
+
+
+# -- pages --
+
+
+def _accounts(acme, count: int, **kwargs) -> list:
+    """`count` active accounts, both kinds, handles in page order (w00, w01, ...)."""
+    return [
+        AccountFactory(
+            team=acme, handle=f"w{n:02d}", kind=Kind.MARKETING if n % 2 else Kind.OFFICIAL, **kwargs
+        )
+        for n in range(count)
+    ]
+
+
+def _shown(page: str) -> list[str]:
+    return re.findall(r'id="week-\d+"><a href="[^"]*">@([^<]+)</a>', page)
+
+
+def test_it_shows_a_lead_25_accounts_a_page(login, alice, acme) -> None:
+    _accounts(acme, 30)
+    client = login(alice)
+    first = client.get(URL).content.decode()
+    assert _shown(first) == [f"w{n:02d}" for n in range(25)]
+    assert "Page 1 of 2 (30 accounts)" in first
+    assert "Accounts 1 to 25 of 30, page 1 of 2." in first
+    assert f'href="{URL}?page=2"' in first and "Previous" not in first
+    second = client.get(URL, {"page": 2}).content.decode()
+    assert _shown(second) == [f"w{n:02d}" for n in range(25, 30)]
+    assert "Page 2 of 2 (30 accounts)" in second and f'href="{URL}?page=1"' in second
+    assert "<title>My week" in second and "Acme: this week</h1>" in second
+
+
+def test_it_opens_and_reads_only_the_checklists_of_the_page_shown(login, alice, acme, week) -> None:
+    accounts = _accounts(acme, 30)
+    client = login(alice)
+    client.get(URL)
+    opened = set(Checklist.objects.filter(week_start=week).values_list("account_id", flat=True))
+    assert opened == {a.pk for a in accounts[:25]}
+    client.get(URL, {"page": 2})
+    assert Checklist.objects.filter(week_start=week).count() == 30
+
+
+def test_its_page_links_keep_the_filters_and_swap_the_table(login, alice, acme) -> None:
+    _accounts(acme, 60)
+    response = login(alice).get(
+        URL,
+        {"kind": "marketing", "page": 1},
+        headers={"HX-Request": "true", "HX-Target": "week-table"},
+    )
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div id="week-table">') and "<html" not in page
+    assert _shown(page) == [f"w{n:02d}" for n in range(1, 50, 2)]
+    assert "Page 1 of 2 (30 accounts)" in page
+    link = f"{URL}?kind=marketing&amp;page=2"
+    assert f'href="{link}" hx-get="{link}" hx-target="#week-table"' in page
+    assert 'hx-swap="outerHTML" hx-push-url="true"' in page
+
+
+def test_its_page_links_keep_the_manager_filter(login, alice, bob, acme) -> None:
+    _accounts(acme, 27, managers=[bob])
+    AccountFactory(team=acme, handle="zz_unmanaged")
+    page = login(alice).get(URL, {"manager": bob.pk, "page": 2}).content.decode()
+    assert _shown(page) == ["w25", "w26"]
+    assert f'href="{URL}?manager={bob.pk}&amp;page=1"' in page
+    assert "Page 2 of 2 (27 accounts)" in page
+    assert f'<option value="{bob.pk}" selected>' in page  # the select still works
+
+
+def test_a_page_out_of_range_shows_the_last(login, alice, acme) -> None:
+    _accounts(acme, 30)
+    client = login(alice)
+    for number in ("9", "-1"):
+        page = client.get(URL, {"page": number}).content.decode()
+        assert _shown(page) == [f"w{n:02d}" for n in range(25, 30)], number
+    page = client.get(URL, {"page": "x"}).content.decode()
+    assert _shown(page)[0] == "w00"
+
+
+def test_a_manager_pages_through_only_their_accounts(login, bob, acme) -> None:
+    _accounts(acme, 28, managers=[bob])
+    AccountFactory(team=acme, handle="a_not_bobs")
+    client = login(bob)
+    first = client.get(URL).content.decode()
+    assert _shown(first) == [f"w{n:02d}" for n in range(25)]
+    assert "Page 1 of 2 (28 accounts)" in first
+    second = client.get(URL, {"page": 2}).content.decode()
+    assert _shown(second) == ["w25", "w26", "w27"]
+    assert "a_not_bobs" not in first + second
+
+
+def test_one_page_has_no_page_links(login, alice, acmecoffee, acme_deals) -> None:
+    page = login(alice).get(URL).content.decode()
+    assert "Pages of accounts" not in page and "Accounts 1 to" not in page
+
+
+def test_a_page_of_another_team_is_404(login, charlie, acme) -> None:
+    _accounts(acme, 30)
+    assert login(charlie).get(URL, {"page": 2}).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["lead", "manager"])
+def test_its_queries_are_as_many_at_3_and_at_40_accounts(
+    login, alice, bob, acme, role, django_assert_max_num_queries
+) -> None:
+    user = alice if role == "lead" else bob
+    client = login(user)
+
+    def queries(params: dict) -> int:
+        client.get(URL, params)  # opens the page's checklists
+        with django_assert_max_num_queries(10) as captured:
+            assert client.get(URL, params).status_code == 200
+        return len(captured.captured_queries)
+
+    _accounts(acme, 3, managers=[bob])
+    manager = {"manager": bob.pk, "page": 1}
+    few = [queries({}), queries({"kind": "marketing", "page": 1}), queries(manager)]
+    for n in range(3, 40):
+        AccountFactory(
+            team=acme,
+            handle=f"w{n:02d}",
+            kind=Kind.MARKETING if n % 2 else Kind.OFFICIAL,
+            managers=[bob],
+        )
+    assert [queries({}), queries({"kind": "marketing", "page": 1}), queries(manager)] == few
+    assert queries({"page": 2}) == few[0]
