@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -143,6 +144,18 @@ class UnscoredRow:
         return self.account.pk
 
 
+def listed_accounts(
+    accounts: QuerySet[Account], *, kind: str = "", search: str = ""
+) -> QuerySet[Account]:
+    """Of `accounts` (team_accounts()), those the table lists under these filters, with a
+    scorecard of the window or without."""
+    if kind:
+        accounts = accounts.filter(kind=kind)
+    if search:
+        accounts = accounts.filter(handle__contains=search.strip().removeprefix("@").lower())
+    return accounts
+
+
 def unscored_rows(
     *,
     accounts: QuerySet[Account],
@@ -162,10 +175,7 @@ def unscored_rows(
     """
     if grade or quadrant:
         return []
-    if kind:
-        accounts = accounts.filter(kind=kind)
-    if search:
-        accounts = accounts.filter(handle__contains=search.strip().removeprefix("@").lower())
+    accounts = listed_accounts(accounts, kind=kind, search=search)
     of_the_window = Scorecard.objects.filter(
         account=OuterRef("pk"), days=window.days, period_end=window.end
     )
@@ -270,14 +280,38 @@ class CardsOverview:
     points: list[tuple[str, str, float, float]] | None
     count: int
     computed_at: datetime | None  # when the newest card was computed
+    # How many accounts the table lists (scorecard_overview's `listed`), when there are
+    # cards; as many cards as listed accounts means that none is without a card.
+    listed: int | None = None
+
+    @property
+    def every_account_scored(self) -> bool:
+        return self.listed is not None and self.count >= self.listed
 
 
-def scorecard_overview(cards: QuerySet[Scorecard], *, points: bool = True) -> CardsOverview:
+def scorecard_overview(
+    cards: QuerySet[Scorecard], *, points: bool = True, listed: QuerySet[Account] | None = None
+) -> CardsOverview:
     """The scatter chart's points, the number of cards and when the newest was computed:
-    two queries whatever the number of accounts. Without the points, one."""
+    two queries whatever the number of accounts. Without the points, one.
+
+    With `listed` (listed_accounts()), its number too, counted inside the query that asks
+    for the newest card: when every listed account has a card, the page need not look for
+    accounts without one.
+    """
+    totals: dict[str, Any] = {"newest": Max("computed_at")}
+    if listed is not None:
+        # One value, as an aggregate: the accounts are of one team (counted per team).
+        number = listed.order_by().values("team").annotate(n=Count("pk")).values("n")
+        totals["listed"] = Max(Subquery(number, output_field=IntegerField()))
     if not points:
-        totals = cards.order_by().aggregate(count=Count("pk"), newest=Max("computed_at"))
-        return CardsOverview(points=None, count=totals["count"], computed_at=totals["newest"])
+        read = cards.order_by().aggregate(count=Count("pk"), **totals)
+        return CardsOverview(
+            points=None,
+            count=read["count"],
+            computed_at=read["newest"],
+            listed=read.get("listed"),
+        )
     rows = cards.order_by().values_list(
         "account__handle", "account__kind", "engagement_score", "roi_score", "overall_score"
     )
@@ -291,8 +325,12 @@ def scorecard_overview(cards: QuerySet[Scorecard], *, points: bool = True) -> Ca
             chart.append((handle, kind, float(engagement or 0), float(roi or 0)))
     # The newest time is asked of the database: a thousand time-zone-aware datetimes cost
     # the page more to convert than this read.
-    newest = cards.order_by().aggregate(newest=Max("computed_at"))["newest"] if count else None
-    return CardsOverview(points=chart, count=count, computed_at=newest)
+    if not count:
+        return CardsOverview(points=chart, count=0, computed_at=None)
+    read = cards.order_by().aggregate(**totals)
+    return CardsOverview(
+        points=chart, count=count, computed_at=read["newest"], listed=read.get("listed")
+    )
 
 
 def scorecards_of_handles(

@@ -213,13 +213,17 @@ def review_context(
         user=request.user, membership=membership, window=window, **chosen
     )
     chart_unchanged = bool(request.htmx) and (request.headers.get(CHART_HEADER) == CHART_UNCHANGED)
-    overview = selectors.scorecard_overview(cards, points=not chart_unchanged)
-    # Every active account is listed in every window, also one without a scorecard.
-    unscored = selectors.unscored_rows(
-        accounts=accounts,
-        window=window,
-        **{name: chosen[name] for name in ("kind", "grade", "quadrant", "flag", "search")},
-    )
+    listed = selectors.listed_accounts(accounts, kind=chosen["kind"], search=chosen["search"])
+    overview = selectors.scorecard_overview(cards, points=not chart_unchanged, listed=listed)
+    # Every active account is listed in every window, also one without a scorecard: they
+    # are looked for unless every listed account has a card.
+    unscored = []
+    if not overview.every_account_scored:
+        unscored = selectors.unscored_rows(
+            accounts=accounts,
+            window=window,
+            **{name: chosen[name] for name in ("kind", "grade", "quadrant", "flag", "search")},
+        )
     page = review_table.scorecard_page(
         cards,
         window=window,

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -168,3 +170,39 @@ def test_the_csv_export_still_holds_only_scorecards(login, alice, team) -> None:
     lines = [line for line in body.splitlines() if line.strip()]
     # The header and acmecoffee's scorecard: an account without one has no figures to export.
     assert len(lines) == 2 and "acmecoffee" in lines[1]
+
+
+def test_accounts_without_a_card_are_looked_for_only_when_some_may_be(
+    login, alice, acmecoffee, acme_deals
+) -> None:
+    for account in (acmecoffee, acme_deals):
+        ScorecardFactory(account=account, period_end=END)
+    client = login(alice)
+    period = {"end": END.isoformat()}
+    client.get(url(), period)
+    with CaptureQueriesContext(connection) as every_one_scored:
+        html = client.get(url(), period).content.decode()
+    assert handles(html) == ["acme.deals", "acmecoffee"]
+    AccountFactory(team=acmecoffee.team, handle="acme.new", kind=Kind.OFFICIAL)
+    with CaptureQueriesContext(connection) as one_not:
+        html = client.get(url(), period).content.decode()
+    assert handles(html) == ["acme.deals", "acme.new", "acmecoffee"]
+    assert 'data-unscored="acme.new"' in html
+    # The accounts are counted in a query the page asks anyway: the accounts without a
+    # card are read only when there are fewer cards than accounts.
+    assert not looks_for_unscored(every_one_scored) and looks_for_unscored(one_not)
+    assert len(one_not) > len(every_one_scored)
+    # A filter that leaves out the account without a card does not look for it.
+    with CaptureQueriesContext(connection) as filtered:
+        html = client.get(url(), {**period, "kind": "marketing"}).content.decode()
+    assert handles(html) == ["acme.deals"]
+    assert not looks_for_unscored(filtered)
+    assert len(filtered) == len(every_one_scored)
+
+
+def looks_for_unscored(queries: CaptureQueriesContext) -> bool:
+    """Whether a page read the accounts without a scorecard (rows.unscored_rows)."""
+    return any(
+        'NOT (EXISTS(SELECT 1 AS "a" FROM "analytics_scorecard"' in query["sql"]
+        for query in queries
+    )
