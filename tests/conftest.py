@@ -18,6 +18,7 @@ from django.db import DatabaseError, connection
 from django.test import Client
 
 from accounts.models import Account, Kind, Role, Team
+from api import caps
 from lib import periodic
 from tests.factories import AccountFactory, MembershipFactory, TeamFactory, UserFactory
 
@@ -49,6 +50,21 @@ def periodic_claims(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str,
         except (redis.RedisError, OSError):
             # A test that stopped its own Redis took its claims with it.
             pass
+
+
+@pytest.fixture
+def api_cap_prefix(settings) -> Iterator[str]:
+    """The API counts usage under this test's own Redis prefix, removed afterwards (every
+    test in tests/api/ has it; a test elsewhere that calls the API asks for it)."""
+    prefix = f"playbook-test-api-{uuid.uuid4().hex[:12]}"
+    settings.PLAYBOOK_API_CAP_PREFIX = prefix
+    settings.PLAYBOOK_API_REDIS_URL = settings.CELERY_BROKER_URL
+    caps.usage_reset()
+    yield prefix
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+    client.close()
 
 
 @pytest.fixture
