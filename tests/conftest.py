@@ -8,6 +8,7 @@ superuser in no team.
 from __future__ import annotations
 
 import gc
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 
@@ -131,6 +132,20 @@ def login(client: Client) -> Callable[..., Client]:
     return as_user
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test not marked `browser` starts with the browser tests' shared chromium closed
+    (tests/browser.py): Playwright's event loop counts as running while it is open."""
+    browser = sys.modules.get("tests.browser")
+    if browser is not None and item.get_closest_marker("browser") is None:
+        browser.close_browser()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    browser = sys.modules.get("tests.browser")
+    if browser is not None:
+        browser.close_browser()
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Everything imported so far (Django, the apps, the test modules) lives as long as
     the run: frozen, the collector's full passes no longer walk it (about 600,000 objects,
@@ -148,7 +163,6 @@ def other_sessions_closed(django_db_setup) -> Iterator[None]:
     database still in use. Each is named on stderr, then ended, from a connection of
     its own to the server's maintenance database.
     """
-    import sys
 
     import psycopg
     from django.db import connection
