@@ -144,6 +144,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     browser = sys.modules.get("tests.browser")
     if browser is not None:
         browser.close_browser()
+    sqlite_demo = sys.modules.get("tests.demo.sqlite_demo")
+    if sqlite_demo is not None:
+        sqlite_demo.stop()
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -152,6 +155,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     walked some 65 times in a run)."""
     gc.collect()
     gc.freeze()
+    if any(item.nodeid.startswith("tests/demo/test_sqlite.py::") for item in session.items):
+        from tests.demo import sqlite_demo
+
+        sqlite_demo.start_migrate()
 
 
 @pytest.fixture(scope="session", autouse=True)
