@@ -152,10 +152,13 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Everything imported so far (Django, the apps, the test modules) lives as long as
     the run: frozen, the collector's full passes no longer walk it (about 600,000 objects,
-    walked some 65 times in a run)."""
+    walked some 65 times in a run). When the run holds the SQLite demo test, its migrate
+    starts now, beside the suite (tests/demo/sqlite_demo.py)."""
     gc.collect()
     gc.freeze()
-    if any(item.nodeid.startswith("tests/demo/test_sqlite.py::") for item in session.items):
+    sqlite_test = "tests/demo/test_sqlite.py::"
+    collect_only = session.config.option.collectonly
+    if not collect_only and any(item.nodeid.startswith(sqlite_test) for item in session.items):
         from tests.demo import sqlite_demo
 
         sqlite_demo.start_migrate()
