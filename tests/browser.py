@@ -6,8 +6,9 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -25,17 +26,43 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / ".screenshots"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# One chromium for the browser tests that run one after another (starting Playwright's
+# driver and chromium takes one to two seconds); tests/conftest.py closes it before any
+# other test, so no other test runs beside Playwright's event loop.
+_running: dict[str, Any] = {}
+
+
+def shared_browser() -> Browser:
+    browser = _running.get("browser")
+    if browser is None or not browser.is_connected():
+        close_browser()
+        _running["playwright"] = sync_playwright().start()
+        _running["browser"] = _running["playwright"].chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+    return _running["browser"]
+
+
+def close_browser() -> None:
+    browser, playwright = _running.pop("browser", None), _running.pop("playwright", None)
+    try:
+        if browser is not None and browser.is_connected():
+            browser.close()
+    finally:
+        if playwright is not None:
+            playwright.stop()
+
+
 @contextmanager
 def browser_page(width: int = 1440, height: int = 900) -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": width, "height": height})
-            page = context.new_page()
-            page.set_default_timeout(10_000)
-            yield page
-        finally:
-            browser.close()
+    """A page in a context of its own (no cookies, storage or cache of another page)."""
+    context = shared_browser().new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        yield page
+    finally:
+        context.close()
 
 
 def log_in(page: Page, base_url: str, username: str, password: str) -> None:

@@ -8,6 +8,7 @@ superuser in no team.
 from __future__ import annotations
 
 import gc
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 
@@ -18,6 +19,7 @@ from django.db import DatabaseError, connection
 from django.test import Client
 
 from accounts.models import Account, Kind, Role, Team
+from api import caps
 from lib import periodic
 from tests.factories import AccountFactory, MembershipFactory, TeamFactory, UserFactory
 
@@ -49,6 +51,21 @@ def periodic_claims(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str,
         except (redis.RedisError, OSError):
             # A test that stopped its own Redis took its claims with it.
             pass
+
+
+@pytest.fixture
+def api_cap_prefix(settings) -> Iterator[str]:
+    """The API counts usage under this test's own Redis prefix, removed afterwards (every
+    test in tests/api/ has it; a test elsewhere that calls the API asks for it)."""
+    prefix = f"playbook-test-api-{uuid.uuid4().hex[:12]}"
+    settings.PLAYBOOK_API_CAP_PREFIX = prefix
+    settings.PLAYBOOK_API_REDIS_URL = settings.CELERY_BROKER_URL
+    caps.usage_reset()
+    yield prefix
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+    client.close()
 
 
 @pytest.fixture
@@ -115,12 +132,36 @@ def login(client: Client) -> Callable[..., Client]:
     return as_user
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test not marked `browser` starts with the browser tests' shared chromium closed
+    (tests/browser.py): Playwright's event loop counts as running while it is open."""
+    browser = sys.modules.get("tests.browser")
+    if browser is not None and item.get_closest_marker("browser") is None:
+        browser.close_browser()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    browser = sys.modules.get("tests.browser")
+    if browser is not None:
+        browser.close_browser()
+    sqlite_demo = sys.modules.get("tests.demo.sqlite_demo")
+    if sqlite_demo is not None:
+        sqlite_demo.stop()
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Everything imported so far (Django, the apps, the test modules) lives as long as
     the run: frozen, the collector's full passes no longer walk it (about 600,000 objects,
-    walked some 65 times in a run)."""
+    walked some 65 times in a run). When the run holds the SQLite demo test, its migrate
+    starts now, beside the suite (tests/demo/sqlite_demo.py)."""
     gc.collect()
     gc.freeze()
+    sqlite_test = "tests/demo/test_sqlite.py::"
+    collect_only = session.config.option.collectonly
+    if not collect_only and any(item.nodeid.startswith(sqlite_test) for item in session.items):
+        from tests.demo import sqlite_demo
+
+        sqlite_demo.start_migrate()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -132,7 +173,6 @@ def other_sessions_closed(django_db_setup) -> Iterator[None]:
     database still in use. Each is named on stderr, then ended, from a connection of
     its own to the server's maintenance database.
     """
-    import sys
 
     import psycopg
     from django.db import connection
@@ -194,3 +234,42 @@ def dead_rows_vacuumed(django_db_blocker) -> Iterator[None]:
         except DatabaseError:
             # A fault test may have stopped or restarted the server: nothing to clean.
             pass
+
+
+@pytest.fixture(scope="session", autouse=True)
+def flush_deletes_rows() -> Iterator[None]:
+    """The test database is emptied after each transactional test by DELETE of the tables
+    that have rows, not by TRUNCATE of every table.
+
+    Django's flush TRUNCATEs all 53 tables in one statement, and PostgreSQL gives each
+    table and index a new file for it: about 0.5 s per transactional test, for a test that
+    wrote to a handful of tables. Deleting the rows of those few (foreign keys checked at
+    commit, as Django creates them deferrable) leaves the same empty tables. Sequences are
+    not reset, as TRUNCATE without RESTART IDENTITY leaves them; a flush that resets them
+    or cascades (`available_apps`), or of a database that is not a test one, is Django's own.
+    """
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def delete_rows(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        test_database = self.connection.settings_dict["NAME"].startswith("test_")
+        if reset_sequences or allow_cascade or not tables or not test_database:
+            return truncate(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        quoted = [self.quote_name(table) for table in tables]
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                " UNION ALL ".join(
+                    f"SELECT {n} WHERE EXISTS (SELECT FROM {table})"  # noqa: S608 - model tables
+                    for n, table in enumerate(quoted)
+                )
+            )
+            full = [quoted[n] for (n,) in cursor.fetchall()]
+        deletes = [f"DELETE FROM {table}" for table in full]  # noqa: S608 - model tables
+        return ["SET CONSTRAINTS ALL DEFERRED", *deletes]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", delete_rows)
+        yield

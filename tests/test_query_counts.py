@@ -1,13 +1,23 @@
-"""The heavy pages ask the database the same number of questions at 10 and 1,000 accounts.
+"""The heavy pages and the API's list endpoints ask the database the same number of
+questions at 10 and 1,000 accounts.
 
-The data is what bench/pages.py loads (fewer days of metrics), and the counts are what it
-prints: the review page with its sort and filter partials, an account's scorecard, its
-checklist and its Content page, each for a team of 10 accounts and one of 1,000.
+The data is what bench/pages.py loads (fewer days of metrics), and the counts are what
+bench/pages.py and bench/api.py print: the review page with its sort and filter partials,
+an account's scorecard, its checklist and its Content page, and every list endpoint of
+/api/v1/, each for a team of 10 accounts and one of 1,000.
+
+Both tests read the same two teams, so they are loaded once for the module (about 15 s)
+in a transaction rolled back after it; each test runs in a savepoint of its own on top,
+so what one test writes (a checklist opened, an API key noted) the other never sees.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from types import ModuleType
+
 import pytest
+from django.db import transaction
 
 from tests.bench_scripts import bench_module
 
@@ -24,23 +34,39 @@ CEILING = {
 }
 
 
+@pytest.fixture(scope="module")
+def teams_loaded(django_db_setup, django_db_blocker) -> Iterator[ModuleType]:
+    """bench/pages_data.py's 10-account and 1,000-account teams, in a transaction that
+    stays open for the module and is rolled back after it: no other module sees them."""
+    data = bench_module("pages_data")
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        with django_db_blocker.unblock():
+            end = data.end_day()
+            # Enough days for the four stored 28-day scorecards' windows.
+            days = data.WINDOW_DAYS * data.SCORECARD_PERIODS + 1
+            data.load_team(data.SMALL_TEAM, data.SMALL_ACCOUNTS, data.SMALL_LEAD, days, end)
+            data.load_team(data.BIG_TEAM, 1000, data.LEAD, days, end)
+        yield data
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def bench(db: None):
-    pages, data = bench_module("pages"), bench_module("pages_data")
-    end = data.end_day()
-    # Enough days for the four stored 28-day scorecards' windows.
-    days = data.WINDOW_DAYS * data.SCORECARD_PERIODS + 1
-    data.load_team(data.SMALL_TEAM, data.SMALL_ACCOUNTS, data.SMALL_LEAD, days, end)
-    data.load_team(data.BIG_TEAM, 1000, data.LEAD, days, end)
-    return pages, data
+def data(db: None, teams_loaded: ModuleType) -> ModuleType:
+    return teams_loaded
 
 
-def test_it_asks_the_same_number_of_queries_at_10_and_1000_accounts(bench) -> None:
+def test_it_asks_the_same_number_of_queries_at_10_and_1000_accounts(data) -> None:
     from accounts.models import Account
     from analytics.models import Scorecard, Video
     from strategy.models import Check
 
-    pages, data = bench
+    pages = bench_module("pages")
     big = Account.objects.filter(team__slug=data.BIG_TEAM)
     assert big.count() == 1000
     # The data is really there: scorecards, videos and ticked checklists for every account.
@@ -56,3 +82,19 @@ def test_it_asks_the_same_number_of_queries_at_10_and_1000_accounts(bench) -> No
         # A page that asked nothing would prove nothing.
         assert small > 3, page
         assert large <= CEILING[page], f"{page}: {large} queries, more than {CEILING[page]}"
+
+
+def test_each_api_list_endpoint_asks_the_same_number_of_queries_at_10_and_1000_accounts(
+    data, api_cap_prefix: str
+) -> None:
+    from accounts.models import Account
+
+    api = bench_module("api")
+    assert Account.objects.filter(team__slug=data.BIG_TEAM).count() == 1000
+
+    counts = api.query_counts()
+
+    assert set(counts) == set(api.ENDPOINTS)
+    for name, (small, large) in counts.items():
+        assert small == large, f"{name}: {small} queries at 10 accounts, {large} at 1,000"
+        assert small >= 2, name

@@ -92,6 +92,20 @@ class Worker:
             time.sleep(0.2)
         pytest.fail(f"Run {run_id} unfinished after {timeout} s ({run.status}):\n{self.output()}")
 
+    def wait_ready(self) -> None:
+        """Returns once the worker says it is ready; fails the test if it never does."""
+        deadline = time.monotonic() + WORKER_READY_TIMEOUT
+        while time.monotonic() < deadline:
+            if " ready." in self.output():
+                return
+            if self.process.poll() is not None:
+                pytest.fail(
+                    f"The worker did not start ({self.process.returncode}):\n{self.output()}"
+                )
+            time.sleep(0.1)
+        self.stop()
+        pytest.fail(f"The worker was not ready after {WORKER_READY_TIMEOUT} s:\n{self.output()}")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             # The worker leads its own process group: this ends it and its pool children.
@@ -106,8 +120,10 @@ def start_worker(
     app: str = "config",
     pool: str = "solo",
     env: dict[str, str] | None = None,
+    wait: bool = True,
 ) -> Worker:
-    """Starts `celery worker` against the test database and the test Redis; waits until ready."""
+    """Starts `celery worker` against the test database and the test Redis; waits until
+    ready, or with wait=False returns at once (the caller then calls wait_ready())."""
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
@@ -142,15 +158,9 @@ def start_worker(
             start_new_session=True,
         )
     worker = Worker(process=process, log=log)
-    deadline = time.monotonic() + WORKER_READY_TIMEOUT
-    while time.monotonic() < deadline:
-        if " ready." in worker.output():
-            return worker
-        if process.poll() is not None:
-            pytest.fail(f"The worker did not start ({process.returncode}):\n{worker.output()}")
-        time.sleep(0.1)
-    worker.stop()
-    pytest.fail(f"The worker was not ready after {WORKER_READY_TIMEOUT} s:\n{worker.output()}")
+    if wait:
+        worker.wait_ready()
+    return worker
 
 
 @pytest.fixture

@@ -59,8 +59,11 @@ def test_it_loses_nothing_when_a_worker_dies_in_a_chunk(celery_worker, acme, tmp
 @pytest.mark.django_db(transaction=True)
 def test_it_shares_the_chunks_between_two_workers(celery_worker, acme) -> None:
     accounts = accounts_with_history(acme, 8)
-    first = celery_worker(env={"SCORECARD_RUN_CHUNK": "1"})
-    second = celery_worker(env={"SCORECARD_RUN_CHUNK": "1"})
+    # Both start side by side, and both are ready before the run is queued.
+    first = celery_worker(env={"SCORECARD_RUN_CHUNK": "1"}, wait=False)
+    second = celery_worker(env={"SCORECARD_RUN_CHUNK": "1"}, wait=False)
+    first.wait_ready()
+    second.wait_ready()
 
     run = scorecard_run_start(scope=ScorecardRun.Scope.TEAM, team=acme, end=END, days=(28,))
 

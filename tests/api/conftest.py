@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-import redis
 from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Account
 from analytics.models import DailyMetric, Video, VideoSnapshot
-from api import caps
 from api.services import api_key_create, api_key_revoke
 from tests.factories import ScorecardFactory
 
@@ -22,17 +19,9 @@ END = date(2025, 3, 28)
 
 
 @pytest.fixture(autouse=True)
-def cap_prefix(settings) -> Iterator[str]:
+def cap_prefix(api_cap_prefix: str) -> str:
     """Each test counts usage under its own Redis prefix, removed afterwards."""
-    prefix = f"playbook-test-api-{uuid.uuid4().hex[:12]}"
-    settings.PLAYBOOK_API_CAP_PREFIX = prefix
-    settings.PLAYBOOK_API_REDIS_URL = settings.CELERY_BROKER_URL
-    caps.usage_reset()
-    yield prefix
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    for key in client.scan_iter(f"{prefix}:*"):
-        client.delete(key)
-    client.close()
+    return api_cap_prefix
 
 
 @pytest.fixture

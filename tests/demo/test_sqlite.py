@@ -7,10 +7,11 @@ in a subprocess with a fresh SQLite file, so what only SQLite does wrong shows u
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.demo import sqlite_demo
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -64,13 +65,10 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return result
 
 
-def test_it_seeds_the_sqlite_demo_twice_and_serves_every_page(tmp_path) -> None:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
-    }
-    manage("migrate", "--no-input", "-v0", env=env)
+def test_it_seeds_the_sqlite_demo_twice_and_serves_every_page() -> None:
+    # `manage.py migrate --no-input -v0` of a fresh SQLite file, started in the background
+    # when the run collected this test (tests/demo/sqlite_demo.py).
+    env = sqlite_demo.migrated()
     first = manage("seed_demo", env=env).stdout
     again = manage("seed_demo", env=env).stdout
 

@@ -51,9 +51,19 @@ class Process:
 
     process: subprocess.Popen
     log: Path
+    kind: str
+    marker: str
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
+
+    def wait_ready(self) -> None:
+        """Returns once the log shows the ready marker; fails the test if it never does."""
+        deadline = time.monotonic() + WORKER_READY_TIMEOUT
+        while self.marker not in self.output():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"celery {self.kind} did not start:\n{self.output()}")
+            time.sleep(0.1)
 
     def kill(self) -> None:
         """SIGKILL for the process and its children (the worker leads its own group)."""
@@ -77,6 +87,9 @@ def celery_process(
 ) -> Iterator[Callable[..., Process]]:
     """start("worker" | "beat", app=..., args=[...], env={...}) on the test's Redis and database.
 
+    It returns once the process says it is ready; with wait=False at once, and the test
+    calls wait_ready() (processes that may start together then start side by side).
+
     Every process is killed when the test ends. Tests using it need
     `@pytest.mark.django_db(transaction=True)`: the processes only see committed rows.
     """
@@ -89,6 +102,7 @@ def celery_process(
         args: tuple[str, ...] = (),
         env: dict[str, str] | None = None,
         ready: str | None = None,
+        wait: bool = True,
     ) -> Process:
         log = tmp_path / f"{kind}-{len(started)}.log"
         environment = django_env(
@@ -118,14 +132,11 @@ def celery_process(
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        handle = Process(process=process, log=log)
-        started.append(handle)
         marker = ready or (" ready." if kind == "worker" else "beat: Starting")
-        deadline = time.monotonic() + WORKER_READY_TIMEOUT
-        while marker not in handle.output():
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"celery {kind} did not start:\n{handle.output()}")
-            time.sleep(0.1)
+        handle = Process(process=process, log=log, kind=kind, marker=marker)
+        started.append(handle)
+        if wait:
+            handle.wait_ready()
         return handle
 
     yield start

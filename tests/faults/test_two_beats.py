@@ -37,8 +37,14 @@ def test_it_runs_each_periodic_job_once_per_period_under_two_beats(
 ) -> None:
     # One period per job for the whole test: the day, the week, and a day-long sweep slot.
     env = {"PENDING_SWEEP_SECONDS": "86400"}
-    worker = celery_process(args=("--pool=solo",), env=env)
-    beats = [celery_process("beat", app="tests.faults.frequent_beat", env=env) for _ in range(2)]
+    # The three start side by side: what the beats send waits in Redis for the worker.
+    worker = celery_process(args=("--pool=solo",), env=env, wait=False)
+    beats = [
+        celery_process("beat", app="tests.faults.frequent_beat", env=env, wait=False)
+        for _ in range(2)
+    ]
+    for process in (worker, *beats):
+        process.wait_ready()
 
     # Each beat sends every job each second; both send each job a few times.
     def sends(beat, name: str) -> int:
