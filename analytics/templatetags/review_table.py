@@ -15,12 +15,10 @@ from typing import Any
 
 from django import template
 from django.template import Context
-from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
 
 from accounts.templatetags.playbook import kind_badge, missing, percent, score
 from analytics.templatetags.analytics import (
@@ -31,7 +29,8 @@ from analytics.templatetags.analytics import (
     quadrant_label,
     trend_direction,
 )
-from lib.html import escape_text
+from lib.html import csrf_input as csrf_field
+from lib.html import date_text, escape_text
 
 register = template.Library()
 
@@ -40,11 +39,6 @@ _NOT_VERIFIED = (
     "not verified</span>"
 )
 _TREND_MARKS = {"up": ("▲", "up", "+"), "down": ("▼", "down", ""), "flat": ("▬", "unchanged", "")}
-
-
-def _date(value: Any, format_string: str) -> str:
-    # The date filter expects local time: the template engine converts before calling it.
-    return escape_text(date_filter(template_localtime(value), format_string))
 
 
 def _kind(account: Any) -> str:
@@ -148,8 +142,8 @@ def _flags(card: Any) -> str:
     if not card.days_with_rows:
         if card.last_data_day:
             last = (
-                f'Last day with data: <time datetime="{_date(card.last_data_day, "Y-m-d")}">'
-                f"{_date(card.last_data_day, 'j M Y')}</time>"
+                f'Last day with data: <time datetime="{date_text(card.last_data_day, "Y-m-d")}">'
+                f"{date_text(card.last_data_day, 'j M Y')}</time>"
             )
         else:
             last = "No data imported yet"
@@ -184,8 +178,8 @@ def review_cell(
         parts.append(
             '\n  <span class="badge text-bg-success">✓ Reviewed</span>\n'
             f'  <div class="small text-body-secondary">by {_reviewer(card.reviewed_by)}, '
-            f'<time datetime="{_date(card.reviewed_at, "c")}">'
-            f"{_date(card.reviewed_at, 'j M Y, H:i')}</time></div>\n  "
+            f'<time datetime="{date_text(card.reviewed_at, "c")}">'
+            f"{date_text(card.reviewed_at, 'j M Y, H:i')}</time></div>\n  "
         )
         if card.review_comment:
             comment = linebreaksbr(card.review_comment, autoescape=True)
@@ -320,14 +314,6 @@ def sort_header_cells(headers: Iterable[dict], review_url: str, htmx_headers: st
     return mark_safe("        ".join(cells))  # noqa: S308 - every value escaped above
 
 
-def _csrf_input(context: Context) -> str:
-    """What {% csrf_token %} writes."""
-    token = context.get("csrf_token")
-    if token and token != "NOTPROVIDED":  # noqa: S105 - Django's marker of no token
-        return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
-    return ""
-
-
 def review_cell_tag(context: Context, card: Any) -> SafeString:
     """`{% review_cell card %}` (review.html#review-cell): the card's review, for the
     account's scorecard page and the answer to a review posted with htmx."""
@@ -340,7 +326,7 @@ def review_cell_tag(context: Context, card: Any) -> SafeString:
     html = review_cell(
         card,
         lead=membership.is_lead,
-        csrf_input=_csrf_input(context),
+        csrf_input=csrf_field(context),
         next_url=context.get("next_url") or "",
         form=context.get("review_form"),
         mark_url=mark_url,
@@ -357,7 +343,7 @@ def review_rows(context: Context, rows: Iterable[Any]) -> SafeString:
     without a scorecard (UnscoredRow), each card with its `scorecard_url` and `mark_url`
     set, and its practice score. Leads' rows have forms, posting to return to `next_url`."""
     lead = context["membership"].is_lead
-    csrf_input = _csrf_input(context)
+    csrf_input = csrf_field(context)
     next_url = context["next_url"]
     html = "".join(_row(row, lead=lead, csrf_input=csrf_input, next_url=next_url) for row in rows)
     return mark_safe(html)  # noqa: S308 - every value is escaped above

@@ -14,11 +14,9 @@ from typing import Any
 
 from django import template
 from django.template import Context
-from django.template.defaultfilters import date as date_filter
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
 
-from lib.html import escape_text
+from lib.html import csrf_input, date_text, escape_text
 from strategy.selectors import ItemState
 from strategy.templatetags.checklists import iso_week
 
@@ -29,22 +27,6 @@ _ONCE = (
     '<span class="badge text-bg-light border" title="Once ticked, it stays ticked in later '
     'weeks.">once</span>'
 )
-
-
-def _date(value: Any, format_string: str) -> str:
-    # The date filter expects local time: the template engine converts before calling it.
-    return escape_text(date_filter(template_localtime(value), format_string))
-
-
-def _csrf_input(context: Context) -> str:
-    """What {% csrf_token %} writes."""
-    token = context.get("csrf_token")
-    if not token:
-        return ""
-    token = str(token)
-    if token == "NOTPROVIDED":  # noqa: S105 - Django's word for no token, not a password
-        return ""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape_text(token)}">'
 
 
 def _check_lines(check: Any, week: date | None) -> str:
@@ -59,13 +41,13 @@ def _check_lines(check: Any, week: date | None) -> str:
             other_week = f" (week {escape_text(iso_week(check.checklist.week_start))})"
         ticked = (
             f'<div class="small text-body-secondary">Ticked by {by} on '
-            f"{_date(check.ticked_at, 'D j M, H:i')}{other_week}.</div>"
+            f"{date_text(check.ticked_at, 'D j M, H:i')}{other_week}.</div>"
         )
     if check.corrected_at:
         by = escape_text(check.corrected_by_name or _NO_LONGER_HERE)
         corrected = (
             f'<div class="small text-warning-emphasis">Corrected by {by} on '
-            f"{_date(check.corrected_at, 'D j M, H:i')}, after the week was over.</div>"
+            f"{date_text(check.corrected_at, 'D j M, H:i')}, after the week was over.</div>"
         )
     if check.note:
         note = (
@@ -135,7 +117,7 @@ def item_html(  # noqa: PLR0913 - what the template's context gave the partial
     if item.cadence == "monthly":
         cadence = (
             '<span class="badge text-bg-light border" title="A tick counts for every week of '
-            f'{_date(week, "F")}.">monthly</span>'
+            f'{date_text(week, "F")}.">monthly</span>'
         )
     elif item.cadence == "once":
         cadence = _ONCE
@@ -201,7 +183,7 @@ def checklist_item(context: Context, state: ItemState) -> SafeString:
     return mark_safe(  # noqa: S308 - every value escaped by item_html
         item_html(
             state,
-            csrf=_csrf_input(context),
+            csrf=csrf_input(context),
             editable=context.get("editable"),
             week=context.get("week"),
             week_label=context.get("week_label", ""),

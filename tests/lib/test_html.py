@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 
 import pytest
@@ -32,3 +32,34 @@ VALUES = [
 def test_it_escapes_as_conditional_escape(value) -> None:
     assert escape_text(value) == str(conditional_escape(value))
     assert type(escape_text(value)) in (str, SafeString)
+
+
+def test_the_csrf_field_is_what_the_csrf_token_tag_writes() -> None:
+    from django.template import Context, Template
+
+    from lib.html import csrf_input
+
+    for token in ("a1B2c3&<>", "NOTPROVIDED", ""):
+        context = Context({"csrf_token": token})
+        assert csrf_input(context) == Template("{% csrf_token %}").render(context)
+    assert csrf_input(Context({})) == ""
+
+
+@pytest.mark.parametrize("fmt", ["Y-m-d", "j M Y", "j M Y, H:i", "D j M, H:i", "c", "F"])
+def test_dates_are_written_as_the_date_filter_writes_them(fmt, settings) -> None:
+    from datetime import datetime
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from lib.html import date_text
+
+    settings.TIME_ZONE = "Europe/Berlin"
+    moment = datetime(2025, 3, 30, 0, 30, tzinfo=UTC)
+    for language in ("en", "de"):
+        with translation.override(language):
+            # A day has no time to format: only the formats without one are asked of it.
+            days = () if "H" in fmt else (date(2025, 3, 28),)
+            for value in (moment, *days):
+                expected = Template("{{ v|date:f }}").render(Context({"v": value, "f": fmt}))
+                assert date_text(value, fmt) == expected
