@@ -39,10 +39,12 @@ def test_the_csrf_field_is_what_the_csrf_token_tag_writes() -> None:
 
     from lib.html import csrf_input
 
-    for token in ("a1B2c3&<>", "NOTPROVIDED", ""):
-        context = Context({"csrf_token": token})
-        assert csrf_input(context) == Template("{% csrf_token %}").render(context)
-    assert csrf_input(Context({})) == ""
+    context = Context({"csrf_token": "a1B2c3&<>"})
+    assert csrf_input(context) == Template("{% csrf_token %}").render(context)
+    assert csrf_input(context).startswith('<input type="hidden" name="csrfmiddlewaretoken"')
+    # No token (the tag writes nothing then too).
+    for context in (Context({"csrf_token": "NOTPROVIDED"}), Context({"csrf_token": ""}), Context()):
+        assert csrf_input(context) == ""
 
 
 @pytest.mark.parametrize("fmt", ["Y-m-d", "j M Y", "j M Y, H:i", "D j M, H:i", "c", "F"])
