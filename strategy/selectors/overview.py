@@ -66,6 +66,11 @@ def week_accounts(
     return accounts.prefetch_related("managers") if membership.is_lead else accounts
 
 
+# Pages of My week read in one query with their count: past this, a number is only a
+# number typed in the address (a million accounts at 25 a page make 40,000 pages).
+MOST_PAGES = 100_000
+
+
 def week_page(
     *, accounts: QuerySet[Account], week_start: date, number: object, per_page: int
 ) -> Page:
@@ -94,7 +99,9 @@ def week_page(
         wanted = int(str(number))
     except ValueError:
         wanted = 1
-    shown = read(wanted) if wanted >= 1 else []
+    # A number no team reaches goes to the paginator, which shows the last page, rather
+    # than to an OFFSET the database cannot hold.
+    shown = read(wanted) if 1 <= wanted <= MOST_PAGES else []
     if shown:
         paginator.count = shown[0].filtered_count
         page = paginator.page(wanted)

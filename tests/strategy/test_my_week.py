@@ -206,6 +206,14 @@ def test_a_page_out_of_range_shows_the_last(login, alice, acme) -> None:
     assert _shown(page)[0] == "w00"
 
 
+def test_a_page_number_no_team_reaches_shows_the_last(login, alice, acme) -> None:
+    _accounts(acme, 30)
+    # Past what the database can skip: not an error page, the last page as for "9".
+    response = login(alice).get(URL, {"page": "9" * 30})
+    assert response.status_code == 200
+    assert _shown(response.content.decode()) == [f"w{n:02d}" for n in range(25, 30)]
+
+
 def test_a_manager_pages_through_only_their_accounts(login, bob, acme) -> None:
     _accounts(acme, 28, managers=[bob])
     AccountFactory(team=acme, handle="a_not_bobs")
