@@ -375,3 +375,38 @@ def test_it_reads_the_window_again_when_the_first_page_does_not_hold_it(
         "7486000011122300001",
         "7486000011122300002",
     ]
+
+
+def test_the_rate_it_sorts_by_in_sql_is_the_rate_it_shows(acmecoffee) -> None:
+    """The engagement rate is a division in SQL for the order and in Python (videos.
+    engagement_rate) for the table: both give the same figure, so the order is the shown one."""
+    from decimal import Decimal
+
+    from analytics.content import videos as selectors
+
+    figures = [
+        (3, 1, 0, 0),
+        (7, 2, 1, 0),
+        (1_000_003, 12_345, 678, 9),
+        (9, 0, 0, 0),
+        (0, 5, 0, 0),
+        (333, 111, 0, 0),
+        (3, 1, 0, 0),
+    ]
+    for n, (views, likes, comments, shares) in enumerate(figures):
+        make_video(
+            acmecoffee,
+            f"74860000111224{n:05d}",
+            posted_on=END - timedelta(days=n),
+            snapshots=[(LATER, views, likes, comments, shares)],
+        )
+    make_video(acmecoffee, "7486000011122499999", posted_on=END)  # no figures
+    ordered = list(selectors.video_list(account=acmecoffee, sort="-engagement_rate"))
+    in_sql = [video.engagement_rate for video in ordered]
+    shown = [video.engagement_rate for video in selectors.attach_engagement_rates(ordered)]
+    twelve = Decimal("1e-12")
+    assert [r if r is None else r.quantize(twelve) for r in in_sql] == [
+        r if r is None else r.quantize(twelve) for r in shown
+    ]
+    rated = [rate for rate in shown if rate is not None]
+    assert rated == sorted(rated, reverse=True) and len(rated) == len(figures) - 1
