@@ -48,9 +48,10 @@ class ScorecardFilterForm(WindowForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update(
-            {"type": "search", "placeholder": "@handle", "autocapitalize": "none"}
-        )
+        search = self.fields["q"].widget
+        # The widget's own type: an attribute would write a second `type` after "text".
+        search.input_type = "search"
+        search.attrs.update({"placeholder": "@handle", "autocapitalize": "none"})
 
     def filters(self) -> dict[str, str]:
         """The valid filters, each '' when not set; invalid values are ignored."""

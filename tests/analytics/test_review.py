@@ -427,3 +427,10 @@ def test_the_page_links_of_the_table_leave_the_chart_as_it_is(login, alice, acme
     second = login(alice).get(url(), {"page": "2"}, headers=CHART_UNCHANGED)
     assert SCATTER_DATA not in second.content.decode()
     assert "Page 2 of 2 (30 accounts)" in second.content.decode()
+
+
+def test_the_handle_search_is_a_search_box_with_one_type(login, alice, cards) -> None:
+    html = login(alice).get(url()).content.decode()
+    search = re.search(r'<input[^>]*id="id_q"[^>]*>', html).group(0)
+    assert search.count(" type=") == 1 and 'type="search"' in search
+    assert 'placeholder="@handle"' in search and '<label class="form-label" for="id_q">' in html
