@@ -25,8 +25,9 @@ from analytics.scorecards.windows import DEFAULT_DAYS
 from connections.models import Connection
 from imports.models import ImportRun
 from lib.dates import monday_of
+from lib.urls import url_of_handle
 from notifications.models import AlertEvent, AlertRecipient, AlertRule, Webhook, WebhookDelivery
-from strategy.selectors import week_overview
+from strategy.selectors import AccountWeek, week_overview
 
 # No metric day in this many days (today included) means the account's data stopped.
 STALE_DAYS = 3
@@ -113,8 +114,13 @@ def attention_get(
     membership: Membership,
     today: date | None = None,
     accounts: list[Account] | None = None,
+    week: list[AccountWeek] | None = None,
 ) -> Attention:
-    """Needs attention for the user in the team: a manager's lines are their accounts'."""
+    """Needs attention for the user in the team: a manager's lines are their accounts'.
+
+    `week`: the accounts' rows of today's week (strategy's week_overview) when the caller
+    has read them already (a manager's home page shows them too); read here otherwise.
+    """
     today = today or timezone.localdate()
     if accounts is None:
         accounts = attention_accounts(user=user, membership=membership)
@@ -123,7 +129,7 @@ def attention_get(
     lines = attention.lines
     lines += _stopped_lines(accounts, slug, today)
     lines += _scorecard_lines(accounts, slug)
-    lines += _checklist_lines(accounts, slug, today)
+    lines += _checklist_lines(accounts, slug, today, week)
     lines += _connection_lines(accounts, slug)
     lines += _failed_import_lines(user, membership, today)
     return attention
@@ -187,33 +193,57 @@ def _stopped_lines(accounts: list[Account], slug: str, today: date) -> list[Atte
     return lines
 
 
+# The only fields of a scorecard its line reads: a team's thousand cards load as many
+# instances, and the others (figures, scores, review comment) would be read for nothing.
+CARD_LINE_FIELDS = (
+    "account_id",
+    "period_start",
+    "period_end",
+    "overall_score",
+    "previous_overall_score",
+    "grade",
+    "flags",
+    "reviewed_at",
+)
+
+
 def _scorecard_lines(accounts: list[Account], slug: str) -> list[AttentionLine]:
     ids = [account.latest_card_id for account in accounts if account.latest_card_id]
-    cards = {card.account_id: card for card in Scorecard.objects.filter(pk__in=ids).order_by()}
+    cards = Scorecard.objects.filter(pk__in=ids).only(*CARD_LINE_FIELDS).order_by()
+    cards = {card.account_id: card for card in cards}
+    scorecard_url = url_of_handle("analytics:account-scorecard", slug)
     lines = []
     for account in accounts:
         card = cards.get(account.pk)
         if card is None:
             continue
-        url = reverse("analytics:account-scorecard", args=[slug, account.handle])
+        declining = DECLINING in card.flag_list
+        if not declining and card.reviewed_at is not None:
+            continue
+        url = scorecard_url(account.handle)
         period = f"{_day(card.period_start)} – {_day(card.period_end)}"
-        if DECLINING in card.flag_list:
+        if declining:
             change = ""
             if card.overall_score is not None and card.previous_overall_score is not None:
                 change = f", {card.overall_score - card.previous_overall_score:+.1f} points"
             text = f"@{account.handle} is declining (grade {card.grade or '—'}{change}, {period})."
             lines.append(AttentionLine(Topic.SCORECARD, text, url, "Open the scorecard", account))
-        elif card.reviewed_at is None:
+        else:
             text = f"@{account.handle}'s scorecard for {period} is not reviewed."
             lines.append(AttentionLine(Topic.SCORECARD, text, url, "Review it", account))
     return lines
 
 
-def _checklist_lines(accounts: list[Account], slug: str, today: date) -> list[AttentionLine]:
+def _checklist_lines(
+    accounts: list[Account], slug: str, today: date, week: list[AccountWeek] | None
+) -> list[AttentionLine]:
     if today.weekday() < BEHIND_FROM_WEEKDAY or not accounts:
         return []
+    if week is None:
+        week = week_overview(accounts=accounts, week_start=monday_of(today))
+    checklist_url = url_of_handle("strategy:checklist", slug)
     lines = []
-    for row in week_overview(accounts=accounts, week_start=monday_of(today)):
+    for row in week:
         progress = row.progress
         if row.checklist is None or not progress.total:
             continue
@@ -221,7 +251,7 @@ def _checklist_lines(accounts: list[Account], slug: str, today: date) -> list[At
             continue
         account = row.account
         text = f"@{account.handle}'s checklist is {progress.done} of {progress.total} done."
-        url = reverse("strategy:checklist", args=[slug, account.handle])
+        url = checklist_url(account.handle)
         lines.append(AttentionLine(Topic.CHECKLIST, text, url, "Open the checklist", account))
     return lines
 

@@ -14,13 +14,14 @@ from django.core.paginator import Paginator
 from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import rights_held, team_view
 from accounts.models import Membership
 from accounts.selectors import team_users
-from lib.dates import this_week
+from lib.dates import monday_of, this_week
 from notifications import alerts, selectors, services
 from notifications.forms import AlertSettingsForm, ProfileForm, WebhookForm
 from notifications.models import Webhook
@@ -33,11 +34,16 @@ def needs_attention(request: HttpRequest, membership: Membership) -> HttpRespons
     """The team's home page, called by accounts.views.team_home (login, team and GET
     are checked there): each line says what is wrong and links to the page that fixes it."""
     accounts = selectors.attention_accounts(user=request.user, membership=membership)
-    attention = selectors.attention_get(user=request.user, membership=membership, accounts=accounts)
-    context = {"membership": membership, "attention": attention}
+    # A manager lands on their week: each account's checklist progress, then the lines
+    # (whose checklists behind come from the same rows).
+    today = timezone.localdate()
+    week = None
     if not membership.is_lead:
-        # A manager lands on their week: each account's checklist progress, then the lines.
-        context["week"] = week_overview(accounts=accounts, week_start=this_week())
+        week = week_overview(accounts=accounts, week_start=monday_of(today))
+    attention = selectors.attention_get(
+        user=request.user, membership=membership, today=today, accounts=accounts, week=week
+    )
+    context = {"membership": membership, "attention": attention, "week": week}
     return render(request, "notifications/needs_attention.html", context)
 
 

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+import re
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -205,3 +207,22 @@ def test_a_manager_lands_on_their_week(login, bob, acme, acmecoffee, acme_deals)
 
 def test_a_lead_sees_no_week_section(login, alice, acmecoffee) -> None:
     assert "Your week" not in login(alice).get(URL).content.decode()
+
+
+def test_a_managers_thursday_reads_the_week_once(login, bob, acme, acmecoffee, acme_deals) -> None:
+    """From Thursday the lines list checklists behind; they come from the rows of the
+    manager's week section, not from a second read of the same checklists."""
+    templates_ensure(team=acme)
+    client = login(bob)
+    with time_machine.travel(datetime(2026, 12, 10, 12, 0, tzinfo=UTC), tick=False):
+        thursday = timezone.localdate()
+        assert thursday.weekday() == 3
+        checklist_open(account=acmecoffee, week_start=monday_of(thursday))
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(URL).content.decode()
+    checklist_reads = [q for q in queries if 'FROM "strategy_checklist"' in q["sql"]]
+    assert len(checklist_reads) == 1
+    assert "Your week" in html and re.search(
+        r"@acmecoffee&#x27;s checklist is \d+ of \d+ done", html
+    )
+    assert html.count(reverse("strategy:checklist", args=["acme", "acmecoffee"])) == 2
