@@ -9,6 +9,11 @@ app_name = "connections"
 
 urlpatterns = [
     path("connections/", views.connection_list, name="connection-list"),
+    path(
+        "connections/not-connected/",
+        views.connection_not_connected,
+        name="connection-not-connected",
+    ),
     path("connections/setup/", views.connection_setup_guide, name="connection-setup-guide"),
     path(
         "a/<text:handle>/connect/<text:source>/",

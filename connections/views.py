@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -29,20 +30,49 @@ from connections.services.connect import (
     readiness,
 )
 from connections.services.sync import SyncBusy, next_nightly_sync, sync_run_start
+from lib.htmx import render_partial_for_target
+
+# Rows a page of connections, or of accounts not connected, shows: a team of a thousand
+# accounts pays for fifty rows of each, not for every account.
+CONNECTIONS_PER_PAGE = 50
+NOT_CONNECTED_PER_PAGE = 50
+
+
+def _not_connected_page(request: HttpRequest, membership: Membership, number: str | None):
+    accounts = selectors.accounts_without_connection(user=request.user, membership=membership)
+    return Paginator(accounts, NOT_CONNECTED_PER_PAGE).get_page(number)
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 @team_view
 def connection_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+    connections = selectors.connection_list(user=request.user, membership=membership)
     context = {
         "membership": membership,
-        "connections": selectors.connection_list(user=request.user, membership=membership),
-        "unconnected": selectors.accounts_without_connection(
-            user=request.user, membership=membership
-        ),
+        "page": Paginator(connections, CONNECTIONS_PER_PAGE).get_page(request.GET.get("page")),
+        # The accounts not connected start at their first page; their own list pages on.
+        "not_connected": _not_connected_page(request, membership, None),
         "next_sync": next_nightly_sync(),
     }
-    return render(request, "connections/connection_list.html", context)
+    return render_partial_for_target(
+        request, "connections/connection_list.html", {"connections-table": "table"}, context
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@team_view
+def connection_not_connected(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """The team's accounts without a connection, a page at a time: the connections page
+    swaps its section with these pages; visited directly, it is a page of its own."""
+    context = {
+        "membership": membership,
+        "not_connected": _not_connected_page(request, membership, request.GET.get("page")),
+    }
+    return render_partial_for_target(
+        request, "connections/not_connected.html", {"not-connected": "not-connected"}, context
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -56,6 +56,7 @@ def lead_pages() -> list[str]:
         "/t/acme/promotional-markers/",
         "/t/acme/a/acmecoffee/connect/display/",
         "/t/acme/connections/setup/",
+        "/t/acme/connections/not-connected/",
         "/t/acme/a/acmecoffee/checklist/",
         "/t/acme/accounts/new/",
         "/t/acme/accounts/",

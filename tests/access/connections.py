@@ -12,6 +12,7 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     # Without a state this session was given, the callback refuses (400) whoever asks.
     "tiktok-callback": {"GET": dict.fromkeys(ROLES, 400) | {"anonymous": 302}},
     "connections:connection-list": {"GET": seen(manager=200, lead=200)},
+    "connections:connection-not-connected": {"GET": seen(manager=200, lead=200)},
     "connections:connection-setup-guide": {"GET": seen(manager=200, lead=200)},
     # Without API keys in the environment, a POST shows the page again with what to set.
     "connections:connection-start": {
