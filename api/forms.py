@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 
 from accounts.models import Account, Membership
+from api.selectors import MAX_KEY_HANDLES, key_accounts_of
 from lib.dates import latest_end, today
 from lib.forms import StyledFormMixin
 
@@ -14,10 +15,13 @@ class ApiKeyForm(StyledFormMixin, forms.Form):
     name = forms.CharField(
         max_length=100, help_text="Say where the key is used, like “Looker Studio report”."
     )
-    accounts = forms.ModelMultipleChoiceField(
-        queryset=Account.objects.none(),
+    # Handles typed rather than picked from a list: a team of a thousand accounts would
+    # make a select of a thousand options, on every visit of the page.
+    accounts = forms.CharField(
         required=False,
-        help_text="Leave empty for every account of the team.",
+        max_length=MAX_KEY_HANDLES * 26,
+        help_text="The handles the key may read, separated by commas or spaces, like "
+        "@acmecoffee, @acme.deals. Leave empty for every account of the team.",
     )
     expires_on = forms.DateField(
         required=False,
@@ -33,9 +37,18 @@ class ApiKeyForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["accounts"].queryset = (
-            Account.objects.filter(team=membership.team).active().order_by("handle")
-        )
+        self.team = membership.team
+
+    def clean_accounts(self) -> list[Account]:
+        try:
+            found, missing = key_accounts_of(team=self.team, text=self.cleaned_data["accounts"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if missing:
+            names = ", ".join(f"@{name}" for name in missing[:10])
+            more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+            raise forms.ValidationError(f"No such account in {self.team.name}: {names}{more}.")
+        return found
 
     def clean_expires_on(self) -> datetime | None:
         value = self.cleaned_data.get("expires_on")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.db.models import Max, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Account, Team
+from accounts.models import Account, Team, normalize_handle
 from accounts.selectors import handle_is_valid
 from analytics.models import DailyMetric, Scorecard, Video, VideoSnapshot
 from analytics.scorecards.export import EXPORT_COLUMNS
@@ -17,6 +18,33 @@ from api.models import ApiKey
 from lib.dates import yesterday
 from strategy.selectors.overview import week_overview
 from strategy.selectors.states import ItemState
+
+HANDLE_SEPARATORS = re.compile(r"[\s,]+")
+
+
+# The handles one key may be limited to, typed or given on the command line. More than
+# this is a key for nearly every account: leave the list empty for all of them.
+MAX_KEY_HANDLES = 200
+
+
+def key_accounts_of(*, team: Team, text: str) -> tuple[list[Account], list[str]]:
+    """The team's active accounts named in `text` (handles separated by commas or spaces,
+    with or without @) and the names that are no such account, in the order typed.
+
+    Raises ValueError for more than MAX_KEY_HANDLES names; text that cannot be a handle
+    never reaches the database and is returned as missing.
+    """
+    names = list(dict.fromkeys(normalize_handle(n) for n in HANDLE_SEPARATORS.split(text) if n))
+    if len(names) > MAX_KEY_HANDLES:
+        raise ValueError(
+            f"A key names at most {MAX_KEY_HANDLES} accounts; leave the list empty for every "
+            "account of the team."
+        )
+    handles = [name for name in names if handle_is_valid(name)]
+    found = Account.objects.filter(team=team, handle__in=handles).active().order_by("handle")
+    found = list(found)
+    known = {account.handle for account in found}
+    return found, [name for name in names if name not in known]
 
 
 def api_key_list(*, team: Team) -> QuerySet[ApiKey]:

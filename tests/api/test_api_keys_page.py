@@ -8,8 +8,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from accounts.models import Account
 from api.models import ApiKey
+from api.selectors import MAX_KEY_HANDLES
 from api.services import api_key_create, key_digest
+from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +46,7 @@ def test_it_shows_the_empty_state(login, alice) -> None:
 def test_it_makes_a_key_and_shows_it_once(login, alice, acmecoffee, call) -> None:
     client = login(alice)
     response = client.post(
-        page_url(), {"name": "Looker", "accounts": [acmecoffee.pk], "hourly_cap": "50"}
+        page_url(), {"name": "Looker", "accounts": "@acmecoffee", "hourly_cap": "50"}
     )
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -127,3 +130,47 @@ def test_the_command_explains_bad_input(acme, args, message) -> None:
     with pytest.raises(CommandError, match=message):
         call_command("create_api_key", "--name=x", *args, stdout=StringIO(), stderr=StringIO())
     assert not ApiKey.objects.exists()
+
+
+def test_a_key_names_its_accounts_by_handle_with_commas_or_spaces(
+    login, alice, acmecoffee, acme_deals
+) -> None:
+    text = " @AcmeCoffee,acme.deals\n@acmecoffee "
+    response = login(alice).post(page_url(), {"name": "Two", "accounts": text})
+    assert response.context["secret"]
+    assert sorted(a.handle for a in ApiKey.objects.get().accounts.all()) == [
+        "acme.deals",
+        "acmecoffee",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("acmecoffee, ghost, @globex", "@ghost, @globex"),  # globex is another team's
+        ("acmecoffee bad<name>", "@bad<name>"),  # no handle: never asked of PostgreSQL
+        ("gone", "@gone"),  # archived
+    ],
+)
+def test_a_key_of_accounts_that_are_not_the_teams_is_refused(
+    login, alice, acme, acmecoffee, globex_main, text, named
+) -> None:
+    AccountFactory(team=acme, handle="gone", archived=True)
+    response = login(alice).post(page_url(), {"name": "Wrong", "accounts": text})
+    assert response.status_code == 200 and not response.context["secret"]
+    assert response.context["form"].errors["accounts"] == [f"No such account in Acme: {named}."]
+    assert not ApiKey.objects.exists()
+
+
+def test_a_key_names_at_most_max_key_handles_accounts(login, alice, acmecoffee) -> None:
+    text = " ".join(f"h{n}" for n in range(MAX_KEY_HANDLES + 1))
+    response = login(alice).post(page_url(), {"name": "Many", "accounts": text})
+    assert f"at most {MAX_KEY_HANDLES} accounts" in response.content.decode()
+    assert not ApiKey.objects.exists()
+
+
+def test_the_page_lists_no_account_whatever_the_team_holds(login, alice, acme) -> None:
+    Account.objects.bulk_create(AccountFactory.build(team=acme, handle=f"b{i}") for i in range(300))
+    html = login(alice).get(page_url()).content.decode()
+    assert "<option" not in html and "@b1" not in html
+    assert 'name="accounts"' in html

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from accounts.management.commands._base import TeamCommand
-from accounts.models import Account, normalize_handle
+from api.selectors import key_accounts_of
 from api.services import api_key_create
 
 
@@ -36,9 +36,10 @@ class Command(TeamCommand):
         **options: Any,
     ) -> None:
         the_team = self.team(team)
-        handles = [normalize_handle(h) for h in accounts.split(",") if h.strip()]
-        found = list(Account.objects.filter(team=the_team, handle__in=handles))
-        missing = sorted(set(handles) - {account.handle for account in found})
+        try:
+            found, missing = key_accounts_of(team=the_team, text=accounts)
+        except ValueError as exc:
+            raise CommandError(f"--accounts: {exc}") from None
         if missing:
             raise CommandError(f"No such account in {the_team.slug}: {', '.join(missing)}.")
         expires_at = None
