@@ -97,15 +97,17 @@ def attention_accounts(*, user: AbstractBaseUser, membership: Membership) -> lis
     latest_card = Scorecard.objects.filter(account=OuterRef("pk"), days=DEFAULT_DAYS).order_by(
         "-period_end"
     )
-    return list(
+    accounts = list(
         accounts.annotate(
             last_metric_day=Subquery(last_metric.values("date")[:1]),
             last_sync_at=Subquery(last_sync.values("last_sync_at")[:1]),
             latest_card_id=Subquery(latest_card.values("pk")[:1]),
-        )
-        .select_related("team")
-        .order_by("handle")
+        ).order_by("handle")
     )
+    # All of the membership's team: one Team for them all rather than one joined per row.
+    for account in accounts:
+        account.team = membership.team
+    return accounts
 
 
 def attention_get(
