@@ -144,6 +144,8 @@ class AccountForm(StyledFormMixin, forms.ModelForm):
 class AccountFilterForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=[("", "All kinds"), *Kind.choices], required=False)
     q = forms.CharField(required=False, label="Search handle", max_length=30)
+    # The accounts of one manager (a username), which the members page links to.
+    manager = forms.CharField(required=False, max_length=150, widget=forms.HiddenInput)
 
 
 class InvitationForm(StyledFormMixin, forms.Form):

@@ -6,7 +6,7 @@ import re
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -37,13 +37,17 @@ def account_list(
     membership: Membership,
     kind: str = "",
     search: str = "",
+    manager: str = "",
     include_archived: bool = False,
 ) -> QuerySet[Account]:
+    """`manager`: only the accounts that this username manages."""
     accounts = Account.objects.visible_to(user, membership)
     if not include_archived:
         accounts = accounts.active()
     if kind:
         accounts = accounts.filter(kind=kind)
+    if manager:
+        accounts = accounts.filter(managers__username=manager)
     if search:
         accounts = accounts.filter(handle__icontains=search.strip().removeprefix("@"))
     managers = Prefetch("managers", queryset=_users().order_by("username"))
@@ -71,18 +75,32 @@ def account_get(
     return account
 
 
-def member_list(*, membership: Membership) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(team=membership.team)
+# The handles the members page names per manager; the rest are counted and linked.
+MEMBER_HANDLES_SHOWN = 10
+
+
+def member_list(*, membership: Membership) -> list[Membership]:
+    """The team's members, each with `managed` (the first MEMBER_HANDLES_SHOWN accounts of
+    the team they manage, by handle) and `managed_more` (how many more they manage)."""
+    team = membership.team
+    first_accounts = Account.objects.filter(team=team).order_by("handle")[:MEMBER_HANDLES_SHOWN]
+    members = list(
+        Membership.objects.filter(team=team)
         .select_related("user")
-        .prefetch_related(
-            Prefetch(
-                "user__managed_accounts",
-                queryset=Account.objects.filter(team=membership.team).order_by("handle"),
+        .annotate(
+            managed_count=Count(
+                "user__managed_accounts", filter=Q(user__managed_accounts__team=team)
             )
+        )
+        .prefetch_related(
+            Prefetch("user__managed_accounts", queryset=first_accounts, to_attr="managed_first")
         )
         .order_by("role", "user__username")
     )
+    for member in members:
+        member.managed = member.user.managed_first
+        member.managed_more = member.managed_count - len(member.managed)
+    return members
 
 
 def team_users(*, membership: Membership) -> QuerySet:

@@ -62,6 +62,7 @@ def _account_list(request: HttpRequest, membership: Membership) -> HttpResponse:
         membership=membership,
         kind=filters.cleaned_data.get("kind", ""),
         search=filters.cleaned_data.get("q", ""),
+        manager=filters.cleaned_data.get("manager", ""),
     )
     page = Paginator(accounts, ACCOUNTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {

@@ -6,11 +6,13 @@ import time
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Account, Invitation, Membership, Role
 from accounts.services import member_add
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import AccountFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +187,45 @@ def test_it_hides_other_teams_members(login, charlie, alice) -> None:
     globex_remove = reverse("accounts:member-remove", args=["globex", "alice"])
     assert client.post(globex_remove).status_code == 404
     assert Membership.objects.filter(user=alice).exists()
+
+
+def managed_by(user, team, n: int, prefix: str = "m") -> list[Account]:  # noqa: ANN001
+    accounts = Account.objects.bulk_create(
+        AccountFactory.build(team=team, handle=f"{prefix}_{i:04}") for i in range(n)
+    )
+    Account.managers.through.objects.bulk_create(
+        Account.managers.through(account=account, user=user) for account in accounts
+    )
+    return accounts
+
+
+def test_a_manager_of_many_accounts_shows_ten_and_links_the_rest(
+    login, alice, bob, acme, acmecoffee
+) -> None:
+    client = login(alice)
+    managed_by(bob, acme, 4)
+    with CaptureQueriesContext(connection) as few:
+        html = client.get(MEMBERS).content.decode()
+    assert "@m_0003" in html and " more<" not in html  # bob's 5 accounts, all named
+    managed_by(bob, acme, 995, prefix="z")
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(MEMBERS).content.decode()
+    assert len(many) == len(few)
+    assert "@acmecoffee" in html and "@m_0003" in html and "@z_0000" in html
+    assert "@z_0005" not in html  # the first ten by handle: acmecoffee, m_0000-0003, z_0000-4
+    link = reverse("accounts:account-list", args=["acme"]) + "?manager=bob"
+    assert (
+        f'and <a href="{link}">990 more<span class="visually-hidden"> accounts bob manages' in html
+    )
+
+
+def test_the_account_list_shows_one_managers_accounts(login, alice, bob, acme, acme_deals) -> None:
+    managed_by(bob, acme, 3)
+    client = login(alice)
+    html = client.get(reverse("accounts:account-list", args=["acme"]), {"manager": "bob"}).content
+    html = html.decode()
+    assert "The accounts bob manages." in html and "Show every account" in html
+    assert "@m_0002" in html and "@acme.deals" not in html
+    assert '<input type="hidden" name="manager" value="bob"' in html  # kept by the filters
+    nobody = client.get(reverse("accounts:account-list", args=["acme"]), {"manager": "charlie"})
+    assert "No account matches these filters." in nobody.content.decode()
