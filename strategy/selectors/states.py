@@ -15,15 +15,20 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
 from django.db.models import F, FilteredRelation, Q
+from django.db.models.expressions import Col
 from django.http import Http404
 
 from accounts.models import Account, Membership
 from accounts.selectors import handle_is_valid
 from strategy import evidence
 from strategy.models import Cadence, Check, Checklist, ChecklistItem, ChecklistTemplate, Practice
-from strategy.periods import counts_in_week
+from strategy.periods import counts_in_week, period_key
+
+User = get_user_model()
 
 
 @dataclass
@@ -170,57 +175,126 @@ def checklist_get(*, account: Account, week_start: date) -> Checklist | None:
     )
 
 
+# The week's items of one template with the account's check of each joined in. Written by
+# hand: built with the ORM (a FilteredRelation and ten annotations through its joins), this
+# one query cost more Python to build and compile than the rest of the checklist page. The
+# week's periods come from strategy.periods.period_key; which check counts in the week, and
+# which items are active in it, are decided in Python (`_state`, ChecklistItem.is_active_in).
+_ITEM_FIELDS = ChecklistItem._meta.concrete_fields
+_ITEM_PRACTICE = ChecklistItem._meta.get_field("practice")
+_PRACTICE_FIELDS = Practice._meta.concrete_fields
+_CHECK_FIELDS = [
+    (Check, "c", "id"),
+    (Check, "c", "period_start"),
+    (Check, "c", "ticked"),
+    (Check, "c", "ticked_at"),
+    (Check, "c", "note"),
+    (Check, "c", "corrected_at"),
+    (User, "ticked_by", "username"),
+    (User, "corrected_by", "username"),
+    (Checklist, "c_list", "week_start"),
+]
+_COLUMNS = [
+    *((item_field, "i") for item_field in _ITEM_FIELDS),
+    *((practice_field, "p") for practice_field in _PRACTICE_FIELDS),
+    *((model._meta.get_field(name), alias) for model, alias, name in _CHECK_FIELDS),
+]
+# Table and column names from the models' metadata; every value is a query parameter.
+_STATES_SQL = f"""
+SELECT {", ".join(f'{alias}."{column.column}"' for column, alias in _COLUMNS)}
+FROM {ChecklistItem._meta.db_table} i
+INNER JOIN {Practice._meta.db_table} p ON p."id" = i."practice_id"
+LEFT OUTER JOIN {Check._meta.db_table} c ON c."item_id" = i."id" AND c."account_id" = %s AND (
+    (i."cadence" = %s AND c."period_start" = %s)
+    OR (i."cadence" = %s AND c."period_start" = %s)
+    OR i."cadence" = %s
+)
+LEFT OUTER JOIN {User._meta.db_table} ticked_by ON ticked_by."id" = c."ticked_by_id"
+LEFT OUTER JOIN {User._meta.db_table} corrected_by ON corrected_by."id" = c."corrected_by_id"
+LEFT OUTER JOIN {Checklist._meta.db_table} c_list ON c_list."id" = c."checklist_id"
+WHERE p."template_id" = %s
+ORDER BY p."order", i."practice_id", i."order", i."id"
+"""  # noqa: S608
+
+
+def _converters() -> list[tuple[int, list, Col]]:
+    """What the database backend converts in each column (on SQLite: dates, times, UUIDs and
+    booleans; on PostgreSQL nothing), as the ORM would."""
+    converters = []
+    for index, (model_field, alias) in enumerate(_COLUMNS):
+        column = model_field.get_col(alias)
+        funcs = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if funcs:
+            converters.append((index, funcs, column))
+    return converters
+
+
+def _rows(sql: str, params: list) -> list[list]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # psycopg already returns these columns as the ORM would (no field here converts).
+    converters = _converters() if rows and connection.vendor != "postgresql" else []
+    if not converters:
+        return rows
+    converted = []
+    for row in rows:
+        row = list(row)
+        for index, funcs, column in converters:
+            for func in funcs:
+                row[index] = func(row[index], column, connection)
+        converted.append(row)
+    return converted
+
+
 def checklist_states(*, checklist: Checklist) -> list[ItemState]:
     """The week's items of one checklist with their checks, in practice order."""
     week = checklist.week_start
-    this_check = FilteredRelation(
-        "checks",
-        condition=Q(checks__account_id=checklist.account_id)
-        & (
-            Q(cadence=Cadence.WEEKLY, checks__period_start=week)
-            | Q(cadence=Cadence.MONTHLY, checks__period_start=week.replace(day=1))
-            | Q(cadence=Cadence.ONCE)
-        ),
-    )
-    items = (
-        ChecklistItem.objects.filter(practice__template_id=checklist.template_id)
-        .active_in(week)
-        .select_related("practice")
-        .annotate(
-            this_check=this_check,
-            check_id=F("this_check__id"),
-            check_period_start=F("this_check__period_start"),
-            check_ticked=F("this_check__ticked"),
-            check_ticked_at=F("this_check__ticked_at"),
-            check_ticked_by=F("this_check__ticked_by__username"),
-            check_note=F("this_check__note"),
-            check_corrected_at=F("this_check__corrected_at"),
-            check_corrected_by=F("this_check__corrected_by__username"),
-            check_week_start=F("this_check__checklist__week_start"),
-        )
-    )
-    items = list(items)
-    rules = {item.evidence_rule for item in items if item.is_automatic}
+    weekly, monthly = Cadence.WEEKLY, Cadence.MONTHLY
+    params = [
+        checklist.account_id,
+        *(weekly, period_key(weekly, week, week)),
+        *(monthly, period_key(monthly, week, week)),
+        Cadence.ONCE,
+        checklist.template_id,
+    ]
+    items_end = len(_ITEM_FIELDS)
+    practice_end = items_end + len(_PRACTICE_FIELDS)
+    db = connection.alias
+    practices: dict[int, Practice] = {}
+    joined = []
+    for row in _rows(_STATES_SQL, params):
+        item = ChecklistItem.from_db(db, None, row[:items_end])
+        if not item.is_active_in(week):
+            continue
+        practice = practices.get(item.practice_id)
+        if practice is None:
+            practice = Practice.from_db(db, None, row[items_end:practice_end])
+            practices[practice.pk] = practice
+        _ITEM_PRACTICE.set_cached_value(item, practice)
+        joined.append((item, _joined_check(item, row[practice_end:])))
+    rules = {item.evidence_rule for item, _ in joined if item.is_automatic}
     values = evidence.evaluate(rules, [checklist.account], week, week + timedelta(days=6))
     evidence_values = {(rule, week): value for (rule, _), value in values.items()}
-    return [_state(item, week, _joined_check(item), evidence_values) for item in items]
+    return [_state(item, week, check, evidence_values) for item, check in joined]
 
 
-def _joined_check(item: ChecklistItem) -> Check | None:
-    if item.check_id is None:
+def _joined_check(item: ChecklistItem, row: list) -> Check | None:
+    check_id, period_start, ticked, ticked_at, note, corrected_at, by, corrected_by, week = row
+    if check_id is None:
         return None
     check = Check(
-        pk=item.check_id,
+        pk=check_id,
         item=item,
-        period_start=item.check_period_start,
-        ticked=item.check_ticked,
-        ticked_at=item.check_ticked_at,
-        note=item.check_note,
-        corrected_at=item.check_corrected_at,
-        checklist=Checklist(week_start=item.check_week_start),
+        period_start=period_start,
+        ticked=ticked,
+        ticked_at=ticked_at,
+        note=note,
+        corrected_at=corrected_at,
+        checklist=Checklist(week_start=week),
     )
-    check.ticked_by_name = item.check_ticked_by or ""
-    check.corrected_by_name = item.check_corrected_by or ""
+    check.ticked_by_name = by or ""
+    check.corrected_by_name = corrected_by or ""
     return check
 
 
