@@ -1,6 +1,7 @@
 """A checklist item's <li>, written in Python once: `{% checklist_item state %}` writes it
-on the checklist page and in the htmx answers of a tick or a note
-(templates/strategy/checklist.html, the partial `item`).
+in the htmx answers of a tick or a note (templates/strategy/checklist.html, the partial
+`item`), and `{% checklist_groups groups %}` writes each practice's <section> with its items
+on the checklist page.
 
 The template engine spent about a thousand function calls on each item (some forty
 variable lookups and twenty conditions): most of the page's rendering. Every value is
@@ -17,7 +18,7 @@ from django.template import Context
 from django.utils.safestring import SafeString, mark_safe
 
 from lib.html import csrf_input, date_text, escape_text
-from strategy.selectors import ItemState
+from strategy.selectors import ItemState, PracticeGroup
 from strategy.templatetags.checklists import iso_week
 
 register = template.Library()
@@ -177,17 +178,46 @@ def item_html(  # noqa: PLR0913 - what the template's context gave the partial
     )
 
 
+def _item_options(context: Context) -> dict[str, Any]:
+    """What item_html takes from the template's context."""
+    return {
+        "csrf": csrf_input(context),
+        "editable": context.get("editable"),
+        "week": context.get("week"),
+        "week_label": context.get("week_label", ""),
+        "note_error": context.get("note_error", ""),
+        "note_error_item": context.get("note_error_item"),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def checklist_groups(context: Context, groups: list[PracticeGroup]) -> SafeString:
+    """`{% checklist_groups groups %}`: each practice's <section>, its heading, guidance and
+    items, as the template's loop over the groups wrote them (the loop's own blank lines
+    included)."""
+    options = _item_options(context)
+    parts = []
+    for group in groups:
+        practice = group.practice
+        pk = practice.pk
+        guidance = ""
+        if practice.guidance:
+            guidance = (
+                f'<p class="text-body-secondary small mb-2">{escape_text(practice.guidance)}</p>'
+            )
+        parts.append(
+            f'\n  <section class="mb-4" aria-labelledby="practice-{pk}">\n'
+            f'    <h3 class="h5 mb-1" id="practice-{pk}">{escape_text(practice.name)}</h3>\n'
+            f"    {guidance}\n"
+            '    <ul class="list-group">\n      '
+        )
+        for state in group.states:
+            parts.append(f"\n      {item_html(state, **options)}\n      ")
+        parts.append("\n    </ul>\n  </section>\n  ")
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped here and by item_html
+
+
 @register.simple_tag(takes_context=True)
 def checklist_item(context: Context, state: ItemState) -> SafeString:
     """`{% checklist_item state %}`: the item's <li>, editable or not as the context says."""
-    return mark_safe(  # noqa: S308 - every value escaped by item_html
-        item_html(
-            state,
-            csrf=csrf_input(context),
-            editable=context.get("editable"),
-            week=context.get("week"),
-            week_label=context.get("week_label", ""),
-            note_error=context.get("note_error", ""),
-            note_error_item=context.get("note_error_item"),
-        )
-    )
+    return mark_safe(item_html(state, **_item_options(context)))  # noqa: S308 - escaped there
