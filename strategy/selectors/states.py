@@ -18,12 +18,10 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import Q
 from django.db.models.expressions import Col
-from django.http import Http404
 
-from accounts.models import Account, Membership
-from accounts.selectors import handle_is_valid
+from accounts.models import Account
 from strategy import evidence
 from strategy.models import Cadence, Check, Checklist, ChecklistItem, ChecklistTemplate, Practice
 from strategy.periods import counts_in_week, period_key
@@ -114,59 +112,6 @@ def _state(
 # -- one checklist --
 
 
-def checklist_get_with_account(
-    *, user: AbstractBaseUser, membership: Membership, handle: str, week_start: date
-) -> tuple[Account, Checklist | None]:
-    """The account of the membership's team by handle and its checklist of the week (with
-    its template's team and kind, which strategy.services.checklist_ensure compares), in
-    one query, scoped as accounts.selectors.account_get: an account the user may not see
-    is a 404."""
-    if not handle_is_valid(handle):
-        raise Http404("No such account in this team.")
-    of_the_week = FilteredRelation("checklists", condition=Q(checklists__week_start=week_start))
-    account = (
-        Account.objects.visible_to(user, membership)
-        .filter(handle=handle.lower())
-        .annotate(
-            of_the_week=of_the_week,
-            checklist_id=F("of_the_week__id"),
-            checklist_template_id=F("of_the_week__template_id"),
-            checklist_created_at=F("of_the_week__created_at"),
-            checklist_template_team_id=F("of_the_week__template__team_id"),
-            checklist_template_kind=F("of_the_week__template__kind"),
-        )
-        .first()
-    )
-    if account is None:
-        raise Http404("No such account in this team.")
-    account.team = membership.team
-    checklist = None
-    if account.checklist_id:
-        checklist = Checklist(
-            pk=account.checklist_id,
-            account=account,
-            template=ChecklistTemplate(
-                pk=account.checklist_template_id,
-                team_id=account.checklist_template_team_id,
-                kind=account.checklist_template_kind,
-            ),
-            week_start=week_start,
-            created_at=account.checklist_created_at,
-        )
-    return account, checklist
-
-
-def checklist_item_get(*, checklist: Checklist, item_id: object) -> ChecklistItem:
-    """An item of the checklist's week by public id; 404 for any other."""
-    items = ChecklistItem.objects.filter(
-        practice__template_id=checklist.template_id, public_id=item_id
-    ).active_in(checklist.week_start)
-    try:
-        return items.get()
-    except ChecklistItem.DoesNotExist as exc:
-        raise Http404("This item is not part of this week's checklist.") from exc
-
-
 def checklist_get(*, account: Account, week_start: date) -> Checklist | None:
     return (
         Checklist.objects.filter(account=account, week_start=week_start)
@@ -175,11 +120,19 @@ def checklist_get(*, account: Account, week_start: date) -> Checklist | None:
     )
 
 
-# The week's items of one template with the account's check of each joined in. Written by
-# hand: built with the ORM (a FilteredRelation and ten annotations through its joins), this
-# one query cost more Python to build and compile than the rest of the checklist page. The
-# week's periods come from strategy.periods.period_key; which check counts in the week, and
-# which items are active in it, are decided in Python (`_state`, ChecklistItem.is_active_in).
+# An account's checklist of a week with its items and the account's check of each joined
+# in. Written by hand: built with the ORM (FilteredRelations and a dozen annotations through
+# their joins), it cost more Python to build and compile than the rest of the checklist page.
+# The week's periods come from strategy.periods.period_key; which check counts in the week,
+# and which items are active in it, are decided in Python (`_state`,
+# ChecklistItem.is_active_in).
+_CHECKLIST_FIELDS = [
+    (Checklist, "cl", "id"),
+    (Checklist, "cl", "template"),
+    (Checklist, "cl", "created_at"),
+    (ChecklistTemplate, "t", "team"),
+    (ChecklistTemplate, "t", "kind"),
+]
 _ITEM_FIELDS = ChecklistItem._meta.concrete_fields
 _ITEM_PRACTICE = ChecklistItem._meta.get_field("practice")
 _PRACTICE_FIELDS = Practice._meta.concrete_fields
@@ -195,26 +148,36 @@ _CHECK_FIELDS = [
     (Checklist, "c_list", "week_start"),
 ]
 _COLUMNS = [
+    *((model._meta.get_field(name), alias) for model, alias, name in _CHECKLIST_FIELDS),
     *((item_field, "i") for item_field in _ITEM_FIELDS),
     *((practice_field, "p") for practice_field in _PRACTICE_FIELDS),
     *((model._meta.get_field(name), alias) for model, alias, name in _CHECK_FIELDS),
 ]
+_ITEMS_START = len(_CHECKLIST_FIELDS)
+_PRACTICE_START = _ITEMS_START + len(_ITEM_FIELDS)
+_CHECK_START = _PRACTICE_START + len(_PRACTICE_FIELDS)
 # Table and column names from the models' metadata; every value is a query parameter.
-_STATES_SQL = f"""
+_CHECKLIST_SQL = f"""
 SELECT {", ".join(f'{alias}."{column.column}"' for column, alias in _COLUMNS)}
-FROM {ChecklistItem._meta.db_table} i
-INNER JOIN {Practice._meta.db_table} p ON p."id" = i."practice_id"
-LEFT OUTER JOIN {Check._meta.db_table} c ON c."item_id" = i."id" AND c."account_id" = %s AND (
-    (i."cadence" = %s AND c."period_start" = %s)
-    OR (i."cadence" = %s AND c."period_start" = %s)
-    OR i."cadence" = %s
-)
+FROM {Checklist._meta.db_table} cl
+INNER JOIN {ChecklistTemplate._meta.db_table} t ON t."id" = cl."template_id"
+LEFT OUTER JOIN {Practice._meta.db_table} p ON p."template_id" = cl."template_id"
+LEFT OUTER JOIN {ChecklistItem._meta.db_table} i ON i."practice_id" = p."id"
+LEFT OUTER JOIN {Check._meta.db_table} c ON c."item_id" = i."id"
+    AND c."account_id" = cl."account_id" AND (
+        (i."cadence" = %s AND c."period_start" = %s)
+        OR (i."cadence" = %s AND c."period_start" = %s)
+        OR i."cadence" = %s
+    )
 LEFT OUTER JOIN {User._meta.db_table} ticked_by ON ticked_by."id" = c."ticked_by_id"
 LEFT OUTER JOIN {User._meta.db_table} corrected_by ON corrected_by."id" = c."corrected_by_id"
 LEFT OUTER JOIN {Checklist._meta.db_table} c_list ON c_list."id" = c."checklist_id"
-WHERE p."template_id" = %s
+WHERE cl."account_id" = %s AND cl."week_start" = %s
 ORDER BY p."order", i."practice_id", i."order", i."id"
 """  # noqa: S608
+
+# An item of the week with the account's check of it joined in (None: no check).
+Joined = tuple[ChecklistItem, Check | None]
 
 
 def _converters() -> list[tuple[int, list, Col]]:
@@ -229,9 +192,17 @@ def _converters() -> list[tuple[int, list, Col]]:
     return converters
 
 
-def _rows(sql: str, params: list) -> list[list]:
+def _checklist_rows(account_id: int, week: date) -> list:
+    weekly, monthly = Cadence.WEEKLY, Cadence.MONTHLY
+    params = [
+        *(weekly, period_key(weekly, week, week)),
+        *(monthly, period_key(monthly, week, week)),
+        Cadence.ONCE,
+        account_id,
+        week,
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_CHECKLIST_SQL, params)
         rows = cursor.fetchall()
     # psycopg already returns these columns as the ORM would (no field here converts).
     converters = _converters() if rows and connection.vendor != "postgresql" else []
@@ -247,36 +218,61 @@ def _rows(sql: str, params: list) -> list[list]:
     return converted
 
 
-def checklist_states(*, checklist: Checklist) -> list[ItemState]:
-    """The week's items of one checklist with their checks, in practice order."""
-    week = checklist.week_start
-    weekly, monthly = Cadence.WEEKLY, Cadence.MONTHLY
-    params = [
-        checklist.account_id,
-        *(weekly, period_key(weekly, week, week)),
-        *(monthly, period_key(monthly, week, week)),
-        Cadence.ONCE,
-        checklist.template_id,
-    ]
-    items_end = len(_ITEM_FIELDS)
-    practice_end = items_end + len(_PRACTICE_FIELDS)
+def _joined(rows: list, week: date) -> list[Joined]:
     db = connection.alias
     practices: dict[int, Practice] = {}
     joined = []
-    for row in _rows(_STATES_SQL, params):
-        item = ChecklistItem.from_db(db, None, row[:items_end])
+    for row in rows:
+        if row[_ITEMS_START] is None:
+            continue  # a template, or a practice, without items
+        item = ChecklistItem.from_db(db, None, row[_ITEMS_START:_PRACTICE_START])
         if not item.is_active_in(week):
             continue
         practice = practices.get(item.practice_id)
         if practice is None:
-            practice = Practice.from_db(db, None, row[items_end:practice_end])
+            practice = Practice.from_db(db, None, row[_PRACTICE_START:_CHECK_START])
             practices[practice.pk] = practice
         _ITEM_PRACTICE.set_cached_value(item, practice)
-        joined.append((item, _joined_check(item, row[practice_end:])))
-    rules = {item.evidence_rule for item, _ in joined if item.is_automatic}
+        joined.append((item, _joined_check(item, row[_CHECK_START:])))
+    return joined
+
+
+def checklist_read(*, account: Account, week_start: date) -> tuple[Checklist | None, list[Joined]]:
+    """The account's checklist of the week (None when none is open; its template's team and
+    kind loaded, which strategy.services.checklist_ensure compares) and the week's items,
+    each with the account's check joined in, in practice order: one query.
+
+    The caller scopes the account (accounts.selectors.account_get)."""
+    rows = _checklist_rows(account.pk, week_start)
+    if not rows:
+        return None, []
+    checklist_id, template_id, created_at, team_id, kind = rows[0][:_ITEMS_START]
+    checklist = Checklist(
+        pk=checklist_id,
+        account=account,
+        template=ChecklistTemplate(pk=template_id, team_id=team_id, kind=kind),
+        week_start=week_start,
+        created_at=created_at,
+    )
+    return checklist, _joined(rows, week_start)
+
+
+def checklist_items(*, checklist: Checklist) -> list[Joined]:
+    """The week's items of one checklist, each with its check joined in: one query."""
+    week = checklist.week_start
+    return _joined(_checklist_rows(checklist.account_id, week), week)
+
+
+def checklist_states(*, checklist: Checklist, items: list[Joined] | None = None) -> list[ItemState]:
+    """The week's items of one checklist with their checks, in practice order; `items` as
+    checklist_read or checklist_items gave them, else read here."""
+    week = checklist.week_start
+    if items is None:
+        items = checklist_items(checklist=checklist)
+    rules = {item.evidence_rule for item, _ in items if item.is_automatic}
     values = evidence.evaluate(rules, [checklist.account], week, week + timedelta(days=6))
     evidence_values = {(rule, week): value for (rule, _), value in values.items()}
-    return [_state(item, week, check, evidence_values) for item, check in joined]
+    return [_state(item, week, check, evidence_values) for item, check in items]
 
 
 def _joined_check(item: ChecklistItem, row: list) -> Check | None:
