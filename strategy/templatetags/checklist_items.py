@@ -17,8 +17,9 @@ from django import template
 from django.template import Context
 from django.utils.safestring import SafeString, mark_safe
 
+from accounts.templatetags.playbook import percent
 from lib.html import csrf_input, date_text, escape_text
-from strategy.selectors import ItemState, PracticeGroup
+from strategy.selectors import ItemState, PracticeGroup, Progress
 from strategy.templatetags.checklists import iso_week
 
 register = template.Library()
@@ -215,6 +216,24 @@ def checklist_groups(context: Context, groups: list[PracticeGroup]) -> SafeStrin
             parts.append(f"\n      {item_html(state, **options)}\n      ")
         parts.append("\n    </ul>\n  </section>\n  ")
     return mark_safe("".join(parts))  # noqa: S308 - every value escaped here and by item_html
+
+
+@register.simple_tag(takes_context=True)
+def checklist_progress(context: Context, progress: Progress) -> SafeString:
+    """`{% checklist_progress progress %}`: the week's progress bar, out of band in the htmx
+    answers of a tick or a note (`oob` in the context), with the partial's blank lines."""
+    done, total, left = progress.done, progress.total, progress.left
+    oob = ' hx-swap-oob="innerHTML"' if context.get("oob") else ""
+    share = f" ({escape_text(percent(progress.share, 0))})" if total else ""
+    rest = f", {left} left" if left else ": all done" if total else ""
+    return mark_safe(  # noqa: S308 - numbers only
+        f'\n  <div id="checklist-progress" class="mb-3" aria-live="polite"{oob}>\n'
+        f'    <p class="mb-1" id="progress-label"><strong>{done} of {total}</strong> done'
+        f"{share}{rest}.</p>\n"
+        f'    <progress class="pb-progress" max="{total or 1}" value="{done}" '
+        f'aria-labelledby="progress-label">{done} of {total}</progress>\n'
+        "  </div>\n  "
+    )
 
 
 @register.simple_tag(takes_context=True)

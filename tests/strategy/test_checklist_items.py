@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from accounts.models import Role
 from strategy.models import Check, Checklist, ChecklistItem, Practice
 from strategy.periods import week_label
-from strategy.selectors import ItemState
+from strategy.selectors import ItemState, Progress
 from strategy.services import check_note_set, check_set
 from tests.factories import MembershipFactory, UserFactory
 from tests.strategy.helpers import checklist_url, note_url, open_checklist
@@ -360,3 +360,23 @@ def test_a_checklist_without_items_is_what_the_template_wrote(
         settings.TEMPLATES = copy.deepcopy(_TEMPLATES)
         assert new == old, user
         assert all("This checklist has no items" in page for page in new)
+
+
+# The partial `progress` of templates/strategy/checklist.html before the tag wrote it.
+PROGRESS_REFERENCE = """
+  <div id="checklist-progress" class="mb-3" aria-live="polite"{% if oob %} hx-swap-oob="innerHTML"{% endif %}>
+    <p class="mb-1" id="progress-label"><strong>{{ progress.done }} of {{ progress.total }}</strong> done{% if progress.total %} ({{ progress.share|percent:0 }}){% endif %}{% if progress.left %}, {{ progress.left }} left{% elif progress.total %}: all done{% endif %}.</p>
+    <progress class="pb-progress" max="{{ progress.total|default:1 }}" value="{{ progress.done }}" aria-labelledby="progress-label">{{ progress.done }} of {{ progress.total }}</progress>
+  </div>
+  """  # noqa: E501
+
+
+@pytest.mark.parametrize("oob", [False, True])
+@pytest.mark.parametrize(
+    ("done", "total"), [(0, 0), (0, 3), (1, 3), (2, 3), (3, 3), (2, 7), (1, 8), (999, 1000)]
+)
+def test_the_progress_tag_writes_what_the_template_wrote(done, total, oob) -> None:
+    context = {"progress": Progress(done=done, total=total), "oob": oob}
+    request = RequestFactory().get("/")
+    tag = "{% load checklist_items %}{% checklist_progress progress %}"
+    assert _render(tag, context, request) == _render(PROGRESS_REFERENCE, context, request)
