@@ -257,18 +257,12 @@ def checklist_read(*, account: Account, week_start: date) -> tuple[Checklist | N
     return checklist, _joined(rows, week_start)
 
 
-def checklist_items(*, checklist: Checklist) -> list[Joined]:
-    """The week's items of one checklist, each with its check joined in: one query."""
-    week = checklist.week_start
-    return _joined(_checklist_rows(checklist.account_id, week), week)
-
-
 def checklist_states(*, checklist: Checklist, items: list[Joined] | None = None) -> list[ItemState]:
     """The week's items of one checklist with their checks, in practice order; `items` as
-    checklist_read or checklist_items gave them, else read here."""
+    checklist_read gave them, else read here (one query)."""
     week = checklist.week_start
     if items is None:
-        items = checklist_items(checklist=checklist)
+        items = _joined(_checklist_rows(checklist.account_id, week), week)
     rules = {item.evidence_rule for item, _ in items if item.is_automatic}
     values = evidence.evaluate(rules, [checklist.account], week, week + timedelta(days=6))
     evidence_values = {(rule, week): value for (rule, _), value in values.items()}

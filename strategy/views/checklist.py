@@ -119,12 +119,15 @@ def checklist(request: HttpRequest, membership: Membership, handle: str) -> Http
         return _week_out_of_range(request, error, account.handle)
     account = account_get(user=request.user, membership=membership, handle=handle)
     checklist, items = selectors.checklist_read(account=account, week_start=week)
+    states = None
     if week == dates.this_week():
         read = checklist
         checklist = services.checklist_ensure(account=account, week_start=week, checklist=read)
         if checklist is not read:
-            items = None  # opened now, or given its kind's template: its items are read anew
-    states = selectors.checklist_states(checklist=checklist, items=items) if checklist else []
+            # Opened now, or given its kind's template: the states its figures came from.
+            states = checklist.week_states
+    if states is None:
+        states = selectors.checklist_states(checklist=checklist, items=items) if checklist else []
     return render_partial_for_target(
         request,
         "strategy/checklist.html",
@@ -153,10 +156,10 @@ class _Change:
 
 def _checklist_of_change(
     request: HttpRequest, membership: Membership, handle: str
-) -> tuple[Account, Checklist, list[Joined] | None]:
+) -> tuple[Account, Checklist, list[Joined]]:
     """The scoped account, its checklist of the week a tick or a note changes (opened if
-    it is this week's) and the week's items as read with it (None when opened now); 404
-    for what the user may not see."""
+    it is this week's) and the week's items, each with its check; 404 for what the user may
+    not see."""
     try:
         week = week_from(request.POST.get("week"))
     except WeekOutOfRange:
@@ -167,7 +170,8 @@ def _checklist_of_change(
     checklist, items = selectors.checklist_read(account=account, week_start=week)
     if checklist is None and week == dates.this_week():
         checklist = services.checklist_ensure(account=account, week_start=week, checklist=None)
-        items = None
+        # Opened now: the week's items as its figures were stored from them.
+        items = [(state.item, state.check) for state in checklist.week_states]
     if checklist is None:
         raise Http404("No checklist for this week.")
     checklist.account = account
@@ -227,8 +231,6 @@ def checklist_tick(
         account, checklist, items = _checklist_of_change(request, membership, handle)
     except WeekOutOfRange as error:
         return _week_out_of_range(request, error, handle)
-    if items is None:
-        items = selectors.checklist_items(checklist=checklist)
     item = next((item for item, _ in items if item.public_id == item_id), None)
     if item is None:
         raise Http404("This item is not part of this week's checklist.")
