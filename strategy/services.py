@@ -102,7 +102,12 @@ def checklist_ensure(
     *, account: Account, week_start: date, checklist: Checklist | None
 ) -> Checklist:
     """checklist_open, given the account's checklist of the week as already read (None when
-    none is open), its template's team and kind loaded."""
+    none is open), its template's team and kind loaded.
+
+    A checklist opened here, or given its kind's template, is a new object that comes with
+    `week_states`: the item states its figures were stored from, under the account's lock,
+    for a caller that shows them without reading them again.
+    """
     current = week_start >= this_week()
     # A team has one template per kind, so an open checklist whose template is the team's
     # for the account's kind is the one this returns: a page view then writes nothing and
@@ -128,7 +133,7 @@ def checklist_ensure(
                 checklist.template = template
                 checklist.save(update_fields=["template"])
             checklist.account = account
-            figures_store([checklist])
+            checklist.week_states = figures_store([checklist])[checklist.pk]
     checklist.account = account
     return checklist
 

@@ -15,15 +15,18 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import F, FilteredRelation, Q
-from django.http import Http404
+from django.db import connection
+from django.db.models import Q
+from django.db.models.expressions import Col
 
-from accounts.models import Account, Membership
-from accounts.selectors import handle_is_valid
+from accounts.models import Account
 from strategy import evidence
 from strategy.models import Cadence, Check, Checklist, ChecklistItem, ChecklistTemplate, Practice
-from strategy.periods import counts_in_week
+from strategy.periods import counts_in_week, period_key
+
+User = get_user_model()
 
 
 @dataclass
@@ -109,59 +112,6 @@ def _state(
 # -- one checklist --
 
 
-def checklist_get_with_account(
-    *, user: AbstractBaseUser, membership: Membership, handle: str, week_start: date
-) -> tuple[Account, Checklist | None]:
-    """The account of the membership's team by handle and its checklist of the week (with
-    its template's team and kind, which strategy.services.checklist_ensure compares), in
-    one query, scoped as accounts.selectors.account_get: an account the user may not see
-    is a 404."""
-    if not handle_is_valid(handle):
-        raise Http404("No such account in this team.")
-    of_the_week = FilteredRelation("checklists", condition=Q(checklists__week_start=week_start))
-    account = (
-        Account.objects.visible_to(user, membership)
-        .filter(handle=handle.lower())
-        .annotate(
-            of_the_week=of_the_week,
-            checklist_id=F("of_the_week__id"),
-            checklist_template_id=F("of_the_week__template_id"),
-            checklist_created_at=F("of_the_week__created_at"),
-            checklist_template_team_id=F("of_the_week__template__team_id"),
-            checklist_template_kind=F("of_the_week__template__kind"),
-        )
-        .first()
-    )
-    if account is None:
-        raise Http404("No such account in this team.")
-    account.team = membership.team
-    checklist = None
-    if account.checklist_id:
-        checklist = Checklist(
-            pk=account.checklist_id,
-            account=account,
-            template=ChecklistTemplate(
-                pk=account.checklist_template_id,
-                team_id=account.checklist_template_team_id,
-                kind=account.checklist_template_kind,
-            ),
-            week_start=week_start,
-            created_at=account.checklist_created_at,
-        )
-    return account, checklist
-
-
-def checklist_item_get(*, checklist: Checklist, item_id: object) -> ChecklistItem:
-    """An item of the checklist's week by public id; 404 for any other."""
-    items = ChecklistItem.objects.filter(
-        practice__template_id=checklist.template_id, public_id=item_id
-    ).active_in(checklist.week_start)
-    try:
-        return items.get()
-    except ChecklistItem.DoesNotExist as exc:
-        raise Http404("This item is not part of this week's checklist.") from exc
-
-
 def checklist_get(*, account: Account, week_start: date) -> Checklist | None:
     return (
         Checklist.objects.filter(account=account, week_start=week_start)
@@ -170,57 +120,171 @@ def checklist_get(*, account: Account, week_start: date) -> Checklist | None:
     )
 
 
-def checklist_states(*, checklist: Checklist) -> list[ItemState]:
-    """The week's items of one checklist with their checks, in practice order."""
+# An account's checklist of a week with its items and the account's check of each joined
+# in. Written by hand: built with the ORM (FilteredRelations and a dozen annotations through
+# their joins), it cost more Python to build and compile than the rest of the checklist page.
+# The week's periods come from strategy.periods.period_key; which check counts in the week,
+# and which items are active in it, are decided in Python (`_state`,
+# ChecklistItem.is_active_in).
+_CHECKLIST_FIELDS = [
+    (Checklist, "cl", "id"),
+    (Checklist, "cl", "template"),
+    (Checklist, "cl", "created_at"),
+    (ChecklistTemplate, "t", "team"),
+    (ChecklistTemplate, "t", "kind"),
+]
+_ITEM_FIELDS = ChecklistItem._meta.concrete_fields
+_ITEM_PRACTICE = ChecklistItem._meta.get_field("practice")
+_PRACTICE_FIELDS = Practice._meta.concrete_fields
+_CHECK_FIELDS = [
+    (Check, "c", "id"),
+    (Check, "c", "period_start"),
+    (Check, "c", "ticked"),
+    (Check, "c", "ticked_at"),
+    (Check, "c", "note"),
+    (Check, "c", "corrected_at"),
+    (User, "ticked_by", "username"),
+    (User, "corrected_by", "username"),
+    (Checklist, "c_list", "week_start"),
+]
+_COLUMNS = [
+    *((model._meta.get_field(name), alias) for model, alias, name in _CHECKLIST_FIELDS),
+    *((item_field, "i") for item_field in _ITEM_FIELDS),
+    *((practice_field, "p") for practice_field in _PRACTICE_FIELDS),
+    *((model._meta.get_field(name), alias) for model, alias, name in _CHECK_FIELDS),
+]
+_ITEMS_START = len(_CHECKLIST_FIELDS)
+_PRACTICE_START = _ITEMS_START + len(_ITEM_FIELDS)
+_CHECK_START = _PRACTICE_START + len(_PRACTICE_FIELDS)
+# Table and column names from the models' metadata; every value is a query parameter.
+_CHECKLIST_SQL = f"""
+SELECT {", ".join(f'{alias}."{column.column}"' for column, alias in _COLUMNS)}
+FROM {Checklist._meta.db_table} cl
+INNER JOIN {ChecklistTemplate._meta.db_table} t ON t."id" = cl."template_id"
+LEFT OUTER JOIN {Practice._meta.db_table} p ON p."template_id" = cl."template_id"
+LEFT OUTER JOIN {ChecklistItem._meta.db_table} i ON i."practice_id" = p."id"
+LEFT OUTER JOIN {Check._meta.db_table} c ON c."item_id" = i."id"
+    AND c."account_id" = cl."account_id" AND (
+        (i."cadence" = %s AND c."period_start" = %s)
+        OR (i."cadence" = %s AND c."period_start" = %s)
+        OR i."cadence" = %s
+    )
+LEFT OUTER JOIN {User._meta.db_table} ticked_by ON ticked_by."id" = c."ticked_by_id"
+LEFT OUTER JOIN {User._meta.db_table} corrected_by ON corrected_by."id" = c."corrected_by_id"
+LEFT OUTER JOIN {Checklist._meta.db_table} c_list ON c_list."id" = c."checklist_id"
+WHERE cl."account_id" = %s AND cl."week_start" = %s
+ORDER BY p."order", i."practice_id", i."order", i."id"
+"""  # noqa: S608
+
+# An item of the week with the account's check of it joined in (None: no check).
+Joined = tuple[ChecklistItem, Check | None]
+
+
+def _converters() -> list[tuple[int, list, Col]]:
+    """What the database backend converts in each column (on SQLite: dates, times, UUIDs and
+    booleans; on PostgreSQL nothing), as the ORM would."""
+    converters = []
+    for index, (model_field, alias) in enumerate(_COLUMNS):
+        column = model_field.get_col(alias)
+        funcs = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if funcs:
+            converters.append((index, funcs, column))
+    return converters
+
+
+def _checklist_rows(account_id: int, week: date) -> list:
+    weekly, monthly = Cadence.WEEKLY, Cadence.MONTHLY
+    params = [
+        *(weekly, period_key(weekly, week, week)),
+        *(monthly, period_key(monthly, week, week)),
+        Cadence.ONCE,
+        account_id,
+        week,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_CHECKLIST_SQL, params)
+        rows = cursor.fetchall()
+    # psycopg already returns these columns as the ORM would (no field here converts).
+    converters = _converters() if rows and connection.vendor != "postgresql" else []
+    if not converters:
+        return rows
+    converted = []
+    for row in rows:
+        row = list(row)
+        for index, funcs, column in converters:
+            for func in funcs:
+                row[index] = func(row[index], column, connection)
+        converted.append(row)
+    return converted
+
+
+def _joined(rows: list, week: date) -> list[Joined]:
+    db = connection.alias
+    practices: dict[int, Practice] = {}
+    joined = []
+    for row in rows:
+        if row[_ITEMS_START] is None:
+            continue  # a template, or a practice, without items
+        item = ChecklistItem.from_db(db, None, row[_ITEMS_START:_PRACTICE_START])
+        if not item.is_active_in(week):
+            continue
+        practice = practices.get(item.practice_id)
+        if practice is None:
+            practice = Practice.from_db(db, None, row[_PRACTICE_START:_CHECK_START])
+            practices[practice.pk] = practice
+        _ITEM_PRACTICE.set_cached_value(item, practice)
+        joined.append((item, _joined_check(item, row[_CHECK_START:])))
+    return joined
+
+
+def checklist_read(*, account: Account, week_start: date) -> tuple[Checklist | None, list[Joined]]:
+    """The account's checklist of the week (None when none is open; its template's team and
+    kind loaded, which strategy.services.checklist_ensure compares) and the week's items,
+    each with the account's check joined in, in practice order: one query.
+
+    The caller scopes the account (accounts.selectors.account_get)."""
+    rows = _checklist_rows(account.pk, week_start)
+    if not rows:
+        return None, []
+    checklist_id, template_id, created_at, team_id, kind = rows[0][:_ITEMS_START]
+    checklist = Checklist(
+        pk=checklist_id,
+        account=account,
+        template=ChecklistTemplate(pk=template_id, team_id=team_id, kind=kind),
+        week_start=week_start,
+        created_at=created_at,
+    )
+    return checklist, _joined(rows, week_start)
+
+
+def checklist_states(*, checklist: Checklist, items: list[Joined] | None = None) -> list[ItemState]:
+    """The week's items of one checklist with their checks, in practice order; `items` as
+    checklist_read gave them, else read here (one query)."""
     week = checklist.week_start
-    this_check = FilteredRelation(
-        "checks",
-        condition=Q(checks__account_id=checklist.account_id)
-        & (
-            Q(cadence=Cadence.WEEKLY, checks__period_start=week)
-            | Q(cadence=Cadence.MONTHLY, checks__period_start=week.replace(day=1))
-            | Q(cadence=Cadence.ONCE)
-        ),
-    )
-    items = (
-        ChecklistItem.objects.filter(practice__template_id=checklist.template_id)
-        .active_in(week)
-        .select_related("practice")
-        .annotate(
-            this_check=this_check,
-            check_id=F("this_check__id"),
-            check_period_start=F("this_check__period_start"),
-            check_ticked=F("this_check__ticked"),
-            check_ticked_at=F("this_check__ticked_at"),
-            check_ticked_by=F("this_check__ticked_by__username"),
-            check_note=F("this_check__note"),
-            check_corrected_at=F("this_check__corrected_at"),
-            check_corrected_by=F("this_check__corrected_by__username"),
-            check_week_start=F("this_check__checklist__week_start"),
-        )
-    )
-    items = list(items)
-    rules = {item.evidence_rule for item in items if item.is_automatic}
+    if items is None:
+        items = _joined(_checklist_rows(checklist.account_id, week), week)
+    rules = {item.evidence_rule for item, _ in items if item.is_automatic}
     values = evidence.evaluate(rules, [checklist.account], week, week + timedelta(days=6))
     evidence_values = {(rule, week): value for (rule, _), value in values.items()}
-    return [_state(item, week, _joined_check(item), evidence_values) for item in items]
+    return [_state(item, week, check, evidence_values) for item, check in items]
 
 
-def _joined_check(item: ChecklistItem) -> Check | None:
-    if item.check_id is None:
+def _joined_check(item: ChecklistItem, row: list) -> Check | None:
+    check_id, period_start, ticked, ticked_at, note, corrected_at, by, corrected_by, week = row
+    if check_id is None:
         return None
     check = Check(
-        pk=item.check_id,
+        pk=check_id,
         item=item,
-        period_start=item.check_period_start,
-        ticked=item.check_ticked,
-        ticked_at=item.check_ticked_at,
-        note=item.check_note,
-        corrected_at=item.check_corrected_at,
-        checklist=Checklist(week_start=item.check_week_start),
+        period_start=period_start,
+        ticked=ticked,
+        ticked_at=ticked_at,
+        note=note,
+        corrected_at=corrected_at,
+        checklist=Checklist(week_start=week),
     )
-    check.ticked_by_name = item.check_ticked_by or ""
-    check.corrected_by_name = item.check_corrected_by or ""
+    check.ticked_by_name = by or ""
+    check.corrected_by_name = corrected_by or ""
     return check
 
 

@@ -1,6 +1,7 @@
 """A checklist item's <li>, written in Python once: `{% checklist_item state %}` writes it
-on the checklist page and in the htmx answers of a tick or a note
-(templates/strategy/checklist.html, the partial `item`).
+in the htmx answers of a tick or a note (templates/strategy/checklist.html, the partial
+`item`), and `{% checklist_groups groups %}` writes each practice's <section> with its items
+on the checklist page.
 
 The template engine spent about a thousand function calls on each item (some forty
 variable lookups and twenty conditions): most of the page's rendering. Every value is
@@ -16,8 +17,9 @@ from django import template
 from django.template import Context
 from django.utils.safestring import SafeString, mark_safe
 
+from accounts.templatetags.playbook import percent
 from lib.html import csrf_input, date_text, escape_text
-from strategy.selectors import ItemState
+from strategy.selectors import ItemState, PracticeGroup, Progress
 from strategy.templatetags.checklists import iso_week
 
 register = template.Library()
@@ -177,17 +179,64 @@ def item_html(  # noqa: PLR0913 - what the template's context gave the partial
     )
 
 
+def _item_options(context: Context) -> dict[str, Any]:
+    """What item_html takes from the template's context."""
+    return {
+        "csrf": csrf_input(context),
+        "editable": context.get("editable"),
+        "week": context.get("week"),
+        "week_label": context.get("week_label", ""),
+        "note_error": context.get("note_error", ""),
+        "note_error_item": context.get("note_error_item"),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def checklist_groups(context: Context, groups: list[PracticeGroup]) -> SafeString:
+    """`{% checklist_groups groups %}`: each practice's <section>, its heading, guidance and
+    items, as the template's loop over the groups wrote them (the loop's own blank lines
+    included)."""
+    options = _item_options(context)
+    parts = []
+    for group in groups:
+        practice = group.practice
+        pk = practice.pk
+        guidance = ""
+        if practice.guidance:
+            guidance = (
+                f'<p class="text-body-secondary small mb-2">{escape_text(practice.guidance)}</p>'
+            )
+        parts.append(
+            f'\n  <section class="mb-4" aria-labelledby="practice-{pk}">\n'
+            f'    <h3 class="h5 mb-1" id="practice-{pk}">{escape_text(practice.name)}</h3>\n'
+            f"    {guidance}\n"
+            '    <ul class="list-group">\n      '
+        )
+        for state in group.states:
+            parts.append(f"\n      {item_html(state, **options)}\n      ")
+        parts.append("\n    </ul>\n  </section>\n  ")
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped here and by item_html
+
+
+@register.simple_tag(takes_context=True)
+def checklist_progress(context: Context, progress: Progress) -> SafeString:
+    """`{% checklist_progress progress %}`: the week's progress bar, out of band in the htmx
+    answers of a tick or a note (`oob` in the context), with the partial's blank lines."""
+    done, total, left = progress.done, progress.total, progress.left
+    oob = ' hx-swap-oob="innerHTML"' if context.get("oob") else ""
+    share = f" ({escape_text(percent(progress.share, 0))})" if total else ""
+    rest = f", {left} left" if left else ": all done" if total else ""
+    return mark_safe(  # noqa: S308 - numbers only
+        f'\n  <div id="checklist-progress" class="mb-3" aria-live="polite"{oob}>\n'
+        f'    <p class="mb-1" id="progress-label"><strong>{done} of {total}</strong> done'
+        f"{share}{rest}.</p>\n"
+        f'    <progress class="pb-progress" max="{total or 1}" value="{done}" '
+        f'aria-labelledby="progress-label">{done} of {total}</progress>\n'
+        "  </div>\n  "
+    )
+
+
 @register.simple_tag(takes_context=True)
 def checklist_item(context: Context, state: ItemState) -> SafeString:
     """`{% checklist_item state %}`: the item's <li>, editable or not as the context says."""
-    return mark_safe(  # noqa: S308 - every value escaped by item_html
-        item_html(
-            state,
-            csrf=csrf_input(context),
-            editable=context.get("editable"),
-            week=context.get("week"),
-            week_label=context.get("week_label", ""),
-            note_error=context.get("note_error", ""),
-            note_error_item=context.get("note_error_item"),
-        )
-    )
+    return mark_safe(item_html(state, **_item_options(context)))  # noqa: S308 - escaped there

@@ -23,7 +23,7 @@ from strategy import selectors, services
 from strategy.forms import HistoryForm, NoteForm, TickForm
 from strategy.models import Checklist
 from strategy.periods import week_label
-from strategy.selectors import ItemState
+from strategy.selectors import ItemState, Joined
 
 
 class WeekOutOfRange(Exception):
@@ -117,12 +117,17 @@ def checklist(request: HttpRequest, membership: Membership, handle: str) -> Http
         # Outsiders still get 404: the scope is checked before saying what was wrong.
         account = account_get(user=request.user, membership=membership, handle=handle)
         return _week_out_of_range(request, error, account.handle)
-    account, checklist = selectors.checklist_get_with_account(
-        user=request.user, membership=membership, handle=handle, week_start=week
-    )
+    account = account_get(user=request.user, membership=membership, handle=handle)
+    checklist, items = selectors.checklist_read(account=account, week_start=week)
+    states = None
     if week == dates.this_week():
-        checklist = services.checklist_ensure(account=account, week_start=week, checklist=checklist)
-    states = selectors.checklist_states(checklist=checklist) if checklist else []
+        read = checklist
+        checklist = services.checklist_ensure(account=account, week_start=week, checklist=read)
+        if checklist is not read:
+            # Opened now, or given its kind's template: the states its figures came from.
+            states = checklist.week_states
+    if states is None:
+        states = selectors.checklist_states(checklist=checklist, items=items) if checklist else []
     return render_partial_for_target(
         request,
         "strategy/checklist.html",
@@ -151,30 +156,32 @@ class _Change:
 
 def _checklist_of_change(
     request: HttpRequest, membership: Membership, handle: str
-) -> tuple[Account, Checklist]:
-    """The scoped account and its checklist of the week a tick or a note changes (opened if
-    it is this week's); 404 for what the user may not see."""
+) -> tuple[Account, Checklist, list[Joined]]:
+    """The scoped account, its checklist of the week a tick or a note changes (opened if
+    it is this week's) and the week's items, each with its check; 404 for what the user may
+    not see."""
     try:
         week = week_from(request.POST.get("week"))
     except WeekOutOfRange:
         # Outsiders still get 404: the scope is checked before saying what was wrong.
         account_get(user=request.user, membership=membership, handle=handle)
         raise
-    account, checklist = selectors.checklist_get_with_account(
-        user=request.user, membership=membership, handle=handle, week_start=week
-    )
+    account = account_get(user=request.user, membership=membership, handle=handle)
+    checklist, items = selectors.checklist_read(account=account, week_start=week)
     if checklist is None and week == dates.this_week():
-        checklist = services.checklist_open(account=account, week_start=week)
+        checklist = services.checklist_ensure(account=account, week_start=week, checklist=None)
+        # Opened now: the week's items as its figures were stored from them.
+        items = [(state.item, state.check) for state in checklist.week_states]
     if checklist is None:
         raise Http404("No checklist for this week.")
     checklist.account = account
-    return account, checklist
+    return account, checklist, items
 
 
 def _change(request: HttpRequest, membership: Membership, handle: str, item_id: UUID) -> _Change:
     """The scoped account, its checklist of the week, the item's state and the rights."""
-    account, checklist = _checklist_of_change(request, membership, handle)
-    states = selectors.checklist_states(checklist=checklist)
+    account, checklist, items = _checklist_of_change(request, membership, handle)
+    states = selectors.checklist_states(checklist=checklist, items=items)
     state = next((s for s in states if s.item.public_id == item_id), None)
     if state is None:
         raise Http404("This item is not part of this week's checklist.")
@@ -221,10 +228,12 @@ def checklist_tick(
     request: HttpRequest, membership: Membership, handle: str, item_id: UUID
 ) -> HttpResponse:
     try:
-        account, checklist = _checklist_of_change(request, membership, handle)
+        account, checklist, items = _checklist_of_change(request, membership, handle)
     except WeekOutOfRange as error:
         return _week_out_of_range(request, error, handle)
-    item = selectors.checklist_item_get(checklist=checklist, item_id=item_id)
+    item = next((item for item, _ in items if item.public_id == item_id), None)
+    if item is None:
+        raise Http404("This item is not part of this week's checklist.")
     correction = services.check_authorize(membership=membership, checklist=checklist)
     form = TickForm(request.POST)
     form.is_valid()

@@ -33,8 +33,9 @@ urls = ["/t/acme/", "/t/acme/scorecards/", "/t/acme/scorecards/export.csv", "/t/
 for handle in Account.objects.order_by("handle").values_list("handle", flat=True):
     base = f"/t/acme/a/{handle}/"
     video = Video.objects.filter(account__handle=handle).order_by("video_id").first()
-    urls += [base, base + "scorecard/", base + "videos/", base + "videos/?sort=-engagement_rate",
-             base + "videos/export.csv", base + f"videos/{video.video_id}/", base + "report/",
+    urls += [base, base + "scorecard/", base + "checklist/", base + "videos/",
+             base + "videos/?sort=-engagement_rate", base + "videos/export.csv",
+             base + f"videos/{video.video_id}/", base + "report/",
              f"/t/acme/imports/new/?account={handle}"]
 statuses = {url: client.get(url).status_code for url in urls}
 html = client.get("/t/acme/a/acmecoffee/videos/").content.decode()
@@ -79,7 +80,7 @@ def test_it_seeds_the_sqlite_demo_twice_and_serves_every_page() -> None:
     probe = json.loads(manage("shell", "-c", PROBE, env=env).stdout.splitlines()[-1])
     failed = {url: status for url, status in probe["statuses"].items() if status != 200}
     assert not failed
-    assert len(probe["statuses"]) == 13 + 5 * 8
+    assert len(probe["statuses"]) == 13 + 5 * 9
     # DEBUG is off: a missing page is the product's own 404, not Django's URL list; static
     # files and the favicon are still served (WhiteNoise).
     assert probe["debug"] is False

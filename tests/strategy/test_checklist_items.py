@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from accounts.models import Role
 from strategy.models import Check, Checklist, ChecklistItem, Practice
 from strategy.periods import week_label
-from strategy.selectors import ItemState
+from strategy.selectors import ItemState, Progress
 from strategy.services import check_note_set, check_set
 from tests.factories import MembershipFactory, UserFactory
 from tests.strategy.helpers import checklist_url, note_url, open_checklist
@@ -228,12 +228,35 @@ def test_the_reference_covers_every_branch() -> None:
 _TEMPLATES = copy.deepcopy(django_settings.TEMPLATES)
 
 
+# The loop over the practices of templates/strategy/checklist.html before the
+# checklist_groups tag wrote it, with the partial `item` defined inline in it.
+GROUPS_REFERENCE = """{% for group in groups %}
+  <section class="mb-4" aria-labelledby="practice-{{ group.practice.pk }}">
+    <h3 class="h5 mb-1" id="practice-{{ group.practice.pk }}">{{ group.practice.name }}</h3>
+    {% if group.practice.guidance %}<p class="text-body-secondary small mb-2">{{ group.practice.guidance }}</p>{% endif %}
+    <ul class="list-group">
+      {% for state in group.states %}
+      {% partialdef item inline %}ITEM{% endpartialdef %}
+      {% endfor %}
+    </ul>
+  </section>
+  {% empty %}"""  # noqa: E501
+
+
 def _old_templates(settings) -> None:
-    """The checklist template as it was: the partial `item` written by the template."""
+    """The checklist template as it was: the practices' loop and the partial `item` written
+    by the template."""
     source = (settings.BASE_DIR / "templates/strategy/checklist.html").read_text()
-    call = "{% partialdef item inline %}{% checklist_item state %}{% endpartialdef %}"
-    assert call in source
-    old = source.replace(call, "{% partialdef item inline %}" + REFERENCE + "{% endpartialdef %}")
+    groups = "{% if groups %}{% checklist_groups groups %}{% else %}"
+    end = "  </div>\n  {% endif %}\n  {% endif %}\n</div>\n{% endpartialdef %}"
+    item = "{% partialdef item %}{% checklist_item state %}{% endpartialdef %}\n"
+    for part in (groups, end, item):
+        assert source.count(part) == 1, part
+    old = (
+        source.replace(groups, GROUPS_REFERENCE.replace("ITEM", REFERENCE))
+        .replace(end, "  </div>\n  {% endfor %}\n  {% endif %}\n</div>\n{% endpartialdef %}")
+        .replace(item, "")
+    )
     templates = copy.deepcopy(settings.TEMPLATES)
     loaders = [
         ("django.template.loaders.locmem.Loader", {"strategy/checklist.html": old}),
@@ -244,6 +267,7 @@ def _old_templates(settings) -> None:
     settings.TEMPLATES = templates
     read = engines["django"].get_template("strategy/checklist.html").template.source
     assert "{% with item=state.item check=state.check %}" in read
+    assert "{% for group in groups %}" in read
 
 
 _ANY_TOKEN = re.compile(r"\b[A-Za-z0-9]{64}\b")
@@ -312,3 +336,47 @@ def test_whole_pages_are_what_the_template_wrote(  # noqa: PLR0913 - the fixture
         assert any("aria-invalid" in page for page in new)
         assert sum(page.startswith("200") for page in new) >= 8
     assert compared == 20
+
+
+@pytest.mark.django_db
+def test_a_checklist_without_items_is_what_the_template_wrote(
+    settings, client, alice, bob, acmecoffee, week
+) -> None:
+    this = open_checklist(acmecoffee)
+    # Every item starts after this week: the week's checklist has none.
+    ChecklistItem.objects.filter(practice__template=this.template).update(
+        active_from=week + timedelta(weeks=1)
+    )
+    url = checklist_url(acmecoffee)
+    requests = [
+        ("get", url, {}, {}),
+        ("get", url, {}, {"HX-Request": "true", "HX-Target": "checklist-week"}),
+    ]
+    for user in (alice, bob):
+        client.force_login(user)
+        new = _pages(client, requests)
+        _old_templates(settings)
+        old = _pages(client, requests)
+        settings.TEMPLATES = copy.deepcopy(_TEMPLATES)
+        assert new == old, user
+        assert all("This checklist has no items" in page for page in new)
+
+
+# The partial `progress` of templates/strategy/checklist.html before the tag wrote it.
+PROGRESS_REFERENCE = """
+  <div id="checklist-progress" class="mb-3" aria-live="polite"{% if oob %} hx-swap-oob="innerHTML"{% endif %}>
+    <p class="mb-1" id="progress-label"><strong>{{ progress.done }} of {{ progress.total }}</strong> done{% if progress.total %} ({{ progress.share|percent:0 }}){% endif %}{% if progress.left %}, {{ progress.left }} left{% elif progress.total %}: all done{% endif %}.</p>
+    <progress class="pb-progress" max="{{ progress.total|default:1 }}" value="{{ progress.done }}" aria-labelledby="progress-label">{{ progress.done }} of {{ progress.total }}</progress>
+  </div>
+  """  # noqa: E501
+
+
+@pytest.mark.parametrize("oob", [False, True])
+@pytest.mark.parametrize(
+    ("done", "total"), [(0, 0), (0, 3), (1, 3), (2, 3), (3, 3), (2, 7), (1, 8), (999, 1000)]
+)
+def test_the_progress_tag_writes_what_the_template_wrote(done, total, oob) -> None:
+    context = {"progress": Progress(done=done, total=total), "oob": oob}
+    request = RequestFactory().get("/")
+    tag = "{% load checklist_items %}{% checklist_progress progress %}"
+    assert _render(tag, context, request) == _render(PROGRESS_REFERENCE, context, request)
