@@ -22,6 +22,7 @@ from django.utils.translation import get_language, override
 
 from lib.locales import request_locale
 from lib.money import money_text
+from lib.urls import page_url as _page_url
 
 register = template.Library()
 
@@ -184,6 +185,13 @@ def failure(text: str) -> str:
     if kind == "ValueError" and message:
         return message
     return _FAILURES_IN_WORDS.get(kind, _UNEXPECTED)
+
+
+@register.simple_tag
+def page_url(name: str, team_slug: str | None = None) -> str:
+    """`{% page_url 'accounts:account-list' m.team.slug %}`: what `{% url %}` writes, for
+    the links of the header every page has, at a tenth of the cost (lib/urls.py)."""
+    return _page_url(name, team_slug)
 
 
 class CaptureNode(template.Node):
