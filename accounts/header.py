@@ -56,10 +56,10 @@ _LEAD_LINKS = (
 
 def header_links(context: Context) -> str:
     """The links of the header (shown twice: in the phone menu and in the wide bar)."""
-    request = context["request"]
     page_url = page_urls()
     membership = context.get("current_membership")
-    match = request.resolver_match
+    # A template rendered without a request (or before URL resolution) has no current view.
+    match = getattr(context.get("request"), "resolver_match", None)
     view = match.view_name if match is not None else ""
     app = match.app_name if match is not None else ""
     parts = ['\n<ul class="navbar-nav me-auto">\n  ']
@@ -80,7 +80,7 @@ def header_links(context: Context) -> str:
         lead = membership.is_lead
         parts.extend(f"{link(*each) if lead else ''}\n  " for each in _LEAD_LINKS)
     parts.append('\n</ul>\n<ul class="navbar-nav align-items-md-center gap-md-2">\n  ')
-    memberships = context.get("my_memberships")
+    memberships = context.get("my_memberships") or ()
     if len(memberships) > 1:
         name = escape_text(membership.team.name) if membership else "choose"
         parts.append(

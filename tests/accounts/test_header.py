@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.template import Context
+
+from accounts.header import header_links
 from accounts.models import Membership, Role, Team
 
 
@@ -42,3 +45,9 @@ def test_the_log_out_form_carries_the_csrf_field(login, bob) -> None:
 def test_a_superuser_sees_the_admin_link(login, root) -> None:
     html = login(root).get("/profile/").content.decode()
     assert '<a class="dropdown-item" href="/admin/">Admin</a>' in html
+
+
+def test_without_a_request_or_teams_there_is_no_current_link(bob) -> None:
+    html = header_links(Context({"user": bob}))
+    assert "nav-link active" not in html and "Team:" not in html
+    assert '<summary class="nav-link">bob</summary>' in html
