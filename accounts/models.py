@@ -101,7 +101,7 @@ class MembershipQuerySet(models.QuerySet):
     def of(self, user: object) -> MembershipQuerySet:
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(user=user)
+        return self.filter(user_id=user.pk)
 
 
 class Membership(models.Model):

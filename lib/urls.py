@@ -1,15 +1,25 @@
-"""Links that differ only in one URL-safe value, reversed once for a whole list.
+"""Links reversed once instead of once per use.
 
 A list of a thousand accounts that reverses a URL per row pays Django's resolver a
 thousand times for links that differ only in the handle. `url_of_handle` reverses the
 route once with a stand-in in the handle's place and fills each handle in.
+
+The header of every page writes a dozen links (`page_url`, about eighty function calls
+each through reverse()) whose addresses depend only on the URLconf, the script prefix
+and, for a team's pages, the team's slug: each is reversed once per process, URLconf
+and prefix, a team's page the same way with a stand-in in the slug's place. The
+layout's static files (`static_url`) are looked up once per process and storage.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
-from django.urls import reverse
+from django.core.files.storage import Storage, storages
+from django.templatetags.static import static
+from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
+from django.urls.resolvers import URLResolver
 
 # A text no handle can be (handles are lower case): it marks where the handle goes.
 _STAND_IN = "HANDLE"
@@ -23,3 +33,48 @@ def url_of_handle(name: str, *args: object) -> Callable[[str], str]:
     """
     head, _, tail = reverse(name, args=[*args, _STAND_IN]).rpartition(_STAND_IN)
     return lambda handle: f"{head}{handle}{tail}"
+
+
+def page_url(name: str, team_slug: str | None = None) -> str:
+    """reverse(name) for a page outside teams, reverse(name, args=[team_slug]) for a
+    team's page (every team URL takes the team's slug first, a SlugField's value, which
+    reverse() writes unquoted as it does a handle)."""
+    return page_urls()(name, team_slug)
+
+
+def page_urls() -> Callable[[str, str | None], str]:
+    """page_url for several addresses, the URLconf and the script prefix read once."""
+    resolver, prefix = get_resolver(get_urlconf()), get_script_prefix()
+
+    def address(name: str, team_slug: str | None = None) -> str:
+        if team_slug is None:
+            return _page(resolver, prefix, name)
+        return _team_page(resolver, prefix, name)(team_slug)
+
+    return address
+
+
+# The resolver and the prefix are part of the keys: a test that overrides the URLconf
+# (Django then builds a new resolver) or a request under another script name gets
+# addresses of its own.
+@lru_cache(maxsize=64)
+def _page(resolver: URLResolver, prefix: str, name: str) -> str:
+    return reverse(name, urlconf=resolver.urlconf_name)
+
+
+@lru_cache(maxsize=64)
+def _team_page(resolver: URLResolver, prefix: str, name: str) -> Callable[[str], str]:
+    return url_of_handle(name)
+
+
+def static_url(path: str) -> str:
+    """What ``{% static path %}`` writes, looked up once per process and static files
+    storage: the storage's answer depends on nothing else (a manifest of hashed names is
+    read when the process starts; a test that changes STORAGES, STATIC_URL or STATIC_ROOT
+    makes Django build a new storage)."""
+    return _static_url(storages["staticfiles"], path)
+
+
+@lru_cache(maxsize=64)
+def _static_url(storage: Storage, path: str) -> str:
+    return static(path)
