@@ -7,8 +7,7 @@ route once with a stand-in in the handle's place and fills each handle in.
 The header of every page writes a dozen links (`page_url`, about eighty function calls
 each through reverse()) whose addresses depend only on the URLconf, the script prefix
 and, for a team's pages, the team's slug: each is reversed once per process, URLconf
-and prefix, a team's page the same way with a stand-in in the slug's place. The
-layout's static files (`static_url`) are looked up once per process and storage.
+and prefix, a team's page the same way with a stand-in in the slug's place.
 """
 
 from __future__ import annotations
@@ -16,8 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
-from django.core.files.storage import Storage, storages
-from django.templatetags.static import static
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.urls.resolvers import URLResolver
 
@@ -65,16 +62,3 @@ def _page(resolver: URLResolver, prefix: str, name: str) -> str:
 @lru_cache(maxsize=64)
 def _team_page(resolver: URLResolver, prefix: str, name: str) -> Callable[[str], str]:
     return url_of_handle(name)
-
-
-def static_url(path: str) -> str:
-    """What ``{% static path %}`` writes, looked up once per process and static files
-    storage: the storage's answer depends on nothing else (a manifest of hashed names is
-    read when the process starts; a test that changes STORAGES, STATIC_URL or STATIC_ROOT
-    makes Django build a new storage)."""
-    return _static_url(storages["staticfiles"], path)
-
-
-@lru_cache(maxsize=64)
-def _static_url(storage: Storage, path: str) -> str:
-    return static(path)

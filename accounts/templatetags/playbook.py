@@ -24,7 +24,6 @@ from accounts.header import header_links as _header_links
 from lib.locales import request_locale
 from lib.money import money_text
 from lib.urls import page_url as _page_url
-from lib.urls import static_url as _static_url
 
 register = template.Library()
 
@@ -218,13 +217,6 @@ def page_url(parser: template.base.Parser, token: template.base.Token) -> PageUr
 def header_links(context: template.Context) -> SafeString:
     """`{% header_links %}`: the header's links (accounts/header.py)."""
     return mark_safe(_header_links(context))  # noqa: S308 - escaped where it is joined
-
-
-@register.simple_tag
-def static_url(path: str) -> str:
-    """`{% static_url 'css/playbook.css' %}`: what `{% static %}` writes, for the files the
-    layout of every page links, looked up once per process (lib/urls.py)."""
-    return _static_url(path)
 
 
 class CaptureNode(template.Node):

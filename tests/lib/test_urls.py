@@ -1,13 +1,12 @@
-"""lib.urls: links and layout files, as reverse() and {% static %} write them."""
+"""lib.urls: links reversed once, the same as reverse() writes them."""
 
 from __future__ import annotations
 
 import pytest
-from django.templatetags.static import static
 from django.test import override_settings
 from django.urls import clear_script_prefix, path, reverse, set_script_prefix
 
-from lib.urls import page_url, static_url, url_of_handle
+from lib.urls import page_url, url_of_handle
 
 
 @pytest.mark.parametrize("handle", ["acmecoffee", "acme.deals", "a_1", "x", "9.9_z", "handle"])
@@ -75,24 +74,3 @@ def test_it_follows_an_overridden_urlconf() -> None:
         assert page_url("home") == "/elsewhere/"
         assert page_url("team", "acme") == "/teams/acme/"
     assert page_url("home") == "/"
-
-
-LAYOUT_FILES = [
-    "vendor/bootstrap/bootstrap.min.css",
-    "css/playbook.css",
-    "img/favicon.png",
-    "vendor/htmx/htmx.min.js",
-    "js/playbook.js",
-]
-
-
-@pytest.mark.parametrize("path", LAYOUT_FILES)
-def test_a_static_file_is_what_the_static_tag_writes(path: str) -> None:
-    assert static_url(path) == static(path)
-
-
-def test_a_static_file_follows_the_static_settings() -> None:
-    assert static_url("css/playbook.css") == "/static/css/playbook.css"
-    with override_settings(STATIC_URL="/assets/"):
-        assert static_url("css/playbook.css") == "/assets/css/playbook.css"
-    assert static_url("css/playbook.css") == "/static/css/playbook.css"
