@@ -205,9 +205,10 @@ def _attach_urls(videos: list[Video], membership: Membership, account: Account) 
 def _columns(query: QueryDict, current: str) -> list[dict[str, Any]]:
     """For each sortable column: its label, the query that sorts by it, its direction."""
     columns = []
+    # One copy for every column: each sets its own sort on it, which keeps its place.
+    params = query.copy()
+    params.pop("page", None)
     for name, label, numeric in COLUMNS:
-        params = query.copy()
-        params.pop("page", None)
         if current == name:
             params["sort"], direction = f"-{name}", "ascending"
         elif current == f"-{name}":

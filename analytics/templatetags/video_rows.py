@@ -1,6 +1,7 @@
-"""The Content table's rows, a <tr> per video, written in Python: `{% video_rows videos %}`
-writes the table's rows and `{% video_row video %}` one row (the mark form's htmx answer),
-what the template's loop wrote, byte for byte.
+"""The Content table written in Python: `{% video_rows videos %}` writes a <tr> per video,
+`{% video_row video %}` one row (the mark form's htmx answer) and `{% column_headers
+columns list_url %}` the sortable columns' headings, what the template's loops wrote,
+byte for byte.
 
 Looped in the template, a row cost some forty variable lookups, filters and conditions,
 and its cells' filters looked the language's formats and words up again for every value
@@ -168,3 +169,26 @@ def video_rows(context: Context, videos: Iterable[Any]) -> SafeString:
 def video_row(context: Context, video: Any) -> SafeString:
     """One video's row, as the mark form's htmx request swaps it in."""
     return mark_safe(RowWriter(context).row(video))  # noqa: S308 - escaped in RowWriter.row
+
+
+_SORT_MARKS = {"ascending": "▲", "descending": "▼"}
+
+
+@register.simple_tag
+def column_headers(columns: Iterable[dict[str, Any]], list_url: str) -> SafeString:
+    """A <th> per sortable column (views._columns), with the link that sorts by it and its
+    direction, between the whitespace the template's loop put around it."""
+    url = escape_text(list_url)
+    cells = []
+    for column in columns:
+        direction = column["direction"]
+        sorted_by = f' aria-sort="{escape_text(direction)}"' if direction else ""
+        numeric = ' class="text-end"' if column["numeric"] else ""
+        link = f"{url}?{escape_text(column['query'])}"
+        cells.append(
+            f'\n        <th scope="col"{sorted_by}{numeric}><a class="pb-sort text-nowrap" '
+            f'href="{link}" hx-get="{link}" hx-target="#videos-table" hx-swap="outerHTML" '
+            f'hx-push-url="true">{escape_text(column["label"])}<span class="pb-sort-mark" '
+            f'aria-hidden="true">{_SORT_MARKS.get(direction, "↕")}</span></a></th>\n        '
+        )
+    return mark_safe("".join(cells))  # noqa: S308 - every value is escaped above

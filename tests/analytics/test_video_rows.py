@@ -14,7 +14,13 @@ from django.template.defaultfilters import truncatechars
 from django.utils.html import conditional_escape
 from django.utils.translation import override
 
-from analytics.templatetags.video_rows import grouped_numbers, truncated, video_row, video_rows
+from analytics.templatetags.video_rows import (
+    column_headers,
+    grouped_numbers,
+    truncated,
+    video_row,
+    video_rows,
+)
 
 LOOP = """{% load humanize playbook %}{% for video in videos %}
       
@@ -166,3 +172,29 @@ def test_grouped_numbers_are_intcomma_escaped(language) -> None:
         number = grouped_numbers()
         for value in (0, 7, 999, 1000, 12_345, 1_234_567, 987_654_321_012, -4_321):
             assert number(value) == conditional_escape(intcomma(value)), value
+
+
+HEADERS = """{% for column in columns %}
+        <th scope="col"{% if column.direction %} aria-sort="{{ column.direction }}"{% endif %}{% if column.numeric %} class="text-end"{% endif %}><a class="pb-sort text-nowrap" href="{{ list_url }}?{{ column.query }}" hx-get="{{ list_url }}?{{ column.query }}" hx-target="#videos-table" hx-swap="outerHTML" hx-push-url="true">{{ column.label }}<span class="pb-sort-mark" aria-hidden="true">{% if column.direction == "ascending" %}▲{% elif column.direction == "descending" %}▼{% else %}↕{% endif %}</span></a></th>
+        {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "sort=views", "sort=-title&page=3", "page=2&days=7&sort=engagement_rate", "q=<a&b>"],
+)
+def test_the_column_headers_are_the_loops(query) -> None:
+    from django.http import QueryDict
+
+    from analytics.content.views import _columns
+
+    params = QueryDict(query)
+    current = params.get("sort", "-posted_on")
+    columns = _columns(params, current)
+    list_url = "/t/acme/a/acme&co/videos/"
+    expected = Template(HEADERS).render(Context({"columns": columns, "list_url": list_url}))
+    assert column_headers(columns, list_url) == expected
+    # Each link sorts by its column and keeps the other parameters, the page aside.
+    for column in columns:
+        assert "page=" not in column["query"]
+        assert QueryDict(column["query"])["sort"].removeprefix("-") == column["name"]
