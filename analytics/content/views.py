@@ -20,6 +20,7 @@ from analytics.content import video_csv
 from analytics.content import video_marks as services
 from analytics.content import videos as selectors
 from analytics.content.forms import PromotionalMarkersForm, VideoListForm, VideoMarkForm
+from analytics.content.links import VIDEO_ID
 from analytics.models import Video
 from analytics.promotion import DEFAULT_MARKERS, team_markers
 from analytics.scorecards import windows
@@ -194,12 +195,26 @@ def _list_urls(
 
 
 def _attach_urls(videos: list[Video], membership: Membership, account: Account) -> None:
-    """Sets each video's `detail_url` and `mark_url`, which its row and ranked item link."""
+    """Sets each video's `detail_url` and `mark_url`, which its row and ranked item link.
+
+    A video's two URLs differ from another's only in its id: reversed once with a stand-in
+    id, a page pays two reverse() calls rather than two per video. Ids are digits (what
+    links.VIDEO_ID reads), which a URL carries as they are; any other id is reversed for
+    itself, so that reverse() quotes it.
+    """
+    args = [membership.team.slug, account.handle, "~"]
+    detail = reverse("analytics:video-detail", args=args).rpartition("~")
+    mark = reverse("analytics:video-mark", args=args).rpartition("~")
     # A video of the table may also be in a ranked list: each object once.
     for video in {id(video): video for video in videos}.values():
-        args = [membership.team.slug, account.handle, video.video_id]
-        video.detail_url = reverse("analytics:video-detail", args=args)
-        video.mark_url = reverse("analytics:video-mark", args=args)
+        video_id = video.video_id
+        if VIDEO_ID.fullmatch(video_id):
+            video.detail_url = f"{detail[0]}{video_id}{detail[2]}"
+            video.mark_url = f"{mark[0]}{video_id}{mark[2]}"
+        else:
+            args[2] = video_id
+            video.detail_url = reverse("analytics:video-detail", args=args)
+            video.mark_url = reverse("analytics:video-mark", args=args)
 
 
 def _columns(query: QueryDict, current: str) -> list[dict[str, Any]]:

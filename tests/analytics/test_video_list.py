@@ -410,3 +410,20 @@ def test_the_rate_it_sorts_by_in_sql_is_the_rate_it_shows(acmecoffee) -> None:
     ]
     rated = [rate for rate in shown if rate is not None]
     assert rated == sorted(rated, reverse=True) and len(rated) == len(figures) - 1
+
+
+def test_each_videos_links_are_what_reverse_writes(acmecoffee) -> None:
+    from types import SimpleNamespace
+
+    from analytics.content.views import _attach_urls
+
+    membership = SimpleNamespace(team=acmecoffee.team)
+    ids = ["7486000011122334455", "0", "id x&y", "ü1~", "1?2#3"]
+    videos = [SimpleNamespace(video_id=video_id) for video_id in ids]
+
+    _attach_urls([*videos, videos[0]], membership, acmecoffee)
+
+    for video in videos:
+        args = [acmecoffee.team.slug, acmecoffee.handle, video.video_id]
+        assert video.detail_url == reverse("analytics:video-detail", args=args)
+        assert video.mark_url == reverse("analytics:video-mark", args=args)
