@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +27,8 @@ from analytics.scorecards import windows
 from lib.htmx import render_partial_for_target
 
 VIDEOS_PER_PAGE = 25
+# The part of the page an htmx request may ask for alone, by the id it swaps.
+PARTIALS = {"videos-table": "table"}
 COLUMNS = (
     ("posted_on", "Posted", False),
     ("title", "Title", False),
@@ -44,38 +46,45 @@ COLUMNS = (
 def video_list(request: HttpRequest, membership: Membership, handle: str) -> HttpResponse:
     account = account_get(user=request.user, membership=membership, handle=handle)
     form = VideoListForm(request.GET)
-    days, end = form.window_values()
-    if end is None:
-        end = windows.account_default_end(account=account, days=days)
-    window = windows.window_of(end=end, days=days)
     sort = form.sort_value()
-    paginator = Paginator(selectors.video_list(account=account, sort=sort), VIDEOS_PER_PAGE)
-    # Counted without the figures the listed videos are joined with: the same number, cheaper.
-    paginator.count = selectors.video_count(account=account)
-    page = paginator.get_page(request.GET.get("page"))
+    page = _video_page(request, account, sort)
     page.object_list = selectors.attach_promotional(page.object_list)
     selectors.attach_engagement_rates(page.object_list)
-    # The first page of the newest videos often holds the whole window: then no second read.
-    holds = selectors.holds_window(page=page, sort=sort, window=window)
-    ranked = selectors.video_top_and_bottom(
-        account=account, window=window, read=page.object_list if holds else None
-    )
-    selectors.attach_promotional([*ranked.top, *ranked.bottom])
-    _attach_urls([*page.object_list, *ranked.top, *ranked.bottom], membership, account)
+    list_url = reverse("analytics:video-list", args=[membership.team.slug, account.handle])
     context = {
-        **_list_urls(request, membership, account, window),
         "membership": membership,
         "account": account,
-        "window": window,
-        "window_form": VideoListForm(initial={"days": days, "end": end, "sort": sort}),
         "sort": sort,
         "columns": _columns(request.GET, sort),
         "page": page,
-        "ranked": ranked,
+        "list_url": list_url,
+        # An htmx swap of the table pushes its own URL, so this is the page's URL either way.
+        "next_url": request.get_full_path(),
     }
-    return render_partial_for_target(
-        request, "analytics/videos.html", {"videos-table": "table"}, context
-    )
+    shown = list(page.object_list)
+    if not (request.htmx and PARTIALS.get(request.htmx.target) == "table"):
+        # The whole page: the period, its top and bottom videos and the page's links, which
+        # the table alone (what a sort or a page link swaps in) does not show.
+        days, end = form.window_values()
+        if end is None:
+            end = windows.account_default_end(account=account, days=days)
+        window = windows.window_of(end=end, days=days)
+        # The first page of the newest videos often holds the whole window: then no second
+        # read.
+        holds = selectors.holds_window(page=page, sort=sort, window=window)
+        ranked = selectors.video_top_and_bottom(
+            account=account, window=window, read=page.object_list if holds else None
+        )
+        selectors.attach_promotional([*ranked.top, *ranked.bottom])
+        shown += [*ranked.top, *ranked.bottom]
+        context |= {
+            **_page_urls(membership, account, window),
+            "window": window,
+            "window_form": VideoListForm(initial={"days": days, "end": end, "sort": sort}),
+            "ranked": ranked,
+        }
+    _attach_urls(shown, membership, account)
+    return render_partial_for_target(request, "analytics/videos.html", PARTIALS, context)
 
 
 @require_GET
@@ -174,23 +183,38 @@ def promotional_markers_reset(request: HttpRequest, membership: Membership) -> H
     return redirect("analytics:promotional-markers", team_slug=membership.team.slug)
 
 
-def _list_urls(
-    request: HttpRequest, membership: Membership, account: Account, window: Any
-) -> dict[str, str]:
-    list_url = reverse("analytics:video-list", args=[membership.team.slug, account.handle])
-    window_query = f"days={window.days}&end={window.end.isoformat()}"
+def _video_page(request: HttpRequest, account: Account, sort: str) -> Page:
+    """The page of the account's videos the request asks for, as Paginator.get_page gives it.
+
+    Without a page number, the first page is read before the videos are counted: when it
+    holds fewer videos than a page, they are all of them, and the count is not asked for.
+    The count is of the videos alone, without the figures the listed ones are joined with:
+    the same number, cheaper.
+    """
+    videos = selectors.video_list(account=account, sort=sort)
+    paginator = Paginator(videos, VIDEOS_PER_PAGE)
+    number = request.GET.get("page")
+    if number is not None:
+        paginator.count = selectors.video_count(account=account)
+        return paginator.get_page(number)
+    first = list(videos[:VIDEOS_PER_PAGE])
+    if len(first) < VIDEOS_PER_PAGE:
+        paginator.count = len(first)
+    else:
+        paginator.count = selectors.video_count(account=account)
+    return Page(first, 1, paginator)
+
+
+def _page_urls(membership: Membership, account: Account, window: Any) -> dict[str, str]:
+    """The whole page's links to the account's CSV and its scorecard of the window."""
     return {
-        "list_url": list_url,
-        "window_query": window_query,
-        # An htmx swap of the table pushes its own URL, so this is the page's URL either way.
-        "next_url": request.get_full_path(),
         "export_url": reverse(
             "analytics:video-export", args=[membership.team.slug, account.handle]
         ),
         "scorecard_url": reverse(
             "analytics:account-scorecard", args=[membership.team.slug, account.handle]
         )
-        + f"?{window_query}",
+        + f"?days={window.days}&end={window.end.isoformat()}",
     }
 
 
