@@ -1,7 +1,8 @@
-"""The Content table written in Python: `{% video_rows videos %}` writes a <tr> per video,
-`{% video_row video %}` one row (the mark form's htmx answer) and `{% column_headers
-columns list_url %}` the sortable columns' headings, what the template's loops wrote,
-byte for byte.
+"""The Content page's videos written in Python: `{% video_rows videos %}` writes the
+table's <tr> per video, `{% video_row video %}` one row (the mark form's htmx answer),
+`{% column_headers columns list_url %}` the sortable columns' headings, `{% ranked_items
+videos %}` the most and least viewed lists' items and `{% promotional_badge video %}` the
+word on a video (also the video page's), what the template wrote, byte for byte.
 
 Looped in the template, a row cost some forty variable lookups, filters and conditions,
 and its cells' filters looked the language's formats and words up again for every value
@@ -19,7 +20,7 @@ from typing import Any
 from django import template
 from django.template import Context
 from django.utils import numberformat
-from django.utils.formats import get_format
+from django.utils.formats import get_format, localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
@@ -53,6 +54,10 @@ _MARKED_AUTHENTIC = (
     '\n        <option value="authentic" selected>Authentic (marked{})</option>\n        '
 )
 _ERROR = '<div class="invalid-feedback d-block" role="alert">{}</div>'
+_BADGES = {
+    True: '<span class="badge pb-promotional">Promotional</span>',
+    False: '<span class="badge pb-authentic">Authentic</span>',
+}
 
 
 def truncated(text: str, length: int) -> str:
@@ -84,6 +89,20 @@ def grouped_numbers() -> Callable[[int], str]:
         thousand_sep=escape_text(get_format("THOUSAND_SEPARATOR", language, use_l10n=True)),
         force_grouping=True,
         use_l10n=True,
+    )
+
+
+def _marked_by(video: Any) -> str:
+    """ " by <name>" of the person who marked the video, escaped; "" when none is known."""
+    by = video.marked_by
+    return f" by {escape_text(by.get_full_name() or by.username)}" if by else ""
+
+
+def _badge(video: Any) -> str:
+    """Promotional or authentic, and by whose mark or by the title."""
+    how = f"marked{_marked_by(video)}" if video.promotional_by_mark else "by title"
+    return (
+        f'{_BADGES[bool(video.promotional)]} <span class="small text-body-secondary">{how}</span>'
     )
 
 
@@ -125,8 +144,7 @@ class RowWriter:
         if not video.promotional_by_mark:
             options = _BY_TITLE.format("Promotional" if video.promotional else "Authentic")
         else:
-            by = video.marked_by
-            by = f" by {escape_text(by.get_full_name() or by.username)}" if by else ""
+            by = _marked_by(video)
             options = (_MARKED_PROMOTIONAL if video.promotional else _MARKED_AUTHENTIC).format(by)
         kind = "pb-mark-promotional" if video.promotional else "pb-mark-authentic"
         return (
@@ -192,3 +210,31 @@ def column_headers(columns: Iterable[dict[str, Any]], list_url: str) -> SafeStri
             f'aria-hidden="true">{_SORT_MARKS.get(direction, "↕")}</span></a></th>\n        '
         )
     return mark_safe("".join(cells))  # noqa: S308 - every value is escaped above
+
+
+@register.simple_tag
+def promotional_badge(video: Any) -> SafeString:
+    """The video's word, promotional or authentic, and who decided (attach_promotional's
+    fields)."""
+    return mark_safe(_badge(video))  # noqa: S308 - the name is escaped in _marked_by
+
+
+@register.simple_tag
+def ranked_items(videos: Iterable[Any]) -> SafeString:
+    """A most or least viewed list's items: each video's link, day, word and views."""
+    day = days_in("j M Y")
+    number = grouped_numbers()
+    html = [
+        '\n<li class="list-group-item d-flex justify-content-between align-items-start gap-2">'
+        '\n  <div class="me-auto">'
+        f'\n    <a href="{escape_text(video.detail_url)}">'
+        f"{escape_text(truncated(video.title or '(no title)', 80))}</a>"
+        f'\n    <div class="small text-body-secondary">posted {escape_text(day(video.posted_on))}'
+        f" · {_badge(video)}</div>"
+        "\n  </div>"
+        # `{{ views }}` writes a number as localize does.
+        f'\n  <span class="text-nowrap" data-views="{escape_text(localize(video.latest_views))}">'
+        f"{number(video.latest_views)} views</span>\n</li>\n"
+        for video in videos
+    ]
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped above

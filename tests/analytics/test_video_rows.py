@@ -17,6 +17,8 @@ from django.utils.translation import override
 from analytics.templatetags.video_rows import (
     column_headers,
     grouped_numbers,
+    promotional_badge,
+    ranked_items,
     truncated,
     video_row,
     video_rows,
@@ -198,3 +200,25 @@ def test_the_column_headers_are_the_loops(query) -> None:
     for column in columns:
         assert "page=" not in column["query"]
         assert QueryDict(column["query"])["sort"].removeprefix("-") == column["name"]
+
+
+BADGE = """{% if video.promotional %}<span class="badge pb-promotional">Promotional</span>{% else %}<span class="badge pb-authentic">Authentic</span>{% endif %} <span class="small text-body-secondary">{% if video.promotional_by_mark %}marked{% if video.marked_by %} by {{ video.marked_by.get_full_name|default:video.marked_by.username }}{% endif %}{% else %}by title{% endif %}</span>"""  # noqa: E501
+RANKED = """{% load humanize %}{% for video in videos %}
+<li class="list-group-item d-flex justify-content-between align-items-start gap-2">
+  <div class="me-auto">
+    <a href="{{ video.detail_url }}">{{ video.title|default:"(no title)"|truncatechars:80 }}</a>
+    <div class="small text-body-secondary">posted {{ video.posted_on|date:"j M Y" }} · BADGE</div>
+  </div>
+  <span class="text-nowrap" data-views="{{ video.latest_views }}">{{ video.latest_views|intcomma }} views</span>
+</li>
+{% endfor %}""".replace("BADGE", BADGE)  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["en-us", "de", "fr"])
+def test_the_ranked_items_and_badges_are_the_templates(language) -> None:
+    ranked = [one for one in VIDEOS if one.latest_views is not None]
+    with override(language):
+        expected = Template(RANKED).render(Context({"videos": ranked}))
+        assert ranked_items(ranked) == expected
+    for one in VIDEOS:
+        assert promotional_badge(one) == Template(BADGE).render(Context({"video": one}))
