@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,7 +48,8 @@ def video_list(request: HttpRequest, membership: Membership, handle: str) -> Htt
     account = account_get(user=request.user, membership=membership, handle=handle)
     form = VideoListForm(request.GET)
     sort = form.sort_value()
-    page = _video_page(request, account, sort)
+    videos = selectors.account_videos(account=account)
+    page = _video_page(request, account, videos, sort)
     page.object_list = selectors.attach_promotional(page.object_list)
     selectors.attach_engagement_rates(page.object_list)
     list_url = reverse("analytics:video-list", args=[membership.team.slug, account.handle])
@@ -73,7 +75,10 @@ def video_list(request: HttpRequest, membership: Membership, handle: str) -> Htt
         # read.
         holds = selectors.holds_window(page=page, sort=sort, window=window)
         ranked = selectors.video_top_and_bottom(
-            account=account, window=window, read=page.object_list if holds else None
+            account=account,
+            window=window,
+            read=page.object_list if holds else None,
+            videos=videos,
         )
         selectors.attach_promotional([*ranked.top, *ranked.bottom])
         shown += [*ranked.top, *ranked.bottom]
@@ -183,7 +188,7 @@ def promotional_markers_reset(request: HttpRequest, membership: Membership) -> H
     return redirect("analytics:promotional-markers", team_slug=membership.team.slug)
 
 
-def _video_page(request: HttpRequest, account: Account, sort: str) -> Page:
+def _video_page(request: HttpRequest, account: Account, videos: QuerySet[Video], sort: str) -> Page:
     """The page of the account's videos the request asks for, as Paginator.get_page gives it.
 
     Without a page number, the first page is read before the videos are counted: when it
@@ -191,7 +196,7 @@ def _video_page(request: HttpRequest, account: Account, sort: str) -> Page:
     The count is of the videos alone, without the figures the listed ones are joined with:
     the same number, cheaper.
     """
-    videos = selectors.video_list(account=account, sort=sort)
+    videos = selectors.video_list(account=account, sort=sort, videos=videos)
     paginator = Paginator(videos, VIDEOS_PER_PAGE)
     number = request.GET.get("page")
     if number is not None:
