@@ -248,25 +248,30 @@ def _attach_urls(videos: list[Video], membership: Membership, account: Account) 
 
 def _columns(query: QueryDict, current: str) -> list[dict[str, Any]]:
     """For each sortable column: its label, the query that sorts by it, its direction."""
-    columns = []
-    # One copy for every column: each sets its own sort on it, which keeps its place.
+    # Each column's query is the request's, the page left out and its own sort set (in
+    # the sort's place, or last): encoded once with a stand-in sort, "~", which urlencode
+    # leaves as it is. Nothing else encodes to "&sort=~", since urlencode quotes the "&"
+    # and "=" of keys and values; the columns' sorts are names that need no quoting.
     params = query.copy()
     params.pop("page", None)
+    params["sort"] = "~"
+    head, _, tail = f"&{params.urlencode()}".partition("&sort=~")
+    columns = []
     for name, label, numeric in COLUMNS:
         if current == name:
-            params["sort"], direction = f"-{name}", "ascending"
+            sort, direction = f"-{name}", "ascending"
         elif current == f"-{name}":
-            params["sort"], direction = name, "descending"
+            sort, direction = name, "descending"
         else:
             # Figures start from the largest, words and dates from the newest or A.
-            params["sort"] = f"-{name}" if numeric or name == "posted_on" else name
+            sort = f"-{name}" if numeric or name == "posted_on" else name
             direction = ""
         columns.append(
             {
                 "name": name,
                 "label": label,
                 "numeric": numeric,
-                "query": params.urlencode(),
+                "query": f"{head}&sort={sort}{tail}"[1:],
                 "direction": direction,
             }
         )
