@@ -103,7 +103,11 @@ def account_videos(*, account: Account) -> QuerySet[Video]:
     """The account's videos (the caller checked the user may see it) with their latest
     totals and who marked them: what the Content page's table and its ranked lists read.
     Built once, a request narrows it for each read (building costs more than a clone)."""
-    return with_latest_totals(Video.objects.filter(account=account)).select_related("marked_by")
+    return (
+        with_latest_totals(Video.objects.filter(account=account))
+        .select_related("marked_by")
+        .defer("marked_at", "created_at", "updated_at")
+    )
 
 
 def video_list(
