@@ -93,7 +93,8 @@ def grouped_numbers() -> Callable[[int], str]:
 
 
 def _marked_by(video: Any) -> str:
-    """ " by <name>" of the person who marked the video, escaped; "" when none is known."""
+    """The words ' by <name>' of the person who marked the video, escaped; '' when the
+    mark's author is not known."""
     by = video.marked_by
     return f" by {escape_text(by.get_full_name() or by.username)}" if by else ""
 
