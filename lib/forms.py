@@ -93,3 +93,7 @@ class PlainTextInput(_PlainInputMixin, forms.TextInput):
 
 class PlainDateInput(_PlainInputMixin, forms.DateInput):
     pass
+
+
+class PlainHiddenInput(_PlainInputMixin, forms.HiddenInput):
+    pass

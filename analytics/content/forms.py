@@ -9,7 +9,7 @@ from django import forms
 from analytics.content.videos import DEFAULT_SORT, SORT_CHOICES
 from analytics.promotion import MAX_MARKER_LENGTH, MAX_MARKERS, fold
 from analytics.scorecards.windows import WindowForm
-from lib.forms import StyledFormMixin
+from lib.forms import PlainHiddenInput, StyledFormMixin
 
 # What a person may say about a video, and what it means for promotional_mark.
 MARKS: dict[str, bool | None] = {"promotional": True, "authentic": False, "title": None}
@@ -18,7 +18,9 @@ MAX_MARKERS_TEXT = MAX_MARKERS * (MAX_MARKER_LENGTH + 2) * 2
 
 
 class VideoListForm(WindowForm):
-    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, widget=forms.HiddenInput)
+    # Choices given by a callable: each form deep-copies its fields, and a list of 14
+    # choices costs that copy some hundred calls (a page builds two of these forms).
+    sort = forms.ChoiceField(choices=lambda: SORT_CHOICES, required=False, widget=PlainHiddenInput)
 
     def sort_value(self) -> str:
         """The chosen order, or the default one for a missing or unknown value."""

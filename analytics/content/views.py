@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,12 +21,15 @@ from analytics.content import video_csv
 from analytics.content import video_marks as services
 from analytics.content import videos as selectors
 from analytics.content.forms import PromotionalMarkersForm, VideoListForm, VideoMarkForm
+from analytics.content.links import VIDEO_ID
 from analytics.models import Video
 from analytics.promotion import DEFAULT_MARKERS, team_markers
 from analytics.scorecards import windows
 from lib.htmx import render_partial_for_target
 
 VIDEOS_PER_PAGE = 25
+# The part of the page an htmx request may ask for alone, by the id it swaps.
+PARTIALS = {"videos-table": "table"}
 COLUMNS = (
     ("posted_on", "Posted", False),
     ("title", "Title", False),
@@ -43,38 +47,49 @@ COLUMNS = (
 def video_list(request: HttpRequest, membership: Membership, handle: str) -> HttpResponse:
     account = account_get(user=request.user, membership=membership, handle=handle)
     form = VideoListForm(request.GET)
-    days, end = form.window_values()
-    if end is None:
-        end = windows.account_default_end(account=account, days=days)
-    window = windows.window_of(end=end, days=days)
     sort = form.sort_value()
-    paginator = Paginator(selectors.video_list(account=account, sort=sort), VIDEOS_PER_PAGE)
-    # Counted without the figures the listed videos are joined with: the same number, cheaper.
-    paginator.count = selectors.video_count(account=account)
-    page = paginator.get_page(request.GET.get("page"))
+    videos = selectors.account_videos(account=account)
+    page = _video_page(request, account, videos, sort)
     page.object_list = selectors.attach_promotional(page.object_list)
     selectors.attach_engagement_rates(page.object_list)
-    # The first page of the newest videos often holds the whole window: then no second read.
-    holds = selectors.holds_window(page=page, sort=sort, window=window)
-    ranked = selectors.video_top_and_bottom(
-        account=account, window=window, read=page.object_list if holds else None
-    )
-    selectors.attach_promotional([*ranked.top, *ranked.bottom])
-    _attach_urls([*page.object_list, *ranked.top, *ranked.bottom], membership, account)
+    list_url = reverse("analytics:video-list", args=[membership.team.slug, account.handle])
     context = {
-        **_list_urls(request, membership, account, window),
         "membership": membership,
         "account": account,
-        "window": window,
-        "window_form": VideoListForm(initial={"days": days, "end": end, "sort": sort}),
         "sort": sort,
         "columns": _columns(request.GET, sort),
         "page": page,
-        "ranked": ranked,
+        "list_url": list_url,
+        # An htmx swap of the table pushes its own URL, so this is the page's URL either way.
+        "next_url": request.get_full_path(),
     }
-    return render_partial_for_target(
-        request, "analytics/videos.html", {"videos-table": "table"}, context
-    )
+    shown = list(page.object_list)
+    if not (request.htmx and PARTIALS.get(request.htmx.target) == "table"):
+        # The whole page: the period, its top and bottom videos and the page's links, which
+        # the table alone (what a sort or a page link swaps in) does not show.
+        days, end = form.window_values()
+        if end is None:
+            end = windows.account_default_end(account=account, days=days)
+        window = windows.window_of(end=end, days=days)
+        # The first page of the newest videos often holds the whole window: then no second
+        # read.
+        holds = selectors.holds_window(page=page, sort=sort, window=window)
+        ranked = selectors.video_top_and_bottom(
+            account=account,
+            window=window,
+            read=page.object_list if holds else None,
+            videos=videos,
+        )
+        selectors.attach_promotional([*ranked.top, *ranked.bottom])
+        shown += [*ranked.top, *ranked.bottom]
+        context |= {
+            **_page_urls(membership, account, window),
+            "window": window,
+            "window_form": VideoListForm(initial={"days": days, "end": end, "sort": sort}),
+            "ranked": ranked,
+        }
+    _attach_urls(shown, membership, account)
+    return render_partial_for_target(request, "analytics/videos.html", PARTIALS, context)
 
 
 @require_GET
@@ -173,55 +188,90 @@ def promotional_markers_reset(request: HttpRequest, membership: Membership) -> H
     return redirect("analytics:promotional-markers", team_slug=membership.team.slug)
 
 
-def _list_urls(
-    request: HttpRequest, membership: Membership, account: Account, window: Any
-) -> dict[str, str]:
-    list_url = reverse("analytics:video-list", args=[membership.team.slug, account.handle])
-    window_query = f"days={window.days}&end={window.end.isoformat()}"
+def _video_page(request: HttpRequest, account: Account, videos: QuerySet[Video], sort: str) -> Page:
+    """The page of the account's videos the request asks for, as Paginator.get_page gives it.
+
+    Without a page number, the first page is read before the videos are counted: when it
+    holds fewer videos than a page, they are all of them, and the count is not asked for.
+    The count is of the videos alone, without the figures the listed ones are joined with:
+    the same number, cheaper.
+    """
+    videos = selectors.video_list(account=account, sort=sort, videos=videos)
+    paginator = Paginator(videos, VIDEOS_PER_PAGE)
+    number = request.GET.get("page")
+    if number is not None:
+        paginator.count = selectors.video_count(account=account)
+        return paginator.get_page(number)
+    first = list(videos[:VIDEOS_PER_PAGE])
+    if len(first) < VIDEOS_PER_PAGE:
+        paginator.count = len(first)
+    else:
+        paginator.count = selectors.video_count(account=account)
+    return Page(first, 1, paginator)
+
+
+def _page_urls(membership: Membership, account: Account, window: Any) -> dict[str, str]:
+    """The whole page's links to the account's CSV and its scorecard of the window."""
     return {
-        "list_url": list_url,
-        "window_query": window_query,
-        # An htmx swap of the table pushes its own URL, so this is the page's URL either way.
-        "next_url": request.get_full_path(),
         "export_url": reverse(
             "analytics:video-export", args=[membership.team.slug, account.handle]
         ),
         "scorecard_url": reverse(
             "analytics:account-scorecard", args=[membership.team.slug, account.handle]
         )
-        + f"?{window_query}",
+        + f"?days={window.days}&end={window.end.isoformat()}",
     }
 
 
 def _attach_urls(videos: list[Video], membership: Membership, account: Account) -> None:
-    """Sets each video's `detail_url` and `mark_url`, which its row and ranked item link."""
+    """Sets each video's `detail_url` and `mark_url`, which its row and ranked item link.
+
+    A video's two URLs differ from another's only in its id: reversed once with a stand-in
+    id, a page pays two reverse() calls rather than two per video. Ids are digits (what
+    links.VIDEO_ID reads), which a URL carries as they are; any other id is reversed for
+    itself, so that reverse() quotes it.
+    """
+    args = [membership.team.slug, account.handle, "~"]
+    detail = reverse("analytics:video-detail", args=args).rpartition("~")
+    mark = reverse("analytics:video-mark", args=args).rpartition("~")
     # A video of the table may also be in a ranked list: each object once.
     for video in {id(video): video for video in videos}.values():
-        args = [membership.team.slug, account.handle, video.video_id]
-        video.detail_url = reverse("analytics:video-detail", args=args)
-        video.mark_url = reverse("analytics:video-mark", args=args)
+        video_id = video.video_id
+        if VIDEO_ID.fullmatch(video_id):
+            video.detail_url = f"{detail[0]}{video_id}{detail[2]}"
+            video.mark_url = f"{mark[0]}{video_id}{mark[2]}"
+        else:
+            args[2] = video_id
+            video.detail_url = reverse("analytics:video-detail", args=args)
+            video.mark_url = reverse("analytics:video-mark", args=args)
 
 
 def _columns(query: QueryDict, current: str) -> list[dict[str, Any]]:
     """For each sortable column: its label, the query that sorts by it, its direction."""
+    # Each column's query is the request's, the page left out and its own sort set (in
+    # the sort's place, or last): encoded once with a stand-in sort, "~", which urlencode
+    # leaves as it is. Nothing else encodes to "&sort=~", since urlencode quotes the "&"
+    # and "=" of keys and values; the columns' sorts are names that need no quoting.
+    params = query.copy()
+    params.pop("page", None)
+    params["sort"] = "~"
+    head, _, tail = f"&{params.urlencode()}".partition("&sort=~")
     columns = []
     for name, label, numeric in COLUMNS:
-        params = query.copy()
-        params.pop("page", None)
         if current == name:
-            params["sort"], direction = f"-{name}", "ascending"
+            sort, direction = f"-{name}", "ascending"
         elif current == f"-{name}":
-            params["sort"], direction = name, "descending"
+            sort, direction = name, "descending"
         else:
             # Figures start from the largest, words and dates from the newest or A.
-            params["sort"] = f"-{name}" if numeric or name == "posted_on" else name
+            sort = f"-{name}" if numeric or name == "posted_on" else name
             direction = ""
         columns.append(
             {
                 "name": name,
                 "label": label,
                 "numeric": numeric,
-                "query": params.urlencode(),
+                "query": f"{head}&sort={sort}{tail}"[1:],
                 "direction": direction,
             }
         )

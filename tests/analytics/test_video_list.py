@@ -410,3 +410,57 @@ def test_the_rate_it_sorts_by_in_sql_is_the_rate_it_shows(acmecoffee) -> None:
     ]
     rated = [rate for rate in shown if rate is not None]
     assert rated == sorted(rated, reverse=True) and len(rated) == len(figures) - 1
+
+
+def test_each_videos_links_are_what_reverse_writes(acmecoffee) -> None:
+    from types import SimpleNamespace
+
+    from analytics.content.views import _attach_urls
+
+    membership = SimpleNamespace(team=acmecoffee.team)
+    ids = ["7486000011122334455", "0", "id x&y", "ü1~", "1?2#3"]
+    videos = [SimpleNamespace(video_id=video_id) for video_id in ids]
+
+    _attach_urls([*videos, videos[0]], membership, acmecoffee)
+
+    for video in videos:
+        args = [acmecoffee.team.slug, acmecoffee.handle, video.video_id]
+        assert video.detail_url == reverse("analytics:video-detail", args=args)
+        assert video.mark_url == reverse("analytics:video-mark", args=args)
+
+
+@pytest.mark.parametrize(("videos", "counted"), [(0, False), (3, False), (25, True), (26, True)])
+def test_a_first_page_of_fewer_than_25_videos_is_their_count(
+    login, alice, acmecoffee, videos, counted
+) -> None:
+    for n in range(videos):
+        make_video(acmecoffee, f"74860000111223{n:05d}", posted_on=END - timedelta(days=n))
+    client = login(alice)
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url(), {"sort": "title"}).content.decode()
+
+    asked = any(query["sql"].startswith("SELECT COUNT(*)") for query in queries)
+    assert asked is counted
+    if videos:
+        assert f'All videos <span class="text-body-secondary fw-normal fs-6">({videos})' in html
+        assert len(row_ids(html)) == min(videos, 25)
+        assert ("Page 1 of 2 (26 videos)" in html) is (videos == 26)
+    else:
+        assert 'id="videos-empty"' in html
+
+
+def test_the_table_alone_reads_neither_the_period_nor_its_ranked_videos(
+    login, alice, acmecoffee
+) -> None:
+    make_video(acmecoffee, "7486000011122334455", posted_on=END, snapshots=[(SNAP, 10, 1, 0, 0)])
+    client = login(alice)
+
+    with CaptureQueriesContext(connection) as queries:
+        table = client.get(url(), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="videos-table")
+    page = client.get(url()).content.decode()
+
+    assert not any("analytics_scorecard" in query["sql"] for query in queries)
+    # The same table as the whole page's (each response masks its CSRF token anew).
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert token.sub("", table.content.decode()) in token.sub("", page)

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django import forms
 
-from lib.forms import PlainDateInput, PlainSelect, PlainTextInput
+from lib.forms import PlainDateInput, PlainHiddenInput, PlainSelect, PlainTextInput
 
 CHOICES = [
     ("", "All kinds"),
@@ -31,7 +31,12 @@ def test_the_select_is_django_s(value, attrs) -> None:
 
 
 @pytest.mark.parametrize(
-    ("plain", "django"), [(PlainTextInput, forms.TextInput), (PlainDateInput, forms.DateInput)]
+    ("plain", "django"),
+    [
+        (PlainTextInput, forms.TextInput),
+        (PlainDateInput, forms.DateInput),
+        (PlainHiddenInput, forms.HiddenInput),
+    ],
 )
 @pytest.mark.parametrize(
     "value", [None, "", "acme", '"><script>alert(1)</script>', datetime.date(2026, 12, 7)]

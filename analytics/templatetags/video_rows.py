@@ -1,0 +1,241 @@
+"""The Content page's videos written in Python: `{% video_rows videos %}` writes the
+table's <tr> per video, `{% video_row video %}` one row (the mark form's htmx answer),
+`{% column_headers columns list_url %}` the sortable columns' headings, `{% ranked_items
+videos %}` the most and least viewed lists' items and `{% promotional_badge video %}` the
+word on a video (also the video page's), what the template wrote, byte for byte.
+
+Looped in the template, a row cost some forty variable lookups, filters and conditions,
+and its cells' filters looked the language's formats and words up again for every value
+(intcomma, date, truncatechars): a page of 25 rows spent more on them than on reading
+its videos. Every value is escaped as `{{ }}` escaped it (lib.html.escape_text).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any
+
+from django import template
+from django.template import Context
+from django.utils import numberformat
+from django.utils.formats import get_format, localize
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import get_language
+
+from accounts.templatetags.playbook import days_in, missing, percent
+from lib.html import csrf_input, escape_text
+
+register = template.Library()
+
+_LINK = (
+    '<a class="small text-nowrap ms-1" href="{}" target="_blank" rel="noopener noreferrer">'
+    'TikTok<span class="visually-hidden"> (opens in a new tab)</span> ↗</a>'
+)
+_NO_FIGURES = (
+    '\n  <td class="text-end text-body-secondary" colspan="5"><span title="No Content download'
+    ' has figures for this video yet">— no figures yet</span></td>\n  '
+)
+_BY_TITLE = (
+    '\n        <option value="title" selected>{} (by title)</option>'
+    '\n        <option value="promotional">Promotional (marked)</option>'
+    '\n        <option value="authentic">Authentic (marked)</option>\n        '
+)
+_MARKED_PROMOTIONAL = (
+    '\n        <option value="title">Decide by title</option>'
+    '\n        <option value="promotional" selected>Promotional (marked{})</option>'
+    '\n        <option value="authentic">Authentic (marked)</option>\n        '
+)
+_MARKED_AUTHENTIC = (
+    '\n        <option value="title">Decide by title</option>'
+    '\n        <option value="promotional">Promotional (marked)</option>'
+    '\n        <option value="authentic" selected>Authentic (marked{})</option>\n        '
+)
+_ERROR = '<div class="invalid-feedback d-block" role="alert">{}</div>'
+_BADGES = {
+    True: '<span class="badge pb-promotional">Promotional</span>',
+    False: '<span class="badge pb-authentic">Authentic</span>',
+}
+
+
+def truncated(text: str, length: int) -> str:
+    """What `{{ text|truncatechars:length }}` gives for a str.
+
+    A text no longer than `length` and already in NFC comes back whole from Django's
+    Truncator (which counts characters of the NFC form and returns that form); only the
+    others go to the Truncator, which looks its ellipsis up and walks the text each time.
+    """
+    if len(text) <= length and unicodedata.is_normalized("NFC", text):
+        return text
+    return Truncator(text).chars(length)
+
+
+def grouped_numbers() -> Callable[[int], str]:
+    """`intcomma` of whole numbers in the current language, escaped for HTML: the
+    language's number format looked up once (intcomma looks it up for every number).
+
+    intcomma formats a whole number with number_format(value, use_l10n=True,
+    force_grouping=True); these are that call's arguments. Digits and the minus sign need
+    no escaping, so escaping the separators once escapes every number written.
+    """
+    language = get_language()
+    return partial(
+        numberformat.format,
+        decimal_sep=escape_text(get_format("DECIMAL_SEPARATOR", language, use_l10n=True)),
+        decimal_pos=None,
+        grouping=get_format("NUMBER_GROUPING", language, use_l10n=True),
+        thousand_sep=escape_text(get_format("THOUSAND_SEPARATOR", language, use_l10n=True)),
+        force_grouping=True,
+        use_l10n=True,
+    )
+
+
+def _marked_by(video: Any) -> str:
+    """The words ' by <name>' of the person who marked the video, escaped; '' when the
+    mark's author is not known."""
+    by = video.marked_by
+    return f" by {escape_text(by.get_full_name() or by.username)}" if by else ""
+
+
+def _badge(video: Any) -> str:
+    """Promotional or authentic, and by whose mark or by the title."""
+    how = f"marked{_marked_by(video)}" if video.promotional_by_mark else "by title"
+    return (
+        f'{_BADGES[bool(video.promotional)]} <span class="small text-body-secondary">{how}</span>'
+    )
+
+
+class RowWriter:
+    """Writes the rows of one rendering; what every row shares is read once here."""
+
+    def __init__(self, context: Context) -> None:
+        self.csrf = csrf_input(context)
+        self.next_url = escape_text(context.get("next_url", ""))
+        mark_error = context.get("mark_error")
+        self.error = _ERROR.format(escape_text(mark_error)) if mark_error else ""
+        self.day = days_in("j M Y")
+        self.number = grouped_numbers()
+        self.no_rate = missing("No views yet, so no engagement rate", "no views yet")
+
+    def row(self, video: Any) -> str:
+        """The video's <tr>: video_list's video with attach_promotional's fields and the
+        view's `detail_url` and `mark_url`."""
+        video_id = escape_text(video.video_id)
+        mark_url = escape_text(video.mark_url)
+        title = video.title or "(no title)"
+        link = _LINK.format(escape_text(video.link)) if video.link else ""
+        if video.latest_views is None:
+            figures = _NO_FIGURES
+        else:
+            number = self.number
+            rate = video.engagement_rate
+            figures = (
+                f'\n  <td class="text-end" data-column="views">{number(video.latest_views)}</td>'
+                f'\n  <td class="text-end" data-column="likes">{number(video.latest_likes)}</td>'
+                '\n  <td class="text-end" data-column="comments">'
+                f"{number(video.latest_comments)}</td>"
+                '\n  <td class="text-end" data-column="shares">'
+                f"{number(video.latest_shares)}</td>"
+                '\n  <td class="text-end" data-column="engagement_rate">'
+                # percent writes digits, separators of its own and "%": nothing to escape.
+                f"{self.no_rate if rate is None else percent(rate)}</td>\n  "
+            )
+        if not video.promotional_by_mark:
+            options = _BY_TITLE.format("Promotional" if video.promotional else "Authentic")
+        else:
+            by = _marked_by(video)
+            options = (_MARKED_PROMOTIONAL if video.promotional else _MARKED_AUTHENTIC).format(by)
+        kind = "pb-mark-promotional" if video.promotional else "pb-mark-authentic"
+        return (
+            f'\n<tr id="video-{video_id}">'
+            f'\n  <td class="text-nowrap">{escape_text(self.day(video.posted_on) or "—")}</td>'
+            '\n  <td class="pb-video-title">'
+            f'\n    <a href="{escape_text(video.detail_url)}">'
+            f"{escape_text(truncated(title, 90))}</a>"
+            f"\n    {link}"
+            f"\n  </td>\n  {figures}"
+            '\n  <td class="pb-mark" data-column="promotional">'
+            '\n    <form class="d-flex gap-1 align-items-center" method="post" '
+            f'action="{mark_url}" hx-post="{mark_url}" hx-trigger="change" '
+            'hx-target="closest tr" hx-swap="outerHTML">'
+            f"\n      {self.csrf}"
+            f'\n      <input type="hidden" name="next" value="{self.next_url}">'
+            f'\n      <label class="visually-hidden" for="mark-{video_id}">'
+            f"Promotional or authentic: {escape_text(truncated(title, 40))}</label>"
+            f'\n      <select class="form-select form-select-sm pb-mark-select {kind}" '
+            f'name="promotional" id="mark-{video_id}">'
+            f"\n        {options}"
+            "\n      </select>"
+            '\n      <noscript><button class="btn btn-outline-secondary btn-sm" type="submit">'
+            "Save</button></noscript>"
+            "\n    </form>"
+            f"\n    {self.error}"
+            "\n  </td>\n</tr>"
+        )
+
+
+@register.simple_tag(takes_context=True)
+def video_rows(context: Context, videos: Iterable[Any]) -> SafeString:
+    """The table's rows, each between the whitespace the template's loop put around it."""
+    writer = RowWriter(context)
+    html = [f"\n      {writer.row(video)}\n    " for video in videos]
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped in RowWriter.row
+
+
+@register.simple_tag(takes_context=True)
+def video_row(context: Context, video: Any) -> SafeString:
+    """One video's row, as the mark form's htmx request swaps it in."""
+    return mark_safe(RowWriter(context).row(video))  # noqa: S308 - escaped in RowWriter.row
+
+
+_SORT_MARKS = {"ascending": "▲", "descending": "▼"}
+
+
+@register.simple_tag
+def column_headers(columns: Iterable[dict[str, Any]], list_url: str) -> SafeString:
+    """A <th> per sortable column (views._columns), with the link that sorts by it and its
+    direction, between the whitespace the template's loop put around it."""
+    url = escape_text(list_url)
+    cells = []
+    for column in columns:
+        direction = column["direction"]
+        sorted_by = f' aria-sort="{escape_text(direction)}"' if direction else ""
+        numeric = ' class="text-end"' if column["numeric"] else ""
+        link = f"{url}?{escape_text(column['query'])}"
+        cells.append(
+            f'\n        <th scope="col"{sorted_by}{numeric}><a class="pb-sort text-nowrap" '
+            f'href="{link}" hx-get="{link}" hx-target="#videos-table" hx-swap="outerHTML" '
+            f'hx-push-url="true">{escape_text(column["label"])}<span class="pb-sort-mark" '
+            f'aria-hidden="true">{_SORT_MARKS.get(direction, "↕")}</span></a></th>\n        '
+        )
+    return mark_safe("".join(cells))  # noqa: S308 - every value is escaped above
+
+
+@register.simple_tag
+def promotional_badge(video: Any) -> SafeString:
+    """The video's word, promotional or authentic, and who decided (attach_promotional's
+    fields)."""
+    return mark_safe(_badge(video))  # noqa: S308 - the name is escaped in _marked_by
+
+
+@register.simple_tag
+def ranked_items(videos: Iterable[Any]) -> SafeString:
+    """A most or least viewed list's items: each video's link, day, word and views."""
+    day = days_in("j M Y")
+    number = grouped_numbers()
+    html = [
+        '\n<li class="list-group-item d-flex justify-content-between align-items-start gap-2">'
+        '\n  <div class="me-auto">'
+        f'\n    <a href="{escape_text(video.detail_url)}">'
+        f"{escape_text(truncated(video.title or '(no title)', 80))}</a>"
+        f'\n    <div class="small text-body-secondary">posted {escape_text(day(video.posted_on))}'
+        f" · {_badge(video)}</div>"
+        "\n  </div>"
+        # `{{ views }}` writes a number as localize does.
+        f'\n  <span class="text-nowrap" data-views="{escape_text(localize(video.latest_views))}">'
+        f"{number(video.latest_views)} views</span>\n</li>\n"
+        for video in videos
+    ]
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
