@@ -18,18 +18,26 @@ from functools import lru_cache
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.urls.resolvers import URLResolver
 
-# A text no handle can be (handles are lower case): it marks where the handle goes.
+# A text no handle or slug can be (both are lower case): it marks where the value goes.
 _STAND_IN = "HANDLE"
 
 
-def url_of_handle(name: str, *args: object) -> Callable[[str], str]:
-    """A function of a handle giving what `reverse(name, args=[*args, handle])` gives.
+def url_filler(name: str, *args: object, stand_in: object = _STAND_IN) -> Callable[[str], str]:
+    """A function of a value giving what `reverse(name, args=[*args, value])` gives, from
+    one reverse() with `stand_in` (which the route's converter must accept) in the value's
+    place.
 
-    Handles are of a-z, 0-9, "." and "_" only (accounts.models.HANDLE_RE), which reverse()
-    writes unquoted, so putting the handle in the stand-in's place is the same link.
+    Only for values that reverse() writes unquoted: handles (a-z, 0-9, "." and "_",
+    accounts.models.HANDLE_RE), slugs, UUIDs, digits.
     """
-    head, _, tail = reverse(name, args=[*args, _STAND_IN]).rpartition(_STAND_IN)
-    return lambda handle: f"{head}{handle}{tail}"
+    marker = str(stand_in)
+    head, _, tail = reverse(name, args=[*args, stand_in]).rpartition(marker)
+    return lambda value: f"{head}{value}{tail}"
+
+
+def url_of_handle(name: str, *args: object) -> Callable[[str], str]:
+    """url_filler for a route whose last argument is an account's handle."""
+    return url_filler(name, *args)
 
 
 def page_url(name: str, team_slug: str | None = None) -> str:

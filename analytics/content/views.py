@@ -26,6 +26,7 @@ from analytics.models import Video
 from analytics.promotion import DEFAULT_MARKERS, team_markers
 from analytics.scorecards import windows
 from lib.htmx import render_partial_for_target
+from lib.urls import url_filler
 
 VIDEOS_PER_PAGE = 25
 # The part of the page an htmx request may ask for alone, by the id it swaps.
@@ -226,24 +227,22 @@ def _page_urls(membership: Membership, account: Account, window: Any) -> dict[st
 def _attach_urls(videos: list[Video], membership: Membership, account: Account) -> None:
     """Sets each video's `detail_url` and `mark_url`, which its row and ranked item link.
 
-    A video's two URLs differ from another's only in its id: reversed once with a stand-in
-    id, a page pays two reverse() calls rather than two per video. Ids are digits (what
-    links.VIDEO_ID reads), which a URL carries as they are; any other id is reversed for
-    itself, so that reverse() quotes it.
+    Two reverse() calls a page rather than two per video (lib.urls.url_filler) for ids of
+    digits (what links.VIDEO_ID reads), which a URL carries as they are; any other id is
+    reversed for itself, so that reverse() quotes it.
     """
-    args = [membership.team.slug, account.handle, "~"]
-    detail = reverse("analytics:video-detail", args=args).rpartition("~")
-    mark = reverse("analytics:video-mark", args=args).rpartition("~")
+    args = [membership.team.slug, account.handle]
+    detail = url_filler("analytics:video-detail", *args, stand_in="~")
+    mark = url_filler("analytics:video-mark", *args, stand_in="~")
     # A video of the table may also be in a ranked list: each object once.
     for video in {id(video): video for video in videos}.values():
         video_id = video.video_id
         if VIDEO_ID.fullmatch(video_id):
-            video.detail_url = f"{detail[0]}{video_id}{detail[2]}"
-            video.mark_url = f"{mark[0]}{video_id}{mark[2]}"
+            video.detail_url = detail(video_id)
+            video.mark_url = mark(video_id)
         else:
-            args[2] = video_id
-            video.detail_url = reverse("analytics:video-detail", args=args)
-            video.mark_url = reverse("analytics:video-mark", args=args)
+            video.detail_url = reverse("analytics:video-detail", args=[*args, video_id])
+            video.mark_url = reverse("analytics:video-mark", args=[*args, video_id])
 
 
 def _columns(query: QueryDict, current: str) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from accounts.models import Account, Membership
 from accounts.selectors import account_get
 from lib import dates
 from lib.htmx import htmx_error, render_partial_for_target
+from lib.urls import url_filler
 from strategy import selectors, services
 from strategy.forms import HistoryForm, NoteForm, TickForm
 from strategy.models import Checklist
@@ -56,20 +57,16 @@ def _week_out_of_range(request: HttpRequest, error: WeekOutOfRange, handle: str)
     return render(request, "strategy/problem.html", context, status=400)
 
 
-# An item's tick and note URLs differ from another's only in the item's id: reversed once
-# with a stand-in id, a page pays two reverse() calls rather than two per item.
-_STAND_IN = UUID(int=0)
-
-
 def item_urls_set(account: Account, states: list[ItemState]) -> None:
-    """Gives each state its item's `tick_url` and `note_url`, as {% url %} would write them."""
-    args = [account.team.slug, account.handle, _STAND_IN]
-    tick = reverse("strategy:checklist-tick", args=args).rpartition(str(_STAND_IN))
-    note = reverse("strategy:checklist-note", args=args).rpartition(str(_STAND_IN))
+    """Gives each state its item's `tick_url` and `note_url`, as {% url %} would write them:
+    two reverse() calls a page rather than two per item (lib.urls.url_filler)."""
+    args = (account.team.slug, account.handle)
+    tick = url_filler("strategy:checklist-tick", *args, stand_in=UUID(int=0))
+    note = url_filler("strategy:checklist-note", *args, stand_in=UUID(int=0))
     for state in states:
         item_id = str(state.item.public_id)
-        state.tick_url = f"{tick[0]}{item_id}{tick[2]}"
-        state.note_url = f"{note[0]}{item_id}{note[2]}"
+        state.tick_url = tick(item_id)
+        state.note_url = note(item_id)
 
 
 def _may_change(membership: Membership, week: date) -> bool:

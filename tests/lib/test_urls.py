@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from uuid import UUID, uuid4
+
 import pytest
 from django.test import override_settings
 from django.urls import clear_script_prefix, path, reverse, set_script_prefix
 
-from lib.urls import page_url, url_of_handle
+from lib.urls import page_url, url_filler, url_of_handle
 
 
 @pytest.mark.parametrize("handle", ["acmecoffee", "acme.deals", "a_1", "x", "9.9_z", "handle"])
@@ -74,3 +76,13 @@ def test_it_follows_an_overridden_urlconf() -> None:
         assert page_url("home") == "/elsewhere/"
         assert page_url("team", "acme") == "/teams/acme/"
     assert page_url("home") == "/"
+
+
+def test_a_filler_with_a_stand_in_the_route_accepts_gives_what_reverse_gives() -> None:
+    item = uuid4()
+    tick = url_filler("strategy:checklist-tick", "acme", "acmecoffee", stand_in=UUID(int=0))
+    assert tick(str(item)) == reverse("strategy:checklist-tick", args=["acme", "acmecoffee", item])
+    detail = url_filler("analytics:video-detail", "acme", "acmecoffee", stand_in="~")
+    assert detail("7301234567890123456") == reverse(
+        "analytics:video-detail", args=["acme", "acmecoffee", "7301234567890123456"]
+    )
