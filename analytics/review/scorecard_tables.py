@@ -20,11 +20,13 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from accounts.templatetags.playbook import days_in, missing, money_for, percent, score
+from accounts.templatetags.playbook import days_in, missing, percent, score
 from analytics.content.audience import ViewerPoint
 from analytics.models import Scorecard
 from analytics.review.practice import PracticeWeek
 from analytics.review.scorecard import DailyPoint, FigureRow
+from lib.locales import request_locale
+from lib.money import money_text
 
 Row = dict[str, Any]
 
@@ -62,8 +64,11 @@ def daily_rows(
 ) -> list[Row]:
     """The day-by-day table; `views` is None for a day without metrics."""
     # An amount is written once however many days spent it (an official account spends
-    # nothing on most days): Babel's formatting is the costliest cell.
+    # nothing on most days): Babel's formatting is the costliest cell. The money tag's
+    # text (money_for), with the request's locale looked up once (and only when an amount
+    # is written, as the tag reads it): a day's spend is never None.
     spent: dict[str, str] = {}
+    locale = request_locale(request) if any(p.views is not None for p in daily) else None
     day = days_in("D j M")
     rows = []
     for point in daily:
@@ -77,7 +82,7 @@ def daily_rows(
             )
             amount = str(point.spend)
             if amount not in spent:
-                spent[amount] = money_for(request, point.spend, currency)
+                spent[amount] = money_text(point.spend, currency, locale)
             row["spend"] = spent[amount]
             row["roas"] = (
                 pieces.missing(NO_SPEND_ON_DAY) if point.roas is None else percent(point.roas)
@@ -180,13 +185,16 @@ def scored_figure_rows(scored: list[FigureRow], *, pieces: Pieces) -> list[Row]:
 def other_figure_rows(
     others: list[FigureRow], *, currency: str, request: HttpRequest, pieces: Pieces
 ) -> list[Row]:
-    """The period's totals, each in its form: a count, money or a rate."""
+    """The period's totals, each in its form: a count, money or a rate (money as the
+    money tag writes a figure that is not None)."""
+    money = any(row.form == "money" and row.value is not None for row in others)
+    locale = request_locale(request) if money else None
     rows = []
     for row in others:
         if row.value is None:
             value = pieces.missing(row.missing)
         elif row.form == "money":
-            value = money_for(request, row.value, currency)
+            value = money_text(row.value, currency, locale)
         elif row.form == "rate":
             value = percent(row.value)
         else:
