@@ -11,14 +11,18 @@ cells (and a reverse() for each link of the history).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils import numberformat
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from accounts.templatetags.playbook import days_in, missing, percent, score
 from analytics.content.audience import ViewerPoint
@@ -59,6 +63,23 @@ class Pieces:
         return piece
 
 
+def counts_in_language() -> Callable[[int], str]:
+    """humanize's `intcomma` of a whole number in the current language, with the
+    language's number format looked up once for a table's many counts: intcomma of an int
+    is `number_format(value, use_l10n=True, force_grouping=True)`, which looks the three
+    settings up for each number."""
+    language = get_language()
+    return partial(
+        numberformat.format,
+        decimal_sep=get_format("DECIMAL_SEPARATOR", language, use_l10n=True),
+        decimal_pos=None,
+        grouping=get_format("NUMBER_GROUPING", language, use_l10n=True),
+        thousand_sep=get_format("THOUSAND_SEPARATOR", language, use_l10n=True),
+        force_grouping=True,
+        use_l10n=True,
+    )
+
+
 def daily_rows(
     daily: list[DailyPoint], *, currency: str, request: HttpRequest, pieces: Pieces
 ) -> list[Row]:
@@ -70,6 +91,7 @@ def daily_rows(
     spent: dict[str, str] = {}
     locale = request_locale(request) if any(p.views is not None for p in daily) else None
     day = days_in("D j M")
+    intcomma = counts_in_language()
     rows = []
     for point in daily:
         row: Row = {"day": day(point.day), "views": None}
@@ -93,6 +115,7 @@ def daily_rows(
 
 def viewer_rows(viewers: list[ViewerPoint], *, pieces: Pieces) -> list[Row]:
     """The viewers table; `known` is False for a day without a Viewers row."""
+    intcomma = counts_in_language()
 
     def count(value: int | None) -> str:
         if value is None:
@@ -189,6 +212,7 @@ def other_figure_rows(
     money tag writes a figure that is not None)."""
     money = any(row.form == "money" and row.value is not None for row in others)
     locale = request_locale(request) if money else None
+    intcomma = counts_in_language()
     rows = []
     for row in others:
         if row.value is None:
