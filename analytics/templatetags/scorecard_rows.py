@@ -39,11 +39,13 @@ _REVIEWED = '<span class="badge text-bg-success">✓ Reviewed</span>'
 _NOT_REVIEWED = '<span class="text-body-secondary">no</span>'
 
 
+_CELL = '\n          <td class="text-end">'
+_NEXT_CELL = "</td>" + _CELL
+
+
 def _cells(*values: Any) -> str:
     """Right-aligned cells, each on its own line, as the template wrote them."""
-    return "".join(
-        f'\n          <td class="text-end">{escape_text(value)}</td>' for value in values
-    )
+    return _CELL + _NEXT_CELL.join([escape_text(value) for value in values]) + "</td>"
 
 
 @register.simple_tag
