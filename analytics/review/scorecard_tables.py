@@ -30,7 +30,7 @@ from analytics.models import Scorecard
 from analytics.review.practice import PracticeWeek
 from analytics.review.scorecard import DailyPoint, FigureRow
 from lib.locales import request_locale
-from lib.money import money_text
+from lib.money import money_writer
 
 Row = dict[str, Any]
 
@@ -86,10 +86,13 @@ def daily_rows(
     """The day-by-day table; `views` is None for a day without metrics."""
     # An amount is written once however many days spent it (an official account spends
     # nothing on most days): Babel's formatting is the costliest cell. The money tag's
-    # text (money_for), with the request's locale looked up once (and only when an amount
-    # is written, as the tag reads it): a day's spend is never None.
+    # text (money_for) by one writer of the currency in the request's locale, looked up
+    # once (and only when an amount is written, as the tag reads it): a day's spend is
+    # never None.
     spent: dict[str, str] = {}
-    locale = request_locale(request) if any(p.views is not None for p in daily) else None
+    money = None
+    if any(point.views is not None for point in daily):
+        money = money_writer(currency, request_locale(request))
     day = days_in("D j M")
     intcomma = counts_in_language()
     rows = []
@@ -104,7 +107,7 @@ def daily_rows(
             )
             amount = str(point.spend)
             if amount not in spent:
-                spent[amount] = money_text(point.spend, currency, locale)
+                spent[amount] = money(point.spend)
             row["spend"] = spent[amount]
             row["roas"] = (
                 pieces.missing(NO_SPEND_ON_DAY) if point.roas is None else percent(point.roas)
@@ -210,15 +213,16 @@ def other_figure_rows(
 ) -> list[Row]:
     """The period's totals, each in its form: a count, money or a rate (money as the
     money tag writes a figure that is not None)."""
-    money = any(row.form == "money" and row.value is not None for row in others)
-    locale = request_locale(request) if money else None
+    money = None
+    if any(row.form == "money" and row.value is not None for row in others):
+        money = money_writer(currency, request_locale(request))
     intcomma = counts_in_language()
     rows = []
     for row in others:
         if row.value is None:
             value = pieces.missing(row.missing)
         elif row.form == "money":
-            value = money_text(row.value, currency, locale)
+            value = money(row.value)
         elif row.form == "rate":
             value = percent(row.value)
         else:

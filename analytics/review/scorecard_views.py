@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import team_view
 from accounts.models import Account, Membership
-from accounts.templatetags.playbook import days_in
 from accounts.selectors import account_get
+from accounts.templatetags.playbook import days_in
 from analytics.content import audience
 from analytics.review import next_step_item as next_step
 from analytics.review import practice
