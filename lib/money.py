@@ -57,4 +57,5 @@ def money_writer(currency: str, locale: Locale | str) -> Callable[[Decimal | int
     ):
         return partial(money_text, currency=currency, locale=locale)
     pattern = parse_pattern(standard.replace("¤", f"'{symbol}'"))
-    return partial(format_currency, currency=currency, format=pattern, locale=locale)
+    # What format_currency(amount, currency, format=pattern, locale=locale) returns.
+    return partial(pattern.apply, locale=locale, currency=currency)
