@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote_plus
 
 from django import template
 from django.template import Context
@@ -143,12 +144,23 @@ def history_rows(
     string for all the rows (the tag deep-copies it for each)."""
     url = escape_text(scorecard_url)
     params = context.request.GET.copy()
+    # The rows' query strings differ only in their end (a history has one length of days):
+    # the query string is encoded once per length with a mark where the end goes, and
+    # each row's end is encoded into its place. The mark, longer than the whole query
+    # string without it, cannot stand anywhere else in it.
+    with_mark: dict[Any, tuple[str, str]] = {}
     html = []
     for past in rows:
         active = _ACTIVE if past["current"] else ""
         current = _CURRENT if past["current"] else ""
-        params["days"], params["end"] = past["days"], past["end"]
-        link = f"?{params.urlencode()}"
+        days = past["days"]
+        if days not in with_mark:
+            params["days"] = days
+            mark = "~" * (len(params.urlencode()) + 1)
+            params["end"] = mark
+            with_mark[days] = mark, params.urlencode()
+        mark, query = with_mark[days]
+        link = f"?{query.replace(mark, quote_plus(str(past['end'])))}"
         html.append(
             f"\n      <tr{active}>\n"
             f'        <th scope="row" class="fw-normal"><a href="{url}{escape_text(link)}"'

@@ -153,7 +153,14 @@ def test_a_tag_writes_what_its_loop_wrote(name, tag, rows) -> None:
 
 
 @pytest.mark.parametrize(
-    "query", ["", "days=abc&x=%3C1%3E", "end=2025-01-05&x=1&x=2&days=7", "a=%26b&days=28&days=7"]
+    "query",
+    [
+        "",
+        "days=abc&x=%3C1%3E",
+        "end=2025-01-05&x=1&x=2&days=7",
+        "a=%26b&days=28&days=7",
+        "x=~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~&end=~&%7E=%C3%A9+%20",
+    ],
 )
 def test_the_history_writes_what_its_loop_wrote(query: str) -> None:
     request = RequestFactory().get(f"/t/acme/a/x/scorecard/?{query}")
