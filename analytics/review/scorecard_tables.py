@@ -46,6 +46,7 @@ class Pieces:
 
     def __init__(self) -> None:
         self._rendered: dict[tuple[Any, ...], SafeString] = {}
+        self._money: dict[str, Callable[[Decimal], str]] = {}
 
     def __call__(self, template_name: str, **context: Any) -> SafeString:
         key = (template_name, *sorted(context.items()))
@@ -53,6 +54,15 @@ class Pieces:
         if piece is None:
             piece = self._rendered[key] = render_to_string(template_name, context)
         return piece
+
+    def money(self, request: HttpRequest, currency: str) -> Callable[[Decimal], str]:
+        """The money tag's text (money_for) of an amount that is not None, by one writer
+        of the currency in the request's locale for all the tables of the page (asked
+        for only when an amount is written, as the tag reads the locale then)."""
+        writer = self._money.get(currency)
+        if writer is None:
+            writer = self._money[currency] = money_writer(currency, request_locale(request))
+        return writer
 
     def missing(self, why: str, short: str = "") -> SafeString:
         """includes/missing.html: '—' with the reason, from the missing tag that writes it."""
@@ -85,14 +95,10 @@ def daily_rows(
 ) -> list[Row]:
     """The day-by-day table; `views` is None for a day without metrics."""
     # An amount is written once however many days spent it (an official account spends
-    # nothing on most days): Babel's formatting is the costliest cell. The money tag's
-    # text (money_for) by one writer of the currency in the request's locale, looked up
-    # once (and only when an amount is written, as the tag reads it): a day's spend is
+    # nothing on most days): Babel's formatting is the costliest cell. A day's spend is
     # never None.
     spent: dict[str, str] = {}
     money = None
-    if any(point.views is not None for point in daily):
-        money = money_writer(currency, request_locale(request))
     day = days_in("D j M")
     intcomma = counts_in_language()
     rows = []
@@ -107,6 +113,8 @@ def daily_rows(
             )
             amount = str(point.spend)
             if amount not in spent:
+                if money is None:
+                    money = pieces.money(request, currency)
                 spent[amount] = money(point.spend)
             row["spend"] = spent[amount]
             row["roas"] = (
@@ -211,18 +219,14 @@ def scored_figure_rows(scored: list[FigureRow], *, pieces: Pieces) -> list[Row]:
 def other_figure_rows(
     others: list[FigureRow], *, currency: str, request: HttpRequest, pieces: Pieces
 ) -> list[Row]:
-    """The period's totals, each in its form: a count, money or a rate (money as the
-    money tag writes a figure that is not None)."""
-    money = None
-    if any(row.form == "money" and row.value is not None for row in others):
-        money = money_writer(currency, request_locale(request))
+    """The period's totals, each in its form: a count, money or a rate."""
     intcomma = counts_in_language()
     rows = []
     for row in others:
         if row.value is None:
             value = pieces.missing(row.missing)
         elif row.form == "money":
-            value = money(row.value)
+            value = pieces.money(request, currency)(row.value)
         elif row.form == "rate":
             value = percent(row.value)
         else:
