@@ -2,7 +2,8 @@
 Python: `{% target_rows rows %}`, `{% total_rows rows %}`, `{% daily_rows rows %}`,
 `{% viewer_rows rows %}`, `{% week_rows weeks %}` and `{% history_rows rows scorecard_url %}`
 write what the template's loops wrote, byte for byte, from the rows of ready text of
-analytics.review.scorecard_tables.
+analytics.review.scorecard_tables; `{% practice_outcome outcome weeks chart_data %}`, the
+section around the weeks' table, what its partial wrote.
 
 Looped in the template, every row cost a dozen variable lookups and conditions (and the
 history's an include and a `{% querystring %}` each): a few hundred nodes a page, about a
@@ -17,8 +18,12 @@ from urllib.parse import quote_plus
 
 from django import template
 from django.template import Context
+from django.template.defaultfilters import capfirst, pluralize
+from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 
+from accounts.templatetags.playbook import json_data, percent
 from analytics.templatetags.review_table import trend_cell
 from lib.html import escape_text
 
@@ -175,4 +180,126 @@ def history_rows(
             f"        <td>{_REVIEWED if past['reviewed'] else _NOT_REVIEWED}</td>\n"
             "      </tr>\n    "
         )
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
+
+
+_PRACTICE_FORMULA = {
+    "roi": " ((revenue − spend) ÷ spend)",
+    "engagement_rate": " (likes, comments and shares ÷ video views)",
+}
+_PRACTICE_CHANCE = (
+    '\n    <p class="small text-body-secondary mb-0">This is a correlation, not proof: other '
+    "things change from week to week too (the videos, the season, the spend), and with a few "
+    "weeks a difference can be chance.</p>\n  "
+)
+
+
+def _practice_summary(context: Context, outcome: Any, both: int, total: int) -> str:
+    """The summary of practice_outcome: too few weeks, or the two sides' averages."""
+    label = escape_text(outcome.outcome_label)
+    if not outcome.enough:
+        membership = context["membership"]
+        checklist = escape_text(
+            reverse("strategy:checklist", args=[membership.team.slug, context["account"].handle])
+        )
+        link = f'Tick the account\'s <a href="{checklist}">weekly checklist</a>'
+        if membership.is_lead:
+            then = f"{link} and import its daily metrics to fill this in."
+        else:
+            then = f"{link} each week; a lead imports the metrics."
+        return (
+            '\n    <p class="alert alert-light border mb-0">Too few weeks to tell whether doing '
+            f"the practices goes with better results ({both} of {total} weeks have both a "
+            f"checklist and metrics). {then}</p>\n  "
+        )
+    comparison = outcome.comparison
+    done, undone = comparison.done_weeks, comparison.undone_weeks
+    html = [
+        f'\n    <p class="mb-1"><strong>{both} of {total} weeks</strong> have both a checklist '
+        "and metrics.</p>\n    "
+    ]
+    if done and undone:
+        if comparison.direction == "same":
+            verdict = "The averages are the same."
+        else:
+            verdict = (
+                f"That is {escape_text(localize(comparison.difference_points))} percentage "
+                f"points <strong>{escape_text(comparison.direction)}</strong> in the weeks "
+                "with the practices done."
+            )
+        html.append(
+            f'\n    <p class="mb-1">In the {done} week{pluralize(done)} with at least half of '
+            f"the checklist done, the {label} averaged "
+            f"<strong>{escape_text(percent(comparison.done_average))}</strong>; in the {undone} "
+            f"week{pluralize(undone)} with less than half done, it averaged "
+            f"<strong>{escape_text(percent(comparison.undone_average))}</strong>.\n"
+            f"      {verdict}</p>\n    "
+        )
+    elif done:
+        html.append(
+            '\n    <p class="mb-1">At least half of the checklist was done in every one of these '
+            f"{both} weeks (the {label} averaged {escape_text(percent(comparison.done_average))})"
+            ", so there are no weeks with less done to compare with.</p>\n    "
+        )
+    else:
+        html.append(
+            '\n    <p class="mb-1">Less than half of the checklist was done in every one of these '
+            f"{both} weeks (the {label} averaged "
+            f"{escape_text(percent(comparison.undone_average))}), so there are no weeks with the "
+            "practices done to compare with.</p>\n    "
+        )
+    html.append(_PRACTICE_CHANCE)
+    return "".join(html)
+
+
+@register.simple_tag(takes_context=True)
+def practice_outcome(
+    context: Context, outcome: Any, weeks: Iterable[dict[str, Any]], chart_data: Any
+) -> SafeString:
+    """`{% practice_outcome outcome weeks chart_data %}`: checklist completion beside the
+    main outcome, week by week (analytics.review.practice.PracticeOutcome; `weeks`, its
+    rows of text, scorecard_tables.week_rows; `chart_data`, practice_chart_data), with
+    the context's membership and account. What the partial practice_outcome.html wrote,
+    byte for byte (tests/analytics/test_scorecard_practice_section.py keeps it as the
+    reference): included, its few dozen nodes cost more than writing it here."""
+    label = escape_text(outcome.outcome_label)
+    total = len(outcome.weeks)
+    kind = "an official" if outcome.kind == "official" else "a marketing"
+    formula = _PRACTICE_FORMULA["roi" if outcome.outcome_name == "roi" else "engagement_rate"]
+    summary = _practice_summary(context, outcome, outcome.weeks_with_both, total)
+    html = [
+        '<section class="mb-4" aria-labelledby="practice-outcome-h">\n'
+        f'  <h2 class="h5" id="practice-outcome-h">Practice beside {label}, last {total} '
+        "weeks</h2>\n"
+        '  <p class="small text-body-secondary mb-2">Week by week (Monday to Sunday): the share '
+        f"of the week's checklist that was done, beside the week's {label}{formula}, the main "
+        f"result of {kind} account.</p>\n"
+        f'  \n  <div id="practice-summary" class="mb-3">\n  {summary}\n  </div>\n  \n  '
+    ]
+    if outcome.has_figures:
+        handle = escape_text(context["account"].handle)
+        heading = escape_text(capfirst(outcome.outcome_label))
+        html.append(
+            f"\n  {json_data(chart_data, 'practice-outcome-data')}\n"
+            '  <div class="pb-chart pb-chart-practice">\n'
+            '    <canvas data-chart="practice-outcome" role="img" aria-label="Bar chart of the '
+            "weekly share of the checklist done (left axis, percent) with a line of the weekly "
+            f'{label} (right axis, percent); the table below gives the same figures."></canvas>\n'
+            "  </div>\n"
+            '  <details class="mt-3">\n'
+            "    <summary>Weekly figures as a table</summary>\n"
+            '    <div class="pb-table-wrap">\n'
+            '    <table class="table table-sm" id="practice-outcome-table">\n'
+            f'      <caption class="visually-hidden">Checklist done and {label} of @{handle} per '
+            "week, oldest first; a week without a figure shows — with the reason</caption>\n"
+            '      <thead><tr><th scope="col">Week</th><th scope="col" class="text-end">Checklist '
+            f'done</th><th scope="col" class="text-end">{heading}</th></tr></thead>\n'
+            "      <tbody>\n"
+            f"      {week_rows(weeks)}\n"
+            "      </tbody>\n"
+            "    </table>\n"
+            "    </div>\n"
+            "  </details>\n  "
+        )
+    html.append("\n</section>\n")
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
