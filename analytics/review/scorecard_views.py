@@ -63,9 +63,10 @@ def scorecard_context(
         "account": account,
         "window": window,
         # The texts the template repeats, written once (each lookup and filter in the
-        # template costs more than writing the text here).
+        # template costs more than writing the text here; a number, even one of a few
+        # digits, goes through the number format each time the template writes it).
         "handle": account.handle,
-        "window_days": window.days,
+        "window_days": str(window.days),
         "window_start_text": day(window.start),
         "window_end_text": day(window.end),
         "window_end_iso": window.end.isoformat(),
