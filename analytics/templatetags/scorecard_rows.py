@@ -23,8 +23,9 @@ from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 
-from accounts.templatetags.playbook import json_data, percent
-from analytics.templatetags.review_table import trend_cell
+from accounts.templatetags.playbook import json_data, percent, score
+from analytics.templatetags.analytics import grade_legend, quadrant_of, score_weight
+from analytics.templatetags.review_table import grade_cell, score_cell, trend_cell
 from lib.html import escape_text
 
 register = template.Library()
@@ -302,4 +303,76 @@ def practice_outcome(
             "  </details>\n  "
         )
     html.append("\n</section>\n")
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
+
+
+def _score_box(size: str, title: str, cell: str, below: str) -> str:
+    return (
+        '\n  <div class="col-6 col-md-3">\n'
+        '    <div class="border rounded p-3 h-100">\n'
+        f'      <div class="small text-body-secondary">{title}</div>\n'
+        f'      <div class="{size}">{cell}\n</div>{below}\n'
+        "    </div>\n"
+        "  </div>"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def scores_section(context: Context, card: Any, trend: Any, practice_score: Any) -> SafeString:
+    """`{% scores_section card trend practice_score %}`: the scorecard's grade and scores,
+    each with its weight, the grades' legend, its quadrant and the practice score, with the
+    context's membership, account and window_days. Byte for byte what the template wrote
+    (tests/analytics/test_scorecard_scores_section.py keeps it as the reference), from
+    the same cells and filters."""
+    membership, account = context["membership"], context["account"]
+    previous = ""
+    if card.previous_overall_score is not None:
+        previous = f" ({escape_text(score(card.previous_overall_score))})"
+    if practice_score is None:
+        practice = (
+            '<strong>—</strong> <span class="text-body-secondary">no checklist items in the '
+            "weeks of this period, so there is no practice score.</span>"
+        )
+    else:
+        practice = (
+            f"<strong>{escape_text(percent(practice_score))}</strong> of checklist items done "
+            "in the weeks of this period."
+        )
+    history = escape_text(
+        reverse("strategy:checklist-history", args=[membership.team.slug, account.handle])
+    )
+    weighs = '\n      <div class="small text-body-secondary">weighs {}% in the overall score</div>'
+    html = [
+        '<section class="row g-3 mb-4" aria-label="Scores">',
+        _score_box("fs-3", "Grade", grade_cell(card.grade), ""),
+        _score_box(
+            "fs-3 fw-semibold",
+            "Overall score",
+            score_cell(card.overall_score, "overall"),
+            f'\n      <div class="small">{trend_cell(trend)}\n <span class="text-body-secondary">'
+            f"against the previous {escape_text(context['window_days'])} days{previous}"
+            "</span></div>",
+        ),
+        _score_box(
+            "fs-4",
+            "Engagement score",
+            score_cell(card.engagement_score, "engagement"),
+            weighs.format(escape_text(score_weight(account.kind, "engagement"))),
+        ),
+        _score_box(
+            "fs-4",
+            "ROI score",
+            score_cell(card.roi_score, "roi"),
+            weighs.format(escape_text(score_weight(account.kind, "roi"))),
+        ),
+        '\n  <div class="col-12">\n'
+        f"    {grade_legend(card.grade)}\n"
+        "  </div>\n"
+        '  <div class="col-12">\n'
+        f'    <p class="mb-1">Quadrant: <strong>{escape_text(quadrant_of(card))}</strong>.</p>\n'
+        f'    <p class="mb-0" id="practice-score">Practice: {practice} '
+        f'<a href="{history}">Checklist history</a></p>\n'
+        "  </div>\n"
+        "</section>",
+    ]
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
