@@ -12,7 +12,8 @@ third of its rendering. Every value is escaped as `{{ }}` escaped it (lib.html.e
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -48,11 +49,26 @@ _NOT_REVIEWED = '<span class="text-body-secondary">no</span>'
 
 _CELL = '\n          <td class="text-end">'
 _NEXT_CELL = "</td>" + _CELL
+# What html.escape (so escape_text) replaces: a text without any is its own escape.
+_ESCAPED = re.compile("[&<>\"']")
 
 
-def _cells(*values: Any) -> str:
-    """Right-aligned cells, each on its own line, as the template wrote them."""
-    return _CELL + _NEXT_CELL.join([escape_text(value) for value in values]) + "</td>"
+def _escaped(*values: Any) -> Sequence[str]:
+    """escape_text of each value. A row's figures seldom hold a character to escape: the
+    row's texts are searched once, and written as they are when none does (rather than
+    escaped one by one, a handful of calls each); else, or when a value is not text, each
+    is escaped."""
+    try:
+        plain = _ESCAPED.search("".join(values)) is None
+    except TypeError:  # a value that is not text
+        plain = False
+    return values if plain else [escape_text(value) for value in values]
+
+
+def _cells(*values: str) -> str:
+    """Right-aligned cells, each on its own line, as the template wrote them, of escaped
+    texts."""
+    return _CELL + _NEXT_CELL.join(values) + "</td>"
 
 
 @register.simple_tag
@@ -94,12 +110,15 @@ def daily_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
     """The day-by-day table's rows (scorecard_tables.daily_rows)."""
     html = []
     for row in rows:
-        html.append(_DAY.format(escape_text(row["day"])))
         if row["views"] is None:
+            html.append(_DAY.format(escape_text(row["day"])))
             html.append(_NO_METRICS)
         else:
-            cells = _cells(row["views"], row["engagement_rate"], row["spend"], row["roas"])
-            html.append(f"{cells}\n          ")
+            day, *cells = _escaped(
+                row["day"], row["views"], row["engagement_rate"], row["spend"], row["roas"]
+            )
+            html.append(_DAY.format(day))
+            html.append(f"{_cells(*cells)}\n          ")
         html.append(_ROW_END)
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
 
@@ -117,7 +136,8 @@ def viewer_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
         if not row["known"]:
             html.append(_NO_VIEWERS)
         else:
-            html.append(f"{_cells(row['new'], row['returning'], row['total'])}\n          ")
+            cells = _cells(*_escaped(row["new"], row["returning"], row["total"]))
+            html.append(f"{cells}\n          ")
         html.append(_ROW_END)
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
 

@@ -116,6 +116,21 @@ def loop(name: str, rows: list[dict], **context) -> str:
                     "spend": "0,00\xa0€",
                     "roas": ODD,
                 },
+                # Plain figures (written as they are), and a figure that is not text.
+                {
+                    "day": "Sat 29 Mar",
+                    "views": "7",
+                    "engagement_rate": "4.8%",
+                    "spend": "$1,234.50",
+                    "roas": "120.0%",
+                },
+                {
+                    "day": "Sun 30 Mar",
+                    "views": 7,
+                    "engagement_rate": "1%",
+                    "spend": "x",
+                    "roas": "2%",
+                },
             ],
         ),
         (
@@ -123,6 +138,14 @@ def loop(name: str, rows: list[dict], **context) -> str:
             viewer_rows,
             [
                 {"date": "2025-03-28", "day": "Fri 28 Mar", "known": False},
+                {
+                    "date": "2025-03-29",
+                    "day": "Sat 29 Mar",
+                    "known": True,
+                    "new": "1,234",
+                    "returning": "5",
+                    "total": "1,239",
+                },
                 {
                     "date": ODD,
                     "day": ODD,
