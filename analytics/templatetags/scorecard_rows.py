@@ -76,15 +76,15 @@ def target_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
     """The figures against targets (scorecard_tables.scored_figure_rows)."""
     html = []
     for row in rows:
-        name = escape_text(row["name"])
+        name, label, value, target, sub_score = _escaped(
+            row["name"], row["label"], row["value"], row["target"], row["sub_score"]
+        )
         html.append(
             "\n        <tr>\n"
-            f'          <th scope="row" class="fw-normal">{escape_text(row["label"])}</th>\n'
-            f'          <td class="text-end" data-figure="{name}">'
-            f"{escape_text(row['value'])}</td>\n"
-            f'          <td class="text-end">{escape_text(row["target"])}</td>\n'
-            f'          <td class="text-end" data-sub-score="{name}">'
-            f"{escape_text(row['sub_score'])}</td>\n"
+            f'          <th scope="row" class="fw-normal">{label}</th>\n'
+            f'          <td class="text-end" data-figure="{name}">{value}</td>\n'
+            f'          <td class="text-end">{target}</td>\n'
+            f'          <td class="text-end" data-sub-score="{name}">{sub_score}</td>\n'
             "        </tr>\n      "
         )
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
@@ -95,11 +95,11 @@ def total_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
     """The totals over the period (scorecard_tables.other_figure_rows)."""
     html = []
     for row in rows:
+        label, name, value = _escaped(row["label"], row["name"], row["value"])
         html.append(
             "\n        <tr>\n"
-            f'          <th scope="row" class="fw-normal">{escape_text(row["label"])}</th>\n'
-            f'          <td class="text-end" data-figure="{escape_text(row["name"])}">'
-            f"{escape_text(row['value'])}</td>\n"
+            f'          <th scope="row" class="fw-normal">{label}</th>\n'
+            f'          <td class="text-end" data-figure="{name}">{value}</td>\n'
             "        </tr>\n      "
         )
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
@@ -147,14 +147,14 @@ def week_rows(weeks: Iterable[dict[str, Any]]) -> SafeString:
     """The practice-beside-outcome table's rows (scorecard_tables.week_rows)."""
     html = []
     for week in weeks:
-        date = escape_text(week["date"])
+        date, text, completion, outcome = _escaped(
+            week["date"], week["week"], week["completion"], week["outcome"]
+        )
         html.append(
             "\n        <tr>\n"
-            f'          <th scope="row" class="fw-normal">{escape_text(week["week"])}</th>\n'
-            f'          <td class="text-end" data-week-completion="{date}">'
-            f"{escape_text(week['completion'])}</td>\n"
-            f'          <td class="text-end" data-week-outcome="{date}">'
-            f"{escape_text(week['outcome'])}</td>\n"
+            f'          <th scope="row" class="fw-normal">{text}</th>\n'
+            f'          <td class="text-end" data-week-completion="{date}">{completion}</td>\n'
+            f'          <td class="text-end" data-week-outcome="{date}">{outcome}</td>\n'
             "        </tr>\n      "
         )
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
@@ -187,14 +187,16 @@ def history_rows(
             with_mark[days] = mark, params.urlencode()
         mark, query = with_mark[days]
         link = f"?{query.replace(mark, quote_plus(str(past['end'])))}"
+        period, engagement, roi, overall = _escaped(
+            past["period"], past["engagement"], past["roi"], past["overall"]
+        )
         html.append(
             f"\n      <tr{active}>\n"
             f'        <th scope="row" class="fw-normal"><a href="{url}{escape_text(link)}"'
-            f"{current}>"
-            f"{escape_text(past['period'])}</a></th>\n"
-            f'        <td class="text-end">{escape_text(past["engagement"])}</td>\n'
-            f'        <td class="text-end">{escape_text(past["roi"])}</td>\n'
-            f'        <td class="text-end">{escape_text(past["overall"])}</td>\n'
+            f"{current}>{period}</a></th>\n"
+            f'        <td class="text-end">{engagement}</td>\n'
+            f'        <td class="text-end">{roi}</td>\n'
+            f'        <td class="text-end">{overall}</td>\n'
             f"        <td>{escape_text(past['grade'])}</td>\n"
             '        <td class="text-end text-nowrap">'
             f"{escape_text(trend_cell(past['trend']))}\n</td>\n"

@@ -94,6 +94,13 @@ def loop(name: str, rows: list[dict], **context) -> str:
             [
                 {"name": "ctr", "label": ODD, "value": MARK, "target": "1.0%", "sub_score": "50.0"},
                 {"name": ODD, "label": "ROI", "value": "4.8%", "target": ODD, "sub_score": MARK},
+                {
+                    "name": "roi",
+                    "label": "ROI",
+                    "value": "4.8%",
+                    "target": "5.0%",
+                    "sub_score": "96.0",
+                },
             ],
         ),
         (
@@ -102,6 +109,7 @@ def loop(name: str, rows: list[dict], **context) -> str:
             [
                 {"name": "views", "label": ODD, "value": "1,234"},
                 {"name": ODD, "label": "x", "value": MARK},
+                {"name": "spend", "label": "Spend", "value": "$1,234.50"},
             ],
         ),
         (
@@ -167,6 +175,12 @@ def loop(name: str, rows: list[dict], **context) -> str:
                     "outcome": "4.8%",
                 },
                 {"date": ODD, "week": ODD, "completion": "50.0%", "outcome": ODD},
+                {
+                    "date": "2025-03-31",
+                    "week": "31 Mar to 6 Apr 2025",
+                    "completion": "50.0%",
+                    "outcome": "4.8%",
+                },
             ],
         ),
     ],
