@@ -3,7 +3,9 @@ Python: `{% target_rows rows %}`, `{% total_rows rows %}`, `{% daily_rows rows %
 `{% viewer_rows rows %}`, `{% week_rows weeks %}` and `{% history_rows rows scorecard_url %}`
 write what the template's loops wrote, byte for byte, from the rows of ready text of
 analytics.review.scorecard_tables; `{% practice_outcome outcome weeks chart_data %}`, the
-section around the weeks' table, what its partial wrote.
+section around the weeks' table, what its partial wrote; `{% scorecard_header %}` and
+`{% scores_section card trend practice_score %}`, the page's head and scores, what its
+template wrote (each test of these keeps the template it replaced as its reference).
 
 Looped in the template, every row cost a dozen variable lookups and conditions (and the
 history's an include and a `{% querystring %}` each): a few hundred nodes a page, about a
@@ -24,10 +26,10 @@ from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 
-from accounts.templatetags.playbook import json_data, percent, score
+from accounts.templatetags.playbook import json_data, kind_badge, percent, score
 from analytics.templatetags.analytics import grade_legend, quadrant_of, score_weight
 from analytics.templatetags.review_table import grade_cell, score_cell, trend_cell
-from lib.html import escape_text
+from lib.html import date_text, escape_text
 
 register = template.Library()
 
@@ -398,3 +400,37 @@ def scores_section(context: Context, card: Any, trend: Any, practice_score: Any)
         "</section>",
     ]
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
+
+
+@register.simple_tag(takes_context=True)
+def scorecard_header(context: Context) -> SafeString:
+    """`{% scorecard_header %}`: the account's scorecard page's breadcrumb, heading, period
+    and link to its Content, from the context the view gives (membership, account, card
+    and the window's texts). Byte for byte what the template wrote
+    (tests/analytics/test_scorecard_header.py keeps it as the reference)."""
+    membership, account, card = context["membership"], context["account"], context["card"]
+    slug = membership.team.slug
+    handle = escape_text(context["handle"])
+    days = escape_text(context["window_days"])
+    end_iso = escape_text(context["window_end_iso"])
+    review = escape_text(reverse("analytics:scorecard-review", args=[slug]))
+    detail = escape_text(reverse("accounts:account-detail", args=[slug, account.handle]))
+    videos = escape_text(reverse("analytics:video-list", args=[slug, account.handle]))
+    computed = f"; computed {date_text(card.computed_at, 'j M Y, H:i')}" if card else ""
+    return mark_safe(  # noqa: S308 - every value is escaped
+        '<nav aria-label="breadcrumb"><ol class="breadcrumb">\n'
+        f'  <li class="breadcrumb-item"><a href="{review}?days={days}&amp;end={end_iso}">'
+        "Scorecards</a></li>\n"
+        f'  <li class="breadcrumb-item"><a href="{detail}">@{handle}</a></li>\n'
+        '  <li class="breadcrumb-item active" aria-current="page">Scorecard</li>\n'
+        "</ol></nav>\n"
+        '<div class="d-flex flex-wrap align-items-center justify-content-between gap-2 mb-3">\n'
+        "  <div>\n"
+        f'    <h1 class="h3 mb-1">@{handle}: scorecard {kind_badge(account)}\n</h1>\n'
+        f'    <p class="text-body-secondary mb-0">{days} days, '
+        f"{escape_text(context['window_start_text'])} to "
+        f"{escape_text(context['window_end_text'])}{computed}.</p>\n"
+        f'    <p class="mb-0"><a href="{videos}?days={days}&amp;end={end_iso}">Content: the '
+        f"videos of @{handle}</a></p>\n"
+        "  </div>"
+    )
