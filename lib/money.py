@@ -2,16 +2,60 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 
 from babel import Locale
-from babel.numbers import format_currency
+from babel.numbers import (
+    format_currency,
+    get_currency_symbol,
+    get_decimal_symbol,
+    get_group_symbol,
+    get_minus_sign_symbol,
+    parse_pattern,
+)
+
+# What a currency symbol may not contain to go into a number pattern as a quoted literal:
+# a quote, a currency sign, the negative subpattern's separator or a percent sign (which
+# scales the number).
+_NOT_QUOTABLE = frozenset("'¤;%‰")
+# Babel takes quotes out of the text it writes, after the symbols of the number are in.
+_QUOTE = "'"
 
 
 def money_text(amount: Decimal | int, currency: str, locale: Locale | str) -> str:
     """1234.5 USD in en -> '$1,234.50'; in de -> '1.234,50 $'; 1234 JPY in en -> '¥1,234'.
 
     Babel takes the number of decimals from the currency (none for JPY and KRW, two for
-    most) and rounds half to even, as the scorecard rules do.
+    most) and rounds half to even, as the scorecard rules round.
     """
     return format_currency(amount, currency, locale=locale)
+
+
+def money_writer(currency: str, locale: Locale | str) -> Callable[[Decimal | int], str]:
+    """money_text in one currency and locale, for the many amounts of a table.
+
+    For each amount Babel writes the locale's pattern, then puts the currency's symbol in
+    place of its sign and, to do so, works out the currency's name in the plural form the
+    amount takes (which it does not write): half the cost of an amount. Here the symbol
+    goes into the pattern once, as a quoted literal, which Babel writes as it is; the
+    number, its decimals and its rounding are still Babel's, with the currency's digits.
+    A pattern or a symbol this cannot be done with is written by money_text itself.
+    """
+    locale = Locale.parse(locale)
+    standard = locale.currency_formats["standard"].pattern
+    symbol = get_currency_symbol(currency, locale)
+    # The number's own symbols may hold a quote (1'234.50 in Swiss German): Babel's
+    # taking out of quoted literals would then reach into the number.
+    numbers = (get_group_symbol(locale), get_decimal_symbol(locale), get_minus_sign_symbol(locale))
+    if (
+        _QUOTE in standard
+        or standard.count("¤") != 1
+        or _NOT_QUOTABLE & set(symbol)
+        or any(_QUOTE in text for text in numbers)
+    ):
+        return partial(money_text, currency=currency, locale=locale)
+    pattern = parse_pattern(standard.replace("¤", f"'{symbol}'"))
+    # What format_currency(amount, currency, format=pattern, locale=locale) returns.
+    return partial(pattern.apply, locale=locale, currency=currency)

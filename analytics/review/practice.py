@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from accounts.models import Account, Kind
 from analytics.review.scorecard import DayFigures, daily_figures
@@ -166,19 +167,21 @@ class PracticeOutcome:
     outcome_label: str
     weeks: list[PracticeWeek]
 
-    @property
+    # Each figure below is worked out once for the template's several reads of it (a
+    # frozen dataclass still lets cached_property keep it in the instance's __dict__).
+    @cached_property
     def weeks_with_both(self) -> int:
         return sum(week.has_both for week in self.weeks)
 
-    @property
+    @cached_property
     def has_figures(self) -> bool:
         return any(w.completion is not None or w.outcome is not None for w in self.weeks)
 
-    @property
+    @cached_property
     def enough(self) -> bool:
         return self.weeks_with_both >= MIN_WEEKS_WITH_BOTH
 
-    @property
+    @cached_property
     def comparison(self) -> Comparison | None:
         return compare(self.weeks) if self.enough else None
 

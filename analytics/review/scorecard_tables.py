@@ -11,20 +11,26 @@ cells (and a reverse() for each link of the history).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils import numberformat
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
-from accounts.templatetags.playbook import days_in, missing, money_for, percent, score
+from accounts.templatetags.playbook import days_in, missing, percent, score
 from analytics.content.audience import ViewerPoint
 from analytics.models import Scorecard
 from analytics.review.practice import PracticeWeek
 from analytics.review.scorecard import DailyPoint, FigureRow
+from lib.locales import request_locale
+from lib.money import money_writer
 
 Row = dict[str, Any]
 
@@ -40,6 +46,7 @@ class Pieces:
 
     def __init__(self) -> None:
         self._rendered: dict[tuple[Any, ...], SafeString] = {}
+        self._money: dict[str, Callable[[Decimal], str]] = {}
 
     def __call__(self, template_name: str, **context: Any) -> SafeString:
         key = (template_name, *sorted(context.items()))
@@ -47,6 +54,15 @@ class Pieces:
         if piece is None:
             piece = self._rendered[key] = render_to_string(template_name, context)
         return piece
+
+    def money(self, request: HttpRequest, currency: str) -> Callable[[Decimal], str]:
+        """The money tag's text (money_for) of an amount that is not None, by one writer
+        of the currency in the request's locale for all the tables of the page (asked
+        for only when an amount is written, as the tag reads the locale then)."""
+        writer = self._money.get(currency)
+        if writer is None:
+            writer = self._money[currency] = money_writer(currency, request_locale(request))
+        return writer
 
     def missing(self, why: str, short: str = "") -> SafeString:
         """includes/missing.html: '—' with the reason, from the missing tag that writes it."""
@@ -57,14 +73,34 @@ class Pieces:
         return piece
 
 
+def counts_in_language() -> Callable[[int], str]:
+    """humanize's `intcomma` of a whole number in the current language, with the
+    language's number format looked up once for a table's many counts: intcomma of an int
+    is `number_format(value, use_l10n=True, force_grouping=True)`, which looks the three
+    settings up for each number."""
+    language = get_language()
+    return partial(
+        numberformat.format,
+        decimal_sep=get_format("DECIMAL_SEPARATOR", language, use_l10n=True),
+        decimal_pos=None,
+        grouping=get_format("NUMBER_GROUPING", language, use_l10n=True),
+        thousand_sep=get_format("THOUSAND_SEPARATOR", language, use_l10n=True),
+        force_grouping=True,
+        use_l10n=True,
+    )
+
+
 def daily_rows(
     daily: list[DailyPoint], *, currency: str, request: HttpRequest, pieces: Pieces
 ) -> list[Row]:
     """The day-by-day table; `views` is None for a day without metrics."""
     # An amount is written once however many days spent it (an official account spends
-    # nothing on most days): Babel's formatting is the costliest cell.
+    # nothing on most days): Babel's formatting is the costliest cell. A day's spend is
+    # never None.
     spent: dict[str, str] = {}
+    money = None
     day = days_in("D j M")
+    intcomma = counts_in_language()
     rows = []
     for point in daily:
         row: Row = {"day": day(point.day), "views": None}
@@ -77,7 +113,9 @@ def daily_rows(
             )
             amount = str(point.spend)
             if amount not in spent:
-                spent[amount] = money_for(request, point.spend, currency)
+                if money is None:
+                    money = pieces.money(request, currency)
+                spent[amount] = money(point.spend)
             row["spend"] = spent[amount]
             row["roas"] = (
                 pieces.missing(NO_SPEND_ON_DAY) if point.roas is None else percent(point.roas)
@@ -88,6 +126,7 @@ def daily_rows(
 
 def viewer_rows(viewers: list[ViewerPoint], *, pieces: Pieces) -> list[Row]:
     """The viewers table; `known` is False for a day without a Viewers row."""
+    intcomma = counts_in_language()
 
     def count(value: int | None) -> str:
         if value is None:
@@ -181,12 +220,13 @@ def other_figure_rows(
     others: list[FigureRow], *, currency: str, request: HttpRequest, pieces: Pieces
 ) -> list[Row]:
     """The period's totals, each in its form: a count, money or a rate."""
+    intcomma = counts_in_language()
     rows = []
     for row in others:
         if row.value is None:
             value = pieces.missing(row.missing)
         elif row.form == "money":
-            value = money_for(request, row.value, currency)
+            value = pieces.money(request, currency)(row.value)
         elif row.form == "rate":
             value = percent(row.value)
         else:

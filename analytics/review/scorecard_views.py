@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from accounts.access import team_view
 from accounts.models import Account, Membership
 from accounts.selectors import account_get
+from accounts.templatetags.playbook import days_in
 from analytics.content import audience
 from analytics.review import next_step_item as next_step
 from analytics.review import practice
@@ -56,10 +57,19 @@ def scorecard_context(
     scorecard_url = reverse(
         "analytics:account-scorecard", args=[membership.team.slug, account.handle]
     )
+    day = days_in("j M Y")
     return {
         "membership": membership,
         "account": account,
         "window": window,
+        # The texts the template repeats, written once (each lookup and filter in the
+        # template costs more than writing the text here; a number, even one of a few
+        # digits, goes through the number format each time the template writes it).
+        "handle": account.handle,
+        "window_days": str(window.days),
+        "window_start_text": day(window.start),
+        "window_end_text": day(window.end),
+        "window_end_iso": window.end.isoformat(),
         # Unbound, so it shows the period on screen even when the URL left it to the default.
         "window_form": WindowForm(initial={"days": days, "end": end}),
         "card": card,

@@ -2,7 +2,10 @@
 Python: `{% target_rows rows %}`, `{% total_rows rows %}`, `{% daily_rows rows %}`,
 `{% viewer_rows rows %}`, `{% week_rows weeks %}` and `{% history_rows rows scorecard_url %}`
 write what the template's loops wrote, byte for byte, from the rows of ready text of
-analytics.review.scorecard_tables.
+analytics.review.scorecard_tables; `{% practice_outcome outcome weeks chart_data %}`, the
+section around the weeks' table, what its partial wrote; `{% scorecard_header %}` and
+`{% scores_section card trend practice_score %}`, the page's head and scores, what its
+template wrote (each test of these keeps the template it replaced as its reference).
 
 Looped in the template, every row cost a dozen variable lookups and conditions (and the
 history's an include and a `{% querystring %}` each): a few hundred nodes a page, about a
@@ -11,15 +14,22 @@ third of its rendering. Every value is escaped as `{{ }}` escaped it (lib.html.e
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import quote_plus
 
 from django import template
 from django.template import Context
+from django.template.defaultfilters import capfirst, pluralize
+from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 
-from analytics.templatetags.review_table import trend_cell
-from lib.html import escape_text
+from accounts.templatetags.playbook import json_data, kind_badge, percent, score
+from analytics.templatetags.analytics import grade_legend, quadrant_of, score_weight
+from analytics.templatetags.review_table import grade_cell, score_cell, trend_cell
+from lib.html import date_text, escape_text
 
 register = template.Library()
 
@@ -39,11 +49,28 @@ _REVIEWED = '<span class="badge text-bg-success">✓ Reviewed</span>'
 _NOT_REVIEWED = '<span class="text-body-secondary">no</span>'
 
 
-def _cells(*values: Any) -> str:
-    """Right-aligned cells, each on its own line, as the template wrote them."""
-    return "".join(
-        f'\n          <td class="text-end">{escape_text(value)}</td>' for value in values
-    )
+_CELL = '\n          <td class="text-end">'
+_NEXT_CELL = "</td>" + _CELL
+# What html.escape (so escape_text) replaces: a text without any is its own escape.
+_ESCAPED = re.compile("[&<>\"']")
+
+
+def _escaped(*values: Any) -> Sequence[str]:
+    """escape_text of each value. A row's figures seldom hold a character to escape: the
+    row's texts are searched once, and written as they are when none does (rather than
+    escaped one by one, a handful of calls each); else, or when a value is not text, each
+    is escaped."""
+    try:
+        plain = _ESCAPED.search("".join(values)) is None
+    except TypeError:  # a value that is not text
+        plain = False
+    return values if plain else [escape_text(value) for value in values]
+
+
+def _cells(*values: str) -> str:
+    """Right-aligned cells, each on its own line, as the template wrote them, of escaped
+    texts."""
+    return _CELL + _NEXT_CELL.join(values) + "</td>"
 
 
 @register.simple_tag
@@ -51,15 +78,15 @@ def target_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
     """The figures against targets (scorecard_tables.scored_figure_rows)."""
     html = []
     for row in rows:
-        name = escape_text(row["name"])
+        name, label, value, target, sub_score = _escaped(
+            row["name"], row["label"], row["value"], row["target"], row["sub_score"]
+        )
         html.append(
             "\n        <tr>\n"
-            f'          <th scope="row" class="fw-normal">{escape_text(row["label"])}</th>\n'
-            f'          <td class="text-end" data-figure="{name}">'
-            f"{escape_text(row['value'])}</td>\n"
-            f'          <td class="text-end">{escape_text(row["target"])}</td>\n'
-            f'          <td class="text-end" data-sub-score="{name}">'
-            f"{escape_text(row['sub_score'])}</td>\n"
+            f'          <th scope="row" class="fw-normal">{label}</th>\n'
+            f'          <td class="text-end" data-figure="{name}">{value}</td>\n'
+            f'          <td class="text-end">{target}</td>\n'
+            f'          <td class="text-end" data-sub-score="{name}">{sub_score}</td>\n'
             "        </tr>\n      "
         )
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
@@ -70,11 +97,11 @@ def total_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
     """The totals over the period (scorecard_tables.other_figure_rows)."""
     html = []
     for row in rows:
+        label, name, value = _escaped(row["label"], row["name"], row["value"])
         html.append(
             "\n        <tr>\n"
-            f'          <th scope="row" class="fw-normal">{escape_text(row["label"])}</th>\n'
-            f'          <td class="text-end" data-figure="{escape_text(row["name"])}">'
-            f"{escape_text(row['value'])}</td>\n"
+            f'          <th scope="row" class="fw-normal">{label}</th>\n'
+            f'          <td class="text-end" data-figure="{name}">{value}</td>\n'
             "        </tr>\n      "
         )
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
@@ -85,12 +112,15 @@ def daily_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
     """The day-by-day table's rows (scorecard_tables.daily_rows)."""
     html = []
     for row in rows:
-        html.append(_DAY.format(escape_text(row["day"])))
         if row["views"] is None:
+            html.append(_DAY.format(escape_text(row["day"])))
             html.append(_NO_METRICS)
         else:
-            cells = _cells(row["views"], row["engagement_rate"], row["spend"], row["roas"])
-            html.append(f"{cells}\n          ")
+            day, *cells = _escaped(
+                row["day"], row["views"], row["engagement_rate"], row["spend"], row["roas"]
+            )
+            html.append(_DAY.format(day))
+            html.append(f"{_cells(*cells)}\n          ")
         html.append(_ROW_END)
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
 
@@ -108,7 +138,8 @@ def viewer_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
         if not row["known"]:
             html.append(_NO_VIEWERS)
         else:
-            html.append(f"{_cells(row['new'], row['returning'], row['total'])}\n          ")
+            cells = _cells(*_escaped(row["new"], row["returning"], row["total"]))
+            html.append(f"{cells}\n          ")
         html.append(_ROW_END)
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
 
@@ -118,14 +149,14 @@ def week_rows(weeks: Iterable[dict[str, Any]]) -> SafeString:
     """The practice-beside-outcome table's rows (scorecard_tables.week_rows)."""
     html = []
     for week in weeks:
-        date = escape_text(week["date"])
+        date, text, completion, outcome = _escaped(
+            week["date"], week["week"], week["completion"], week["outcome"]
+        )
         html.append(
             "\n        <tr>\n"
-            f'          <th scope="row" class="fw-normal">{escape_text(week["week"])}</th>\n'
-            f'          <td class="text-end" data-week-completion="{date}">'
-            f"{escape_text(week['completion'])}</td>\n"
-            f'          <td class="text-end" data-week-outcome="{date}">'
-            f"{escape_text(week['outcome'])}</td>\n"
+            f'          <th scope="row" class="fw-normal">{text}</th>\n'
+            f'          <td class="text-end" data-week-completion="{date}">{completion}</td>\n'
+            f'          <td class="text-end" data-week-outcome="{date}">{outcome}</td>\n'
             "        </tr>\n      "
         )
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
@@ -141,20 +172,33 @@ def history_rows(
     string for all the rows (the tag deep-copies it for each)."""
     url = escape_text(scorecard_url)
     params = context.request.GET.copy()
+    # The rows' query strings differ only in their end (a history has one length of days):
+    # the query string is encoded once per length with a mark where the end goes, and
+    # each row's end is encoded into its place. The mark, longer than the whole query
+    # string without it, cannot stand anywhere else in it.
+    with_mark: dict[Any, tuple[str, str]] = {}
     html = []
     for past in rows:
         active = _ACTIVE if past["current"] else ""
         current = _CURRENT if past["current"] else ""
-        params["days"], params["end"] = past["days"], past["end"]
-        link = f"?{params.urlencode()}"
+        days = past["days"]
+        if days not in with_mark:
+            params["days"] = days
+            mark = "~" * (len(params.urlencode()) + 1)
+            params["end"] = mark
+            with_mark[days] = mark, params.urlencode()
+        mark, query = with_mark[days]
+        link = f"?{query.replace(mark, quote_plus(str(past['end'])))}"
+        period, engagement, roi, overall = _escaped(
+            past["period"], past["engagement"], past["roi"], past["overall"]
+        )
         html.append(
             f"\n      <tr{active}>\n"
             f'        <th scope="row" class="fw-normal"><a href="{url}{escape_text(link)}"'
-            f"{current}>"
-            f"{escape_text(past['period'])}</a></th>\n"
-            f'        <td class="text-end">{escape_text(past["engagement"])}</td>\n'
-            f'        <td class="text-end">{escape_text(past["roi"])}</td>\n'
-            f'        <td class="text-end">{escape_text(past["overall"])}</td>\n'
+            f"{current}>{period}</a></th>\n"
+            f'        <td class="text-end">{engagement}</td>\n'
+            f'        <td class="text-end">{roi}</td>\n'
+            f'        <td class="text-end">{overall}</td>\n'
             f"        <td>{escape_text(past['grade'])}</td>\n"
             '        <td class="text-end text-nowrap">'
             f"{escape_text(trend_cell(past['trend']))}\n</td>\n"
@@ -162,3 +206,231 @@ def history_rows(
             "      </tr>\n    "
         )
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
+
+
+_PRACTICE_FORMULA = {
+    "roi": " ((revenue − spend) ÷ spend)",
+    "engagement_rate": " (likes, comments and shares ÷ video views)",
+}
+_PRACTICE_CHANCE = (
+    '\n    <p class="small text-body-secondary mb-0">This is a correlation, not proof: other '
+    "things change from week to week too (the videos, the season, the spend), and with a few "
+    "weeks a difference can be chance.</p>\n  "
+)
+
+
+def _practice_summary(context: Context, outcome: Any, both: int, total: int) -> str:
+    """The summary of practice_outcome: too few weeks, or the two sides' averages."""
+    label = escape_text(outcome.outcome_label)
+    if not outcome.enough:
+        membership = context["membership"]
+        checklist = escape_text(
+            reverse("strategy:checklist", args=[membership.team.slug, context["account"].handle])
+        )
+        link = f'Tick the account\'s <a href="{checklist}">weekly checklist</a>'
+        if membership.is_lead:
+            then = f"{link} and import its daily metrics to fill this in."
+        else:
+            then = f"{link} each week; a lead imports the metrics."
+        return (
+            '\n    <p class="alert alert-light border mb-0">Too few weeks to tell whether doing '
+            f"the practices goes with better results ({both} of {total} weeks have both a "
+            f"checklist and metrics). {then}</p>\n  "
+        )
+    comparison = outcome.comparison
+    done, undone = comparison.done_weeks, comparison.undone_weeks
+    html = [
+        f'\n    <p class="mb-1"><strong>{both} of {total} weeks</strong> have both a checklist '
+        "and metrics.</p>\n    "
+    ]
+    if done and undone:
+        if comparison.direction == "same":
+            verdict = "The averages are the same."
+        else:
+            verdict = (
+                f"That is {escape_text(localize(comparison.difference_points))} percentage "
+                f"points <strong>{escape_text(comparison.direction)}</strong> in the weeks "
+                "with the practices done."
+            )
+        html.append(
+            f'\n    <p class="mb-1">In the {done} week{pluralize(done)} with at least half of '
+            f"the checklist done, the {label} averaged "
+            f"<strong>{escape_text(percent(comparison.done_average))}</strong>; in the {undone} "
+            f"week{pluralize(undone)} with less than half done, it averaged "
+            f"<strong>{escape_text(percent(comparison.undone_average))}</strong>.\n"
+            f"      {verdict}</p>\n    "
+        )
+    elif done:
+        html.append(
+            '\n    <p class="mb-1">At least half of the checklist was done in every one of these '
+            f"{both} weeks (the {label} averaged {escape_text(percent(comparison.done_average))})"
+            ", so there are no weeks with less done to compare with.</p>\n    "
+        )
+    else:
+        html.append(
+            '\n    <p class="mb-1">Less than half of the checklist was done in every one of these '
+            f"{both} weeks (the {label} averaged "
+            f"{escape_text(percent(comparison.undone_average))}), so there are no weeks with the "
+            "practices done to compare with.</p>\n    "
+        )
+    html.append(_PRACTICE_CHANCE)
+    return "".join(html)
+
+
+@register.simple_tag(takes_context=True)
+def practice_outcome(
+    context: Context, outcome: Any, weeks: Iterable[dict[str, Any]], chart_data: Any
+) -> SafeString:
+    """`{% practice_outcome outcome weeks chart_data %}`: checklist completion beside the
+    main outcome, week by week (analytics.review.practice.PracticeOutcome; `weeks`, its
+    rows of text, scorecard_tables.week_rows; `chart_data`, practice_chart_data), with
+    the context's membership and account. What the partial practice_outcome.html wrote,
+    byte for byte (tests/analytics/test_scorecard_practice_section.py keeps it as the
+    reference): included, its few dozen nodes cost more than writing it here."""
+    label = escape_text(outcome.outcome_label)
+    total = len(outcome.weeks)
+    kind = "an official" if outcome.kind == "official" else "a marketing"
+    formula = _PRACTICE_FORMULA["roi" if outcome.outcome_name == "roi" else "engagement_rate"]
+    summary = _practice_summary(context, outcome, outcome.weeks_with_both, total)
+    html = [
+        '<section class="mb-4" aria-labelledby="practice-outcome-h">\n'
+        f'  <h2 class="h5" id="practice-outcome-h">Practice beside {label}, last {total} '
+        "weeks</h2>\n"
+        '  <p class="small text-body-secondary mb-2">Week by week (Monday to Sunday): the share '
+        f"of the week's checklist that was done, beside the week's {label}{formula}, the main "
+        f"result of {kind} account.</p>\n"
+        f'  \n  <div id="practice-summary" class="mb-3">\n  {summary}\n  </div>\n  \n  '
+    ]
+    if outcome.has_figures:
+        handle = escape_text(context["account"].handle)
+        heading = escape_text(capfirst(outcome.outcome_label))
+        html.append(
+            f"\n  {json_data(chart_data, 'practice-outcome-data')}\n"
+            '  <div class="pb-chart pb-chart-practice">\n'
+            '    <canvas data-chart="practice-outcome" role="img" aria-label="Bar chart of the '
+            "weekly share of the checklist done (left axis, percent) with a line of the weekly "
+            f'{label} (right axis, percent); the table below gives the same figures."></canvas>\n'
+            "  </div>\n"
+            '  <details class="mt-3">\n'
+            "    <summary>Weekly figures as a table</summary>\n"
+            '    <div class="pb-table-wrap">\n'
+            '    <table class="table table-sm" id="practice-outcome-table">\n'
+            f'      <caption class="visually-hidden">Checklist done and {label} of @{handle} per '
+            "week, oldest first; a week without a figure shows — with the reason</caption>\n"
+            '      <thead><tr><th scope="col">Week</th><th scope="col" class="text-end">Checklist '
+            f'done</th><th scope="col" class="text-end">{heading}</th></tr></thead>\n'
+            "      <tbody>\n"
+            f"      {week_rows(weeks)}\n"
+            "      </tbody>\n"
+            "    </table>\n"
+            "    </div>\n"
+            "  </details>\n  "
+        )
+    html.append("\n</section>\n")
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
+
+
+def _score_box(size: str, title: str, cell: str, below: str) -> str:
+    return (
+        '\n  <div class="col-6 col-md-3">\n'
+        '    <div class="border rounded p-3 h-100">\n'
+        f'      <div class="small text-body-secondary">{title}</div>\n'
+        f'      <div class="{size}">{cell}\n</div>{below}\n'
+        "    </div>\n"
+        "  </div>"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def scores_section(context: Context, card: Any, trend: Any, practice_score: Any) -> SafeString:
+    """`{% scores_section card trend practice_score %}`: the scorecard's grade and scores,
+    each with its weight, the grades' legend, its quadrant and the practice score, with the
+    context's membership, account and window_days. Byte for byte what the template wrote
+    (tests/analytics/test_scorecard_scores_section.py keeps it as the reference), from
+    the same cells and filters."""
+    membership, account = context["membership"], context["account"]
+    previous = ""
+    if card.previous_overall_score is not None:
+        previous = f" ({escape_text(score(card.previous_overall_score))})"
+    if practice_score is None:
+        practice = (
+            '<strong>—</strong> <span class="text-body-secondary">no checklist items in the '
+            "weeks of this period, so there is no practice score.</span>"
+        )
+    else:
+        practice = (
+            f"<strong>{escape_text(percent(practice_score))}</strong> of checklist items done "
+            "in the weeks of this period."
+        )
+    history = escape_text(
+        reverse("strategy:checklist-history", args=[membership.team.slug, account.handle])
+    )
+    weighs = '\n      <div class="small text-body-secondary">weighs {}% in the overall score</div>'
+    html = [
+        '<section class="row g-3 mb-4" aria-label="Scores">',
+        _score_box("fs-3", "Grade", grade_cell(card.grade), ""),
+        _score_box(
+            "fs-3 fw-semibold",
+            "Overall score",
+            score_cell(card.overall_score, "overall"),
+            f'\n      <div class="small">{trend_cell(trend)}\n <span class="text-body-secondary">'
+            f"against the previous {escape_text(context['window_days'])} days{previous}"
+            "</span></div>",
+        ),
+        _score_box(
+            "fs-4",
+            "Engagement score",
+            score_cell(card.engagement_score, "engagement"),
+            weighs.format(escape_text(score_weight(account.kind, "engagement"))),
+        ),
+        _score_box(
+            "fs-4",
+            "ROI score",
+            score_cell(card.roi_score, "roi"),
+            weighs.format(escape_text(score_weight(account.kind, "roi"))),
+        ),
+        '\n  <div class="col-12">\n'
+        f"    {grade_legend(card.grade)}\n"
+        "  </div>\n"
+        '  <div class="col-12">\n'
+        f'    <p class="mb-1">Quadrant: <strong>{escape_text(quadrant_of(card))}</strong>.</p>\n'
+        f'    <p class="mb-0" id="practice-score">Practice: {practice} '
+        f'<a href="{history}">Checklist history</a></p>\n'
+        "  </div>\n"
+        "</section>",
+    ]
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
+
+
+@register.simple_tag(takes_context=True)
+def scorecard_header(context: Context) -> SafeString:
+    """`{% scorecard_header %}`: the account's scorecard page's breadcrumb, heading, period
+    and link to its Content, from the context the view gives (membership, account, card
+    and the window's texts). Byte for byte what the template wrote
+    (tests/analytics/test_scorecard_header.py keeps it as the reference)."""
+    membership, account, card = context["membership"], context["account"], context["card"]
+    slug = membership.team.slug
+    handle = escape_text(context["handle"])
+    days = escape_text(context["window_days"])
+    end_iso = escape_text(context["window_end_iso"])
+    review = escape_text(reverse("analytics:scorecard-review", args=[slug]))
+    detail = escape_text(reverse("accounts:account-detail", args=[slug, account.handle]))
+    videos = escape_text(reverse("analytics:video-list", args=[slug, account.handle]))
+    computed = f"; computed {date_text(card.computed_at, 'j M Y, H:i')}" if card else ""
+    return mark_safe(  # noqa: S308 - every value is escaped
+        '<nav aria-label="breadcrumb"><ol class="breadcrumb">\n'
+        f'  <li class="breadcrumb-item"><a href="{review}?days={days}&amp;end={end_iso}">'
+        "Scorecards</a></li>\n"
+        f'  <li class="breadcrumb-item"><a href="{detail}">@{handle}</a></li>\n'
+        '  <li class="breadcrumb-item active" aria-current="page">Scorecard</li>\n'
+        "</ol></nav>\n"
+        '<div class="d-flex flex-wrap align-items-center justify-content-between gap-2 mb-3">\n'
+        "  <div>\n"
+        f'    <h1 class="h3 mb-1">@{handle}: scorecard {kind_badge(account)}\n</h1>\n'
+        f'    <p class="text-body-secondary mb-0">{days} days, '
+        f"{escape_text(context['window_start_text'])} to "
+        f"{escape_text(context['window_end_text'])}{computed}.</p>\n"
+        f'    <p class="mb-0"><a href="{videos}?days={days}&amp;end={end_iso}">Content: the '
+        f"videos of @{handle}</a></p>\n"
+        "  </div>"
+    )

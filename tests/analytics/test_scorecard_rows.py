@@ -94,6 +94,13 @@ def loop(name: str, rows: list[dict], **context) -> str:
             [
                 {"name": "ctr", "label": ODD, "value": MARK, "target": "1.0%", "sub_score": "50.0"},
                 {"name": ODD, "label": "ROI", "value": "4.8%", "target": ODD, "sub_score": MARK},
+                {
+                    "name": "roi",
+                    "label": "ROI",
+                    "value": "4.8%",
+                    "target": "5.0%",
+                    "sub_score": "96.0",
+                },
             ],
         ),
         (
@@ -102,6 +109,7 @@ def loop(name: str, rows: list[dict], **context) -> str:
             [
                 {"name": "views", "label": ODD, "value": "1,234"},
                 {"name": ODD, "label": "x", "value": MARK},
+                {"name": "spend", "label": "Spend", "value": "$1,234.50"},
             ],
         ),
         (
@@ -116,6 +124,21 @@ def loop(name: str, rows: list[dict], **context) -> str:
                     "spend": "0,00\xa0€",
                     "roas": ODD,
                 },
+                # Plain figures (written as they are), and a figure that is not text.
+                {
+                    "day": "Sat 29 Mar",
+                    "views": "7",
+                    "engagement_rate": "4.8%",
+                    "spend": "$1,234.50",
+                    "roas": "120.0%",
+                },
+                {
+                    "day": "Sun 30 Mar",
+                    "views": 7,
+                    "engagement_rate": "1%",
+                    "spend": "x",
+                    "roas": "2%",
+                },
             ],
         ),
         (
@@ -123,6 +146,14 @@ def loop(name: str, rows: list[dict], **context) -> str:
             viewer_rows,
             [
                 {"date": "2025-03-28", "day": "Fri 28 Mar", "known": False},
+                {
+                    "date": "2025-03-29",
+                    "day": "Sat 29 Mar",
+                    "known": True,
+                    "new": "1,234",
+                    "returning": "5",
+                    "total": "1,239",
+                },
                 {
                     "date": ODD,
                     "day": ODD,
@@ -144,6 +175,12 @@ def loop(name: str, rows: list[dict], **context) -> str:
                     "outcome": "4.8%",
                 },
                 {"date": ODD, "week": ODD, "completion": "50.0%", "outcome": ODD},
+                {
+                    "date": "2025-03-31",
+                    "week": "31 Mar to 6 Apr 2025",
+                    "completion": "50.0%",
+                    "outcome": "4.8%",
+                },
             ],
         ),
     ],
@@ -153,7 +190,14 @@ def test_a_tag_writes_what_its_loop_wrote(name, tag, rows) -> None:
 
 
 @pytest.mark.parametrize(
-    "query", ["", "days=abc&x=%3C1%3E", "end=2025-01-05&x=1&x=2&days=7", "a=%26b&days=28&days=7"]
+    "query",
+    [
+        "",
+        "days=abc&x=%3C1%3E",
+        "end=2025-01-05&x=1&x=2&days=7",
+        "a=%26b&days=28&days=7",
+        "x=~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~&end=~&%7E=%C3%A9+%20",
+    ],
 )
 def test_the_history_writes_what_its_loop_wrote(query: str) -> None:
     request = RequestFactory().get(f"/t/acme/a/x/scorecard/?{query}")

@@ -47,3 +47,16 @@ def test_it_writes_a_day_as_the_template_did() -> None:
     assert empty == {"day": "Fri 28 Mar", "views": None}
     # The money was written in the reader's language, so the page varies on it.
     assert request.reads_language
+
+
+def test_its_counts_are_what_intcomma_writes_in_each_language() -> None:
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.utils.translation import override
+
+    from analytics.review.scorecard_tables import counts_in_language
+
+    for language in ("en-us", "de", "fr", "ja"):
+        with override(language):
+            count = counts_in_language()
+            for value in (0, 7, 999, 1000, 12345, 1234567890, -4321):
+                assert count(value) == intcomma(value), (language, value)

@@ -65,3 +65,29 @@ def test_it_prefers_the_language_with_the_highest_quality() -> None:
 def test_it_skips_languages_the_reader_refuses() -> None:
     request = RequestFactory().get("/", headers={"Accept-Language": "de;q=0, ja"})
     assert str(request_locale(request)) == "ja"
+
+
+def test_its_writer_writes_what_money_text_writes_in_every_locale() -> None:
+    """money_writer puts the symbol into the pattern once: the same text as money_text
+    for every locale Babel knows (those whose number symbols or patterns it cannot take,
+    like Swiss German's 1'234.50, are written by money_text itself)."""
+    from babel import Locale, localedata
+
+    from lib.money import money_writer
+
+    amounts = [Decimal(text) for text in ("0.005", "-1234.567", "1000000.125")]
+    for name in localedata.locale_identifiers():
+        locale = Locale.parse(name)
+        for currency in ("USD", "JPY", "BHD"):
+            write = money_writer(currency, locale)
+            for amount in amounts:
+                assert write(amount) == money_text(amount, currency, locale), (name, currency)
+
+
+def test_its_writer_takes_a_locale_name_too() -> None:
+    from lib.money import money_writer
+
+    assert money_writer("EUR", "de_DE")(Decimal("1234.5")) == "1.234,50\xa0€"
+    assert money_writer("USD", "gsw_CH")(Decimal("1234.5")) == money_text(
+        Decimal("1234.5"), "USD", "gsw_CH"
+    )
