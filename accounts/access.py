@@ -29,7 +29,7 @@ def team_view(
         def wrapper(request: HttpRequest, team_slug: str, *args: Any, **kwargs: Any):
             # All the user's memberships in one query: the header's team switcher
             # (accounts.context_processors.teams) shows them without asking again.
-            memberships = list(membership_list(user=request.user))
+            memberships = membership_list(user=request.user)
             membership = next((m for m in memberships if m.team.slug == team_slug), None)
             if membership is None:
                 raise Http404("No such team.")

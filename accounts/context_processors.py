@@ -14,7 +14,7 @@ def teams(request: HttpRequest) -> dict[str, Any]:
         if not request.user.is_authenticated:
             return []
         read = getattr(request, "memberships", None)  # by accounts.access.team_view
-        return read if read is not None else list(membership_list(user=request.user))
+        return read if read is not None else membership_list(user=request.user)
 
     return {
         "my_memberships": SimpleLazyObject(memberships),

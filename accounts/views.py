@@ -30,9 +30,9 @@ ACCOUNTS_PER_PAGE = 50
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    first = selectors.membership_list(user=request.user).first()
-    if first:
-        return redirect("accounts:team-home", team_slug=first.team.slug)
+    memberships = selectors.membership_list(user=request.user)
+    if memberships:
+        return redirect("accounts:team-home", team_slug=memberships[0].team.slug)
     return render(request, "accounts/no_team.html")
 
 
