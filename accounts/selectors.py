@@ -20,7 +20,7 @@ from accounts.models import (
     Membership,
     Team,
 )
-from lib.rows import orm_values
+from lib.rows import OrmRows
 
 HANDLE_PATTERN = re.compile(HANDLE_RE)
 
@@ -38,13 +38,15 @@ def handle_is_valid(handle: str) -> bool:
 # read costs about 200. Table and column names come from the models' metadata; the user's
 # id is the one parameter.
 _MEMBERSHIP_TEAM = Membership._meta.get_field("team")
-_MEMBERSHIP_COLUMNS = [
-    *((field, "m") for field in Membership._meta.concrete_fields),
-    *((field, "t") for field in Team._meta.concrete_fields),
-]
+_MEMBERSHIP_COLUMNS = OrmRows(
+    [
+        *((field, "m") for field in Membership._meta.concrete_fields),
+        *((field, "t") for field in Team._meta.concrete_fields),
+    ]
+)
 _TEAM_START = len(Membership._meta.concrete_fields)
 _MEMBERSHIPS_SQL = f"""
-SELECT {", ".join(f'{alias}."{field.column}"' for field, alias in _MEMBERSHIP_COLUMNS)}
+SELECT {", ".join(f'{alias}."{field.column}"' for field, alias in _MEMBERSHIP_COLUMNS.columns)}
 FROM {Membership._meta.db_table} m
 INNER JOIN {Team._meta.db_table} t ON t."{Team._meta.pk.column}" = m."{_MEMBERSHIP_TEAM.column}"
 WHERE m."{Membership._meta.get_field("user").column}" = %s
@@ -59,7 +61,7 @@ def membership_list(*, user: AbstractBaseUser) -> list[Membership]:
         return []
     with connection.cursor() as cursor:
         cursor.execute(_MEMBERSHIPS_SQL, [user.pk])
-        rows = orm_values(cursor.fetchall(), _MEMBERSHIP_COLUMNS)
+        rows = _MEMBERSHIP_COLUMNS.values(cursor.fetchall())
     memberships = []
     for row in rows:
         membership = Membership.from_db(connection.alias, None, row[:_TEAM_START])

@@ -19,9 +19,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.db.models import Q
-from django.db.models.expressions import Col
 
 from accounts.models import Account
+from lib.rows import OrmRows
 from strategy import evidence
 from strategy.models import Cadence, Check, Checklist, ChecklistItem, ChecklistTemplate, Practice
 from strategy.periods import counts_in_week, period_key
@@ -147,18 +147,20 @@ _CHECK_FIELDS = [
     (User, "corrected_by", "username"),
     (Checklist, "c_list", "week_start"),
 ]
-_COLUMNS = [
-    *((model._meta.get_field(name), alias) for model, alias, name in _CHECKLIST_FIELDS),
-    *((item_field, "i") for item_field in _ITEM_FIELDS),
-    *((practice_field, "p") for practice_field in _PRACTICE_FIELDS),
-    *((model._meta.get_field(name), alias) for model, alias, name in _CHECK_FIELDS),
-]
+_COLUMNS = OrmRows(
+    [
+        *((model._meta.get_field(name), alias) for model, alias, name in _CHECKLIST_FIELDS),
+        *((item_field, "i") for item_field in _ITEM_FIELDS),
+        *((practice_field, "p") for practice_field in _PRACTICE_FIELDS),
+        *((model._meta.get_field(name), alias) for model, alias, name in _CHECK_FIELDS),
+    ]
+)
 _ITEMS_START = len(_CHECKLIST_FIELDS)
 _PRACTICE_START = _ITEMS_START + len(_ITEM_FIELDS)
 _CHECK_START = _PRACTICE_START + len(_PRACTICE_FIELDS)
 # Table and column names from the models' metadata; every value is a query parameter.
 _CHECKLIST_SQL = f"""
-SELECT {", ".join(f'{alias}."{column.column}"' for column, alias in _COLUMNS)}
+SELECT {", ".join(f'{alias}."{column.column}"' for column, alias in _COLUMNS.columns)}
 FROM {Checklist._meta.db_table} cl
 INNER JOIN {ChecklistTemplate._meta.db_table} t ON t."id" = cl."template_id"
 LEFT OUTER JOIN {Practice._meta.db_table} p ON p."template_id" = cl."template_id"
@@ -180,18 +182,6 @@ ORDER BY p."order", i."practice_id", i."order", i."id"
 Joined = tuple[ChecklistItem, Check | None]
 
 
-def _converters() -> list[tuple[int, list, Col]]:
-    """What the database backend converts in each column (on SQLite: dates, times, UUIDs and
-    booleans; on PostgreSQL nothing), as the ORM would."""
-    converters = []
-    for index, (model_field, alias) in enumerate(_COLUMNS):
-        column = model_field.get_col(alias)
-        funcs = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        if funcs:
-            converters.append((index, funcs, column))
-    return converters
-
-
 def _checklist_rows(account_id: int, week: date) -> list:
     weekly, monthly = Cadence.WEEKLY, Cadence.MONTHLY
     params = [
@@ -203,19 +193,7 @@ def _checklist_rows(account_id: int, week: date) -> list:
     ]
     with connection.cursor() as cursor:
         cursor.execute(_CHECKLIST_SQL, params)
-        rows = cursor.fetchall()
-    # psycopg already returns these columns as the ORM would (no field here converts).
-    converters = _converters() if rows and connection.vendor != "postgresql" else []
-    if not converters:
-        return rows
-    converted = []
-    for row in rows:
-        row = list(row)
-        for index, funcs, column in converters:
-            for func in funcs:
-                row[index] = func(row[index], column, connection)
-        converted.append(row)
-    return converted
+        return _COLUMNS.values(cursor.fetchall())
 
 
 def _joined(rows: list, week: date) -> list[Joined]:
