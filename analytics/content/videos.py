@@ -149,7 +149,10 @@ def video_list(
     if name == "engagement_rate":
         # Only this order needs the rates in SQL; attach_engagement_rates gives the rows theirs.
         videos = with_engagement_rate(videos)
-    # Ties fall back to the newest post, then the id, so pages never shuffle.
+    # Ties fall back to the newest post, then the id, so pages never shuffle (the newest
+    # post once: an order by posting day has no ties for it to break).
+    if name == "posted_on":
+        return videos.order_by(order, "video_id")
     return videos.order_by(order, F("posted_on").desc(nulls_last=True), "video_id")
 
 
