@@ -10,10 +10,10 @@ figures (strategy.models.WeekPractice) follow.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models.functions import TruncWeek
 
 from accounts.models import Account
 from analytics.models import DailyMetric, Video
@@ -36,18 +36,20 @@ def _spent(accounts: list[Account], start: date, end: date) -> set[int]:
     )
 
 
-def _videos(accounts: list[Account], start: date, end: date):
+def _videos(accounts: list[Account], start: date, end: date) -> Iterator[tuple[int, date, bool]]:
     """(account, posted on, promotional) of the videos in [start, end].
 
     Whether a video is promotional is stored on it (Video.title_promotional, kept by
-    analytics.content.video_marks.videos_classify; a person's mark wins): no title is matched here.
+    analytics.content.video_marks.videos_classify; a person's mark wins, as
+    Video.is_promotional says): no title is matched here.
     """
-    return (
+    rows = (
         Video.objects.filter(account__in=[a.pk for a in accounts], posted_on__range=(start, end))
-        .annotate(promotional=Coalesce("promotional_mark", "title_promotional"))
         .order_by()
-        .values_list("account_id", "posted_on", "promotional")
+        .values_list("account_id", "posted_on", "promotional_mark", "title_promotional")
     )
+    for account_id, posted_on, mark, by_title in rows:
+        yield account_id, posted_on, mark if mark is not None else by_title
 
 
 def paid_promotion_ran(accounts: list[Account], start: date, end: date) -> dict[int, bool]:

@@ -99,6 +99,23 @@ def with_latest_totals(videos: QuerySet[Video]) -> QuerySet[Video]:
     )
 
 
+# What the Content page's rows and ranked lists show of a video and of whoever marked it
+# (a name: RowWriter's _marked_by). Fewer columns make every read of the page cheaper to
+# build, and no row parses the timestamps it never shows.
+_LISTED_FIELDS = (
+    "account_id",
+    "video_id",
+    "title",
+    "link",
+    "posted_on",
+    "promotional_mark",
+    "title_promotional",
+    "marked_by__first_name",
+    "marked_by__last_name",
+    "marked_by__username",
+)
+
+
 def account_videos(*, account: Account) -> QuerySet[Video]:
     """The account's videos (the caller checked the user may see it) with their latest
     totals and who marked them: what the Content page's table and its ranked lists read.
@@ -106,7 +123,7 @@ def account_videos(*, account: Account) -> QuerySet[Video]:
     return (
         with_latest_totals(Video.objects.filter(account=account))
         .select_related("marked_by")
-        .defer("marked_at", "created_at", "updated_at")
+        .only(*_LISTED_FIELDS)
     )
 
 
@@ -132,7 +149,10 @@ def video_list(
     if name == "engagement_rate":
         # Only this order needs the rates in SQL; attach_engagement_rates gives the rows theirs.
         videos = with_engagement_rate(videos)
-    # Ties fall back to the newest post, then the id, so pages never shuffle.
+    # Ties fall back to the newest post, then the id, so pages never shuffle (the newest
+    # post once: an order by posting day has no ties for it to break).
+    if name == "posted_on":
+        return videos.order_by(order, "video_id")
     return videos.order_by(order, F("posted_on").desc(nulls_last=True), "video_id")
 
 

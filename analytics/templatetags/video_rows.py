@@ -2,7 +2,10 @@
 table's <tr> per video, `{% video_row video %}` one row (the mark form's htmx answer),
 `{% column_headers columns list_url %}` the sortable columns' headings, `{% ranked_items
 videos %}` the most and least viewed lists' items and `{% promotional_badge video %}` the
-word on a video (also the video page's), what the template wrote, byte for byte.
+word on a video (also the video page's), what the template wrote, byte for byte; so do
+`{% content_head %}` (the page's breadcrumb, heading and links) and `{% ranked_section %}`
+(the period's form and its most and least viewed), whose template text
+tests/analytics/test_content_head.py keeps as the reference.
 
 Looped in the template, a row cost some forty variable lookups, filters and conditions,
 and its cells' filters looked the language's formats and words up again for every value
@@ -19,13 +22,14 @@ from typing import Any
 
 from django import template
 from django.template import Context
+from django.urls import reverse
 from django.utils import numberformat
 from django.utils.formats import get_format, localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 
-from accounts.templatetags.playbook import days_in, missing, percent
+from accounts.templatetags.playbook import day, days_in, kind_badge, missing, percent
 from lib.html import csrf_input, escape_text
 
 register = template.Library()
@@ -239,3 +243,127 @@ def ranked_items(videos: Iterable[Any]) -> SafeString:
         for video in videos
     ]
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
+
+
+@register.simple_tag(takes_context=True)
+def content_head(context: Context) -> SafeString:
+    """The Content page's breadcrumb, heading and links (its scorecard, the CSV when there
+    are videos, the team's markers for a lead), from the view's context."""
+    membership, account = context["membership"], context["account"]
+    slug = membership.team.slug
+    handle = escape_text(account.handle)
+    accounts = escape_text(reverse("accounts:account-list", args=[slug]))
+    detail = escape_text(reverse("accounts:account-detail", args=[slug, account.handle]))
+    export = ""
+    if context["page"].paginator.count:
+        export = (
+            '<a class="btn btn-outline-secondary btn-sm" '
+            f'href="{escape_text(context["export_url"])}" download>Download CSV</a>'
+        )
+    markers = ""
+    if membership.is_lead:
+        markers_url = escape_text(reverse("analytics:promotional-markers", args=[slug]))
+        markers = (
+            f'<a class="btn btn-outline-secondary btn-sm" href="{markers_url}">'
+            "Promotional markers</a>"
+        )
+    return mark_safe(  # noqa: S308 - every value is escaped
+        '<nav aria-label="breadcrumb"><ol class="breadcrumb">\n'
+        f'  <li class="breadcrumb-item"><a href="{accounts}">Accounts</a></li>\n'
+        f'  <li class="breadcrumb-item"><a href="{detail}">@{handle}</a></li>\n'
+        '  <li class="breadcrumb-item active" aria-current="page">Content</li>\n'
+        "</ol></nav>\n"
+        '<div class="d-flex flex-wrap align-items-center justify-content-between gap-2 mb-3">\n'
+        "  <div>\n"
+        f'    <h1 class="h3 mb-1">@{handle}: content {kind_badge(account)}\n</h1>\n'
+        '    <p class="text-body-secondary mb-0">Every video TikTok Studio\'s Content download'
+        " listed, with its latest totals.</p>\n"
+        "  </div>\n"
+        '  <div class="d-flex flex-wrap gap-2">\n'
+        '    <a class="btn btn-outline-secondary btn-sm" '
+        f'href="{escape_text(context["scorecard_url"])}">Scorecard</a>\n'
+        f"    {export}\n"
+        f"    {markers}\n"
+        "  </div>\n"
+        "</div>"
+    )
+
+
+def _plural(count: int, singular: str, plural: str) -> str:
+    """`{{ count|pluralize:"singular,plural" }}` of a whole number."""
+    return singular if count == 1 else plural
+
+
+@register.simple_tag(takes_context=True)
+def ranked_section(context: Context) -> SafeString:
+    """The period's form and the most and least viewed videos posted in it, from the view's
+    context (window, window_form, list_url, ranked)."""
+    window, form, ranked = context["window"], context["window_form"], context["ranked"]
+    fields = "".join(
+        "\n      \n<div>\n"
+        f'  <label class="form-label small mb-0" for="{escape_text(field.id_for_label)}">'
+        f"{escape_text(field.label)}</label>\n"
+        f"  {escape_text(field)}\n</div>\n\n      "
+        for field in form.visible_fields()
+    )
+    young = ranked.too_young
+    too_young = ""
+    if young:
+        too_young = (
+            f": {young} newer video{_plural(young, '', 's')} {_plural(young, 'is', 'are')} "
+            f"left out, {_plural(young, 'its', 'their')} views still growing"
+        )
+    min_age = ranked.min_age_days
+    if ranked.top:
+        if ranked.bottom:
+            bottom = (
+                '\n      <ol class="list-group list-group-numbered" id="bottom-videos">\n'
+                f"        {ranked_items(ranked.bottom)}\n      </ol>\n      "
+            )
+        elif young:
+            bottom = (
+                '\n      <p class="text-body-secondary">The other videos of this period are '
+                f"younger than {min_age} days, too new to compare.</p>\n      "
+            )
+        else:
+            bottom = (
+                '\n      <p class="text-body-secondary">Every video of this period is among the'
+                " most viewed.</p>\n      "
+            )
+        lists = (
+            '\n  <div class="row g-3">\n    <div class="col-md-6">\n'
+            '      <h3 class="h6">Most viewed</h3>\n'
+            '      <ol class="list-group list-group-numbered" id="top-videos">\n'
+            f"        {ranked_items(ranked.top)}\n      </ol>\n    </div>\n"
+            '    <div class="col-md-6">\n      <h3 class="h6">Least viewed</h3>\n'
+            f"      {bottom}\n    </div>\n  </div>\n  "
+        )
+    else:
+        if ranked.posted:
+            why = "The videos posted in this period have no figures yet."
+        else:
+            why = (
+                f"No video was posted between {escape_text(day(window.start, 'j M Y'))} and "
+                f"{escape_text(day(window.end, 'j M Y'))}."
+            )
+        lists = (
+            f'\n  <p class="text-body-secondary" id="ranked-empty">{why} Choose another period'
+            " above.</p>\n  "
+        )
+    return mark_safe(  # noqa: S308 - every value is escaped
+        '<section class="mb-4" aria-labelledby="ranked-h">\n'
+        '  <div class="d-flex flex-wrap align-items-end justify-content-between gap-2 mb-2">\n'
+        '    <h2 class="h5 mb-0" id="ranked-h">Top and bottom videos, '
+        f"{escape_text(day(window.start, 'j M'))} to {escape_text(day(window.end, 'j M Y'))}"
+        "</h2>\n"
+        '    <form class="d-flex flex-wrap align-items-end gap-2" method="get" '
+        f'action="{escape_text(context["list_url"])}">\n      {fields}\n'
+        f"      {escape_text(form['sort'])}\n"
+        '      <button class="btn btn-outline-secondary btn-sm" type="submit">Show</button>\n'
+        "    </form>\n  </div>\n"
+        '  <p class="small text-body-secondary" id="ranked-rule">Videos posted in the '
+        f"scorecard's period ({window.days} days), ranked by their latest views: the 3 most "
+        "viewed, then the 3 least viewed of the others (a video is in one list only). The "
+        f"least viewed compares videos at least {min_age} days old on the day of their "
+        f"figures{too_young}.</p>\n  {lists}\n</section>"
+    )

@@ -1,7 +1,9 @@
 """A checklist item's <li>, written in Python once: `{% checklist_item state %}` writes it
 in the htmx answers of a tick or a note (templates/strategy/checklist.html, the partial
 `item`), and `{% checklist_groups groups %}` writes each practice's <section> with its items
-on the checklist page.
+on the checklist page; `{% checklist_head %}` writes the page's breadcrumb, heading and
+links, and `{% week_nav %}` its links to the weeks before and after (their template text
+kept as the reference in tests/strategy/test_checklist_head.py).
 
 The template engine spent about a thousand function calls on each item (some forty
 variable lookups and twenty conditions): most of the page's rendering. Every value is
@@ -15,9 +17,11 @@ from typing import Any
 
 from django import template
 from django.template import Context
+from django.template.defaulttags import querystring
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from accounts.templatetags.playbook import percent
+from accounts.templatetags.playbook import day, kind_badge, percent
 from lib.html import csrf_input, date_text, escape_text
 from strategy.selectors import ItemState, PracticeGroup, Progress
 from strategy.templatetags.checklists import iso_week
@@ -240,3 +244,70 @@ def checklist_progress(context: Context, progress: Progress) -> SafeString:
 def checklist_item(context: Context, state: ItemState) -> SafeString:
     """`{% checklist_item state %}`: the item's <li>, editable or not as the context says."""
     return mark_safe(item_html(state, **_item_options(context)))  # noqa: S308 - escaped there
+
+
+@register.simple_tag(takes_context=True)
+def checklist_head(context: Context) -> SafeString:
+    """The checklist page's breadcrumb, heading, kind and links (the history; the kind's
+    checklist for a lead), from the view's context."""
+    membership, account = context["membership"], context["account"]
+    slug = membership.team.slug
+    handle = escape_text(account.handle)
+    accounts = escape_text(reverse("accounts:account-list", args=[slug]))
+    detail = escape_text(reverse("accounts:account-detail", args=[slug, account.handle]))
+    history = escape_text(reverse("strategy:checklist-history", args=[slug, account.handle]))
+    edit = ""
+    if membership.is_lead:
+        edit_url = escape_text(reverse("strategy:checklist-template", args=[slug, account.kind]))
+        edit = (
+            f'<a class="btn btn-outline-secondary btn-sm" href="{edit_url}">Edit the '
+            f"{escape_text(account.get_kind_display().lower())} checklist</a>"
+        )
+    return mark_safe(  # noqa: S308 - every value is escaped
+        '<nav aria-label="breadcrumb"><ol class="breadcrumb"><li class="breadcrumb-item">'
+        f'<a href="{accounts}">Accounts</a></li><li class="breadcrumb-item">'
+        f'<a href="{detail}">@{handle}</a></li><li class="breadcrumb-item active" '
+        'aria-current="page">Checklist</li></ol></nav>\n'
+        '<div class="d-flex flex-wrap align-items-center justify-content-between gap-2 mb-2">\n'
+        f'  <h1 class="h3 mb-0">@{handle}: best practices {kind_badge(account)}\n</h1>\n'
+        '  <div class="d-flex flex-wrap gap-2">\n'
+        f'    <a class="btn btn-outline-secondary btn-sm" href="{history}">History</a>\n'
+        f"    {edit}\n"
+        "  </div>\n"
+        "</div>"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def week_nav(context: Context) -> SafeString:
+    """The links to the week before and (for a past week) after and to this week, and the
+    week's name and days, from the view's context; the week links keep the request's other
+    query parameters ({% querystring %})."""
+    membership, account = context["membership"], context["account"]
+    url = escape_text(reverse("strategy:checklist", args=[membership.team.slug, account.handle]))
+    previous_week, next_week = context["previous_week"], context["next_week"]
+    previous = f"{url}{escape_text(querystring(context, week=previous_week))}"
+    name = "This week" if context["is_current"] else f"Week {escape_text(context['week_label'])}"
+    after = ""
+    if next_week:
+        following = f"{url}{escape_text(querystring(context, week=next_week))}"
+        after = (
+            f'<a class="btn btn-sm btn-outline-primary" href="{following}" hx-get="{following}" '
+            'hx-target="#checklist-week" hx-swap="outerHTML" hx-push-url="true">Week after'
+            f'<span class="visually-hidden"> ({escape_text(next_week)})</span> '
+            '<span aria-hidden="true">→</span></a>\n'
+            f'    <a class="btn btn-sm btn-link" href="{url}">This week</a>'
+        )
+    return mark_safe(  # noqa: S308 - every value is escaped
+        '<nav class="pb-week-nav d-flex flex-wrap align-items-center gap-2 my-3" '
+        'aria-label="Weeks">\n    \n    \n'
+        f'    <a class="btn btn-sm btn-outline-primary" href="{previous}" hx-get="{previous}" '
+        'hx-target="#checklist-week" hx-swap="outerHTML" hx-push-url="true">'
+        '<span aria-hidden="true">←</span> Week before<span class="visually-hidden"> '
+        f"({escape_text(previous_week)})</span></a>\n"
+        f'    <h2 class="h5 mb-0 px-2">{name} <span class="text-body-secondary fw-normal small">'
+        f"{escape_text(day(context['week'], 'j M'))} – "
+        f"{escape_text(day(context['week_end'], 'j M Y'))}</span></h2>\n"
+        f"    {after}\n"
+        "  </nav>"
+    )

@@ -306,6 +306,32 @@ def test_it_reads_a_page_in_constant_queries(login, alice, bob, acmecoffee) -> N
     assert count() == few
 
 
+def test_it_names_who_marked_each_video_in_its_row_and_ranked_item(
+    login, alice, bob, acmecoffee
+) -> None:
+    # The page reads only the marker's names: a full name when there is one, else the
+    # username, in the table and in the ranked lists alike.
+    bob.first_name, bob.last_name = "Bob", "<Builder>"
+    bob.save()
+    for n, marker in enumerate((alice, bob)):
+        video = make_video(
+            acmecoffee,
+            f"748600001112233460{n}",
+            posted_on=END,
+            snapshots=[(SNAP, 10 + n, 1, 0, 0)],
+            mark=True,
+        )
+        video.marked_by = marker
+        video.save()
+
+    html = login(alice).get(url(), {"end": END.isoformat()}).content.decode()
+
+    assert html.count("Promotional (marked by alice)") == 1
+    assert html.count("Promotional (marked by Bob &lt;Builder&gt;)") == 1
+    assert html.count("marked by alice</span>") == 1
+    assert html.count("marked by Bob &lt;Builder&gt;</span>") == 1
+
+
 def test_it_sorts_titles_whatever_their_case(login, alice, acmecoffee) -> None:
     for video_id, title in (("7486000011122334401", "banana"), ("7486000011122334402", "Cherry")):
         make_video(acmecoffee, video_id, title=title, posted_on=END)
