@@ -339,21 +339,26 @@ def _sort_headers(query: QueryDict, current: str) -> list[dict[str, object]]:
 
 
 def _sort_links(query: QueryDict, current: str) -> dict[str, dict[str, str]]:
-    """For each sortable column: the query that sorts by it and its current direction."""
+    """For each sortable column: the query that sorts by it and its current direction.
+
+    Each column's query is the request's, the page left out and its own sort set (in the
+    sort's place, or last): encoded once with a stand-in sort, "~", which urlencode leaves
+    as it is. Nothing else encodes to "&sort=~", since urlencode quotes the "&" and "=" of
+    keys and values; the columns' sorts are names that need no quoting.
+    """
+    params = query.copy()
+    params.pop("page", None)
+    params["sort"] = "~"
+    head, _, tail = f"&{params.urlencode()}".partition("&sort=~")
     links = {}
     for name in selectors.SORT_COLUMNS:
-        params = query.copy()
-        params.pop("page", None)
         if current == name:
-            params["sort"] = f"-{name}"
-            direction = "ascending"
+            sort, direction = f"-{name}", "ascending"
         elif current == f"-{name}":
-            params["sort"] = name
-            direction = "descending"
+            sort, direction = name, "descending"
         else:
-            params["sort"] = name
-            direction = ""
-        links[name] = {"query": params.urlencode(), "direction": direction}
+            sort, direction = name, ""
+        links[name] = {"query": f"{head}&sort={sort}{tail}"[1:], "direction": direction}
     return links
 
 
