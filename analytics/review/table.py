@@ -15,16 +15,21 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import F, OuterRef, QuerySet
 
+from accounts.models import Kind
 from analytics.models import Scorecard
 from analytics.review.rows import PRACTICE_SORT, UnscoredRow, last_data_day
 from analytics.scorecards.windows import Window
 from strategy.selectors import Progress, practice_progress, practice_share_order, practice_sums
 
-# What a row of the table shows (templatetags/review_table.py): the rest of a card and of
-# its account is not read for the page's 25 rows.
+User = get_user_model()
+
+# What a row of the table shows (templatetags/review_table.py), in CardRow's order: read
+# as values, not as Scorecard instances with their accounts and reviewers (which cost the
+# page some seventy calls a row to build); the rest of a card is not read.
 ROW_FIELDS = (
     "account__handle",
     "account__kind",
@@ -38,12 +43,80 @@ ROW_FIELDS = (
     "grade",
     "quadrant",
     "flags",
+    "trend",
     "reviewed_at",
+    "reviewed_by_id",
     "reviewed_by__username",
     "reviewed_by__first_name",
     "reviewed_by__last_name",
     "review_comment",
+    "practice_done",
+    "practice_counted",
+    "account_last_data_day",
 )
+
+
+class RowAccount:
+    """What the table shows of a card's account."""
+
+    __slots__ = ("handle", "kind", "verified")
+
+    def __init__(self, handle: str, kind: str, verified: bool) -> None:
+        self.handle = handle
+        self.kind = kind
+        self.verified = verified
+
+    @property
+    def is_official(self) -> bool:
+        return self.kind == Kind.OFFICIAL
+
+
+class CardRow:
+    """A scorecard as the review table shows it (ROW_FIELDS), with its practice score; the
+    view adds its links (`scorecard_url`, `mark_url`)."""
+
+    unscored = False
+    scorecard_url = ""
+    mark_url = ""
+
+    def __init__(self, row: tuple) -> None:
+        (
+            handle,
+            kind,
+            verified,
+            self.days,
+            self.period_end,
+            self.days_with_rows,
+            self.engagement_score,
+            self.roi_score,
+            self.overall_score,
+            self.grade,
+            self.quadrant,
+            self.flags,
+            self.trend,
+            self.reviewed_at,
+            reviewer_id,
+            username,
+            first_name,
+            last_name,
+            self.review_comment,
+            self.practice_done,
+            self.practice_counted,
+            last_data_day,
+        ) = row
+        self.account = RowAccount(handle, kind, verified)
+        self.reviewed_by = None
+        if reviewer_id is not None:
+            self.reviewed_by = User(
+                pk=reviewer_id, username=username, first_name=first_name, last_name=last_name
+            )
+        self.practice_score = Progress(self.practice_done or 0, self.practice_counted or 0).share
+        # A card without rows in its window shows the account's last day with data.
+        self.last_data_day = None if self.days_with_rows else last_data_day
+
+    @property
+    def flag_list(self) -> list[str]:
+        return [flag for flag in self.flags.split(";") if flag]
 
 
 def with_practice(cards: QuerySet[Scorecard], *, window: Window, sort: str) -> QuerySet[Scorecard]:
@@ -99,7 +172,7 @@ def scorecard_page(
     cards = (
         with_practice(cards, window=window, sort=sort)
         .annotate(account_last_data_day=last_data_day("account_id"))
-        .only(*ROW_FIELDS)
+        .values_list(*ROW_FIELDS)
     )
     if name == PRACTICE_SORT and unscored:
         _practice_of_unscored(unscored, window)
@@ -118,10 +191,7 @@ def scorecard_page(
     unscored_shown = [row for row in rows if isinstance(row, UnscoredRow)]
     if name != PRACTICE_SORT and unscored_shown:
         _practice_of_unscored(unscored_shown, window)
-    page.object_list = [row if isinstance(row, UnscoredRow) else _scored(row) for row in rows]
-    for row in page.object_list:
-        if not isinstance(row, UnscoredRow) and not row.days_with_rows:
-            row.last_data_day = row.account_last_data_day
+    page.object_list = [row if isinstance(row, UnscoredRow) else CardRow(row) for row in rows]
     return page
 
 
