@@ -203,7 +203,8 @@ def review_context(
     window_error = asked.window_error()
     # The team's accounts with their last day of data: the default period and the rows
     # without a scorecard are both asked of it.
-    accounts = selectors.team_accounts(user=request.user, membership=membership)
+    active = selectors.active_accounts(user=request.user, membership=membership)
+    accounts = selectors.team_accounts(user=request.user, membership=membership, active=active)
     window = _window(request, membership, asked, accounts)
     shown = query.copy()
     shown["days"], shown["end"] = str(window.days), window.end.isoformat()
@@ -213,7 +214,8 @@ def review_context(
         user=request.user, membership=membership, window=window, **chosen
     )
     chart_unchanged = bool(request.htmx) and (request.headers.get(CHART_HEADER) == CHART_UNCHANGED)
-    listed = selectors.listed_accounts(accounts, kind=chosen["kind"], search=chosen["search"])
+    # Counted without the accounts' last data day, which the count does not need.
+    listed = selectors.listed_accounts(active, kind=chosen["kind"], search=chosen["search"])
     overview = selectors.scorecard_overview(cards, points=not chart_unchanged, listed=listed)
     # Every active account is listed in every window, also one without a scorecard: they
     # are looked for unless every listed account has a card.
