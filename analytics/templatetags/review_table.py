@@ -75,10 +75,14 @@ _NO_FLAGS = '<span class="text-body-secondary">none</span>'
 # each tag marks its own cell safe. Every value in them is escaped.
 
 
+# A score or a share as score() and percent() write them, from a Decimal: digits, a sign, a
+# point, a comma or a "%", none of which HTML escapes; the rows write some hundred.
+
+
 def _score(value: Any, of: str) -> str:
     if value is None:
         return _NO_SCORE.get(of) or _NO_SCORE["overall"]
-    return escape_text(score(value))
+    return score(value)
 
 
 def _grade(grade: str) -> str:
@@ -96,7 +100,7 @@ def _trend(trend: Any) -> str:
     return (
         f'<span class="pb-trend pb-trend-{direction}" title="Overall score against the previous '
         f'period of the same length"><span aria-hidden="true">{mark}</span>'
-        f'<span class="visually-hidden">{words}</span> {sign}{escape_text(score(trend))}'
+        f'<span class="visually-hidden">{words}</span> {sign}{score(trend)}'
         "</span>"
     )
 
@@ -106,7 +110,7 @@ def _practice(value: Any) -> str:
         return _NO_PRACTICE
     return (
         '<span title="Share of checklist items done in the weeks of this period">'
-        f"{escape_text(percent(value))}</span>"
+        f"{percent(value)}</span>"
     )
 
 
