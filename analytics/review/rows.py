@@ -234,6 +234,32 @@ def scorecard_list(
     sort: str = DEFAULT_SORT,
 ) -> QuerySet[Scorecard]:
     """The team's scorecards of one window that the user may see, filtered and sorted."""
+    cards = scorecards_matching(
+        user=user,
+        membership=membership,
+        window=window,
+        kind=kind,
+        grade=grade,
+        quadrant=quadrant,
+        flag=flag,
+        search=search,
+    )
+    return scorecards_sorted(cards, sort=sort)
+
+
+def scorecards_matching(
+    *,
+    user: AbstractBaseUser,
+    membership: Membership,
+    window: Window,
+    kind: str = "",
+    grade: str = "",
+    quadrant: str = "",
+    flag: str = "",
+    search: str = "",
+) -> QuerySet[Scorecard]:
+    """The team's scorecards of one window that the user may see, filtered, in no order and
+    without the sort's annotations (what scorecard_overview counts)."""
     cards = Scorecard.objects.visible_to(user, membership).filter(
         account__archived=False,
         days=window.days,
@@ -249,6 +275,11 @@ def scorecard_list(
         cards = cards.filter(_has_flag(flag))
     if search:
         cards = cards.filter(account__handle__icontains=search.strip().removeprefix("@"))
+    return cards
+
+
+def scorecards_sorted(cards: QuerySet[Scorecard], *, sort: str) -> QuerySet[Scorecard]:
+    """scorecards_matching()'s cards with their trend, in the order `sort` names."""
     cards = cards.annotate(trend=F("overall_score") - F("previous_overall_score"))
     # The sort keys that are not columns are built only for their own sort: each costs the
     # page's every query on these cards a few hundred function calls to build and compile.
@@ -298,7 +329,8 @@ def scorecard_overview(
     cards: QuerySet[Scorecard], *, points: bool = True, listed: QuerySet[Account] | None = None
 ) -> CardsOverview:
     """The scatter chart's points, the number of cards and when the newest was computed:
-    two queries whatever the number of accounts. Without the points, one.
+    two queries whatever the number of accounts. Without the points, one. Best of
+    scorecards_matching(): an aggregate carries the cards' annotations along, at a cost.
 
     With `listed` (listed_accounts()), its number too, counted inside the query that asks
     for the newest card: when every listed account has a card, the page need not look for

@@ -210,13 +210,15 @@ def review_context(
     shown["days"], shown["end"] = str(window.days), window.end.isoformat()
     filters = ScorecardFilterForm(shown)
     chosen = filters.filters()
-    cards = selectors.scorecard_list(
+    sort = chosen.pop("sort")
+    matching = selectors.scorecards_matching(
         user=request.user, membership=membership, window=window, **chosen
     )
+    cards = selectors.scorecards_sorted(matching, sort=sort)
     chart_unchanged = bool(request.htmx) and (request.headers.get(CHART_HEADER) == CHART_UNCHANGED)
     # Counted without the accounts' last data day, which the count does not need.
     listed = selectors.listed_accounts(active, kind=chosen["kind"], search=chosen["search"])
-    overview = selectors.scorecard_overview(cards, points=not chart_unchanged, listed=listed)
+    overview = selectors.scorecard_overview(matching, points=not chart_unchanged, listed=listed)
     # Every active account is listed in every window, also one without a scorecard: they
     # are looked for unless every listed account has a card.
     unscored = []
@@ -229,7 +231,7 @@ def review_context(
     page = review_table.scorecard_page(
         cards,
         window=window,
-        sort=chosen["sort"],
+        sort=sort,
         number=query.get("page"),
         per_page=SCORECARDS_PER_PAGE,
         count=overview.count,
@@ -269,8 +271,8 @@ def review_context(
         "any_filter": any_filter,
         "chart": chart,
         "chart_unchanged_headers": f'{{"{CHART_HEADER}": "{CHART_UNCHANGED}"}}',
-        "sort": chosen["sort"],
-        "sort_headers": _sort_headers(query, chosen["sort"]),
+        "sort": sort,
+        "sort_headers": _sort_headers(query, sort),
         # The page links keep this query; it is request.GET except when a POST re-renders.
         "query": query,
         "review_url": review_url,
