@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
@@ -119,11 +120,14 @@ class CardRow:
         return [flag for flag in self.flags.split(";") if flag]
 
 
-def with_practice(cards: QuerySet[Scorecard], *, window: Window, sort: str) -> QuerySet[Scorecard]:
+def with_practice(
+    cards: QuerySet[Scorecard], *, window: Window, sort: str, **more: Any
+) -> QuerySet[Scorecard]:
     """The cards with the items done and counted in the weeks the window touches
-    (`practice_done`, `practice_counted`), sorted by their share when asked."""
+    (`practice_done`, `practice_counted`), sorted by their share when asked; with `more`
+    annotations in the same annotate() (each call looks over the model's every field)."""
     done, counted = practice_sums(OuterRef("account_id"), start=window.start, end=window.end)
-    cards = cards.annotate(practice_done=done, practice_counted=counted)
+    cards = cards.annotate(practice_done=done, practice_counted=counted, **more)
     if sort.removeprefix("-") != PRACTICE_SORT:
         return cards
     order = practice_share_order(
@@ -169,11 +173,9 @@ def scorecard_page(
     unscored = list(unscored)
     name = sort.removeprefix("-")
     # A card without rows in its window shows the account's last day with data.
-    cards = (
-        with_practice(cards, window=window, sort=sort)
-        .annotate(account_last_data_day=last_data_day("account_id"))
-        .values_list(*ROW_FIELDS)
-    )
+    cards = with_practice(
+        cards, window=window, sort=sort, account_last_data_day=last_data_day("account_id")
+    ).values_list(*ROW_FIELDS)
     if name == PRACTICE_SORT and unscored:
         _practice_of_unscored(unscored, window)
     if unscored:

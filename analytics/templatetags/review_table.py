@@ -141,14 +141,17 @@ def grade_cell(grade: str) -> SafeString:
     return mark_safe(_grade(grade))  # noqa: S308 - escaped in _grade
 
 
+_GOAL_MET = escape_text(goal_met_text())
+_GOAL_MET_BADGE = (
+    f' <span class="badge text-bg-success" title="{_GOAL_MET}">✓ goal met'
+    f'<span class="visually-hidden">: {_GOAL_MET}</span></span>'
+)
+
+
 def _quadrant(card: Any) -> str:
     text = escape_text(quadrant_label(card.quadrant))
     if goal_met(card):
-        met = escape_text(goal_met_text())
-        text += (
-            f' <span class="badge text-bg-success" title="{met}">✓ goal met'
-            f'<span class="visually-hidden">: {met}</span></span>'
-        )
+        text += _GOAL_MET_BADGE
     return text
 
 
@@ -208,10 +211,12 @@ def review_cell(
     """A card's review: who reviewed it and when, with the lead's form to review it or
     to take the review back. `form` is the ReviewForm just refused, if any; `mark_url`,
     where the form posts, is the card's own when not given."""
-    handle = escape_text(card.account.handle)
-    mark_url = escape_text(mark_url or card.mark_url)
-    next_url = escape_text(next_url)
     parts = ['\n<div class="pb-review">\n  ']
+    if lead:
+        # Only a lead's cell has forms, which name the account and post to these.
+        handle = escape_text(card.account.handle)
+        mark_url = escape_text(mark_url or card.mark_url)
+        next_url = escape_text(next_url)
     if card.reviewed_at:
         parts.append(
             '\n  <span class="badge text-bg-success">✓ Reviewed</span>\n'
