@@ -35,8 +35,6 @@ ROW_FIELDS = (
     "account__handle",
     "account__kind",
     "account__verified",
-    "days",
-    "period_end",
     "days_with_rows",
     "engagement_score",
     "roi_score",
@@ -46,7 +44,6 @@ ROW_FIELDS = (
     "flags",
     "trend",
     "reviewed_at",
-    "reviewed_by_id",
     "reviewed_by__username",
     "reviewed_by__first_name",
     "reviewed_by__last_name",
@@ -80,13 +77,14 @@ class CardRow:
     scorecard_url = ""
     mark_url = ""
 
-    def __init__(self, row: tuple) -> None:
+    def __init__(self, row: tuple, window: Window) -> None:
+        # The card's period is the window's: the page reads the cards of one window.
+        self.days = window.days
+        self.period_end = window.end
         (
             handle,
             kind,
             verified,
-            self.days,
-            self.period_end,
             self.days_with_rows,
             self.engagement_score,
             self.roi_score,
@@ -96,7 +94,6 @@ class CardRow:
             self.flags,
             self.trend,
             self.reviewed_at,
-            reviewer_id,
             username,
             first_name,
             last_name,
@@ -107,10 +104,10 @@ class CardRow:
         ) = row
         self.account = RowAccount(handle, kind, verified)
         self.reviewed_by = None
-        if reviewer_id is not None:
-            self.reviewed_by = User(
-                pk=reviewer_id, username=username, first_name=first_name, last_name=last_name
-            )
+        # A user always has a username: none, the card has no reviewer (left to a former
+        # member's deletion, or never reviewed).
+        if username is not None:
+            self.reviewed_by = User(username=username, first_name=first_name, last_name=last_name)
         self.practice_score = Progress(self.practice_done or 0, self.practice_counted or 0).share
         # A card without rows in its window shows the account's last day with data.
         self.last_data_day = None if self.days_with_rows else last_data_day
@@ -193,7 +190,9 @@ def scorecard_page(
     unscored_shown = [row for row in rows if isinstance(row, UnscoredRow)]
     if name != PRACTICE_SORT and unscored_shown:
         _practice_of_unscored(unscored_shown, window)
-    page.object_list = [row if isinstance(row, UnscoredRow) else CardRow(row) for row in rows]
+    page.object_list = [
+        row if isinstance(row, UnscoredRow) else CardRow(row, window) for row in rows
+    ]
     return page
 
 
