@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import F, OuterRef, QuerySet
 
-from accounts.models import Kind
+from accounts.models import Account
 from analytics.models import Scorecard
 from analytics.review.rows import PRACTICE_SORT, UnscoredRow, last_data_day
 from analytics.scorecards.windows import Window
@@ -64,9 +64,8 @@ class RowAccount:
         self.kind = kind
         self.verified = verified
 
-    @property
-    def is_official(self) -> bool:
-        return self.kind == Kind.OFFICIAL
+    # Account's own rule, of the kind read.
+    is_official = Account.is_official
 
 
 class CardRow:
@@ -112,9 +111,8 @@ class CardRow:
         # A card without rows in its window shows the account's last day with data.
         self.last_data_day = None if self.days_with_rows else last_data_day
 
-    @property
-    def flag_list(self) -> list[str]:
-        return [flag for flag in self.flags.split(";") if flag]
+    # Scorecard's own reading of its stored flags.
+    flag_list = Scorecard.flag_list
 
 
 def with_practice(
