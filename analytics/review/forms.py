@@ -18,33 +18,41 @@ SORT_CHOICES = [(name, name) for name in SORT_COLUMNS] + [
 ]
 
 
+# The filters' choices, each given to its field by a callable: every form deep-copies its
+# fields, and a list of choices costs that copy a few calls per choice.
+KIND_CHOICES = [("", "All kinds"), *Kind.choices]
+GRADE_CHOICES = [("", "All grades"), *((grade, grade) for grade in rules.GRADES)]
+QUADRANT_CHOICES = [("", "All quadrants"), *rules.QUADRANT_LABELS.items()]
+FLAG_CHOICES = [("", "Any or none"), *rules.FLAG_LABELS.items()]
+
+
 class ScorecardFilterForm(WindowForm):
     kind = forms.ChoiceField(
         label="Kind",
-        choices=[("", "All kinds"), *Kind.choices],
+        choices=lambda: KIND_CHOICES,
         required=False,
         widget=PlainSelect,
     )
     grade = forms.ChoiceField(
         label="Grade",
-        choices=[("", "All grades"), *((grade, grade) for grade in rules.GRADES)],
+        choices=lambda: GRADE_CHOICES,
         required=False,
         widget=PlainSelect,
     )
     quadrant = forms.ChoiceField(
         label="Quadrant",
-        choices=[("", "All quadrants"), *rules.QUADRANT_LABELS.items()],
+        choices=lambda: QUADRANT_CHOICES,
         required=False,
         widget=PlainSelect,
     )
     flag = forms.ChoiceField(
         label="Flag",
-        choices=[("", "Any or none"), *rules.FLAG_LABELS.items()],
+        choices=lambda: FLAG_CHOICES,
         required=False,
         widget=PlainSelect,
     )
     q = forms.CharField(label="Search handle", required=False, max_length=30, widget=PlainTextInput)
-    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, widget=forms.HiddenInput)
+    sort = forms.ChoiceField(choices=lambda: SORT_CHOICES, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

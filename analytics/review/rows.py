@@ -64,15 +64,20 @@ def last_data_day(account: str = "pk") -> Subquery:
     return Subquery(last[:1])
 
 
-def team_accounts(*, user: AbstractBaseUser, membership: Membership) -> QuerySet[Account]:
-    """The team's active accounts the user sees, by handle, each with `last_data_day`: the
-    last day that has a metric row, or None. A query to narrow further, not yet read."""
-    return (
-        Account.objects.visible_to(user, membership)
-        .filter(archived=False)
-        .annotate(last_data_day=last_data_day())
-        .order_by("handle")
-    )
+def active_accounts(*, user: AbstractBaseUser, membership: Membership) -> QuerySet[Account]:
+    """The team's active accounts the user sees, in no order: a query, not yet read."""
+    return Account.objects.visible_to(user, membership).filter(archived=False)
+
+
+def team_accounts(
+    *, user: AbstractBaseUser, membership: Membership, active: QuerySet[Account] | None = None
+) -> QuerySet[Account]:
+    """The team's active accounts the user sees (`active`, when the caller has them: of
+    active_accounts()), by handle, each with `last_data_day`: the last day that has a
+    metric row, or None. A query to narrow further, not yet read."""
+    if active is None:
+        active = active_accounts(user=user, membership=membership)
+    return active.annotate(last_data_day=last_data_day()).order_by("handle")
 
 
 def scorecard_default_end(
@@ -147,8 +152,8 @@ class UnscoredRow:
 def listed_accounts(
     accounts: QuerySet[Account], *, kind: str = "", search: str = ""
 ) -> QuerySet[Account]:
-    """Of `accounts` (team_accounts()), those the table lists under these filters, with a
-    scorecard of the window or without."""
+    """Of `accounts` (team_accounts() or active_accounts()), those the table lists under
+    these filters, with a scorecard of the window or without."""
     if kind:
         accounts = accounts.filter(kind=kind)
     if search:
@@ -229,6 +234,32 @@ def scorecard_list(
     sort: str = DEFAULT_SORT,
 ) -> QuerySet[Scorecard]:
     """The team's scorecards of one window that the user may see, filtered and sorted."""
+    cards = scorecards_matching(
+        user=user,
+        membership=membership,
+        window=window,
+        kind=kind,
+        grade=grade,
+        quadrant=quadrant,
+        flag=flag,
+        search=search,
+    )
+    return scorecards_sorted(cards, sort=sort)
+
+
+def scorecards_matching(
+    *,
+    user: AbstractBaseUser,
+    membership: Membership,
+    window: Window,
+    kind: str = "",
+    grade: str = "",
+    quadrant: str = "",
+    flag: str = "",
+    search: str = "",
+) -> QuerySet[Scorecard]:
+    """The team's scorecards of one window that the user may see, filtered, in no order and
+    without the sort's annotations (what scorecard_overview counts)."""
     cards = Scorecard.objects.visible_to(user, membership).filter(
         account__archived=False,
         days=window.days,
@@ -244,6 +275,11 @@ def scorecard_list(
         cards = cards.filter(_has_flag(flag))
     if search:
         cards = cards.filter(account__handle__icontains=search.strip().removeprefix("@"))
+    return cards
+
+
+def scorecards_sorted(cards: QuerySet[Scorecard], *, sort: str) -> QuerySet[Scorecard]:
+    """scorecards_matching()'s cards with their trend, in the order `sort` names."""
     cards = cards.annotate(trend=F("overall_score") - F("previous_overall_score"))
     # The sort keys that are not columns are built only for their own sort: each costs the
     # page's every query on these cards a few hundred function calls to build and compile.
@@ -293,11 +329,13 @@ def scorecard_overview(
     cards: QuerySet[Scorecard], *, points: bool = True, listed: QuerySet[Account] | None = None
 ) -> CardsOverview:
     """The scatter chart's points, the number of cards and when the newest was computed:
-    two queries whatever the number of accounts. Without the points, one.
+    two queries whatever the number of accounts. Without the points, one. Best of
+    scorecards_matching(): an aggregate carries the cards' annotations along, at a cost.
 
     With `listed` (listed_accounts()), its number too, counted inside the query that asks
     for the newest card: when every listed account has a card, the page need not look for
-    accounts without one.
+    accounts without one. Best of active_accounts(): a subquery carries its annotations,
+    which Django resolves again even where it does not select them.
     """
     totals: dict[str, Any] = {"newest": Max("computed_at")}
     if listed is not None:
@@ -315,14 +353,17 @@ def scorecard_overview(
     rows = cards.order_by().values_list(
         "account__handle", "account__kind", "engagement_score", "roi_score", "overall_score"
     )
-    chart, count = [], 0
-    for handle, kind, engagement, roi, overall in rows:
-        count += 1
-        # An account without an overall score has no quadrant and is not placed on the map
-        # (docs/scoring.md, "Grade and quadrant"); otherwise a missing side is drawn at 0, as
-        # the quadrant rule counts it.
-        if overall is not None:
-            chart.append((handle, kind, float(engagement or 0), float(roi or 0)))
+    rows = list(rows)
+    count = len(rows)
+    # An account without an overall score has no quadrant and is not placed on the map
+    # (docs/scoring.md, "Grade and quadrant"); otherwise a missing side is drawn at 0, as
+    # the quadrant rule counts it. A comprehension: a lead's thousand points, appended one
+    # by one, cost a thousand calls.
+    chart = [
+        (handle, kind, float(engagement or 0), float(roi or 0))
+        for handle, kind, engagement, roi, overall in rows
+        if overall is not None
+    ]
     # The newest time is asked of the database: a thousand time-zone-aware datetimes cost
     # the page more to convert than this read.
     if not count:

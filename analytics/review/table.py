@@ -14,23 +14,27 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import F, OuterRef, QuerySet
 
+from accounts.models import Account
 from analytics.models import Scorecard
 from analytics.review.rows import PRACTICE_SORT, UnscoredRow, last_data_day
 from analytics.scorecards.windows import Window
 from strategy.selectors import Progress, practice_progress, practice_share_order, practice_sums
 
-# What a row of the table shows (templatetags/review_table.py): the rest of a card and of
-# its account is not read for the page's 25 rows.
+User = get_user_model()
+
+# What a row of the table shows (templatetags/review_table.py), in CardRow's order: read
+# as values, not as Scorecard instances with their accounts and reviewers (which cost the
+# page some seventy calls a row to build); the rest of a card is not read.
 ROW_FIELDS = (
     "account__handle",
     "account__kind",
     "account__verified",
-    "days",
-    "period_end",
     "days_with_rows",
     "engagement_score",
     "roi_score",
@@ -38,19 +42,87 @@ ROW_FIELDS = (
     "grade",
     "quadrant",
     "flags",
+    "trend",
     "reviewed_at",
     "reviewed_by__username",
     "reviewed_by__first_name",
     "reviewed_by__last_name",
     "review_comment",
+    "practice_done",
+    "practice_counted",
+    "account_last_data_day",
 )
 
 
-def with_practice(cards: QuerySet[Scorecard], *, window: Window, sort: str) -> QuerySet[Scorecard]:
+class RowAccount:
+    """What the table shows of a card's account."""
+
+    __slots__ = ("handle", "kind", "verified")
+
+    def __init__(self, handle: str, kind: str, verified: bool) -> None:
+        self.handle = handle
+        self.kind = kind
+        self.verified = verified
+
+    # Account's own rule, of the kind read.
+    is_official = Account.is_official
+
+
+class CardRow:
+    """A scorecard as the review table shows it (ROW_FIELDS), with its practice score; the
+    view adds its links (`scorecard_url`, `mark_url`)."""
+
+    unscored = False
+    scorecard_url = ""
+    mark_url = ""
+
+    def __init__(self, row: tuple, window: Window) -> None:
+        # The card's period is the window's: the page reads the cards of one window.
+        self.days = window.days
+        self.period_end = window.end
+        (
+            handle,
+            kind,
+            verified,
+            self.days_with_rows,
+            self.engagement_score,
+            self.roi_score,
+            self.overall_score,
+            self.grade,
+            self.quadrant,
+            self.flags,
+            self.trend,
+            self.reviewed_at,
+            username,
+            first_name,
+            last_name,
+            self.review_comment,
+            self.practice_done,
+            self.practice_counted,
+            last_data_day,
+        ) = row
+        self.account = RowAccount(handle, kind, verified)
+        self.reviewed_by = None
+        # A user always has a username: none, the card has no reviewer (left to a former
+        # member's deletion, or never reviewed).
+        if username is not None:
+            self.reviewed_by = User(username=username, first_name=first_name, last_name=last_name)
+        self.practice_score = Progress(self.practice_done or 0, self.practice_counted or 0).share
+        # A card without rows in its window shows the account's last day with data.
+        self.last_data_day = None if self.days_with_rows else last_data_day
+
+    # Scorecard's own reading of its stored flags.
+    flag_list = Scorecard.flag_list
+
+
+def with_practice(
+    cards: QuerySet[Scorecard], *, window: Window, sort: str, **more: Any
+) -> QuerySet[Scorecard]:
     """The cards with the items done and counted in the weeks the window touches
-    (`practice_done`, `practice_counted`), sorted by their share when asked."""
+    (`practice_done`, `practice_counted`), sorted by their share when asked; with `more`
+    annotations in the same annotate() (each call looks over the model's every field)."""
     done, counted = practice_sums(OuterRef("account_id"), start=window.start, end=window.end)
-    cards = cards.annotate(practice_done=done, practice_counted=counted)
+    cards = cards.annotate(practice_done=done, practice_counted=counted, **more)
     if sort.removeprefix("-") != PRACTICE_SORT:
         return cards
     order = practice_share_order(
@@ -96,11 +168,9 @@ def scorecard_page(
     unscored = list(unscored)
     name = sort.removeprefix("-")
     # A card without rows in its window shows the account's last day with data.
-    cards = (
-        with_practice(cards, window=window, sort=sort)
-        .annotate(account_last_data_day=last_data_day("account_id"))
-        .only(*ROW_FIELDS)
-    )
+    cards = with_practice(
+        cards, window=window, sort=sort, account_last_data_day=last_data_day("account_id")
+    ).values_list(*ROW_FIELDS)
     if name == PRACTICE_SORT and unscored:
         _practice_of_unscored(unscored, window)
     if unscored:
@@ -118,10 +188,9 @@ def scorecard_page(
     unscored_shown = [row for row in rows if isinstance(row, UnscoredRow)]
     if name != PRACTICE_SORT and unscored_shown:
         _practice_of_unscored(unscored_shown, window)
-    page.object_list = [row if isinstance(row, UnscoredRow) else _scored(row) for row in rows]
-    for row in page.object_list:
-        if not isinstance(row, UnscoredRow) and not row.days_with_rows:
-            row.last_data_day = row.account_last_data_day
+    page.object_list = [
+        row if isinstance(row, UnscoredRow) else CardRow(row, window) for row in rows
+    ]
     return page
 
 

@@ -203,18 +203,22 @@ def review_context(
     window_error = asked.window_error()
     # The team's accounts with their last day of data: the default period and the rows
     # without a scorecard are both asked of it.
-    accounts = selectors.team_accounts(user=request.user, membership=membership)
+    active = selectors.active_accounts(user=request.user, membership=membership)
+    accounts = selectors.team_accounts(user=request.user, membership=membership, active=active)
     window = _window(request, membership, asked, accounts)
     shown = query.copy()
     shown["days"], shown["end"] = str(window.days), window.end.isoformat()
     filters = ScorecardFilterForm(shown)
     chosen = filters.filters()
-    cards = selectors.scorecard_list(
+    sort = chosen.pop("sort")
+    matching = selectors.scorecards_matching(
         user=request.user, membership=membership, window=window, **chosen
     )
+    cards = selectors.scorecards_sorted(matching, sort=sort)
     chart_unchanged = bool(request.htmx) and (request.headers.get(CHART_HEADER) == CHART_UNCHANGED)
-    listed = selectors.listed_accounts(accounts, kind=chosen["kind"], search=chosen["search"])
-    overview = selectors.scorecard_overview(cards, points=not chart_unchanged, listed=listed)
+    # Counted without the accounts' last data day, which the count does not need.
+    listed = selectors.listed_accounts(active, kind=chosen["kind"], search=chosen["search"])
+    overview = selectors.scorecard_overview(matching, points=not chart_unchanged, listed=listed)
     # Every active account is listed in every window, also one without a scorecard: they
     # are looked for unless every listed account has a card.
     unscored = []
@@ -227,7 +231,7 @@ def review_context(
     page = review_table.scorecard_page(
         cards,
         window=window,
-        sort=chosen["sort"],
+        sort=sort,
         number=query.get("page"),
         per_page=SCORECARDS_PER_PAGE,
         count=overview.count,
@@ -267,8 +271,8 @@ def review_context(
         "any_filter": any_filter,
         "chart": chart,
         "chart_unchanged_headers": f'{{"{CHART_HEADER}": "{CHART_UNCHANGED}"}}',
-        "sort": chosen["sort"],
-        "sort_headers": _sort_headers(query, chosen["sort"]),
+        "sort": sort,
+        "sort_headers": _sort_headers(query, sort),
         # The page links keep this query; it is request.GET except when a POST re-renders.
         "query": query,
         "review_url": review_url,
@@ -339,21 +343,26 @@ def _sort_headers(query: QueryDict, current: str) -> list[dict[str, object]]:
 
 
 def _sort_links(query: QueryDict, current: str) -> dict[str, dict[str, str]]:
-    """For each sortable column: the query that sorts by it and its current direction."""
+    """For each sortable column: the query that sorts by it and its current direction.
+
+    Each column's query is the request's, the page left out and its own sort set (in the
+    sort's place, or last): encoded once with a stand-in sort, "~", which urlencode leaves
+    as it is. Nothing else encodes to "&sort=~", since urlencode quotes the "&" and "=" of
+    keys and values; the columns' sorts are names that need no quoting.
+    """
+    params = query.copy()
+    params.pop("page", None)
+    params["sort"] = "~"
+    head, _, tail = f"&{params.urlencode()}".partition("&sort=~")
     links = {}
     for name in selectors.SORT_COLUMNS:
-        params = query.copy()
-        params.pop("page", None)
         if current == name:
-            params["sort"] = f"-{name}"
-            direction = "ascending"
+            sort, direction = f"-{name}", "ascending"
         elif current == f"-{name}":
-            params["sort"] = name
-            direction = "descending"
+            sort, direction = name, "descending"
         else:
-            params["sort"] = name
-            direction = ""
-        links[name] = {"query": params.urlencode(), "direction": direction}
+            sort, direction = name, ""
+        links[name] = {"query": f"{head}&sort={sort}{tail}"[1:], "direction": direction}
     return links
 
 

@@ -51,7 +51,8 @@ class WindowForm(StyledFormMixin, forms.Form):
 
     days = forms.TypedChoiceField(
         label="Period",
-        choices=WINDOW_CHOICES,
+        # A callable: every form deep-copies its fields, choices and all.
+        choices=lambda: WINDOW_CHOICES,
         coerce=int,
         required=False,
         empty_value=None,

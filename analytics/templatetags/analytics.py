@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django import template
@@ -94,10 +95,11 @@ def grade_spans() -> list[tuple[str, str]]:
 
 
 @register.simple_tag
+@lru_cache(maxsize=16)
 def grade_legend(current: str = "") -> SafeString:
     """`{% grade_legend current %}`: what each grade means, `current` marked; written here
     rather than by an included template (a loop of a dozen nodes per grade) on the pages
-    that show it."""
+    that show it. Kept per `current` grade: the rest is the rules' constant thresholds."""
     spans = []
     for letter, span in grade_spans():
         letter = conditional_escape(letter)

@@ -17,7 +17,6 @@ from django import template
 from django.template import Context
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.templatetags.playbook import kind_badge, missing, percent, score
@@ -44,81 +43,78 @@ _TREND_MARKS = {"up": ("▲", "up", "+"), "down": ("▼", "down", ""), "flat": (
 def _kind(account: Any) -> str:
     # The template wrote the "not verified" badge on the next line.
     verified = _NOT_VERIFIED if account.is_official and not account.verified else ""
-    return kind_badge(account) + "\n" + verified
+    return "".join((kind_badge(account), "\n", verified))
 
 
+# The cells' "—" for a missing figure, each with why: written once, as the missing tag
+# writes them (their words are constants).
 _NO_SCORE = {
-    "engagement": "Neither engagement rate nor follower growth could be computed",
-    "roi": "Neither CTR, conversion rate nor ROI could be computed",
+    of: str(missing(why))
+    for of, why in (
+        ("engagement", "Neither engagement rate nor follower growth could be computed"),
+        ("roi", "Neither CTR, conversion rate nor ROI could be computed"),
+        ("overall", "No score could be computed"),
+    )
 }
+_NO_GRADE = str(missing("No overall score, so no grade", "no overall score, so no grade"))
+_NO_TREND = str(
+    missing(
+        "No overall score for this period or the previous one to compare",
+        "no score to compare",
+    )
+)
+_NO_PRACTICE = str(
+    missing(
+        "No checklist items in the weeks of this period",
+        "no checklist items in the weeks of this period",
+    )
+)
+_NO_FLAGS = '<span class="text-body-secondary">none</span>'
+
+# The cells below are written as plain strings, joined into a row and marked safe once;
+# each tag marks its own cell safe. Every value in them is escaped.
 
 
-@register.simple_tag
-def score_cell(value: Any, of: str) -> str:
-    """`{% score_cell value of %}`: a score with one decimal, or "—" saying why there is
-    none; `of` is "engagement", "roi" or "overall"."""
+# A score or a share as score() and percent() write them, from a Decimal: digits, a sign, a
+# point, a comma or a "%", none of which HTML escapes; the rows write some hundred.
+
+
+def _score(value: Any, of: str) -> str:
     if value is None:
-        return missing(_NO_SCORE.get(of, "No score could be computed"))
-    return conditional_escape(score(value))
+        return _NO_SCORE.get(of) or _NO_SCORE["overall"]
+    return score(value)
 
 
-@register.simple_tag
-def grade_cell(grade: str) -> str:
-    """`{% grade_cell grade %}`: the grade's badge, or "—"."""
+def _grade(grade: str) -> str:
     if grade:
         grade = escape_text(grade)
-        return mark_safe(  # noqa: S308 - escaped above
-            f'<span class="pb-grade pb-grade-{grade}" title="Grade {grade}">{grade}</span>'
-        )
-    return missing("No overall score, so no grade", "no overall score, so no grade")
+        return f'<span class="pb-grade pb-grade-{grade}" title="Grade {grade}">{grade}</span>'
+    return _NO_GRADE
 
 
-def _quadrant(card: Any) -> str:
-    text = escape_text(quadrant_label(card.quadrant))
-    if goal_met(card):
-        met = escape_text(goal_met_text())
-        text += (
-            f' <span class="badge text-bg-success" title="{met}">✓ goal met'
-            f'<span class="visually-hidden">: {met}</span></span>'
-        )
-    return text
-
-
-@register.simple_tag
-def trend_cell(trend: Any) -> str:
-    """`{% trend_cell trend %}`: the overall score against the previous period, or "—"."""
+def _trend(trend: Any) -> str:
     direction = trend_direction(trend)
     if not direction:
-        return missing(
-            "No overall score for this period or the previous one to compare",
-            "no score to compare",
-        )
+        return _NO_TREND
     mark, words, sign = _TREND_MARKS[direction]
-    return mark_safe(  # noqa: S308 - the score escaped
+    return (
         f'<span class="pb-trend pb-trend-{direction}" title="Overall score against the previous '
         f'period of the same length"><span aria-hidden="true">{mark}</span>'
-        f'<span class="visually-hidden">{words}</span> {sign}{escape_text(score(trend))}'
+        f'<span class="visually-hidden">{words}</span> {sign}{score(trend)}'
         "</span>"
     )
 
 
-@register.simple_tag
-def practice_cell(value: Any) -> str:
-    """`{% practice_cell value %}`: the practice score, or "—"."""
+def _practice(value: Any) -> str:
     if value is None:
-        return missing(
-            "No checklist items in the weeks of this period",
-            "no checklist items in the weeks of this period",
-        )
-    return mark_safe(  # noqa: S308 - the share escaped
+        return _NO_PRACTICE
+    return (
         '<span title="Share of checklist items done in the weeks of this period">'
-        f"{escape_text(percent(value))}</span>"
+        f"{percent(value)}</span>"
     )
 
 
-@register.simple_tag
-def flags_cell(flags: Iterable[str], none: str = "") -> str:
-    """`{% flags_cell flags %}`: a badge per flag, or "none" (or the `none` given)."""
+def _flag_badges(flags: Iterable[str], none: str = "") -> str:
     badges = []
     for flag in flags:
         explanation = escape_text(flag_explanation(flag))
@@ -128,13 +124,58 @@ def flags_cell(flags: Iterable[str], none: str = "") -> str:
             f'<span class="visually-hidden">: {explanation}</span></span>'
         )
     if badges:
-        return mark_safe(" ".join(badges))  # noqa: S308 - escaped above
-    return mark_safe(none or '<span class="text-body-secondary">none</span>')  # noqa: S308
+        return " ".join(badges)
+    return none or _NO_FLAGS
+
+
+@register.simple_tag
+def score_cell(value: Any, of: str) -> SafeString:
+    """`{% score_cell value of %}`: a score with one decimal, or "—" saying why there is
+    none; `of` is "engagement", "roi" or "overall"."""
+    return mark_safe(_score(value, of))  # noqa: S308 - escaped in _score
+
+
+@register.simple_tag
+def grade_cell(grade: str) -> SafeString:
+    """`{% grade_cell grade %}`: the grade's badge, or "—"."""
+    return mark_safe(_grade(grade))  # noqa: S308 - escaped in _grade
+
+
+_GOAL_MET = escape_text(goal_met_text())
+_GOAL_MET_BADGE = (
+    f' <span class="badge text-bg-success" title="{_GOAL_MET}">✓ goal met'
+    f'<span class="visually-hidden">: {_GOAL_MET}</span></span>'
+)
+
+
+def _quadrant(card: Any) -> str:
+    text = escape_text(quadrant_label(card.quadrant))
+    if goal_met(card):
+        text += _GOAL_MET_BADGE
+    return text
+
+
+@register.simple_tag
+def trend_cell(trend: Any) -> SafeString:
+    """`{% trend_cell trend %}`: the overall score against the previous period, or "—"."""
+    return mark_safe(_trend(trend))  # noqa: S308 - escaped in _trend
+
+
+@register.simple_tag
+def practice_cell(value: Any) -> SafeString:
+    """`{% practice_cell value %}`: the practice score, or "—"."""
+    return mark_safe(_practice(value))  # noqa: S308 - escaped in _practice
+
+
+@register.simple_tag
+def flags_cell(flags: Iterable[str], none: str = "") -> SafeString:
+    """`{% flags_cell flags %}`: a badge per flag, or "none" (or the `none` given)."""
+    return mark_safe(_flag_badges(flags, none))  # noqa: S308 - escaped in _flag_badges
 
 
 def _flags(card: Any) -> str:
     # The review table says which cards have no scores yet.
-    text = flags_cell(
+    text = _flag_badges(
         card.flag_list,
         '<span class="badge text-bg-light border">Not scored yet</span>' if card.unscored else "",
     )
@@ -170,10 +211,12 @@ def review_cell(
     """A card's review: who reviewed it and when, with the lead's form to review it or
     to take the review back. `form` is the ReviewForm just refused, if any; `mark_url`,
     where the form posts, is the card's own when not given."""
-    handle = escape_text(card.account.handle)
-    mark_url = escape_text(mark_url or card.mark_url)
-    next_url = escape_text(next_url)
     parts = ['\n<div class="pb-review">\n  ']
+    if lead:
+        # Only a lead's cell has forms, which name the account and post to these.
+        handle = escape_text(card.account.handle)
+        mark_url = escape_text(mark_url or card.mark_url)
+        next_url = escape_text(next_url)
     if card.reviewed_at:
         parts.append(
             '\n  <span class="badge text-bg-success">✓ Reviewed</span>\n'
@@ -267,20 +310,20 @@ def _row(card: Any, *, lead: bool, csrf_input: str, next_url: str) -> str:
         "        \n"
         f'        <td data-label="Kind">{_kind(card.account)}</td>\n'
         '        <td class="text-end" data-column="engagement_score" data-label="Engagement score">'
-        + score_cell(card.engagement_score, "engagement")
+        + _score(card.engagement_score, "engagement")
         + "\n</td>\n"
         '        <td class="text-end" data-column="roi_score" data-label="ROI score">'
-        + score_cell(card.roi_score, "roi")
+        + _score(card.roi_score, "roi")
         + "\n</td>\n"
         '        <td class="text-end fw-semibold" data-column="overall_score" data-label="Overall">'
-        + score_cell(card.overall_score, "overall")
+        + _score(card.overall_score, "overall")
         + "\n</td>\n"
-        f'        <td data-label="Grade">{grade_cell(card.grade)}\n</td>\n'
+        f'        <td data-label="Grade">{_grade(card.grade)}\n</td>\n'
         f'        <td data-label="Quadrant">{_quadrant(card)}</td>\n'
         '        <td class="text-end text-nowrap" data-label="Trend">'
-        f"{trend_cell(card.trend)}\n</td>\n"
+        f"{_trend(card.trend)}\n</td>\n"
         '        <td class="text-end" data-column="practice" data-label="Practice">'
-        f"{practice_cell(card.practice_score)}</td>\n"
+        f"{_practice(card.practice_score)}</td>\n"
         f'        <td data-label="Flags">{_flags(card)}</td>\n'
         f'        <td data-label="Reviewed">{reviewed}</td>\n'
         "      </tr>\n    "
@@ -343,7 +386,9 @@ def review_rows(context: Context, rows: Iterable[Any]) -> SafeString:
     without a scorecard (UnscoredRow), each card with its `scorecard_url` and `mark_url`
     set, and its practice score. Leads' rows have forms, posting to return to `next_url`."""
     lead = context["membership"].is_lead
-    csrf_input = csrf_field(context)
+    # Only a lead's rows have forms: a manager's table asks for no CSRF token (masking one
+    # costs some five hundred calls), so its htmx answers need none.
+    csrf_input = csrf_field(context) if lead else ""
     next_url = context["next_url"]
     html = "".join(_row(row, lead=lead, csrf_input=csrf_input, next_url=next_url) for row in rows)
     return mark_safe(html)  # noqa: S308 - every value is escaped above

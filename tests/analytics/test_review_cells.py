@@ -244,3 +244,55 @@ def test_the_sort_headings_link_each_column_with_its_direction() -> None:
     assert "search=&quot;x&quot;" in second and "ROI &lt;score&gt;" in second
     assert "↕</span>" in second
     assert 'aria-sort="descending"' in third and "▼</span>" in third
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "sort=grade",
+        "sort=-handle&page=3",
+        "page=2&days=7&sort=practice&kind=official",
+        "q=<a&b>",
+        "xsort=~&a=%26sort%3D~&sort=flags&sort=-trend&z=%7E+%C3%BC",
+        "page=1&page=2&end=2025-03-01",
+    ],
+)
+def test_each_sort_link_is_the_query_with_its_own_sort(query) -> None:
+    """The links are encoded once with a stand-in sort: each is what QueryDict writes for
+    the request's query, the page left out, with the column's sort set."""
+    from django.http import QueryDict
+
+    from analytics.review.rows import SORT_COLUMNS
+    from analytics.review.views import _sort_links
+
+    params = QueryDict(query)
+    current = params.get("sort", "handle")
+    links = _sort_links(params, current)
+    assert list(links) == list(SORT_COLUMNS)
+    for name, link in links.items():
+        own = params.copy()
+        own.pop("page", None)
+        if current == name:
+            own["sort"], direction = f"-{name}", "ascending"
+        elif current == f"-{name}":
+            own["sort"], direction = name, "descending"
+        else:
+            own["sort"], direction = name, ""
+        assert link == {"query": own.urlencode(), "direction": direction}
+
+
+@pytest.mark.parametrize(("who", "forms"), [("alice", True), ("bob", False)])
+def test_only_a_leads_table_has_forms_and_their_token(request, login, cards, who, forms) -> None:
+    """A manager's rows have no review forms, so the table asks for no CSRF token (whose
+    masking costs some five hundred calls): the answer sets no CSRF cookie."""
+    table = login(request.getfixturevalue(who)).get(
+        reverse("analytics:scorecard-review", args=["acme"]),
+        PERIOD,
+        headers={"HX-Request": "true", "HX-Target": "scorecards-table"},
+    )
+    html = table.content.decode()
+    assert 'id="scorecards-table"' in html and "<tr>" in html
+    assert ('name="csrfmiddlewaretoken"' in html) is forms
+    assert ("Mark reviewed" in html) is forms
+    assert ("csrftoken" in table.cookies) is forms
