@@ -32,6 +32,26 @@ def date_text(value: Any, format_string: str) -> str:
     return escape_text(date_filter(template_localtime(value), format_string))
 
 
+_SORT_MARKS = {"ascending": "▲", "descending": "▼"}
+
+
+def sort_heading(
+    *, url: str, query: str, label: str, direction: str, numeric: bool, hx_attrs: str
+) -> str:
+    """A sortable column's <th>: its label as a link to `url?query` that htmx follows with
+    `hx_attrs` (written as they are: the caller escapes them), marked by its direction
+    ("ascending", "descending" or "" for unsorted). Every other value is escaped here."""
+    sorted_by = f' aria-sort="{escape_text(direction)}"' if direction else ""
+    text_end = ' class="text-end"' if numeric else ""
+    link = f"{escape_text(url)}?{escape_text(query)}"
+    return (
+        f'<th scope="col"{sorted_by}{text_end}><a class="pb-sort text-nowrap" href="{link}" '
+        f'hx-get="{link}"{hx_attrs} hx-swap="outerHTML" hx-push-url="true">'
+        f'{escape_text(label)}<span class="pb-sort-mark" aria-hidden="true">'
+        f"{_SORT_MARKS.get(direction, '↕')}</span></a></th>"
+    )
+
+
 def csrf_input(context: Context) -> str:
     """What `{% csrf_token %}` writes in a template rendered with this context."""
     token = context.get("csrf_token")

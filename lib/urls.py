@@ -12,9 +12,10 @@ and prefix, a team's page the same way with a stand-in in the slug's place.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
+from django.http import QueryDict
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.urls.resolvers import URLResolver
 
@@ -33,6 +34,35 @@ def url_filler(name: str, *args: object, stand_in: object = _STAND_IN) -> Callab
     marker = str(stand_in)
     head, _, tail = reverse(name, args=[*args, stand_in]).rpartition(marker)
     return lambda value: f"{head}{value}{tail}"
+
+
+def sort_links(
+    query: QueryDict, current: str, columns: Iterable[tuple[str, str]]
+) -> dict[str, tuple[str, str]]:
+    """For each sortable column of a table, given as its sort name and the sort a first
+    click on it asks (the name, or "-name" for the largest first): the query that sorts by
+    it and the direction it is sorted in now ("ascending", "descending" or "").
+
+    A column sorted one way sorts the other way next. Each query is the request's, the page
+    left out and the column's sort set (in the sort's place, or last): encoded once with a
+    stand-in sort, "~", which urlencode leaves as it is. Nothing else encodes to "&sort=~",
+    since urlencode quotes the "&" and "=" of keys and values; the sort names are words that
+    need no quoting.
+    """
+    params = query.copy()
+    params.pop("page", None)
+    params["sort"] = "~"
+    head, _, tail = f"&{params.urlencode()}".partition("&sort=~")
+    links = {}
+    for name, first in columns:
+        if current == name:
+            sort, direction = f"-{name}", "ascending"
+        elif current == f"-{name}":
+            sort, direction = name, "descending"
+        else:
+            sort, direction = first, ""
+        links[name] = (f"{head}&sort={sort}{tail}"[1:], direction)
+    return links
 
 
 def url_of_handle(name: str, *args: object) -> Callable[[str], str]:

@@ -26,7 +26,7 @@ from analytics.models import Video
 from analytics.promotion import DEFAULT_MARKERS, team_markers
 from analytics.scorecards import windows
 from lib.htmx import render_partial_for_target
-from lib.urls import url_filler
+from lib.urls import sort_links, url_filler
 
 VIDEOS_PER_PAGE = 25
 # The part of the page an htmx request may ask for alone, by the id it swaps.
@@ -247,34 +247,22 @@ def _attach_urls(videos: list[Video], membership: Membership, account: Account) 
 
 def _columns(query: QueryDict, current: str) -> list[dict[str, Any]]:
     """For each sortable column: its label, the query that sorts by it, its direction."""
-    # Each column's query is the request's, the page left out and its own sort set (in
-    # the sort's place, or last): encoded once with a stand-in sort, "~", which urlencode
-    # leaves as it is. Nothing else encodes to "&sort=~", since urlencode quotes the "&"
-    # and "=" of keys and values; the columns' sorts are names that need no quoting.
-    params = query.copy()
-    params.pop("page", None)
-    params["sort"] = "~"
-    head, _, tail = f"&{params.urlencode()}".partition("&sort=~")
-    columns = []
-    for name, label, numeric in COLUMNS:
-        if current == name:
-            sort, direction = f"-{name}", "ascending"
-        elif current == f"-{name}":
-            sort, direction = name, "descending"
-        else:
-            # Figures start from the largest, words and dates from the newest or A.
-            sort = f"-{name}" if numeric or name == "posted_on" else name
-            direction = ""
-        columns.append(
-            {
-                "name": name,
-                "label": label,
-                "numeric": numeric,
-                "query": f"{head}&sort={sort}{tail}"[1:],
-                "direction": direction,
-            }
-        )
-    return columns
+    # Figures start from the largest, words and dates from the newest or A.
+    firsts = (
+        (name, f"-{name}" if numeric or name == "posted_on" else name)
+        for name, _, numeric in COLUMNS
+    )
+    links = sort_links(query, current, firsts)
+    return [
+        {
+            "name": name,
+            "label": label,
+            "numeric": numeric,
+            "query": links[name][0],
+            "direction": links[name][1],
+        }
+        for name, label, numeric in COLUMNS
+    ]
 
 
 def _next_url(request: HttpRequest, membership: Membership, account: Account) -> str:

@@ -221,30 +221,10 @@ def unscored_rows(
     return rows
 
 
-def scorecard_list(
-    *,
-    user: AbstractBaseUser,
-    membership: Membership,
-    window: Window,
-    kind: str = "",
-    grade: str = "",
-    quadrant: str = "",
-    flag: str = "",
-    search: str = "",
-    sort: str = DEFAULT_SORT,
-) -> QuerySet[Scorecard]:
-    """The team's scorecards of one window that the user may see, filtered and sorted."""
-    cards = scorecards_matching(
-        user=user,
-        membership=membership,
-        window=window,
-        kind=kind,
-        grade=grade,
-        quadrant=quadrant,
-        flag=flag,
-        search=search,
-    )
-    return scorecards_sorted(cards, sort=sort)
+def scorecard_list(*, sort: str = DEFAULT_SORT, **filters: Any) -> QuerySet[Scorecard]:
+    """The team's scorecards of one window that the user may see, filtered (the keywords of
+    scorecards_matching) and sorted."""
+    return scorecards_sorted(scorecards_matching(**filters), sort=sort)
 
 
 def scorecards_matching(

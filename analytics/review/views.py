@@ -30,6 +30,7 @@ from analytics.scorecards import queue as scorecard_queue
 from analytics.scorecards import runs as scorecard_runs
 from analytics.scorecards.windows import WindowForm
 from lib.htmx import render_partial_for_target
+from lib.urls import sort_links
 
 SCORECARDS_PER_PAGE = 25
 # The event that makes the review table fetch itself again after a recompute.
@@ -343,27 +344,9 @@ def _sort_headers(query: QueryDict, current: str) -> list[dict[str, object]]:
 
 
 def _sort_links(query: QueryDict, current: str) -> dict[str, dict[str, str]]:
-    """For each sortable column: the query that sorts by it and its current direction.
-
-    Each column's query is the request's, the page left out and its own sort set (in the
-    sort's place, or last): encoded once with a stand-in sort, "~", which urlencode leaves
-    as it is. Nothing else encodes to "&sort=~", since urlencode quotes the "&" and "=" of
-    keys and values; the columns' sorts are names that need no quoting.
-    """
-    params = query.copy()
-    params.pop("page", None)
-    params["sort"] = "~"
-    head, _, tail = f"&{params.urlencode()}".partition("&sort=~")
-    links = {}
-    for name in selectors.SORT_COLUMNS:
-        if current == name:
-            sort, direction = f"-{name}", "ascending"
-        elif current == f"-{name}":
-            sort, direction = name, "descending"
-        else:
-            sort, direction = name, ""
-        links[name] = {"query": f"{head}&sort={sort}{tail}"[1:], "direction": direction}
-    return links
+    """For each sortable column: the query that sorts by it and its current direction."""
+    links = sort_links(query, current, ((name, name) for name in selectors.SORT_COLUMNS))
+    return {name: {"query": q, "direction": d} for name, (q, d) in links.items()}
 
 
 def _export_query(query: QueryDict, window: windows.Window) -> str:

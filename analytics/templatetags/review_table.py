@@ -29,7 +29,7 @@ from analytics.templatetags.analytics import (
     trend_direction,
 )
 from lib.html import csrf_input as csrf_field
-from lib.html import date_text, escape_text
+from lib.html import date_text, escape_text, sort_heading
 
 register = template.Library()
 
@@ -331,30 +331,25 @@ def _row(card: Any, *, lead: bool, csrf_input: str, next_url: str) -> str:
     return "".join(parts)
 
 
-_SORT_MARKS = {"ascending": "▲", "descending": "▼"}
-
-
 @register.simple_tag
 def sort_header_cells(headers: Iterable[dict], review_url: str, htmx_headers: str) -> SafeString:
     """`{% sort_header_cells sort_headers review_url chart_unchanged_headers %}`: a <th> per
     sortable column (views._sort_headers), with the link that sorts by it and its direction,
     each followed by a blank line as the template's loop wrote them."""
-    url = escape_text(review_url)
-    hx_headers = escape_text(htmx_headers)
-    cells = []
-    for header in headers:
-        direction = header["direction"]
-        sorted_by = f' aria-sort="{escape_text(direction)}"' if direction else ""
-        numeric = ' class="text-end"' if header["numeric"] else ""
-        link = f"{url}?{escape_text(header['query'])}"
-        cells.append(
-            f'<th scope="col"{sorted_by}{numeric}><a class="pb-sort text-nowrap" href="{link}" '
-            f'hx-get="{link}" hx-headers="{hx_headers}" hx-target="#scorecards-table" '
-            f'hx-swap="outerHTML" hx-push-url="true">{escape_text(header["label"])}'
-            f'<span class="pb-sort-mark" aria-hidden="true">{_SORT_MARKS.get(direction, "↕")}'
-            "</span></a></th>\n\n"
+    hx_attrs = f' hx-headers="{escape_text(htmx_headers)}" hx-target="#scorecards-table"'
+    cells = [
+        sort_heading(
+            url=review_url,
+            query=header["query"],
+            label=header["label"],
+            direction=header["direction"],
+            numeric=header["numeric"],
+            hx_attrs=hx_attrs,
         )
-    return mark_safe("        ".join(cells))  # noqa: S308 - every value escaped above
+        + "\n\n"
+        for header in headers
+    ]
+    return mark_safe("        ".join(cells))  # noqa: S308 - sort_heading escapes every value
 
 
 def review_cell_tag(context: Context, card: Any) -> SafeString:

@@ -30,7 +30,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 
 from accounts.templatetags.playbook import day, days_in, kind_badge, missing, percent
-from lib.html import csrf_input, escape_text
+from lib.html import csrf_input, escape_text, sort_heading
 
 register = template.Library()
 
@@ -194,27 +194,24 @@ def video_row(context: Context, video: Any) -> SafeString:
     return mark_safe(RowWriter(context).row(video))  # noqa: S308 - escaped in RowWriter.row
 
 
-_SORT_MARKS = {"ascending": "▲", "descending": "▼"}
-
-
 @register.simple_tag
 def column_headers(columns: Iterable[dict[str, Any]], list_url: str) -> SafeString:
     """A <th> per sortable column (views._columns), with the link that sorts by it and its
     direction, between the whitespace the template's loop put around it."""
-    url = escape_text(list_url)
-    cells = []
-    for column in columns:
-        direction = column["direction"]
-        sorted_by = f' aria-sort="{escape_text(direction)}"' if direction else ""
-        numeric = ' class="text-end"' if column["numeric"] else ""
-        link = f"{url}?{escape_text(column['query'])}"
-        cells.append(
-            f'\n        <th scope="col"{sorted_by}{numeric}><a class="pb-sort text-nowrap" '
-            f'href="{link}" hx-get="{link}" hx-target="#videos-table" hx-swap="outerHTML" '
-            f'hx-push-url="true">{escape_text(column["label"])}<span class="pb-sort-mark" '
-            f'aria-hidden="true">{_SORT_MARKS.get(direction, "↕")}</span></a></th>\n        '
+    cells = [
+        "\n        "
+        + sort_heading(
+            url=list_url,
+            query=column["query"],
+            label=column["label"],
+            direction=column["direction"],
+            numeric=column["numeric"],
+            hx_attrs=' hx-target="#videos-table"',
         )
-    return mark_safe("".join(cells))  # noqa: S308 - every value is escaped above
+        + "\n        "
+        for column in columns
+    ]
+    return mark_safe("".join(cells))  # noqa: S308 - sort_heading escapes every value
 
 
 @register.simple_tag
