@@ -23,9 +23,19 @@ from lib.dates import yesterday
 HISTORY_LENGTH = 20
 
 
+# What the account page's summary shows of its latest scorecard (templates/analytics/
+# partials/scorecard_summary.html), and the content mix's window.
+SUMMARY_FIELDS = (
+    *("account", "period_start", "period_end", "days", "grade", "quadrant", "flags"),
+    *("engagement_score", "roi_score", "overall_score"),
+)
+
+
 def scorecard_latest(*, account: Account, days: int = DEFAULT_DAYS) -> Scorecard | None:
-    """The newest scorecard of an account the caller already checked the user may see."""
-    return account.scorecards.filter(days=days).order_by("-period_end").first()
+    """The newest scorecard of an account the caller already checked the user may see,
+    with only what the account page shows of it (SUMMARY_FIELDS)."""
+    cards = account.scorecards.filter(days=days).only(*SUMMARY_FIELDS)
+    return cards.order_by("-period_end").first()
 
 
 def scorecard_find(*, account: Account, days: int, end: date) -> Scorecard | None:

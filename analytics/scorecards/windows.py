@@ -43,6 +43,12 @@ def account_default_end(*, account: Account, days: int) -> date:
     # for less.
     ends = Scorecard.objects.filter(account_id=account.pk, days=days).order_by("-period_end")
     latest = next(iter(ends.values_list("period_end", flat=True)[:1]), None)
+    return default_end_after(latest)
+
+
+def default_end_after(latest: date | None) -> date:
+    """The default end of an account's window: the end of its latest scorecard of those
+    days (`latest`, None without one), else yesterday."""
     return latest or yesterday()
 
 
