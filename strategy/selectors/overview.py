@@ -170,9 +170,18 @@ def week_managers(*, membership: Membership) -> QuerySet:
 def account_week_progress(*, account: Account) -> Progress | None:
     """This week's progress of one account for its page; None before it has a checklist.
 
-    Reads only: the account page does not open checklists.
+    Reads only: the account page does not open checklists. An open checklist's figures are
+    the stored ones (strategy.models.WeekPractice, which every write keeps current): one
+    query. Without them (no checklist open yet) they are computed from the items.
     """
     week = this_week()
+    stored = (
+        WeekPractice.objects.filter(account=account, week_start=week)
+        .values_list("done", "counted")
+        .first()
+    )
+    if stored is not None:
+        return Progress(done=stored[0], total=stored[1])
     checklist = checklist_get(account=account, week_start=week)
     if checklist is None:
         template = ChecklistTemplate.objects.filter(team=account.team_id, kind=account.kind).first()

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Kind
-from strategy.models import Checklist, ChecklistTemplate
+from strategy.models import Checklist, ChecklistItem, ChecklistTemplate, WeekPractice
 from strategy.periods import week_label
 from strategy.services import check_set
 from tests.factories import AccountFactory
@@ -121,3 +123,20 @@ def test_it_shows_the_checklist_on_the_account_page(login, bob, acmecoffee) -> N
     )
     assert "1 of 7 checklist items done" in page
     assert checklist_url(acmecoffee) in page
+
+
+def test_it_shows_this_weeks_stored_figures_on_the_account_page(login, bob, acmecoffee) -> None:
+    checklist = open_checklist(acmecoffee)
+    check_set(checklist=checklist, item=item(checklist, "Hosted"), user=bob, ticked=True)
+    url = reverse("accounts:account-detail", args=["acme", "acmecoffee"])
+    stored = WeekPractice.objects.get(checklist=checklist)
+    assert (stored.done, stored.counted) == (2, 7)  # the tick kept them current
+    with CaptureQueriesContext(connection) as queries:
+        page = login(bob).get(url).content.decode()
+    assert "2 of 7 checklist items done, 5 left" in page
+    # One read of the stored figures, none of the items.
+    assert not any(ChecklistItem._meta.db_table in q["sql"] for q in queries.captured_queries)
+    # Without stored figures the page computes them from the items: the same figures.
+    stored.delete()
+    page = login(bob).get(url).content.decode()
+    assert "2 of 7 checklist items done, 5 left" in page
