@@ -11,36 +11,45 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Account, Kind, Membership
 from connections.models import AccountSnapshot, Connection, Source, SyncRun
-from connections.services.connect import Readiness, readiness
 
 
 @dataclass
 class Slot:
-    """One way in for an account: its connection if any, or what Connect still needs."""
+    """One way in for an account: its connection if any, and the sync under way if any."""
 
     source: str
     label: str
     connection: Connection | None
-    readiness: Readiness
     active_run: SyncRun | None
 
 
+# What the account page's connection panel shows of a connection (never its tokens).
+PANEL_FIELDS = (
+    *("public_id", "account", "source", "status", "external_id"),
+    *("last_sync_at", "last_sync_ok", "last_error"),
+)
+
+
 def account_slots(*, account: Account) -> list[Slot]:
-    """Display for every account; ads only for marketing accounts."""
+    """Display for every account; ads only for marketing accounts. One query, and one for
+    the syncs under way when the account has a connection."""
     sources = [Source.DISPLAY] + ([Source.ADS] if account.kind == Kind.MARKETING else [])
-    connections = {c.source: c for c in Connection.objects.filter(account=account)}
-    active = {
-        run.connection_id: run
-        for run in SyncRun.objects.filter(
-            connection__account=account, status__in=SyncRun.ACTIVE
-        ).order_by("created_at")
-    }
+    # No order: the model's default one joins the account.
+    rows = Connection.objects.filter(account=account).order_by().only(*PANEL_FIELDS)
+    connections = {c.source: c for c in rows}
+    active = {}
+    if connections:
+        runs = SyncRun.objects.filter(
+            connection__in=[c.pk for c in connections.values()], status__in=SyncRun.ACTIVE
+        )
+        # The newest run of each connection wins.
+        for run in runs.only("connection", "public_id", "status").order_by("created_at"):
+            active[run.connection_id] = run
     return [
         Slot(
             source=source,
             label=Source(source).label,
             connection=connections.get(source),
-            readiness=readiness(source),
             active_run=active.get(connections[source].pk) if source in connections else None,
         )
         for source in sources
