@@ -7,7 +7,7 @@ import re
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -113,6 +113,34 @@ def account_get(
         raise Http404("No such account in this team.") from exc
     account.team = membership.team
     return account
+
+
+def account_with_managers_get(
+    *, user: AbstractBaseUser, membership: Membership, handle: str
+) -> tuple[Account, list[AbstractBaseUser]]:
+    """`account_get` and the account's managers, by username, in one query: for the account
+    page, which names them. The managers are users with only their names loaded."""
+    if not handle_is_valid(handle):
+        raise Http404("No such account in this team.")
+    user_model = _users().model
+    names = ("id", "username", "first_name", "last_name")
+    # One row per manager (one row for an account without any), the account's columns on each.
+    rows = list(
+        Account.objects.visible_to(user, membership)
+        .filter(handle=handle.lower())
+        .annotate(**{f"manager_{name}": F(f"managers__{name}") for name in names})
+        .order_by("manager_username")
+    )
+    if not rows:
+        raise Http404("No such account in this team.")
+    account = rows[0]
+    account.team = membership.team
+    managers = [
+        user_model(**{name: getattr(row, f"manager_{name}") for name in names})
+        for row in rows
+        if row.manager_id is not None
+    ]
+    return account, managers
 
 
 # The handles the members page names per manager; the rest are counted and linked.

@@ -143,10 +143,10 @@ def account_form_defaults(request: HttpRequest, membership: Membership) -> HttpR
 @require_GET
 @team_view
 def account_detail(request: HttpRequest, membership: Membership, handle: str) -> HttpResponse:
-    account = selectors.account_get(
-        user=request.user, membership=membership, handle=handle, with_managers=True
+    account, managers = selectors.account_with_managers_get(
+        user=request.user, membership=membership, handle=handle
     )
-    context = {"membership": membership, "account": account}
+    context = {"membership": membership, "account": account, "managers": managers}
     return render(request, "accounts/account_detail.html", context)
 
 

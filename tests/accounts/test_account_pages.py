@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from accounts.models import Account
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +148,18 @@ def test_it_refreshes_only_the_goal_warning(login, alice) -> None:
 def test_it_shows_members_to_leads(login, alice, bob, acmecoffee) -> None:
     html = login(alice).get(reverse("accounts:member-list", args=["acme"])).content.decode()
     assert "bob" in html and "@acmecoffee" in html and "Manager" in html
+
+
+def test_it_names_every_manager_of_the_account_for_a_manager_too(login, bob, acmecoffee) -> None:
+    dave = UserFactory(username="dave", first_name="Dave", last_name="<Lister>")
+    erin = UserFactory(username="erin", first_name="", last_name="")
+    for user in (dave, erin):
+        MembershipFactory(team=acmecoffee.team, user=user, role="manager")
+    acmecoffee.managers.add(erin, dave)
+    html = (
+        login(bob)
+        .get(reverse("accounts:account-detail", args=["acme", "acmecoffee"]))
+        .content.decode()
+    )
+    # By username, the full name where there is one, escaped; bob, who asks, is one of three.
+    assert re.search(r"Managers</dt><dd[^>]*>bob, Dave &lt;Lister&gt;, erin</dd>", html)
