@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from types import ModuleType
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from tests.bench_scripts import bench_module
 
@@ -32,6 +32,10 @@ CEILING = {
     "checklist": 10,
     "content": 10,
 }
+
+
+# The account page (/t/<team>/a/<handle>/), which bench/pages.py does not time.
+CEILING_ACCOUNT_PAGE = 10
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +86,51 @@ def test_it_asks_the_same_number_of_queries_at_10_and_1000_accounts(data) -> Non
         # A page that asked nothing would prove nothing.
         assert small > 3, page
         assert large <= CEILING[page], f"{page}: {large} queries, more than {CEILING[page]}"
+
+
+def test_the_account_page_asks_the_same_number_of_queries_at_10_and_1000_accounts(data) -> None:
+    """An account's page with every section (the scorecard summary, this week's checklist,
+    the content mix, the audience and the connection), for the lead and for a manager."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from accounts.models import Account, Team
+    from accounts.services import member_add
+
+    pages = bench_module("pages")
+    big = Team.objects.get(slug=data.BIG_TEAM)
+    manager = member_add(team=big, username="account-page-manager", role="manager").user
+    Account.managers.through.objects.bulk_create(
+        [
+            Account.managers.through(account_id=pk, user_id=manager.pk)
+            for pk in Account.objects.filter(team=big).values_list("pk", flat=True)[:50]
+        ]
+    )
+    users = get_user_model().objects
+    askers = [
+        (data.SMALL_TEAM, users.get(username=data.SMALL_LEAD), pages.handles(data.SMALL_TEAM)[-1]),
+        (data.BIG_TEAM, users.get(username=data.LEAD), pages.handles(data.BIG_TEAM)[-1]),
+        (data.BIG_TEAM, manager, Account.objects.visible_to(manager).order_by("handle")[0].handle),
+    ]
+    counts = []
+    for team, user, handle in askers:
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        path = reverse("accounts:account-detail", args=[team, handle])
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        assert response.status_code == 200, path
+        page = response.content.decode()
+        # The sections have their data: a scorecard, this week's open checklist.
+        assert "Open the scorecard" in page and "checklist items done" in page, path
+        counts.append(len(queries))
+
+    small, large, managed = counts
+    assert small == large == managed, f"{small} at 10 accounts, {large} at 1,000, {managed}"
+    assert 3 < large <= CEILING_ACCOUNT_PAGE
 
 
 def test_each_api_list_endpoint_asks_the_same_number_of_queries_at_10_and_1000_accounts(
