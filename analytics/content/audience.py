@@ -262,25 +262,29 @@ def audience_shares(
         .order_by("-date")
         .values("date")[:1]
     )
-    rows = AudienceShare.objects.filter(account=account, date=Subquery(latest)).only(
-        "date", "dimension", "key", "share"
+    rows = (
+        AudienceShare.objects.filter(account=account, date=Subquery(latest))
+        # No order: the model's default one joins the account; the lines are sorted below.
+        .order_by()
+        .values_list("dimension", "date", "key", "share")
     )
-    locale = babel_locale(language)
-    found: dict[str, list[AudienceShare]] = {}
-    for row in rows:
-        found.setdefault(row.dimension, []).append(row)
+    found: dict[str, list[tuple[date, str, Decimal]]] = {}
+    for dimension, *line in rows:
+        found.setdefault(dimension, []).append(line)
 
     def shares(dimension: str) -> Shares | None:
         lines = found.get(dimension)
         if not lines:
             return None
         if dimension == AudienceShare.Dimension.TERRITORY:
-            items = [Share(row.key, territory_name(row.key, locale), row.share) for row in lines]
+            # Only territories are named by the locale, and parsing one has a cost.
+            locale = babel_locale(language)
+            items = [Share(key, territory_name(key, locale), share) for _, key, share in lines]
         else:
-            items = [Share(row.key, row.key, row.share) for row in lines]
+            items = [Share(key, key, share) for _, key, share in lines]
         # Largest share first; "Others" last whatever its size, as TikTok lists it.
         items.sort(key=lambda item: (_is_others(item.key), -item.share, item.label))
-        return Shares(date=lines[0].date, rows=items)
+        return Shares(date=lines[0][0], rows=items)
 
     return shares(AudienceShare.Dimension.GENDER), shares(AudienceShare.Dimension.TERRITORY)
 
@@ -294,7 +298,8 @@ def follower_activity(*, account: Account) -> Activity | None:
     queries: the latest day's hours, the groups; a third when the whole last day is
     hours not yet happened).
     """
-    rows = FollowerActivity.objects.filter(account=account)
+    # No order unless asked: the model's default one joins the account.
+    rows = FollowerActivity.objects.filter(account=account).order_by()
     newest = rows.order_by("-date").values("date")[:1]
     last_rows = list(
         rows.filter(date=Subquery(newest)).values_list("date", "hour", "active_followers")

@@ -325,9 +325,14 @@ class ContentMix:
 
 def content_mix(*, account: Account, window: Window) -> ContentMix:
     """Counts videos posted in the window by the promotional rule (one query)."""
-    rows = Video.objects.filter(
-        account=account, posted_on__gte=window.start, posted_on__lte=window.end
-    ).values_list("title_promotional", "promotional_mark")
+    rows = (
+        Video.objects.filter(
+            account=account, posted_on__gte=window.start, posted_on__lte=window.end
+        )
+        # No order: only counted, and the model's default order joins the account.
+        .order_by()
+        .values_list("title_promotional", "promotional_mark")
+    )
     promotional = authentic = marked = 0
     for by_title, mark in rows:
         if mark is not None:
