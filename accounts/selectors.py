@@ -123,7 +123,7 @@ def account_with_managers_get(
     if not handle_is_valid(handle):
         raise Http404("No such account in this team.")
     user_model = _users().model
-    names = ("id", "username", "first_name", "last_name")
+    names = ("username", "first_name", "last_name")
     # One row per manager (one row for an account without any), the account's columns on each.
     rows = list(
         Account.objects.visible_to(user, membership)
@@ -138,7 +138,7 @@ def account_with_managers_get(
     managers = [
         user_model(**{name: getattr(row, f"manager_{name}") for name in names})
         for row in rows
-        if row.manager_id is not None
+        if row.manager_username is not None
     ]
     return account, managers
 
