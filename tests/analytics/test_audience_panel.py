@@ -143,6 +143,14 @@ def test_it_shows_the_heatmap_and_the_best_hours(login, alice, acmecoffee) -> No
     assert len(re.findall(r'data-cell="\d-\d+"', html)) == 7 * 24
     starred = re.findall(r'<th scope="row" class="text-nowrap fw-bold">(\d\d:00) <span', html)
     assert starred == ["07:00", "18:00", "21:00"]
+    assert '<tr class="pb-best-row">' in html
+    assert "(best hour 2 of 3)" in html
+    # An hour without a row on any day: the missing mark, saying why.
+    assert re.search(
+        r'data-hour-mean="3"><span title="No data for this hour">—'
+        r'<span class="visually-hidden"> \(no data for this hour\)</span></span></td>',
+        html,
+    )
 
 
 def test_it_says_which_download_to_upload_when_empty(login, bob, acmecoffee) -> None:
