@@ -10,11 +10,7 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from accounts.models import Account, Membership
-from analytics.models import Scorecard
-from analytics.review.scorecard import scorecard_latest, scorecard_run_pending_for
 from analytics.scorecards import rules
-from analytics.scorecards.windows import DEFAULT_DAYS
 
 register = template.Library()
 
@@ -117,26 +113,3 @@ def grade_legend(current: str = "") -> SafeString:
 
 
 _THIS_SCORECARD = '<span class="visually-hidden"> (this scorecard)</span>'
-
-
-@register.simple_tag
-def latest_scorecard(account: Account) -> Scorecard | None:
-    """`{% latest_scorecard account as card %}`: the account's latest 28-day scorecard (one
-    query), read once for the account page's sections that show it or follow its period."""
-    return scorecard_latest(account=account, days=DEFAULT_DAYS)
-
-
-@register.inclusion_tag("analytics/partials/scorecard_summary.html")
-def scorecard_summary(
-    account: Account, membership: Membership, card: Scorecard | None
-) -> dict[str, Any]:
-    """The account's latest 28-day scorecard (`latest_scorecard`), for the account page."""
-    return {
-        "account": account,
-        "membership": membership,
-        "card": card,
-        "days": DEFAULT_DAYS,
-        # Asked only when there is no scorecard to show: the empty state then says the
-        # recompute is on its way instead of asking for one.
-        "recomputing": None if card else scorecard_run_pending_for(account=account),
-    }
