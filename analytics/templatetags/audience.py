@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from django import template
+from django.template.defaultfilters import stringformat
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_from_request
 
 from accounts.models import Account, Membership
-from accounts.templatetags.playbook import missing
+from accounts.templatetags.playbook import missing, percent
 from analytics.content.audience import (
     BEST_HOUR_COUNT,
     WEEKDAYS,
     Activity,
     HeatCell,
+    Shares,
     audience_get,
 )
 from analytics.templatetags.video_rows import grouped_numbers
-from lib.html import escape_text
+from lib.html import date_text, escape_text
 from lib.locales import note_language_read
 
 register = template.Library()
@@ -48,6 +50,30 @@ def heat_title(cell: HeatCell, rounded: int | None) -> str:
         return f"{day} {hour}: no data"
     days = "day" if cell.rows == 1 else "days"
     return f"{day} {hour}: {rounded:,} active followers on average over {cell.rows} {days}"
+
+
+@register.simple_tag
+def shares_table(shares: Shares, heading: str, what: str) -> SafeString:
+    """A dimension's shares (gender or territories) as of its download day: a row each, with
+    its bar. Written here rather than by an included template: a row is a handful of nodes."""
+    rows = "".join(
+        f'\n    <tr data-share="{escape_text(row.key)}">'
+        f'\n      <th scope="row" class="fw-normal">{escape_text(row.label)}</th>'
+        f'\n      <td class="text-end">{escape_text(percent(row.share))}</td>'
+        '\n      <td><progress class="pb-progress pb-share" '
+        f'value="{escape_text(stringformat(row.share, "f"))}" max="1" aria-hidden="true">'
+        "</progress></td>\n    </tr>"
+        for row in shares.rows
+    )
+    return mark_safe(  # noqa: S308 - every value is escaped above
+        f'<table class="table table-sm align-middle mb-1" aria-labelledby="{escape_text(heading)}">'
+        f'\n  <caption class="small">Followers on {date_text(shares.date, "j M Y")}, the day of '
+        "the latest download.</caption>"
+        f'\n  <thead><tr><th scope="col">{escape_text(what)}</th><th scope="col" '
+        'class="text-end">Share</th><th scope="col" class="w-50"><span class="visually-hidden">'
+        "Bar</span></th></tr></thead>"
+        f"\n  <tbody>{rows}\n  </tbody>\n</table>\n"
+    )
 
 
 _NO_DATA_CELL = '—<span class="visually-hidden"> (no data)</span>'

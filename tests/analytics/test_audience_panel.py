@@ -83,6 +83,7 @@ def test_it_shows_the_latest_gender_split_with_its_date(login, alice, acmecoffee
         ("Male", "Male 38.0%"),
         ("Other", "Other 3.0%"),
     ]
+    assert 'value="0.590000" max="1" aria-hidden="true"></progress>' in html  # the bar
     assert "20.0%" not in html
 
 
