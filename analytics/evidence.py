@@ -17,6 +17,7 @@ from django.db.models.functions import TruncWeek
 
 from accounts.models import Account
 from analytics.models import DailyMetric, Video
+from analytics.models.videos import promotional_of
 from lib.dates import monday_of
 from strategy import evidence
 from strategy.periods import weeks_overlapping
@@ -49,7 +50,7 @@ def _videos(accounts: list[Account], start: date, end: date) -> Iterator[tuple[i
         .values_list("account_id", "posted_on", "promotional_mark", "title_promotional")
     )
     for account_id, posted_on, mark, by_title in rows:
-        yield account_id, posted_on, mark if mark is not None else by_title
+        yield account_id, posted_on, promotional_of(mark, by_title)
 
 
 def paid_promotion_ran(accounts: list[Account], start: date, end: date) -> dict[int, bool]:

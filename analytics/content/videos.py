@@ -27,6 +27,7 @@ from django.http import Http404
 
 from accounts.models import Account, Team
 from analytics.models import Video, VideoSnapshot
+from analytics.models.videos import promotional_of
 from analytics.scorecards.windows import Window
 
 # How many videos the Content page calls the top and the bottom of a window.
@@ -333,15 +334,17 @@ def content_mix(*, account: Account, window: Window) -> ContentMix:
         .order_by()
         .values_list("title_promotional", "promotional_mark")
     )
-    promotional = authentic = marked = 0
+    promotional_count = authentic = marked = 0
     for by_title, mark in rows:
         if mark is not None:
             marked += 1
-        if mark if mark is not None else by_title:
-            promotional += 1
+        if promotional_of(mark, by_title):
+            promotional_count += 1
         else:
             authentic += 1
-    return ContentMix(window=window, promotional=promotional, authentic=authentic, marked=marked)
+    return ContentMix(
+        window=window, promotional=promotional_count, authentic=authentic, marked=marked
+    )
 
 
 @dataclass(frozen=True)
@@ -400,4 +403,4 @@ def video_export_rows(*, team: Team, account: Account | None = None) -> Iterator
     )
     for row in snapshots.iterator(chunk_size=2000):
         *figures, mark, by_title = row
-        yield ExportRow(*figures, promotional=mark if mark is not None else by_title)
+        yield ExportRow(*figures, promotional=promotional_of(mark, by_title))

@@ -10,6 +10,13 @@ from accounts.models import Account, Team
 from accounts.querysets import AccountScopedQuerySet
 
 
+def promotional_of(mark: bool | None, by_title: bool) -> bool:
+    """Whether a video is promotional: a person's mark (Video.promotional_mark) wins;
+    without one, the title's markers as stored (Video.title_promotional) decide. For rows
+    read as values; a Video has it as is_promotional."""
+    return mark if mark is not None else by_title
+
+
 class Video(models.Model):
     """One of an account's videos, known from TikTok Studio's Content tab (or the API).
 
@@ -49,10 +56,7 @@ class Video(models.Model):
 
     @property
     def is_promotional(self) -> bool:
-        """A person's mark wins; without one, the title's markers (as stored) decide."""
-        if self.promotional_mark is not None:
-            return self.promotional_mark
-        return self.title_promotional
+        return promotional_of(self.promotional_mark, self.title_promotional)
 
 
 class VideoSnapshotQuerySet(AccountScopedQuerySet):
