@@ -11,7 +11,7 @@ from analytics.scorecards import rules
 from analytics.scorecards.compute import account_targets
 from analytics.scorecards.totals import window_totals, windows_totals_stream
 from reports.periods import PREVIOUS, ReportPeriod
-from strategy.selectors.overview import practice_scores
+from strategy.selectors.overview import periods_progress, shares
 
 # The figures scored against a target, in the order of docs/scoring.md.
 TARGET_FIGURES = (
@@ -143,11 +143,11 @@ def with_practice(
     lines: list[AccountScores], period: ReportPeriod, *, compared: bool
 ) -> list[AccountScores]:
     accounts = [line.account for line in lines]
-    current = practice_scores(accounts=accounts, start=period.start, end=period.end)
-    before: dict[int, Decimal | None] = {}
+    periods = [(period.start, period.end)]
     if compared:
-        compared_start, compared_end = period.comparison
-        before = practice_scores(accounts=accounts, start=compared_start, end=compared_end)
+        periods.append(period.comparison)
+    current, *rest = (shares(p) for p in periods_progress(accounts=accounts, periods=periods))
+    before: dict[int, Decimal | None] = rest[0] if rest else {}
     return [
         AccountScores(
             account=line.account,

@@ -16,6 +16,7 @@ from django.db.models import (
     DecimalField,
     OrderBy,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -277,18 +278,39 @@ def practice_progress(
     One aggregate query of the stored weekly figures (strategy.models.WeekPractice) for any
     number of accounts.
     """
+    return periods_progress(accounts=accounts, periods=[(start, end)])[0]
+
+
+def periods_progress(
+    *, accounts: Iterable[Account], periods: list[tuple[date, date]]
+) -> list[dict[int, Progress]]:
+    """practice_progress of each period (start, end), in the periods' order, from one
+    aggregate query: a report reads its period and the one it compares with together."""
     account_ids = list({account.pk for account in accounts})
-    sums = (
-        WeekPractice.objects.filter(
-            account__in=account_ids, week_start__in=weeks_overlapping(start, end)
-        )
+    sums: dict[str, Sum] = {}
+    weeks_of_all: set[date] = set()
+    for n, (start, end) in enumerate(periods):
+        weeks = weeks_overlapping(start, end)
+        weeks_of_all.update(weeks)
+        in_period = Q(week_start__in=weeks)
+        sums[f"done_{n}"] = Sum("done", filter=in_period)
+        sums[f"counted_{n}"] = Sum("counted", filter=in_period)
+    rows = (
+        WeekPractice.objects.filter(account__in=account_ids, week_start__in=sorted(weeks_of_all))
         .order_by()
         .values("account_id")
-        .annotate(done=Sum("done"), counted=Sum("counted"))
-        .values_list("account_id", "done", "counted")
+        .annotate(**sums)
     )
-    totals = {account_id: Progress(done, counted) for account_id, done, counted in sums}
-    return {account_id: totals.get(account_id, Progress()) for account_id in account_ids}
+    totals: list[dict[int, Progress]] = [{} for _ in periods]
+    for row in rows:
+        for n, period_totals in enumerate(totals):
+            # No weekly figures in this period (only in another one): the sums are NULL.
+            if row[f"counted_{n}"] is not None:
+                period_totals[row["account_id"]] = Progress(row[f"done_{n}"], row[f"counted_{n}"])
+    return [
+        {account_id: period_totals.get(account_id, Progress()) for account_id in account_ids}
+        for period_totals in totals
+    ]
 
 
 def practice_scores(
@@ -296,7 +318,11 @@ def practice_scores(
 ) -> dict[int, Decimal | None]:
     """Share of checklist items done over the weeks overlapping [start, end], per account
     (practice_progress); None when the account had no checklist items in those weeks."""
-    progress = practice_progress(accounts=accounts, start=start, end=end)
+    return shares(practice_progress(accounts=accounts, start=start, end=end))
+
+
+def shares(progress: dict[int, Progress]) -> dict[int, Decimal | None]:
+    """Each account's practice score (Progress.share) from its progress."""
     return {account_id: figures.share for account_id, figures in progress.items()}
 
 

@@ -90,3 +90,30 @@ def test_it_scores_in_a_constant_number_of_queries(
         weekly_completion(account=many[1], weeks=12)
     with django_assert_num_queries(1):
         weekly_completion(account=many[1], weeks=26)
+
+
+def test_several_periods_are_read_at_once_as_each_alone(
+    acme, acmecoffee, acme_deals, bob, week, last_week, django_assert_num_queries
+) -> None:
+    from strategy.selectors.overview import periods_progress, practice_progress
+
+    tick(open_checklist(acmecoffee, last_week), "Hosted", "Replied", user=bob)
+    tick(open_checklist(acmecoffee, week), "Hosted", user=bob)
+    # acme.deals has a checklist only last week: nothing in this week's period.
+    open_checklist(acme_deals, last_week)
+    idle = AccountFactory(team=acme, handle="idle", kind=Kind.MARKETING)
+    accounts = [acmecoffee, acme_deals, idle]
+    periods = [
+        (week, week + timedelta(days=6)),
+        (last_week, last_week + timedelta(days=6)),
+        (last_week - timedelta(days=1), week + timedelta(days=1)),
+    ]
+
+    with django_assert_num_queries(1):
+        together = periods_progress(accounts=accounts, periods=periods)
+
+    alone = [practice_progress(accounts=accounts, start=s, end=e) for s, e in periods]
+    assert together == alone
+    assert together[0][acme_deals.pk].share is None
+    assert together[1][acme_deals.pk].share is not None
+    assert together[2][idle.pk].share is None
