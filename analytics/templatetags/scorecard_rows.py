@@ -4,8 +4,9 @@ Python: `{% target_rows rows %}`, `{% total_rows rows %}`, `{% daily_rows rows %
 write what the template's loops wrote, byte for byte, from the rows of ready text of
 analytics.review.scorecard_tables; `{% practice_outcome outcome weeks chart_data %}`, the
 section around the weeks' table, what its partial wrote; `{% scorecard_header %}` and
-`{% scores_section card trend practice_score %}`, the page's head and scores, what its
-template wrote (each test of these keeps the template it replaced as its reference).
+`{% scores_section card trend practice_score %}` and `{% next_step_section %}`, the
+page's head, scores and next step, what its template wrote (each test of these keeps the
+template it replaced as its reference).
 
 Looped in the template, every row cost a dozen variable lookups and conditions (and the
 history's an include and a `{% querystring %}` each): a few hundred nodes a page, about a
@@ -17,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
-from urllib.parse import quote_plus
+from urllib.parse import quote, quote_plus
 
 from django import template
 from django.template import Context
@@ -27,7 +28,8 @@ from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.templatetags.playbook import json_data, kind_badge, percent, score
-from analytics.templatetags.analytics import grade_legend, quadrant_of, score_weight
+from analytics.scorecards import next_step as steps
+from analytics.templatetags.analytics import goal_met, grade_legend, quadrant_of, score_weight
 from analytics.templatetags.review_table import grade_cell, score_cell, trend_cell
 from lib.html import date_text, escape_text
 
@@ -434,3 +436,97 @@ def scorecard_header(context: Context) -> SafeString:
         f"videos of @{handle}</a></p>\n"
         "  </div>"
     )
+
+
+_STEP_TEXTS = {
+    steps.START_PAID: (
+        "This marketing account spent nothing on paid promotion in the period, so its "
+        "click-through rate, conversion rate and ROI cannot be measured. Run some paid "
+        "promotion."
+    ),
+}
+
+
+@register.simple_tag(takes_context=True)
+def next_step_section(context: Context) -> SafeString:
+    """`{% next_step_section %}`: what to fix first (the context's next_step, a
+    next_step_item.ScorecardNextStep) with the checklist item that addresses it, from the
+    context's membership, account and card. Byte for byte what its partial wrote
+    (tests/analytics/test_scorecard_next_step_section.py keeps it as the reference)."""
+    membership, account, card = context["membership"], context["account"], context["card"]
+    next_step = context["next_step"]
+    step, figure, item = next_step.step, next_step.figure, next_step.item
+    slug = membership.team.slug
+    handle = escape_text(account.handle)
+    name = step.step
+    if name in (steps.IMPORT_ALL, steps.IMPORT_GAP):
+        upload = escape_text(reverse("imports:import-upload", args=[slug]))
+        link = (
+            f' on the <a href="{upload}?account={escape_text(quote(account.handle))}">'
+            "import page</a>"
+        )
+        if name == steps.IMPORT_ALL:
+            text = (
+                f"There is no metric row of @{handle} in this period, so nothing can be "
+                f"graded. Import the account's daily metrics{link}."
+            )
+        else:
+            text = (
+                f"Only {escape_text(localize(card.days_with_rows))} of the period's "
+                f"{escape_text(localize(card.days))} days have data, so this grade rests on "
+                f"part of the period. Import the missing days first{link}; then the weakest "
+                "figure can be told."
+            )
+    elif name == steps.START_PAID:
+        text = _STEP_TEXTS[steps.START_PAID]
+    elif name == steps.WEAKEST:
+        text = (
+            f"<strong>{escape_text(figure.label)}</strong> is the weakest figure against its "
+            f"target: {escape_text(percent(figure.value))} for a target of "
+            f"{escape_text(percent(figure.target))}, a sub-score of "
+            f"{escape_text(score(figure.sub_score))} out of 100."
+        )
+    else:
+        met = (
+            ": engaging without paid activity is this official account's goal, and it is met"
+            if goal_met(card)
+            else ""
+        )
+        text = (
+            f"Every figure that could be measured meets its target{met}. Keep the checklist going."
+        )
+    html = [
+        '\n<section class="mb-4" aria-labelledby="next-step-h" id="next-step" '
+        f'data-next-step="{escape_text(name)}">\n'
+        '  <h2 class="h5" id="next-step-h">What to fix first</h2>\n'
+        '  <div class="border rounded p-3">\n'
+        "  \n"
+        f'  \n  <p class="mb-1">{text}</p>\n  \n'
+    ]
+    if item:
+        checklist = escape_text(reverse("strategy:checklist", args=[slug, account.handle]))
+        html.append(
+            '  \n  <p class="mb-0">The checklist item that addresses it: '
+            f'<a href="{checklist}" data-next-step-item>{escape_text(item.title)}</a> '
+            f'<span class="text-body-secondary">({escape_text(item.practice_name)})</span>.'
+            "</p>\n  \n"
+        )
+    elif name in (steps.WEAKEST, steps.START_PAID):
+        practice = ""
+        if next_step.practice_name:
+            practice = (
+                f' (the practice "{escape_text(next_step.practice_name)}" has no active item)'
+            )
+        add = ""
+        if membership.is_lead:
+            templates = escape_text(reverse("strategy:checklist-templates", args=[slug]))
+            add = f' <a href="{templates}">Add one to the checklist</a>.'
+        kind = escape_text(str(account.get_kind_display()).lower())
+        html.append(
+            '  \n  <p class="mb-0 text-body-secondary">No item of the team\'s '
+            f"{kind} checklist addresses this figure{practice}.{add}</p>\n  \n"
+        )
+    else:
+        html.append("  \n")
+    html.append("  </div>\n</section>\n\n")
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
