@@ -172,7 +172,8 @@ def week_rows(weeks: list[PracticeWeek], *, pieces: Pieces) -> list[Row]:
 
 
 def history_rows(history: list[Scorecard], *, window_end: date, pieces: Pieces) -> list[Row]:
-    """The history of scorecards; `trend` is left to analytics/partials/trend.html."""
+    """The history of scorecards; `grade` (the letter) and `trend` are left to the tag
+    that writes the rows (scorecard_rows.history_rows), which writes their partials."""
     day_month, day_month_year = days_in("j M"), days_in("j M Y")
     return [
         {
@@ -183,7 +184,7 @@ def history_rows(history: list[Scorecard], *, window_end: date, pieces: Pieces) 
             "engagement": _score(past.engagement_score, "engagement", pieces),
             "roi": _score(past.roi_score, "roi", pieces),
             "overall": _score(past.overall_score, "overall", pieces),
-            "grade": pieces("analytics/partials/grade.html", grade=past.grade),
+            "grade": past.grade,
             "trend": past.trend,
             "reviewed": bool(past.reviewed_at),
         }

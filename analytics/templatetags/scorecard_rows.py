@@ -168,10 +168,11 @@ def week_rows(weeks: Iterable[dict[str, Any]]) -> SafeString:
 def history_rows(
     context: Context, rows: Iterable[dict[str, Any]], scorecard_url: str
 ) -> SafeString:
-    """The history table's rows (scorecard_tables.history_rows), each linking to its
-    scorecard with the request's query string, its days and end set: what
-    `{% querystring days=past.days end=past.end %}` wrote, from one copy of the query
-    string for all the rows (the tag deep-copies it for each)."""
+    """The history table's rows (scorecard_tables.history_rows), each with its grade's
+    badge (analytics/partials/grade.html) and linking to its scorecard with the request's
+    query string, its days and end set: what `{% querystring days=past.days end=past.end %}`
+    wrote, from one copy of the query string for all the rows (the tag deep-copies it for
+    each)."""
     url = escape_text(scorecard_url)
     params = context.request.GET.copy()
     # The rows' query strings differ only in their end (a history has one length of days):
@@ -179,6 +180,9 @@ def history_rows(
     # each row's end is encoded into its place. The mark, longer than the whole query
     # string without it, cannot stand anywhere else in it.
     with_mark: dict[Any, tuple[str, str]] = {}
+    # analytics/partials/grade.html (the grade_cell tag and the newline the file ends
+    # with), written once per grade: a history has a few.
+    grades: dict[str, str] = {}
     html = []
     for past in rows:
         active = _ACTIVE if past["current"] else ""
@@ -191,6 +195,9 @@ def history_rows(
             with_mark[days] = mark, params.urlencode()
         mark, query = with_mark[days]
         link = f"?{query.replace(mark, quote_plus(str(past['end'])))}"
+        grade = past["grade"]
+        if grade not in grades:
+            grades[grade] = f"{grade_cell(grade)}\n"
         period, engagement, roi, overall = _escaped(
             past["period"], past["engagement"], past["roi"], past["overall"]
         )
@@ -201,7 +208,7 @@ def history_rows(
             f'        <td class="text-end">{engagement}</td>\n'
             f'        <td class="text-end">{roi}</td>\n'
             f'        <td class="text-end">{overall}</td>\n'
-            f"        <td>{escape_text(past['grade'])}</td>\n"
+            f"        <td>{grades[grade]}</td>\n"
             '        <td class="text-end text-nowrap">'
             f"{escape_text(trend_cell(past['trend']))}\n</td>\n"
             f"        <td>{_REVIEWED if past['reviewed'] else _NOT_REVIEWED}</td>\n"
