@@ -77,17 +77,30 @@ def counts_in_language() -> Callable[[int], str]:
     """humanize's `intcomma` of a whole number in the current language, with the
     language's number format looked up once for a table's many counts: intcomma of an int
     is `number_format(value, use_l10n=True, force_grouping=True)`, which looks the three
-    settings up for each number."""
+    settings up for each number. In a language that groups by threes (most), an int is
+    grouped by Python's own format, its commas then put in the language's separator."""
     language = get_language()
-    return partial(
+    grouping = get_format("NUMBER_GROUPING", language, use_l10n=True)
+    separator = get_format("THOUSAND_SEPARATOR", language, use_l10n=True)
+    grouped = partial(
         numberformat.format,
         decimal_sep=get_format("DECIMAL_SEPARATOR", language, use_l10n=True),
         decimal_pos=None,
-        grouping=get_format("NUMBER_GROUPING", language, use_l10n=True),
-        thousand_sep=get_format("THOUSAND_SEPARATOR", language, use_l10n=True),
+        grouping=grouping,
+        thousand_sep=separator,
         force_grouping=True,
         use_l10n=True,
     )
+    if grouping != 3 or type(grouping) is not int:
+        return grouped
+
+    def count(value: int) -> str:
+        if type(value) is not int:
+            return grouped(value)
+        text = f"{value:,}"
+        return text if separator == "," else text.replace(",", separator)
+
+    return count
 
 
 def daily_rows(
