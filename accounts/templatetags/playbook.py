@@ -33,10 +33,17 @@ NONE = "—"
 @register.filter
 def percent(value: Any, places: int = 1) -> str:
     """0.0475 -> '4.8%'; None -> '—'."""
-    if value is None or value == "":
-        return NONE
+    # A Decimal is what Decimal(str(value)) gives back: it is neither compared with ""
+    # nor written out and read again.
+    if type(value) is not Decimal:
+        if value is None or value == "":
+            return NONE
+        try:
+            value = Decimal(str(value))
+        except InvalidOperation:
+            return NONE
     try:
-        number = Decimal(str(value)) * 100
+        number = value * 100
     except InvalidOperation:
         return NONE
     quantum = Decimal(1).scaleb(-int(places))
