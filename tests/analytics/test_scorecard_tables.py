@@ -71,3 +71,12 @@ def test_percent_of_a_decimal_is_percent_of_its_text() -> None:
     assert percent(Decimal("0.0475")) == "4.8%"
     assert percent(Decimal("12345.678")) == "1,234,567.8%"
     assert percent(Decimal("sNaN")) == "—"
+
+
+def test_score_of_a_decimal_is_score_of_its_text() -> None:
+    from accounts.templatetags.playbook import score
+
+    for text in ["72.25", "72.35", "-0", "0", "1E+2", "99.95", "100.000", "NaN"]:
+        assert score(Decimal(text)) == score(text), text
+    assert score(Decimal("72.25")) == "72.2"
+    assert score(None) == score("") == "—"
