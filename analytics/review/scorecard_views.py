@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -104,18 +103,20 @@ def scorecard_context(
 
 
 def _chart_data(daily: list[selectors.DailyPoint], account: Account) -> dict[str, Any]:
-    """The line charts' series; floats are fine here, the figures on the page are exact."""
-
-    def number(value: Decimal | int | None, scale: int = 1) -> float | None:
-        return None if value is None else round(float(value) * scale, 4)
-
+    """The line charts' series; floats are fine here, the figures on the page are exact.
+    A figure is rounded to 4 places (a rate in percent first); a day without one is null."""
     return {
         "labels": [point.day.isoformat() for point in daily],
         "currency": account.currency,
-        "views": [number(point.views) for point in daily],
-        "engagement_rate": [number(point.engagement_rate, 100) for point in daily],
-        "spend": [number(point.spend) for point in daily],
-        "roas": [number(point.roas, 100) for point in daily],
+        "views": [None if point.views is None else round(float(point.views), 4) for point in daily],
+        "engagement_rate": [
+            None if point.engagement_rate is None else round(float(point.engagement_rate) * 100, 4)
+            for point in daily
+        ],
+        "spend": [None if point.spend is None else round(float(point.spend), 4) for point in daily],
+        "roas": [
+            None if point.roas is None else round(float(point.roas) * 100, 4) for point in daily
+        ],
     }
 
 
