@@ -7,7 +7,6 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from accounts.access import team_view
@@ -21,6 +20,7 @@ from analytics.review import scorecard as selectors
 from analytics.review import scorecard_tables as tables
 from analytics.scorecards import windows
 from analytics.scorecards.windows import WindowForm
+from lib.urls import account_page_url
 
 
 @require_GET
@@ -53,8 +53,8 @@ def scorecard_context(
     pieces = tables.Pieces()
     has_daily = any(point.views is not None for point in daily)
     has_viewers = any(point.known for point in viewers)
-    scorecard_url = reverse(
-        "analytics:account-scorecard", args=[membership.team.slug, account.handle]
+    scorecard_url = account_page_url(
+        "analytics:account-scorecard", membership.team.slug, account.handle
     )
     day = days_in("j M Y")
     return {

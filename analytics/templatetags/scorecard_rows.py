@@ -23,7 +23,6 @@ from urllib.parse import quote, quote_plus
 from django import template
 from django.template import Context
 from django.template.defaultfilters import capfirst, pluralize
-from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 
@@ -32,6 +31,7 @@ from analytics.scorecards import next_step as steps
 from analytics.templatetags.analytics import goal_met, grade_legend, quadrant_of, score_weight
 from analytics.templatetags.review_table import grade_cell, score_cell, trend_cell
 from lib.html import date_text, escape_text
+from lib.urls import account_page_url, page_url
 
 register = template.Library()
 
@@ -234,7 +234,7 @@ def _practice_summary(context: Context, outcome: Any, both: int, total: int) -> 
     if not outcome.enough:
         membership = context["membership"]
         checklist = escape_text(
-            reverse("strategy:checklist", args=[membership.team.slug, context["account"].handle])
+            account_page_url("strategy:checklist", membership.team.slug, context["account"].handle)
         )
         link = f'Tick the account\'s <a href="{checklist}">weekly checklist</a>'
         if membership.is_lead:
@@ -372,7 +372,7 @@ def scores_section(context: Context, card: Any, trend: Any, practice_score: Any)
             "in the weeks of this period."
         )
     history = escape_text(
-        reverse("strategy:checklist-history", args=[membership.team.slug, account.handle])
+        account_page_url("strategy:checklist-history", membership.team.slug, account.handle)
     )
     weighs = '\n      <div class="small text-body-secondary">weighs {}% in the overall score</div>'
     html = [
@@ -422,9 +422,9 @@ def scorecard_header(context: Context) -> SafeString:
     handle = escape_text(context["handle"])
     days = escape_text(context["window_days"])
     end_iso = escape_text(context["window_end_iso"])
-    review = escape_text(reverse("analytics:scorecard-review", args=[slug]))
-    detail = escape_text(reverse("accounts:account-detail", args=[slug, account.handle]))
-    videos = escape_text(reverse("analytics:video-list", args=[slug, account.handle]))
+    review = escape_text(page_url("analytics:scorecard-review", slug))
+    detail = escape_text(account_page_url("accounts:account-detail", slug, account.handle))
+    videos = escape_text(account_page_url("analytics:video-list", slug, account.handle))
     computed = f"; computed {date_text(card.computed_at, 'j M Y, H:i')}" if card else ""
     return mark_safe(  # noqa: S308 - every value is escaped
         '<nav aria-label="breadcrumb"><ol class="breadcrumb">\n'
@@ -467,7 +467,7 @@ def next_step_section(context: Context) -> SafeString:
     handle = escape_text(account.handle)
     name = step.step
     if name in (steps.IMPORT_ALL, steps.IMPORT_GAP):
-        upload = escape_text(reverse("imports:import-upload", args=[slug]))
+        upload = escape_text(page_url("imports:import-upload", slug))
         link = (
             f' on the <a href="{upload}?account={escape_text(quote(account.handle))}">'
             "import page</a>"
@@ -511,7 +511,7 @@ def next_step_section(context: Context) -> SafeString:
         f'  \n  <p class="mb-1">{text}</p>\n  \n'
     ]
     if item:
-        checklist = escape_text(reverse("strategy:checklist", args=[slug, account.handle]))
+        checklist = escape_text(account_page_url("strategy:checklist", slug, account.handle))
         html.append(
             '  \n  <p class="mb-0">The checklist item that addresses it: '
             f'<a href="{checklist}" data-next-step-item>{escape_text(item.title)}</a> '
@@ -526,7 +526,7 @@ def next_step_section(context: Context) -> SafeString:
             )
         add = ""
         if membership.is_lead:
-            templates = escape_text(reverse("strategy:checklist-templates", args=[slug]))
+            templates = escape_text(page_url("strategy:checklist-templates", slug))
             add = f' <a href="{templates}">Add one to the checklist</a>.'
         kind = escape_text(str(account.get_kind_display()).lower())
         html.append(
