@@ -6,13 +6,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Account, Membership
 from analytics.review.scorecard import scorecard_latest, scorecard_run_pending_for
 from analytics.scorecards import rules
 from analytics.scorecards.windows import DEFAULT_DAYS
+from lib.html import escape_text
 
 register = template.Library()
 
@@ -100,11 +100,11 @@ def grade_legend(current: str = "") -> SafeString:
     that show it."""
     spans = []
     for letter, span in grade_spans():
-        letter = conditional_escape(letter)
+        letter = escape_text(letter)
         marked = letter == current
         spans.append(
             f' <span class="text-nowrap{" fw-semibold text-body" if marked else ""}">'
-            f'<span class="pb-grade pb-grade-{letter}">{letter}</span> {conditional_escape(span)}'
+            f'<span class="pb-grade pb-grade-{letter}">{letter}</span> {escape_text(span)}'
             f"{_THIS_SCORECARD if marked else ''}</span>"
         )
     return mark_safe(  # noqa: S308 - escaped above
