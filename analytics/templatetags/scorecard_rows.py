@@ -537,3 +537,21 @@ def next_step_section(context: Context) -> SafeString:
         html.append("  \n")
     html.append("  </div>\n</section>\n\n")
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
+
+
+@register.simple_tag
+def window_fields(form: Any) -> SafeString:
+    """`{% window_fields window_form %}`: each visible field of the period's form with its
+    label (includes/filter_field.html with small=True, written out), what the template's
+    loop over the fields wrote (tests/analytics/test_scorecard_window_fields.py keeps it
+    as the reference); each widget is the field's own rendering."""
+    html = []
+    for field in form.visible_fields():
+        html.append(
+            "\n    \n<div>\n"
+            f'  <label class="form-label small mb-0" for="{escape_text(field.id_for_label)}">'
+            f"{escape_text(field.label)}</label>\n"
+            f"  {escape_text(field)}\n"
+            "</div>\n\n    "
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
