@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -20,7 +21,7 @@ from analytics.review import scorecard as selectors
 from analytics.review import scorecard_tables as tables
 from analytics.scorecards import windows
 from analytics.scorecards.windows import WindowForm
-from lib.urls import account_page_url
+from lib.urls import account_page_url, page_url
 
 
 @require_GET
@@ -91,6 +92,13 @@ def scorecard_context(
         "has_viewers": has_viewers,
         "viewer_rows": tables.viewer_rows(viewers, pieces=pieces) if has_viewers else [],
         "viewer_chart_data": _viewer_chart_data(viewers) if has_viewers else None,
+        # Where the empty viewers section sends the reader to upload them.
+        "viewers_upload_url": (
+            ""
+            if has_viewers
+            else f"{page_url('imports:import-upload', membership.team.slug)}"
+            f"?account={quote(account.handle)}"
+        ),
         "history": history,
         "history_rows": tables.history_rows(history, window_end=window.end, pieces=pieces),
         "practice_score": score if card else None,
