@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from functools import partial
+from functools import lru_cache, partial
 
 from babel import Locale
 from babel.numbers import (
@@ -36,6 +36,10 @@ def money_text(amount: Decimal | int, currency: str, locale: Locale | str) -> st
     return format_currency(amount, currency, locale=locale)
 
 
+# A writer depends only on the currency and the locale's CLDR data, which do not change
+# while the process runs: it is made once per pair (a few dozen lookups each), as
+# lib.locales makes a header's locale once.
+@lru_cache(maxsize=128)
 def money_writer(currency: str, locale: Locale | str) -> Callable[[Decimal | int], str]:
     """money_text in one currency and locale, for the many amounts of a table.
 
