@@ -7,7 +7,8 @@ route once with a stand-in in the handle's place and fills each handle in.
 The header of every page writes a dozen links (`page_url`, about eighty function calls
 each through reverse()) whose addresses depend only on the URLconf, the script prefix
 and, for a team's pages, the team's slug: each is reversed once per process, URLconf
-and prefix, a team's page the same way with a stand-in in the slug's place.
+and prefix, a team's page the same way with a stand-in in the slug's place. An account's
+pages (`account_page_url`) the same way, with stand-ins for the slug and the handle.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from django.urls.resolvers import URLResolver
 
 # A text no handle or slug can be (both are lower case): it marks where the value goes.
 _STAND_IN = "HANDLE"
+# The team's slug in an account's address, before the handle's stand-in.
+_SLUG_STAND_IN = "TEAM"
 
 
 def url_filler(name: str, *args: object, stand_in: object = _STAND_IN) -> Callable[[str], str]:
@@ -100,3 +103,20 @@ def _page(resolver: URLResolver, prefix: str, name: str) -> str:
 @lru_cache(maxsize=64)
 def _team_page(resolver: URLResolver, prefix: str, name: str) -> Callable[[str], str]:
     return url_of_handle(name)
+
+
+def account_page_url(name: str, team_slug: str, handle: str) -> str:
+    """reverse(name, args=[team_slug, handle]) for an account's page (each takes the team's
+    slug, then the handle, which reverse() writes unquoted: see url_filler)."""
+    head, middle, tail = _account_page(get_resolver(get_urlconf()), get_script_prefix(), name)
+    return f"{head}{team_slug}{middle}{handle}{tail}"
+
+
+@lru_cache(maxsize=64)
+def _account_page(resolver: URLResolver, prefix: str, name: str) -> tuple[str, str, str]:
+    """The address around the slug and the handle; the stand-ins are looked for from the
+    end, so that a script prefix holding the same letters is left alone."""
+    text = reverse(name, urlconf=resolver.urlconf_name, args=[_SLUG_STAND_IN, _STAND_IN])
+    before, _, tail = text.rpartition(_STAND_IN)
+    head, _, middle = before.rpartition(_SLUG_STAND_IN)
+    return head, middle, tail

@@ -91,8 +91,10 @@ class ChecklistItemQuerySet(models.QuerySet):
         return self.filter(practice__template__in=templates)
 
     def active_in(self, week_start: date) -> ChecklistItemQuerySet:
-        return self.filter(active_from__lte=week_start).filter(
-            Q(retired_from__isnull=True) | Q(retired_from__gt=week_start)
+        # One filter() (each costs a copy of the query).
+        return self.filter(
+            Q(retired_from__isnull=True) | Q(retired_from__gt=week_start),
+            active_from__lte=week_start,
         )
 
 

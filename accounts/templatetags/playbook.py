@@ -33,10 +33,17 @@ NONE = "—"
 @register.filter
 def percent(value: Any, places: int = 1) -> str:
     """0.0475 -> '4.8%'; None -> '—'."""
-    if value is None or value == "":
-        return NONE
+    # A Decimal is what Decimal(str(value)) gives back: it is neither compared with ""
+    # nor written out and read again.
+    if type(value) is not Decimal:
+        if value is None or value == "":
+            return NONE
+        try:
+            value = Decimal(str(value))
+        except InvalidOperation:
+            return NONE
     try:
-        number = Decimal(str(value)) * 100
+        number = value * 100
     except InvalidOperation:
         return NONE
     quantum = Decimal(1).scaleb(-int(places))
@@ -64,11 +71,17 @@ def money_for(request: HttpRequest | None, value: Any, currency: str) -> str:
     return money_text(amount, currency, request_locale(request))
 
 
+_TENTH = Decimal("0.1")
+
+
 @register.filter
 def score(value: Any) -> str:
-    if value is None or value == "":
-        return NONE
-    return f"{Decimal(str(value)).quantize(Decimal('0.1'), rounding=ROUND_HALF_EVEN)}"
+    # A Decimal as percent takes it.
+    if type(value) is not Decimal:
+        if value is None or value == "":
+            return NONE
+        value = Decimal(str(value))
+    return f"{value.quantize(_TENTH, rounding=ROUND_HALF_EVEN)}"
 
 
 @register.simple_tag

@@ -10,6 +10,9 @@ from analytics.scorecards import next_step as steps
 from lib.dates import this_week
 from strategy.models import ChecklistItem
 
+# ChecklistItem's Meta.ordering, as columns to read (a test keeps the two the same).
+ITEM_ORDER = ("practice__order", "practice_id", "order", "pk")
+
 
 @dataclass(frozen=True)
 class StepItem:
@@ -46,15 +49,21 @@ def scorecard_next_step(*, card: Scorecard, scored: list[FigureRow]) -> Scorecar
 def _item(card: Scorecard, practice: str, title_start: str) -> StepItem | None:
     # The team may have renamed or retired the default item: then the first active item of
     # the same practice stands in for it (one query either way, of the two texts shown).
-    items = [
-        StepItem(title=title, practice_name=name)
-        for title, name in ChecklistItem.objects.active_in(this_week())
+    # The items come in the model's order, sorted here by the columns of that order (the
+    # database's ORDER BY costs more to write than the few rows to sort).
+    rows = (
+        ChecklistItem.objects.active_in(this_week())
         .filter(
             practice__template__team_id=card.account.team_id,
             practice__template__kind=card.account.kind,
             practice__name__iexact=practice,
         )
-        .values_list("title", "practice__name")
+        .order_by()
+        .values_list("title", "practice__name", *ITEM_ORDER)
+    )
+    items = [
+        StepItem(title=title, practice_name=name)
+        for title, name, *_ in sorted(rows, key=lambda row: row[2:])
     ]
     for item in items:
         if item.title.lower().startswith(title_start.lower()):

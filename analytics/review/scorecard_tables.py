@@ -77,17 +77,30 @@ def counts_in_language() -> Callable[[int], str]:
     """humanize's `intcomma` of a whole number in the current language, with the
     language's number format looked up once for a table's many counts: intcomma of an int
     is `number_format(value, use_l10n=True, force_grouping=True)`, which looks the three
-    settings up for each number."""
+    settings up for each number. In a language that groups by threes (most), an int is
+    grouped by Python's own format, its commas then put in the language's separator."""
     language = get_language()
-    return partial(
+    grouping = get_format("NUMBER_GROUPING", language, use_l10n=True)
+    separator = get_format("THOUSAND_SEPARATOR", language, use_l10n=True)
+    grouped = partial(
         numberformat.format,
         decimal_sep=get_format("DECIMAL_SEPARATOR", language, use_l10n=True),
         decimal_pos=None,
-        grouping=get_format("NUMBER_GROUPING", language, use_l10n=True),
-        thousand_sep=get_format("THOUSAND_SEPARATOR", language, use_l10n=True),
+        grouping=grouping,
+        thousand_sep=separator,
         force_grouping=True,
         use_l10n=True,
     )
+    if grouping != 3 or type(grouping) is not int:
+        return grouped
+
+    def count(value: int) -> str:
+        if type(value) is not int:
+            return grouped(value)
+        text = f"{value:,}"
+        return text if separator == "," else text.replace(",", separator)
+
+    return count
 
 
 def daily_rows(
@@ -172,7 +185,8 @@ def week_rows(weeks: list[PracticeWeek], *, pieces: Pieces) -> list[Row]:
 
 
 def history_rows(history: list[Scorecard], *, window_end: date, pieces: Pieces) -> list[Row]:
-    """The history of scorecards; `trend` is left to analytics/partials/trend.html."""
+    """The history of scorecards; `grade` (the letter) and `trend` are left to the tag
+    that writes the rows (scorecard_rows.history_rows), which writes their partials."""
     day_month, day_month_year = days_in("j M"), days_in("j M Y")
     return [
         {
@@ -183,7 +197,7 @@ def history_rows(history: list[Scorecard], *, window_end: date, pieces: Pieces) 
             "engagement": _score(past.engagement_score, "engagement", pieces),
             "roi": _score(past.roi_score, "roi", pieces),
             "overall": _score(past.overall_score, "overall", pieces),
-            "grade": pieces("analytics/partials/grade.html", grade=past.grade),
+            "grade": past.grade,
             "trend": past.trend,
             "reviewed": bool(past.reviewed_at),
         }

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from accounts.access import team_view
@@ -22,6 +21,7 @@ from analytics.review import scorecard as selectors
 from analytics.review import scorecard_tables as tables
 from analytics.scorecards import windows
 from analytics.scorecards.windows import WindowForm
+from lib.urls import account_page_url, page_url
 
 
 @require_GET
@@ -54,8 +54,8 @@ def scorecard_context(
     pieces = tables.Pieces()
     has_daily = any(point.views is not None for point in daily)
     has_viewers = any(point.known for point in viewers)
-    scorecard_url = reverse(
-        "analytics:account-scorecard", args=[membership.team.slug, account.handle]
+    scorecard_url = account_page_url(
+        "analytics:account-scorecard", membership.team.slug, account.handle
     )
     day = days_in("j M Y")
     return {
@@ -92,6 +92,13 @@ def scorecard_context(
         "has_viewers": has_viewers,
         "viewer_rows": tables.viewer_rows(viewers, pieces=pieces) if has_viewers else [],
         "viewer_chart_data": _viewer_chart_data(viewers) if has_viewers else None,
+        # Where the empty viewers section sends the reader to upload them.
+        "viewers_upload_url": (
+            ""
+            if has_viewers
+            else f"{page_url('imports:import-upload', membership.team.slug)}"
+            f"?account={quote(account.handle)}"
+        ),
         "history": history,
         "history_rows": tables.history_rows(history, window_end=window.end, pieces=pieces),
         "practice_score": score if card else None,
@@ -104,18 +111,20 @@ def scorecard_context(
 
 
 def _chart_data(daily: list[selectors.DailyPoint], account: Account) -> dict[str, Any]:
-    """The line charts' series; floats are fine here, the figures on the page are exact."""
-
-    def number(value: Decimal | int | None, scale: int = 1) -> float | None:
-        return None if value is None else round(float(value) * scale, 4)
-
+    """The line charts' series; floats are fine here, the figures on the page are exact.
+    A figure is rounded to 4 places (a rate in percent first); a day without one is null."""
     return {
         "labels": [point.day.isoformat() for point in daily],
         "currency": account.currency,
-        "views": [number(point.views) for point in daily],
-        "engagement_rate": [number(point.engagement_rate, 100) for point in daily],
-        "spend": [number(point.spend) for point in daily],
-        "roas": [number(point.roas, 100) for point in daily],
+        "views": [None if point.views is None else round(float(point.views), 4) for point in daily],
+        "engagement_rate": [
+            None if point.engagement_rate is None else round(float(point.engagement_rate) * 100, 4)
+            for point in daily
+        ],
+        "spend": [None if point.spend is None else round(float(point.spend), 4) for point in daily],
+        "roas": [
+            None if point.roas is None else round(float(point.roas) * 100, 4) for point in daily
+        ],
     }
 
 

@@ -7,10 +7,10 @@ from functools import lru_cache
 from typing import Any
 
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from analytics.scorecards import rules
+from lib.html import escape_text
 
 register = template.Library()
 
@@ -99,11 +99,11 @@ def grade_legend(current: str = "") -> SafeString:
     that show it. Kept per `current` grade: the rest is the rules' constant thresholds."""
     spans = []
     for letter, span in grade_spans():
-        letter = conditional_escape(letter)
+        letter = escape_text(letter)
         marked = letter == current
         spans.append(
             f' <span class="text-nowrap{" fw-semibold text-body" if marked else ""}">'
-            f'<span class="pb-grade pb-grade-{letter}">{letter}</span> {conditional_escape(span)}'
+            f'<span class="pb-grade pb-grade-{letter}">{letter}</span> {escape_text(span)}'
             f"{_THIS_SCORECARD if marked else ''}</span>"
         )
     return mark_safe(  # noqa: S308 - escaped above

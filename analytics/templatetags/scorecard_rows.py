@@ -4,8 +4,9 @@ Python: `{% target_rows rows %}`, `{% total_rows rows %}`, `{% daily_rows rows %
 write what the template's loops wrote, byte for byte, from the rows of ready text of
 analytics.review.scorecard_tables; `{% practice_outcome outcome weeks chart_data %}`, the
 section around the weeks' table, what its partial wrote; `{% scorecard_header %}` and
-`{% scores_section card trend practice_score %}`, the page's head and scores, what its
-template wrote (each test of these keeps the template it replaced as its reference).
+`{% scores_section card trend practice_score %}` and `{% next_step_section %}`, the
+page's head, scores and next step, what its template wrote (each test of these keeps the
+template it replaced as its reference).
 
 Looped in the template, every row cost a dozen variable lookups and conditions (and the
 history's an include and a `{% querystring %}` each): a few hundred nodes a page, about a
@@ -17,19 +18,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
-from urllib.parse import quote_plus
+from urllib.parse import quote, quote_plus
 
 from django import template
 from django.template import Context
 from django.template.defaultfilters import capfirst, pluralize
-from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.templatetags.playbook import json_data, kind_badge, percent, score
-from analytics.templatetags.analytics import grade_legend, quadrant_of, score_weight
+from analytics.scorecards import next_step as steps
+from analytics.templatetags.analytics import goal_met, grade_legend, quadrant_of, score_weight
 from analytics.templatetags.review_table import grade_cell, score_cell, trend_cell
 from lib.html import date_text, escape_text
+from lib.urls import account_page_url, page_url
 
 register = template.Library()
 
@@ -166,10 +168,11 @@ def week_rows(weeks: Iterable[dict[str, Any]]) -> SafeString:
 def history_rows(
     context: Context, rows: Iterable[dict[str, Any]], scorecard_url: str
 ) -> SafeString:
-    """The history table's rows (scorecard_tables.history_rows), each linking to its
-    scorecard with the request's query string, its days and end set: what
-    `{% querystring days=past.days end=past.end %}` wrote, from one copy of the query
-    string for all the rows (the tag deep-copies it for each)."""
+    """The history table's rows (scorecard_tables.history_rows), each with its grade's
+    badge (analytics/partials/grade.html) and linking to its scorecard with the request's
+    query string, its days and end set: what `{% querystring days=past.days end=past.end %}`
+    wrote, from one copy of the query string for all the rows (the tag deep-copies it for
+    each)."""
     url = escape_text(scorecard_url)
     params = context.request.GET.copy()
     # The rows' query strings differ only in their end (a history has one length of days):
@@ -177,6 +180,9 @@ def history_rows(
     # each row's end is encoded into its place. The mark, longer than the whole query
     # string without it, cannot stand anywhere else in it.
     with_mark: dict[Any, tuple[str, str]] = {}
+    # analytics/partials/grade.html (the grade_cell tag and the newline the file ends
+    # with), written once per grade: a history has a few.
+    grades: dict[str, str] = {}
     html = []
     for past in rows:
         active = _ACTIVE if past["current"] else ""
@@ -189,6 +195,9 @@ def history_rows(
             with_mark[days] = mark, params.urlencode()
         mark, query = with_mark[days]
         link = f"?{query.replace(mark, quote_plus(str(past['end'])))}"
+        grade = past["grade"]
+        if grade not in grades:
+            grades[grade] = f"{grade_cell(grade)}\n"
         period, engagement, roi, overall = _escaped(
             past["period"], past["engagement"], past["roi"], past["overall"]
         )
@@ -199,7 +208,7 @@ def history_rows(
             f'        <td class="text-end">{engagement}</td>\n'
             f'        <td class="text-end">{roi}</td>\n'
             f'        <td class="text-end">{overall}</td>\n'
-            f"        <td>{escape_text(past['grade'])}</td>\n"
+            f"        <td>{grades[grade]}</td>\n"
             '        <td class="text-end text-nowrap">'
             f"{escape_text(trend_cell(past['trend']))}\n</td>\n"
             f"        <td>{_REVIEWED if past['reviewed'] else _NOT_REVIEWED}</td>\n"
@@ -225,7 +234,7 @@ def _practice_summary(context: Context, outcome: Any, both: int, total: int) -> 
     if not outcome.enough:
         membership = context["membership"]
         checklist = escape_text(
-            reverse("strategy:checklist", args=[membership.team.slug, context["account"].handle])
+            account_page_url("strategy:checklist", membership.team.slug, context["account"].handle)
         )
         link = f'Tick the account\'s <a href="{checklist}">weekly checklist</a>'
         if membership.is_lead:
@@ -363,7 +372,7 @@ def scores_section(context: Context, card: Any, trend: Any, practice_score: Any)
             "in the weeks of this period."
         )
     history = escape_text(
-        reverse("strategy:checklist-history", args=[membership.team.slug, account.handle])
+        account_page_url("strategy:checklist-history", membership.team.slug, account.handle)
     )
     weighs = '\n      <div class="small text-body-secondary">weighs {}% in the overall score</div>'
     html = [
@@ -413,9 +422,9 @@ def scorecard_header(context: Context) -> SafeString:
     handle = escape_text(context["handle"])
     days = escape_text(context["window_days"])
     end_iso = escape_text(context["window_end_iso"])
-    review = escape_text(reverse("analytics:scorecard-review", args=[slug]))
-    detail = escape_text(reverse("accounts:account-detail", args=[slug, account.handle]))
-    videos = escape_text(reverse("analytics:video-list", args=[slug, account.handle]))
+    review = escape_text(page_url("analytics:scorecard-review", slug))
+    detail = escape_text(account_page_url("accounts:account-detail", slug, account.handle))
+    videos = escape_text(account_page_url("analytics:video-list", slug, account.handle))
     computed = f"; computed {date_text(card.computed_at, 'j M Y, H:i')}" if card else ""
     return mark_safe(  # noqa: S308 - every value is escaped
         '<nav aria-label="breadcrumb"><ol class="breadcrumb">\n'
@@ -434,3 +443,115 @@ def scorecard_header(context: Context) -> SafeString:
         f"videos of @{handle}</a></p>\n"
         "  </div>"
     )
+
+
+_STEP_TEXTS = {
+    steps.START_PAID: (
+        "This marketing account spent nothing on paid promotion in the period, so its "
+        "click-through rate, conversion rate and ROI cannot be measured. Run some paid "
+        "promotion."
+    ),
+}
+
+
+@register.simple_tag(takes_context=True)
+def next_step_section(context: Context) -> SafeString:
+    """`{% next_step_section %}`: what to fix first (the context's next_step, a
+    next_step_item.ScorecardNextStep) with the checklist item that addresses it, from the
+    context's membership, account and card. Byte for byte what its partial wrote
+    (tests/analytics/test_scorecard_next_step_section.py keeps it as the reference)."""
+    membership, account, card = context["membership"], context["account"], context["card"]
+    next_step = context["next_step"]
+    step, figure, item = next_step.step, next_step.figure, next_step.item
+    slug = membership.team.slug
+    handle = escape_text(account.handle)
+    name = step.step
+    if name in (steps.IMPORT_ALL, steps.IMPORT_GAP):
+        upload = escape_text(page_url("imports:import-upload", slug))
+        link = (
+            f' on the <a href="{upload}?account={escape_text(quote(account.handle))}">'
+            "import page</a>"
+        )
+        if name == steps.IMPORT_ALL:
+            text = (
+                f"There is no metric row of @{handle} in this period, so nothing can be "
+                f"graded. Import the account's daily metrics{link}."
+            )
+        else:
+            text = (
+                f"Only {escape_text(localize(card.days_with_rows))} of the period's "
+                f"{escape_text(localize(card.days))} days have data, so this grade rests on "
+                f"part of the period. Import the missing days first{link}; then the weakest "
+                "figure can be told."
+            )
+    elif name == steps.START_PAID:
+        text = _STEP_TEXTS[steps.START_PAID]
+    elif name == steps.WEAKEST:
+        text = (
+            f"<strong>{escape_text(figure.label)}</strong> is the weakest figure against its "
+            f"target: {escape_text(percent(figure.value))} for a target of "
+            f"{escape_text(percent(figure.target))}, a sub-score of "
+            f"{escape_text(score(figure.sub_score))} out of 100."
+        )
+    else:
+        met = (
+            ": engaging without paid activity is this official account's goal, and it is met"
+            if goal_met(card)
+            else ""
+        )
+        text = (
+            f"Every figure that could be measured meets its target{met}. Keep the checklist going."
+        )
+    html = [
+        '\n<section class="mb-4" aria-labelledby="next-step-h" id="next-step" '
+        f'data-next-step="{escape_text(name)}">\n'
+        '  <h2 class="h5" id="next-step-h">What to fix first</h2>\n'
+        '  <div class="border rounded p-3">\n'
+        "  \n"
+        f'  \n  <p class="mb-1">{text}</p>\n  \n'
+    ]
+    if item:
+        checklist = escape_text(account_page_url("strategy:checklist", slug, account.handle))
+        html.append(
+            '  \n  <p class="mb-0">The checklist item that addresses it: '
+            f'<a href="{checklist}" data-next-step-item>{escape_text(item.title)}</a> '
+            f'<span class="text-body-secondary">({escape_text(item.practice_name)})</span>.'
+            "</p>\n  \n"
+        )
+    elif name in (steps.WEAKEST, steps.START_PAID):
+        practice = ""
+        if next_step.practice_name:
+            practice = (
+                f' (the practice "{escape_text(next_step.practice_name)}" has no active item)'
+            )
+        add = ""
+        if membership.is_lead:
+            templates = escape_text(page_url("strategy:checklist-templates", slug))
+            add = f' <a href="{templates}">Add one to the checklist</a>.'
+        kind = escape_text(str(account.get_kind_display()).lower())
+        html.append(
+            '  \n  <p class="mb-0 text-body-secondary">No item of the team\'s '
+            f"{kind} checklist addresses this figure{practice}.{add}</p>\n  \n"
+        )
+    else:
+        html.append("  \n")
+    html.append("  </div>\n</section>\n\n")
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
+
+
+@register.simple_tag
+def window_fields(form: Any) -> SafeString:
+    """`{% window_fields window_form %}`: each visible field of the period's form with its
+    label (includes/filter_field.html with small=True, written out), what the template's
+    loop over the fields wrote (tests/analytics/test_scorecard_window_fields.py keeps it
+    as the reference); each widget is the field's own rendering."""
+    html = []
+    for field in form.visible_fields():
+        html.append(
+            "\n    \n<div>\n"
+            f'  <label class="form-label small mb-0" for="{escape_text(field.id_for_label)}">'
+            f"{escape_text(field.label)}</label>\n"
+            f"  {escape_text(field)}\n"
+            "</div>\n\n    "
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped above

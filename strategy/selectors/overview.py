@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -248,6 +248,9 @@ def _display_order(item: ChecklistItem) -> tuple:
     return (item.practice.template_id, item.practice.order, item.practice_id, item.order, item.pk)
 
 
+WEEK = timedelta(days=7)
+
+
 def weekly_completion(*, account: Account, weeks: int = 12) -> list[tuple[date, Decimal | None]]:
     """(Monday, share of items done) for the last `weeks` weeks, oldest first.
 
@@ -261,12 +264,26 @@ def weekly_completion(*, account: Account, weeks: int = 12) -> list[tuple[date, 
 def weekly_progress(*, account: Account, weeks: list[date]) -> dict[date, Progress]:
     """The progress of each of the given weeks' checklists; a week without one is missing.
 
-    One query of the stored weekly figures (strategy.models.WeekPractice).
+    One query of the stored weekly figures (strategy.models.WeekPractice). Weeks that
+    follow one another are read as one range (a page's are a run or two: a dozen weeks
+    of history and those of a period); the rows read are kept to the weeks asked.
     """
-    rows = WeekPractice.objects.filter(account=account, week_start__in=weeks).values_list(
+    wanted = set(weeks)
+    if not wanted:
+        return {}
+    runs: list[list[date]] = []
+    for week in sorted(wanted):
+        if runs and week - runs[-1][1] <= WEEK:
+            runs[-1][1] = week
+        else:
+            runs.append([week, week])
+    days = Q()
+    for first, last in runs:
+        days |= Q(week_start__range=(first, last))
+    rows = WeekPractice.objects.filter(days, account=account).values_list(
         "week_start", "done", "counted"
     )
-    return {week: Progress(done, counted) for week, done, counted in rows}
+    return {week: Progress(done, counted) for week, done, counted in rows if week in wanted}
 
 
 def practice_progress(

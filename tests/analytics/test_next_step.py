@@ -130,3 +130,55 @@ def test_a_marketing_account_without_paid_promotion_is_told_to_run_some(
     section = re.search(r'<section[^>]*id="next-step".*?</section>', html, re.S).group(0)
     assert 'data-next-step="start_paid"' in section
     assert "Paid promotion ran this week" in section
+
+
+def test_the_items_are_read_in_the_models_order() -> None:
+    from analytics.review.next_step_item import ITEM_ORDER
+
+    assert list(ITEM_ORDER) == ChecklistItem._meta.ordering
+
+
+@pytest.mark.django_db
+def test_a_renamed_item_gives_way_to_the_first_active_item_of_its_practice(
+    acme, acmecoffee
+) -> None:
+    """The default item renamed: the practice's first item in the checklist's order stands
+    in (by the item's order, not by when it was made), and a retired item never does."""
+    from types import SimpleNamespace
+
+    from analytics.review.next_step_item import scorecard_next_step
+    from analytics.review.scorecard import FigureRow
+    from lib.dates import this_week
+
+    templates_ensure(team=acme)
+    default = ChecklistItem.objects.get(
+        practice__template__team=acme,
+        practice__template__kind=acmecoffee.kind,
+        title__startswith="Posted at least three videos",
+    )
+    practice = default.practice
+    default.title = "Three videos a week"
+    default.save()
+    week = this_week()
+    practice.items.update(order=50)
+    later = ChecklistItem.objects.create(
+        practice=practice, title="Made second", order=2, active_from=week
+    )
+    ChecklistItem.objects.create(practice=practice, title="Made third", order=3, active_from=week)
+    ChecklistItem.objects.create(
+        practice=practice,
+        title="Retired first",
+        order=1,
+        active_from=date(2020, 1, 6),
+        retired_from=week,
+    )
+    card = SimpleNamespace(account=acmecoffee, flag_list=[])
+    scored = [
+        FigureRow("engagement_rate", "Engagement rate", D("0.1"), "rate", D("0.05"), D(100)),
+        FigureRow("follower_growth", "Follower growth", D(0), "rate", D("0.02"), D(0)),
+    ]
+    step = scorecard_next_step(card=card, scored=scored)
+    assert step.step.figure == "follower_growth"
+    assert step.item is not None
+    assert step.item.title == later.title
+    assert step.item.practice_name == practice.name

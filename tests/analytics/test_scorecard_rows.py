@@ -10,7 +10,7 @@ from django.template import RequestContext, engines
 from django.test import RequestFactory
 
 from accounts.templatetags.playbook import missing
-from analytics.templatetags.review_table import grade_cell, score_cell
+from analytics.templatetags.review_table import score_cell
 from analytics.templatetags.scorecard_rows import (
     daily_rows,
     history_rows,
@@ -69,7 +69,7 @@ LOOPS = {
         <td class="text-end">{{ past.engagement }}</td>
         <td class="text-end">{{ past.roi }}</td>
         <td class="text-end">{{ past.overall }}</td>
-        <td>{{ past.grade }}</td>
+        <td>{% include "analytics/partials/grade.html" with grade=past.grade %}</td>
         <td class="text-end text-nowrap">{% include "analytics/partials/trend.html" with trend=past.trend %}</td>
         <td>{% if past.reviewed %}<span class="badge text-bg-success">✓ Reviewed</span>{% else %}<span class="text-body-secondary">no</span>{% endif %}</td>
       </tr>
@@ -210,7 +210,7 @@ def test_the_history_writes_what_its_loop_wrote(query: str) -> None:
             "engagement": "61.5",
             "roi": score_cell(None, "roi"),
             "overall": "70.0",
-            "grade": grade_cell("B"),
+            "grade": "B",
             "trend": Decimal("2.5"),
             "reviewed": True,
         },
@@ -222,7 +222,7 @@ def test_the_history_writes_what_its_loop_wrote(query: str) -> None:
             "engagement": ODD,
             "roi": "0.0",
             "overall": score_cell(None, "overall"),
-            "grade": grade_cell(""),
+            "grade": "",
             "trend": None,
             "reviewed": False,
         },
@@ -234,7 +234,7 @@ def test_the_history_writes_what_its_loop_wrote(query: str) -> None:
             "engagement": "1.0",
             "roi": "2.0",
             "overall": "3.0",
-            "grade": grade_cell("F"),
+            "grade": ODD,
             "trend": Decimal("-4.0"),
             "reviewed": False,
         },

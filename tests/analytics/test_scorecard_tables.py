@@ -55,8 +55,28 @@ def test_its_counts_are_what_intcomma_writes_in_each_language() -> None:
 
     from analytics.review.scorecard_tables import counts_in_language
 
-    for language in ("en-us", "de", "fr", "ja"):
+    for language in ("en-us", "de", "fr", "ja", "de-ch", "hi", "es", "pt-br", "uk"):
         with override(language):
             count = counts_in_language()
-            for value in (0, 7, 999, 1000, 12345, 1234567890, -4321):
+            for value in (0, 7, 999, 1000, 12345, 1234567890, -4321, -100000, 10**30):
                 assert count(value) == intcomma(value), (language, value)
+
+
+def test_percent_of_a_decimal_is_percent_of_its_text() -> None:
+    """percent takes a Decimal as it is: the same text as the Decimal read from its text."""
+    values = ["0.0475", "-0", "0", "1E+2", "-0.00005", "0.00015", "12345.678", "NaN", "sNaN"]
+    for text in values:
+        assert percent(Decimal(text)) == percent(text), text
+        assert percent(Decimal(text), 2) == percent(text, 2), text
+    assert percent(Decimal("0.0475")) == "4.8%"
+    assert percent(Decimal("12345.678")) == "1,234,567.8%"
+    assert percent(Decimal("sNaN")) == "—"
+
+
+def test_score_of_a_decimal_is_score_of_its_text() -> None:
+    from accounts.templatetags.playbook import score
+
+    for text in ["72.25", "72.35", "-0", "0", "1E+2", "99.95", "100.000", "NaN"]:
+        assert score(Decimal(text)) == score(text), text
+    assert score(Decimal("72.25")) == "72.2"
+    assert score(None) == score("") == "—"

@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 from django.urls import clear_script_prefix, path, reverse, set_script_prefix
 
-from lib.urls import page_url, url_filler, url_of_handle
+from lib.urls import account_page_url, page_url, url_filler, url_of_handle
 
 
 @pytest.mark.parametrize("handle", ["acmecoffee", "acme.deals", "a_1", "x", "9.9_z", "handle"])
@@ -67,6 +67,7 @@ def _view(request):  # pragma: no cover - never called
 urlpatterns = [
     path("elsewhere/", _view, name="home"),
     path("teams/<slug:team_slug>/", _view, name="team"),
+    path("teams/<slug:team_slug>/accounts/<str:handle>/", _view, name="account"),
 ]
 
 
@@ -86,3 +87,37 @@ def test_a_filler_with_a_stand_in_the_route_accepts_gives_what_reverse_gives() -
     assert detail("7301234567890123456") == reverse(
         "analytics:video-detail", args=["acme", "acmecoffee", "7301234567890123456"]
     )
+
+
+ACCOUNT_PAGES = [
+    "analytics:account-scorecard",
+    "accounts:account-detail",
+    "analytics:video-list",
+    "strategy:checklist",
+    "strategy:checklist-history",
+]
+
+
+@pytest.mark.parametrize("name", ACCOUNT_PAGES)
+@pytest.mark.parametrize(
+    ("slug", "handle"),
+    [("acme", "acmecoffee"), ("Big-TEAM", "team"), ("handle", "acme.deals"), ("x", "9.9_z")],
+)
+def test_an_account_page_is_reverse_with_the_slug_and_the_handle(
+    name: str, slug: str, handle: str
+) -> None:
+    assert account_page_url(name, slug, handle) == reverse(name, args=[slug, handle])
+
+
+def test_an_account_page_follows_the_script_prefix_and_the_urlconf() -> None:
+    set_script_prefix("/TEAM/HANDLE/")
+    try:
+        assert account_page_url("strategy:checklist", "acme", "a.b") == reverse(
+            "strategy:checklist", args=["acme", "a.b"]
+        )
+        assert account_page_url("strategy:checklist", "acme", "a.b").startswith("/TEAM/HANDLE/")
+    finally:
+        clear_script_prefix()
+    with override_settings(ROOT_URLCONF=__name__):
+        assert account_page_url("account", "acme", "a.b") == "/teams/acme/accounts/a.b/"
+    assert account_page_url("accounts:account-detail", "acme", "x") == "/t/acme/a/x/"

@@ -117,3 +117,44 @@ def test_several_periods_are_read_at_once_as_each_alone(
     assert together[0][acme_deals.pk].share is None
     assert together[1][acme_deals.pk].share is not None
     assert together[2][idle.pk].share is None
+
+
+def test_weekly_progress_reads_the_weeks_asked_and_only_those(
+    acmecoffee, acme_deals, bob, week
+) -> None:
+    """Runs of weeks are read as ranges: the same figures as reading the weeks one by one
+    (`week_start__in`, kept here as the reference), for runs, gaps, single weeks, weeks
+    given twice or out of order, and none; another account's weeks never come with them."""
+    from strategy.models import WeekPractice
+    from strategy.selectors import Progress, weekly_progress
+
+    mondays = [week - timedelta(weeks=n) for n in range(10)]
+    for n, monday in enumerate(mondays):
+        if n in (4, 7):
+            continue  # weeks without a checklist
+        checklist = open_checklist(acmecoffee, monday)
+        if n % 3 == 0:
+            tick(checklist, "Hosted", user=bob)
+        open_checklist(acme_deals, monday)
+
+    def reference(weeks: list) -> dict:
+        rows = WeekPractice.objects.filter(account=acmecoffee, week_start__in=weeks)
+        return {
+            start: Progress(done, counted)
+            for start, done, counted in rows.values_list("week_start", "done", "counted")
+        }
+
+    asked = [
+        mondays,
+        mondays[::2],
+        [mondays[0], mondays[1], mondays[5], mondays[6], mondays[9]],
+        [mondays[3]],
+        [mondays[4]],
+        [mondays[2], mondays[2], mondays[8], mondays[1]],
+        [week + timedelta(days=1), mondays[1]],
+        [],
+    ]
+    for weeks in asked:
+        progress = weekly_progress(account=acmecoffee, weeks=weeks)
+        assert progress == reference(weeks), weeks
+    assert len(weekly_progress(account=acmecoffee, weeks=mondays)) == 8
