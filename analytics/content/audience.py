@@ -15,12 +15,8 @@ from fractions import Fraction
 
 from babel import Locale, UnknownLocaleError
 from django.db.models import (
-    Count,
-    Max,
-    Min,
     OuterRef,
     Subquery,
-    Sum,
 )
 from django.utils.translation import to_locale
 
@@ -289,57 +285,75 @@ def audience_shares(
     return shares(AudienceShare.Dimension.GENDER), shares(AudienceShare.Dimension.TERRITORY)
 
 
+# The latest rows that can be in a heatmap: at most 24 a day (one per hour, a unique
+# constraint), so the newest (ACTIVITY_DAYS + 1) * 24 rows hold every row of the newest
+# ACTIVITY_DAYS + 1 days with rows: the window's days and, when the window ends the day
+# before the newest (its hours had not happened), that newest day too.
+_RECENT_ROWS = (ACTIVITY_DAYS + 1) * 24
+# Who imported the account's latest file (FollowerActivityImport), joined to every row.
+_IMPORT = "account__follower_activity_import"
+_SOURCE_FIELDS = (
+    f"{_IMPORT}__id",
+    f"{_IMPORT}__as_of",
+    f"{_IMPORT}__imported_by__username",
+    f"{_IMPORT}__imported_by__first_name",
+    f"{_IMPORT}__imported_by__last_name",
+)
+
+
 def follower_activity(*, account: Account) -> Activity | None:
-    """The heatmap of the 28 days ending on the account's latest activity day.
+    """The heatmap of the 28 days ending on the account's latest activity day."""
+    return activity_with_source(account=account)[0]
+
+
+def activity_with_source(*, account: Account) -> tuple[Activity | None, ActivitySource | None]:
+    """The heatmap of the 28 days ending on the account's latest activity day, and who
+    imported its file (activity_source), from one query of the newest rows.
 
     The last day's trailing zeros (hours after the download) are left out of every mean
     and of the colour scale; when they are the whole day, the window ends the day before.
-    The database sums and counts the window's rows by ISO weekday and hour (two
-    queries: the latest day's hours, the groups; a third when the whole last day is
-    hours not yet happened).
+    Each cell sums and counts the window's rows of its ISO weekday and hour.
     """
-    # No order unless asked: the model's default one joins the account.
-    rows = FollowerActivity.objects.filter(account=account).order_by()
-    newest = rows.order_by("-date").values("date")[:1]
-    last_rows = list(
-        rows.filter(date=Subquery(newest)).values_list("date", "hour", "active_followers")
+    recent = list(
+        FollowerActivity.objects.filter(account=account)
+        .order_by("-date", "-hour")
+        .values_list("date", "hour", "active_followers", *_SOURCE_FIELDS)[:_RECENT_ROWS]
     )
-    if not last_rows:
-        return None
-    latest = last_rows[0][0]
-    last_day = {hour: active for _day, hour, active in last_rows}
+    if not recent:
+        return None, None
+    latest = recent[0][0]
+    last_day = {hour: active for day, hour, active, *_ in recent if day == latest}
     not_yet = hours_not_yet_happened(last_day)
     anchor = latest
     if not_yet == 0:
-        anchor = rows.filter(date__lt=latest).aggregate(latest=Max("date"))["latest"]
+        anchor = next((day for day, *_ in recent if day < latest), None)
         if anchor is None:
-            return None
-    groups = (
-        rows.filter(date__gte=anchor - timedelta(days=ACTIVITY_DAYS - 1), date__lte=anchor)
-        .exclude(date=latest, hour__gte=24 if not_yet is None else not_yet)
-        .values("date__iso_week_day", "hour")
-        .order_by()
-        .annotate(
-            total=Sum("active_followers"), rows=Count("pk"), first=Min("date"), last=Max("date")
-        )
-    )
+            return None, None
+    start = anchor - timedelta(days=ACTIVITY_DAYS - 1)
+    cutoff = 24 if not_yet is None else not_yet
     cells: dict[tuple[int, int], tuple[int, int]] = {}
+    first: date | None = None
     end: date | None = None
-    start: date | None = None
-    for group in groups:
-        cells[(group["date__iso_week_day"], group["hour"])] = (group["total"], group["rows"])
-        end = group["last"] if end is None else max(end, group["last"])
-        start = group["first"] if start is None else min(start, group["first"])
+    for day, hour, active, *_ in recent:
+        if day > anchor or (day == latest and hour >= cutoff):
+            continue
+        if day < start:
+            break  # newest first: the rest is older still
+        key = (day.isoweekday(), hour)
+        total, rows = cells.get(key, (0, 0))
+        cells[key] = (total + active, rows + 1)
+        first = day
+        end = end or day
     if end is None:
-        return None
+        return None, None
     activity = _activity(cells, end=end)
     # The caption names the days actually used: a 7-day file covers 7, not 28.
-    activity.start = start or activity.start
+    activity.start = first or activity.start
     if not_yet is not None and not_yet > 0:
         activity.not_yet_from, activity.not_yet_day = not_yet, latest
     elif not_yet == 0:
         activity.not_yet_from, activity.not_yet_day = 0, latest
-    return activity
+    return activity, _source(*recent[0][3:])
 
 
 def _activity(cells: dict[tuple[int, int], tuple[int, int]], *, end: date) -> Activity:
@@ -376,31 +390,34 @@ def activity_source(*, account: Account) -> ActivitySource | None:
     """Who imported the account's latest FollowerActivity file, as the write API recorded."""
     record = (
         FollowerActivityImport.objects.filter(account=account)
-        .select_related("imported_by")
-        .only(
-            "as_of",
-            "imported_by__username",
-            "imported_by__first_name",
-            "imported_by__last_name",
-        )
+        .values_list("id", "as_of", *(f"imported_by__{name}" for name in _USER_NAMES))
         .first()
     )
+    return _source(*record) if record else None
+
+
+_USER_NAMES = ("username", "first_name", "last_name")
+
+
+def _source(
+    record: int | None, on: date | None, username: str | None, first: str | None, last: str | None
+) -> ActivitySource | None:
+    """Who imported: the person's full name (else username), or "a command" for none."""
     if record is None:
         return None
-    user = record.imported_by
-    by = (user.get_full_name() or user.username) if user else "a command"
-    return ActivitySource(by=by, on=record.as_of)
+    by = (f"{first} {last}".strip() or username) if username is not None else "a command"
+    return ActivitySource(by=by, on=on)
 
 
 def audience_get(*, account: Account, language: str | None = None) -> Audience:
     """Everything the account page's audience panel shows (a few queries)."""
     gender, territories = audience_shares(account=account, language=language)
-    activity = follower_activity(account=account)
+    activity, source = activity_with_source(account=account)
     return Audience(
         gender=gender,
         territories=territories,
         activity=activity,
-        activity_source=activity_source(account=account) if activity else None,
+        activity_source=source if activity else None,
     )
 
 

@@ -218,6 +218,39 @@ def test_it_reads_the_panel_in_a_constant_number_of_queries(acmecoffee) -> None:
     for day in range(1, 5):
         share(acmecoffee, AudienceShare.Dimension.GENDER, "Male", "1", LATEST - timedelta(days=day))
 
-    # Shares; the last day's hours; the window's groups; the import that brought them.
+    # The shares; the newest activity rows with the import that brought them joined in.
     assert empty == 2
-    assert small == count() == 4
+    assert small == count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", range(25))
+def test_the_heatmap_is_what_the_databases_grouping_gave(seed) -> None:
+    """Random files (days with gaps, hours missing, zeros, a newest day whose hours had not
+    all happened or none of them): the same heatmap as grouping in the database gave
+    (tests/analytics/activity_reference.py)."""
+    import random
+
+    from tests.analytics.activity_reference import follower_activity as reference
+    from tests.factories import AccountFactory
+
+    rng = random.Random(seed)
+    account = AccountFactory()
+    days = sorted(rng.sample(range(90), rng.choice([1, 2, 5, 20, 40, 80])))
+    newest = LATEST - timedelta(days=days[0])
+    zeros_from = rng.choice([None, None, 0, rng.randint(1, 23)])
+    rows = []
+    for day in days:
+        on = LATEST - timedelta(days=day)
+        every_hour = rng.random() < 0.7
+        hours = range(24) if every_hour else sorted(rng.sample(range(24), rng.randint(1, 24)))
+        for hour in hours:
+            active = rng.choice([0, rng.randint(0, 5000), rng.randint(0, 5000)])
+            if on == newest and zeros_from is not None and hour >= zeros_from:
+                active = 0
+            rows.append(
+                FollowerActivity(account=account, date=on, hour=hour, active_followers=active)
+            )
+    FollowerActivity.objects.bulk_create(rows)
+
+    assert follower_activity(account=account) == reference(account=account)
