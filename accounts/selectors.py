@@ -101,16 +101,13 @@ def account_get(
 
     `with_managers` loads its managers too (one more query), for the pages that list them.
     """
-    if not handle_is_valid(handle):
-        # No account has such a handle; text the database refuses (NUL) never reaches it.
-        raise Http404("No such account in this team.")
-    accounts = Account.objects.visible_to(user, membership)
+    accounts = _visible_by_handle(user, membership, handle)
     if with_managers:
         accounts = accounts.prefetch_related("managers")
     try:
-        account = accounts.get(handle=handle.lower())
+        account = accounts.get()
     except Account.DoesNotExist as exc:
-        raise Http404("No such account in this team.") from exc
+        raise Http404(_NO_SUCH_ACCOUNT) from exc
     account.team = membership.team
     return account
 
@@ -120,19 +117,16 @@ def account_with_managers_get(
 ) -> tuple[Account, list[AbstractBaseUser]]:
     """`account_get` and the account's managers, by username, in one query: for the account
     page, which names them. The managers are users with only their names loaded."""
-    if not handle_is_valid(handle):
-        raise Http404("No such account in this team.")
     user_model = _users().model
     names = ("username", "first_name", "last_name")
     # One row per manager (one row for an account without any), the account's columns on each.
     rows = list(
-        Account.objects.visible_to(user, membership)
-        .filter(handle=handle.lower())
+        _visible_by_handle(user, membership, handle)
         .annotate(**{f"manager_{name}": F(f"managers__{name}") for name in names})
         .order_by("manager_username")
     )
     if not rows:
-        raise Http404("No such account in this team.")
+        raise Http404(_NO_SUCH_ACCOUNT)
     account = rows[0]
     account.team = membership.team
     managers = [
@@ -141,6 +135,20 @@ def account_with_managers_get(
         if row.manager_username is not None
     ]
     return account, managers
+
+
+_NO_SUCH_ACCOUNT = "No such account in this team."
+
+
+def _visible_by_handle(
+    user: AbstractBaseUser, membership: Membership, handle: str
+) -> QuerySet[Account]:
+    """The account of the membership's team with this handle, if the user may see it (at
+    most one row); 404 for a handle no account can have."""
+    if not handle_is_valid(handle):
+        # No account has such a handle; text the database refuses (NUL) never reaches it.
+        raise Http404(_NO_SUCH_ACCOUNT)
+    return Account.objects.visible_to(user, membership).filter(handle=handle.lower())
 
 
 # The handles the members page names per manager; the rest are counted and linked.

@@ -16,6 +16,7 @@ from django.db.models import (
     DecimalField,
     OrderBy,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -63,8 +64,11 @@ def week_accounts(
     if manager_id:
         accounts = accounts.filter(managers=manager_id)
     accounts = accounts.select_related("team").order_by("handle")  # unique in a team
-    # Only a lead's page names each account's managers.
-    return accounts.prefetch_related("managers") if membership.is_lead else accounts
+    # Only a lead's page names each account's managers: by username, as the account page.
+    if not membership.is_lead:
+        return accounts
+    by_name = get_user_model().objects.order_by("username")
+    return accounts.prefetch_related(Prefetch("managers", queryset=by_name))
 
 
 # Pages of My week read in one query with their count: past this, a number is only a

@@ -261,3 +261,23 @@ def test_its_queries_are_as_many_at_3_and_at_40_accounts(
         )
     assert [queries({}), queries({"kind": "marketing", "page": 1}), queries(manager)] == few
     assert queries({"page": 2}) == few[0]
+
+
+def test_it_names_an_accounts_managers_by_username_as_the_account_page(
+    login, alice, bob, acme
+) -> None:
+    managers = [bob]
+    for name in ("zed", "abe", "cal"):
+        user = UserFactory(username=name)
+        MembershipFactory(team=acme, user=user, role=Role.MANAGER)
+        managers.append(user)
+    # Added in another order than their names'.
+    account = AccountFactory(team=acme, handle="shared", managers=managers)
+    client = login(alice)
+
+    week_page = client.get(URL).content.decode()
+    account_page = client.get(reverse("accounts:account-detail", args=["acme", "shared"]))
+
+    assert "Managed by abe, bob, cal, zed</p>" in week_page
+    names = re.findall(r"\b(abe|bob|cal|zed)\b", account_page.content.decode())
+    assert names[:4] == ["abe", "bob", "cal", "zed"], account.handle
