@@ -33,15 +33,9 @@ NONE = "—"
 @register.filter
 def percent(value: Any, places: int = 1) -> str:
     """0.0475 -> '4.8%'; None -> '—'."""
-    # A Decimal is what Decimal(str(value)) gives back: it is neither compared with ""
-    # nor written out and read again.
-    if type(value) is not Decimal:
-        if value is None or value == "":
-            return NONE
-        try:
-            value = Decimal(str(value))
-        except InvalidOperation:
-            return NONE
+    value = _as_decimal(value)
+    if value is None:
+        return NONE
     try:
         number = value * 100
     except InvalidOperation:
@@ -62,11 +56,8 @@ def money(context: template.Context, value: Any, currency: str) -> str:
 
 def money_for(request: HttpRequest | None, value: Any, currency: str) -> str:
     """The money tag's text, for rows a view writes ahead of the template."""
-    if value is None or value == "":
-        return NONE
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
+    amount = _as_decimal(value)
+    if amount is None:
         return NONE
     return money_text(amount, currency, request_locale(request))
 
@@ -74,13 +65,25 @@ def money_for(request: HttpRequest | None, value: Any, currency: str) -> str:
 _TENTH = Decimal("0.1")
 
 
+def _as_decimal(value: Any) -> Decimal | None:
+    """The value as a Decimal; None for none, "" or what is not a number. A Decimal is what
+    Decimal(str(value)) gives back: it is neither compared with "" nor written out and read
+    again."""
+    if type(value) is Decimal:
+        return value
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
 @register.filter
 def score(value: Any) -> str:
-    # A Decimal as percent takes it.
-    if type(value) is not Decimal:
-        if value is None or value == "":
-            return NONE
-        value = Decimal(str(value))
+    value = _as_decimal(value)
+    if value is None:
+        return NONE
     return f"{value.quantize(_TENTH, rounding=ROUND_HALF_EVEN)}"
 
 
