@@ -14,17 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils import numberformat
-from django.utils.formats import get_format
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 
-from accounts.templatetags.playbook import days_in, missing, percent, score
+from accounts.templatetags.playbook import days_in, missing, percent, score, whole_numbers
 from analytics.content.audience import ViewerPoint
 from analytics.models import Scorecard
 from analytics.review.practice import PracticeWeek
@@ -73,36 +69,6 @@ class Pieces:
         return piece
 
 
-def counts_in_language() -> Callable[[int], str]:
-    """humanize's `intcomma` of a whole number in the current language, with the
-    language's number format looked up once for a table's many counts: intcomma of an int
-    is `number_format(value, use_l10n=True, force_grouping=True)`, which looks the three
-    settings up for each number. In a language that groups by threes (most), an int is
-    grouped by Python's own format, its commas then put in the language's separator."""
-    language = get_language()
-    grouping = get_format("NUMBER_GROUPING", language, use_l10n=True)
-    separator = get_format("THOUSAND_SEPARATOR", language, use_l10n=True)
-    grouped = partial(
-        numberformat.format,
-        decimal_sep=get_format("DECIMAL_SEPARATOR", language, use_l10n=True),
-        decimal_pos=None,
-        grouping=grouping,
-        thousand_sep=separator,
-        force_grouping=True,
-        use_l10n=True,
-    )
-    if grouping != 3 or type(grouping) is not int:
-        return grouped
-
-    def count(value: int) -> str:
-        if type(value) is not int:
-            return grouped(value)
-        text = f"{value:,}"
-        return text if separator == "," else text.replace(",", separator)
-
-    return count
-
-
 def daily_rows(
     daily: list[DailyPoint], *, currency: str, request: HttpRequest, pieces: Pieces
 ) -> list[Row]:
@@ -113,7 +79,7 @@ def daily_rows(
     spent: dict[str, str] = {}
     money = None
     day = days_in("D j M")
-    intcomma = counts_in_language()
+    intcomma = whole_numbers()
     rows = []
     for point in daily:
         row: Row = {"day": day(point.day), "views": None}
@@ -139,7 +105,7 @@ def daily_rows(
 
 def viewer_rows(viewers: list[ViewerPoint], *, pieces: Pieces) -> list[Row]:
     """The viewers table; `known` is False for a day without a Viewers row."""
-    intcomma = counts_in_language()
+    intcomma = whole_numbers()
 
     def count(value: int | None) -> str:
         if value is None:
@@ -234,7 +200,7 @@ def other_figure_rows(
     others: list[FigureRow], *, currency: str, request: HttpRequest, pieces: Pieces
 ) -> list[Row]:
     """The period's totals, each in its form: a count, money or a rate."""
-    intcomma = counts_in_language()
+    intcomma = whole_numbers()
     rows = []
     for row in others:
         if row.value is None:

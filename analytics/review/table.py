@@ -13,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -107,12 +108,17 @@ class CardRow:
         # member's deletion, or never reviewed).
         if username is not None:
             self.reviewed_by = User(username=username, first_name=first_name, last_name=last_name)
-        self.practice_score = Progress(self.practice_done or 0, self.practice_counted or 0).share
+        self.practice_score = practice_score_of(self.practice_done, self.practice_counted)
         # A card without rows in its window shows the account's last day with data.
         self.last_data_day = None if self.days_with_rows else last_data_day
 
     # Scorecard's own reading of its stored flags.
     flag_list = Scorecard.flag_list
+
+
+def practice_score_of(done: int | None, counted: int | None) -> Decimal | None:
+    """The practice score of with_practice's sums (NULL without a checklist in the weeks)."""
+    return Progress(done or 0, counted or 0).share
 
 
 def with_practice(
@@ -132,7 +138,7 @@ def with_practice(
 
 
 def _scored(card: Scorecard) -> Scorecard:
-    card.practice_score = Progress(card.practice_done or 0, card.practice_counted or 0).share
+    card.practice_score = practice_score_of(card.practice_done, card.practice_counted)
     # The table asks every row whether it is an UnscoredRow; a lookup the template misses
     # costs a dir() of the whole model instance, several times a row.
     card.unscored = False

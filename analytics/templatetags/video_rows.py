@@ -17,19 +17,23 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable
-from functools import partial
 from typing import Any
 
 from django import template
 from django.template import Context
 from django.urls import reverse
-from django.utils import numberformat
-from django.utils.formats import get_format, localize
+from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import get_language
 
-from accounts.templatetags.playbook import day, days_in, kind_badge, missing, percent
+from accounts.templatetags.playbook import (
+    day,
+    days_in,
+    kind_badge,
+    missing,
+    percent,
+    whole_numbers,
+)
 from lib.html import csrf_input, escape_text, sort_heading
 
 register = template.Library()
@@ -77,23 +81,8 @@ def truncated(text: str, length: int) -> str:
 
 
 def grouped_numbers() -> Callable[[int], str]:
-    """`intcomma` of whole numbers in the current language, escaped for HTML: the
-    language's number format looked up once (intcomma looks it up for every number).
-
-    intcomma formats a whole number with number_format(value, use_l10n=True,
-    force_grouping=True); these are that call's arguments. Digits and the minus sign need
-    no escaping, so escaping the separators once escapes every number written.
-    """
-    language = get_language()
-    return partial(
-        numberformat.format,
-        decimal_sep=escape_text(get_format("DECIMAL_SEPARATOR", language, use_l10n=True)),
-        decimal_pos=None,
-        grouping=get_format("NUMBER_GROUPING", language, use_l10n=True),
-        thousand_sep=escape_text(get_format("THOUSAND_SEPARATOR", language, use_l10n=True)),
-        force_grouping=True,
-        use_l10n=True,
-    )
+    """`intcomma` of whole numbers in the current language, escaped for HTML."""
+    return whole_numbers(escape=escape_text)
 
 
 def _marked_by(video: Any) -> str:
