@@ -52,6 +52,19 @@ def sort_heading(
     )
 
 
+def small_filter_fields(form: Any, indent: str) -> str:
+    """Each visible field of a form with its small label above it, as a template's loop
+    over the fields writes includes/filter_field.html with small=True, indented by
+    `indent`; each widget is the field's own rendering. Every value is escaped."""
+    return "".join(
+        f"\n{indent}\n<div>\n"
+        f'  <label class="form-label small mb-0" for="{escape_text(field.id_for_label)}">'
+        f"{escape_text(field.label)}</label>\n"
+        f"  {escape_text(field)}\n</div>\n\n{indent}"
+        for field in form.visible_fields()
+    )
+
+
 def csrf_input(context: Context) -> str:
     """What `{% csrf_token %}` writes in a template rendered with this context."""
     token = context.get("csrf_token")

@@ -30,7 +30,7 @@ from accounts.templatetags.playbook import json_data, kind_badge, percent, score
 from analytics.scorecards import next_step as steps
 from analytics.templatetags.analytics import goal_met, grade_legend, quadrant_of, score_weight
 from analytics.templatetags.review_table import grade_cell, score_cell, trend_cell
-from lib.html import date_text, escape_text
+from lib.html import date_text, escape_text, small_filter_fields
 from lib.urls import account_page_url, page_url
 
 register = template.Library()
@@ -545,13 +545,4 @@ def window_fields(form: Any) -> SafeString:
     label (includes/filter_field.html with small=True, written out), what the template's
     loop over the fields wrote (tests/analytics/test_scorecard_window_fields.py keeps it
     as the reference); each widget is the field's own rendering."""
-    html = []
-    for field in form.visible_fields():
-        html.append(
-            "\n    \n<div>\n"
-            f'  <label class="form-label small mb-0" for="{escape_text(field.id_for_label)}">'
-            f"{escape_text(field.label)}</label>\n"
-            f"  {escape_text(field)}\n"
-            "</div>\n\n    "
-        )
-    return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
+    return mark_safe(small_filter_fields(form, "    "))  # noqa: S308 - escaped there

@@ -34,7 +34,7 @@ from accounts.templatetags.playbook import (
     percent,
     whole_numbers,
 )
-from lib.html import csrf_input, escape_text, sort_heading
+from lib.html import csrf_input, escape_text, small_filter_fields, sort_heading
 
 register = template.Library()
 
@@ -285,13 +285,7 @@ def ranked_section(context: Context) -> SafeString:
     """The period's form and the most and least viewed videos posted in it, from the view's
     context (window, window_form, list_url, ranked)."""
     window, form, ranked = context["window"], context["window_form"], context["ranked"]
-    fields = "".join(
-        "\n      \n<div>\n"
-        f'  <label class="form-label small mb-0" for="{escape_text(field.id_for_label)}">'
-        f"{escape_text(field.label)}</label>\n"
-        f"  {escape_text(field)}\n</div>\n\n      "
-        for field in form.visible_fields()
-    )
+    fields = small_filter_fields(form, "      ")
     young = ranked.too_young
     too_young = ""
     if young:
