@@ -17,8 +17,7 @@ from accounts.selectors import handle_is_valid
 from analytics.models import DailyMetric, Scorecard, ScorecardRun
 from analytics.scorecards import rules
 from analytics.scorecards.compute import account_targets
-from analytics.scorecards.windows import DEFAULT_DAYS, Window
-from lib.dates import yesterday
+from analytics.scorecards.windows import DEFAULT_DAYS, Window, default_end_after
 
 HISTORY_LENGTH = 20
 
@@ -89,7 +88,7 @@ def scorecard_with_history(
     older than the history."""
     history = scorecard_history(account=account, days=days)
     if end is None:
-        end = history[0].period_end if history else yesterday()
+        end = default_end_after(history[0].period_end if history else None)
     card = next((c for c in history if c.period_end == end), None)
     covered = len(history) < HISTORY_LENGTH or end >= history[-1].period_end
     if card is None and not covered:
