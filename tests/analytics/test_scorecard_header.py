@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from django.template import Context, engines
 
-from analytics.templatetags.scorecard_rows import scorecard_header
+from analytics.templatetags.scorecard_sections import scorecard_header
 
 HEADER = """<nav aria-label="breadcrumb"><ol class="breadcrumb">
   <li class="breadcrumb-item"><a href="{% url 'analytics:scorecard-review' membership.team.slug %}?days={{ window_days }}&amp;end={{ window_end_iso }}">Scorecards</a></li>

@@ -13,7 +13,7 @@ from django.template import Context, engines
 from analytics.review.next_step_item import ScorecardNextStep, StepItem
 from analytics.review.scorecard import FigureRow
 from analytics.scorecards import next_step as steps
-from analytics.templatetags.scorecard_rows import next_step_section
+from analytics.templatetags.scorecard_sections import next_step_section
 
 PARTIAL = """{% load analytics %}{% with step=next_step.step figure=next_step.figure item=next_step.item %}
 <section class="mb-4" aria-labelledby="next-step-h" id="next-step" data-next-step="{{ step.step }}">

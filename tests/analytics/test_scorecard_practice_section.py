@@ -17,7 +17,7 @@ from analytics.review.practice import (
     practice_chart_data,
 )
 from analytics.review.scorecard_tables import Pieces, week_rows
-from analytics.templatetags.scorecard_rows import practice_outcome
+from analytics.templatetags.scorecard_sections import practice_outcome
 
 PARTIAL = """{% load scorecard_rows %}{% comment %}Checklist completion beside the main outcome, week by week. With: outcome (analytics.review.practice.PracticeOutcome); weeks (its rows of text, scorecard_tables.week_rows).{% endcomment %}<section class="mb-4" aria-labelledby="practice-outcome-h">
   <h2 class="h5" id="practice-outcome-h">Practice beside {{ outcome.outcome_label }}, last {{ outcome.weeks|length }} weeks</h2>

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from django.template import Context, engines
 
-from analytics.templatetags.scorecard_rows import scores_section
+from analytics.templatetags.scorecard_sections import scores_section
 
 SECTION = """{% load analytics review_table %}<section class="row g-3 mb-4" aria-label="Scores">
   <div class="col-6 col-md-3">

@@ -10,7 +10,7 @@ import pytest
 from django.template import engines
 
 from analytics.scorecards.windows import WindowForm
-from analytics.templatetags.scorecard_rows import window_fields
+from analytics.templatetags.scorecard_sections import window_fields
 
 LOOP = """{% for field in window_form.visible_fields %}
     {% comment %}includes/filter_field.html with small=True, written out: an include per field costs more than its field.{% endcomment %}
