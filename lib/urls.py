@@ -85,38 +85,35 @@ def page_urls() -> Callable[[str, str | None], str]:
     resolver, prefix = get_resolver(get_urlconf()), get_script_prefix()
 
     def address(name: str, team_slug: str | None = None) -> str:
-        if team_slug is None:
-            return _page(resolver, prefix, name)
-        return _team_page(resolver, prefix, name)(team_slug)
+        args = () if team_slug is None else (team_slug,)
+        return _filled(_pieces(resolver, prefix, name, len(args)), args)
 
     return address
-
-
-# The resolver and the prefix are part of the keys: a test that overrides the URLconf
-# (Django then builds a new resolver) or a request under another script name gets
-# addresses of its own.
-@lru_cache(maxsize=64)
-def _page(resolver: URLResolver, prefix: str, name: str) -> str:
-    return reverse(name, urlconf=resolver.urlconf_name)
-
-
-@lru_cache(maxsize=64)
-def _team_page(resolver: URLResolver, prefix: str, name: str) -> Callable[[str], str]:
-    return url_of_handle(name)
 
 
 def account_page_url(name: str, team_slug: str, handle: str) -> str:
     """reverse(name, args=[team_slug, handle]) for an account's page (each takes the team's
     slug, then the handle, which reverse() writes unquoted: see url_filler)."""
-    head, middle, tail = _account_page(get_resolver(get_urlconf()), get_script_prefix(), name)
-    return f"{head}{team_slug}{middle}{handle}{tail}"
+    pieces = _pieces(get_resolver(get_urlconf()), get_script_prefix(), name, 2)
+    return _filled(pieces, (team_slug, handle))
 
 
-@lru_cache(maxsize=64)
-def _account_page(resolver: URLResolver, prefix: str, name: str) -> tuple[str, str, str]:
-    """The address around the slug and the handle; the stand-ins are looked for from the
-    end, so that a script prefix holding the same letters is left alone."""
-    text = reverse(name, urlconf=resolver.urlconf_name, args=[_SLUG_STAND_IN, _STAND_IN])
-    before, _, tail = text.rpartition(_STAND_IN)
-    head, _, middle = before.rpartition(_SLUG_STAND_IN)
-    return head, middle, tail
+def _filled(pieces: tuple[str, ...], args: tuple[str, ...]) -> str:
+    return "".join(piece + arg for piece, arg in zip(pieces, (*args, ""), strict=True))
+
+
+# The resolver and the prefix are part of the key: a test that overrides the URLconf
+# (Django then builds a new resolver) or a request under another script name gets
+# addresses of its own.
+@lru_cache(maxsize=128)
+def _pieces(resolver: URLResolver, prefix: str, name: str, count: int) -> tuple[str, ...]:
+    """reverse(name) with `count` arguments (a team's slug, then an account's handle), cut
+    where each goes: the stand-ins are looked for from the end, so that a script prefix
+    holding the same letters is left alone."""
+    stand_ins = (_SLUG_STAND_IN, _STAND_IN)[:count]
+    text = reverse(name, urlconf=resolver.urlconf_name, args=stand_ins)
+    pieces = []
+    for stand_in in reversed(stand_ins):
+        text, _, after = text.rpartition(stand_in)
+        pieces.append(after)
+    return (text, *reversed(pieces))
