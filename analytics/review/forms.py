@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from accounts.models import Kind
-from analytics.review.rows import DEFAULT_SORT, SORT_COLUMNS
+from analytics.review.cards_read import DEFAULT_SORT, SORT_COLUMNS
 from analytics.scorecards import rules
 from analytics.scorecards.windows import WINDOW_CHOICES, WindowForm
 from lib.dates import validate_end

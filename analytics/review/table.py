@@ -1,9 +1,9 @@
 """The review table's rows in order, a page at a time: the stored scorecards of a window,
 each with its practice score, and the accounts without a scorecard among them.
 
-Every sort, the practice score's too, happens in the database: the practice score is an
-annotation over strategy's stored weekly figures (strategy.selectors.practice_sums), so
-only the page's cards are read. The rows without a scorecard are few and already read
+Every sort, the practice score's too, happens in the database (analytics.review.cards_read:
+the practice score is a sum over strategy's stored weekly figures), so only the page's cards
+are read. The rows without a scorecard are few and already read
 (review.unscored_rows); they are placed among the cards by counting the cards that sort
 before each.
 """
@@ -15,44 +15,18 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import F, OuterRef, QuerySet
 
 from accounts.models import Account
 from analytics.models import Scorecard
-from analytics.review.rows import PRACTICE_SORT, UnscoredRow, last_data_day
+from analytics.review.cards_read import PRACTICE_SORT, CardsInOrder
+from analytics.review.rows import UnscoredRow
 from analytics.scorecards.windows import Window
-from strategy.selectors import Progress, practice_progress, practice_share_order, practice_sums
+from strategy.selectors import Progress, practice_progress
 
 User = get_user_model()
-
-# What a row of the table shows (templatetags/review_table.py), in CardRow's order: read
-# as values, not as Scorecard instances with their accounts and reviewers (which cost the
-# page some seventy calls a row to build); the rest of a card is not read.
-ROW_FIELDS = (
-    "account__handle",
-    "account__kind",
-    "account__verified",
-    "days_with_rows",
-    "engagement_score",
-    "roi_score",
-    "overall_score",
-    "grade",
-    "quadrant",
-    "flags",
-    "trend",
-    "reviewed_at",
-    "reviewed_by__username",
-    "reviewed_by__first_name",
-    "reviewed_by__last_name",
-    "review_comment",
-    "practice_done",
-    "practice_counted",
-    "account_last_data_day",
-)
 
 
 class RowAccount:
@@ -70,8 +44,10 @@ class RowAccount:
 
 
 class CardRow:
-    """A scorecard as the review table shows it (ROW_FIELDS), with its practice score; the
-    view adds its links (`scorecard_url`, `mark_url`)."""
+    """A scorecard as the review table shows it (a row of cards_read.CardsInOrder: read as
+    values, not as Scorecard instances with their accounts and reviewers, which cost the
+    page some seventy calls a row to build), with its practice score; the view adds its
+    links (`scorecard_url`, `mark_url`)."""
 
     unscored = False
     scorecard_url = ""
@@ -117,48 +93,28 @@ class CardRow:
 
 
 def practice_score_of(done: int | None, counted: int | None) -> Decimal | None:
-    """The practice score of with_practice's sums (NULL without a checklist in the weeks)."""
+    """The practice score of the practice sums (NULL without a checklist in the weeks)."""
     return Progress(done or 0, counted or 0).share
 
 
-def with_practice(
-    cards: QuerySet[Scorecard], *, window: Window, sort: str, **more: Any
-) -> QuerySet[Scorecard]:
-    """The cards with the items done and counted in the weeks the window touches
-    (`practice_done`, `practice_counted`), sorted by their share when asked; with `more`
-    annotations in the same annotate() (each call looks over the model's every field)."""
-    done, counted = practice_sums(OuterRef("account_id"), start=window.start, end=window.end)
-    cards = cards.annotate(practice_done=done, practice_counted=counted, **more)
-    if sort.removeprefix("-") != PRACTICE_SORT:
-        return cards
-    order = practice_share_order(
-        "practice_done", "practice_counted", descending=sort.startswith("-")
-    )
-    return cards.order_by(order, F("account__handle").asc())
+# The CSV reads its cards a chunk at a time.
+EXPORT_CHUNK = 2000
 
 
-def _scored(card: Scorecard) -> Scorecard:
-    card.practice_score = practice_score_of(card.practice_done, card.practice_counted)
-    # The table asks every row whether it is an UnscoredRow; a lookup the template misses
-    # costs a dir() of the whole model instance, several times a row.
-    card.unscored = False
-    return card
-
-
-def scorecards_in_order(
-    cards: QuerySet[Scorecard], *, window: Window, sort: str
-) -> Iterator[Scorecard]:
-    """The cards as the table shows them, each with its practice score (the CSV uses this
-    so that its rows follow the page)."""
-    for card in with_practice(cards, window=window, sort=sort).iterator(chunk_size=2000):
-        yield _scored(card)
+def scorecards_in_order(ordered: CardsInOrder) -> Iterator[Scorecard]:
+    """The cards as the table orders them, as Scorecard instances with their accounts (the
+    CSV, whose rows follow the page)."""
+    ids = ordered.ids()
+    for first in range(0, len(ids), EXPORT_CHUNK):
+        chunk = ids[first : first + EXPORT_CHUNK]
+        cards = Scorecard.objects.filter(pk__in=chunk).select_related("account").in_bulk()
+        for card_id in chunk:
+            yield cards[card_id]
 
 
 def scorecard_page(
-    cards: QuerySet[Scorecard],
+    ordered: CardsInOrder,
     *,
-    window: Window,
-    sort: str,
     number: object,
     per_page: int,
     count: int | None = None,
@@ -169,27 +125,23 @@ def scorecard_page(
     `unscored` are the accounts without a scorecard of the window (by handle): they have no
     score, so they sort with the nulls, last, except by account, kind or practice, where
     they take their place among the cards. `count`, the number of cards when the caller
-    knows it already, spares the paginator its COUNT.
+    knows it already, spares a COUNT.
     """
     unscored = list(unscored)
-    name = sort.removeprefix("-")
-    # A card without rows in its window shows the account's last day with data.
-    cards = with_practice(
-        cards, window=window, sort=sort, account_last_data_day=last_data_day("account_id")
-    ).values_list(*ROW_FIELDS)
+    window = ordered.cards.window
+    name = ordered.sort.removeprefix("-")
+    if count is not None:
+        ordered._count = count
     if name == PRACTICE_SORT and unscored:
         _practice_of_unscored(unscored, window)
     if unscored:
-        card_count = cards.count() if count is None else count
-        ordered: Sequence = _WithUnscored(
-            cards, unscored, _places(cards, unscored, sort, card_count), card_count
+        card_count = len(ordered)
+        rows_in_order: Sequence = _WithUnscored(
+            ordered, unscored, _places(ordered, unscored), card_count
         )
     else:
-        ordered = cards
-    paginator = Paginator(ordered, per_page)
-    if count is not None:
-        paginator.count = count + len(unscored)  # a cached_property: set, it is not asked again
-    page = paginator.get_page(number)
+        rows_in_order = ordered
+    page = Paginator(rows_in_order, per_page).get_page(number)
     rows = list(page.object_list)
     unscored_shown = [row for row in rows if isinstance(row, UnscoredRow)]
     if name != PRACTICE_SORT and unscored_shown:
@@ -210,23 +162,21 @@ def _practice_of_unscored(rows: list[UnscoredRow], window: Window) -> None:
         row.practice_score = row.practice.share
 
 
-def _places(
-    cards: QuerySet[Scorecard], unscored: list[UnscoredRow], sort: str, count: int
-) -> list[int]:
+def _places(ordered: CardsInOrder, unscored: list[UnscoredRow]) -> list[int]:
     """Where each unscored row goes among the sorted cards, as increasing positions.
 
     Sorted by a score, nulls last: after every card. Sorted by account, kind or practice
     (handle second): among them, counting the cards that sort before each row. `unscored`
     comes by handle and is put in the table's order in place.
     """
-    name = sort.removeprefix("-")
-    descending = sort.startswith("-")
+    name = ordered.sort.removeprefix("-")
+    descending = ordered.descending
     if name == PRACTICE_SORT:
-        return _practice_places(cards, unscored, descending)
+        return _practice_places(ordered, unscored, descending)
     if name not in ("handle", "kind"):
-        return [count + offset for offset in range(len(unscored))]
+        return [len(ordered) + offset for offset in range(len(unscored))]
     by_kind: dict[str, list[str]] = defaultdict(list)
-    for kind, handle in cards.order_by().values_list("account__kind", "account__handle"):
+    for kind, handle in ordered.read("kind", "handle"):
         by_kind[kind].append(handle)
     for handles in by_kind.values():
         handles.sort()
@@ -264,16 +214,14 @@ def _practice_key(done: int | None, counted: int | None, handle: str, descending
 
 
 def _practice_places(
-    cards: QuerySet[Scorecard], unscored: list[UnscoredRow], descending: bool
+    ordered: CardsInOrder, unscored: list[UnscoredRow], descending: bool
 ) -> list[int]:
     """The unscored rows' places among the cards sorted by practice score: one read of the
     cards' sums (the cards are not built), only when there are rows without a scorecard."""
     # In the table's order already: the database sorted them.
     keys = [
         _practice_key(done, counted, handle, descending)
-        for done, counted, handle in cards.values_list(
-            "practice_done", "practice_counted", "account__handle"
-        )
+        for done, counted, handle in ordered.read("done", "counted", "handle")
     ]
     for row in unscored:
         row.practice_key = _practice_key(
@@ -284,11 +232,11 @@ def _practice_places(
 
 
 class _WithUnscored(Sequence):
-    """The cards (a queryset, read a page at a time) with the unscored rows at `places`."""
+    """The cards (read a page at a time) with the unscored rows at `places`."""
 
     def __init__(
         self,
-        cards: QuerySet[Scorecard],
+        cards: CardsInOrder,
         unscored: list[UnscoredRow],
         places: list[int],
         card_count: int,

@@ -19,6 +19,7 @@ from django_htmx.http import HttpResponseStopPolling, trigger_client_event
 from accounts.access import rights_held, team_view
 from accounts.models import Membership
 from analytics.models import ScorecardRun
+from analytics.review import cards_read
 from analytics.review import marks as reviews
 from analytics.review import rows as selectors
 from analytics.review import scorecard as account_scorecard
@@ -63,16 +64,15 @@ def scorecard_export(request: HttpRequest, membership: Membership) -> HttpRespon
             "back_url": reverse("analytics:scorecard-review", args=[membership.team.slug]),
         }
         return render(request, "errors/400.html", context, status=400)
-    window = _window(request, membership, filters)
+    scope = cards_read.Scope(user=request.user, membership=membership)
+    window = _window(request, membership, filters, scope)
     chosen = filters.filters()
-    cards = selectors.scorecard_list(
-        user=request.user, membership=membership, window=window, **chosen
-    )
+    cards = cards_read.Cards(scope=scope, window=window, filters=cards_read.CardFilters.of(chosen))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"scorecards-{membership.team.slug}-{window.days}d-{window.end.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     # The rows follow the page's order, also when it is sorted by practice score.
-    rows = review_table.scorecards_in_order(cards, window=window, sort=chosen["sort"])
+    rows = review_table.scorecards_in_order(cards.in_order(chosen["sort"]))
     export.write_csv(rows, response, for_spreadsheet=True)
     return response
 
@@ -202,37 +202,21 @@ def review_context(
     # screen, also when the URL left it to the default. Its other fields are the query's.
     asked = WindowForm(query)
     window_error = asked.window_error()
-    # The team's accounts with their last day of data: the default period and the rows
-    # without a scorecard are both asked of it.
-    active = selectors.active_accounts(user=request.user, membership=membership)
-    accounts = selectors.team_accounts(user=request.user, membership=membership, active=active)
-    window = _window(request, membership, asked, accounts)
+    scope = cards_read.Scope(user=request.user, membership=membership)
+    window = _window(request, membership, asked, scope)
     shown = query.copy()
     shown["days"], shown["end"] = str(window.days), window.end.isoformat()
     filters = ScorecardFilterForm(shown)
     chosen = filters.filters()
     sort = chosen.pop("sort")
-    matching = selectors.scorecards_matching(
-        user=request.user, membership=membership, window=window, **chosen
-    )
-    cards = selectors.scorecards_sorted(matching, sort=sort)
+    cards = cards_read.Cards(scope=scope, window=window, filters=cards_read.CardFilters.of(chosen))
     chart_unchanged = bool(request.htmx) and (request.headers.get(CHART_HEADER) == CHART_UNCHANGED)
-    # Counted without the accounts' last data day, which the count does not need.
-    listed = selectors.listed_accounts(active, kind=chosen["kind"], search=chosen["search"])
-    overview = selectors.scorecard_overview(matching, points=not chart_unchanged, listed=listed)
+    overview = cards.overview(points=not chart_unchanged)
     # Every active account is listed in every window, also one without a scorecard: they
     # are looked for unless every listed account has a card.
-    unscored = []
-    if not overview.every_account_scored:
-        unscored = selectors.unscored_rows(
-            accounts=accounts,
-            window=window,
-            **{name: chosen[name] for name in ("kind", "grade", "quadrant", "flag", "search")},
-        )
+    unscored = [] if overview.every_account_scored else selectors.unscored_rows(cards)
     page = review_table.scorecard_page(
-        cards,
-        window=window,
-        sort=sort,
+        cards.in_order(sort),
         number=query.get("page"),
         per_page=SCORECARDS_PER_PAGE,
         count=overview.count,
@@ -290,12 +274,12 @@ def _window(
     request: HttpRequest,
     membership: Membership,
     filters: WindowForm,
-    accounts: list | None = None,
+    scope: cards_read.Scope,
 ) -> Any:
     days, end = filters.window_values()
     if end is None:
         end = selectors.scorecard_default_end(
-            user=request.user, membership=membership, days=days, accounts=accounts
+            user=request.user, membership=membership, days=days, scope=scope
         )
     return windows.window_of(end=end, days=days)
 
@@ -345,7 +329,7 @@ def _sort_headers(query: QueryDict, current: str) -> list[dict[str, object]]:
 
 def _sort_links(query: QueryDict, current: str) -> dict[str, dict[str, str]]:
     """For each sortable column: the query that sorts by it and its current direction."""
-    links = sort_links(query, current, ((name, name) for name in selectors.SORT_COLUMNS))
+    links = sort_links(query, current, ((name, name) for name in cards_read.SORT_COLUMNS))
     return {name: {"query": q, "direction": d} for name, (q, d) in links.items()}
 
 

@@ -13,18 +13,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
-    DecimalField,
-    OrderBy,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
     Sum,
-    Value,
     Window,
 )
-from django.db.models.functions import Cast, NullIf
 
 from accounts.models import Account, Membership
 from lib.dates import this_week
@@ -347,26 +343,35 @@ def shares(progress: dict[int, Progress]) -> dict[int, Decimal | None]:
     return {account_id: figures.share for account_id, figures in progress.items()}
 
 
-def practice_sums(account: OuterRef, *, start: date, end: date) -> tuple[Subquery, Subquery]:
-    """Items done and items counted over the weeks overlapping [start, end], as subqueries
-    of the stored weekly figures for the account `account` points at: annotations for a
-    queryset of scorecards or accounts, so that pages sort by the practice score in the
-    database. Both are NULL without a checklist in those weeks; the score is
-    `Progress(done, counted).share`, as practice_scores() gives it.
+def practice_sums_sql(account_id: str, *, start: date, end: date) -> tuple[str, str, list[date]]:
+    """Items done and items counted over the weeks overlapping [start, end], as two scalar
+    subqueries of the stored weekly figures, for a hand-written select whose SQL
+    `account_id` names the account (analytics.review.cards_read): so that pages sort by the
+    practice score in the database. Both are NULL without a checklist in those weeks; the
+    score is `Progress(done, counted).share`, as practice_scores() gives it. Each subquery
+    takes the weeks, the third value, as its parameters.
     """
-    weeks = (
-        WeekPractice.objects.filter(account=account, week_start__in=weeks_overlapping(start, end))
-        .order_by()
-        .values("account")
+    weeks = weeks_overlapping(start, end)
+    table = WeekPractice._meta.db_table
+    where = (
+        f'WHERE p."{_column("account")}" = {account_id} '
+        f'AND p."{_column("week_start")}" IN ({", ".join(["%s"] * len(weeks))})'
     )
-    return (
-        Subquery(weeks.annotate(sum=Sum("done")).values("sum")),
-        Subquery(weeks.annotate(sum=Sum("counted")).values("sum")),
+    done, counted = (
+        f'(SELECT SUM(p."{_column(name)}") FROM "{table}" p {where})'  # noqa: S608 (names)
+        for name in ("done", "counted")
     )
+    return done, counted, weeks
 
 
-def practice_share_order(done: str, counted: str, *, descending: bool) -> OrderBy:
-    """The order of the practice score of annotations `done` and `counted` (practice_sums),
-    nulls last. Exact: equal shares are equal fractions, whatever their terms."""
-    share = Cast(done, DecimalField(max_digits=30, decimal_places=20)) / NullIf(counted, Value(0))
-    return share.desc(nulls_last=True) if descending else share.asc(nulls_last=True)
+def practice_share_order_sql(done: str, counted: str, *, descending: bool) -> str:
+    """The ORDER BY term of the practice score of practice_sums_sql's `done` and `counted`,
+    nulls last. In floating point, which orders shares exactly at checklists' sizes: equal
+    fractions divide to the same double, and different ones with terms below 2**26 (a
+    lifetime of weekly items) to different doubles in their order."""
+    direction = "DESC" if descending else "ASC"
+    return f"CAST({done} AS DOUBLE PRECISION) / NULLIF({counted}, 0) {direction} NULLS LAST"
+
+
+def _column(name: str) -> str:
+    return WeekPractice._meta.get_field(name).column

@@ -263,7 +263,7 @@ def test_each_sort_link_is_the_query_with_its_own_sort(query) -> None:
     the request's query, the page left out, with the column's sort set."""
     from django.http import QueryDict
 
-    from analytics.review.rows import SORT_COLUMNS
+    from analytics.review.cards_read import SORT_COLUMNS
     from analytics.review.views import _sort_links
 
     params = QueryDict(query)
