@@ -27,7 +27,7 @@ from imports.models import ImportRun
 from lib.dates import monday_of
 from lib.urls import url_of_handle
 from notifications.models import AlertEvent, AlertRecipient, AlertRule, Webhook, WebhookDelivery
-from strategy.selectors import AccountWeek, week_overview
+from strategy.selectors import WeekProgress, week_progress
 
 # No metric day in this many days (today included) means the account's data stopped.
 STALE_DAYS = 3
@@ -116,11 +116,11 @@ def attention_get(
     membership: Membership,
     today: date | None = None,
     accounts: list[Account] | None = None,
-    week: list[AccountWeek] | None = None,
+    week: list[WeekProgress] | None = None,
 ) -> Attention:
     """Needs attention for the user in the team: a manager's lines are their accounts'.
 
-    `week`: the accounts' rows of today's week (strategy's week_overview) when the caller
+    `week`: the accounts' rows of today's week (strategy's week_progress) when the caller
     has read them already (a manager's home page shows them too); read here otherwise.
     """
     today = today or timezone.localdate()
@@ -237,12 +237,12 @@ def _scorecard_lines(accounts: list[Account], slug: str) -> list[AttentionLine]:
 
 
 def _checklist_lines(
-    accounts: list[Account], slug: str, today: date, week: list[AccountWeek] | None
+    accounts: list[Account], slug: str, today: date, week: list[WeekProgress] | None
 ) -> list[AttentionLine]:
     if today.weekday() < BEHIND_FROM_WEEKDAY or not accounts:
         return []
     if week is None:
-        week = week_overview(accounts=accounts, week_start=monday_of(today))
+        week = week_progress(accounts=accounts, week_start=monday_of(today))
     checklist_url = url_of_handle("strategy:checklist", slug)
     lines = []
     for row in week:

@@ -25,7 +25,7 @@ from lib.dates import monday_of, this_week
 from notifications import alerts, selectors, services
 from notifications.forms import AlertSettingsForm, ProfileForm, WebhookForm
 from notifications.models import Webhook
-from strategy.selectors import week_overview
+from strategy.selectors import week_progress
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +34,12 @@ def needs_attention(request: HttpRequest, membership: Membership) -> HttpRespons
     """The team's home page, called by accounts.views.team_home (login, team and GET
     are checked there): each line says what is wrong and links to the page that fixes it."""
     accounts = selectors.attention_accounts(user=request.user, membership=membership)
-    # A manager lands on their week: each account's checklist progress, then the lines
-    # (whose checklists behind come from the same rows).
+    # A manager lands on their week: each account's checklist progress (the stored
+    # figures), then the lines (whose checklists behind come from the same rows).
     today = timezone.localdate()
     week = None
     if not membership.is_lead:
-        week = week_overview(accounts=accounts, week_start=monday_of(today))
+        week = week_progress(accounts=accounts, week_start=monday_of(today))
     attention = selectors.attention_get(
         user=request.user, membership=membership, today=today, accounts=accounts, week=week
     )

@@ -10,6 +10,7 @@ from strategy.selectors.overview import (
     AccountWeek,
     History,
     HistoryRow,
+    WeekProgress,
     account_week_progress,
     checklist_history,
     practice_progress,
@@ -20,6 +21,7 @@ from strategy.selectors.overview import (
     week_managers,
     week_overview,
     week_page,
+    week_progress,
     weekly_completion,
     weekly_progress,
 )
@@ -54,6 +56,7 @@ __all__ = [
     "Progress",
     "TemplateItems",
     "TemplateSummary",
+    "WeekProgress",
     "account_week_progress",
     "checklist_get",
     "checklist_history",
@@ -74,6 +77,7 @@ __all__ = [
     "week_managers",
     "week_overview",
     "week_page",
+    "week_progress",
     "weekly_completion",
     "weekly_progress",
 ]

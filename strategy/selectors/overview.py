@@ -155,6 +155,52 @@ def week_overview(
     return rows
 
 
+@dataclass
+class WeekProgress:
+    account: Account
+    # The account's checklist of the week (its id, template and week); None while not open.
+    checklist: Checklist | None
+    progress: Progress
+
+
+def week_progress(*, accounts: list[Account], week_start: date) -> list[WeekProgress]:
+    """Each account's checklist of the week and its progress, for pages that show only the
+    counts (the team home): one query, of the checklists with their stored figures
+    (strategy.models.WeekPractice, which every write keeps current) joined in.
+
+    A checklist without stored figures (written around the services) has its progress
+    computed from its items, as week_overview computes it.
+    """
+    stored = (
+        Checklist.objects.filter(account__in=accounts, week_start=week_start)
+        .order_by()
+        .values_list("pk", "account_id", "template_id", "practice__done", "practice__counted")
+    )
+    by_account = {account.pk: account for account in accounts}
+    checklist_of: dict[int, Checklist] = {}
+    progress: dict[int, Progress] = {}
+    for pk, account_id, template_id, done, counted in stored:
+        checklist_of[account_id] = Checklist(
+            pk=pk, account=by_account[account_id], template_id=template_id, week_start=week_start
+        )
+        if counted is not None:
+            progress[pk] = Progress(done=done, total=counted)
+    unstored = [c for c in checklist_of.values() if c.pk not in progress]
+    for pk, states in states_of_checklists(unstored).items():
+        progress[pk] = progress_of(states)
+    rows = []
+    for account in accounts:
+        checklist = checklist_of.get(account.pk)
+        rows.append(
+            WeekProgress(
+                account=account,
+                checklist=checklist,
+                progress=progress[checklist.pk] if checklist else Progress(),
+            )
+        )
+    return rows
+
+
 def week_managers(*, membership: Membership) -> QuerySet:
     """The team's members who manage at least one of its accounts, for the lead's filter."""
     return (
