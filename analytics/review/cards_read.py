@@ -37,9 +37,6 @@ from strategy.selectors import practice_share_order_sql, practice_sums_sql
 
 User = get_user_model()
 
-# The sortable columns of the table (the URL's name for each) and what each orders by.
-# Every order puts nulls last, so accounts without a figure never crowd the top; the
-# account's handle breaks ties.
 DEFAULT_SORT = "handle"
 # The practice score is a sum over strategy's stored weekly figures, not a column of the
 # scorecard (strategy.selectors.practice_sums_sql).
@@ -63,6 +60,9 @@ def _account(field: str) -> str:
 
 _TREND = f"({_card('overall_score')} - {_card('previous_overall_score')})"
 _FLAGS = _card("flags")
+# The sortable columns of the table (the URL's name for each) and what each orders by.
+# Every order puts nulls last, so accounts without a figure never crowd the top; the
+# account's handle breaks ties.
 _SORT_SQL: dict[str, str] = {
     "handle": _account("handle"),
     "kind": _account("kind"),
@@ -297,8 +297,10 @@ class Cards:
         (newest,) = _NEWEST.values([[newest]])[0]
         return CardsOverview(points=chart, count=count, computed_at=newest, listed=listed_count)
 
-    def in_order(self, sort: str) -> CardsInOrder:
-        return CardsInOrder(self, sort)
+    def in_order(self, sort: str, *, count: int | None = None) -> CardsInOrder:
+        """The cards in the order `sort` names; `count`, their number when the caller knows
+        it already (overview()), spares a COUNT."""
+        return CardsInOrder(self, sort, count=count)
 
 
 class CardsInOrder(Sequence):
@@ -306,7 +308,7 @@ class CardsInOrder(Sequence):
     descending; another name sorts by account), read a slice at a time as the table's rows:
     tuples in CardRow's order."""
 
-    def __init__(self, cards: Cards, sort: str) -> None:
+    def __init__(self, cards: Cards, sort: str, *, count: int | None = None) -> None:
         self.cards = cards
         self.sort = sort
         name = sort.removeprefix("-")
@@ -324,7 +326,7 @@ class CardsInOrder(Sequence):
             direction = "DESC" if self.descending else "ASC"
             self.order = f"{_SORT_SQL[name]} {direction} NULLS LAST, {handle}"
             self.order_params = list(QUADRANTS) if name == "quadrant" else []
-        self._count: int | None = None
+        self._count = count
 
     def __len__(self) -> int:
         if self._count is None:

@@ -117,21 +117,17 @@ def scorecard_page(
     *,
     number: object,
     per_page: int,
-    count: int | None = None,
     unscored: Sequence[UnscoredRow] = (),
 ) -> Page:
     """One page of the review table, each row with its practice score.
 
     `unscored` are the accounts without a scorecard of the window (by handle): they have no
     score, so they sort with the nulls, last, except by account, kind or practice, where
-    they take their place among the cards. `count`, the number of cards when the caller
-    knows it already, spares a COUNT.
+    they take their place among the cards.
     """
     unscored = list(unscored)
     window = ordered.cards.window
     name = ordered.sort.removeprefix("-")
-    if count is not None:
-        ordered._count = count
     if name == PRACTICE_SORT and unscored:
         _practice_of_unscored(unscored, window)
     if unscored:

@@ -216,10 +216,9 @@ def review_context(
     # are looked for unless every listed account has a card.
     unscored = [] if overview.every_account_scored else selectors.unscored_rows(cards)
     page = review_table.scorecard_page(
-        cards.in_order(sort),
+        cards.in_order(sort, count=overview.count),
         number=query.get("page"),
         per_page=SCORECARDS_PER_PAGE,
-        count=overview.count,
         unscored=unscored,
     )
     window_query = f"days={window.days}&end={window.end.isoformat()}"
