@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,7 +30,6 @@ from accounts.models import Account, Membership, Team
 from analytics.models import DailyMetric, Scorecard
 from analytics.scorecards import rules
 from analytics.scorecards.compute import account_targets
-from analytics.scorecards.windows import DEFAULT_DAYS
 from notifications import webhooks
 from notifications.models import (
     AlertEvent,
@@ -41,7 +40,7 @@ from notifications.models import (
     Webhook,
     WebhookDelivery,
 )
-from notifications.selectors import failing_connections
+from notifications.selectors import failing_connections, latest_cards
 from notifications.tasks import deliver_alert_event, deliver_webhook, evaluate_team_alerts
 
 logger = logging.getLogger(__name__)
@@ -123,25 +122,21 @@ def webhook_delete(*, webhook: Webhook) -> None:
 # -- which conditions hold --
 
 
-def _accounts(team: Team) -> list[Account]:
+def _accounts(team: Team) -> QuerySet[Account]:
+    """The team's active accounts, each with its last metric day: a query, not yet read."""
     last_metric = DailyMetric.objects.filter(account=OuterRef("pk")).order_by("-date")
-    latest_card = Scorecard.objects.filter(account=OuterRef("pk"), days=DEFAULT_DAYS).order_by(
-        "-period_end"
-    )
-    return list(
+    return (
         Account.objects.filter(team=team)
         .active()
-        .annotate(
-            last_metric_day=Subquery(last_metric.values("date")[:1]),
-            latest_card_id=Subquery(latest_card.values("pk")[:1]),
-        )
+        .annotate(last_metric_day=Subquery(last_metric.values("date")[:1]))
         .order_by("handle")
     )
 
 
 def findings_of(*, team: Team, conditions: set[str], today: date) -> list[Finding]:
     """Every (account, condition, subject) that holds now, in a bounded number of queries."""
-    accounts = _accounts(team)
+    scope = _accounts(team)
+    accounts = list(scope)
     found: list[Finding] = []
     if Condition.NO_DATA in conditions:
         since = today - timedelta(days=NO_DATA_DAYS - 1)
@@ -152,19 +147,18 @@ def findings_of(*, team: Team, conditions: set[str], today: date) -> list[Findin
                 text = f"@{account.handle} has had no figures since {day}."
                 found.append(Finding(account, Condition.NO_DATA, "", text))
     if Condition.GRADE_DROP in conditions:
-        found += _grade_drops(accounts)
+        found += _grade_drops(accounts, scope)
     if Condition.SYNC_FAILED in conditions:
-        found += _sync_failures(accounts)
+        found += _sync_failures(accounts, scope)
     if Condition.BELOW_TARGET in conditions:
         found += _below_targets(accounts, today)
     return found
 
 
-def _grade_drops(accounts: list[Account]) -> list[Finding]:
+def _grade_drops(accounts: list[Account], scope: QuerySet[Account]) -> list[Finding]:
     by_pk = {account.pk: account for account in accounts}
-    ids = [account.latest_card_id for account in accounts if account.latest_card_id]
     found = []
-    for card in Scorecard.objects.filter(pk__in=ids).order_by():
+    for card in latest_cards(scope):
         if card.overall_score is None or card.previous_overall_score is None:
             continue
         drop = card.previous_overall_score - card.overall_score
@@ -178,9 +172,9 @@ def _grade_drops(accounts: list[Account]) -> list[Finding]:
     return found
 
 
-def _sync_failures(accounts: list[Account]) -> list[Finding]:
+def _sync_failures(accounts: list[Account], scope: QuerySet[Account]) -> list[Finding]:
     by_pk = {account.pk: account for account in accounts}
-    connections = failing_connections(accounts=accounts)
+    connections = failing_connections(accounts=scope)
     found = []
     for connection in connections.order_by("account_id", "source"):
         account = by_pk[connection.account_id]

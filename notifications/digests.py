@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from accounts.models import Account, Membership
 from analytics.models import Scorecard
-from notifications.selectors import Attention, attention_accounts, attention_get
+from notifications.selectors import (
+    Attention,
+    attention_accounts,
+    attention_get,
+    attention_scope,
+    latest_cards,
+)
 from strategy.selectors import week_overview
 from strategy.selectors.states import ItemState
 
@@ -69,9 +75,7 @@ def digest_build(*, user: AbstractBaseUser, membership: Membership, week_start: 
     accounts = attention_accounts(user=user, membership=membership)
     cards = {
         card.account_id: card
-        for card in Scorecard.objects.filter(
-            pk__in=[a.latest_card_id for a in accounts if a.latest_card_id]
-        ).order_by()
+        for card in latest_cards(attention_scope(user=user, membership=membership))
     }
     digest = Digest(
         membership=membership,

@@ -84,25 +84,42 @@ class Attention:
         return [line for line in self.lines if line.account and line.account.pk == account_id]
 
 
-def attention_accounts(*, user: AbstractBaseUser, membership: Membership) -> list[Account]:
-    """The active accounts the user looks after (a lead: the team's; a manager: theirs),
-    each with its last metric day, sync and latest scorecard's id."""
+def attention_scope(*, user: AbstractBaseUser, membership: Membership) -> QuerySet[Account]:
+    """The active accounts the user looks after (a lead: the team's; a manager: theirs), as
+    a query not yet read: the lines' reads take it as a subquery, not as a list of ids (a
+    lead's thousand parameters cost more to send than the subquery to run)."""
     accounts = Account.objects.visible_to(user).filter(team=membership.team).active()
     if not membership.is_lead:
         accounts = accounts.filter(managers=user)
+    return accounts
+
+
+def latest_cards(accounts: QuerySet[Account]) -> QuerySet[Scorecard]:
+    """The latest scorecard of DEFAULT_DAYS days of each of `accounts`, if it has one: the
+    one without a later one (an anti-join, which the database runs once for all accounts)."""
+    later = Scorecard.objects.filter(
+        account=OuterRef("account"), days=DEFAULT_DAYS, period_end__gt=OuterRef("period_end")
+    )
+    return (
+        Scorecard.objects.filter(account__in=accounts.values("pk"), days=DEFAULT_DAYS)
+        .exclude(Exists(later))
+        .order_by()
+    )
+
+
+def attention_accounts(*, user: AbstractBaseUser, membership: Membership) -> list[Account]:
+    """attention_scope()'s accounts by handle, each with its last metric day and sync."""
     last_metric = DailyMetric.objects.filter(account=OuterRef("pk")).order_by("-date")
     last_sync = Connection.objects.filter(
         account=OuterRef("pk"), last_sync_at__isnull=False
     ).order_by("-last_sync_at")
-    latest_card = Scorecard.objects.filter(account=OuterRef("pk"), days=DEFAULT_DAYS).order_by(
-        "-period_end"
-    )
     accounts = list(
-        accounts.annotate(
+        attention_scope(user=user, membership=membership)
+        .annotate(
             last_metric_day=Subquery(last_metric.values("date")[:1]),
             last_sync_at=Subquery(last_sync.values("last_sync_at")[:1]),
-            latest_card_id=Subquery(latest_card.values("pk")[:1]),
-        ).order_by("handle")
+        )
+        .order_by("handle")
     )
     # All of the membership's team: one Team for them all rather than one joined per row.
     for account in accounts:
@@ -126,13 +143,14 @@ def attention_get(
     today = today or timezone.localdate()
     if accounts is None:
         accounts = attention_accounts(user=user, membership=membership)
+    scope = attention_scope(user=user, membership=membership)
     slug = membership.team.slug
     attention = Attention(today=today)
     lines = attention.lines
     lines += _stopped_lines(accounts, slug, today)
-    lines += _scorecard_lines(accounts, slug)
+    lines += _scorecard_lines(accounts, scope, slug)
     lines += _checklist_lines(accounts, slug, today, week)
-    lines += _connection_lines(accounts, slug)
+    lines += _connection_lines(accounts, scope, slug)
     lines += _failed_import_lines(user, membership, today)
     return attention
 
@@ -195,8 +213,9 @@ def _stopped_lines(accounts: list[Account], slug: str, today: date) -> list[Atte
     return lines
 
 
-# The only fields of a scorecard its line reads: a team's thousand cards load as many
-# instances, and the others (figures, scores, review comment) would be read for nothing.
+# The only fields of a scorecard its line reads, read as values: a team's thousand cards
+# would load as many model instances (some seventy calls each), and the other fields
+# (figures, scores, review comment) would be read for nothing.
 CARD_LINE_FIELDS = (
     "account_id",
     "period_start",
@@ -209,10 +228,26 @@ CARD_LINE_FIELDS = (
 )
 
 
-def _scorecard_lines(accounts: list[Account], slug: str) -> list[AttentionLine]:
-    ids = [account.latest_card_id for account in accounts if account.latest_card_id]
-    cards = Scorecard.objects.filter(pk__in=ids).only(*CARD_LINE_FIELDS).order_by()
-    cards = {card.account_id: card for card in cards}
+class _CardLine:
+    """A scorecard as its line reads it (CARD_LINE_FIELDS)."""
+
+    __slots__ = CARD_LINE_FIELDS
+
+    def __init__(self, values: tuple) -> None:
+        for name, value in zip(CARD_LINE_FIELDS, values, strict=True):
+            setattr(self, name, value)
+
+    # Scorecard's own reading of its stored flags.
+    flag_list = Scorecard.flag_list
+
+
+def _scorecard_lines(
+    accounts: list[Account], scope: QuerySet[Account], slug: str
+) -> list[AttentionLine]:
+    cards = {
+        values[0]: _CardLine(values)
+        for values in latest_cards(scope).values_list(*CARD_LINE_FIELDS)
+    }
     scorecard_url = url_of_handle("analytics:account-scorecard", slug)
     lines = []
     for account in accounts:
@@ -258,16 +293,18 @@ def _checklist_lines(
     return lines
 
 
-def failing_connections(*, accounts: list[Account]) -> QuerySet[Connection]:
+def failing_connections(*, accounts: QuerySet[Account]) -> QuerySet[Connection]:
     """The accounts' connections that need reconnecting or whose last sync failed."""
-    return Connection.objects.filter(account__in=[account.pk for account in accounts]).filter(
+    return Connection.objects.filter(account__in=accounts.values("pk")).filter(
         Q(status=Connection.Status.NEEDS_RECONNECT) | Q(last_sync_ok=False)
     )
 
 
-def _connection_lines(accounts: list[Account], slug: str) -> list[AttentionLine]:
+def _connection_lines(
+    accounts: list[Account], scope: QuerySet[Account], slug: str
+) -> list[AttentionLine]:
     by_pk = {account.pk: account for account in accounts}
-    connections = failing_connections(accounts=accounts)
+    connections = failing_connections(accounts=scope)
     lines = []
     for connection in connections.order_by("account__handle", "source"):
         account = by_pk[connection.account_id]
