@@ -123,7 +123,7 @@ def webhook_delete(*, webhook: Webhook) -> None:
 
 
 def _accounts(team: Team) -> QuerySet[Account]:
-    """The team's active accounts, each with its last metric day: a query, not yet read."""
+    """The team's active accounts by handle, each with its last metric day."""
     last_metric = DailyMetric.objects.filter(account=OuterRef("pk")).order_by("-date")
     return (
         Account.objects.filter(team=team)
@@ -135,8 +135,7 @@ def _accounts(team: Team) -> QuerySet[Account]:
 
 def findings_of(*, team: Team, conditions: set[str], today: date) -> list[Finding]:
     """Every (account, condition, subject) that holds now, in a bounded number of queries."""
-    scope = _accounts(team)
-    accounts = list(scope)
+    accounts = list(_accounts(team))
     found: list[Finding] = []
     if Condition.NO_DATA in conditions:
         since = today - timedelta(days=NO_DATA_DAYS - 1)
@@ -147,18 +146,24 @@ def findings_of(*, team: Team, conditions: set[str], today: date) -> list[Findin
                 text = f"@{account.handle} has had no figures since {day}."
                 found.append(Finding(account, Condition.NO_DATA, "", text))
     if Condition.GRADE_DROP in conditions:
-        found += _grade_drops(accounts, scope)
+        found += _grade_drops(accounts)
     if Condition.SYNC_FAILED in conditions:
-        found += _sync_failures(accounts, scope)
+        found += _sync_failures(accounts)
     if Condition.BELOW_TARGET in conditions:
         found += _below_targets(accounts, today)
     return found
 
 
-def _grade_drops(accounts: list[Account], scope: QuerySet[Account]) -> list[Finding]:
+def _read_ones(accounts: list[Account]) -> QuerySet[Account]:
+    """The accounts already read, as a query for the reads that follow: by their ids, so
+    that an account added in between never turns up in one read and not in the other."""
+    return Account.objects.filter(pk__in=[account.pk for account in accounts])
+
+
+def _grade_drops(accounts: list[Account]) -> list[Finding]:
     by_pk = {account.pk: account for account in accounts}
     found = []
-    for card in latest_cards(scope):
+    for card in latest_cards(_read_ones(accounts)):
         if card.overall_score is None or card.previous_overall_score is None:
             continue
         drop = card.previous_overall_score - card.overall_score
@@ -172,9 +177,9 @@ def _grade_drops(accounts: list[Account], scope: QuerySet[Account]) -> list[Find
     return found
 
 
-def _sync_failures(accounts: list[Account], scope: QuerySet[Account]) -> list[Finding]:
+def _sync_failures(accounts: list[Account]) -> list[Finding]:
     by_pk = {account.pk: account for account in accounts}
-    connections = failing_connections(accounts=scope)
+    connections = failing_connections(accounts=_read_ones(accounts))
     found = []
     for connection in connections.order_by("account_id", "source"):
         account = by_pk[connection.account_id]

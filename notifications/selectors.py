@@ -307,7 +307,11 @@ def _connection_lines(
     connections = failing_connections(accounts=scope)
     lines = []
     for connection in connections.order_by("account__handle", "source"):
-        account = by_pk[connection.account_id]
+        # The subquery runs after the accounts were read: one added since waits for the
+        # next visit.
+        account = by_pk.get(connection.account_id)
+        if account is None:
+            continue
         source = connection.get_source_display()
         if connection.needs_reconnect:
             text = f"@{account.handle}'s {source} connection needs reconnecting."

@@ -209,10 +209,10 @@ class Scope:
             parts.append(f"{alias}.{_name(Account, 'kind')} = %s")
             params.append(filters.kind)
         if filters.search:
-            # Handles are lower case (accounts.models.HANDLE_RE): whatever the case typed.
+            # Whatever the case typed, or stored (handles are ASCII: accounts.models.HANDLE_RE).
             term = connection.ops.prep_for_like_query(filters.search.strip().removeprefix("@"))
-            parts.append(f"{alias}.{_name(Account, 'handle')} LIKE %s ESCAPE '\\'")
-            params.append(f"%{term.lower()}%")
+            parts.append(f"UPPER({alias}.{_name(Account, 'handle')}) LIKE UPPER(%s) ESCAPE '\\'")
+            params.append(f"%{term}%")
         return " AND ".join(parts), params
 
 

@@ -109,7 +109,9 @@ def scorecards_in_order(ordered: CardsInOrder) -> Iterator[Scorecard]:
         chunk = ids[first : first + EXPORT_CHUNK]
         cards = Scorecard.objects.filter(pk__in=chunk).select_related("account").in_bulk()
         for card_id in chunk:
-            yield cards[card_id]
+            # A card deleted since the ids were read (its account's deletion) is left out.
+            if card_id in cards:
+                yield cards[card_id]
 
 
 def scorecard_page(

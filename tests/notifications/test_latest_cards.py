@@ -46,3 +46,23 @@ def test_each_account_has_its_newest_card_of_the_default_length(acme, globex_mai
         found = {card.pk for card in latest_cards(Account.objects.filter(team=acme))}
     assert found == expected
     assert len(queries) == 1
+
+
+def test_an_account_added_after_the_accounts_were_read_waits_for_the_next_read(acme, alice) -> None:
+    from connections.models import Connection
+    from notifications import alerts, selectors
+
+    membership = alice.memberships.get(team=acme)
+    accounts = selectors.attention_accounts(user=alice, membership=membership)
+    team_accounts = list(alerts._accounts(acme))
+    # An account and its failing connection come in between the reads.
+    new = AccountFactory(team=acme, handle="acme.newcomer")
+    ScorecardFactory(account=new, period_end=END, overall_score=None)
+    source = Connection._meta.get_field("source").choices[0][0]
+    Connection.objects.create(
+        account=new, source=source, external_id="x", access_token="t", last_sync_ok=False
+    )
+    scope = selectors.attention_scope(user=alice, membership=membership)
+    assert selectors._connection_lines(accounts, scope, acme.slug) == []
+    assert alerts._sync_failures(team_accounts) == []
+    assert alerts._grade_drops(team_accounts) == []
