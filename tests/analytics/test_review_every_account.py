@@ -203,6 +203,5 @@ def test_accounts_without_a_card_are_looked_for_only_when_some_may_be(
 def looks_for_unscored(queries: CaptureQueriesContext) -> bool:
     """Whether a page read the accounts without a scorecard (rows.unscored_rows)."""
     return any(
-        'NOT EXISTS (SELECT 1 FROM "analytics_scorecard"' in query["sql"]
-        for query in queries
+        'NOT EXISTS (SELECT 1 FROM "analytics_scorecard"' in query["sql"] for query in queries
     )
