@@ -2,8 +2,9 @@
 
 Every line names an account (or an import) and links to the page that fixes it. The
 reads are bounded: the same number of queries for ten accounts as for a thousand (the
-accounts with their last metric day, import, sync and scorecard in one query; their
-scorecards, connections, failed imports and this week's checklists in one or a few more).
+accounts with their last metric day and sync in one query; their latest scorecards,
+connections, failed imports and this week's checklists in one or a few more, the first two
+over the accounts' query rather than a list of their ids).
 """
 
 from __future__ import annotations
