@@ -150,7 +150,7 @@ def attention_get(
     lines = attention.lines
     lines += _stopped_lines(accounts, slug, today)
     lines += _scorecard_lines(accounts, scope, slug)
-    lines += _checklist_lines(accounts, slug, today, week)
+    lines += _checklist_lines(accounts, scope, slug, today, week)
     lines += _connection_lines(accounts, scope, slug)
     lines += _failed_import_lines(user, membership, today)
     return attention
@@ -273,12 +273,16 @@ def _scorecard_lines(
 
 
 def _checklist_lines(
-    accounts: list[Account], slug: str, today: date, week: list[WeekProgress] | None
+    accounts: list[Account],
+    scope: QuerySet[Account],
+    slug: str,
+    today: date,
+    week: list[WeekProgress] | None,
 ) -> list[AttentionLine]:
     if today.weekday() < BEHIND_FROM_WEEKDAY or not accounts:
         return []
     if week is None:
-        week = week_progress(accounts=accounts, week_start=monday_of(today))
+        week = week_progress(accounts=accounts, week_start=monday_of(today), among=scope)
     checklist_url = url_of_handle("strategy:checklist", slug)
     lines = []
     for row in week:

@@ -67,3 +67,23 @@ def test_it_computes_a_checklist_written_without_its_figures(
 
 def test_it_reads_nothing_for_no_accounts(week) -> None:
     assert week_progress(accounts=[], week_start=week) == []
+
+
+def test_by_the_accounts_query_it_gives_the_same_and_leaves_out_accounts_added_since(
+    acme, acmecoffee, acme_deals, week
+) -> None:
+    from accounts.models import Account
+
+    open_checklist(acmecoffee, week)
+    accounts = [acmecoffee, acme_deals]
+    among = Account.objects.filter(team=acme)
+    # One more account of the query, with its checklist, after the accounts were read.
+    open_checklist(AccountFactory(team=acme, handle="acme.later"), week)
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = week_progress(accounts=accounts, week_start=week, among=among)
+
+    assert len(queries) == 1
+    assert [(row.account.pk, row.checklist and row.checklist.pk, row.progress) for row in rows] == (
+        as_computed(accounts, week)
+    )
