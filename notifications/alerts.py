@@ -123,7 +123,8 @@ def webhook_delete(*, webhook: Webhook) -> None:
 
 
 def _accounts(team: Team) -> QuerySet[Account]:
-    """The team's active accounts by handle, each with its last metric day."""
+    """The team's active accounts by handle, each with its last metric day: a query, which
+    the reads after the first take as a subquery."""
     last_metric = DailyMetric.objects.filter(account=OuterRef("pk")).order_by("-date")
     return (
         Account.objects.filter(team=team)
@@ -135,7 +136,8 @@ def _accounts(team: Team) -> QuerySet[Account]:
 
 def findings_of(*, team: Team, conditions: set[str], today: date) -> list[Finding]:
     """Every (account, condition, subject) that holds now, in a bounded number of queries."""
-    accounts = list(_accounts(team))
+    scope = _accounts(team)
+    accounts = list(scope)
     found: list[Finding] = []
     if Condition.NO_DATA in conditions:
         since = today - timedelta(days=NO_DATA_DAYS - 1)
@@ -146,29 +148,25 @@ def findings_of(*, team: Team, conditions: set[str], today: date) -> list[Findin
                 text = f"@{account.handle} has had no figures since {day}."
                 found.append(Finding(account, Condition.NO_DATA, "", text))
     if Condition.GRADE_DROP in conditions:
-        found += _grade_drops(accounts)
+        found += _grade_drops(accounts, scope)
     if Condition.SYNC_FAILED in conditions:
-        found += _sync_failures(accounts)
+        found += _sync_failures(accounts, scope)
     if Condition.BELOW_TARGET in conditions:
         found += _below_targets(accounts, today)
     return found
 
 
-def _read_ones(accounts: list[Account]) -> QuerySet[Account]:
-    """The accounts already read, as a query for the reads that follow: by their ids, so
-    that an account added in between never turns up in one read and not in the other."""
-    return Account.objects.filter(pk__in=[account.pk for account in accounts])
-
-
-def _grade_drops(accounts: list[Account]) -> list[Finding]:
+def _grade_drops(accounts: list[Account], scope: QuerySet[Account]) -> list[Finding]:
     by_pk = {account.pk: account for account in accounts}
     found = []
-    for card in latest_cards(_read_ones(accounts)):
-        if card.overall_score is None or card.previous_overall_score is None:
+    for card in latest_cards(scope):
+        # The subquery runs after the accounts were read: one added since waits for the
+        # next evaluation.
+        account = by_pk.get(card.account_id)
+        if account is None or card.overall_score is None or card.previous_overall_score is None:
             continue
         drop = card.previous_overall_score - card.overall_score
         if drop >= GRADE_DROP_POINTS:
-            account = by_pk[card.account_id]
             text = (
                 f"@{account.handle}'s overall score dropped {drop:.1f} points to "
                 f"{card.overall_score:.1f} (grade {card.grade or '—'}) by {card.period_end:%-d %b}."
@@ -177,12 +175,14 @@ def _grade_drops(accounts: list[Account]) -> list[Finding]:
     return found
 
 
-def _sync_failures(accounts: list[Account]) -> list[Finding]:
+def _sync_failures(accounts: list[Account], scope: QuerySet[Account]) -> list[Finding]:
     by_pk = {account.pk: account for account in accounts}
-    connections = failing_connections(accounts=_read_ones(accounts))
+    connections = failing_connections(accounts=scope)
     found = []
     for connection in connections.order_by("account_id", "source"):
-        account = by_pk[connection.account_id]
+        account = by_pk.get(connection.account_id)
+        if account is None:  # added since the accounts were read
+            continue
         source = connection.get_source_display()
         if connection.needs_reconnect:
             text = f"@{account.handle}'s {source} connection needs reconnecting."

@@ -89,10 +89,7 @@ def attention_scope(*, user: AbstractBaseUser, membership: Membership) -> QueryS
     """The active accounts the user looks after (a lead: the team's; a manager: theirs), as
     a query not yet read: the lines' reads take it as a subquery, not as a list of ids (a
     lead's thousand parameters cost more to send than the subquery to run)."""
-    accounts = Account.objects.visible_to(user).filter(team=membership.team).active()
-    if not membership.is_lead:
-        accounts = accounts.filter(managers=user)
-    return accounts
+    return Account.objects.visible_to(user, membership).active()
 
 
 def latest_cards(accounts: QuerySet[Account]) -> QuerySet[Scorecard]:

@@ -54,7 +54,8 @@ def test_an_account_added_after_the_accounts_were_read_waits_for_the_next_read(a
 
     membership = alice.memberships.get(team=acme)
     accounts = selectors.attention_accounts(user=alice, membership=membership)
-    team_accounts = list(alerts._accounts(acme))
+    team_scope = alerts._accounts(acme)
+    team_accounts = list(team_scope)
     # An account and its failing connection come in between the reads.
     new = AccountFactory(team=acme, handle="acme.newcomer")
     ScorecardFactory(account=new, period_end=END, overall_score=None)
@@ -64,5 +65,5 @@ def test_an_account_added_after_the_accounts_were_read_waits_for_the_next_read(a
     )
     scope = selectors.attention_scope(user=alice, membership=membership)
     assert selectors._connection_lines(accounts, scope, acme.slug) == []
-    assert alerts._sync_failures(team_accounts) == []
-    assert alerts._grade_drops(team_accounts) == []
+    assert alerts._sync_failures(team_accounts, team_scope) == []
+    assert alerts._grade_drops(team_accounts, team_scope) == []
