@@ -10,8 +10,8 @@ from analytics.scorecards import next_step as steps
 from lib.dates import this_week
 from strategy.models import ChecklistItem
 
-# ChecklistItem's Meta.ordering, as columns to read (a test keeps the two the same).
-ITEM_ORDER = ("practice__order", "practice_id", "order", "pk")
+# ChecklistItem's Meta.ordering, as columns to read.
+ITEM_ORDER = tuple(ChecklistItem._meta.ordering)
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from analytics.scorecards.windows import DEFAULT_DAYS, Window, default_end_after
 HISTORY_LENGTH = 20
 
 
-# What the account page's summary shows of its latest scorecard (templates/analytics/
-# partials/scorecard_summary.html), and the content mix's window.
+# What the account page's summary shows of its latest scorecard (the scorecard_summary
+# tag, analytics/templatetags/scorecard_summary.py), and the content mix's window.
 SUMMARY_FIELDS = (
     *("account", "period_start", "period_end", "days", "grade", "quadrant", "flags"),
     *("engagement_score", "roi_score", "overall_score"),

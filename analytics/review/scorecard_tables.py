@@ -17,7 +17,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from accounts.templatetags.playbook import days_in, missing, percent, score, whole_numbers
@@ -25,6 +24,7 @@ from analytics.content.audience import ViewerPoint
 from analytics.models import Scorecard
 from analytics.review.practice import PracticeWeek
 from analytics.review.scorecard import DailyPoint, FigureRow
+from analytics.templatetags.review_table import score_cell
 from lib.locales import request_locale
 from lib.money import money_writer
 
@@ -43,13 +43,6 @@ class Pieces:
     def __init__(self) -> None:
         self._rendered: dict[tuple[Any, ...], SafeString] = {}
         self._money: dict[str, Callable[[Decimal], str]] = {}
-
-    def __call__(self, template_name: str, **context: Any) -> SafeString:
-        key = (template_name, *sorted(context.items()))
-        piece = self._rendered.get(key)
-        if piece is None:
-            piece = self._rendered[key] = render_to_string(template_name, context)
-        return piece
 
     def money(self, request: HttpRequest, currency: str) -> Callable[[Decimal], str]:
         """The money tag's text (money_for) of an amount that is not None, by one writer
@@ -150,7 +143,7 @@ def week_rows(weeks: list[PracticeWeek], *, pieces: Pieces) -> list[Row]:
     ]
 
 
-def history_rows(history: list[Scorecard], *, window_end: date, pieces: Pieces) -> list[Row]:
+def history_rows(history: list[Scorecard], *, window_end: date) -> list[Row]:
     """The history of scorecards; `grade` (the letter) and `trend` are left to the tag
     that writes the rows (scorecard_rows.history_rows), which writes their partials."""
     day_month, day_month_year = days_in("j M"), days_in("j M Y")
@@ -160,9 +153,9 @@ def history_rows(history: list[Scorecard], *, window_end: date, pieces: Pieces) 
             "end": past.period_end.isoformat(),
             "current": past.period_end == window_end,
             "period": f"{day_month(past.period_start)} to {day_month_year(past.period_end)}",
-            "engagement": _score(past.engagement_score, "engagement", pieces),
-            "roi": _score(past.roi_score, "roi", pieces),
-            "overall": _score(past.overall_score, "overall", pieces),
+            "engagement": _score(past.engagement_score, "engagement"),
+            "roi": _score(past.roi_score, "roi"),
+            "overall": _score(past.overall_score, "overall"),
             "grade": past.grade,
             "trend": past.trend,
             "reviewed": bool(past.reviewed_at),
@@ -171,10 +164,11 @@ def history_rows(history: list[Scorecard], *, window_end: date, pieces: Pieces) 
     ]
 
 
-def _score(value: Decimal | None, of: str, pieces: Pieces) -> str:
-    """analytics/partials/score.html's text: the score, or its '—' saying why there is none."""
+def _score(value: Decimal | None, of: str) -> str:
+    """analytics/partials/score.html's text: the score, or the score_cell tag's '—' saying
+    why there is none, with the line's end the partial carried."""
     if value is None:
-        return pieces("analytics/partials/score.html", value=None, of=of)
+        return score_cell(None, of) + SafeString("\n")
     return score(value)
 
 

@@ -100,7 +100,7 @@ def scorecard_context(
             f"?account={quote(account.handle)}"
         ),
         "history": history,
-        "history_rows": tables.history_rows(history, window_end=window.end, pieces=pieces),
+        "history_rows": tables.history_rows(history, window_end=window.end),
         "practice_score": score if card else None,
         "practice_outcome": practice_outcome,
         "practice_weeks": tables.week_rows(practice_outcome.weeks, pieces=pieces),
@@ -116,16 +116,19 @@ def _chart_data(daily: list[selectors.DailyPoint], account: Account) -> dict[str
     return {
         "labels": [point.day.isoformat() for point in daily],
         "currency": account.currency,
-        "views": [None if point.views is None else round(float(point.views), 4) for point in daily],
-        "engagement_rate": [
-            None if point.engagement_rate is None else round(float(point.engagement_rate) * 100, 4)
-            for point in daily
-        ],
-        "spend": [None if point.spend is None else round(float(point.spend), 4) for point in daily],
-        "roas": [
-            None if point.roas is None else round(float(point.roas) * 100, 4) for point in daily
-        ],
+        "views": _series(daily, "views"),
+        "engagement_rate": _series(daily, "engagement_rate", 100),
+        "spend": _series(daily, "spend"),
+        "roas": _series(daily, "roas", 100),
     }
+
+
+def _series(daily: list[selectors.DailyPoint], figure: str, scale: int = 1) -> list:
+    """One figure of every day, times `scale`, rounded to 4 places; None where it is None."""
+    return [
+        None if (value := getattr(point, figure)) is None else round(float(value) * scale, 4)
+        for point in daily
+    ]
 
 
 def _viewer_chart_data(viewers: list[audience.ViewerPoint]) -> dict[str, Any]:

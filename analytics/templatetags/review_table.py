@@ -72,11 +72,9 @@ _NO_PRACTICE = str(
 _NO_FLAGS = '<span class="text-body-secondary">none</span>'
 
 # The cells below are written as plain strings, joined into a row and marked safe once;
-# each tag marks its own cell safe. Every value in them is escaped.
-
-
-# A score or a share as score() and percent() write them, from a Decimal: digits, a sign, a
-# point, a comma or a "%", none of which HTML escapes; the rows write some hundred.
+# each tag marks its own cell safe. Every value in them is escaped, except a score or a
+# share as score() and percent() write them from a Decimal: digits, a sign, a point, a
+# comma or a "%", none of which HTML escapes (the rows write some hundred).
 
 
 def _score(value: Any, of: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Account, Membership
@@ -13,6 +12,7 @@ from analytics.scorecards.windows import DEFAULT_DAYS
 from analytics.templatetags.analytics import grade_legend, quadrant_of
 from analytics.templatetags.review_table import flags_cell, grade_cell, score_cell
 from lib.html import date_text, escape_text
+from lib.urls import account_page_url, page_url
 
 register = template.Library()
 
@@ -41,7 +41,7 @@ def scorecard_summary(
 
 
 def _summary(account: Account, membership: Membership, card: Scorecard) -> str:
-    url = reverse("analytics:account-scorecard", args=[membership.team.slug, account.handle])
+    url = account_page_url("analytics:account-scorecard", membership.team.slug, account.handle)
     end = card.period_end
     rows = [
         ("Period", f"{date_text(card.period_start, 'j M')} to {date_text(end, 'j M Y')}"),
@@ -84,7 +84,7 @@ def _no_summary(account: Account, membership: Membership) -> str:
         )
     recompute = ""
     if membership.is_lead:
-        review_url = escape_text(reverse("analytics:scorecard-review", args=[membership.team.slug]))
+        review_url = escape_text(page_url("analytics:scorecard-review", membership.team.slug))
         recompute = (
             ": importing computes it by itself, or recompute on the "
             f'<a href="{review_url}">Scorecards</a> page'

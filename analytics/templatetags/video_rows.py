@@ -21,7 +21,7 @@ from typing import Any
 
 from django import template
 from django.template import Context
-from django.urls import reverse
+from django.template.defaultfilters import pluralize
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -35,6 +35,7 @@ from accounts.templatetags.playbook import (
     whole_numbers,
 )
 from lib.html import csrf_input, escape_text, small_filter_fields, sort_heading
+from lib.urls import account_page_url, page_url
 
 register = template.Library()
 
@@ -238,8 +239,8 @@ def content_head(context: Context) -> SafeString:
     membership, account = context["membership"], context["account"]
     slug = membership.team.slug
     handle = escape_text(account.handle)
-    accounts = escape_text(reverse("accounts:account-list", args=[slug]))
-    detail = escape_text(reverse("accounts:account-detail", args=[slug, account.handle]))
+    accounts = escape_text(page_url("accounts:account-list", slug))
+    detail = escape_text(account_page_url("accounts:account-detail", slug, account.handle))
     export = ""
     if context["page"].paginator.count:
         export = (
@@ -248,7 +249,7 @@ def content_head(context: Context) -> SafeString:
         )
     markers = ""
     if membership.is_lead:
-        markers_url = escape_text(reverse("analytics:promotional-markers", args=[slug]))
+        markers_url = escape_text(page_url("analytics:promotional-markers", slug))
         markers = (
             f'<a class="btn btn-outline-secondary btn-sm" href="{markers_url}">'
             "Promotional markers</a>"
@@ -275,11 +276,6 @@ def content_head(context: Context) -> SafeString:
     )
 
 
-def _plural(count: int, singular: str, plural: str) -> str:
-    """`{{ count|pluralize:"singular,plural" }}` of a whole number."""
-    return singular if count == 1 else plural
-
-
 @register.simple_tag(takes_context=True)
 def ranked_section(context: Context) -> SafeString:
     """The period's form and the most and least viewed videos posted in it, from the view's
@@ -290,8 +286,8 @@ def ranked_section(context: Context) -> SafeString:
     too_young = ""
     if young:
         too_young = (
-            f": {young} newer video{_plural(young, '', 's')} {_plural(young, 'is', 'are')} "
-            f"left out, {_plural(young, 'its', 'their')} views still growing"
+            f": {young} newer video{pluralize(young)} {pluralize(young, 'is,are')} "
+            f"left out, {pluralize(young, 'its,their')} views still growing"
         )
     min_age = ranked.min_age_days
     if ranked.top:

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import pluralize, urlencode
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Account, Membership
@@ -15,6 +14,7 @@ from analytics.content.videos import content_mix as content_mix_of
 from analytics.models import Scorecard
 from analytics.scorecards.windows import DEFAULT_DAYS, default_end_after, window_of
 from lib.html import date_text, escape_text
+from lib.urls import account_page_url, page_url
 
 register = template.Library()
 
@@ -31,7 +31,7 @@ def content_mix(account: Account, membership: Membership, card: Scorecard | None
     mix = content_mix_of(account=account, window=window)
     slug, handle = membership.team.slug, account.handle
     days = window.days
-    content_url = reverse("analytics:video-list", args=[slug, handle])
+    content_url = account_page_url("analytics:video-list", slug, handle)
     html = [
         '<section class="mb-4" aria-labelledby="content-mix-h">\n'
         '  <div class="d-flex flex-wrap align-items-center justify-content-between gap-2">\n'
@@ -60,7 +60,7 @@ def content_mix(account: Account, membership: Membership, card: Scorecard | None
             "  </div>\n"
         )
     else:
-        upload_url = reverse("imports:import-upload", args=[slug])
+        upload_url = page_url("imports:import-upload", slug)
         html.append(
             '  <p class="text-body-secondary mb-0">No video posted in this period. Videos come '
             "from TikTok Studio's Content download: upload it on the "

@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from accounts.templatetags.playbook import day, kind_badge, percent
 from lib.html import csrf_input, date_text, escape_text
+from lib.urls import account_page_url, page_url
 from strategy.selectors import ItemState, PracticeGroup, Progress
 from strategy.templatetags.checklists import iso_week
 
@@ -253,9 +254,9 @@ def checklist_head(context: Context) -> SafeString:
     membership, account = context["membership"], context["account"]
     slug = membership.team.slug
     handle = escape_text(account.handle)
-    accounts = escape_text(reverse("accounts:account-list", args=[slug]))
-    detail = escape_text(reverse("accounts:account-detail", args=[slug, account.handle]))
-    history = escape_text(reverse("strategy:checklist-history", args=[slug, account.handle]))
+    accounts = escape_text(page_url("accounts:account-list", slug))
+    detail = escape_text(account_page_url("accounts:account-detail", slug, account.handle))
+    history = escape_text(account_page_url("strategy:checklist-history", slug, account.handle))
     edit = ""
     if membership.is_lead:
         edit_url = escape_text(reverse("strategy:checklist-template", args=[slug, account.kind]))
@@ -284,7 +285,7 @@ def week_nav(context: Context) -> SafeString:
     week's name and days, from the view's context; the week links keep the request's other
     query parameters ({% querystring %})."""
     membership, account = context["membership"], context["account"]
-    url = escape_text(reverse("strategy:checklist", args=[membership.team.slug, account.handle]))
+    url = escape_text(account_page_url("strategy:checklist", membership.team.slug, account.handle))
     previous_week, next_week = context["previous_week"], context["next_week"]
     previous = f"{url}{escape_text(querystring(context, week=previous_week))}"
     name = "This week" if context["is_current"] else f"Week {escape_text(context['week_label'])}"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Account, Membership
 from lib.html import escape_text
+from lib.urls import account_page_url
 from strategy.periods import week_label
 from strategy.selectors import account_week_progress
 
@@ -28,9 +28,9 @@ def checklist_summary(account: Account, membership: Membership) -> SafeString:
 
     Written here rather than by an inclusion template: a section of a few values."""
     progress = account_week_progress(account=account)
-    args = [membership.team.slug, account.handle]
-    checklist_url = escape_text(reverse("strategy:checklist", args=args))
-    history_url = escape_text(reverse("strategy:checklist-history", args=args))
+    slug, handle = membership.team.slug, account.handle
+    checklist_url = escape_text(account_page_url("strategy:checklist", slug, handle))
+    history_url = escape_text(account_page_url("strategy:checklist-history", slug, handle))
     if progress and progress.total:
         done, total, left = progress.done, progress.total, progress.left
         rest = f", {left} left" if left else ": all done"

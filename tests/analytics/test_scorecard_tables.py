@@ -80,3 +80,20 @@ def test_score_of_a_decimal_is_score_of_its_text() -> None:
         assert score(Decimal(text)) == score(text), text
     assert score(Decimal("72.25")) == "72.2"
     assert score(None) == score("") == "—"
+
+
+def test_a_missing_score_in_the_history_is_the_partials_safe_html() -> None:
+    from django.utils.safestring import SafeData
+
+    from analytics.models import Scorecard
+    from analytics.review.scorecard_tables import history_rows
+
+    end = date(2025, 3, 28)
+    card = Scorecard(days=28, period_start=date(2025, 3, 1), period_end=end, grade="")
+    card.trend = None
+    (row,) = history_rows([card], window_end=end)
+    for of in ("engagement", "roi", "overall"):
+        expected = render_to_string("analytics/partials/score.html", {"value": None, "of": of})
+        assert row[of] == expected
+        # Written into the page as it is, not escaped again.
+        assert isinstance(row[of], SafeData)
