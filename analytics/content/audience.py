@@ -21,7 +21,7 @@ from django.db.models import (
 from django.utils.translation import to_locale
 
 from accounts.models import Account
-from analytics.models import AudienceShare, FollowerActivity, FollowerActivityImport, ViewerDay
+from analytics.models import AudienceShare, FollowerActivity, ViewerDay
 from analytics.scorecards.windows import Window
 
 # The heatmap covers the 28 days ending on the latest day with activity data.
@@ -308,7 +308,7 @@ def follower_activity(*, account: Account) -> Activity | None:
 
 def activity_with_source(*, account: Account) -> tuple[Activity | None, ActivitySource | None]:
     """The heatmap of the 28 days ending on the account's latest activity day, and who
-    imported its file (activity_source), from one query of the newest rows.
+    imported its file (as the write API recorded it), from one query of the newest rows.
 
     The last day's trailing zeros (hours after the download) are left out of every mean
     and of the colour scale; when they are the whole day, the window ends the day before.
@@ -384,19 +384,6 @@ def _activity(cells: dict[tuple[int, int], tuple[int, int]], *, end: date) -> Ac
         days_used=sum(per_weekday.values()),
         near_best=near_best_runs(by_hour),
     )
-
-
-def activity_source(*, account: Account) -> ActivitySource | None:
-    """Who imported the account's latest FollowerActivity file, as the write API recorded."""
-    record = (
-        FollowerActivityImport.objects.filter(account=account)
-        .values_list("id", "as_of", *(f"imported_by__{name}" for name in _USER_NAMES))
-        .first()
-    )
-    return _source(*record) if record else None
-
-
-_USER_NAMES = ("username", "first_name", "last_name")
 
 
 def _source(

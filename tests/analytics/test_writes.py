@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from analytics.content.audience import activity_source
+from analytics.content.audience import activity_with_source
 from analytics.fields import METRIC_FIELDS
 from analytics.models import (
     AudienceShare,
@@ -317,7 +317,7 @@ def test_it_replaces_a_download_days_shares_whole(acmecoffee, fast) -> None:
 def test_it_records_who_imported_the_follower_activity(acmecoffee, bob) -> None:
     rows = [(acmecoffee.pk, DAY, 20, 300)]
     follower_activity_write(rows, imported_by=bob, as_of=DAY, fast=False)
-    source = activity_source(account=acmecoffee)
+    source = activity_with_source(account=acmecoffee)[1]
     assert (source.by, source.on) == (bob.get_full_name() or bob.username, DAY)
     # The latest import names the clock, even when its hours change nothing.
     assert follower_activity_write(rows, imported_by=None, as_of=DAY + timedelta(days=1)) == (
@@ -325,7 +325,7 @@ def test_it_records_who_imported_the_follower_activity(acmecoffee, bob) -> None:
         0,
         1,
     )
-    source = activity_source(account=acmecoffee)
+    source = activity_with_source(account=acmecoffee)[1]
     assert (source.by, source.on) == ("a command", DAY + timedelta(days=1))
     assert FollowerActivityImport.objects.count() == 1
 

@@ -283,17 +283,17 @@ def test_it_refuses_negatives_even_where_net_daily_counts_are_read(
 
 @pytest.mark.django_db
 def test_it_records_who_imported_the_follower_activity_and_studios_days(acme, official, bob):
-    from analytics.content.audience import activity_source
+    from analytics.content.audience import activity_with_source
 
     files = [("Followers.zip", followers_zip())]
     assert run(acme, files, account=official, dry_run=True).ok
     # A dry run (like a preview) is rolled back: nobody imported anything.
-    assert activity_source(account=official) is None
+    assert activity_with_source(account=official)[1] is None
 
     result = import_files(team=acme, user=bob, files=files, account=official, as_of=AS_OF)
 
     assert result.ok, result.errors
-    source = activity_source(account=official)
+    source = activity_with_source(account=official)[1]
     assert (source.by, source.on) == (bob.get_full_name() or bob.username, AS_OF)
     # FollowerHistory gave followers only: the days' followers are Studio's, nothing else.
     day = DailyMetric.objects.get(account=official, date=date(2025, 1, 4))
