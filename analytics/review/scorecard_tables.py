@@ -24,7 +24,7 @@ from analytics.content.audience import ViewerPoint
 from analytics.models import Scorecard
 from analytics.review.practice import PracticeWeek
 from analytics.review.scorecard import DailyPoint, FigureRow
-from analytics.templatetags.review_table import score_cell
+from analytics.scorecards.terms import NO_SCORE_WHY
 from lib.locales import request_locale
 from lib.money import money_writer
 
@@ -165,10 +165,10 @@ def history_rows(history: list[Scorecard], *, window_end: date) -> list[Row]:
 
 
 def _score(value: Decimal | None, of: str) -> str:
-    """analytics/partials/score.html's text: the score, or the score_cell tag's '—' saying
-    why there is none, with the line's end the partial carried."""
+    """analytics/partials/score.html's text: the score, or the '—' saying why there is none
+    (as the score_cell tag writes it), with the line's end the partial carried."""
     if value is None:
-        return score_cell(None, of) + SafeString("\n")
+        return missing(NO_SCORE_WHY[of]) + SafeString("\n")
     return score(value)
 
 

@@ -222,6 +222,13 @@ FLAG_EXPLANATIONS: dict[str, str] = {
 }
 
 # Short names for the flags; the tooltip carries FLAG_EXPLANATIONS.
+# Why a score is missing, by score ("engagement", "roi", "overall"), as the pages say it.
+NO_SCORE_WHY: dict[str, str] = {
+    "engagement": "Neither engagement rate nor follower growth could be computed",
+    "roi": "Neither CTR, conversion rate nor ROI could be computed",
+    "overall": "No score could be computed",
+}
+
 FLAG_LABELS: dict[str, str] = {
     NO_DATA: "No data",
     DATA_GAP: "Data gap",

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.templatetags.playbook import kind_badge, missing, percent, score
+from analytics.scorecards.terms import NO_SCORE_WHY
 from analytics.templatetags.analytics import (
     flag_explanation,
     flag_label,
@@ -48,14 +49,7 @@ def _kind(account: Any) -> str:
 
 # The cells' "—" for a missing figure, each with why: written once, as the missing tag
 # writes them (their words are constants).
-_NO_SCORE = {
-    of: str(missing(why))
-    for of, why in (
-        ("engagement", "Neither engagement rate nor follower growth could be computed"),
-        ("roi", "Neither CTR, conversion rate nor ROI could be computed"),
-        ("overall", "No score could be computed"),
-    )
-}
+_NO_SCORE = {of: str(missing(why)) for of, why in NO_SCORE_WHY.items()}
 _NO_GRADE = str(missing("No overall score, so no grade", "no overall score, so no grade"))
 _NO_TREND = str(
     missing(
