@@ -25,7 +25,8 @@ so pages are read while the data changes. Every request renders its page: there 
 page cache.
 
 It prints p50/p95/p99 of each with the ratio of its p95 to the trivial view's (the run just
-before it), then one line per goal: `goal <name>: <figure> (target <op> <value>) met` (or
+before it) and where the CPU of each run went per request (the app's processes and its
+database backends, from /proc on Linux, and these clients, which share the cores), then one line per goal: `goal <name>: <figure> (target <op> <value>) met` (or
 `missed`).
 
     DJANGO_SETTINGS_MODULE=config.settings.test python bench/pages.py [--quick]
@@ -61,7 +62,7 @@ from pages_data import (  # noqa: E402
     load,
     team_users,
 )
-from served import start_server, stop_server  # noqa: E402
+from served import ServerCpu, start_server, stop_server  # noqa: E402
 
 # Issue 16: each page's p95 at most six times the trivial view's, cold, in the same run.
 RATIO_TARGET = 6.0
@@ -244,16 +245,34 @@ def time_pages(args: argparse.Namespace, url: str) -> dict[str, tuple]:
 
             return work
 
+        cpu = ServerCpu(server, url)
+
+        def measured(
+            seconds: float, work, writes: list[float] = ()
+        ) -> tuple[list[float], list[str], str]:
+            """run_clients, and where the CPU went per request (the writes among them): the
+            app, its database backends and these clients (this process's threads, which
+            share the cores)."""
+            before, clients_before = cpu.sample(), time.process_time()
+            latencies, failed = run_clients(len(clients), seconds, work)
+            after, spent = cpu.sample(), time.process_time() - clients_before
+            used = None
+            if before is not None and after is not None:
+                used = [b - a for a, b in zip(before, after, strict=True)]
+            requests = len(latencies) + len(writes)
+            mine = spent * 1000 / requests if requests else 0.0
+            return latencies, failed, f"{cpu.per_request(used, requests)}, clients {mine:.2f} ms"
+
         # The machine's load drifts (other work shares its cores), so each page is timed
         # right after its own trivial baseline and compared with that one.
         results, errors = {}, []
         for page in PAGES:
-            baseline, failed = run_clients(len(clients), args.seconds / 2, trivial)
+            baseline, failed, baseline_cpu = measured(args.seconds / 2, trivial)
             errors += failed
             writes: list[float] = []
-            timed, failed = run_clients(len(clients), args.seconds, page_work(page, writes))
+            timed, failed, timed_cpu = measured(args.seconds, page_work(page, writes), writes)
             errors += failed
-            results[page] = (timed, baseline, writes)
+            results[page] = (timed, baseline, writes, baseline_cpu, timed_cpu)
         if errors:
             raise SystemExit(f"{len(errors)} errors, e.g. {errors[:3]}")
     finally:
@@ -263,11 +282,13 @@ def time_pages(args: argparse.Namespace, url: str) -> dict[str, tuple]:
 
 def print_phase(args: argparse.Namespace, results: dict[str, tuple]) -> dict:
     ratios = {}
-    for page, (timed, baseline, writes) in results.items():
+    for page, (timed, baseline, writes, baseline_cpu, timed_cpu) in results.items():
         trivial_p95 = report("  GET /login/ (trivial)", baseline, args.seconds / 2)
+        print(f"{'':<26} {baseline_cpu}")
         ratios[page] = report(page, timed, args.seconds) / trivial_p95
         if len(writes) > 1:
             report("  writes mixed in", writes, args.seconds)
+        print(f"{'':<26} {timed_cpu} (writes included)")
     return ratios
 
 
