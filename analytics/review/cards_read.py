@@ -129,7 +129,7 @@ _POINT_ROWS = OrmRows(
         (Account._meta.get_field("kind"), "a"),
         *(
             (Scorecard._meta.get_field(name), "s")
-            for name in ("engagement_score", "roi_score", "overall_score")
+            for name in ("engagement_score", "roi_score", "overall_score", "computed_at")
         ),
     ]
 )
@@ -262,40 +262,44 @@ class Cards:
 
     def overview(self, *, points: bool = True) -> CardsOverview:
         """The number of cards, when the newest was computed, how many accounts the table
-        lists, and (with `points`) the chart's points: one query, or two with the points."""
-        chart = None
-        if points:
-            rows = _POINT_ROWS.values(
-                self._read(
-                    f"SELECT {_account('handle')}, {_account('kind')}, "
-                    f"{_card('engagement_score')}, {_card('roi_score')}, "
-                    f"{_card('overall_score')} {_CARDS_FROM} WHERE {self.where} "
-                    f"ORDER BY {_account('handle')}",
-                    self.params,
-                )
-            )
-            # An account without an overall score has no quadrant and is not placed on the
-            # map (docs/scoring.md, "Grade and quadrant"); otherwise a missing side is drawn
-            # at 0, as the quadrant rule counts it.
-            chart = [
-                (handle, kind, float(engagement or 0), float(roi or 0))
-                for handle, kind, engagement, roi, overall in rows
-                if overall is not None
-            ]
-            if not rows:
-                return CardsOverview(points=chart, count=0, computed_at=None)
+        lists, and (with `points`) the chart's points: one query."""
         listed, listed_params = self.scope.accounts_where(self.filters, alias="l")
-        read = self._read(
-            f"SELECT COUNT(*), MAX({_card('computed_at')}), "  # noqa: S608
-            f"(SELECT COUNT(*) FROM {_name(Account)} l WHERE {listed}) "
-            f"{_CARDS_FROM} WHERE {self.where}",
-            [*listed_params, *self.params],
+        listed_count = f"(SELECT COUNT(*) FROM {_name(Account)} l WHERE {listed})"  # noqa: S608
+        if not points:
+            read = self._read(
+                f"SELECT COUNT(*), MAX({_card('computed_at')}), {listed_count} "
+                f"{_CARDS_FROM} WHERE {self.where}",
+                [*listed_params, *self.params],
+            )
+            if not read:
+                return CardsOverview(points=None, count=0, computed_at=None, listed=0)
+            count, newest, listed_total = read[0]
+            (newest,) = _NEWEST.values([[newest]])[0]
+            return CardsOverview(points=None, count=count, computed_at=newest, listed=listed_total)
+        # Every card's point, with when it was computed and the listed accounts' number
+        # (the same on every row; the database counts them once): the count and the newest
+        # are the rows'.
+        rows = _POINT_ROWS.values(
+            self._read(
+                f"SELECT {_account('handle')}, {_account('kind')}, "
+                f"{_card('engagement_score')}, {_card('roi_score')}, "
+                f"{_card('overall_score')}, {_card('computed_at')}, {listed_count} "
+                f"{_CARDS_FROM} WHERE {self.where} ORDER BY {_account('handle')}",
+                [*listed_params, *self.params],
+            )
         )
-        if not read:
-            return CardsOverview(points=chart, count=0, computed_at=None, listed=0)
-        count, newest, listed_count = read[0]
-        (newest,) = _NEWEST.values([[newest]])[0]
-        return CardsOverview(points=chart, count=count, computed_at=newest, listed=listed_count)
+        # An account without an overall score has no quadrant and is not placed on the
+        # map (docs/scoring.md, "Grade and quadrant"); otherwise a missing side is drawn
+        # at 0, as the quadrant rule counts it.
+        chart = [
+            (handle, kind, float(engagement or 0), float(roi or 0))
+            for handle, kind, engagement, roi, overall, _, _ in rows
+            if overall is not None
+        ]
+        if not rows:
+            return CardsOverview(points=chart, count=0, computed_at=None)
+        newest = max(row[5] for row in rows)
+        return CardsOverview(points=chart, count=len(rows), computed_at=newest, listed=rows[0][6])
 
     def in_order(self, sort: str, *, count: int | None = None) -> CardsInOrder:
         """The cards in the order `sort` names; `count`, their number when the caller knows

@@ -156,6 +156,9 @@ def test_the_cards_their_order_and_rows_are_the_orms(request, cards, acme, who) 
         ), filters
         with_points = read.overview()
         assert sorted(with_points.points) == want["points"]
+        # The points' read counts the cards, the newest and the listed accounts too.
+        assert (with_points.count, with_points.computed_at) == (want["count"], want["newest"])
+        assert with_points.listed == (want["listed"] if want["count"] else None), filters
         # Without cards the page looks for the accounts without one, whatever it lists.
         assert (with_points.count, with_points.every_account_scored) == (
             got.count,
