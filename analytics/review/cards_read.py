@@ -276,14 +276,16 @@ class Cards:
             count, newest, listed_total = read[0]
             (newest,) = _NEWEST.values([[newest]])[0]
             return CardsOverview(points=None, count=count, computed_at=newest, listed=listed_total)
-        # Every card's point, with when it was computed and the listed accounts' number
-        # (the same on every row; the database counts them once): the count and the newest
-        # are the rows'.
+        # Every card's point; the first row also carries when the newest card was computed
+        # and how many accounts are listed (on one row only: a lead's thousand timestamps
+        # would cost more to load than the query they spare). The count is the rows'.
+        first = f"ROW_NUMBER() OVER (ORDER BY {_account('handle')}) = 1"
         rows = _POINT_ROWS.values(
             self._read(
                 f"SELECT {_account('handle')}, {_account('kind')}, "
-                f"{_card('engagement_score')}, {_card('roi_score')}, "
-                f"{_card('overall_score')}, {_card('computed_at')}, {listed_count} "
+                f"{_card('engagement_score')}, {_card('roi_score')}, {_card('overall_score')}, "
+                f"CASE WHEN {first} THEN MAX({_card('computed_at')}) OVER () END, "
+                f"CASE WHEN {first} THEN {listed_count} END "
                 f"{_CARDS_FROM} WHERE {self.where} ORDER BY {_account('handle')}",
                 [*listed_params, *self.params],
             )
@@ -298,8 +300,8 @@ class Cards:
         ]
         if not rows:
             return CardsOverview(points=chart, count=0, computed_at=None)
-        newest = max(row[5] for row in rows)
-        return CardsOverview(points=chart, count=len(rows), computed_at=newest, listed=rows[0][6])
+        _, _, _, _, _, newest, listed_total = next(row for row in rows if row[5] is not None)
+        return CardsOverview(points=chart, count=len(rows), computed_at=newest, listed=listed_total)
 
     def in_order(self, sort: str, *, count: int | None = None) -> CardsInOrder:
         """The cards in the order `sort` names; `count`, their number when the caller knows
