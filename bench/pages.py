@@ -26,8 +26,8 @@ page cache.
 
 It prints p50/p95/p99 of each with the ratio of its p95 to the trivial view's (the run just
 before it) and where the CPU of each run went per request (the app's processes and its
-database backends, from /proc on Linux, and these clients, which share the cores), then one line per goal: `goal <name>: <figure> (target <op> <value>) met` (or
-`missed`).
+database backends, from /proc on Linux, and these clients, which share the cores), then
+one line per goal: `goal <name>: <figure> (target <op> <value>) met` (or `missed`).
 
     DJANGO_SETTINGS_MODULE=config.settings.test python bench/pages.py [--quick]
         [--accounts N] [--days D] [--seconds 10] [--workers 4]
