@@ -81,9 +81,6 @@ class Attention:
             if any(line.topic == topic for line in self.lines)
         ]
 
-    def of_account(self, account_id: int) -> list[AttentionLine]:
-        return [line for line in self.lines if line.account and line.account.pk == account_id]
-
 
 def attention_scope(*, user: AbstractBaseUser, membership: Membership) -> QuerySet[Account]:
     """The active accounts the user looks after (a lead: the team's; a manager: theirs), as
