@@ -9,6 +9,7 @@ over the accounts' query rather than a list of their ids).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from uuid import UUID
@@ -129,11 +130,14 @@ def attention_get(
     today: date | None = None,
     accounts: list[Account] | None = None,
     week: list[WeekProgress] | None = None,
+    cards: Mapping[int, Scorecard] | None = None,
 ) -> Attention:
     """Needs attention for the user in the team: a manager's lines are their accounts'.
 
     `week`: the accounts' rows of today's week (strategy's week_progress) when the caller
     has read them already (a manager's home page shows them too); read here otherwise.
+    `cards`: the accounts' latest_cards() by account id when the caller has read them
+    already (the digest's grade lines show them too); read here otherwise.
     """
     today = today or timezone.localdate()
     if accounts is None:
@@ -143,7 +147,7 @@ def attention_get(
     attention = Attention(today=today)
     lines = attention.lines
     lines += _stopped_lines(accounts, slug, today)
-    lines += _scorecard_lines(accounts, scope, slug)
+    lines += _scorecard_lines(accounts, scope, slug, cards)
     lines += _checklist_lines(accounts, scope, slug, today, week)
     lines += _connection_lines(accounts, scope, slug)
     lines += _failed_import_lines(user, membership, today)
@@ -237,12 +241,16 @@ class _CardLine:
 
 
 def _scorecard_lines(
-    accounts: list[Account], scope: QuerySet[Account], slug: str
+    accounts: list[Account],
+    scope: QuerySet[Account],
+    slug: str,
+    cards: Mapping[int, Scorecard | _CardLine] | None,
 ) -> list[AttentionLine]:
-    cards = {
-        values[0]: _CardLine(values)
-        for values in latest_cards(scope).values_list(*CARD_LINE_FIELDS)
-    }
+    if cards is None:
+        cards = {
+            values[0]: _CardLine(values)
+            for values in latest_cards(scope).values_list(*CARD_LINE_FIELDS)
+        }
     scorecard_url = url_of_handle("analytics:account-scorecard", slug)
     lines = []
     for account in accounts:
