@@ -27,7 +27,7 @@ from analytics.scorecards.windows import DEFAULT_DAYS
 from connections.models import Connection
 from imports.models import ImportRun
 from lib.dates import monday_of
-from lib.urls import url_of_handle
+from lib.urls import import_upload_url, url_of_handle
 from notifications.models import AlertEvent, AlertRecipient, AlertRule, Webhook, WebhookDelivery
 from strategy.selectors import WeekProgress, week_progress
 
@@ -207,7 +207,7 @@ def _stopped_lines(accounts: list[Account], slug: str, today: date) -> list[Atte
         if account.last_sync_at:
             sources.append(f"last sync {_day(account.last_sync_at)}")
         text += f" ({', '.join(sources)})." if sources else " (never imported or synced)."
-        url = reverse("imports:import-upload", args=[slug]) + f"?account={account.handle}"
+        url = import_upload_url(slug, account.handle)
         lines.append(AttentionLine(Topic.STOPPED, text, url, "Import figures", account))
     return lines
 
