@@ -100,10 +100,6 @@ def sync_run_get(*, user: AbstractBaseUser, membership: Membership, public_id: U
     )
 
 
-def recent_runs(*, connection: Connection, limit: int = 5) -> list[SyncRun]:
-    return list(connection.runs.order_by("-created_at")[:limit])
-
-
 def active_run(*, connection: Connection) -> SyncRun | None:
     return connection.runs.filter(status__in=SyncRun.ACTIVE).order_by("created_at").first()
 

@@ -28,6 +28,7 @@ from imports.services import imports as services
 from imports.services.import_upload import RECOMPUTE_QUEUED
 from imports.services.previews import MAX_OPEN_PREVIEWS
 from lib.htmx import render_partial_for_target
+from lib.urls import import_upload_url
 
 IMPORTS_PER_PAGE = 20
 
@@ -59,9 +60,7 @@ def import_upload(request: HttpRequest, membership: Membership) -> HttpResponse:
         return redirect(
             "imports:import-detail", team_slug=membership.team.slug, import_run_id=run.public_id
         )
-    action = reverse("imports:import-upload", args=[membership.team.slug])
-    if account is not None:
-        action += f"?account={account.handle}"
+    action = import_upload_url(membership.team.slug, account.handle if account else None)
     context = {"membership": membership, "account": account, "form": form, "action": action}
     if account is None:
         context["accounts"] = account_list(user=request.user, membership=membership)

@@ -9,12 +9,15 @@ each through reverse()) whose addresses depend only on the URLconf, the script p
 and, for a team's pages, the team's slug: each is reversed once per process, URLconf
 and prefix, a team's page the same way with a stand-in in the slug's place. An account's
 pages (`account_page_url`) the same way, with stand-ins for the slug and the handle.
+The import page opened for one account (`import_upload_url`) is the team's page with the
+handle in its query, which every link to upload an account's files writes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from urllib.parse import quote
 
 from django.http import QueryDict
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
@@ -96,6 +99,13 @@ def account_page_url(name: str, team_slug: str, handle: str) -> str:
     slug, then the handle, which reverse() writes unquoted: see url_filler)."""
     pieces = _pieces(get_resolver(get_urlconf()), get_script_prefix(), name, 2)
     return _filled(pieces, (team_slug, handle))
+
+
+def import_upload_url(team_slug: str, handle: str | None = None) -> str:
+    """The team's import page, for the account of `handle` when given (`?account=`, which
+    the page reads to upload files that name no account: TikTok Studio's, Ads Manager's)."""
+    address = page_url("imports:import-upload", team_slug)
+    return f"{address}?account={quote(handle)}" if handle else address
 
 
 def _filled(pieces: tuple[str, ...], args: tuple[str, ...]) -> str:

@@ -84,7 +84,7 @@ def digest_build(*, user: AbstractBaseUser, membership: Membership, week_start: 
     )
     if membership.is_lead:
         digest.attention = attention_get(
-            user=user, membership=membership, today=week_start, accounts=accounts
+            user=user, membership=membership, today=week_start, accounts=accounts, cards=cards
         )
         since = timezone.make_aware(datetime.combine(week_start - timedelta(days=7), time.min))
         digest.reviews = list(

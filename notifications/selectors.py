@@ -9,6 +9,7 @@ over the accounts' query rather than a list of their ids).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from uuid import UUID
@@ -26,7 +27,7 @@ from analytics.scorecards.windows import DEFAULT_DAYS
 from connections.models import Connection
 from imports.models import ImportRun
 from lib.dates import monday_of
-from lib.urls import url_of_handle
+from lib.urls import import_upload_url, url_of_handle
 from notifications.models import AlertEvent, AlertRecipient, AlertRule, Webhook, WebhookDelivery
 from strategy.selectors import WeekProgress, week_progress
 
@@ -81,9 +82,6 @@ class Attention:
             if any(line.topic == topic for line in self.lines)
         ]
 
-    def of_account(self, account_id: int) -> list[AttentionLine]:
-        return [line for line in self.lines if line.account and line.account.pk == account_id]
-
 
 def attention_scope(*, user: AbstractBaseUser, membership: Membership) -> QuerySet[Account]:
     """The active accounts the user looks after (a lead: the team's; a manager: theirs), as
@@ -132,11 +130,14 @@ def attention_get(
     today: date | None = None,
     accounts: list[Account] | None = None,
     week: list[WeekProgress] | None = None,
+    cards: Mapping[int, Scorecard] | None = None,
 ) -> Attention:
     """Needs attention for the user in the team: a manager's lines are their accounts'.
 
     `week`: the accounts' rows of today's week (strategy's week_progress) when the caller
     has read them already (a manager's home page shows them too); read here otherwise.
+    `cards`: the accounts' latest_cards() by account id when the caller has read them
+    already (the digest's grade lines show them too); read here otherwise.
     """
     today = today or timezone.localdate()
     if accounts is None:
@@ -146,7 +147,7 @@ def attention_get(
     attention = Attention(today=today)
     lines = attention.lines
     lines += _stopped_lines(accounts, slug, today)
-    lines += _scorecard_lines(accounts, scope, slug)
+    lines += _scorecard_lines(accounts, scope, slug, cards)
     lines += _checklist_lines(accounts, scope, slug, today, week)
     lines += _connection_lines(accounts, scope, slug)
     lines += _failed_import_lines(user, membership, today)
@@ -206,7 +207,7 @@ def _stopped_lines(accounts: list[Account], slug: str, today: date) -> list[Atte
         if account.last_sync_at:
             sources.append(f"last sync {_day(account.last_sync_at)}")
         text += f" ({', '.join(sources)})." if sources else " (never imported or synced)."
-        url = reverse("imports:import-upload", args=[slug]) + f"?account={account.handle}"
+        url = import_upload_url(slug, account.handle)
         lines.append(AttentionLine(Topic.STOPPED, text, url, "Import figures", account))
     return lines
 
@@ -240,12 +241,16 @@ class _CardLine:
 
 
 def _scorecard_lines(
-    accounts: list[Account], scope: QuerySet[Account], slug: str
+    accounts: list[Account],
+    scope: QuerySet[Account],
+    slug: str,
+    cards: Mapping[int, Scorecard | _CardLine] | None,
 ) -> list[AttentionLine]:
-    cards = {
-        values[0]: _CardLine(values)
-        for values in latest_cards(scope).values_list(*CARD_LINE_FIELDS)
-    }
+    if cards is None:
+        cards = {
+            values[0]: _CardLine(values)
+            for values in latest_cards(scope).values_list(*CARD_LINE_FIELDS)
+        }
     scorecard_url = url_of_handle("analytics:account-scorecard", slug)
     lines = []
     for account in accounts:

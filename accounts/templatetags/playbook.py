@@ -25,6 +25,7 @@ from django.utils.translation import get_language, override
 from accounts.header import header_links as _header_links
 from lib.locales import request_locale
 from lib.money import money_text
+from lib.urls import import_upload_url as _import_upload_url
 from lib.urls import page_url as _page_url
 
 register = template.Library()
@@ -264,6 +265,13 @@ def page_url(parser: template.base.Parser, token: template.base.Token) -> PageUr
         )
     team_slug = parser.compile_filter(bits[2]) if len(bits) == 3 else None
     return PageUrlNode(bits[1][1:-1], team_slug)
+
+
+@register.simple_tag
+def import_upload_url(team_slug: str, account: Any) -> str:
+    """`{% import_upload_url membership.team.slug account %}`: the team's import page for
+    the account (lib.urls.import_upload_url), or the page itself when `account` is None."""
+    return _import_upload_url(team_slug, account.handle if account else None)
 
 
 @register.simple_tag(takes_context=True)

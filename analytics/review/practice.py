@@ -19,7 +19,7 @@ from analytics.review.scorecard import DayFigures, daily_figures
 from analytics.scorecards.windows import Window
 from lib.dates import this_week
 from strategy.periods import weeks_back, weeks_overlapping
-from strategy.selectors import Progress, practice_scores, weekly_completion, weekly_progress
+from strategy.selectors import Progress, weekly_progress
 
 HISTORY_WEEKS = 12
 # Fewer weeks with both figures than this, and the page says it cannot tell.
@@ -33,13 +33,7 @@ NO_VIEWS = "No views in this week, so there is nothing to divide by."
 NO_SPEND = "No spend in this week, so there is nothing to divide by."
 
 
-# -- the practice score of scorecards --
-
-
-def practice_score(*, account: Account, window: Window) -> Decimal | None:
-    """One account's practice score over the weeks the window touches."""
-    scores = practice_scores(accounts=[account], start=window.start, end=window.end)
-    return scores[account.pk]
+# -- the weekly outcomes --
 
 
 @dataclass(frozen=True)
@@ -207,14 +201,8 @@ def compare(weeks: Iterable[PracticeWeek]) -> Comparison:
     )
 
 
-def practice_outcome(*, account: Account, weeks: int = HISTORY_WEEKS) -> PracticeOutcome:
-    """The last `weeks` weeks of checklist completion beside the account's main outcome:
-    engagement rate for an official account, ROI for a marketing one. Constant queries."""
-    return _outcome(account, weekly_completion(account=account, weeks=weeks))
-
-
 def history_weeks(weeks: int = HISTORY_WEEKS) -> list[date]:
-    """The Mondays of practice_outcome()'s weeks, oldest first."""
+    """The Mondays of practice_of_account()'s history, oldest first."""
     return weeks_back(this_week(), weeks)
 
 
@@ -225,8 +213,10 @@ def practice_of_account(
     weeks: int = HISTORY_WEEKS,
     days: dict[date, DayFigures] | None = None,
 ) -> tuple[Decimal | None, PracticeOutcome]:
-    """practice_score() of the window and practice_outcome(), from one read of the
-    checklists of the weeks either needs (an account's scorecard shows both).
+    """The practice score of the window (the share of checklist items done in the weeks it
+    touches) and the last `weeks` weeks of checklist completion beside the account's main
+    outcome (engagement rate for an official account, ROI for a marketing one), from one
+    read of the checklists of the weeks either needs (an account's scorecard shows both).
 
     `days`: the account's daily_figures() covering outcome_range(history_weeks(weeks)),
     when the caller read them already (the scorecard page reads them with its window's)."""

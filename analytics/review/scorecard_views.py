@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,7 +20,7 @@ from analytics.review import scorecard as selectors
 from analytics.review import scorecard_tables as tables
 from analytics.scorecards import windows
 from analytics.scorecards.windows import WindowForm
-from lib.urls import account_page_url, page_url
+from lib.urls import account_page_url, import_upload_url
 
 
 @require_GET
@@ -94,10 +93,7 @@ def scorecard_context(
         "viewer_chart_data": _viewer_chart_data(viewers) if has_viewers else None,
         # Where the empty viewers section sends the reader to upload them.
         "viewers_upload_url": (
-            ""
-            if has_viewers
-            else f"{page_url('imports:import-upload', membership.team.slug)}"
-            f"?account={quote(account.handle)}"
+            "" if has_viewers else import_upload_url(membership.team.slug, account.handle)
         ),
         "history": history,
         "history_rows": tables.history_rows(history, window_end=window.end),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import quote
 
 from django import template
 from django.template import Context
@@ -25,7 +24,7 @@ from analytics.templatetags.analytics import goal_met, grade_legend, quadrant_of
 from analytics.templatetags.review_table import grade_cell, score_cell, trend_cell
 from analytics.templatetags.scorecard_rows import week_rows
 from lib.html import date_text, escape_text, small_filter_fields
-from lib.urls import account_page_url, page_url
+from lib.urls import account_page_url, import_upload_url, page_url
 
 register = template.Library()
 
@@ -280,11 +279,8 @@ def next_step_section(context: Context) -> SafeString:
     handle = escape_text(account.handle)
     name = step.step
     if name in (steps.IMPORT_ALL, steps.IMPORT_GAP):
-        upload = escape_text(page_url("imports:import-upload", slug))
-        link = (
-            f' on the <a href="{upload}?account={escape_text(quote(account.handle))}">'
-            "import page</a>"
-        )
+        upload = escape_text(import_upload_url(slug, account.handle))
+        link = f' on the <a href="{upload}">import page</a>'
         if name == steps.IMPORT_ALL:
             text = (
                 f"There is no metric row of @{handle} in this period, so nothing can be "

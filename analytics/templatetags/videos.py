@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
-from django.template.defaultfilters import pluralize, urlencode
+from django.template.defaultfilters import pluralize
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Account, Membership
@@ -14,7 +14,7 @@ from analytics.content.videos import content_mix as content_mix_of
 from analytics.models import Scorecard
 from analytics.scorecards.windows import DEFAULT_DAYS, default_end_after, window_of
 from lib.html import date_text, escape_text
-from lib.urls import account_page_url, page_url
+from lib.urls import account_page_url, import_upload_url
 
 register = template.Library()
 
@@ -60,11 +60,11 @@ def content_mix(account: Account, membership: Membership, card: Scorecard | None
             "  </div>\n"
         )
     else:
-        upload_url = page_url("imports:import-upload", slug)
+        upload_url = import_upload_url(slug, handle)
         html.append(
             '  <p class="text-body-secondary mb-0">No video posted in this period. Videos come '
             "from TikTok Studio's Content download: upload it on the "
-            f'<a href="{escape_text(upload_url)}?account={escape_text(urlencode(handle))}">'
+            f'<a href="{escape_text(upload_url)}">'
             "import page</a>.</p>\n"
         )
     html.append("</section>\n")

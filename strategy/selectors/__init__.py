@@ -22,7 +22,6 @@ from strategy.selectors.overview import (
     week_overview,
     week_page,
     week_progress,
-    weekly_completion,
     weekly_progress,
 )
 from strategy.selectors.states import (
@@ -78,6 +77,5 @@ __all__ = [
     "week_overview",
     "week_page",
     "week_progress",
-    "weekly_completion",
     "weekly_progress",
 ]

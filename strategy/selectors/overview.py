@@ -307,16 +307,6 @@ def _display_order(item: ChecklistItem) -> tuple:
 WEEK = timedelta(days=7)
 
 
-def weekly_completion(*, account: Account, weeks: int = 12) -> list[tuple[date, Decimal | None]]:
-    """(Monday, share of items done) for the last `weeks` weeks, oldest first.
-
-    The share is None for a week without a checklist or without countable items.
-    """
-    mondays = weeks_back(this_week(), weeks)
-    progress = weekly_progress(account=account, weeks=mondays)
-    return [(week, progress[week].share if week in progress else None) for week in mondays]
-
-
 def weekly_progress(*, account: Account, weeks: list[date]) -> dict[date, Progress]:
     """The progress of each of the given weeks' checklists; a week without one is missing.
 

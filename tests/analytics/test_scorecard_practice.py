@@ -25,8 +25,6 @@ from analytics.review.practice import (
     history_weeks,
     outcome_range,
     practice_of_account,
-    practice_outcome,
-    practice_score,
     weekly_outcomes,
 )
 from analytics.review.scorecard import daily_figures, daily_series
@@ -34,6 +32,7 @@ from analytics.scorecards.windows import window_of
 from lib.dates import this_week
 from strategy.models import Checklist
 from strategy.services import check_set
+from tests.analytics import practice_reference as reference
 from tests.factories import ScorecardFactory
 from tests.strategy.helpers import item, open_checklist
 
@@ -254,8 +253,8 @@ def test_it_reads_score_and_history_at_once_as_each_alone(
     tick(open_checklist(acmecoffee, weeks_ago(20)), "Hosted", user=bob)
     window = window_of(end=weeks_ago(end_weeks_ago) + timedelta(days=2), days=28)
     score, outcome = practice_of_account(account=acmecoffee, window=window)
-    assert score == practice_score(account=acmecoffee, window=window)
-    assert outcome == practice_outcome(account=acmecoffee)
+    assert score == reference.practice_score(account=acmecoffee, window=window)
+    assert outcome == reference.practice_outcome(account=acmecoffee)
     assert score is not None
     assert [week.completion for week in outcome.weeks].count(None) == 4
 
@@ -342,7 +341,7 @@ def test_it_sets_roi_beside_practice_for_a_marketing_account(login, alice, acme_
     metric(acme_deals, weeks_ago(1), spend=Decimal("20.00"), revenue=Decimal("50.00"))
     open_checklist(acme_deals, weeks_ago(2))
     metric(acme_deals, weeks_ago(2), video_views=500, revenue=Decimal("5.00"))
-    outcome = practice_outcome(account=acme_deals)
+    _score, outcome = practice_of_account(account=acme_deals, window=window_of(end=END, days=7))
     assert outcome.outcome_name == "roi"
     last_two = outcome.weeks[-3:-1]
     assert [(w.completion, w.outcome) for w in last_two] == [
@@ -376,11 +375,12 @@ def test_it_runs_the_same_number_of_queries_for_2_and_11_weeks(
     client = login(alice)
     build_weeks(acmecoffee, bob, range(1, 3))
     few = page_queries(client)
+    window = window_of(end=weeks_ago(1), days=7)
     # Checklists: one read of their stored weekly figures; outcomes: one aggregate.
     with django_assert_num_queries(2):
-        practice_outcome(account=acmecoffee)
+        practice_of_account(account=acmecoffee, window=window)
     build_weeks(acmecoffee, bob, range(3, 12))
     assert page_queries(client) == few
     with django_assert_num_queries(2):
-        outcome = practice_outcome(account=acmecoffee)
+        _score, outcome = practice_of_account(account=acmecoffee, window=window)
     assert outcome.weeks_with_both == 11

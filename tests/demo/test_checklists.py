@@ -44,13 +44,15 @@ def test_it_ticks_recent_weeks_the_same_way_every_time() -> None:
 
 @pytest.mark.parametrize("today", ["2026-12-07", "2026-12-13"])  # a Monday and a Sunday
 def test_every_demo_account_has_enough_weeks_to_compare_on_any_weekday(today: str) -> None:
-    from analytics.review.practice import MIN_WEEKS_WITH_BOTH, practice_outcome
+    from analytics.review.practice import MIN_WEEKS_WITH_BOTH, practice_of_account
+    from analytics.scorecards.windows import DEFAULT_DAYS, window_of
 
     with time_machine.travel(f"{today}T12:00:00", tick=False):
         team, accounts, _ = seed_team()
         seed_metrics(accounts, yesterday())
         seed_checklists(team, accounts)
+        window = window_of(end=yesterday(), days=DEFAULT_DAYS)
         for account in accounts:
-            outcome = practice_outcome(account=account)
+            _score, outcome = practice_of_account(account=account, window=window)
             assert outcome.weeks_with_both >= MIN_WEEKS_WITH_BOTH, account.handle
             assert outcome.enough

@@ -5,10 +5,12 @@ from __future__ import annotations
 from uuid import UUID, uuid4
 
 import pytest
+from django.template import Context, Template
 from django.test import override_settings
 from django.urls import clear_script_prefix, path, reverse, set_script_prefix
 
-from lib.urls import account_page_url, page_url, url_filler, url_of_handle
+from accounts.models import Account
+from lib.urls import account_page_url, import_upload_url, page_url, url_filler, url_of_handle
 
 
 @pytest.mark.parametrize("handle", ["acmecoffee", "acme.deals", "a_1", "x", "9.9_z", "handle"])
@@ -121,3 +123,16 @@ def test_an_account_page_follows_the_script_prefix_and_the_urlconf() -> None:
     with override_settings(ROOT_URLCONF=__name__):
         assert account_page_url("account", "acme", "a.b") == "/teams/acme/accounts/a.b/"
     assert account_page_url("accounts:account-detail", "acme", "x") == "/t/acme/a/x/"
+
+
+@pytest.mark.parametrize("handle", ["acmecoffee", "acme.deals", "a_1", "9.9_z"])
+def test_the_import_page_of_an_account_names_it_in_the_query(handle: str) -> None:
+    page = reverse("imports:import-upload", args=["acme"])
+    assert import_upload_url("acme", handle) == f"{page}?account={handle}"
+    assert import_upload_url("acme") == import_upload_url("acme", None) == page
+
+
+def test_the_import_page_tag_writes_the_accounts_link_or_the_page() -> None:
+    template = Template("{% import_upload_url slug account %}|{% import_upload_url slug None %}")
+    html = template.render(Context({"slug": "acme", "account": Account(handle="acme.deals")}))
+    assert html == "/t/acme/imports/new/?account=acme.deals|/t/acme/imports/new/"

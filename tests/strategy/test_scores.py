@@ -10,7 +10,8 @@ import pytest
 from accounts.models import Kind
 from analytics.evidence import evidence_days_changed
 from analytics.models import DailyMetric
-from strategy.selectors import practice_scores, weekly_completion
+from strategy.periods import weeks_back
+from strategy.selectors import practice_scores, weekly_progress
 from strategy.services import check_set
 from tests.factories import AccountFactory
 from tests.strategy.helpers import item, open_checklist
@@ -26,10 +27,12 @@ def tick(checklist, *titles: str, user) -> None:
 def test_it_gives_the_share_of_items_done_week_by_week(acmecoffee, bob, week, last_week) -> None:
     tick(open_checklist(acmecoffee, last_week), "Hosted", "Replied", "Took part", user=bob)
     open_checklist(acmecoffee, week)
-    weeks = weekly_completion(account=acmecoffee, weeks=4)
-    assert [w for w, _ in weeks] == [week - timedelta(weeks=n) for n in (3, 2, 1, 0)]
+    progress = weekly_progress(account=acmecoffee, weeks=weeks_back(week, 4))
     # 3 ticked + verified from data, of 7; this week only verified; no checklist before.
-    assert [share for _, share in weeks] == [None, None, Decimal("0.5714"), Decimal("0.1429")]
+    assert {monday: figures.share for monday, figures in progress.items()} == {
+        last_week: Decimal("0.5714"),
+        week: Decimal("0.1429"),
+    }
 
 
 def test_it_scores_accounts_over_the_weeks_of_a_window(
@@ -87,9 +90,9 @@ def test_it_scores_in_a_constant_number_of_queries(
     assert all(score is not None for score in scores.values())
     # A marketing account, from its stored weekly figures: one query for any number of weeks.
     with django_assert_num_queries(1):
-        weekly_completion(account=many[1], weeks=12)
+        weekly_progress(account=many[1], weeks=weeks_back(week, 12))
     with django_assert_num_queries(1):
-        weekly_completion(account=many[1], weeks=26)
+        weekly_progress(account=many[1], weeks=weeks_back(week, 26))
 
 
 def test_several_periods_are_read_at_once_as_each_alone(
@@ -126,7 +129,7 @@ def test_weekly_progress_reads_the_weeks_asked_and_only_those(
     (`week_start__in`, kept here as the reference), for runs, gaps, single weeks, weeks
     given twice or out of order, and none; another account's weeks never come with them."""
     from strategy.models import WeekPractice
-    from strategy.selectors import Progress, weekly_progress
+    from strategy.selectors import Progress
 
     mondays = [week - timedelta(weeks=n) for n in range(10)]
     for n, monday in enumerate(mondays):
