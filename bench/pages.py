@@ -26,8 +26,10 @@ page cache.
 
 It prints p50/p95/p99 of each with the ratio of its p95 to the trivial view's (the run just
 before it) and where the CPU of each run went per request (the app's processes and its
-database backends, from /proc on Linux, and these clients, which share the cores), then
-one line per goal: `goal <name>: <figure> (target <op> <value>) met` (or `missed`).
+database backends, from /proc on Linux, and these clients, which share the cores) with
+the ratio of a page's to the trivial view's (what the p95 ratio follows on saturated cores,
+steadier when other work shares the machine), then one line per goal:
+`goal <name>: <figure> (target <op> <value>) met` (or `missed`).
 
     DJANGO_SETTINGS_MODULE=config.settings.test python bench/pages.py [--quick]
         [--accounts N] [--days D] [--seconds 10] [--workers 4]
@@ -249,19 +251,18 @@ def time_pages(args: argparse.Namespace, url: str) -> dict[str, tuple]:
 
         def measured(
             seconds: float, work, writes: list[float] = ()
-        ) -> tuple[list[float], list[str], str]:
-            """run_clients, and where the CPU went per request (the writes among them): the
-            app, its database backends and these clients (this process's threads, which
-            share the cores)."""
+        ) -> tuple[list[float], list[str], tuple[float, float, float] | None]:
+            """run_clients, and where the CPU went per request (the writes among them), in
+            ms: the app, its database backends and these clients (this process's threads,
+            which share the cores); None where /proc cannot tell."""
             before, clients_before = cpu.sample(), time.process_time()
             latencies, failed = run_clients(len(clients), seconds, work)
             after, spent = cpu.sample(), time.process_time() - clients_before
-            used = None
-            if before is not None and after is not None:
-                used = [b - a for a, b in zip(before, after, strict=True)]
             requests = len(latencies) + len(writes)
-            mine = spent * 1000 / requests if requests else 0.0
-            return latencies, failed, f"{cpu.per_request(used, requests)}, clients {mine:.2f} ms"
+            if before is None or after is None or not requests:
+                return latencies, failed, None
+            app, database = ((b - a) * 1000 / requests for a, b in zip(before, after, strict=True))
+            return latencies, failed, (app, database, spent * 1000 / requests)
 
         # The machine's load drifts (other work shares its cores), so each page is timed
         # right after its own trivial baseline and compared with that one.
@@ -280,16 +281,30 @@ def time_pages(args: argparse.Namespace, url: str) -> dict[str, tuple]:
     return results
 
 
-def print_phase(args: argparse.Namespace, results: dict[str, tuple]) -> dict:
-    ratios = {}
+def _cpu_text(cpu: tuple[float, float, float] | None) -> str:
+    if cpu is None:
+        return "CPU per request: not measured"
+    app, database, clients = cpu
+    return (
+        f"CPU per request: app {app:.2f} ms, database {database:.2f} ms, clients {clients:.2f} ms"
+    )
+
+
+def print_phase(args: argparse.Namespace, results: dict[str, tuple]) -> tuple[dict, dict]:
+    """Prints each page's run after its baseline's; returns the p95 ratios and the ratios
+    of all the CPU a request took (app, database and clients) to the baseline's, which the
+    p95 ratios follow on saturated cores and which move less with the machine's other load."""
+    ratios, cpu_ratios = {}, {}
     for page, (timed, baseline, writes, baseline_cpu, timed_cpu) in results.items():
         trivial_p95 = report("  GET /login/ (trivial)", baseline, args.seconds / 2)
-        print(f"{'':<26} {baseline_cpu}")
+        print(f"{'':<26} {_cpu_text(baseline_cpu)}")
         ratios[page] = report(page, timed, args.seconds) / trivial_p95
         if len(writes) > 1:
             report("  writes mixed in", writes, args.seconds)
-        print(f"{'':<26} {timed_cpu} (writes included)")
-    return ratios
+        print(f"{'':<26} {_cpu_text(timed_cpu)} (writes included)")
+        if baseline_cpu is not None and timed_cpu is not None:
+            cpu_ratios[page] = sum(timed_cpu) / sum(baseline_cpu)
+    return ratios, cpu_ratios
 
 
 def main() -> None:
@@ -305,9 +320,11 @@ def main() -> None:
         cpu_per_request()
         return
     counts = query_counts()
-    ratios = print_phase(args, time_pages(args, url))
+    ratios, cpu_ratios = print_phase(args, time_pages(args, url))
     for page, ratio in ratios.items():
         print(f"{page} p95 / trivial p95: {ratio:.2f}")
+    for page, ratio in cpu_ratios.items():
+        print(f"{page} CPU per request / trivial's: {ratio:.2f}")
     print(f"{'queries':<22} {'10 accounts':>12} {f'{args.accounts:,} accounts':>16}")
     for page, (small, big) in counts.items():
         print(f"{page:<22} {small:>12} {big:>16}")
