@@ -43,7 +43,7 @@ import os
 import random
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
@@ -250,7 +250,7 @@ def time_pages(args: argparse.Namespace, url: str) -> dict[str, tuple]:
         cpu = ServerCpu(server, url)
 
         def measured(
-            seconds: float, work, writes: list[float] = ()
+            seconds: float, work, writes: Sequence[float] = ()
         ) -> tuple[list[float], list[str], tuple[float, float, float] | None]:
             """run_clients, and where the CPU went per request (the writes among them), in
             ms: the app, its database backends and these clients (this process's threads,

@@ -16,10 +16,21 @@ from accounts.models import Account, Membership, Role, Team
 
 
 class ImportRunQuerySet(models.QuerySet):
-    def visible_to(self, user: object) -> ImportRunQuerySet:
-        """Leads see their teams' imports; managers the imports they made."""
+    def visible_to(self, user: object, membership: Membership | None = None) -> ImportRunQuerySet:
+        """Leads see their teams' imports; managers the imports they made.
+
+        With `membership`, the user's membership of one team as this request read it
+        (accounts.access.team_view), only that team's imports, by the same rule: the role
+        is already known, so the database is not asked for the user's memberships again
+        (as Account.objects.visible_to).
+        """
         if not getattr(user, "is_authenticated", False):
             return self.none()
+        if membership is not None:
+            if membership.user_id != user.pk:
+                return self.none()
+            runs = self.filter(team_id=membership.team_id)
+            return runs if membership.is_lead else runs.filter(user=user)
         lead_of = Membership.objects.filter(user=user, role=Role.LEAD).values("team")
         member_of = Membership.objects.filter(user=user).values("team")
         return self.filter(Q(team__in=lead_of) | Q(team__in=member_of, user=user))

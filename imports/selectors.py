@@ -14,8 +14,7 @@ from imports.models import ImportRun
 
 def import_run_list(*, user: AbstractBaseUser, membership: Membership) -> QuerySet[ImportRun]:
     return (
-        ImportRun.objects.visible_to(user)
-        .filter(team=membership.team)
+        ImportRun.objects.visible_to(user, membership)
         .select_related("user", "account")
         .order_by("-created_at", "-pk")
     )
@@ -24,8 +23,7 @@ def import_run_list(*, user: AbstractBaseUser, membership: Membership) -> QueryS
 def import_run_get(*, user: AbstractBaseUser, membership: Membership, public_id: UUID) -> ImportRun:
     """The run, when the user may see it in this team; 404 otherwise."""
     runs = (
-        ImportRun.objects.visible_to(user)
-        .filter(team=membership.team)
+        ImportRun.objects.visible_to(user, membership)
         .select_related("team", "user", "account", "scorecard_run")
     )
     return get_object_or_404(runs, public_id=public_id)

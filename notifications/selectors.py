@@ -346,8 +346,8 @@ def _failed_import_lines(
         applied_at__gt=OuterRef("created_at"),
     )
     failed = (
-        ImportRun.objects.visible_to(user)
-        .filter(team=membership.team, status=ImportRun.Status.FAILED, created_at__gte=since)
+        ImportRun.objects.visible_to(user, membership)
+        .filter(status=ImportRun.Status.FAILED, created_at__gte=since)
         .filter(~Exists(later_success))
         .order_by("-created_at")[:20]
     )
