@@ -22,8 +22,7 @@ def import_run_list(*, user: AbstractBaseUser, membership: Membership) -> QueryS
 
 def import_run_get(*, user: AbstractBaseUser, membership: Membership, public_id: UUID) -> ImportRun:
     """The run, when the user may see it in this team; 404 otherwise."""
-    runs = (
-        ImportRun.objects.visible_to(user, membership)
-        .select_related("team", "user", "account", "scorecard_run")
+    runs = ImportRun.objects.visible_to(user, membership).select_related(
+        "team", "user", "account", "scorecard_run"
     )
     return get_object_or_404(runs, public_id=public_id)
