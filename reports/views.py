@@ -150,8 +150,7 @@ def _team_accounts(request: HttpRequest, membership: Membership) -> list[Account
     # Only what the report reads of an account (its row, its scoring, its currency): a
     # thousand accounts' other columns cost more to load than their query.
     return list(
-        Account.objects.visible_to(request.user)
-        .filter(team=membership.team)
+        Account.objects.visible_to(request.user, membership)
         .active()
         .order_by("handle")
         .only(*REPORTED_FIELDS)
