@@ -106,7 +106,7 @@ def session_caller(request: HttpRequest) -> Caller:
         if len(found) > 1:
             raise Problem(400, "You are in several teams: name one with ?team=<slug>.")
         membership = found[0]
-    accounts = Account.objects.visible_to(user).filter(team=membership.team).active()
+    accounts = Account.objects.visible_to(user, membership).active()
     return Caller(team=membership.team, accounts=accounts, user=user)
 
 

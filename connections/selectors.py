@@ -62,8 +62,7 @@ def latest_snapshot(*, account: Account) -> AccountSnapshot | None:
 
 def connection_list(*, user: AbstractBaseUser, membership: Membership) -> QuerySet[Connection]:
     return (
-        Connection.objects.visible_to(user)
-        .filter(account__team=membership.team)
+        Connection.objects.visible_to(user, membership)
         .select_related("account")
         .order_by("account__handle", "source")
     )
@@ -73,9 +72,9 @@ def accounts_without_connection(
     *, user: AbstractBaseUser, membership: Membership
 ) -> QuerySet[Account]:
     return (
-        Account.objects.visible_to(user)
+        Account.objects.visible_to(user, membership)
         .active()
-        .filter(team=membership.team, connections__isnull=True)
+        .filter(connections__isnull=True)
         .order_by("handle")
     )
 
@@ -84,18 +83,16 @@ def connection_get(
     *, user: AbstractBaseUser, membership: Membership, public_id: UUID
 ) -> Connection:
     return get_object_or_404(
-        Connection.objects.visible_to(user)
-        .filter(account__team=membership.team)
-        .select_related("account"),
+        Connection.objects.visible_to(user, membership).select_related("account"),
         public_id=public_id,
     )
 
 
 def sync_run_get(*, user: AbstractBaseUser, membership: Membership, public_id: UUID) -> SyncRun:
     return get_object_or_404(
-        SyncRun.objects.visible_to(user)
-        .filter(connection__account__team=membership.team)
-        .select_related("connection__account", "requested_by"),
+        SyncRun.objects.visible_to(user, membership).select_related(
+            "connection__account", "requested_by"
+        ),
         public_id=public_id,
     )
 

@@ -52,9 +52,8 @@ def week_accounts(
 
     Not read yet: `week_page` counts them in the database and reads only those it shows.
     """
-    accounts = Account.objects.visible_to(user).filter(team=membership.team).active()
-    if not membership.is_lead:
-        accounts = accounts.filter(managers=user)
+    # A manager's own accounts: visible_to's rule for a manager.
+    accounts = Account.objects.visible_to(user, membership).active()
     if kind:
         accounts = accounts.filter(kind=kind)
     if manager_id:
