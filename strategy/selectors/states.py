@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Field, Q
 
 from accounts.models import Account
 from lib.rows import OrmRows
@@ -155,12 +155,36 @@ _COLUMNS = OrmRows(
         *((model._meta.get_field(name), alias) for model, alias, name in _CHECK_FIELDS),
     ]
 )
+# Who ticked and who corrected a check, and the week of the checklist it was ticked in,
+# are read by key in the select list rather than joined: three more joins made the
+# planner's search of join orders the biggest cost of the query (0.66 against 0.36 ms of
+# planning, with no slower execution).
+_LOOKED_UP = {
+    alias: (model, Check._meta.get_field(name).column)
+    for alias, model, name in (
+        ("ticked_by", User, "ticked_by"),
+        ("corrected_by", User, "corrected_by"),
+        ("c_list", Checklist, "checklist"),
+    )
+}
+
+
+def _selected(column: Field, alias: str) -> str:
+    if alias not in _LOOKED_UP:
+        return f'{alias}."{column.column}"'
+    model, key = _LOOKED_UP[alias]
+    return (
+        f'(SELECT {alias}."{column.column}" FROM {model._meta.db_table} {alias} '  # noqa: S608
+        f'WHERE {alias}."{model._meta.pk.column}" = c."{key}")'
+    )
+
+
 _ITEMS_START = len(_CHECKLIST_FIELDS)
 _PRACTICE_START = _ITEMS_START + len(_ITEM_FIELDS)
 _CHECK_START = _PRACTICE_START + len(_PRACTICE_FIELDS)
 # Table and column names from the models' metadata; every value is a query parameter.
 _CHECKLIST_SQL = f"""
-SELECT {", ".join(f'{alias}."{column.column}"' for column, alias in _COLUMNS.columns)}
+SELECT {", ".join(_selected(column, alias) for column, alias in _COLUMNS.columns)}
 FROM {Checklist._meta.db_table} cl
 INNER JOIN {ChecklistTemplate._meta.db_table} t ON t."id" = cl."template_id"
 LEFT OUTER JOIN {Practice._meta.db_table} p ON p."template_id" = cl."template_id"
@@ -171,9 +195,6 @@ LEFT OUTER JOIN {Check._meta.db_table} c ON c."item_id" = i."id"
         OR (i."cadence" = %s AND c."period_start" = %s)
         OR i."cadence" = %s
     )
-LEFT OUTER JOIN {User._meta.db_table} ticked_by ON ticked_by."id" = c."ticked_by_id"
-LEFT OUTER JOIN {User._meta.db_table} corrected_by ON corrected_by."id" = c."corrected_by_id"
-LEFT OUTER JOIN {Checklist._meta.db_table} c_list ON c_list."id" = c."checklist_id"
 WHERE cl."account_id" = %s AND cl."week_start" = %s
 ORDER BY p."order", i."practice_id", i."order", i."id"
 """  # noqa: S608
