@@ -29,17 +29,6 @@ def last_data_day(account: str = "pk") -> Subquery:
     return Subquery(last[:1])
 
 
-def team_accounts(*, user: AbstractBaseUser, membership: Membership) -> QuerySet[Account]:
-    """The team's active accounts the user sees, by handle, each with `last_data_day`: the
-    last day that has a metric row, or None. A query to narrow further, not yet read."""
-    return (
-        Account.objects.visible_to(user, membership)
-        .filter(archived=False)
-        .annotate(last_data_day=last_data_day())
-        .order_by("handle")
-    )
-
-
 def scorecard_default_end(
     *, user: AbstractBaseUser, membership: Membership, days: int, scope: Scope | None = None
 ) -> date:
@@ -60,8 +49,10 @@ def scorecard_default_end(
     newest_possible = yesterday()
     if scope.has_data_since(newest_possible):
         return newest_possible
-    accounts = team_accounts(user=user, membership=membership).order_by()
-    latest = accounts.aggregate(latest=Max("last_data_day"))["latest"]
+    accounts = Account.objects.visible_to(user, membership).filter(archived=False)
+    latest = accounts.annotate(last_data_day=last_data_day()).aggregate(
+        latest=Max("last_data_day")
+    )["latest"]
     if latest is not None:
         return min(latest, newest_possible)
     latest = (
