@@ -32,7 +32,7 @@ steadier when other work shares the machine), then one line per goal:
 `goal <name>: <figure> (target <op> <value>) met` (or `missed`).
 
     DJANGO_SETTINGS_MODULE=config.settings.test python bench/pages.py [--quick]
-        [--accounts N] [--days D] [--seconds 10] [--workers 4]
+        [--accounts N] [--days D] [--seconds 10] [--rounds 1] [--workers 4]
         [--port 8766] [--reload] [--profile PAGE]
 """
 
@@ -78,6 +78,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--accounts", type=int, default=1000)
     parser.add_argument("--days", type=int, default=None, help="days of metrics (365)")
     parser.add_argument("--seconds", type=float, default=None, help="per page (10; quick 4)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="alternate each page and its trivial baseline this many times, the seconds "
+        "split between rounds (on a machine whose speed or other load varies)",
+    )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn processes")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--reload", action="store_true", help="load the data again")
@@ -251,34 +258,61 @@ def time_pages(args: argparse.Namespace, url: str) -> dict[str, tuple]:
 
         def measured(
             seconds: float, work, writes: Sequence[float] = ()
-        ) -> tuple[list[float], list[str], tuple[float, float, float] | None]:
-            """run_clients, and where the CPU went per request (the writes among them), in
-            ms: the app, its database backends and these clients (this process's threads,
-            which share the cores); None where /proc cannot tell."""
+        ) -> tuple[list[float], list[str], tuple[float, float, float, int] | None]:
+            """run_clients, and the CPU seconds it took: the app, its database backends and
+            these clients (this process's threads, which share the cores), with the number
+            of requests (the writes among them); None where /proc cannot tell."""
+            written = len(writes)
             before, clients_before = cpu.sample(), time.process_time()
             latencies, failed = run_clients(len(clients), seconds, work)
             after, spent = cpu.sample(), time.process_time() - clients_before
-            requests = len(latencies) + len(writes)
-            if before is None or after is None or not requests:
+            requests = len(latencies) + len(writes) - written
+            if before is None or after is None:
                 return latencies, failed, None
-            app, database = ((b - a) * 1000 / requests for a, b in zip(before, after, strict=True))
-            return latencies, failed, (app, database, spent * 1000 / requests)
+            app, database = (b - a for a, b in zip(before, after, strict=True))
+            return latencies, failed, (app, database, spent, requests)
 
         # The machine's load drifts (other work shares its cores), so each page is timed
-        # right after its own trivial baseline and compared with that one.
+        # right after its own trivial baseline and compared with that one; with --rounds,
+        # the two alternate that many times, so that drift weighs on both alike.
         results, errors = {}, []
         for page in PAGES:
-            baseline, failed, baseline_cpu = measured(args.seconds / 2, trivial)
-            errors += failed
-            writes: list[float] = []
-            timed, failed, timed_cpu = measured(args.seconds, page_work(page, writes), writes)
-            errors += failed
-            results[page] = (timed, baseline, writes, baseline_cpu, timed_cpu)
+            baseline, timed, writes = [], [], []
+            baseline_cpu: list = [0.0, 0.0, 0.0, 0]
+            timed_cpu: list = [0.0, 0.0, 0.0, 0]
+            for _ in range(args.rounds):
+                for latencies, used, seconds, work in (
+                    (baseline, baseline_cpu, args.seconds / 2, trivial),
+                    (timed, timed_cpu, args.seconds, page_work(page, writes)),
+                ):
+                    got, failed, spent = measured(seconds / args.rounds, work, writes)
+                    latencies += got
+                    errors += failed
+                    if spent is None:
+                        used.clear()
+                    elif used:
+                        used[:] = [total + part for total, part in zip(used, spent, strict=True)]
+            results[page] = (
+                timed,
+                baseline,
+                writes,
+                _per_request(baseline_cpu),
+                _per_request(timed_cpu),
+            )
         if errors:
             raise SystemExit(f"{len(errors)} errors, e.g. {errors[:3]}")
     finally:
         stop_server(server)
     return results
+
+
+def _per_request(used: list) -> tuple[float, float, float] | None:
+    """CPU ms per request of the app, its database and these clients, from the sums of
+    `measured`'s figures over the rounds (empty where /proc could not tell)."""
+    if not used or not used[3]:
+        return None
+    *seconds, requests = used
+    return tuple(part * 1000 / requests for part in seconds)
 
 
 def _cpu_text(cpu: tuple[float, float, float] | None) -> str:
