@@ -221,7 +221,6 @@ FLAG_EXPLANATIONS: dict[str, str] = {
     ),
 }
 
-# Short names for the flags; the tooltip carries FLAG_EXPLANATIONS.
 # Why a score is missing, by score ("engagement", "roi", "overall"), as the pages say it.
 NO_SCORE_WHY: dict[str, str] = {
     "engagement": "Neither engagement rate nor follower growth could be computed",
@@ -229,6 +228,7 @@ NO_SCORE_WHY: dict[str, str] = {
     "overall": "No score could be computed",
 }
 
+# Short names for the flags; the tooltip carries FLAG_EXPLANATIONS.
 FLAG_LABELS: dict[str, str] = {
     NO_DATA: "No data",
     DATA_GAP: "Data gap",
