@@ -83,9 +83,7 @@ def digest_build(*, user: AbstractBaseUser, membership: Membership, week_start: 
         grades=[GradeLine(account, cards.get(account.pk)) for account in accounts],
     )
     if membership.is_lead:
-        digest.attention = attention_get(
-            user=user, membership=membership, today=week_start, accounts=accounts, cards=cards
-        )
+        digest.attention = attention_get(user=user, membership=membership, today=week_start)
         since = timezone.make_aware(datetime.combine(week_start - timedelta(days=7), time.min))
         digest.reviews = list(
             Scorecard.objects.visible_to(user)

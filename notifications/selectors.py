@@ -1,27 +1,41 @@
 """Reads of Needs attention: what in a team's week wants someone to act, and where.
 
 Every line names an account (or an import) and links to the page that fixes it. The
-reads are bounded: the same number of queries for ten accounts as for a thousand (the
-accounts with their last metric day and sync in one query; their latest scorecards,
-connections, failed imports and this week's checklists in one or a few more, the first two
-over the accounts' query rather than a list of their ids).
+reads are bounded: the database finds, counts and orders each topic's lines and returns
+the first SHOWN_LINES of them, so a team of a thousand accounts costs the same queries and
+the same Python work as a team of ten (the accounts are read as a subquery of the user's
+scope, never as a list of ids).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Account, Membership
+from accounts.models import Account, Membership, Team
 from analytics.models import DailyMetric, Scorecard
+from analytics.models.scorecards import flag_raised, flags_of
 from analytics.scorecards.rules import DECLINING
 from analytics.scorecards.windows import DEFAULT_DAYS
 from connections.models import Connection
@@ -29,7 +43,9 @@ from imports.models import ImportRun
 from lib.dates import monday_of
 from lib.urls import import_upload_url, url_of_handle
 from notifications.models import AlertEvent, AlertRecipient, AlertRule, Webhook, WebhookDelivery
-from strategy.selectors import WeekProgress, week_progress
+from strategy.models import Checklist
+from strategy.selectors import WeekProgress, progress_of
+from strategy.selectors.states import states_of_checklists
 
 # No metric day in this many days (today included) means the account's data stopped.
 STALE_DAYS = 3
@@ -40,6 +56,10 @@ BEHIND_SHARE = 0.5
 FAILED_IMPORT_DAYS = 7
 # The team's latest applied imports searched for an account's last import.
 RECENT_IMPORTS = 500
+# The lines of a topic read and shown; the others are only counted.
+SHOWN_LINES = 50
+# The failed imports shown (they are not counted beyond these).
+FAILED_IMPORTS_SHOWN = 20
 
 
 class Topic:
@@ -65,22 +85,46 @@ class AttentionLine:
     text: str
     url: str
     action: str
-    account: Account | None = None
+    # The account the line names; "" for an import.
+    handle: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    topic: str
+    title: str
+    # The first SHOWN_LINES lines, by handle.
+    lines: list[AttentionLine]
+    # The topic's lines in all, shown or not.
+    count: int
+
+    @property
+    def more(self) -> int:
+        """The lines counted but not shown."""
+        return self.count - len(self.lines)
 
 
 @dataclass
 class Attention:
     today: date
+    # The shown lines of every topic (at most SHOWN_LINES a topic).
     lines: list[AttentionLine] = field(default_factory=list)
+    # Each topic's lines in all, shown or not.
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, topic: str, lines: list[AttentionLine], count: int) -> None:
+        self.lines += lines
+        self.counts[topic] = self.counts.get(topic, 0) + count
 
     @property
-    def sections(self) -> list[tuple[str, str, list[AttentionLine]]]:
-        """(topic, title, lines) of the topics that have lines, in TOPIC_TITLES' order."""
-        return [
-            (topic, title, [line for line in self.lines if line.topic == topic])
-            for topic, title in TOPIC_TITLES.items()
-            if any(line.topic == topic for line in self.lines)
-        ]
+    def sections(self) -> list[Section]:
+        """The topics that have lines, in TOPIC_TITLES' order."""
+        sections = []
+        for topic, title in TOPIC_TITLES.items():
+            lines = [line for line in self.lines if line.topic == topic]
+            if lines:
+                sections.append(Section(topic, title, lines[:SHOWN_LINES], self.counts[topic]))
+        return sections
 
 
 def attention_scope(*, user: AbstractBaseUser, membership: Membership) -> QuerySet[Account]:
@@ -104,19 +148,8 @@ def latest_cards(accounts: QuerySet[Account]) -> QuerySet[Scorecard]:
 
 
 def attention_accounts(*, user: AbstractBaseUser, membership: Membership) -> list[Account]:
-    """attention_scope()'s accounts by handle, each with its last metric day and sync."""
-    last_metric = DailyMetric.objects.filter(account=OuterRef("pk")).order_by("-date")
-    last_sync = Connection.objects.filter(
-        account=OuterRef("pk"), last_sync_at__isnull=False
-    ).order_by("-last_sync_at")
-    accounts = list(
-        attention_scope(user=user, membership=membership)
-        .annotate(
-            last_metric_day=Subquery(last_metric.values("date")[:1]),
-            last_sync_at=Subquery(last_sync.values("last_sync_at")[:1]),
-        )
-        .order_by("handle")
-    )
+    """attention_scope()'s accounts by handle (a manager's week, a digest's grades)."""
+    accounts = list(attention_scope(user=user, membership=membership).order_by("handle"))
     # All of the membership's team: one Team for them all rather than one joined per row.
     for account in accounts:
         account.team = membership.team
@@ -128,30 +161,35 @@ def attention_get(
     user: AbstractBaseUser,
     membership: Membership,
     today: date | None = None,
-    accounts: list[Account] | None = None,
     week: list[WeekProgress] | None = None,
-    cards: Mapping[int, Scorecard] | None = None,
 ) -> Attention:
     """Needs attention for the user in the team: a manager's lines are their accounts'.
 
     `week`: the accounts' rows of today's week (strategy's week_progress) when the caller
-    has read them already (a manager's home page shows them too); read here otherwise.
-    `cards`: the accounts' latest_cards() by account id when the caller has read them
-    already (the digest's grade lines show them too); read here otherwise.
+    has read them already (a manager's home page shows them too); the checklists behind
+    are then taken from them. Otherwise the database finds them.
     """
     today = today or timezone.localdate()
-    if accounts is None:
-        accounts = attention_accounts(user=user, membership=membership)
     scope = attention_scope(user=user, membership=membership)
     slug = membership.team.slug
     attention = Attention(today=today)
-    lines = attention.lines
-    lines += _stopped_lines(accounts, slug, today)
-    lines += _scorecard_lines(accounts, scope, slug, cards)
-    lines += _checklist_lines(accounts, scope, slug, today, week)
-    lines += _connection_lines(accounts, scope, slug)
-    lines += _failed_import_lines(user, membership, today)
+    attention.add(Topic.STOPPED, *_stopped_lines(scope, membership.team, today))
+    attention.add(Topic.SCORECARD, *_scorecard_lines(scope, slug))
+    attention.add(Topic.CHECKLIST, *_checklist_lines(scope, membership.team, today, week))
+    for topic, lines, count in _connection_lines(scope, slug):
+        attention.add(topic, lines, count)
+    failed = _failed_import_lines(user, membership, today)
+    attention.add(Topic.FAILED, failed, len(failed))
     return attention
+
+
+def _first(rows: QuerySet, *fields: str) -> tuple[list[tuple], int]:
+    """`fields` of `rows`' first SHOWN_LINES, and how many rows there are in all (which the
+    database counts in the same query)."""
+    first = list(
+        rows.annotate(in_all=Window(Count("pk"))).values_list(*fields, "in_all")[:SHOWN_LINES]
+    )
+    return [row[:-1] for row in first], first[0][-1] if first else 0
 
 
 def _day(value: date | datetime | None) -> str:
@@ -162,17 +200,17 @@ def _day(value: date | datetime | None) -> str:
     return value.strftime("%-d %b %Y")
 
 
-def _last_imports(accounts: list[Account]) -> dict[int, datetime]:
-    """When each account was last in an applied import, among the team's recent imports.
+def _last_imports(team: Team, by_handle: dict[str, int]) -> dict[int, datetime]:
+    """When each account (its id by its handle) was last in an applied import, among the
+    team's recent imports.
 
     An import of several accounts names them in `account_handles` (its `account` is
     empty), so the team's latest imports are read once and matched here.
     """
-    if not accounts:
+    if not by_handle:
         return {}
-    by_handle = {account.handle: account.pk for account in accounts}
     runs = (
-        ImportRun.objects.filter(team=accounts[0].team_id, status=ImportRun.Status.APPLIED)
+        ImportRun.objects.filter(team=team, status=ImportRun.Status.APPLIED)
         .exclude(applied_at=None)
         .order_by("-applied_at")
         .values_list("account_id", "account_handles", "applied_at")[:RECENT_IMPORTS]
@@ -186,118 +224,163 @@ def _last_imports(accounts: list[Account]) -> dict[int, datetime]:
     return found
 
 
-def _stopped_lines(accounts: list[Account], slug: str, today: date) -> list[AttentionLine]:
+def _stopped_lines(
+    scope: QuerySet[Account], team: Team, today: date
+) -> tuple[list[AttentionLine], int]:
     since = today - timedelta(days=STALE_DAYS - 1)
-    stopped = [
-        account
-        for account in accounts
-        if account.last_metric_day is None or account.last_metric_day < since
-    ]
-    last_imports = _last_imports(stopped)
+    last_metric = DailyMetric.objects.filter(account=OuterRef("pk")).order_by("-date")
+    last_sync = Connection.objects.filter(
+        account=OuterRef("pk"), last_sync_at__isnull=False
+    ).order_by("-last_sync_at")
+    stopped, count = _first(
+        scope.annotate(
+            last_metric_day=Subquery(last_metric.values("date")[:1]),
+            last_sync_at=Subquery(last_sync.values("last_sync_at")[:1]),
+        )
+        # No metric day since then (none at all included): one probe of the index each.
+        .exclude(Exists(DailyMetric.objects.filter(account=OuterRef("pk"), date__gte=since)))
+        .order_by("handle"),
+        "pk",
+        "handle",
+        "last_metric_day",
+        "last_sync_at",
+    )
+    last_imports = _last_imports(team, {handle: pk for pk, handle, _, _ in stopped})
     lines = []
-    for account in stopped:
-        account.last_import_at = last_imports.get(account.pk)
-        if account.last_metric_day is None:
-            text = f"@{account.handle} has no daily figures yet"
+    for pk, handle, last_metric_day, last_sync_at in stopped:
+        if last_metric_day is None:
+            text = f"@{handle} has no daily figures yet"
         else:
-            text = f"@{account.handle} has no figures since {_day(account.last_metric_day)}"
+            text = f"@{handle} has no figures since {_day(last_metric_day)}"
         sources = []
-        if account.last_import_at:
-            sources.append(f"last import {_day(account.last_import_at)}")
-        if account.last_sync_at:
-            sources.append(f"last sync {_day(account.last_sync_at)}")
+        if pk in last_imports:
+            sources.append(f"last import {_day(last_imports[pk])}")
+        if last_sync_at:
+            sources.append(f"last sync {_day(last_sync_at)}")
         text += f" ({', '.join(sources)})." if sources else " (never imported or synced)."
-        url = import_upload_url(slug, account.handle)
-        lines.append(AttentionLine(Topic.STOPPED, text, url, "Import figures", account))
-    return lines
+        url = import_upload_url(team.slug, handle)
+        lines.append(AttentionLine(Topic.STOPPED, text, url, "Import figures", handle))
+    return lines, count
 
 
-# The only fields of a scorecard its line reads, read as values: a team's thousand cards
-# would load as many model instances (some seventy calls each), and the other fields
-# (figures, scores, review comment) would be read for nothing.
-CARD_LINE_FIELDS = (
-    "account_id",
-    "period_start",
-    "period_end",
-    "overall_score",
-    "previous_overall_score",
-    "grade",
-    "flags",
-    "reviewed_at",
-)
-
-
-class _CardLine:
-    """A scorecard as its line reads it (CARD_LINE_FIELDS)."""
-
-    __slots__ = CARD_LINE_FIELDS
-
-    def __init__(self, values: tuple) -> None:
-        for name, value in zip(CARD_LINE_FIELDS, values, strict=True):
-            setattr(self, name, value)
-
-    # Scorecard's own reading of its stored flags.
-    flag_list = Scorecard.flag_list
-
-
-def _scorecard_lines(
-    accounts: list[Account],
-    scope: QuerySet[Account],
-    slug: str,
-    cards: Mapping[int, Scorecard | _CardLine] | None,
-) -> list[AttentionLine]:
-    if cards is None:
-        cards = {
-            values[0]: _CardLine(values)
-            for values in latest_cards(scope).values_list(*CARD_LINE_FIELDS)
-        }
+def _scorecard_lines(scope: QuerySet[Account], slug: str) -> tuple[list[AttentionLine], int]:
+    """The accounts' latest scorecards that are declining or not reviewed yet."""
+    cards = (
+        latest_cards(scope)
+        .filter(Q(reviewed_at__isnull=True) | flag_raised(DECLINING))
+        .order_by("account__handle")
+    )
+    first, count = _first(
+        cards,
+        "account__handle",
+        "period_start",
+        "period_end",
+        "overall_score",
+        "previous_overall_score",
+        "grade",
+        "flags",
+    )
     scorecard_url = url_of_handle("analytics:account-scorecard", slug)
     lines = []
-    for account in accounts:
-        card = cards.get(account.pk)
-        if card is None:
-            continue
-        declining = DECLINING in card.flag_list
-        if not declining and card.reviewed_at is not None:
-            continue
-        url = scorecard_url(account.handle)
-        period = f"{_day(card.period_start)} – {_day(card.period_end)}"
-        if declining:
+    for handle, start, end, score, previous, grade, flags in first:
+        url = scorecard_url(handle)
+        period = f"{_day(start)} – {_day(end)}"
+        if DECLINING in flags_of(flags):
             change = ""
-            if card.overall_score is not None and card.previous_overall_score is not None:
-                change = f", {card.overall_score - card.previous_overall_score:+.1f} points"
-            text = f"@{account.handle} is declining (grade {card.grade or '—'}{change}, {period})."
-            lines.append(AttentionLine(Topic.SCORECARD, text, url, "Open the scorecard", account))
+            if score is not None and previous is not None:
+                change = f", {score - previous:+.1f} points"
+            text = f"@{handle} is declining (grade {grade or '—'}{change}, {period})."
+            lines.append(AttentionLine(Topic.SCORECARD, text, url, "Open the scorecard", handle))
         else:
-            text = f"@{account.handle}'s scorecard for {period} is not reviewed."
-            lines.append(AttentionLine(Topic.SCORECARD, text, url, "Review it", account))
-    return lines
+            text = f"@{handle}'s scorecard for {period} is not reviewed."
+            lines.append(AttentionLine(Topic.SCORECARD, text, url, "Review it", handle))
+    return lines, count
+
+
+def _is_behind(done: int, total: int) -> bool:
+    """A checklist under BEHIND_SHARE done; one without items that count is not behind."""
+    return bool(total) and done / total < BEHIND_SHARE
 
 
 def _checklist_lines(
-    accounts: list[Account],
-    scope: QuerySet[Account],
-    slug: str,
-    today: date,
-    week: list[WeekProgress] | None,
-) -> list[AttentionLine]:
-    if today.weekday() < BEHIND_FROM_WEEKDAY or not accounts:
-        return []
-    if week is None:
-        week = week_progress(accounts=accounts, week_start=monday_of(today), among=scope)
-    checklist_url = url_of_handle("strategy:checklist", slug)
-    lines = []
-    for row in week:
-        progress = row.progress
-        if row.checklist is None or not progress.total:
-            continue
-        if progress.done / progress.total >= BEHIND_SHARE:
-            continue
-        account = row.account
-        text = f"@{account.handle}'s checklist is {progress.done} of {progress.total} done."
-        url = checklist_url(account.handle)
-        lines.append(AttentionLine(Topic.CHECKLIST, text, url, "Open the checklist", account))
-    return lines
+    scope: QuerySet[Account], team: Team, today: date, week: list[WeekProgress] | None
+) -> tuple[list[AttentionLine], int]:
+    """This week's checklists under half done, from Thursday on.
+
+    Without `week`, the database finds them by their stored figures
+    (strategy.models.WeekPractice); a checklist without them (written around the write
+    services) has its progress computed from its items, as week_progress does.
+    """
+    if today.weekday() < BEHIND_FROM_WEEKDAY:
+        return [], 0
+    if week is not None:
+        behind = [
+            (row.account.handle, row.progress.done, row.progress.total)
+            for row in week
+            if row.checklist is not None and _is_behind(row.progress.done, row.progress.total)
+        ]
+        count = len(behind)
+    else:
+        behind, count = _checklists_behind(scope, monday_of(today), team)
+    checklist_url = url_of_handle("strategy:checklist", team.slug)
+    lines = [
+        AttentionLine(
+            Topic.CHECKLIST,
+            f"@{handle}'s checklist is {done} of {total} done.",
+            checklist_url(handle),
+            "Open the checklist",
+            handle,
+        )
+        for handle, done, total in behind[:SHOWN_LINES]
+    ]
+    return lines, count
+
+
+def _checklists_behind(
+    scope: QuerySet[Account], week_start: date, team: Team
+) -> tuple[list[tuple[str, int, int]], int]:
+    """(handle, done, total) of the first SHOWN_LINES checklists of the week behind, by
+    handle, and how many are behind in all: one query, and the items' reads only for the
+    checklists without stored figures."""
+    unstored = Q(practice__isnull=True)
+    # done / counted < BEHIND_SHARE, in the database's exact arithmetic.
+    share_of_counted = ExpressionWrapper(
+        F("practice__counted") * BEHIND_SHARE, output_field=FloatField()
+    )
+    stored_behind = Q(practice__counted__gt=0, practice__done__lt=share_of_counted)
+    by_kind = {"partition_by": [F("unstored")]}
+    query = (
+        Checklist.objects.filter(account__in=scope.values("pk"), week_start=week_start)
+        .filter(unstored | stored_behind)
+        .annotate(unstored=Case(When(unstored, then=True), default=False))
+        .annotate(
+            rank=Window(RowNumber(), order_by=F("account__handle").asc(), **by_kind),
+            in_kind=Window(Count("pk"), **by_kind),
+        )
+        .filter(Q(unstored=True) | Q(rank__lte=SHOWN_LINES))
+        .select_related("account", "practice")
+        .order_by("account__handle")
+    )
+    rows = list(query)
+    unstored_rows = [row for row in rows if row.unstored]
+    for checklist in unstored_rows:
+        checklist.account.team = team
+    progress = {
+        pk: progress_of(states) for pk, states in states_of_checklists(unstored_rows).items()
+    }
+    # The stored ones come counted; the others are counted here, the database's order kept.
+    count = next((row.in_kind for row in rows if not row.unstored), 0)
+    behind = []
+    for checklist in rows:
+        if checklist.unstored:
+            done, total = progress[checklist.pk].done, progress[checklist.pk].total
+            if not _is_behind(done, total):
+                continue
+            count += 1
+        else:
+            done, total = checklist.practice.done, checklist.practice.counted
+        behind.append((checklist.account.handle, done, total))
+    return behind[:SHOWN_LINES], count
 
 
 def failing_connections(*, accounts: QuerySet[Account]) -> QuerySet[Connection]:
@@ -308,32 +391,50 @@ def failing_connections(*, accounts: QuerySet[Account]) -> QuerySet[Connection]:
 
 
 def _connection_lines(
-    accounts: list[Account], scope: QuerySet[Account], slug: str
-) -> list[AttentionLine]:
-    by_pk = {account.pk: account for account in accounts}
-    connections = failing_connections(accounts=scope)
-    lines = []
-    for connection in connections.order_by("account__handle", "source"):
-        # The subquery runs after the accounts were read: one added since waits for the
-        # next visit.
-        account = by_pk.get(connection.account_id)
-        if account is None:
-            continue
+    scope: QuerySet[Account], slug: str
+) -> list[tuple[str, list[AttentionLine], int]]:
+    """(topic, lines, count) of the connections to reconnect, then of the failed syncs (a
+    connection to reconnect is listed there only): one query, which ranks and counts each
+    topic's connections apart."""
+    reconnect = Q(status=Connection.Status.NEEDS_RECONNECT)
+    by_topic = {"partition_by": [F("to_reconnect")]}
+    connections = (
+        failing_connections(accounts=scope)
+        .annotate(
+            handle=F("account__handle"),
+            to_reconnect=Case(When(reconnect, then=True), default=False),
+        )
+        .annotate(
+            rank=Window(RowNumber(), order_by=[F("handle").asc(), F("source").asc()], **by_topic),
+            in_topic=Window(Count("pk"), **by_topic),
+        )
+        .filter(rank__lte=SHOWN_LINES)
+        .order_by("handle", "source")
+    )
+    found: dict[str, tuple[list[AttentionLine], int]] = {
+        Topic.CONNECTION: ([], 0),
+        Topic.FAILED: ([], 0),
+    }
+    for connection in connections:
+        handle = connection.handle
         source = connection.get_source_display()
-        if connection.needs_reconnect:
-            text = f"@{account.handle}'s {source} connection needs reconnecting."
-            url = reverse(
-                "connections:connection-start", args=[slug, account.handle, connection.source]
-            )
-            lines.append(AttentionLine(Topic.CONNECTION, text, url, "Reconnect", account))
+        if connection.to_reconnect:
+            topic = Topic.CONNECTION
+            text = f"@{handle}'s {source} connection needs reconnecting."
+            url = reverse("connections:connection-start", args=[slug, handle, connection.source])
+            line = AttentionLine(topic, text, url, "Reconnect", handle)
         else:
+            topic = Topic.FAILED
             when = _day(connection.last_sync_at)
-            text = f"@{account.handle}'s {source} sync failed on {when}."
+            text = f"@{handle}'s {source} sync failed on {when}."
             if connection.last_error:
                 text = f"{text[:-1]}: {connection.last_error[:120]}"
             url = reverse("connections:connection-list", args=[slug])
-            lines.append(AttentionLine(Topic.FAILED, text, url, "Sync again", account))
-    return lines
+            line = AttentionLine(topic, text, url, "Sync again", handle)
+        lines = found[topic][0]
+        lines.append(line)
+        found[topic] = (lines, connection.in_topic)
+    return [(topic, lines, count) for topic, (lines, count) in found.items()]
 
 
 def _failed_import_lines(
@@ -349,7 +450,7 @@ def _failed_import_lines(
         ImportRun.objects.visible_to(user, membership)
         .filter(status=ImportRun.Status.FAILED, created_at__gte=since)
         .filter(~Exists(later_success))
-        .order_by("-created_at")[:20]
+        .order_by("-created_at")[:FAILED_IMPORTS_SHOWN]
     )
     lines = []
     slug = membership.team.slug

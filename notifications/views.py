@@ -33,15 +33,16 @@ logger = logging.getLogger(__name__)
 def needs_attention(request: HttpRequest, membership: Membership) -> HttpResponse:
     """The team's home page, called by accounts.views.team_home (login, team and GET
     are checked there): each line says what is wrong and links to the page that fixes it."""
-    accounts = selectors.attention_accounts(user=request.user, membership=membership)
     # A manager lands on their week: each account's checklist progress (the stored
-    # figures), then the lines (whose checklists behind come from the same rows).
+    # figures), then the lines (whose checklists behind come from the same rows). A lead's
+    # team may hold thousands of accounts: the lines alone, each topic read bounded.
     today = timezone.localdate()
     week = None
     if not membership.is_lead:
+        accounts = selectors.attention_accounts(user=request.user, membership=membership)
         week = week_progress(accounts=accounts, week_start=monday_of(today))
     attention = selectors.attention_get(
-        user=request.user, membership=membership, today=today, accounts=accounts, week=week
+        user=request.user, membership=membership, today=today, week=week
     )
     context = {"membership": membership, "attention": attention, "week": week}
     return render(request, "notifications/needs_attention.html", context)

@@ -12,6 +12,22 @@ from accounts.querysets import AccountScopedQuerySet
 from analytics.fields import money_field, rate_field, score_field
 
 
+def flags_of(stored: str) -> list[str]:
+    """The flags of a scorecard's stored `flags`."""
+    return [flag for flag in stored.split(";") if flag]
+
+
+def flag_raised(flag: str) -> models.Q:
+    """The scorecards that raised `flag`: a whole name of their `flags` (what flags_of
+    reads), never part of another name."""
+    return (
+        models.Q(flags=flag)
+        | models.Q(flags__startswith=f"{flag};")
+        | models.Q(flags__endswith=f";{flag}")
+        | models.Q(flags__contains=f";{flag};")
+    )
+
+
 class ScorecardQuerySet(AccountScopedQuerySet):
     pass
 
@@ -76,7 +92,7 @@ class Scorecard(models.Model):
 
     @property
     def flag_list(self) -> list[str]:
-        return [flag for flag in self.flags.split(";") if flag]
+        return flags_of(self.flags)
 
 
 class ScorecardRun(models.Model):

@@ -15,8 +15,9 @@ from analytics.models import DailyMetric, Scorecard
 from connections.models import Connection
 from imports.models import ImportRun
 from lib.dates import monday_of
-from notifications.selectors import Topic, attention_get
-from strategy.models import Checklist
+from notifications.selectors import BEHIND_SHARE, SHOWN_LINES, Topic, attention_get
+from strategy.models import Checklist, WeekPractice
+from strategy.practice_figures import practice_refresh
 from strategy.services import checklist_open, templates_ensure
 from tests.factories import AccountFactory, ScorecardFactory
 
@@ -147,11 +148,11 @@ def count_queries(client) -> int:
 
 
 def add_accounts(team, n: int, start: int) -> None:
-    """n accounts with a line of every kind: stopped data, declining, a checklist, a
-    connection to reconnect; written in bulk so that a thousand take a second."""
+    """n accounts with a line of every kind: stopped data, declining, a checklist behind, a
+    connection to reconnect; written in bulk so that a thousand take a few seconds."""
     templates = templates_ensure(team=team)
     accounts = Account.objects.bulk_create(
-        AccountFactory.build(team=team, handle=f"bulk_{start + i}") for i in range(n)
+        AccountFactory.build(team=team, handle=f"bulk_{start + i:04}") for i in range(n)
     )
     DailyMetric.objects.bulk_create(DailyMetric(account=a, date=days_ago(6)) for a in accounts)
     Scorecard.objects.bulk_create(
@@ -161,6 +162,7 @@ def add_accounts(team, n: int, start: int) -> None:
     Checklist.objects.bulk_create(
         Checklist(account=a, template=templates[a.kind], week_start=monday) for a in accounts
     )
+    practice_refresh(accounts=accounts, weeks=[monday])
     Connection.objects.bulk_create(
         Connection(
             account=a,
@@ -173,18 +175,114 @@ def add_accounts(team, n: int, start: int) -> None:
     )
 
 
-def test_it_reads_in_the_same_number_of_queries_for_10_and_1000_accounts(
-    login, alice, acme
-) -> None:
+class RowsRead:
+    """The most rows any one query returned, through connection.execute_wrapper."""
+
+    def __init__(self) -> None:
+        self.most = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        self.most = max(self.most, context["cursor"].rowcount)
+        return result
+
+
+# A Thursday: every topic has its lines, the checklists behind included.
+THURSDAY = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
+
+
+@time_machine.travel(THURSDAY, tick=False)
+def test_a_leads_page_reads_the_same_for_10_and_1000_accounts(login, alice, acme) -> None:
+    """The database counts each topic's lines and returns the first SHOWN_LINES: a team of a
+    thousand accounts costs the same queries as one of ten, and no query returns more rows
+    than a section shows."""
     client = login(alice)
     add_accounts(acme, 10, 0)
     few = count_queries(client)
     add_accounts(acme, 990, 10)
     assert Account.objects.filter(team=acme).count() == 1000
-    html = client.get(URL).content.decode()
-    # Each section shows its first 50 lines and says how many more there are.
-    assert html.count(">Reconnect<") == 50 and "And 950 more like these" in html
-    assert count_queries(client) == few
+    rows = RowsRead()
+    with connection.execute_wrapper(rows):
+        html = client.get(URL).content.decode()
+    assert rows.most == SHOWN_LINES
+    assert count_queries(client) == few <= 10
+    for title, action in [
+        ("Data stopped arriving", ">Import figures<"),
+        ("Scorecards to look at", ">Open the scorecard<"),
+        ("Checklists behind this week", ">Open the checklist<"),
+        ("Connections to reconnect", ">Reconnect<"),
+    ]:
+        assert f'{title} <span class="badge text-bg-secondary">1000</span>' in html
+        assert html.count(action) == SHOWN_LINES
+    # Each section shows its first 50 lines by handle and says how many more there are.
+    assert html.count("And 950 more like these") == 4
+    assert "@bulk_0049 has no figures since" in html and "@bulk_0050 has" not in html
+
+
+@time_machine.travel(THURSDAY, tick=False)
+def test_a_checklist_without_stored_figures_is_counted_from_its_items(
+    alice, acme, acmecoffee, acme_deals
+) -> None:
+    templates_ensure(team=acme)
+    monday = monday_of(timezone.localdate())
+    for account in (acmecoffee, acme_deals):
+        checklist_open(account=account, week_start=monday)
+    # Written around the services: @acme.deals' checklist has no stored figures.
+    WeekPractice.objects.filter(account=acme_deals).delete()
+    membership = Membership.objects.get(user=alice, team=acme)
+    attention = attention_get(user=alice, membership=membership)
+    behind = [line.handle for line in attention.lines if line.topic == Topic.CHECKLIST]
+    assert behind == ["acme.deals", "acmecoffee"]
+    assert attention.counts[Topic.CHECKLIST] == 2
+
+
+@time_machine.travel(THURSDAY, tick=False)
+@pytest.mark.parametrize("done, counted", [(0, 1), (1, 2), (1, 3), (2, 3), (2, 4), (0, 0), (4, 9)])
+def test_the_database_finds_behind_what_the_rule_calls_behind(
+    alice, acme, acmecoffee, done, counted
+) -> None:
+    templates_ensure(team=acme)
+    checklist_open(account=acmecoffee, week_start=monday_of(timezone.localdate()))
+    WeekPractice.objects.filter(account=acmecoffee).update(done=done, counted=counted)
+    membership = Membership.objects.get(user=alice, team=acme)
+    lines = attention_get(user=alice, membership=membership).lines
+    behind = [line for line in lines if line.topic == Topic.CHECKLIST]
+    assert bool(behind) == (bool(counted) and done / counted < BEHIND_SHARE)
+
+
+def test_reconnects_and_failed_syncs_are_ranked_and_counted_apart(
+    login, alice, acme, acmecoffee
+) -> None:
+    """Sixty connections to reconnect sort before the failed syncs: these are still shown."""
+    fresh(acmecoffee)
+    add_reconnect = [
+        Connection(
+            account=AccountFactory(team=acme, handle=f"a{n:02}"),
+            source="display",
+            external_id=f"r{n}",
+            access_token="x",
+            status=Connection.Status.NEEDS_RECONNECT,
+        )
+        for n in range(60)
+    ]
+    Connection.objects.bulk_create(add_reconnect)
+    for n in range(3):
+        Connection.objects.create(
+            account=AccountFactory(team=acme, handle=f"z{n}"),
+            source="ads",
+            external_id=f"f{n}",
+            access_token="x",
+            last_sync_ok=False,
+            last_sync_at=timezone.now(),
+        )
+    membership = Membership.objects.get(user=alice, team=acme)
+    attention = attention_get(user=alice, membership=membership)
+    sections = {section.topic: section for section in attention.sections}
+    reconnect, failed = sections[Topic.CONNECTION], sections[Topic.FAILED]
+    assert (reconnect.count, len(reconnect.lines), reconnect.more) == (60, SHOWN_LINES, 10)
+    assert [line.handle for line in failed.lines] == ["z0", "z1", "z2"] and failed.count == 3
+    html = login(alice).get(URL).content.decode()
+    assert "And 10 more like these" in html and html.count("sync failed on") == 6
 
 
 def test_it_escapes_what_uploads_named(login, alice, acme) -> None:
