@@ -4,7 +4,9 @@ Every line names an account (or an import) and links to the page that fixes it. 
 reads are bounded: the database finds, counts and orders each topic's lines and returns
 the first SHOWN_LINES of them, so a team of a thousand accounts costs the same queries and
 the same Python work as a team of ten (the accounts are read as a subquery of the user's
-scope, never as a list of ids).
+scope, never as a list of ids). Two reads are bounded otherwise: an account's last import
+is searched among the team's RECENT_IMPORTS latest, and a checklist without stored figures
+(written around the write services) is read whole, its progress computed from its items.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Concat, StrIndex
+from django.db.models.lookups import GreaterThan
 
 from accounts.models import Account, Team
 from accounts.querysets import AccountScopedQuerySet
@@ -19,13 +21,9 @@ def flags_of(stored: str) -> list[str]:
 
 def flag_raised(flag: str) -> models.Q:
     """The scorecards that raised `flag`: a whole name of their `flags` (what flags_of
-    reads), never part of another name."""
-    return (
-        models.Q(flags=flag)
-        | models.Q(flags__startswith=f"{flag};")
-        | models.Q(flags__endswith=f";{flag}")
-        | models.Q(flags__contains=f";{flag};")
-    )
+    reads), never part of another name, in its case (LIKE ignores case on SQLite)."""
+    fenced = Concat(models.Value(";"), "flags", models.Value(";"), output_field=models.CharField())
+    return models.Q(GreaterThan(StrIndex(fenced, models.Value(f";{flag};")), 0))
 
 
 class ScorecardQuerySet(AccountScopedQuerySet):

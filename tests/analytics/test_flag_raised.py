@@ -24,6 +24,9 @@ STORED = [
     "declining_soon",
     "not_declining;no_data_gap",
     "data_gaps;x_no_data",
+    # Another case is another name.
+    "DECLINING;No_Data",
+    "data_gap;Declining",
 ]
 
 
