@@ -8,7 +8,9 @@ and migrated here, never the test or production database). The data is loaded on
 size and reused.
 
 The report is of a custom period of 60 days (not a stored window) compared with the 60
-days before it. Measured in process, each the median of --repeat runs:
+days before it. Measured in process, in --repeat rounds in which the three below run in
+turn (on a machine whose speed drifts, the drift weighs on all three alike); each figure
+is the median of the rounds, the ratio the median of the rounds' ratios:
 
 - the baseline, in the same run: what the product's own parts cost for the same accounts
   and period, which a report cannot do without: `scorecards_compute` of the 60-day
@@ -72,14 +74,19 @@ def goal(name: str, figure: float, op: str, target: float, digits: int = 2) -> N
     print(f"goal {name}: {figure:.{digits}f} (target {op} {target:g}) {'met' if met else 'missed'}")
 
 
-def median_seconds(action: Callable[[], object], repeat: int) -> float:
-    action()  # warm: connections, templates, the first plan of each statement
-    times = []
+def rounds_seconds(actions: list[Callable[[], object]], repeat: int) -> list[list[float]]:
+    """The seconds of each action in each of `repeat` rounds, the actions run in turn."""
+    for action in actions:
+        action()  # warm: connections, templates, the first plan of each statement
+    rounds = []
     for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        spent = []
+        for action in actions:
+            started = time.perf_counter()
+            action()
+            spent.append(time.perf_counter() - started)
+        rounds.append(spent)
+    return rounds
 
 
 def main() -> None:
@@ -138,11 +145,10 @@ def main() -> None:
             client.get(url, query)
         counts[team] = len(queries)
 
-    recomputed = median_seconds(recompute, args.repeat)
-    completion = median_seconds(checklists, args.repeat)
+    rounds = rounds_seconds([recompute, checklists, report], args.repeat)
+    recomputed, completion, page = (statistics.median(times) for times in zip(*rounds, strict=True))
     baseline = recomputed + completion
-    page = median_seconds(report, args.repeat)
-    ratio = page / baseline
+    ratio = statistics.median(spent[2] / (spent[0] + spent[1]) for spent in rounds)
     print(f"accounts: {len(accounts):,}; period {start} to {end} ({PERIOD_DAYS} days)")
     print(f"recompute of the same window: {recomputed * 1000:.0f} ms")
     print(f"strategy's checklist completion of the period: {completion * 1000:.0f} ms")
