@@ -350,14 +350,15 @@ def _checklists_behind(
         F("practice__counted") * BEHIND_SHARE, output_field=FloatField()
     )
     stored_behind = Q(practice__counted__gt=0, practice__done__lt=share_of_counted)
-    by_kind = {"partition_by": [F("unstored")]}
+    # Ranked and counted apart: the checklists with stored figures, and those without.
+    apart = {"partition_by": [F("unstored")]}
     query = (
         Checklist.objects.filter(account__in=scope.values("pk"), week_start=week_start)
         .filter(unstored | stored_behind)
         .annotate(unstored=Case(When(unstored, then=True), default=False))
         .annotate(
-            rank=Window(RowNumber(), order_by=F("account__handle").asc(), **by_kind),
-            in_kind=Window(Count("pk"), **by_kind),
+            rank=Window(RowNumber(), order_by=F("account__handle").asc(), **apart),
+            in_part=Window(Count("pk"), **apart),
         )
         .filter(Q(unstored=True) | Q(rank__lte=SHOWN_LINES))
         .select_related("account", "practice")
@@ -371,7 +372,7 @@ def _checklists_behind(
         pk: progress_of(states) for pk, states in states_of_checklists(unstored_rows).items()
     }
     # The stored ones come counted; the others are counted here, the database's order kept.
-    count = next((row.in_kind for row in rows if not row.unstored), 0)
+    count = next((row.in_part for row in rows if not row.unstored), 0)
     behind = []
     for checklist in rows:
         if checklist.unstored:
