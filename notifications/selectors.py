@@ -40,7 +40,7 @@ from analytics.models import DailyMetric, Scorecard
 from analytics.models.scorecards import flag_raised, flags_of
 from analytics.scorecards.rules import DECLINING
 from analytics.scorecards.windows import DEFAULT_DAYS
-from connections.models import Connection
+from connections.models import Connection, Source
 from imports.models import ImportRun
 from lib.dates import monday_of
 from lib.urls import import_upload_url, url_of_handle
@@ -397,47 +397,33 @@ def _connection_lines(
     scope: QuerySet[Account], slug: str
 ) -> list[tuple[str, list[AttentionLine], int]]:
     """(topic, lines, count) of the connections to reconnect, then of the failed syncs (a
-    connection to reconnect is listed there only): one query, which ranks and counts each
-    topic's connections apart."""
-    reconnect = Q(status=Connection.Status.NEEDS_RECONNECT)
-    by_topic = {"partition_by": [F("to_reconnect")]}
+    connection to reconnect is listed there only)."""
     connections = (
         failing_connections(accounts=scope)
-        .annotate(
-            handle=F("account__handle"),
-            to_reconnect=Case(When(reconnect, then=True), default=False),
-        )
-        .annotate(
-            rank=Window(RowNumber(), order_by=[F("handle").asc(), F("source").asc()], **by_topic),
-            in_topic=Window(Count("pk"), **by_topic),
-        )
-        .filter(rank__lte=SHOWN_LINES)
+        .annotate(handle=F("account__handle"))
         .order_by("handle", "source")
     )
-    found: dict[str, tuple[list[AttentionLine], int]] = {
-        Topic.CONNECTION: ([], 0),
-        Topic.FAILED: ([], 0),
-    }
-    for connection in connections:
-        handle = connection.handle
-        source = connection.get_source_display()
-        if connection.to_reconnect:
-            topic = Topic.CONNECTION
-            text = f"@{handle}'s {source} connection needs reconnecting."
-            url = reverse("connections:connection-start", args=[slug, handle, connection.source])
-            line = AttentionLine(topic, text, url, "Reconnect", handle)
-        else:
-            topic = Topic.FAILED
-            when = _day(connection.last_sync_at)
-            text = f"@{handle}'s {source} sync failed on {when}."
-            if connection.last_error:
-                text = f"{text[:-1]}: {connection.last_error[:120]}"
-            url = reverse("connections:connection-list", args=[slug])
-            line = AttentionLine(topic, text, url, "Sync again", handle)
-        lines = found[topic][0]
-        lines.append(line)
-        found[topic] = (lines, connection.in_topic)
-    return [(topic, lines, count) for topic, (lines, count) in found.items()]
+    reconnect = Q(status=Connection.Status.NEEDS_RECONNECT)
+    fields = ("handle", "source", "last_sync_at", "last_error")
+    to_reconnect, reconnect_count = _first(connections.filter(reconnect), *fields)
+    failed, failed_count = _first(connections.exclude(reconnect), *fields)
+    labels = dict(Source.choices)  # as get_source_display() names them
+    reconnect_lines = []
+    for handle, source, _, _ in to_reconnect:
+        text = f"@{handle}'s {labels.get(source, source)} connection needs reconnecting."
+        url = reverse("connections:connection-start", args=[slug, handle, source])
+        reconnect_lines.append(AttentionLine(Topic.CONNECTION, text, url, "Reconnect", handle))
+    failed_lines = []
+    url = reverse("connections:connection-list", args=[slug])
+    for handle, source, last_sync_at, last_error in failed:
+        text = f"@{handle}'s {labels.get(source, source)} sync failed on {_day(last_sync_at)}."
+        if last_error:
+            text = f"{text[:-1]}: {last_error[:120]}"
+        failed_lines.append(AttentionLine(Topic.FAILED, text, url, "Sync again", handle))
+    return [
+        (Topic.CONNECTION, reconnect_lines, reconnect_count),
+        (Topic.FAILED, failed_lines, failed_count),
+    ]
 
 
 def _failed_import_lines(

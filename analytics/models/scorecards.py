@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Concat, StrIndex
-from django.db.models.lookups import GreaterThan
 
 from accounts.models import Account, Team
 from accounts.querysets import AccountScopedQuerySet
@@ -21,9 +20,9 @@ def flags_of(stored: str) -> list[str]:
 
 def flag_raised(flag: str) -> models.Q:
     """The scorecards that raised `flag`: a whole name of their `flags` (what flags_of
-    reads), never part of another name, in its case (LIKE ignores case on SQLite)."""
-    fenced = Concat(models.Value(";"), "flags", models.Value(";"), output_field=models.CharField())
-    return models.Q(GreaterThan(StrIndex(fenced, models.Value(f";{flag};")), 0))
+    reads), never part of another name, in its case (so not LIKE, which ignores case on
+    SQLite)."""
+    return models.Q(flags__regex=rf"(^|;){re.escape(flag)}(;|$)")
 
 
 class ScorecardQuerySet(AccountScopedQuerySet):
