@@ -397,33 +397,55 @@ def _connection_lines(
     scope: QuerySet[Account], slug: str
 ) -> list[tuple[str, list[AttentionLine], int]]:
     """(topic, lines, count) of the connections to reconnect, then of the failed syncs (a
-    connection to reconnect is listed there only)."""
-    connections = (
+    connection to reconnect is listed there only).
+
+    One query: each topic's connections are ranked by handle apart and counted, and read
+    in rank order, so the first 2 x SHOWN_LINES rows hold each topic's first SHOWN_LINES
+    (a topic with fewer leaves its room to the other, whose extra rows are dropped here).
+    """
+    apart = {"partition_by": [F("to_reconnect")]}
+    rows = (
         failing_connections(accounts=scope)
-        .annotate(handle=F("account__handle"))
-        .order_by("handle", "source")
+        .annotate(
+            handle=F("account__handle"),
+            to_reconnect=Case(
+                When(status=Connection.Status.NEEDS_RECONNECT, then=True), default=False
+            ),
+        )
+        .annotate(
+            rank=Window(RowNumber(), order_by=[F("handle").asc(), F("source").asc()], **apart),
+            in_topic=Window(Count("pk"), **apart),
+        )
+        .order_by("rank", "to_reconnect")
+        .values_list(
+            "to_reconnect", "rank", "in_topic", "handle", "source", "last_sync_at", "last_error"
+        )[: 2 * SHOWN_LINES]
     )
-    reconnect = Q(status=Connection.Status.NEEDS_RECONNECT)
-    fields = ("handle", "source", "last_sync_at", "last_error")
-    to_reconnect, reconnect_count = _first(connections.filter(reconnect), *fields)
-    failed, failed_count = _first(connections.exclude(reconnect), *fields)
     labels = dict(Source.choices)  # as get_source_display() names them
-    reconnect_lines = []
-    for handle, source, _, _ in to_reconnect:
-        text = f"@{handle}'s {labels.get(source, source)} connection needs reconnecting."
-        url = reverse("connections:connection-start", args=[slug, handle, source])
-        reconnect_lines.append(AttentionLine(Topic.CONNECTION, text, url, "Reconnect", handle))
-    failed_lines = []
-    url = reverse("connections:connection-list", args=[slug])
-    for handle, source, last_sync_at, last_error in failed:
-        text = f"@{handle}'s {labels.get(source, source)} sync failed on {_day(last_sync_at)}."
-        if last_error:
-            text = f"{text[:-1]}: {last_error[:120]}"
-        failed_lines.append(AttentionLine(Topic.FAILED, text, url, "Sync again", handle))
-    return [
-        (Topic.CONNECTION, reconnect_lines, reconnect_count),
-        (Topic.FAILED, failed_lines, failed_count),
-    ]
+    found: dict[str, tuple[list[AttentionLine], int]] = {
+        Topic.CONNECTION: ([], 0),
+        Topic.FAILED: ([], 0),
+    }
+    for to_reconnect, rank, in_topic, handle, source, last_sync_at, last_error in rows:
+        if rank > SHOWN_LINES:
+            continue
+        label = labels.get(source, source)
+        if to_reconnect:
+            topic = Topic.CONNECTION
+            text = f"@{handle}'s {label} connection needs reconnecting."
+            url = reverse("connections:connection-start", args=[slug, handle, source])
+            line = AttentionLine(topic, text, url, "Reconnect", handle)
+        else:
+            topic = Topic.FAILED
+            text = f"@{handle}'s {label} sync failed on {_day(last_sync_at)}."
+            if last_error:
+                text = f"{text[:-1]}: {last_error[:120]}"
+            url = reverse("connections:connection-list", args=[slug])
+            line = AttentionLine(topic, text, url, "Sync again", handle)
+        lines = found[topic][0]
+        lines.append(line)
+        found[topic] = (lines, in_topic)
+    return [(topic, lines, count) for topic, (lines, count) in found.items()]
 
 
 def _failed_import_lines(
