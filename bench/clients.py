@@ -24,12 +24,26 @@ TICKED_ACCOUNTS = 5
 
 
 class Client:
-    """One browser: a keep-alive connection and the cookies of a logged-in session."""
+    """One browser: a keep-alive connection and the cookies of a logged-in session.
 
-    def __init__(self, port: int) -> None:
+    Its `randomness` and its count of requests run on from one timed round to the next,
+    so that one request in WRITE_EVERY is a write however short the rounds are (a count
+    begun again each round writes only in rounds where the client makes WRITE_EVERY
+    requests) and the rounds do not repeat each other's accounts.
+    """
+
+    def __init__(self, port: int, n: int = 0) -> None:
         self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.cookies: dict[str, str] = {}
+        self.randomness = random.Random(n)
+        # Offset by the client's number, so that the clients' writes do not come together.
+        self.made = n
+
+    def write_due(self) -> bool:
+        """Counts a request: whether it is to be this client's write, one in WRITE_EVERY."""
+        self.made += 1
+        return self.made % WRITE_EVERY == 0
 
     def request(self, method: str, path: str, body: str = "", headers: dict | None = None):
         headers = dict(headers or {})
@@ -69,9 +83,10 @@ class Client:
             urls += TICK_RE.findall(page)
         return urls
 
-    def write(self, randomness: random.Random, *, notes: float = 0.0) -> tuple[float, str]:
+    def write(self, *, notes: float = 0.0) -> tuple[float, str]:
         """A tick (htmx) or, a share `notes` of the time, a note on a random item of the
         client's: (seconds, error or "")."""
+        randomness = self.randomness
         path = randomness.choice(self.urls)
         headers = {"HX-Request": "true", "X-CSRFToken": self.cookies["csrftoken"]}
         if randomness.random() < notes:
@@ -91,7 +106,7 @@ def team_clients(port: int, team: str, users: list[tuple[str, list[str]]]) -> li
     items it ticks: those of its first TICKED_ACCOUNTS accounts)."""
     clients = []
     for n, (username, handles) in enumerate(users):
-        client = Client(port)
+        client = Client(port, n)
         client.log_in(username)
         client.handles = handles
         # The lead's accounts are everyone's: it ticks some nobody else does.

@@ -242,17 +242,15 @@ def time_pages(args: argparse.Namespace, url: str) -> dict[str, tuple]:
         def page_work(page: str, writes: list[float]):
             def work(n: int, deadline: float) -> tuple[list[float], list[str]]:
                 client = clients[n]
-                randomness = random.Random(n)
-                latencies, errors, count = [], [], 0
+                latencies, errors = [], []
                 while time.monotonic() < deadline:
-                    count += 1
-                    if count % WRITE_EVERY == 0:
-                        seconds, error = client.write(randomness, notes=0.5)
+                    if client.write_due():
+                        seconds, error = client.write(notes=0.5)
                         writes.append(seconds)
                         if error:
                             errors.append(error)
                         continue
-                    path, headers = pages(BIG_TEAM, randomness.choice(client.handles))[page]
+                    path, headers = pages(BIG_TEAM, client.randomness.choice(client.handles))[page]
                     started = time.perf_counter()
                     status, _ = client.request("GET", path, headers=headers)
                     latencies.append(time.perf_counter() - started)

@@ -157,18 +157,15 @@ def main() -> None:
 
         def ticks(n: int, deadline: float) -> tuple[list[float], list[str]]:
             client = clients[n]
-            randomness = random.Random(n)
             latencies, errors, mine = [], [], []
-            count = 0
             while time.monotonic() < deadline:
-                count += 1
-                if count % WRITE_EVERY == 0:
-                    seconds, error = client.write(randomness)
+                if client.write_due():
+                    seconds, error = client.write()
                     latencies.append(seconds)
                     if error:
                         errors.append(error)
                     continue
-                handle = randomness.choice(client.handles)
+                handle = client.randomness.choice(client.handles)
                 path = f"/t/{BIG_TEAM}/a/{handle}/checklist/"
                 started = time.perf_counter()
                 status, _ = client.request("GET", path)
