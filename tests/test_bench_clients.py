@@ -25,4 +25,3 @@ def test_the_clients_first_writes_do_not_come_together() -> None:
         client = clients.Client(port=1, n=n)
         firsts.add(next(made for made in range(1, 100) if client.write_due()))
     assert firsts == set(range(1, clients.WRITE_EVERY + 1))
-
